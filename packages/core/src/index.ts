@@ -1,0 +1,18 @@
+/**
+ * @agent-forge/core — everything two phases share: the engine backend, tensors and safetensors,
+ * the TinyTitan model, checkpoints, data, the training loop, evaluation, tracking, the seeded rng
+ * and the phase contract.
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from './io/index.js';
+export * from './backend/index.js';
+export * from './tensors/index.js';
+export * from './checkpoint/index.js';
+export * from './rng/index.js';
+export * from './track/index.js';
+export * from './phase/index.js';
+export * from './data/index.js';
+export * from './model/index.js';
+export * from './train/index.js';
+export * from './eval/index.js';
