@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export function forgeVitest(options = {}) {
   return defineConfig({
     test: {
-      include: ['test/**/*.test.ts'],
+      include: ['test/**/*.test.{ts,js}'],
       environment: 'node',
       pool: 'forks',
       passWithNoTests: true,

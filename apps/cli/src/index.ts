@@ -1,1 +1,8 @@
-export {};
+/**
+ * @agent-forge/cli — the `forge` command, and the pieces it is made of for programmatic use.
+ * @packageDocumentation
+ */
+export { createProgram, type ProgramIo } from './program.js';
+export { REGISTERED_PHASES, findPhase } from './phases.js';
+export { BackendChoiceSchema, PipelineConfigSchema, applyOverrides, loadPipelineConfig, readConfigFile, type BackendChoice, type PipelineConfig } from './pipeline-config.js';
+export { terminalProgress } from './progress.js';

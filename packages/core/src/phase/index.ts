@@ -1,1 +1,12 @@
-export {};
+export { parseConfig } from './config.js';
+export { lineProgress, silentProgress, type ProgressReporter, type ProgressTask } from './progress.js';
+export {
+  PHASE_NAMES, PhaseModelSchema, PhaseNameSchema, PhaseResultSchema, PresetNameSchema,
+  type Phase, type PhaseContext, type PhaseModel, type PhaseName, type PhaseResult, type PresetName,
+} from './types.js';
+export {
+  PIPELINE_FILE, RESULT_FILE, PhaseStateSchema, PhaseStatusSchema, PipelineStateSchema,
+  newRunId, phaseDirName, readPhaseResult, readPipelineState, writePipelineState,
+  type PhaseState, type PhaseStatus, type PipelineState,
+} from './run-state.js';
+export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';

@@ -1,1 +1,1 @@
-export {};
+export { Rng, hashString, type RngState } from './rng.js';

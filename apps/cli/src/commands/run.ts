@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { ForgeError, readPipelineState, runPipeline } from '@agent-forge/core';
+import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
+import { startEngine } from '../engine.js';
+import type { PipelineConfig } from '../pipeline-config.js';
+import { REGISTERED_PHASES } from '../phases.js';
+import { withInterruptSignal } from '../signals.js';
+
+export interface RunCommandOptions {
+  config: PipelineConfig;
+  resume?: string;
+  phases?: readonly Phase[];
+  input?: PhaseResult | null;
+  progress: ProgressReporter;
+  print: (line: string) => void;
+}
+
+/** `forge run` and `forge phase`: start the engine, run the phases, print where the results are. */
+export async function runCommand(options: RunCommandOptions): Promise<void> {
+  const { config, progress, print } = options;
+  const phases = options.phases ?? REGISTERED_PHASES;
+  if (phases.length === 0) {
+    print('No phase is implemented in this version yet, so the pipeline is empty and nothing was run.');
+    print('Phases are added to `forge run` as their packages land; see `forge info` for what is available.');
+    return;
+  }
+  if (options.resume) readPipelineState(path.join(config.runsDir, options.resume));
+  const engine = await startEngine(config.backend, config.threads);
+  progress.log(`backend: ${engine.summary}`);
+  const outcome = await withInterruptSignal(progress, (signal) =>
+    runPipeline({
+      phases, runsDir: config.runsDir, phaseConfigs: config.phases, preset: config.preset, seed: config.seed,
+      input: options.input ?? null, resumeRunId: options.resume, backend: engine.name,
+      trackerSinks: config.tracking.sinks, progress, signal,
+    }),
+  );
+  const last = outcome.state.phases[outcome.state.phases.length - 1];
+  if (!last || last.status !== 'done') throw new ForgeError(`run ${outcome.runId} did not finish`);
+  print(`run ${outcome.runId} finished: ${outcome.runDir}`);
+  for (const phase of outcome.state.phases) {
+    const metrics = Object.entries(phase.result?.metrics ?? {}).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ');
+    print(`  ${phase.dir}  ${phase.status}  ${metrics}`);
+  }
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}

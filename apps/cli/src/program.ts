@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import { silentProgress } from '@agent-forge/core';
+import type { ProgressReporter } from '@agent-forge/core';
+import { infoCommand } from './commands/info.js';
+import { phaseCommand } from './commands/phase.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { BackendChoiceSchema, loadPipelineConfig } from './pipeline-config.js';
+import type { PipelineConfig } from './pipeline-config.js';
+import { terminalProgress } from './progress.js';
+
+export interface ProgramIo {
+  print: (line: string) => void;
+  progress: ProgressReporter;
+}
+
+interface CommonFlags {
+  config?: string;
+  preset?: string;
+  seed?: number;
+  backend?: string;
+  threads?: number;
+  runsDir?: string;
+  set: string[];
+  quiet?: boolean;
+}
+
+const backendOption = (): Option =>
+  new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(BackendChoiceSchema.options);
+const intArg = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new Error(`expected an integer, got '${value}'`);
+  return parsed;
+};
+
+function addCommonOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'YAML config file (see docs/configuration.md)')
+    .addOption(new Option('--preset <name>', 'model scale').choices(['tiny', 'small', 'paper']))
+    .option('--seed <n>', 'seed for every random choice', intArg)
+    .addOption(backendOption())
+    .option('--threads <n>', 'wasm threads (default: one per core)', intArg)
+    .option('--runs-dir <dir>', 'where runs are stored (default: runs)')
+    .option('--set <key=value>', 'override any config field, e.g. --set phases.bitnet.steps=100', (v: string, all: string[]) => [...all, v], [])
+    .option('-q, --quiet', 'no progress output');
+}
+
+function configFrom(flags: CommonFlags): PipelineConfig {
+  return loadPipelineConfig({
+    file: flags.config,
+    flags: { preset: flags.preset, seed: flags.seed, backend: flags.backend, threads: flags.threads, runsDir: flags.runsDir },
+    overrides: flags.set,
+  });
+}
+
+/** The `forge` command line (commander: subcommands, typed options, generated help). */
+export function createProgram(io: ProgramIo = { print: (line) => console.log(line), progress: terminalProgress() }): Command {
+  const program = new Command('forge').description('Agent Forge: create small language models on your own machine.').showHelpAfterError();
+  const progressFor = (flags: CommonFlags): ProgressReporter => (flags.quiet ? silentProgress : io.progress);
+  program
+    .command('info')
+    .description('show the engine backend, threads, SIMD, versions and which phases are available')
+    .addOption(backendOption())
+    .option('--threads <n>', 'wasm threads', intArg)
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { backend?: string; threads?: number; json?: boolean }) => {
+      const config = configFrom({ backend: flags.backend, set: [] });
+      await infoCommand({ backend: config.backend, threads: flags.threads, json: Boolean(flags.json), print: io.print });
+    });
+  addCommonOptions(program.command('run').description('run the whole pipeline (or continue one with --resume)'))
+    .option('--resume <runId>', 'continue an interrupted run: finished phases are skipped')
+    .action(async (flags: CommonFlags & { resume?: string }) => {
+      await runCommand({ config: configFrom(flags), resume: flags.resume, progress: progressFor(flags), print: io.print });
+    });
+  addCommonOptions(program.command('phase').description('run one phase alone').argument('<name>', 'phase name, e.g. bitnet'))
+    .option('-i, --input <dir>', "a phase or checkpoint directory holding the previous phase's result.json")
+    .action(async (name: string, flags: CommonFlags & { input?: string }) => {
+      await phaseCommand({ name, input: flags.input, config: configFrom(flags), progress: progressFor(flags), print: io.print });
+    });
+  program
+    .command('runs')
+    .description('list runs and the state of their phases')
+    .option('--runs-dir <dir>', 'where runs are stored', 'runs')
+    .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
+  return program;
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { ForgeError } from '../errors.js';
+
+/**
+ * Validate `value` against `schema`, turning zod's issues into one ForgeError that names the
+ * field (`prefix.path.to.field`) and, when given, the file it came from.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  options: { prefix?: string; file?: string } = {},
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const first = issues[0];
+  const field = joinPath(options.prefix, first?.path ?? []);
+  const others = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => joinPath(options.prefix, i.path) || '<root>').join(', ')})` : '';
+  throw new ForgeError(`${first?.message ?? 'invalid value'}${others}`, {
+    field: field || undefined,
+    file: options.file,
+  });
+}
+
+function joinPath(prefix: string | undefined, path: readonly PropertyKey[]): string {
+  const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)));
+  const joined = parts.reduce((acc, part) => (part.startsWith('[') || acc === '' ? acc + part : `${acc}.${part}`), '');
+  if (!prefix) return joined;
+  if (!joined) return prefix;
+  return joined.startsWith('[') ? prefix + joined : `${prefix}.${joined}`;
+}

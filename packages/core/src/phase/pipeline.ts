@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ForgeError } from '../errors.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { Rng } from '../rng/index.js';
+import { Tracker } from '../track/index.js';
+import { parseConfig } from './config.js';
+import { silentProgress } from './progress.js';
+import type { ProgressReporter } from './progress.js';
+import { RESULT_FILE, newRunId, phaseDirName, readPipelineState, writePipelineState } from './run-state.js';
+import type { PipelineState } from './run-state.js';
+import { PhaseResultSchema } from './types.js';
+import type { Phase, PhaseContext, PhaseResult, PresetName } from './types.js';
+
+export interface PipelineOptions {
+  /** Phases to run, in order. */
+  readonly phases: readonly Phase[];
+  /** Directory holding every run, e.g. `./runs`. */
+  readonly runsDir: string;
+  /** New run: per-phase configs as given by the user (defaults are filled by each phase's schema). */
+  readonly phaseConfigs?: Record<string, unknown>;
+  readonly preset?: PresetName;
+  readonly seed?: number;
+  /** Result handed to the first phase (for `forge phase --input`). */
+  readonly input?: PhaseResult | null;
+  /** Continue this run: finished phases are skipped and their results reused. */
+  readonly resumeRunId?: string;
+  readonly runId?: string;
+  readonly backend?: string;
+  readonly trackerSinks?: readonly string[];
+  readonly progress?: ProgressReporter;
+  readonly signal?: AbortSignal;
+}
+
+export interface PipelineOutcome {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly state: PipelineState;
+  /** The last phase's result (or the input when no phase ran). */
+  readonly result: PhaseResult | null;
+}
+
+/**
+ * Run phases in order inside `runs/<runId>/`, recording each phase's state in `pipeline.json`
+ * after every transition, so an interrupted run resumes at the phase it stopped in.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
+  const state = await openRun(options);
+  const runDir = path.join(options.runsDir, state.runId);
+  const configs = validatePhaseConfigs(options.phases, state);
+  const tracker = await Tracker.open(options.trackerSinks ?? ['run-store'], { runDir, runId: state.runId });
+  let input = lastResult(state);
+  try {
+    tracker.event(options.resumeRunId ? 'run_resumed' : 'run_started', { preset: state.preset, seed: state.seed });
+    for (const phase of options.phases) {
+      const phaseState = findPhaseState(state, phase.name);
+      if (phaseState.status === 'done' && phaseState.result) {
+        input = phaseState.result;
+        continue;
+      }
+      input = await runOnePhase({ phase, config: configs.get(phase.name), input, state, runDir, tracker, options });
+    }
+    tracker.event('run_finished');
+  } finally {
+    await tracker.close();
+  }
+  return { runId: state.runId, runDir, state, result: input };
+}
+
+async function openRun(options: PipelineOptions): Promise<PipelineState> {
+  if (options.resumeRunId) {
+    const state = readPipelineState(path.join(options.runsDir, options.resumeRunId));
+    const expected = options.phases.map((p) => p.name).join(',');
+    const stored = state.phases.map((p) => p.name).join(',');
+    if (expected !== stored) {
+      throw new ForgeError(`run '${state.runId}' was made with phases [${stored}], not [${expected}]: it cannot be resumed with these phases`);
+    }
+    return state;
+  }
+  const runId = options.runId ?? newRunId();
+  const now = new Date().toISOString();
+  const state: PipelineState = {
+    version: 1, runId, createdAt: now, updatedAt: now,
+    preset: options.preset ?? 'tiny', seed: options.seed ?? 0,
+    phaseConfigs: options.phaseConfigs ?? {}, input: options.input ?? null,
+    phases: options.phases.map((p) => ({ name: p.name, dir: phaseDirName(p.name), status: 'pending' })),
+  };
+  const runDir = path.join(options.runsDir, runId);
+  mkdirSync(runDir, { recursive: true });
+  await writePipelineState(runDir, state);
+  return state;
+}
+
+/** Validate every phase's config before any work starts: a typo must not cost an hour of training. */
+function validatePhaseConfigs(phases: readonly Phase[], state: PipelineState): Map<string, unknown> {
+  const known = new Set(phases.map((p) => p.name as string));
+  for (const name of Object.keys(state.phaseConfigs)) {
+    if (!known.has(name)) throw new ForgeError(`no phase named '${name}' in this pipeline (phases: ${[...known].join(', ') || 'none'})`, { field: `phases.${name}` });
+  }
+  const configs = new Map<string, unknown>();
+  for (const phase of phases) {
+    const given = state.phaseConfigs[phase.name];
+    const userConfig = given === undefined ? {} : given;
+    if (typeof userConfig !== 'object' || userConfig === null || Array.isArray(userConfig)) {
+      throw new ForgeError('expected an object of settings', { field: `phases.${phase.name}` });
+    }
+    const merged = { ...(phase.presetDefaults?.(state.preset) ?? {}), ...userConfig };
+    configs.set(phase.name, parseConfig(phase.configSchema, merged, { prefix: `phases.${phase.name}` }));
+  }
+  return configs;
+}
+
+function lastResult(state: PipelineState): PhaseResult | null {
+  const done = state.phases.filter((p) => p.status === 'done' && p.result);
+  return done.length ? (done[done.length - 1]?.result ?? null) : state.input;
+}
+
+function findPhaseState(state: PipelineState, name: string): PipelineState['phases'][number] {
+  const found = state.phases.find((p) => p.name === name);
+  if (!found) throw new ForgeError(`phase '${name}' is not part of run '${state.runId}'`);
+  return found;
+}
+
+interface PhaseRunArgs {
+  phase: Phase;
+  config: unknown;
+  input: PhaseResult | null;
+  state: PipelineState;
+  runDir: string;
+  tracker: Tracker;
+  options: PipelineOptions;
+}
+
+async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
+  const { phase, config, input, state, runDir, tracker, options } = args;
+  const phaseState = findPhaseState(state, phase.name);
+  const resuming = phaseState.status !== 'pending';
+  const phaseDir = path.join(runDir, phaseState.dir);
+  mkdirSync(phaseDir, { recursive: true });
+  Object.assign(phaseState, { status: 'running', startedAt: new Date().toISOString(), error: undefined });
+  await writePipelineState(runDir, state);
+  const ctx: PhaseContext = {
+    runId: state.runId, runDir, phaseDir, preset: state.preset, seed: state.seed,
+    rng: Rng.fromSeed(state.seed).fork(phase.name), backend: options.backend ?? 'unknown', tracker,
+    progress: options.progress ?? silentProgress, signal: options.signal ?? new AbortController().signal, resuming,
+  };
+  tracker.config(phase.name, config);
+  tracker.event('phase_started', { resuming }, phase.name);
+  try {
+    const result = parseConfig(PhaseResultSchema, await phase.run(input, config, ctx), { prefix: `${phase.name}.result` });
+    await writeJsonAtomic(path.join(phaseDir, RESULT_FILE), result);
+    Object.assign(phaseState, { status: 'done', finishedAt: new Date().toISOString(), result });
+    tracker.event('phase_finished', { durationMs: result.durationMs, metrics: result.metrics }, phase.name);
+    return result;
+  } catch (error) {
+    const interrupted = ctx.signal.aborted;
+    Object.assign(phaseState, { status: interrupted ? 'interrupted' : 'failed', error: error instanceof Error ? error.message : String(error) });
+    tracker.event(interrupted ? 'phase_interrupted' : 'phase_failed', { error: phaseState.error }, phase.name);
+    if (interrupted) throw new ForgeError(`interrupted during phase '${phase.name}'; continue with: forge run --resume ${state.runId}`, { cause: error });
+    throw error;
+  } finally {
+    await writePipelineState(runDir, state);
+  }
+}

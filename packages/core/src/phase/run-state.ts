@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ForgeError } from '../errors.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { parseConfig } from './config.js';
+import { PHASE_NAMES, PhaseNameSchema, PhaseResultSchema, PresetNameSchema } from './types.js';
+import type { PhaseName, PhaseResult } from './types.js';
+
+export const PIPELINE_FILE = 'pipeline.json';
+export const RESULT_FILE = 'result.json';
+
+export const PhaseStatusSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted']);
+export type PhaseStatus = z.infer<typeof PhaseStatusSchema>;
+
+export const PhaseStateSchema = z.object({
+  name: PhaseNameSchema,
+  /** Relative to the run directory, e.g. `04-bitnet`. */
+  dir: z.string(),
+  status: PhaseStatusSchema,
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  result: PhaseResultSchema.optional(),
+  error: z.string().optional(),
+});
+export type PhaseState = z.infer<typeof PhaseStateSchema>;
+
+/** `runs/<runId>/pipeline.json`: everything a resume needs. */
+export const PipelineStateSchema = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  preset: PresetNameSchema,
+  seed: z.number().int(),
+  /** The per-phase configs as given (before defaults), so a resume validates them the same way. */
+  phaseConfigs: z.record(z.string(), z.unknown()),
+  /** Result the first phase was given (`forge phase --input`), or null. */
+  input: PhaseResultSchema.nullable(),
+  phases: z.array(PhaseStateSchema),
+});
+export type PipelineState = z.infer<typeof PipelineStateSchema>;
+
+/** `01-cognate` … `08-compression`: fixed numbering so a phase's folder never depends on which ran. */
+export function phaseDirName(name: PhaseName): string {
+  return `${String(PHASE_NAMES.indexOf(name) + 1).padStart(2, '0')}-${name}`;
+}
+
+/** A sortable, unique run id: `20261125-061500-a1b2`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function readPipelineState(runDir: string): PipelineState {
+  const file = path.join(runDir, PIPELINE_FILE);
+  if (!existsSync(file)) throw new ForgeError(`no run here: ${PIPELINE_FILE} is missing`, { file });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ForgeError('not valid JSON', { file, cause });
+  }
+  return parseConfig(PipelineStateSchema, raw, { file });
+}
+
+export async function writePipelineState(runDir: string, state: PipelineState): Promise<void> {
+  await writeJsonAtomic(path.join(runDir, PIPELINE_FILE), { ...state, updatedAt: new Date().toISOString() });
+}
+
+/** Read a phase's `result.json` from a phase folder or a checkpoint folder. */
+export function readPhaseResult(dir: string): PhaseResult {
+  const file = path.join(dir, RESULT_FILE);
+  if (!existsSync(file)) throw new ForgeError(`no ${RESULT_FILE}: is this a phase or checkpoint directory?`, { file });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ForgeError('not valid JSON', { file, cause });
+  }
+  return parseConfig(PhaseResultSchema, raw, { file });
+}

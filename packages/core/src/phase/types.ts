@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Rng } from '../rng/index.js';
+import type { Tracker } from '../track/index.js';
+import type { ProgressReporter } from './progress.js';
+
+/** The eight phases, in pipeline order (DESIGN.md §3). */
+export const PHASE_NAMES = [
+  'cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression',
+] as const;
+export const PhaseNameSchema = z.enum(PHASE_NAMES);
+export type PhaseName = z.infer<typeof PhaseNameSchema>;
+
+export const PresetNameSchema = z.enum(['tiny', 'small', 'paper']);
+export type PresetName = z.infer<typeof PresetNameSchema>;
+
+/** A checkpoint directory a phase produced. */
+export const PhaseModelSchema = z.object({
+  dir: z.string().min(1),
+  role: z.string().min(1),
+  params: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type PhaseModel = z.infer<typeof PhaseModelSchema>;
+
+/** What every phase hands to the next one, and what `result.json` holds. */
+export const PhaseResultSchema = z.object({
+  phase: PhaseNameSchema,
+  runId: z.string().min(1),
+  startedAt: z.string().min(1),
+  durationMs: z.number().nonnegative(),
+  models: z.array(PhaseModelSchema),
+  metrics: z.record(z.string(), z.number()),
+  artifacts: z.record(z.string(), z.string()),
+  config: z.unknown(),
+});
+export type PhaseResult = z.infer<typeof PhaseResultSchema>;
+
+/** Everything a phase may use from its surroundings. */
+export interface PhaseContext {
+  readonly runId: string;
+  /** `runs/<runId>/` */
+  readonly runDir: string;
+  /** `runs/<runId>/NN-<phase>/`: the phase writes its checkpoints and result here. */
+  readonly phaseDir: string;
+  readonly preset: PresetName;
+  readonly seed: number;
+  /** Seeded stream for this phase: `Rng.fromSeed(seed).fork(phase)`. */
+  readonly rng: Rng;
+  /** Name of the active tfjs backend, e.g. `wasm`. */
+  readonly backend: string;
+  readonly tracker: Tracker;
+  readonly progress: ProgressReporter;
+  /** Aborted on Ctrl-C: stop at the next safe point, after a checkpoint. */
+  readonly signal: AbortSignal;
+  /** True when this phase started before and was interrupted: continue from its last checkpoint. */
+  readonly resuming: boolean;
+}
+
+/** One pipeline phase: a documented zod config schema and a `run`. */
+export interface Phase<C = unknown> {
+  readonly name: PhaseName;
+  readonly description: string;
+  /** Validates and fills defaults; `presetDefaults` gives preset-specific starting values. */
+  readonly configSchema: z.ZodType<C>;
+  readonly presetDefaults?: (preset: PresetName) => Record<string, unknown>;
+  /** `input` is the previous phase's result, or null for the first phase. */
+  run(input: PhaseResult | null, config: C, ctx: PhaseContext): Promise<PhaseResult>;
+}
