@@ -1,4 +1,5 @@
 import { describeBackend, initBackend } from '@agent-forge/core';
+import type { BackendReport } from '@agent-forge/core';
 import type { BackendChoice } from './pipeline-config.js';
 
 export interface Engine {
@@ -10,9 +11,23 @@ export interface Engine {
 export async function startEngine(choice: BackendChoice, threads?: number): Promise<Engine> {
   const info = await initBackend({ prefer: choice === 'auto' ? undefined : choice, threads });
   const report = describeBackend();
-  return { name: info.name, summary: `${report.backend} (threads ${report.threads}, simd ${report.simd})` };
+  return { name: info.choice, summary: `${info.choice} (threads ${report.threads ?? 'native'}, simd ${report.simd})` };
 }
 
-export function describeEngine(): Record<string, unknown> {
-  return { ...describeBackend() };
+export function describeEngine(): BackendReport {
+  return describeBackend();
+}
+
+/** `forge info` lines: one fact per line, the reasons a backend was passed over included. */
+export function engineLines(report: BackendReport): Array<[string, string]> {
+  const versions = Object.entries(report.versions).map(([name, version]) => `${name} ${version ?? '(not installed)'}`);
+  const lines: Array<[string, string]> = [
+    ['backend', report.backend ?? 'none'],
+    ['threads', report.threads === undefined ? 'decided by libtensorflow' : String(report.threads)],
+    ['simd', String(report.simd)],
+    ['wasm threads', report.threadsWorkaround ? 'on (Node worker workaround)' : `off${report.threadsWorkaroundSkipped ? `: ${report.threadsWorkaroundSkipped}` : ''}`],
+  ];
+  for (const skipped of report.skipped) lines.push([`not ${skipped.choice}`, skipped.reason]);
+  lines.push(['versions', versions.join(', ')], ['node', report.node], ['cpu', `${report.cpu.model}, ${report.cpu.cores} cores`]);
+  return lines;
 }

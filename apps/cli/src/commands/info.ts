@@ -1,5 +1,5 @@
 import { PHASE_NAMES } from '@agent-forge/core';
-import { describeEngine, startEngine } from '../engine.js';
+import { describeEngine, engineLines, startEngine } from '../engine.js';
 import type { BackendChoice } from '../pipeline-config.js';
 import { REGISTERED_PHASES } from '../phases.js';
 
@@ -12,13 +12,6 @@ export async function infoCommand(options: { backend: BackendChoice; threads?: n
     options.print(JSON.stringify({ ...engine, phases }, null, 2));
     return;
   }
-  for (const [key, value] of Object.entries(engine)) options.print(`${key.padEnd(16)} ${formatValue(value)}`);
+  for (const [key, value] of engineLines(engine)) options.print(`${key.padEnd(16)} ${value}`);
   options.print(`${'phases'.padEnd(16)} ${phases.map((p) => `${p.name}${p.implemented ? '' : ' (not yet)'}`).join(', ')}`);
-}
-
-function formatValue(value: unknown): string {
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  }
-  return String(value);
 }

@@ -1,1 +1,4 @@
-export {};
+export { CHECKPOINT_FILES } from './layout.js';
+export { loadCheckpoint, type LoadCheckpointOptions, type LoadedCheckpoint } from './load.js';
+export { saveCheckpoint, type CheckpointContents } from './save.js';
+export { checkTensorShapes, type ShapeCheckOptions } from './shapes.js';

@@ -1,1 +1,36 @@
-export {};
+/**
+ * Data: the byte-level BPE tokenizer, loaders (GSM8K, text JSONL, plain text), the built-in
+ * problem generator, formatting, splits and packed batches.
+ */
+export * from './tokenizer/index.js';
+export { type Problem, extractFinalAnswer } from './problem.js';
+export { formatProblem, type FormattedProblem } from './format.js';
+export { loadGsm8k, parseGsm8k } from './loaders/gsm8k.js';
+export { loadTextJsonl, parseTextJsonl } from './loaders/text-jsonl.js';
+export { loadPlainText, splitPlainText, type PlainTextOptions } from './loaders/plain-text.js';
+export { parseJsonl, type JsonlRecord } from './loaders/jsonl.js';
+export {
+  generateProblems,
+  PROBLEM_TEMPLATES,
+  type GenerateProblemsOptions,
+  type GeneratedProblem,
+} from './generator/generate-problems.js';
+export { MAX_DIFFICULTY, type ProblemTemplate } from './generator/template.js';
+export { splitByHash, type SplitOptions, type Split } from './split.js';
+export { packTokenStream, windowCount } from './pack.js';
+export {
+  BatchIterator,
+  batchPositionSchema,
+  type BatchIteratorOptions,
+  type BatchPosition,
+  type TokenBatch,
+} from './batch-iterator.js';
+export {
+  Dataset,
+  loadDataset,
+  datasetSourceSchema,
+  type DatasetSource,
+  type DataExample,
+  type DatasetBatchOptions,
+  type TokenEncoder,
+} from './dataset.js';

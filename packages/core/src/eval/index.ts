@@ -1,1 +1,5 @@
-export {};
+export { perplexity, type LossModel } from './perplexity.js';
+export { answerAccuracy, type AnswerRecord, type Completer } from './accuracy.js';
+export { bytesOnDisk, msPerToken, parameterCount } from './measures.js';
+export { greedyCompleter } from './greedy.js';
+export { heldOutWindows } from './windows.js';

@@ -1,1 +1,3 @@
 export { writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { replaceDirectory } from './atomic-dir.js';
+export { readJsonFile, readJsonFileSync } from './read-json.js';

@@ -1,1 +1,22 @@
-export {};
+/** TinyTitan, the base model every phase trains, merges, quantizes and serves. */
+export {
+  ModelConfigSchema,
+  MODEL_PRESETS,
+  parseModelConfig,
+  type ModelConfig,
+  type ModelConfigInput,
+  type ModelPresetName,
+} from './config.js';
+export { expectedShapes, countParameters } from './shapes.js';
+export { TinyTitan, type TinyTitanOptions, type LossOptions, type NamedTensors } from './model.js';
+export { denseLinear, applyMatrix, type Linear, type LinearSpec, type LinearFactory } from './linear.js';
+export { Block, sequentialBlocks, type BlockRunner, type BlockContext } from './block.js';
+export { CausalSelfAttention, causalMask } from './attention.js';
+export { Mlp, gelu } from './mlp.js';
+export { createNorm, type Norm } from './norm.js';
+export { RotaryEmbedding } from './rotary.js';
+export { KvCache, type LayerKvCache } from './cache.js';
+export { normalWeight, constantWeight, type WeightInit, type NamedVariables } from './weights.js';
+export { crossEntropy } from './loss.js';
+export { argmax, pickToken, type SamplingOptions } from './sampling.js';
+export { generate, GenerateOptionsSchema, type GenerateOptions, type GenerateResult, type StopReason } from './generate.js';

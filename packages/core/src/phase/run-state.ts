@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ForgeError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
+import { readJsonFileSync } from '../io/read-json.js';
 import { parseConfig } from './config.js';
 import { PHASE_NAMES, PhaseNameSchema, PhaseResultSchema, PresetNameSchema } from './types.js';
 import type { PhaseName, PhaseResult } from './types.js';
@@ -55,13 +54,7 @@ export function newRunId(now = new Date()): string {
 
 export function readPipelineState(runDir: string): PipelineState {
   const file = path.join(runDir, PIPELINE_FILE);
-  if (!existsSync(file)) throw new ForgeError(`no run here: ${PIPELINE_FILE} is missing`, { file });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ForgeError('not valid JSON', { file, cause });
-  }
+  const raw = readJsonFileSync(file, { missing: `no run here: ${PIPELINE_FILE} is missing` });
   return parseConfig(PipelineStateSchema, raw, { file });
 }
 
@@ -72,12 +65,6 @@ export async function writePipelineState(runDir: string, state: PipelineState): 
 /** Read a phase's `result.json` from a phase folder or a checkpoint folder. */
 export function readPhaseResult(dir: string): PhaseResult {
   const file = path.join(dir, RESULT_FILE);
-  if (!existsSync(file)) throw new ForgeError(`no ${RESULT_FILE}: is this a phase or checkpoint directory?`, { file });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ForgeError('not valid JSON', { file, cause });
-  }
+  const raw = readJsonFileSync(file, { missing: `no ${RESULT_FILE}: is this a phase or checkpoint directory?` });
   return parseConfig(PhaseResultSchema, raw, { file });
 }

@@ -35,6 +35,12 @@ export class Rng {
     return { algorithm: 'xoroshiro128plus', state: [...this.generator.getState()] };
   }
 
+  /** Continue from a saved state in place (for objects that hold on to this Rng). */
+  restore(state: RngState): void {
+    this.generator = xoroshiro128plusFromState(state.state);
+    this.spareNormal = undefined;
+  }
+
   /** Uniform in [0, 1). */
   float(): number {
     return uniformFloat64(this.generator);

@@ -1,0 +1,39 @@
+/**
+ * What `forge info` prints about the engine: which backend, how it runs, on what.
+ */
+import os from 'node:os';
+import { initialisedBackend, type BackendChoice } from './init.js';
+import { tfjsVersions, type TfjsPackage } from './versions.js';
+
+export interface BackendReport {
+  /** The initialised backend, or undefined before `initBackend` has run. */
+  backend: BackendChoice | undefined;
+  threads: number | undefined;
+  simd: boolean;
+  threadsWorkaround: boolean;
+  /** Why wasm runs single-threaded, when it does. */
+  threadsWorkaroundSkipped: string | undefined;
+  /** Backends 'auto' passed over, with the reason. */
+  skipped: { choice: BackendChoice; reason: string }[];
+  /** Installed tfjs package versions; undefined for packages that are not installed. */
+  versions: Record<TfjsPackage, string | undefined>;
+  node: string;
+  cpu: { model: string; cores: number };
+}
+
+/** A snapshot of the engine for diagnostics. Call after `initBackend` for the backend fields. */
+export function describeBackend(): BackendReport {
+  const info = initialisedBackend();
+  const cpus = os.cpus();
+  return {
+    backend: info?.choice,
+    threads: info?.threads,
+    simd: info?.simd ?? false,
+    threadsWorkaround: info?.threadsWorkaround ?? false,
+    threadsWorkaroundSkipped: info?.threadsWorkaroundSkipped,
+    skipped: info?.skipped ?? [],
+    versions: tfjsVersions(),
+    node: process.version,
+    cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length },
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ForgeError } from '../errors.js';
+import { BatchIterator, type BatchIteratorOptions, type BatchPosition } from './batch-iterator.js';
+import { formatProblem } from './format.js';
+import { generateProblems } from './generator/generate-problems.js';
+import { loadGsm8k } from './loaders/gsm8k.js';
+import { loadPlainText } from './loaders/plain-text.js';
+import { loadTextJsonl } from './loaders/text-jsonl.js';
+import type { Problem } from './problem.js';
+import { splitByHash, type SplitOptions } from './split.js';
+import { SPECIAL_IDS } from './tokenizer/special-tokens.js';
+
+export const datasetSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('builtin'),
+    count: z.number().int().positive(),
+    seed: z.number().int(),
+    difficulty: z.number().int().min(1),
+  }),
+  z.object({ kind: z.literal('gsm8k'), path: z.string().min(1) }),
+  z.object({ kind: z.literal('jsonl'), path: z.string().min(1) }),
+  z.object({ kind: z.literal('text'), path: z.string().min(1) }),
+]);
+export type DatasetSource = z.infer<typeof datasetSourceSchema>;
+
+/** A math problem (with a known answer to evaluate against) or free text for language modelling. */
+export type DataExample = { readonly kind: 'problem'; readonly problem: Problem } | { readonly kind: 'text'; readonly text: string };
+
+/** Anything that turns text into ids; the BPE tokenizer is one. */
+export interface TokenEncoder {
+  encode(text: string): number[];
+}
+
+export type DatasetBatchOptions = Omit<BatchIteratorOptions, 'eosId'>;
+
+/** A loaded dataset: its examples, their training text, splits and batches. */
+export class Dataset {
+  readonly examples: readonly DataExample[];
+
+  /** @param name where the data came from, for logs (e.g. 'builtin', a file path). */
+  constructor(
+    readonly name: string,
+    examples: readonly DataExample[],
+  ) {
+    this.examples = Object.freeze([...examples]);
+  }
+
+  static fromProblems(name: string, problems: readonly Problem[]): Dataset {
+    return new Dataset(
+      name,
+      problems.map((problem) => ({ kind: 'problem', problem })),
+    );
+  }
+
+  static fromTexts(name: string, texts: readonly string[]): Dataset {
+    return new Dataset(
+      name,
+      texts.map((text) => ({ kind: 'text', text })),
+    );
+  }
+
+  get size(): number {
+    return this.examples.length;
+  }
+
+  /** Training text per example: problems in the "Question: …\nAnswer: …" layout, text as is. */
+  texts(): string[] {
+    return this.examples.map(exampleText);
+  }
+
+  /** The problems among the examples (all of them for builtin and gsm8k sources). */
+  problems(): Problem[] {
+    return this.examples.flatMap((example) => (example.kind === 'problem' ? [example.problem] : []));
+  }
+
+  /** Deterministic train/validation split by hash of each example's training text. */
+  split(options: SplitOptions): { train: Dataset; validation: Dataset } {
+    const { train, validation } = splitByHash(this.examples, exampleText, options);
+    return { train: new Dataset(`${this.name}#train`, train), validation: new Dataset(`${this.name}#validation`, validation) };
+  }
+
+  /** Token ids per example. Reserved tokens are not matched: data text cannot inject `<eos>`. */
+  tokenize(tokenizer: TokenEncoder): Int32Array[] {
+    return this.examples.map((example) => Int32Array.from(tokenizer.encode(exampleText(example))));
+  }
+
+  /** Packed, shuffled `[batchSize, contextLength + 1]` batches, separated by `<eos>`. */
+  batches(tokenizer: TokenEncoder, options: DatasetBatchOptions, position?: BatchPosition): BatchIterator {
+    return new BatchIterator(this.tokenize(tokenizer), { ...options, eosId: SPECIAL_IDS.eos }, position);
+  }
+}
+
+function exampleText(example: DataExample): string {
+  return example.kind === 'problem' ? formatProblem(example.problem).text : example.text;
+}
+
+export async function loadDataset(source: DatasetSource): Promise<Dataset> {
+  const parsed = datasetSourceSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ForgeError(`invalid data source: ${issue?.message ?? 'unknown problem'}`, {
+      field: issue?.path.length ? issue.path.map(String).join('.') : undefined,
+    });
+  }
+  const valid = parsed.data;
+  switch (valid.kind) {
+    case 'builtin':
+      return Dataset.fromProblems('builtin', generateProblems(valid));
+    case 'gsm8k':
+      return Dataset.fromProblems(valid.path, await loadGsm8k(valid.path));
+    case 'jsonl':
+      return Dataset.fromTexts(valid.path, await loadTextJsonl(valid.path));
+    case 'text':
+      return Dataset.fromTexts(valid.path, await loadPlainText(valid.path));
+  }
+}

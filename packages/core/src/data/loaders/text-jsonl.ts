@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { parseJsonl } from './jsonl.js';
+import { readDataFile } from './read-source.js';
+
+const textRecordSchema = z.object({
+  text: z.string({ error: 'expected a string' }),
+});
+
+/** Parses `{"text": ...}` JSONL into one document per record; other fields are ignored. */
+export function parseTextJsonl(text: string, file: string): string[] {
+  return parseJsonl(text, file, textRecordSchema).map(({ value }) => value.text);
+}
+
+export async function loadTextJsonl(file: string): Promise<string[]> {
+  return parseTextJsonl(await readDataFile(file), file);
+}

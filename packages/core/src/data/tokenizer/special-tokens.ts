@@ -1,0 +1,54 @@
+/**
+ * Reserved tokens. They take the lowest ids so that every tokenizer, whatever its vocab size,
+ * agrees on them: a checkpoint's `<eos>` id never depends on how the tokenizer was trained.
+ */
+const PERSONA_COUNT = 9;
+
+/** Named spares so later phases (tool use) can claim a slot without moving any id. */
+const TOOL_TOKENS = ['<|tool_call|>', '<|end_tool_call|>', '<|tool_result|>', '<|end_tool_result|>'] as const;
+const SPARE_COUNT = 6;
+
+export const PAD_TOKEN = '<pad>';
+export const BOS_TOKEN = '<bos>';
+export const EOS_TOKEN = '<eos>';
+export const START_OF_THOUGHT_TOKEN = '<|startofthought|>';
+export const END_OF_THOUGHT_TOKEN = '<|endofthought|>';
+
+export function personaToken(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= PERSONA_COUNT) {
+    throw new RangeError(`persona index must be an integer in [0, ${PERSONA_COUNT - 1}], got ${index}`);
+  }
+  return `<|persona_${index}|>`;
+}
+
+/** Every reserved token, in id order: `SPECIAL_TOKENS[id]` is the token with that id. */
+export const SPECIAL_TOKENS: readonly string[] = Object.freeze([
+  PAD_TOKEN,
+  BOS_TOKEN,
+  EOS_TOKEN,
+  START_OF_THOUGHT_TOKEN,
+  END_OF_THOUGHT_TOKEN,
+  ...Array.from({ length: PERSONA_COUNT }, (_, i) => personaToken(i)),
+  ...TOOL_TOKENS,
+  ...Array.from({ length: SPARE_COUNT }, (_, i) => `<|reserved_${i}|>`),
+]);
+
+/** Fixed ids of the tokens the rest of the project refers to by role. */
+export const SPECIAL_IDS = Object.freeze({
+  pad: 0,
+  bos: 1,
+  eos: 2,
+  startOfThought: 3,
+  endOfThought: 4,
+  /** `<|persona_i|>` has id `firstPersona + i`. */
+  firstPersona: 5,
+  personaCount: PERSONA_COUNT,
+  toolCall: 14,
+  endToolCall: 15,
+  toolResult: 16,
+  endToolResult: 17,
+});
+
+/** Raw bytes start right after the reserved block; learned merges follow the 256 bytes. */
+export const BYTE_OFFSET = SPECIAL_TOKENS.length;
+export const FIRST_MERGE_ID = BYTE_OFFSET + 256;

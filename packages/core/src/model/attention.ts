@@ -1,0 +1,104 @@
+/**
+ * Causal multi-head self-attention with an additive mask, optional RoPE on queries and keys, and an
+ * optional KV cache. Softmax scores are computed over all keys at once (no flash-style tiling): at a
+ * context of 256 the [B, H, T, T] scores are small.
+ */
+import { tf } from '../backend/tf.js';
+import type { LayerKvCache } from './cache.js';
+import type { Linear, LinearFactory } from './linear.js';
+import type { RotaryEmbedding } from './rotary.js';
+import { mergeWeights, type WeightInit, type NamedVariables } from './weights.js';
+
+/** Masked-out scores get this added: exp() underflows to exactly 0 yet no -Infinity NaNs appear. */
+const MASKED_SCORE = -1e9;
+
+/**
+ * Additive causal mask `[queries, past + queries]`: 0 where query i (absolute position past + i) may
+ * see key j, i.e. j ≤ past + i, and a large negative number above that diagonal.
+ */
+export function causalMask(queries: number, past: number): tf.Tensor2D {
+  const keys = past + queries;
+  const mask = new Float32Array(queries * keys);
+  for (let i = 0; i < queries; i++) mask.fill(MASKED_SCORE, i * keys + past + i + 1, (i + 1) * keys);
+  return tf.tensor2d(mask, [queries, keys]);
+}
+
+export interface AttentionOptions {
+  readonly name: string;
+  readonly dModel: number;
+  readonly nHeads: number;
+  readonly initStd: number;
+  /** Init std of the output projection, which writes into the residual stream. */
+  readonly outputInitStd: number;
+  readonly rotary: RotaryEmbedding | null;
+  readonly createLinear: LinearFactory;
+}
+
+/** What one attention call needs besides its input. */
+export interface AttentionCall {
+  /** Absolute position of the input's first token. */
+  readonly positionOffset: number;
+  /** Additive mask `[T, past + T]`, or null when every key is visible (a single new token). */
+  readonly mask: tf.Tensor2D | null;
+  /** This layer's cache: read, then replaced by the longer keys/values. Null in training. */
+  readonly cache: LayerKvCache | null;
+}
+
+export class CausalSelfAttention {
+  readonly q: Linear;
+  readonly k: Linear;
+  readonly v: Linear;
+  readonly o: Linear;
+  readonly weights: NamedVariables;
+  private readonly headSize: number;
+
+  constructor(
+    private readonly options: AttentionOptions,
+    init: WeightInit,
+  ) {
+    const { name, dModel, initStd, createLinear } = options;
+    const spec = (part: string, std: number) => ({ name: `${name}.${part}`, inFeatures: dModel, outFeatures: dModel, initStd: std });
+    this.q = createLinear(spec('q', initStd), init);
+    this.k = createLinear(spec('k', initStd), init);
+    this.v = createLinear(spec('v', initStd), init);
+    this.o = createLinear(spec('o', options.outputInitStd), init);
+    this.weights = mergeWeights(this.q, this.k, this.v, this.o);
+    this.headSize = dModel / options.nHeads;
+  }
+
+  /** `[B, T, dModel] → [B, T, dModel]`. */
+  apply(x: tf.Tensor3D, call: AttentionCall): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [batch, length] = x.shape;
+      let queries = this.splitHeads(this.q.apply(x), batch, length);
+      let keys = this.splitHeads(this.k.apply(x), batch, length);
+      let values = this.splitHeads(this.v.apply(x), batch, length);
+      if (this.options.rotary) {
+        queries = this.options.rotary.apply(queries, call.positionOffset);
+        keys = this.options.rotary.apply(keys, call.positionOffset);
+      }
+      if (call.cache) [keys, values] = appendToCache(call.cache, keys, values);
+      let scores = tf.mul(tf.matMul(queries, keys, false, true), 1 / Math.sqrt(this.headSize));
+      if (call.mask) scores = tf.add(scores, call.mask);
+      const mixed = tf.matMul(tf.softmax(scores), values);
+      const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.options.dModel]);
+      return this.o.apply(merged) as tf.Tensor3D;
+    });
+  }
+
+  /** `[B, T, dModel] → [B, H, T, headSize]`. */
+  private splitHeads(x: tf.Tensor, batch: number, length: number): tf.Tensor4D {
+    return tf.transpose(tf.reshape(x, [batch, length, this.options.nHeads, this.headSize]), [0, 2, 1, 3]);
+  }
+}
+
+/** Concatenates the new keys/values after the cached ones and stores the result, kept past the tidy. */
+function appendToCache(cache: LayerKvCache, keys: tf.Tensor4D, values: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
+  const allKeys = cache.keys ? tf.concat([cache.keys, keys], 2) : keys;
+  const allValues = cache.values ? tf.concat([cache.values, values], 2) : values;
+  cache.keys?.dispose();
+  cache.values?.dispose();
+  cache.keys = tf.keep(allKeys);
+  cache.values = tf.keep(allValues);
+  return [allKeys, allValues];
+}

@@ -1,0 +1,86 @@
+/**
+ * One pre-norm transformer block, `x + attn(norm x)` then `x + mlp(norm x)`, and the `BlockRunner`
+ * that decides how the residual stream passes through the blocks. The default runner applies each block
+ * once, in order; ACT (a halting unit that repeats blocks per token) and a Titans-style long-term memory
+ * (read/written between blocks) are runners too, so they plug in without changing the block.
+ */
+import { tf } from '../backend/tf.js';
+import { CausalSelfAttention } from './attention.js';
+import type { KvCache } from './cache.js';
+import type { ModelConfig } from './config.js';
+import type { LinearFactory } from './linear.js';
+import { Mlp } from './mlp.js';
+import { createNorm, type Norm } from './norm.js';
+import type { RotaryEmbedding } from './rotary.js';
+import { blockPrefix } from './shapes.js';
+import { mergeWeights, type WeightInit, type NamedVariables } from './weights.js';
+
+/** What every block call in one forward pass shares. */
+export interface BlockContext {
+  /** Absolute position of the first input token (the KV cache length; 0 in training). */
+  readonly positionOffset: number;
+  /** Additive causal mask `[T, positionOffset + T]`, or null for a single token, which sees every key. */
+  readonly mask: tf.Tensor2D | null;
+  /** Per-layer keys/values during incremental decoding; null in training. */
+  readonly cache: KvCache | null;
+}
+
+export interface BlockParts {
+  readonly config: ModelConfig;
+  readonly rotary: RotaryEmbedding | null;
+  readonly createLinear: LinearFactory;
+}
+
+export class Block {
+  readonly name: string;
+  readonly attentionNorm: Norm;
+  readonly attention: CausalSelfAttention;
+  readonly mlpNorm: Norm;
+  readonly mlp: Mlp;
+  readonly weights: NamedVariables;
+
+  constructor(
+    readonly index: number,
+    parts: BlockParts,
+    init: WeightInit,
+  ) {
+    const { config, rotary, createLinear } = parts;
+    this.name = blockPrefix(index);
+    // GPT-2: projections that write into the residual stream shrink with depth so its variance stays ~1.
+    const outputInitStd = config.initStd / Math.sqrt(2 * config.nLayers);
+    const common = { dModel: config.dModel, initStd: config.initStd, outputInitStd, createLinear };
+    this.attentionNorm = createNorm(`${this.name}.attn_norm`, config);
+    this.attention = new CausalSelfAttention({ ...common, name: `${this.name}.attn`, nHeads: config.nHeads, rotary }, init);
+    this.mlpNorm = createNorm(`${this.name}.mlp_norm`, config);
+    this.mlp = new Mlp({ ...common, name: `${this.name}.mlp`, kind: config.mlp, dFF: config.dFF }, init);
+    this.weights = mergeWeights(this.attentionNorm, this.attention, this.mlpNorm, this.mlp);
+  }
+
+  /** `[B, T, dModel] → [B, T, dModel]`; `cache` is this layer's slot of `context.cache`, if any. */
+  apply(x: tf.Tensor3D, context: BlockContext, cache = context.cache?.layers[this.index] ?? null): tf.Tensor3D {
+    return tf.tidy(() => {
+      const call = { positionOffset: context.positionOffset, mask: context.mask, cache };
+      const afterAttention = tf.add(x, this.attention.apply(this.attentionNorm.apply(x) as tf.Tensor3D, call));
+      return tf.add(afterAttention, this.mlp.apply(this.mlpNorm.apply(afterAttention)));
+    });
+  }
+}
+
+/**
+ * How the residual stream passes through the blocks — the extension point for ACT and long-term memory.
+ * A runner may apply blocks several times (ACT pondering) or mix in a memory read between them; weights
+ * it owns (a halting unit, memory parameters) go in `weights` and become part of the model's
+ * `namedWeights()`, so checkpoints and the optimizer see them.
+ */
+export interface BlockRunner {
+  readonly weights: NamedVariables;
+  run(x: tf.Tensor3D, blocks: readonly Block[], context: BlockContext): tf.Tensor3D;
+  /** Frees tensors the runner keeps (memory state); the model calls it from its own dispose. */
+  dispose?(): void;
+}
+
+/** The plain transformer: every block once, in order. */
+export const sequentialBlocks: BlockRunner = {
+  weights: new Map(),
+  run: (x, blocks, context) => blocks.reduce((stream, block) => block.apply(stream, context), x),
+};

@@ -1,0 +1,49 @@
+/**
+ * Rotary position embedding (RoPE, Su et al. 2021, https://arxiv.org/abs/2104.09864), in the
+ * "rotate half" layout of GPT-NeoX and HF llama: dimension i pairs with i + headSize/2.
+ * The cos/sin tables cover the whole context once; a call slices the rows of its absolute positions,
+ * which is what lets the KV cache feed one token at position p.
+ */
+import { tf } from '../backend/tf.js';
+
+export class RotaryEmbedding {
+  private readonly cos: tf.Tensor2D;
+  private readonly sin: tf.Tensor2D;
+
+  constructor(
+    readonly headSize: number,
+    readonly contextLength: number,
+    theta: number,
+  ) {
+    const half = headSize / 2;
+    const cos = new Float32Array(contextLength * headSize);
+    const sin = new Float32Array(contextLength * headSize);
+    for (let position = 0; position < contextLength; position++) {
+      for (let i = 0; i < half; i++) {
+        const angle = position * theta ** (-(2 * i) / headSize);
+        const row = position * headSize;
+        cos[row + i] = cos[row + i + half] = Math.cos(angle);
+        sin[row + i] = sin[row + i + half] = Math.sin(angle);
+      }
+    }
+    this.cos = tf.tensor2d(cos, [contextLength, headSize]);
+    this.sin = tf.tensor2d(sin, [contextLength, headSize]);
+  }
+
+  /** Rotates `x` `[B, H, T, headSize]` whose first token sits at absolute position `offset`. */
+  apply(x: tf.Tensor4D, offset: number): tf.Tensor4D {
+    return tf.tidy(() => {
+      const length = x.shape[2];
+      const cos = tf.slice(this.cos, [offset, 0], [length, this.headSize]);
+      const sin = tf.slice(this.sin, [offset, 0], [length, this.headSize]);
+      const [first, second] = tf.split(x, 2, 3);
+      const rotated = tf.concat([tf.neg(second as tf.Tensor4D), first as tf.Tensor4D], 3);
+      return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+    });
+  }
+
+  dispose(): void {
+    this.cos.dispose();
+    this.sin.dispose();
+  }
+}

@@ -1,0 +1,177 @@
+import { tf } from '../backend/tf.js';
+import type { Scalar, Tensor2D, Variable } from '../backend/tf.js';
+import { ForgeError } from '../errors.js';
+import type { ProgressReporter } from '../phase/progress.js';
+import type { Rng } from '../rng/index.js';
+import type { Tracker } from '../track/index.js';
+import { AdamW } from './adamw.js';
+import type { TrainConfig } from './config.js';
+import { LossGuard } from './guard.js';
+import { clipByGlobalNorm, disposeGradients } from './gradients.js';
+import type { GradientMap, GradientTransform } from './gradients.js';
+import { activationBytesPerSequence, chooseMicroBatch } from './micro-batch.js';
+import type { ActivationShape } from './micro-batch.js';
+import { learningRateAt } from './schedule.js';
+import { loadTrainState, saveTrainState } from './train-state.js';
+
+/** What the loop trains: named weights and a mean loss over a [B, T+1] token batch. */
+export interface TrainableModel {
+  namedWeights(): Map<string, Variable>;
+  loss(tokens: Tensor2D): Scalar;
+}
+
+/** Where batches come from; its state is saved with each checkpoint so a resume sees the same data. */
+export interface BatchSource {
+  /** `rows` sequences of `cols` tokens (cols = context + 1), row-major. */
+  next(rows: number): { tokens: Int32Array; rows: number; cols: number };
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export interface TrainOptions {
+  model: TrainableModel;
+  data: BatchSource;
+  config: TrainConfig;
+  /** Model dimensions for choosing the micro-batch from the memory budget. */
+  shape?: ActivationShape & { contextLength: number };
+  /** Directory of the resumable training state; resumed from when it holds one. */
+  stateDir?: string;
+  phase?: string;
+  tracker?: Tracker;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+  gradientTransforms?: readonly GradientTransform[];
+  /** Saved and restored with the state, for callers that draw from it between steps. */
+  rng?: Rng;
+  /** Stop (with a checkpoint) after this step although the schedule runs to `config.steps`. */
+  untilStep?: number;
+}
+
+export interface TrainSummary {
+  /** Steps taken in total, including those before a resume. */
+  step: number;
+  /** Loss of each step this call took. */
+  losses: number[];
+  finalLoss: number;
+  microBatch: number;
+  resumedFrom: number;
+  tokensPerSecond: number;
+}
+
+/**
+ * The one training loop every phase uses: AdamW with warmup + cosine, gradient accumulation over
+ * micro-batches, gradient transforms (Grokfast…), global-norm clipping, NaN/spike guard,
+ * periodic atomic checkpoints with optimizer, data and rng state, and exact resume.
+ */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const { config, model } = options;
+  const weights = model.namedWeights();
+  const optimizer = new AdamW(config);
+  const microBatch = pickMicroBatch(options);
+  const restored = options.stateDir ? await loadTrainState(options.stateDir, { weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng }) : null;
+  const startStep = restored?.step ?? 0;
+  const guard = new LossGuard(config.spikeFactor, config.warmupSteps, restored?.lossAverage);
+  const task = options.progress?.start(options.phase ? `${options.phase} training` : 'training', config.steps);
+  task?.tick(startStep);
+  const losses: number[] = [];
+  const started = performance.now();
+  let step = startStep;
+  const lastStep = Math.min(config.steps, options.untilStep ?? config.steps);
+  try {
+    while (step < lastStep) {
+      step += 1;
+      const lr = learningRateAt(step, config);
+      const batch = options.data.next(config.batchSize);
+      const { loss, gradNorm } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
+      guard.check(step, loss, lr);
+      losses.push(loss);
+      logStep(options, step, { loss, lr, gradNorm });
+      task?.tick(1, { loss: loss.toFixed(4) });
+      const due = config.checkpointEvery > 0 && step % config.checkpointEvery === 0;
+      if (options.stateDir && (due || step === lastStep || options.signal?.aborted)) {
+        await saveTrainState(options.stateDir, { step, weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng, lossAverage: guard.runningAverage, microBatch });
+        options.tracker?.event('checkpoint', { step }, options.phase);
+      }
+      if (options.signal?.aborted) throw new ForgeError(`training interrupted at step ${step}${options.stateDir ? '; state saved, it resumes from here' : ''}`);
+    }
+  } finally {
+    task?.done();
+    optimizer.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const tokens = (step - startStep) * config.batchSize * (options.shape?.contextLength ?? 0);
+  return { step, losses, finalLoss: losses[losses.length - 1] ?? Number.NaN, microBatch, resumedFrom: startStep, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
+}
+
+function pickMicroBatch(options: TrainOptions): number {
+  const { config, shape } = options;
+  if (config.microBatchSize !== 'auto') {
+    if (config.batchSize % config.microBatchSize !== 0) {
+      throw new ForgeError(`microBatchSize ${config.microBatchSize} must divide batchSize ${config.batchSize}`, { field: 'microBatchSize' });
+    }
+    return config.microBatchSize;
+  }
+  if (!shape) return config.batchSize;
+  return chooseMicroBatch(config.batchSize, activationBytesPerSequence(shape, shape.contextLength), config.memoryBudgetMb * 2 ** 20);
+}
+
+function logStep(options: TrainOptions, step: number, values: Record<string, number>): void {
+  if (!options.tracker) return;
+  if (step % options.config.logEvery === 0 || step === 1 || step === options.config.steps) {
+    options.tracker.metrics(options.phase ?? 'train', step, values);
+  }
+}
+
+function trainStep(
+  options: TrainOptions,
+  weights: Map<string, Variable>,
+  optimizer: AdamW,
+  batch: { tokens: Int32Array; rows: number; cols: number },
+  microBatch: number,
+  step: number,
+  lr: number,
+): { loss: number; gradNorm: number } {
+  const accumulated = accumulateGradients(options.model, weights, batch, microBatch);
+  const { loss } = accumulated;
+  let { gradients } = accumulated;
+  for (const transform of options.gradientTransforms ?? []) gradients = transform.apply(gradients, step);
+  const gradNorm = clipByGlobalNorm(gradients, options.config.gradClip);
+  optimizer.apply(weights, gradients, lr);
+  disposeGradients(gradients);
+  return { loss, gradNorm };
+}
+
+/** Mean loss and mean gradient over the batch, computed `microBatch` sequences at a time. */
+function accumulateGradients(
+  model: TrainableModel,
+  weights: Map<string, Variable>,
+  batch: { tokens: Int32Array; rows: number; cols: number },
+  microBatch: number,
+): { gradients: GradientMap; loss: number } {
+  const passes = Math.ceil(batch.rows / microBatch);
+  const nameOf = new Map([...weights].map(([name, variable]) => [variable.name, name]));
+  const gradients: GradientMap = new Map();
+  let lossSum = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const rows = Math.min(microBatch, batch.rows - pass * microBatch);
+    const slice = batch.tokens.subarray(pass * microBatch * batch.cols, (pass * microBatch + rows) * batch.cols);
+    const { value, grads } = tf.tidy(() => {
+      const tokens = tf.tensor2d(slice, [rows, batch.cols], 'int32');
+      return tf.variableGrads(() => model.loss(tokens), [...weights.values()]);
+    });
+    lossSum += (value.dataSync()[0] ?? Number.NaN) * rows;
+    value.dispose();
+    for (const [variableName, grad] of Object.entries(grads)) {
+      const name = nameOf.get(variableName) ?? variableName;
+      const scaled = tf.tidy(() => tf.mul(grad, rows / batch.rows));
+      grad.dispose();
+      const previous = gradients.get(name);
+      gradients.set(name, previous ? tf.tidy(() => tf.add(previous, scaled)) : scaled);
+      if (previous) {
+        previous.dispose();
+        scaled.dispose();
+      }
+    }
+  }
+  return { gradients, loss: lossSum / batch.rows };
+}

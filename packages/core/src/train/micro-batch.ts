@@ -1,0 +1,32 @@
+/** The model dimensions activation memory depends on. */
+export interface ActivationShape {
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  vocabSize: number;
+  dFF?: number;
+}
+
+/**
+ * Rough bytes of float32 activations one sequence of `length` tokens keeps alive through
+ * forward and backward: per layer the residual stream, norms, q/k/v/out and MLP hidden states,
+ * plus the T×T attention scores and probabilities per head; then logits, log-probs and their
+ * gradient over the vocabulary. An estimate, deliberately generous (×1.5 for gradient buffers).
+ */
+export function activationBytesPerSequence(shape: ActivationShape, length: number): number {
+  const hidden = shape.dFF ?? 4 * shape.dModel;
+  const perLayer = length * (10 * shape.dModel + 3 * hidden) + 3 * shape.nHeads * length * length;
+  const head = 3 * length * shape.vocabSize;
+  return Math.ceil(1.5 * 4 * (shape.nLayers * perLayer + head));
+}
+
+/**
+ * The largest micro-batch that divides `batchSize` and fits `budgetBytes`, so gradient
+ * accumulation over `batchSize / micro` passes gives exactly the full-batch gradient.
+ */
+export function chooseMicroBatch(batchSize: number, bytesPerSequence: number, budgetBytes: number): number {
+  for (let micro = batchSize; micro > 1; micro--) {
+    if (batchSize % micro === 0 && micro * bytesPerSequence <= budgetBytes) return micro;
+  }
+  return 1;
+}

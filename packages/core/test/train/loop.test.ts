@@ -1,0 +1,123 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../src/backend/index.js';
+
+import { Tracker, metricSeries, readRunStore } from '../../src/track/index.js';
+import { TrainConfigSchema, train } from '../../src/train/index.js';
+import type { GradientMap, GradientTransform, TrainConfig } from '../../src/train/index.js';
+import { microModel, streamSource } from './helpers.js';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'forge-train-'));
+const config = (overrides: Partial<TrainConfig> = {}): TrainConfig =>
+  TrainConfigSchema.parse({ steps: 20, batchSize: 4, lr: 1e-2, warmupSteps: 3, checkpointEvery: 5, logEvery: 1, ...overrides });
+const snapshot = (model: ReturnType<typeof microModel>): Map<string, Float32Array> =>
+  new Map([...model.namedWeights()].map(([name, v]) => [name, v.dataSync() as Float32Array]));
+
+describe('train', () => {
+  it('lowers the loss and records the curve in the run store', async () => {
+    const model = microModel();
+    const runDir = tmp();
+    const tracker = await Tracker.open(['run-store'], { runDir, runId: 'r' });
+    const summary = await train({ model, data: streamSource(), config: config({ steps: 40 }), tracker, phase: 'test' });
+    await tracker.close();
+    const first = summary.losses.slice(0, 3).reduce((a, b) => a + b) / 3;
+    const last = summary.losses.slice(-3).reduce((a, b) => a + b) / 3;
+    expect(last).toBeLessThan(first * 0.8);
+    expect(metricSeries(readRunStore(runDir), 'test', 'loss')).toHaveLength(40);
+    model.dispose();
+  });
+
+  it('resumes exactly: 10 steps + resume to 20 gives the weights of 20 straight steps', async () => {
+    const straight = microModel();
+    await train({ model: straight, data: streamSource(), config: config(), stateDir: path.join(tmp(), 'state') });
+    const stateDir = path.join(tmp(), 'state');
+    const first = microModel();
+    await train({ model: first, data: streamSource(), config: config(), stateDir, untilStep: 10 });
+    first.dispose();
+    const resumed = microModel(99); // a different init: everything must come from the saved state
+    const summary = await train({ model: resumed, data: streamSource(), config: config(), stateDir });
+    expect(summary.resumedFrom).toBe(10);
+    const expected = snapshot(straight);
+    for (const [name, values] of snapshot(resumed)) {
+      const reference = expected.get(name) ?? new Float32Array();
+      const maxDiff = values.reduce((m, x, i) => Math.max(m, Math.abs(x - (reference[i] ?? NaN))), 0);
+      expect(maxDiff, name).toBeLessThan(1e-6);
+    }
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it('accumulating micro-batches gives the full-batch update', async () => {
+    const full = microModel();
+    const micro = microModel();
+    await train({ model: full, data: streamSource(), config: config({ steps: 3, microBatchSize: 4 }) });
+    const summary = await train({ model: micro, data: streamSource(), config: config({ steps: 3, microBatchSize: 1 }) });
+    expect(summary.microBatch).toBe(1);
+    const expected = snapshot(full);
+    for (const [name, values] of snapshot(micro)) {
+      const reference = expected.get(name) ?? new Float32Array();
+      expect(values.reduce((m, x, i) => Math.max(m, Math.abs(x - (reference[i] ?? NaN))), 0), name).toBeLessThan(1e-5);
+    }
+    full.dispose();
+    micro.dispose();
+  });
+
+  it('leaks no tensors: memory after N steps equals memory after 2N', async () => {
+    const model = microModel();
+    const data = streamSource();
+    await train({ model, data, config: config({ steps: 5 }) });
+    const afterN = tf.memory();
+    await train({ model, data, config: config({ steps: 10 }) });
+    const after2N = tf.memory();
+    expect(after2N.numTensors).toBe(afterN.numTensors);
+    expect(after2N.numBytes).toBe(afterN.numBytes);
+    model.dispose();
+  });
+
+  it('passes gradients through the transform hook before the optimizer', async () => {
+    const model = microModel();
+    const before = snapshot(model);
+    const seen: number[] = [];
+    const zeroing: GradientTransform = {
+      name: 'zero',
+      apply(gradients: GradientMap, step: number) {
+        seen.push(step);
+        const out: GradientMap = new Map();
+        for (const [name, grad] of gradients) {
+          out.set(name, tf.zerosLike(grad));
+          grad.dispose();
+        }
+        return out;
+      },
+    };
+    await train({ model, data: streamSource(), config: config({ steps: 3, weightDecay: 0 }), gradientTransforms: [zeroing] });
+    expect(seen).toEqual([1, 2, 3]);
+    for (const [name, values] of snapshot(model)) expect([...values], name).toEqual([...(before.get(name) ?? [])]);
+    model.dispose();
+  });
+
+  it('stops with a clear message when the loss becomes NaN', async () => {
+    const model = microModel();
+    const broken = { namedWeights: () => model.namedWeights(), loss: (tokens: tf.Tensor2D) => tf.mul(model.loss(tokens), Number.NaN) as tf.Scalar };
+    await expect(train({ model: broken, data: streamSource(), config: config({ steps: 3 }) })).rejects.toThrow(/loss became NaN at step 1/);
+    model.dispose();
+  });
+
+  it('saves its state and stops when interrupted, then resumes from there', async () => {
+    const model = microModel();
+    const stateDir = path.join(tmp(), 'state');
+    const abort = new AbortController();
+    abort.abort();
+    await expect(train({ model, data: streamSource(), config: config(), stateDir, signal: abort.signal })).rejects.toThrow(/interrupted at step 1/);
+    const summary = await train({ model, data: streamSource(), config: config({ steps: 4 }), stateDir });
+    expect(summary.resumedFrom).toBe(1);
+    expect(summary.losses).toHaveLength(3);
+    model.dispose();
+  });
+});

@@ -1,0 +1,155 @@
+"""TinyTitan in PyTorch, for `pnpm bench`: the same architecture as @agent-forge/core's model
+(rotary positions, SwiGLU, RMSNorm, tied embeddings, no biases), the same config, batch and thread
+count, trained with AdamW. Prints one JSON line.
+
+usage: /usr/bin/python3 torch_tinytitan.py '<model config json>' <batch> <steps> <threads> <warmup>
+"""
+import json
+import math
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, d, eps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(d))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotary_tables(head, ctx, theta):
+    inv = 1.0 / (theta ** (torch.arange(0, head, 2).float() / head))
+    angles = torch.outer(torch.arange(ctx).float(), inv)
+    return torch.cos(angles), torch.sin(angles)
+
+
+def apply_rotary(x, cos, sin):
+    half = x.shape[-1] // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        d, f = c["dModel"], c["dFF"]
+        self.h = c["nHeads"]
+        self.attn_norm = RMSNorm(d, c["normEps"])
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d, bias=False) for _ in range(4))
+        self.mlp_norm = RMSNorm(d, c["normEps"])
+        self.gate, self.up = nn.Linear(d, f, bias=False), nn.Linear(d, f, bias=False)
+        self.down = nn.Linear(f, d, bias=False)
+
+    def forward(self, x, cos, sin, mask, cache=None):
+        B, T, C = x.shape
+        hd = C // self.h
+        h = self.attn_norm(x)
+        q, k, v = (p(h).view(B, T, self.h, hd).transpose(1, 2) for p in (self.q, self.k, self.v))
+        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        if cache is not None:
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+            cache["k"], cache["v"] = k, v
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(hd)
+        if mask is not None:
+            att = att + mask
+        y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(B, T, C)
+        x = x + self.o(y)
+        h = self.mlp_norm(x)
+        return x + self.down(F.silu(self.gate(h)) * self.up(h))
+
+
+class TinyTitan(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.embed = nn.Embedding(c["vocabSize"], c["dModel"])
+        nn.init.normal_(self.embed.weight, std=c["initStd"])
+        self.blocks = nn.ModuleList([Block(c) for _ in range(c["nLayers"])])
+        self.norm = RMSNorm(c["dModel"], c["normEps"])
+        cos, sin = rotary_tables(c["dModel"] // c["nHeads"], c["contextLength"], c["ropeTheta"])
+        self.register_buffer("cos", cos)
+        self.register_buffer("sin", sin)
+        T = c["contextLength"]
+        self.register_buffer("mask", torch.triu(torch.full((T, T), -1e9), 1))
+
+    def forward(self, idx, caches=None, pos0=0):
+        T = idx.shape[1]
+        x = self.embed(idx)
+        cos, sin = self.cos[pos0:pos0 + T], self.sin[pos0:pos0 + T]
+        mask = self.mask[:T, :T] if pos0 == 0 else None
+        for i, block in enumerate(self.blocks):
+            x = block(x, cos, sin, mask, None if caches is None else caches[i])
+        return self.norm(x) @ self.embed.weight.t()
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    batch, steps, threads, warmup = (int(a) for a in sys.argv[2:6])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = TinyTitan(config)
+    params = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    ctx, vocab = config["contextLength"], config["vocabSize"]
+    data = torch.randint(0, vocab, (batch, ctx + 1))
+    times, losses = [], []
+    for step in range(warmup + steps):
+        t0 = time.perf_counter()
+        logits = model(data[:, :-1])
+        loss = F.cross_entropy(logits.reshape(-1, vocab), data[:, 1:].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        elapsed = time.perf_counter() - t0
+        losses.append(loss.item())
+        if step >= warmup:
+            times.append(elapsed * 1000)
+    times.sort()
+    ms_step = times[len(times) // 2]
+    gen_ms = generation_ms_per_token(model, ctx, vocab)
+    print(json.dumps({
+        "backend": "torch", "threads": threads, "params": params, "msPerStep": ms_step,
+        "tokensPerSecond": batch * ctx / (ms_step / 1000), "generateMsPerToken": gen_ms,
+        "peakRssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "firstLoss": losses[0], "lastLoss": losses[-1], "blas": blas_name(),
+        "torch": torch.__version__,
+    }))
+
+
+def generation_ms_per_token(model, ctx, vocab, new_tokens=32):
+    """Batch 1, KV cache: prefill half the context, then time one token at a time (greedy)."""
+    with torch.no_grad():
+        prompt = torch.randint(0, vocab, (1, ctx // 2))
+        caches = [dict() for _ in model.blocks]
+        logits = model(prompt, caches, 0)
+        pos = prompt.shape[1]
+        t0 = time.perf_counter()
+        count = min(new_tokens, ctx - pos)
+        for _ in range(count):
+            token = logits[:, -1].argmax(-1, keepdim=True)
+            logits = model(token, caches, pos)
+            pos += 1
+        return (time.perf_counter() - t0) * 1000 / count
+
+
+def blas_name():
+    try:
+        import ctypes.util
+        import os
+        real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+        return "openblas" if "openblas" in real else ("reference" if "blas/" in real else real)
+    except Exception:  # noqa: BLE001 — informational only
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()
