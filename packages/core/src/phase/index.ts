@@ -10,3 +10,4 @@ export {
   type PhaseState, type PhaseStatus, type PipelineState,
 } from './run-state.js';
 export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';
+export { builtinDataFor } from './data.js';

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Variable } from '../backend/tf.js';
+import { tokenizerFromFile, tokenizerToFile } from '../data/tokenizer/index.js';
+import type { BpeTokenizer } from '../data/tokenizer/index.js';
+import { ForgeError } from '../errors.js';
+import { TinyTitan } from '../model/model.js';
+import { ModelConfigSchema } from '../model/config.js';
+import type { ModelConfig, ModelConfigInput } from '../model/config.js';
+import { weightsFromTf, weightsToTf } from '../tensors/tf-convert.js';
+import { loadCheckpoint } from './load.js';
+import { saveCheckpoint } from './save.js';
+
+/**
+ * config.json of a model checkpoint: the base architecture, plus named extensions (ACT, memory,
+ * BitNet…) whose settings a loader needs to rebuild the same model before loading its weights.
+ */
+export const ModelCheckpointConfigSchema = z.object({
+  architecture: z.literal('tinytitan'),
+  model: ModelConfigSchema,
+  extensions: z.record(z.string(), z.unknown()).default({}),
+});
+export type ModelCheckpointConfig = z.infer<typeof ModelCheckpointConfigSchema>;
+
+export interface SavedModel {
+  readonly config: ModelConfig;
+  namedWeights(): Map<string, Variable>;
+}
+
+/** Save a model with its tokenizer: the unit every phase hands to the next. */
+export async function saveModelCheckpoint(
+  dir: string,
+  contents: { model: SavedModel; tokenizer: BpeTokenizer; extensions?: Record<string, unknown>; result?: unknown; metadata?: Record<string, string> },
+): Promise<void> {
+  const config = { architecture: 'tinytitan' as const, model: contents.model.config, extensions: contents.extensions ?? {} };
+  await saveCheckpoint(dir, {
+    config, weights: weightsFromTf(contents.model.namedWeights()), tokenizer: tokenizerToFile(contents.tokenizer),
+    result: contents.result, metadata: contents.metadata,
+  });
+}
+
+/** Builds the model a checkpoint describes; phases with extensions (ACT, BitLinear…) pass their own. */
+export type ModelBuilder = (model: ModelConfigInput, extensions: Record<string, unknown>) => TinyTitan;
+
+/**
+ * Load a model checkpoint: rebuild the model (with `build` when extensions need it), load and
+ * validate every weight by name and shape, and restore the tokenizer it was trained with.
+ */
+export async function loadModelCheckpoint(
+  dir: string,
+  options: { build?: ModelBuilder } = {},
+): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig; result: unknown }> {
+  const loaded = await loadCheckpoint(dir, { configSchema: ModelCheckpointConfigSchema });
+  if (loaded.tokenizer === undefined) throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
+  const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);
+  const model = options.build ? options.build(loaded.config.model, loaded.config.extensions) : new TinyTitan(loaded.config.model);
+  const tensors = weightsToTf(loaded.weights);
+  try {
+    model.loadWeights(tensors);
+  } catch (error) {
+    model.dispose();
+    throw new ForgeError(`weights do not fit the model: ${(error as Error).message}`, { file: `${dir}/model.safetensors`, cause: error });
+  } finally {
+    for (const tensor of tensors.values()) tensor.dispose();
+  }
+  return { model, tokenizer, config: loaded.config, result: loaded.result };
+}
