@@ -8,7 +8,10 @@ import { createProgram } from '../src/index.js';
 async function forge(...args: string[]): Promise<{ lines: string[]; error?: Error }> {
   const lines: string[] = [];
   const program = createProgram({ print: (line) => lines.push(line), progress: silentProgress });
-  program.exitOverride().configureOutput({ writeOut: (s) => lines.push(s), writeErr: (s) => lines.push(s) });
+  // Subcommands exist already, so each needs the override: commander only passes it on to later ones.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({ writeOut: (s) => lines.push(s), writeErr: (s) => lines.push(s) });
+  }
   try {
     await program.parseAsync(['node', 'forge', ...args]);
     return { lines };
