@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { countParameters, TinyTitan } from '../../src/model/index.js';
 import type { Problem } from '../../src/data/index.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
 });
 
 describe('perplexity', () => {

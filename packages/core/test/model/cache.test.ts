@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
@@ -8,7 +9,7 @@ const TOLERANCE = 1e-4;
 
 describe('KV-cached decoding', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   describe.each(Object.entries(VARIANTS))('%s', (_label, config) => {

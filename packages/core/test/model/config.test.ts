@@ -1,5 +1,5 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
 import { countParameters, expectedShapes, MODEL_PRESETS, parseModelConfig, TinyTitan } from '../../src/model/index.js';
 import { MICRO } from './helpers.js';
@@ -8,7 +8,7 @@ const sizeOf = (shape: number[]) => shape.reduce((product, n) => product * n, 1)
 
 describe('ModelConfig', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   it('fills documented defaults: llama-style, and a SwiGLU width of ⅔·4·d rounded up to 32', () => {

@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import {
@@ -39,7 +40,7 @@ function repeatingRunner(): BlockRunner & { disposed: boolean } {
 
 describe('extension points', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   it('builds every projection, the untied head included, through the linear factory', () => {

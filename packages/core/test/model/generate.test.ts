@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
@@ -23,7 +24,7 @@ describe('generate', () => {
   const prompt = [4, 17, 9];
 
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     // A larger init spreads the logits, so greedy picks are not near-ties and sampling is not uniform.
     model = new TinyTitan({ ...MICRO, initStd: 0.3 }, { seed: 12 });
   });

@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
@@ -6,7 +7,7 @@ import { MICRO, VARIANTS, maxAbsDifference, randomTokens } from './helpers.js';
 
 describe('TinyTitan', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   it('initialises identically from the same seed and differently from another', () => {

@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { TinyTitan } from '../../src/model/index.js';
@@ -5,7 +6,7 @@ import { VARIANTS } from './helpers.js';
 
 describe('training signal', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
   });
 
   describe.each(Object.entries(VARIANTS))('%s', (_label, config) => {

@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { MODEL_PRESETS, TinyTitan } from '../../src/model/index.js';
@@ -12,7 +13,7 @@ describe('forward on the wasm backend', () => {
   const cases = { 'tiny preset': MODEL_PRESETS.tiny, ...VARIANTS };
   for (const [label, config] of Object.entries(cases)) {
     it(`matches the cpu backend's logits: ${label}`, async () => {
-      await tf.setBackend('cpu');
+      await useBackend('cpu');
       const model = new TinyTitan(config, { seed: 6 });
       const weights = new Map([...model.namedWeights()].map(([name, weight]) => [name, weight.arraySync()]));
       const tokens = randomTokens(8, 2, 16, model.config.vocabSize).arraySync();

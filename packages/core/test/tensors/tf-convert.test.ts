@@ -1,3 +1,4 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Variable } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
@@ -7,7 +8,7 @@ import {
 
 // The plain CPU backend: these tests check conversions, not backends, and must not wait on wasm.
 beforeAll(async () => {
-  expect(await tf.setBackend('cpu')).toBe(true);
+  await useBackend('cpu');
 });
 
 describe('hostValues / hostFromValues', () => {

@@ -1,9 +1,10 @@
+import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
 import { AdamW, TrainConfigSchema, chooseMicroBatch, clipByGlobalNorm, learningRateAt, LossGuard } from '../../src/train/index.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
 });
 
 describe('learning-rate schedule', () => {
