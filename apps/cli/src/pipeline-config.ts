@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ForgeError, PresetNameSchema, parseConfig } from '@agent-forge/core';
+import { ForgeError, PresetNameSchema, datasetSourceSchema, parseConfig } from '@agent-forge/core';
 import { YAML } from './yaml.js';
 import { z } from 'zod';
 
@@ -20,6 +20,8 @@ export const PipelineConfigSchema = z
     /** Where runs live: `<runsDir>/<runId>/`. */
     runsDir: z.string().min(1).default('runs'),
     tracking: z.object({ sinks: z.array(z.string()).min(1).default(['run-store']) }).strict().default({ sinks: ['run-store'] }),
+    /** Data for every phase that trains: a file path (format detected) or a data source; default: built-in problems. */
+    data: z.union([z.string().min(1), datasetSourceSchema]).optional(),
     /** Per-phase settings, each validated by that phase's own schema. */
     phases: z.record(z.string(), z.unknown()).default({}),
   })
@@ -61,7 +63,7 @@ export function applyOverrides(config: Record<string, unknown>, overrides: reado
 
 export interface ConfigSources {
   file?: string;
-  flags: Partial<Record<'preset' | 'seed' | 'backend' | 'threads' | 'runsDir', unknown>>;
+  flags: Partial<Record<'preset' | 'seed' | 'backend' | 'threads' | 'runsDir' | 'data', unknown>>;
   overrides?: readonly string[];
 }
 

@@ -21,6 +21,7 @@ interface CommonFlags {
   backend?: string;
   threads?: number;
   runsDir?: string;
+  data?: string;
   set: string[];
   quiet?: boolean;
 }
@@ -41,6 +42,7 @@ function addCommonOptions(command: Command): Command {
     .addOption(backendOption())
     .option('--threads <n>', 'wasm threads (default: one per core)', intArg)
     .option('--runs-dir <dir>', 'where runs are stored (default: runs)')
+    .option('--data <file>', 'train on this file: GSM8K-style or {"text"} JSONL, or plain text (default: built-in problems)')
     .option('--set <key=value>', 'override any config field, e.g. --set phases.bitnet.steps=100', (v: string, all: string[]) => [...all, v], [])
     .option('-q, --quiet', 'no progress output');
 }
@@ -48,7 +50,7 @@ function addCommonOptions(command: Command): Command {
 function configFrom(flags: CommonFlags): PipelineConfig {
   return loadPipelineConfig({
     file: flags.config,
-    flags: { preset: flags.preset, seed: flags.seed, backend: flags.backend, threads: flags.threads, runsDir: flags.runsDir },
+    flags: { preset: flags.preset, seed: flags.seed, backend: flags.backend, threads: flags.threads, runsDir: flags.runsDir, data: flags.data },
     overrides: flags.set,
   });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ForgeError, readPipelineState, runPipeline } from '@agent-forge/core';
+import { ForgeError, detectDataSource, readPipelineState, runPipeline } from '@agent-forge/core';
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import type { PipelineConfig } from '../pipeline-config.js';
@@ -25,12 +25,13 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     return;
   }
   if (options.resume) readPipelineState(path.join(config.runsDir, options.resume));
+  const data = typeof config.data === 'string' ? await detectDataSource(config.data) : config.data;
   const engine = await startEngine(config.backend, config.threads);
   progress.log(`backend: ${engine.summary}`);
   const outcome = await withInterruptSignal(progress, (signal) =>
     runPipeline({
       phases, runsDir: config.runsDir, phaseConfigs: config.phases, preset: config.preset, seed: config.seed,
-      input: options.input ?? null, resumeRunId: options.resume, backend: engine.name,
+      input: options.input ?? null, resumeRunId: options.resume, backend: engine.name, data,
       trackerSinks: config.tracking.sinks, progress, signal,
     }),
   );

@@ -34,3 +34,4 @@ export {
   type DatasetBatchOptions,
   type TokenEncoder,
 } from './dataset.js';
+export { detectDataSource } from './detect-source.js';

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { DatasetSource } from '../data/dataset.js';
 import { ForgeError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { Rng } from '../rng/index.js';
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   readonly phaseConfigs?: Record<string, unknown>;
   readonly preset?: PresetName;
   readonly seed?: number;
+  /** Data for every phase that trains (`forge run --data`); kept in pipeline.json for resumes. */
+  readonly data?: DatasetSource;
   /** Result handed to the first phase (for `forge phase --input`). */
   readonly input?: PhaseResult | null;
   /** Continue this run: finished phases are skipped and their results reused. */
@@ -82,7 +85,7 @@ async function openRun(options: PipelineOptions): Promise<PipelineState> {
   const state: PipelineState = {
     version: 1, runId, createdAt: now, updatedAt: now,
     preset: options.preset ?? 'tiny', seed: options.seed ?? 0,
-    phaseConfigs: options.phaseConfigs ?? {}, input: options.input ?? null,
+    phaseConfigs: options.phaseConfigs ?? {}, data: options.data, input: options.input ?? null,
     phases: options.phases.map((p) => ({ name: p.name, dir: phaseDirName(p.name), status: 'pending' })),
   };
   const runDir = path.join(options.runsDir, runId);
@@ -143,6 +146,7 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
     runId: state.runId, runDir, phaseDir, preset: state.preset, seed: state.seed,
     rng: Rng.fromSeed(state.seed).fork(phase.name), backend: options.backend ?? 'unknown', tracker,
     progress: options.progress ?? silentProgress, signal: options.signal ?? new AbortController().signal, resuming,
+    data: state.data,
   };
   tracker.config(phase.name, config);
   tracker.event('phase_started', { resuming }, phase.name);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { datasetSourceSchema } from '../data/dataset.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readJsonFileSync } from '../io/read-json.js';
 import { parseConfig } from './config.js';
@@ -35,6 +36,8 @@ export const PipelineStateSchema = z.object({
   seed: z.number().int(),
   /** The per-phase configs as given (before defaults), so a resume validates them the same way. */
   phaseConfigs: z.record(z.string(), z.unknown()),
+  /** Data for the whole run (`--data`), kept so a resume trains on the same data. */
+  data: datasetSourceSchema.optional(),
   /** Result the first phase was given (`forge phase --input`), or null. */
   input: PhaseResultSchema.nullable(),
   phases: z.array(PhaseStateSchema),

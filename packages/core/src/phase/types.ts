@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DatasetSource } from '../data/dataset.js';
 import type { Rng } from '../rng/index.js';
 import type { Tracker } from '../track/index.js';
 import type { ProgressReporter } from './progress.js';
@@ -54,6 +55,8 @@ export interface PhaseContext {
   readonly signal: AbortSignal;
   /** True when this phase started before and was interrupted: continue from its last checkpoint. */
   readonly resuming: boolean;
+  /** Data given for the whole run (`forge run --data`): a phase that trains uses it over its own `data` setting. */
+  readonly data?: DatasetSource;
 }
 
 /** One pipeline phase: a documented zod config schema and a `run`. */

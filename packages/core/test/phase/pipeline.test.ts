@@ -96,6 +96,23 @@ describe('runPipeline', () => {
     expect(outcome.result?.metrics.value).toBe(2);
   });
 
+  it('hands the run-wide data to every phase, also after a resume', async () => {
+    const seen: unknown[] = [];
+    const dataPhase = (name: PhaseName, fail: boolean): Phase<Record<string, never>> => ({
+      name, description: 'records ctx.data', configSchema: z.object({}),
+      async run(input, config, ctx) {
+        seen.push(ctx.data);
+        if (fail && !ctx.resuming) throw new Error('once');
+        return { phase: name, runId: ctx.runId, startedAt: 't', durationMs: 0, models: [], metrics: {}, artifacts: {}, config };
+      },
+    });
+    const data = { kind: 'gsm8k' as const, path: '/data/train.jsonl' };
+    const phases = [dataPhase('cognate', false), dataPhase('evomerge', true)];
+    await expect(runPipeline({ phases, runsDir, runId: 'rd', data })).rejects.toThrow('once');
+    await runPipeline({ phases, runsDir, resumeRunId: 'rd' });
+    expect(seen).toEqual([data, data, data]);
+  });
+
   it('refuses to resume a run with a different list of phases', async () => {
     await runPipeline({ phases: [countingPhase('cognate', [])], runsDir, runId: 'r3' });
     await expect(runPipeline({ phases: [countingPhase('bitnet', [])], runsDir, resumeRunId: 'r3' })).rejects.toThrow(/cannot be resumed/);
