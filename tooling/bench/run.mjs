@@ -48,7 +48,18 @@ if (torch) {
     torchRuns[preset] = runJson('/usr/bin/python3', [path.join(here, 'torch_tinytitan.py'), config, String(BATCH[preset]), String(steps + 2), String(threads), '2']);
   }
 }
-writeFileSync(path.join(repo, 'docs/benchmarks.md'), render(engineRuns, torchRuns, torch));
+const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
+const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], { encoding: 'utf8' });
+const profileTable = profiled.status === 0 ? profiled.stdout.trim() : `profile failed: ${profiled.stderr.trim().split('\n').pop()}`;
+writeFileSync(path.join(repo, 'docs/benchmarks.md'), `${render(engineRuns, torchRuns, torch)}
+## Where the time goes
+
+One forward + backward at \`${profilePreset}\` under \`tf.profile\` (tooling/bench/profile.mjs), kernels by total time:
+
+${profileTable}
+
+Analysis and what would move these numbers: [performance.md](performance.md).
+`);
 console.error('bench: wrote docs/benchmarks.md');
 
 function render(runs, torchBy, hasTorch) {

@@ -100,7 +100,7 @@ describe('runPipeline', () => {
     const seen: unknown[] = [];
     const dataPhase = (name: PhaseName, fail: boolean): Phase<Record<string, never>> => ({
       name, description: 'records ctx.data', configSchema: z.object({}),
-      async run(input, config, ctx) {
+      async run(_input, config, ctx) {
         seen.push(ctx.data);
         if (fail && !ctx.resuming) throw new Error('once');
         return { phase: name, runId: ctx.runId, startedAt: 't', durationMs: 0, models: [], metrics: {}, artifacts: {}, config };

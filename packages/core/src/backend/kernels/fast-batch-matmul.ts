@@ -53,19 +53,34 @@ function multiplySlices(backend: WasmBackend, left: RowMajorOperand, right: RowM
   const leftSlices = broadcastSliceIndices(outBatchShape, left.batchShape);
   const rightSlices = broadcastSliceIndices(outBatchShape, right.batchShape);
   const [leftShape, rightShape] = [shapeBytes([1, m, k]), shapeBytes([1, k, n])];
+  const outWhole = leftSlices.length === 1;
   for (let slice = 0; slice < leftSlices.length; slice++) {
-    const views = [
-      heapView(backend, left.tensor, (leftSlices[slice] ?? 0) * m * k, [1, m, k]),
-      heapView(backend, right.tensor, (rightSlices[slice] ?? 0) * k * n, [1, k, n]),
-      heapView(backend, out, slice * m * n, [1, m, n]),
+    const operands = [
+      sliceOf(backend, left.tensor, (leftSlices[slice] ?? 0) * m * k, [1, m, k], isSingleSlice(left)),
+      sliceOf(backend, right.tensor, (rightSlices[slice] ?? 0) * k * n, [1, k, n], isSingleSlice(right)),
+      sliceOf(backend, out, slice * m * n, [1, m, n], outWhole),
     ] as const;
     try {
-      const [leftId, rightId, outId] = views.map((view) => wasmTensorId(backend, view));
-      multiply(leftId, leftShape, 3, rightId, rightShape, 3, false, false, outId);
+      multiply(operands[0].id, leftShape, 3, operands[1].id, rightShape, 3, false, false, operands[2].id);
     } finally {
-      for (const view of views) releaseHeapView(backend, view);
+      for (const operand of operands) operand.release();
     }
   }
+}
+
+function isSingleSlice(operand: RowMajorOperand): boolean {
+  return tf.util.sizeFromShape(operand.batchShape) === 1;
+}
+
+/**
+ * A slice of `tensor` as the C++ side sees it. A tensor that is one slice whole is passed by its own
+ * id rather than a fresh view: XNNPACK caches the packed right-hand matrix by tensor id, so a weight
+ * used untransposed is packed once instead of on every call (a 1-token decode step is all packing).
+ */
+function sliceOf(backend: WasmBackend, tensor: tf.TensorInfo, elementOffset: number, shape: number[], whole: boolean): { id: number; release: () => void } {
+  if (whole) return { id: wasmTensorId(backend, tensor), release: () => undefined };
+  const view = heapView(backend, tensor, elementOffset, shape);
+  return { id: wasmTensorId(backend, view), release: () => releaseHeapView(backend, view) };
 }
 
 function requireInput(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
