@@ -1,0 +1,123 @@
+/**
+ * The deployable form of a BitNet model: one safetensors file where every ternary weight is a U8
+ * tensor `<layer>.weight_packed` (2-bit codes, packing.ts) plus an F32 `<layer>.weight_scale` [1]
+ * (γ), and every other weight (embeddings, norms, full-precision layers) stays F32 under its own
+ * name. `__metadata__` names the packing and the original shape of each packed weight.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, TinyTitan, applyMatrix, constantWeight, denseLinear,
+  loadTokenizer, parseConfig, readSafetensorsFile, tf, weightsToTf, writeSafetensorsFile,
+} from '@agent-forge/core';
+import type { BpeTokenizer, Linear, LinearFactory, WeightMap } from '@agent-forge/core';
+import { quantizeInput } from './bit-linear.js';
+import { PACKING_NAME, packTernary, unpackTernary } from './packing.js';
+import { absmeanTernary } from './quantizers.js';
+import { BitNetExtensionSchema, type BitNetExtension, type BitNetSettings } from './settings.js';
+
+/** File name of the packed weights inside a BitNet checkpoint directory. */
+export const PACKED_FILE = 'model.packed.safetensors';
+const PACKED_SUFFIX = '.weight_packed';
+const SCALE_SUFFIX = '.weight_scale';
+
+/** Tensor names a ternary layer takes in the packed file. */
+export function packedTensorNames(layer: string): { packed: string; scale: string } {
+  return { packed: `${layer}${PACKED_SUFFIX}`, scale: `${layer}${SCALE_SUFFIX}` };
+}
+
+/** Quantizes and packs `model`'s ternary layers; the rest is copied as F32. */
+export function packModelWeights(model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): { weights: WeightMap; metadata: Record<string, string> } {
+  const weights: WeightMap = new Map();
+  const shapes: Record<string, number[]> = {};
+  const ternaryWeightNames = new Map(ternaryLayers.map((layer) => [`${layer}.weight`, layer]));
+  for (const [name, variable] of model.namedWeights()) {
+    const layer = ternaryWeightNames.get(name);
+    if (layer === undefined) {
+      weights.set(name, { dtype: 'F32', shape: variable.shape, data: variable.dataSync() as Float32Array });
+      continue;
+    }
+    const { ternary, scale } = absmeanTernary(variable);
+    const names = packedTensorNames(layer);
+    weights.set(names.packed, { dtype: 'U8', shape: [Math.ceil(variable.size / 4)], data: packTernary(ternary.dataSync()) });
+    weights.set(names.scale, { dtype: 'F32', shape: [1], data: scale.dataSync() as Float32Array });
+    shapes[layer] = variable.shape;
+    tf.dispose([ternary, scale]);
+  }
+  const missing = ternaryLayers.filter((layer) => shapes[layer] === undefined);
+  if (missing.length > 0) throw new ForgeError(`ternary layers not in the model: ${missing.join(', ')}`, { field: 'ternaryLayers' });
+  return { weights, metadata: { 'bitnet.packing': PACKING_NAME, 'bitnet.ternary_shapes': JSON.stringify(shapes) } };
+}
+
+/** Writes the packed file (atomically). */
+export async function writePackedWeights(file: string, model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): Promise<void> {
+  const { weights, metadata } = packModelWeights(model, ternaryLayers);
+  await writeSafetensorsFile(file, weights, { metadata });
+}
+
+/**
+ * Unpacks a packed weight map into dense tensors by model weight name: ternary layers become
+ * W_q · γ, computed with the same tfjs op as BitLinear's forward so the values are bit-identical.
+ */
+export function unpackWeights(weights: WeightMap, metadata: Record<string, string>, file: string): Map<string, tf.Tensor> {
+  if (metadata['bitnet.packing'] !== PACKING_NAME) {
+    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, { file });
+  }
+  const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
+  const dense = new Map<string, tf.Tensor>();
+  const packedNames = new Set<string>();
+  for (const [layer, shape] of Object.entries(shapes)) {
+    const names = packedTensorNames(layer);
+    const packed = weights.get(names.packed);
+    const scale = weights.get(names.scale);
+    if (packed?.dtype !== 'U8' || scale?.dtype !== 'F32') throw new ForgeError(`packed layer '${layer}' needs a U8 ${names.packed} and an F32 ${names.scale}`, { file });
+    const count = shape.reduce((a, b) => a * b, 1);
+    const ternary = Float32Array.from(unpackTernary(packed.data, count));
+    dense.set(`${layer}.weight`, tf.tidy(() => tf.mul(tf.tensor(ternary, shape, 'float32'), tf.scalar(scale.data[0] as number))));
+    packedNames.add(names.packed).add(names.scale);
+  }
+  const rest: WeightMap = new Map([...weights].filter(([name]) => !packedNames.has(name)));
+  for (const [name, tensor] of weightsToTf(rest)) dense.set(name, tensor);
+  return dense;
+}
+
+/** A ternary layer whose weight already holds W_q · γ: no requantization, only the activation path. */
+function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatures: number }, settings: BitNetSettings): Linear {
+  const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
+  return {
+    ...spec,
+    weights: new Map([[`${spec.name}.weight`, weight]]),
+    apply: (x) => tf.tidy(() => applyMatrix(quantizeInput(x, settings), weight as tf.Variable<tf.Rank.R2>)),
+  };
+}
+
+function frozenFactory(extension: BitNetExtension): LinearFactory {
+  const ternary = new Set(extension.ternaryLayers);
+  return (spec, init) => (ternary.has(spec.name) ? frozenTernaryLinear(spec, extension.settings) : denseLinear(spec, init));
+}
+
+/**
+ * Loads the packed weights of a BitNet checkpoint directory into an inference model whose ternary
+ * layers multiply by the unpacked W_q · γ: its logits equal those of the trained BitLinear model
+ * exactly. Its ternary weights are dequantized values, not latent weights: to keep training, load
+ * `model.safetensors` with `loadModelCheckpoint(dir, { build: buildBitNetModel })` instead.
+ */
+export async function loadPackedModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension }> {
+  const configFile = path.join(dir, CHECKPOINT_FILES.config);
+  const config = parseConfig(ModelCheckpointConfigSchema, JSON.parse(await readFile(configFile, 'utf8')) as unknown, { file: configFile });
+  const extension = parseConfig(BitNetExtensionSchema, config.extensions.bitnet, { prefix: 'extensions.bitnet', file: configFile });
+  const file = path.join(dir, extension.packedFile);
+  const { weights, metadata } = await readSafetensorsFile(file);
+  const tensors = unpackWeights(weights, metadata, file);
+  const model = new TinyTitan(config.model, { createLinear: frozenFactory(extension) });
+  try {
+    model.loadWeights(tensors);
+  } catch (error) {
+    model.dispose();
+    throw new ForgeError(`packed weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), extension };
+}
+

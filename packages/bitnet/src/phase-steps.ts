@@ -1,0 +1,73 @@
+/** The bitnet phase's steps: pick and load the input model, prepare data, fine-tune, save. */
+import path from 'node:path';
+import {
+  CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, builtinDataFor, documentBatchSource, heldOutWindows, loadDataset,
+  loadModelCheckpoint, saveModelCheckpoint, train,
+} from '@agent-forge/core';
+import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan, TrainSummary } from '@agent-forge/core';
+import type { HeldOut } from './evaluate.js';
+import { PACKED_FILE, writePackedWeights } from './packed-checkpoint.js';
+import type { BitNetPhaseConfig } from './phase-config.js';
+import type { BitNetExtension } from './settings.js';
+import { measureSizes, type SizeReport } from './size-report.js';
+
+/** Roles preferred as the model to quantize, in order; otherwise the first model. */
+const PREFERRED_ROLES = ['merged', 'reasoning'];
+
+/** The checkpoint to convert: role 'merged' or 'reasoning' if present, else the first model. */
+export function pickInputModel(input: PhaseResult | null): PhaseModel {
+  if (input === null) throw new ForgeError('bitnet needs a model: run after cognate/evomerge or pass --input', { field: 'input' });
+  for (const role of PREFERRED_ROLES) {
+    const match = input.models.find((model) => model.role === role);
+    if (match) return match;
+  }
+  const first = input.models[0];
+  if (!first) throw new ForgeError(`bitnet needs a model, but the ${input.phase} result lists none: run after cognate/evomerge or pass --input`, { field: 'input.models' });
+  return first;
+}
+
+/** Loads a plain TinyTitan checkpoint; extensions bitnet cannot rebuild are named in the error. */
+export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
+  try {
+    const { model, tokenizer } = await loadModelCheckpoint(dir);
+    return { model, tokenizer };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ForgeError(`bitnet cannot load the input model at ${dir} (it converts plain TinyTitan checkpoints): ${reason}`, { file: dir, cause: error });
+  }
+}
+
+export interface PhaseData {
+  readonly trainDocuments: Int32Array[];
+  readonly heldOut: HeldOut;
+}
+
+/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
+export async function preparePhaseData(config: BitNetPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
+  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
+  const { train: trainSet, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
+  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
+  if (windows.rows === 0 || trainSet.size === 0) {
+    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
+  }
+  const problems = validation.problems().slice(0, config.evalProblems);
+  return { trainDocuments: trainSet.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: config.maxNewTokens } };
+}
+
+/** Quantization-aware fine-tune through core's loop; resumes from `<phaseDir>/train-state`. */
+export async function fineTune(model: TinyTitan, config: BitNetPhaseConfig, ctx: PhaseContext, documents: Int32Array[]): Promise<TrainSummary> {
+  const { contextLength } = model.config;
+  const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
+  return train({
+    model, data, config, shape: model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
+    tracker: ctx.tracker, phase: 'bitnet', progress: ctx.progress, signal: ctx.signal, rng: ctx.rng.fork('bitnet-train'),
+  });
+}
+
+/** Saves the latent checkpoint plus the packed file in one directory and measures both. */
+export async function saveBitNetCheckpoint(dir: string, contents: { model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension }): Promise<SizeReport> {
+  await saveModelCheckpoint(dir, { model: contents.model, tokenizer: contents.tokenizer, extensions: { bitnet: contents.extension } });
+  const packedFile = path.join(dir, PACKED_FILE);
+  await writePackedWeights(packedFile, contents.model, contents.extension.ternaryLayers);
+  return measureSizes(packedFile, path.join(dir, CHECKPOINT_FILES.weights), contents.extension.ternaryLayers);
+}

@@ -1,0 +1,47 @@
+/**
+ * Which layers become ternary and how BitLinear quantizes. Recorded in a checkpoint's
+ * `config.json` under `extensions.bitnet`, so a loader rebuilds exactly the same model.
+ */
+import { z } from 'zod';
+
+export const BitNetSettingsSchema = z.object({
+  /** Ternarize the attention projections q, k, v, o. */
+  quantizeAttention: z.boolean().default(true),
+  /** Ternarize the MLP projections (gate, up, down). */
+  quantizeMlp: z.boolean().default(true),
+  /**
+   * Ternarize an untied output head. Off by default, as in BitNet b1.58 (the head and the embeddings
+   * stay full precision); a tied head is the embedding matrix and always stays full precision.
+   */
+  quantizeHead: z.boolean().default(false),
+  /** Bits of the per-token absmax activation quantizer (the paper: 8). */
+  activationBits: z.number().int().min(2).max(16).default(8),
+  /** `rms`: the parameter-free RMSNorm before the activation quantizer (the paper's BitLinear); `none` skips it. */
+  inputNorm: z.enum(['rms', 'none']).default('rms'),
+  /** Epsilon of that norm. */
+  normEps: z.number().positive().default(1e-5),
+});
+export type BitNetSettings = z.output<typeof BitNetSettingsSchema>;
+export type BitNetSettingsInput = z.input<typeof BitNetSettingsSchema>;
+
+/** What `extensions.bitnet` holds: the settings and the layers that are ternary. */
+export const BitNetExtensionSchema = z.object({
+  version: z.literal(1),
+  settings: BitNetSettingsSchema,
+  /** Linear module names (e.g. `blocks.0.attn.q`) whose `.weight` is quantized. */
+  ternaryLayers: z.array(z.string()),
+  /** File in the checkpoint holding the 2-bit packed weights. */
+  packedFile: z.string(),
+});
+export type BitNetExtension = z.output<typeof BitNetExtensionSchema>;
+
+const ATTENTION_LAYER = /^blocks\.\d+\.attn\.[a-z]+$/;
+const MLP_LAYER = /^blocks\.\d+\.mlp\.[a-z]+$/;
+
+/** Whether the linear module `name` is ternary under `settings`. */
+export function isTernaryLayer(name: string, settings: BitNetSettings): boolean {
+  if (ATTENTION_LAYER.test(name)) return settings.quantizeAttention;
+  if (MLP_LAYER.test(name)) return settings.quantizeMlp;
+  if (name === 'head') return settings.quantizeHead;
+  return false;
+}

@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TinyTitan, loadModelCheckpoint, parseSafetensorsHeader, readSafetensorsFile, tf, useBackend } from '@agent-forge/core';
+import { PACKED_FILE, PACKING_NAME, absmeanTernary, buildBitNetModel, convertToBitNet, loadPackedModel, packedTensorNames } from '../src/index.js';
+import { saveBitNetCheckpoint } from '../src/phase-steps.js';
+import { MICRO, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+async function savedBitNet(config = MICRO) {
+  const dense = new TinyTitan(config, { seed: 8 });
+  const { model, extension } = convertToBitNet(dense);
+  dense.dispose();
+  const dir = path.join(tempDir('ckpt'), 'model');
+  await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension });
+  return { model, extension, dir };
+}
+
+describe('packed checkpoint', () => {
+  it('stores each ternary layer as U8 codes + an F32 scale, names the packing, and is ≥ 8× smaller on disk for those layers', async () => {
+    const { model, extension, dir } = await savedBitNet();
+    const packedFile = path.join(dir, PACKED_FILE);
+    const { weights, metadata } = await readSafetensorsFile(packedFile);
+    expect(metadata['bitnet.packing']).toBe(PACKING_NAME);
+    const packedHeader = parseSafetensorsHeader(readFileSync(packedFile), packedFile);
+    const fp32Header = parseSafetensorsHeader(readFileSync(path.join(dir, 'model.safetensors')), 'model.safetensors');
+    const bytesOf = (header: typeof packedHeader, name: string) => {
+      const entry = header.entries.find((e) => e.name === name);
+      if (!entry) throw new Error(`no ${name}`);
+      return entry.end - entry.begin;
+    };
+    for (const layer of extension.ternaryLayers) {
+      const names = packedTensorNames(layer);
+      expect(weights.get(names.packed)?.dtype).toBe('U8');
+      expect(weights.get(names.scale)?.dtype).toBe('F32');
+      expect(weights.has(`${layer}.weight`)).toBe(false);
+      const packedBytes = bytesOf(packedHeader, names.packed) + bytesOf(packedHeader, names.scale);
+      expect(bytesOf(fp32Header, `${layer}.weight`) / packedBytes).toBeGreaterThanOrEqual(8);
+    }
+    expect(weights.get('embed.weight')?.dtype).toBe('F32');
+    model.dispose();
+  });
+
+  it('unpacks exactly: the packed model gives the trained BitLinear model’s logits bit for bit', async () => {
+    const { model, extension, dir } = await savedBitNet();
+    const packed = await loadPackedModel(dir);
+    expect(packed.extension.ternaryLayers).toEqual(extension.ternaryLayers);
+    for (const layer of extension.ternaryLayers) {
+      const { ternary, scale } = absmeanTernary(model.namedWeights().get(`${layer}.weight`) as tf.Variable);
+      const unpacked = packed.model.namedWeights().get(`${layer}.weight`) as tf.Variable;
+      expect(maxAbsDifference(unpacked, tf.mul(ternary, scale))).toBe(0);
+    }
+    const tokens = randomTokens(2, 2, 10, MICRO.vocabSize);
+    expect(maxAbsDifference(packed.model.forward(tokens), model.forward(tokens))).toBe(0);
+    expect(packed.tokenizer.encode('Question: 1 + 2')).toEqual(microTokenizer().encode('Question: 1 + 2'));
+    packed.model.dispose();
+    model.dispose();
+  });
+
+  it('loads back the latent checkpoint exactly through loadModelCheckpoint + buildBitNetModel', async () => {
+    const { model, dir } = await savedBitNet({ ...MICRO, tiedEmbeddings: false });
+    const loaded = await loadModelCheckpoint(dir, { build: buildBitNetModel });
+    for (const [name, variable] of model.namedWeights()) expect(maxAbsDifference(loaded.model.namedWeights().get(name) as tf.Variable, variable)).toBe(0);
+    const tokens = randomTokens(3, 1, 12, MICRO.vocabSize);
+    expect(maxAbsDifference(loaded.model.forward(tokens), model.forward(tokens))).toBe(0);
+    expect(loaded.config.extensions.bitnet).toMatchObject({ version: 1, packedFile: PACKED_FILE });
+    loaded.model.dispose();
+    model.dispose();
+  });
+
+  it('gives clear errors for a dense checkpoint, an inconsistent layer list and an unknown packing', async () => {
+    const { model, dir } = await savedBitNet();
+    model.dispose();
+    expect(() => buildBitNetModel(MICRO, {})).toThrow(/not a BitNet model/);
+    const configFile = path.join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as { extensions: { bitnet: { ternaryLayers: string[] } } };
+    expect(() => buildBitNetModel(MICRO, { bitnet: { ...config.extensions.bitnet, ternaryLayers: ['blocks.0.attn.q'] } })).toThrow(/do not match its settings/);
+    const packedFile = path.join(dir, PACKED_FILE);
+    writeFileSync(packedFile, readFileSync(packedFile).toString('latin1').replace(PACKING_NAME, 'ternary-2bit-v9'), 'latin1');
+    await expect(loadPackedModel(dir)).rejects.toThrow(/unknown packing 'ternary-2bit-v9'/);
+  });
+});
