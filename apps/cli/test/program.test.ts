@@ -25,12 +25,12 @@ describe('forge command line', () => {
     const runsDir = mkdtempSync(path.join(os.tmpdir(), 'forge-runs-'));
     const { lines, error } = await forge('run', '--preset', 'tiny', '--runs-dir', runsDir);
     expect(error).toBeUndefined();
-    expect(lines.join('\n')).toMatch(/No phase is implemented/);
+    expect(lines.join('\n')).toMatch(/Nothing was run: the pipeline starts with cognate/);
   });
 
   it('rejects an unknown phase and a phase that is not implemented, by name', async () => {
     expect((await forge('phase', 'bogus')).error?.message).toMatch(/unknown phase 'bogus'/);
-    expect((await forge('phase', 'bitnet')).error?.message).toMatch(/phase 'bitnet' is not implemented/);
+    expect((await forge('phase', 'baking')).error?.message).toMatch(/phase 'baking' is not implemented/);
   });
 
   it('rejects a bad flag value before doing any work', async () => {

@@ -3,7 +3,7 @@ import { ForgeError, detectDataSource, readPipelineState, runPipeline } from '@a
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import type { PipelineConfig } from '../pipeline-config.js';
-import { REGISTERED_PHASES } from '../phases.js';
+import { REGISTERED_PHASES, pipelineGap } from '../phases.js';
 import { withInterruptSignal } from '../signals.js';
 
 export interface RunCommandOptions {
@@ -19,9 +19,10 @@ export interface RunCommandOptions {
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { config, progress, print } = options;
   const phases = options.phases ?? REGISTERED_PHASES;
-  if (phases.length === 0) {
-    print('No phase is implemented in this version yet, so the pipeline is empty and nothing was run.');
-    print('Phases are added to `forge run` as their packages land; see `forge info` for what is available.');
+  const gap = options.phases ? undefined : pipelineGap(phases);
+  if (gap) {
+    print(`Nothing was run: ${gap}.`);
+    print('See `forge info` for the phases this version implements.');
     return;
   }
   if (options.resume) readPipelineState(path.join(config.runsDir, options.resume));
