@@ -3,7 +3,7 @@
 // to docs/benchmarks.md. A benchmark, not a test: numbers depend on the machine and its load.
 //   BENCH_PRESETS=small,paper  BENCH_STEPS=3  BENCH_CPU=0 (skip the slow pure-JS backend)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MODEL_PRESETS } from '@agent-forge/core';
@@ -48,6 +48,17 @@ if (torch) {
     torchRuns[preset] = runJson('/usr/bin/python3', [path.join(here, 'torch_tinytitan.py'), config, String(BATCH[preset]), String(steps + 2), String(threads), '2']);
   }
 }
+// Phase benchmarks: each prints plain lines; they go into the file verbatim, with their command.
+const PHASE_BENCHES = [
+  { title: 'bitnet: ternary share and sizes (small)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['small'] },
+  { title: 'bitnet: ternary share and sizes (paper)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['paper'] },
+];
+const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo, bench.script))).map((bench) => {
+  const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], { encoding: 'utf8', cwd: repo });
+  const output = result.status === 0 ? result.stdout.trim() : `failed: ${result.stderr.trim().split('\n').pop()}`;
+  console.error(`bench: ${bench.title} done`);
+  return `### ${bench.title}\n\n\`node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
+});
 const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
 const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], { encoding: 'utf8' });
 const profileTable = profiled.status === 0 ? profiled.stdout.trim() : `profile failed: ${profiled.stderr.trim().split('\n').pop()}`;
@@ -59,7 +70,10 @@ One forward + backward at \`${profilePreset}\` under \`tf.profile\` (tooling/ben
 ${profileTable}
 
 Analysis and what would move these numbers: [performance.md](performance.md).
-`);
+
+## Phases
+
+${phaseSections.join('\n')}`);
 console.error('bench: wrote docs/benchmarks.md');
 
 function render(runs, torchBy, hasTorch) {
