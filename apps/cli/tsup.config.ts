@@ -1,3 +1,4 @@
 import { forgeTsup } from '@agent-forge/tsup-config';
 
-export default forgeTsup({ entry: ['src/index.ts', 'src/bin.ts'] });
+// publicDir: the dashboard page (plain HTML + JS) ships as dist/dashboard/.
+export default { ...forgeTsup({ entry: ['src/index.ts', 'src/bin.ts'] }), publicDir: 'src/dashboard/public' };

@@ -62,7 +62,13 @@ const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo,
 const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
 const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], { encoding: 'utf8' });
 const profileTable = profiled.status === 0 ? profiled.stdout.trim() : `profile failed: ${profiled.stderr.trim().split('\n').pop()}`;
-writeFileSync(path.join(repo, 'docs/benchmarks.md'), `${render(engineRuns, torchRuns, torch)}
+// Figures that take too long to re-measure on every bench run (evolution, Grokfast, whole phases)
+// live below this marker with their commands; the bench keeps them as they are.
+const HAND_MARKER = '<!-- measured-by-hand: kept by pnpm bench -->';
+const benchmarksFile = path.join(repo, 'docs/benchmarks.md');
+const previous = existsSync(benchmarksFile) ? readFileSync(benchmarksFile, 'utf8') : '';
+const handMeasured = previous.includes(HAND_MARKER) ? previous.slice(previous.indexOf(HAND_MARKER)) : HAND_MARKER;
+writeFileSync(benchmarksFile, `${render(engineRuns, torchRuns, torch)}
 ## Where the time goes
 
 One forward + backward at \`${profilePreset}\` under \`tf.profile\` (tooling/bench/profile.mjs), kernels by total time:
@@ -73,7 +79,9 @@ Analysis and what would move these numbers: [performance.md](performance.md).
 
 ## Phases
 
-${phaseSections.join('\n')}`);
+${phaseSections.join('\n')}
+${handMeasured}
+`);
 console.error('bench: wrote docs/benchmarks.md');
 
 function render(runs, torchBy, hasTorch) {

@@ -10,7 +10,9 @@ export const PHASES = [
 /** DESIGN.md §1: the only phase → phase imports allowed. */
 export const ALLOWED_PHASE_IMPORTS = {
   'forge-train': ['bitnet'],
-  edge: ['bitnet', 'compression'],
+  baking: ['bitnet'],
+  compression: ['bitnet'],
+  edge: ['bitnet', 'baking', 'compression'],
 };
 
 /**

@@ -1,10 +1,15 @@
 import { Command, Option } from 'commander';
 import { silentProgress } from '@agent-forge/core';
 import type { ProgressReporter } from '@agent-forge/core';
+import { registerChatCommand } from './commands/chat.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerGrokfastDemoCommand } from './commands/grokfast-demo.js';
 import { infoCommand } from './commands/info.js';
+import { mergeCommand } from './commands/merge.js';
 import { phaseCommand } from './commands/phase.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { registerServeCommand } from './commands/serve.js';
 import { BackendChoiceSchema, loadPipelineConfig } from './pipeline-config.js';
 import type { PipelineConfig } from './pipeline-config.js';
 import { terminalProgress } from './progress.js';
@@ -71,8 +76,14 @@ export function createProgram(io: ProgramIo = { print: (line) => console.log(lin
     });
   addCommonOptions(program.command('run').description('run the whole pipeline (or continue one with --resume)'))
     .option('--resume <runId>', 'continue an interrupted run: finished phases are skipped')
-    .action(async (flags: CommonFlags & { resume?: string }) => {
-      await runCommand({ config: configFrom(flags), resume: flags.resume, progress: progressFor(flags), print: io.print });
+    .option('--from <phase>', 'start the pipeline at this phase (needs --input unless it is cognate)')
+    .option('--to <phase>', 'stop the pipeline after this phase')
+    .option('-i, --input <dir>', 'start from this checkpoint or phase directory')
+    .action(async (flags: CommonFlags & { resume?: string; from?: string; to?: string; input?: string }) => {
+      await runCommand({
+        config: configFrom(flags), resume: flags.resume, from: flags.from, to: flags.to, inputDir: flags.input,
+        progress: progressFor(flags), print: io.print,
+      });
     });
   addCommonOptions(program.command('phase').description('run one phase alone').argument('<name>', 'phase name, e.g. bitnet'))
     .option('-i, --input <dir>', "a phase or checkpoint directory holding the previous phase's result.json")
@@ -80,9 +91,19 @@ export function createProgram(io: ProgramIo = { print: (line) => console.log(lin
       await phaseCommand({ name, input: flags.input, config: configFrom(flags), progress: progressFor(flags), print: io.print });
     });
   program
+    .command('merge')
+    .description('merge checkpoints as a mergekit-style YAML config describes (linear, slerp, ties, dare, frankenmerge, dfs, …)')
+    .argument('<config>', 'merge config (YAML), e.g. merge.yaml')
+    .requiredOption('-o, --out <dir>', 'output checkpoint directory (replaced as a whole)')
+    .action((configFile: string, flags: { out: string }) => mergeCommand({ configFile, outDir: flags.out, print: io.print }));
+  program
     .command('runs')
     .description('list runs and the state of their phases')
     .option('--runs-dir <dir>', 'where runs are stored', 'runs')
     .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
+  registerChatCommand(program, io);
+  registerServeCommand(program, io);
+  registerDashboardCommand(program, io);
+  registerGrokfastDemoCommand(program, io);
   return program;
 }

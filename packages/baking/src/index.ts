@@ -1,6 +1,23 @@
 /**
- * @agent-forge/baking — Phase 6: prompt baking of personas and tools into the weights.
- *
- * Not implemented yet: this package has no code until its issue lands, and the CLI registers no phase from it.
+ * @agent-forge/baking — Phase 6: prompt baking (Bhargava et al. 2024) of personas and tools into
+ * LoRA adapters, trained to minimise KL(prompted ‖ unprompted+adapter) on sampled trajectories.
+ * @packageDocumentation
  */
-export {};
+export { LORA_MODULES, LoraExtensionSchema, LoraModulesSchema, loraTargetLayers, parseLoraExtension, type LoraExtension, type LoraModule } from './lora/settings.js';
+export { LoraSlot, type LoraPair } from './lora/slot.js';
+export { loraExtension, loraLinearFactory, loraModelExtension, loraSlotsOf } from './lora/extension.js';
+export { LoraAdapters, loraTensorNames, type AdapterInfo, type AdapterShape } from './lora/adapters.js';
+export { mergeAdapter } from './lora/merge.js';
+export { ADAPTER_EXTENSION, ADAPTER_FORMAT, loadAdapterFile, readAdapterFile, saveAdapterFile, type AdapterFileInfo } from './adapter-file.js';
+export { DEFAULT_PERSONAS, DEFAULT_TOOLS, PERSONA_NAME, encodePrompt, mergePrompts } from './personas.js';
+export { sampleContinuations, type BatchSampling } from './sample-batch.js';
+export { sampleTrajectories, trajectoryBatchSource, withBaseModel, type SamplingSettings, type Trajectory } from './trajectories.js';
+export { klSum, meanKl } from './kl.js';
+export { bakeAdapter, bakeObjective, type BakeOptions } from './bake.js';
+export { klReport, markerRates, measureLatency, type KlReport, type LatencyReport, type MarkerRates } from './evaluate.js';
+export { BAKED_ADAPTERS_DIR, loadBakedModel, type BakedModel } from './baked-model.js';
+export { BakingPhaseConfigSchema, ToolPromptSchema, bakingPresetDefaults, type BakingPhaseConfig, type ToolPrompt } from './phase-config.js';
+export { runBakeJob, type BakeJob, type BakeOutcome } from './bake-job.js';
+export { MERGED_MODEL_DIR } from './merge-step.js';
+export { phaseMetrics, phaseReport, type MergedOutcome, type PhaseOutcome } from './report.js';
+export { BAKED_MODEL_DIR, bakeJobs, bakingPhase } from './phase.js';

@@ -12,7 +12,10 @@ export {
 } from './settings.js';
 export { PACKING_NAME, VALUES_PER_BYTE, packTernary, packedByteLength, unpackTernary } from './packing.js';
 export { PACKED_FILE, loadPackedModel, packModelWeights, packedTensorNames, unpackWeights, writePackedWeights } from './packed-checkpoint.js';
-export { bitnetExtension, buildBitNetModel, convertToBitNet, createBitNetModel, ternaryLayerNames } from './convert.js';
+export {
+  bitnetExtension, bitnetModelExtension, buildBitNetModel, convertToBitNet, createBitNetModel, parseBitNetExtension,
+  ternaryLayerNames, verifyTernaryLayers,
+} from './convert.js';
 export { measureSizes, type SizeReport } from './size-report.js';
 export { BitNetPhaseConfigSchema, bitnetPresetDefaults, type BitNetPhaseConfig } from './phase-config.js';
 export { BITNET_MODEL_DIR, bitnetPhase } from './phase.js';

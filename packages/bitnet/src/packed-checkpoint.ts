@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, TinyTitan, applyMatrix, constantWeight, denseLinear,
+  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, applyMatrix, buildModel, constantWeight, denseLinear,
   loadTokenizer, parseConfig, readSafetensorsFile, tf, weightsToTf, writeSafetensorsFile,
 } from '@agent-forge/core';
-import type { BpeTokenizer, Linear, LinearFactory, WeightMap } from '@agent-forge/core';
+import type { BpeTokenizer, Linear, LinearFactory, ModelExtension, TinyTitan, WeightMap } from '@agent-forge/core';
 import { quantizeInput } from './bit-linear.js';
 import { PACKING_NAME, packTernary, unpackTernary } from './packing.js';
 import { absmeanTernary } from './quantizers.js';
@@ -96,6 +96,11 @@ function frozenFactory(extension: BitNetExtension): LinearFactory {
   return (spec, init) => (ternary.has(spec.name) ? frozenTernaryLinear(spec, extension.settings) : denseLinear(spec, init));
 }
 
+/** Stands in for the `bitnet` extension when the weights are the unpacked W_q · γ. */
+function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
+  return { name: 'bitnet', order: 10, packageName: '@agent-forge/bitnet', plan: (plan) => ({ ...plan, createLinear: frozenFactory(extension) }) };
+}
+
 /**
  * Loads the packed weights of a BitNet checkpoint directory into an inference model whose ternary
  * layers multiply by the unpacked W_q · γ: its logits equal those of the trained BitLinear model
@@ -109,7 +114,7 @@ export async function loadPackedModel(dir: string): Promise<{ model: TinyTitan; 
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const tensors = unpackWeights(weights, metadata, file);
-  const model = new TinyTitan(config.model, { createLinear: frozenFactory(extension) });
+  const model = buildModel(config.model, config.extensions, { replace: { bitnet: frozenBitNetExtension(extension) } });
   try {
     model.loadWeights(tensors);
   } catch (error) {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {
   CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, builtinDataFor, documentBatchSource, heldOutWindows, loadDataset,
-  loadModelCheckpoint, saveModelCheckpoint, train,
+  loadModelCheckpoint, saveModelCheckpoint, train, trainingObjective,
 } from '@agent-forge/core';
 import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan, TrainSummary } from '@agent-forge/core';
 import type { HeldOut } from './evaluate.js';
@@ -26,14 +26,18 @@ export function pickInputModel(input: PhaseResult | null): PhaseModel {
   return first;
 }
 
-/** Loads a plain TinyTitan checkpoint; extensions bitnet cannot rebuild are named in the error. */
-export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
+/** Loads the input checkpoint (with its ACT/memory extensions); a BitNet input is refused by the caller. */
+export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
   try {
-    const { model, tokenizer } = await loadModelCheckpoint(dir);
-    return { model, tokenizer };
+    const { model, tokenizer, config } = await loadModelCheckpoint(dir);
+    if (config.extensions.bitnet !== undefined) {
+      model.dispose();
+      throw new ForgeError('the input is already a BitNet model', { field: 'extensions.bitnet' });
+    }
+    return { model, tokenizer, extensions: config.extensions };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ForgeError(`bitnet cannot load the input model at ${dir} (it converts plain TinyTitan checkpoints): ${reason}`, { file: dir, cause: error });
+    throw new ForgeError(`bitnet cannot load the input model at ${dir} (it converts full-precision TinyTitan checkpoints): ${reason}`, { file: dir, cause: error });
   }
 }
 
@@ -59,14 +63,17 @@ export async function fineTune(model: TinyTitan, config: BitNetPhaseConfig, ctx:
   const { contextLength } = model.config;
   const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
   return train({
-    model, data, config, shape: model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
+    model: trainingObjective(model), data, config, shape: model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
     tracker: ctx.tracker, phase: 'bitnet', progress: ctx.progress, signal: ctx.signal, rng: ctx.rng.fork('bitnet-train'),
   });
 }
 
 /** Saves the latent checkpoint plus the packed file in one directory and measures both. */
-export async function saveBitNetCheckpoint(dir: string, contents: { model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension }): Promise<SizeReport> {
-  await saveModelCheckpoint(dir, { model: contents.model, tokenizer: contents.tokenizer, extensions: { bitnet: contents.extension } });
+export async function saveBitNetCheckpoint(
+  dir: string,
+  contents: { model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension; extensions: Record<string, unknown> },
+): Promise<SizeReport> {
+  await saveModelCheckpoint(dir, { model: contents.model, tokenizer: contents.tokenizer, extensions: contents.extensions });
   const packedFile = path.join(dir, PACKED_FILE);
   await writePackedWeights(packedFile, contents.model, contents.extension.ternaryLayers);
   return measureSizes(packedFile, path.join(dir, CHECKPOINT_FILES.weights), contents.extension.ternaryLayers);

@@ -30,12 +30,12 @@ async function runBitnet(input: PhaseResult | null, config: BitNetPhaseConfig, c
   };
   let bitnet: ReturnType<typeof convertToBitNet>;
   try {
-    bitnet = convertToBitNet(dense.model, parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' }));
+    bitnet = convertToBitNet(dense.model, parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' }), dense.extensions);
   } catch (error) {
     releaseDense();
     throw error;
   }
-  const { model, extension } = bitnet;
+  const { model, extension, extensions } = bitnet;
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
     const before = await evaluateQuality(dense.model, tokenizer, data.heldOut);
@@ -44,7 +44,7 @@ async function runBitnet(input: PhaseResult | null, config: BitNetPhaseConfig, c
     const training = await fineTune(model, config, ctx, data.trainDocuments);
     const after = await evaluateQuality(model, tokenizer, data.heldOut);
     const dir = path.join(ctx.phaseDir, BITNET_MODEL_DIR);
-    const sizes = await saveBitNetCheckpoint(dir, { model, tokenizer, extension });
+    const sizes = await saveBitNetCheckpoint(dir, { model, tokenizer, extension, extensions });
     const ternaryParams = extension.ternaryLayers.reduce((sum, layer) => sum + (model.namedWeights().get(`${layer}.weight`)?.size ?? 0), 0);
     const outcome: PhaseOutcome = { before, converted, after, sizes, ternaryParams, totalParams: model.parameterCount, training };
     const reportFile = path.join(ctx.phaseDir, 'report.md');

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TinyTitan, loadModelCheckpoint, parseSafetensorsHeader, readSafetensorsFile, tf, useBackend } from '@agent-forge/core';
+import { TinyTitan, TitanRunner, createTitanModel, loadModelCheckpoint, parseSafetensorsHeader, readSafetensorsFile, tf, useBackend } from '@agent-forge/core';
 import { PACKED_FILE, PACKING_NAME, absmeanTernary, buildBitNetModel, convertToBitNet, loadPackedModel, packedTensorNames } from '../src/index.js';
 import { saveBitNetCheckpoint } from '../src/phase-steps.js';
 import { MICRO, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
@@ -12,10 +12,10 @@ beforeAll(async () => {
 
 async function savedBitNet(config = MICRO) {
   const dense = new TinyTitan(config, { seed: 8 });
-  const { model, extension } = convertToBitNet(dense);
+  const { model, extension, extensions } = convertToBitNet(dense);
   dense.dispose();
   const dir = path.join(tempDir('ckpt'), 'model');
-  await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension });
+  await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension, extensions });
   return { model, extension, dir };
 }
 
@@ -81,5 +81,21 @@ describe('packed checkpoint', () => {
     const packedFile = path.join(dir, PACKED_FILE);
     writeFileSync(packedFile, readFileSync(packedFile).toString('latin1').replace(PACKING_NAME, 'ternary-2bit-v9'), 'latin1');
     await expect(loadPackedModel(dir)).rejects.toThrow(/unknown packing 'ternary-2bit-v9'/);
+  });
+
+  it('keeps ACT + memory through conversion: a Titan BitNet checkpoint loads back with its runner, latent and packed', async () => {
+    const titan = createTitanModel(MICRO, { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } }, { seed: 2 });
+    const { model, extension, extensions } = convertToBitNet(titan, {}, { titan: { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } } });
+    titan.dispose();
+    expect(model.blockRunner).toBeInstanceOf(TitanRunner);
+    const dir = path.join(tempDir('titan'), 'model');
+    await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension, extensions });
+    const loaded = await loadModelCheckpoint(dir);
+    const packed = await loadPackedModel(dir);
+    const tokens = randomTokens(4, 1, 12, MICRO.vocabSize);
+    expect(loaded.model.blockRunner).toBeInstanceOf(TitanRunner);
+    expect(maxAbsDifference(loaded.model.forward(tokens), model.forward(tokens))).toBe(0);
+    expect(maxAbsDifference(packed.model.forward(tokens), model.forward(tokens))).toBe(0);
+    for (const m of [model, loaded.model, packed.model]) m.dispose();
   });
 });

@@ -1,6 +1,14 @@
 /**
- * @agent-forge/cognate — Phase 1: build and pre-train three TinyTitan decoders (ACT + Titans-style long-term memory).
- *
- * Not implemented yet: this package has no code until its issue lands, and the CLI registers no phase from it.
+ * @agent-forge/cognate — Phase 1: build and pre-train three TinyTitan decoders with Adaptive
+ * Computation Time and a Titans-style long-term memory (memory as a layer), from one shared init.
+ * The ACT and memory modules themselves live in @agent-forge/core's model, since every phase runs them.
  */
-export {};
+export { cognatePhase, cognateModelDir } from './phase.js';
+export { CognatePhaseConfigSchema, cognatePresetDefaults, type CognatePhaseConfig } from './phase-config.js';
+export { CognateVariantSchema, SEED_VARIANTS, type CognateVariant } from './variants.js';
+export { cognateModelConfig, createCognateModel, variantSettings } from './models.js';
+export { trainStateDir, trainingShape } from './train-variant.js';
+export { evaluateQuality, profileForward, type ForwardProfile, type VariantQuality } from './evaluate.js';
+export { phaseMetrics, phaseReport, type VariantOutcome } from './report.js';
+/** Rebuilds a cognate checkpoint's model: pass as `build` to `loadModelCheckpoint`. */
+export { buildTitanModel as buildCognateModel } from '@agent-forge/core';

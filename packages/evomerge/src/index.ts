@@ -1,6 +1,51 @@
 /**
- * @agent-forge/evomerge — Phase 2: merge methods (linear, SLERP, TIES, DARE, frankenmerge, DFS) and evolutionary merge search.
- *
- * Not implemented yet: this package has no code until its issue lands, and the CLI registers no phase from it.
+ * @agent-forge/evomerge — Phase 2: model merging. A registry of merge methods over named weight maps
+ * (linear, slerp, task_arithmetic, ties, dare, breadcrumbs, della, model_stock, frankenmerge, dfs),
+ * mergekit-shaped configs, and streamed safetensors in → safetensors out. The evolutionary search
+ * over merge recipes and the `evomerge` phase (`evomergePhase`) build on `mergeWeightMaps`.
+ * @packageDocumentation
  */
-export {};
+export {
+  tensorwiseMethod,
+  type BaseModelUse, type DfsSettings, type LayerRoute, type LayerRoutingMergeMethod, type MergeMethod, type ModelTensor,
+  type RouteStep, type RoutingConfig, type TensorMergeInput, type TensorwiseMergeMethod,
+} from './method.js';
+export { MERGE_METHODS, getMergeMethod } from './registry.js';
+export { MergeConfigSchema, OUTPUT_DTYPES, type MergeConfig, type MergeConfigInput } from './config/schema.js';
+export { parseMergeConfig } from './config/parse.js';
+export {
+  ParameterSettingSchema, ParametersSchema, evaluateSetting,
+  type ConditionalParameter, type ParameterSetting, type Parameters, type ScalarOrGradient, type ScalarValue,
+} from './params/setting.js';
+export { countLayers, gradientPosition, layerTensorName, parseLayerName, type LayerName } from './params/position.js';
+export { mergeCheckpoints, mergeWeightMaps, type MergeSummary } from './merge.js';
+export { planMerge, referencedModels } from './plan/plan-merge.js';
+export type { MergePlan, PlannedTensor } from './plan/planned-tensor.js';
+export { safetensorsSource, weightMapSource, type TensorInfo, type TensorSource } from './plan/sources.js';
+export { RESIDUAL_WRITER_SUFFIXES } from './plan/route-tensors.js';
+export { writeSafetensorsStream, type StreamWriteStats } from './output/stream-safetensors.js';
+export { decodeGenome } from './methods/dfs.js';
+export { slerpValues, SLERP_DOT_THRESHOLD } from './methods/slerp.js';
+export { RESCALE_MODES, type RescaleMode } from './kernels/rescale.js';
+export type { Consensus } from './kernels/task-vectors.js';
+export { evomergePhase, genomeSpace, searchSettings, EVOMERGE_MODEL_DIR, EVOLUTION_STATE_FILE } from './phase.js';
+export { EvomergePhaseConfigSchema, evomergePresetDefaults, type EvomergePhaseConfig } from './phase-config.js';
+export { pickSources, loadSources, preparePhaseData, COGNATE_ROLES, type LoadedSources, type PhaseData } from './phase-steps.js';
+export { gainFromHistory, phaseMetrics, phaseReport, type EvolutionOutcome, type Gains } from './report.js';
+export { finalEvaluation, uniformSoup, type CandidateSummary, type FinalEvaluation } from './final-eval.js';
+export {
+  GenomeSchema, SEARCH_METHODS, genomeHash, randomGenome, sourceGenome, repairGenome,
+  type Genome, type GenomeSpace, type RouteStepGene, type SearchMethod,
+} from './evolve/genome.js';
+export { genomeToMergeConfig, sourceName } from './evolve/decode.js';
+export { crossover, mutate, tournament, type MutationSettings, type Scored } from './evolve/operators.js';
+export { breed, initialPopulation, type BreedSettings } from './evolve/breed.js';
+export { genomeDistance, genomeDiversity, weightDiversity, fingerprintDistance, randomGenomeDistance } from './evolve/diversity.js';
+export {
+  FitnessWeightsSchema, compositeFitness, fitnessScores, referenceOf,
+  type FitnessScores, type FitnessWeights, type Measures, type Reference,
+} from './evolve/fitness.js';
+export { MergeEvaluator, heldOutLoss, type EvalData, type Evaluation, type EvaluatorSources } from './evolve/evaluator.js';
+export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './evolve/answer-probes.js';
+export { runEvolution, type GenomeEvaluator, type SearchContext, type SearchOutcome, type SearchSettings } from './evolve/search.js';
+export { EvolutionStateSchema, loadState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './evolve/state.js';

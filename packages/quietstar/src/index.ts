@@ -1,6 +1,25 @@
 /**
- * @agent-forge/quietstar — Phase 3: Quiet-STaR thought tokens, parallel thoughts, mixing head, REINFORCE.
- *
- * Not implemented yet: this package has no code until its issue lands, and the CLI registers no phase from it.
+ * @agent-forge/quietstar — Phase 3: Quiet-STaR (Zelikman et al. 2024, "Quiet-STaR: Language Models Can
+ * Teach Themselves to Think Before Speaking"): learned start/end-of-thought tokens, parallel thoughts
+ * after every position with the diagonal attention mask, a mixing head, REINFORCE on the likelihood of
+ * the true continuation, coherence scores and anti-theater checks. Importing it registers the
+ * `quietstar` model extension. See README.md.
+ * @packageDocumentation
  */
-export {};
+export {
+  QUIETSTAR_EXTENSION, QUIETSTAR_SIDECAR, QuietStarExtensionSchema, QuietStarSettingsSchema, parseQuietStarExtension, parseQuietStarSettings,
+  type QuietStarExtension, type QuietStarSettings, type QuietStarSettingsInput,
+} from './settings.js';
+export { PlainPath, type BasePassOutput, type LayerKv } from './plain-path.js';
+export { MIXER_PREFIX, MixingHead } from './mixing-head.js';
+export { THOUGHT_EMBED_NAME, Thinker, disposeBase, type BaseOutput, type ThinkerWeights } from './thinker.js';
+export { rollout, type Rollout, type RolloutSpec } from './rollout.js';
+export { quietStarObjective, type ThoughtBatch } from './objective.js';
+export { coherenceScores, pearson, thoughtDiversity, type ThoughtScores } from './coherence.js';
+export { continuationOverlap, directContinuation } from './continuation.js';
+export { evaluateThoughts, type HeldOutWindows, type ThoughtEvaluation } from './evaluate.js';
+export { generateWithThoughts, thinkAndPredict, type ThinkOptions, type ThoughtGenerateOptions, type ThoughtPrediction } from './think.js';
+export { accuracyWithAndWithout, measureLatency, thoughtCompleter, type AccuracyPair, type Latency } from './answers.js';
+export { loadThinker, quietStarExtension, quietstarModelExtension, saveThinker } from './checkpoint.js';
+export { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
+export { QUIETSTAR_MODEL_DIR, quietstarPhase } from './phase.js';

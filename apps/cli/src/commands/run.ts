@@ -1,14 +1,21 @@
 import path from 'node:path';
-import { ForgeError, detectDataSource, readPipelineState, runPipeline } from '@agent-forge/core';
+import { ForgeError, detectDataSource, readPipelineState, recordRunAlerts, runPipeline } from '@agent-forge/core';
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import type { PipelineConfig } from '../pipeline-config.js';
-import { REGISTERED_PHASES, pipelineGap } from '../phases.js';
+import { phasesNamed, pipelineGap, selectPhases } from '../phases.js';
+import { readRunInput } from '../run-input.js';
+import { summaryTable } from '../summary.js';
 import { withInterruptSignal } from '../signals.js';
 
 export interface RunCommandOptions {
   config: PipelineConfig;
   resume?: string;
+  /** First and last phase of a slice of the pipeline (`--from`, `--to`). */
+  from?: string;
+  to?: string;
+  /** A phase directory (result.json) or checkpoint directory to start from (`--input`). */
+  inputDir?: string;
   phases?: readonly Phase[];
   input?: PhaseResult | null;
   progress: ProgressReporter;
@@ -18,21 +25,27 @@ export interface RunCommandOptions {
 /** `forge run` and `forge phase`: start the engine, run the phases, print where the results are. */
 export async function runCommand(options: RunCommandOptions): Promise<void> {
   const { config, progress, print } = options;
-  const phases = options.phases ?? REGISTERED_PHASES;
-  const gap = options.phases ? undefined : pipelineGap(phases);
+  const sliced = options.from !== undefined || options.to !== undefined;
+  const stored = options.resume ? readPipelineState(path.join(config.runsDir, options.resume)) : undefined;
+  // A resume runs the phases the run was made with, whatever slice flags are given again.
+  const phases = options.phases ?? (stored ? phasesNamed(stored.phases.map((p) => p.name)) : selectPhases(options.from, options.to));
+  const input = options.input ?? (options.inputDir ? await readRunInput(options.inputDir, phases[0]) : null);
+  if (sliced && input === null && phases[0]?.name !== 'cognate' && !stored) {
+    throw new ForgeError(`a pipeline that starts at '${phases[0]?.name}' needs a model: pass --input <dir> (a phase or checkpoint directory)`, { field: 'input' });
+  }
+  const gap = options.phases || sliced || input || stored ? undefined : pipelineGap(phases);
   if (gap) {
     print(`Nothing was run: ${gap}.`);
     print('See `forge info` for the phases this version implements.');
     return;
   }
-  if (options.resume) readPipelineState(path.join(config.runsDir, options.resume));
   const data = typeof config.data === 'string' ? await detectDataSource(config.data) : config.data;
   const engine = await startEngine(config.backend, config.threads);
   progress.log(`backend: ${engine.summary}`);
   const outcome = await withInterruptSignal(progress, (signal) =>
     runPipeline({
       phases, runsDir: config.runsDir, phaseConfigs: config.phases, preset: config.preset, seed: config.seed,
-      input: options.input ?? null, resumeRunId: options.resume, backend: engine.name, data,
+      input, resumeRunId: options.resume, backend: engine.name, data,
       trackerSinks: config.tracking.sinks, progress, signal,
     }),
   );
@@ -43,6 +56,12 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     const metrics = Object.entries(phase.result?.metrics ?? {}).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ');
     print(`  ${phase.dir}  ${phase.status}  ${metrics}`);
   }
+  print('');
+  for (const line of summaryTable(outcome.state)) print(line);
+  const alerts = await recordRunAlerts(config.runsDir, outcome.runId);
+  for (const alert of alerts) print(`ALERT: ${alert.message}`);
+  const finalModel = outcome.result?.models[0];
+  if (finalModel) print(`\nfinal model (${finalModel.role}): ${finalModel.dir}`);
 }
 
 function formatNumber(value: number): string {

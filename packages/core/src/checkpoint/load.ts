@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ForgeError } from '../errors.js';
-import { listSiblings } from '../io/atomic-dir.js';
+import { listSiblings, recoverInterruptedReplace } from '../io/atomic-dir.js';
 import { readJsonFile } from '../io/read-json.js';
 import { parseConfig } from '../phase/config.js';
 import type { WeightMap } from '../tensors/dtype.js';
@@ -51,6 +51,7 @@ export async function loadCheckpoint<C>(dir: string, options: LoadCheckpointOpti
 }
 
 async function assertCheckpointDirectory(root: string): Promise<void> {
+  await recoverInterruptedReplace(root);
   const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw new ForgeError(`cannot read checkpoint directory: ${error.message}`, { file: root, cause: error });

@@ -3,7 +3,9 @@ import type { Variable } from '../backend/tf.js';
 import { tokenizerFromFile, tokenizerToFile } from '../data/tokenizer/index.js';
 import type { BpeTokenizer } from '../data/tokenizer/index.js';
 import { ForgeError } from '../errors.js';
-import { TinyTitan } from '../model/model.js';
+import { buildModel } from '../model/extensions.js';
+import '../model/titan-model.js';
+import type { TinyTitan } from '../model/model.js';
 import { ModelConfigSchema } from '../model/config.js';
 import type { ModelConfig, ModelConfigInput } from '../model/config.js';
 import { weightsFromTf, weightsToTf } from '../tensors/tf-convert.js';
@@ -38,11 +40,11 @@ export async function saveModelCheckpoint(
   });
 }
 
-/** Builds the model a checkpoint describes; phases with extensions (ACT, BitLinear…) pass their own. */
+/** Builds the model a checkpoint describes; the default, `buildModel`, composes every registered extension. */
 export type ModelBuilder = (model: ModelConfigInput, extensions: Record<string, unknown>) => TinyTitan;
 
 /**
- * Load a model checkpoint: rebuild the model (with `build` when extensions need it), load and
+ * Load a model checkpoint: rebuild the model (`buildModel` unless `build` is given), load and
  * validate every weight by name and shape, and restore the tokenizer it was trained with.
  */
 export async function loadModelCheckpoint(
@@ -52,7 +54,7 @@ export async function loadModelCheckpoint(
   const loaded = await loadCheckpoint(dir, { configSchema: ModelCheckpointConfigSchema });
   if (loaded.tokenizer === undefined) throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
   const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);
-  const model = options.build ? options.build(loaded.config.model, loaded.config.extensions) : new TinyTitan(loaded.config.model);
+  const model = (options.build ?? buildModel)(loaded.config.model, loaded.config.extensions);
   const tensors = weightsToTf(loaded.weights);
   try {
     model.loadWeights(tensors);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { faultPoint } from './fault.js';
+import { withFsErrors } from './fs-errors.js';
 
 /**
  * Replace the directory `target` as a whole: `fill` writes the new content into a hidden sibling
@@ -10,6 +12,10 @@ import path from 'node:path';
  * Two replaces of the same `target` at once are not supported.
  */
 export async function replaceDirectory(target: string, fill: (staging: string) => Promise<void>): Promise<void> {
+  await withFsErrors(target, () => replaceDirectoryUnchecked(target, fill));
+}
+
+async function replaceDirectoryUnchecked(target: string, fill: (staging: string) => Promise<void>): Promise<void> {
   const resolved = path.resolve(target);
   await mkdir(path.dirname(resolved), { recursive: true });
   const staging = siblingPath(resolved, 'staging');
@@ -61,6 +67,23 @@ export async function removeStaleSiblings(dir: string): Promise<void> {
   }
 }
 
+/**
+ * After a crash between the two renames of a replace, `dir` is absent and its previous content
+ * sits in a retired sibling: put it back. Returns true when it did. Called before reading a
+ * directory that `replaceDirectory` writes (checkpoints, training state), so a resume continues
+ * from the last complete save instead of starting over.
+ */
+export async function recoverInterruptedReplace(dir: string): Promise<boolean> {
+  const resolved = path.resolve(dir);
+  const exists = await stat(resolved).then(() => true, () => false);
+  if (exists) return false;
+  const retired = (await listSiblings(resolved, 'retired')).filter((sibling) => !isProcessAlive(sibling.pid) || sibling.pid === process.pid);
+  const newest = retired.at(-1);
+  if (newest === undefined) return false;
+  await rename(newest.path, resolved);
+  return true;
+}
+
 function isProcessAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
@@ -81,6 +104,7 @@ async function swapIntoPlace(staging: string, target: string): Promise<void> {
       throw error;
     },
   );
+  faultPoint('checkpoint-swap');
   try {
     await rename(staging, target);
   } catch (error) {

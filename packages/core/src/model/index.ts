@@ -20,3 +20,20 @@ export { normalWeight, constantWeight, type WeightInit, type NamedVariables } fr
 export { crossEntropy } from './loss.js';
 export { argmax, pickToken, type SamplingOptions } from './sampling.js';
 export { generate, GenerateOptionsSchema, type GenerateOptions, type GenerateResult, type StopReason } from './generate.js';
+export { HaltingUnit, ponder, type HaltingSettings, type PonderOutcome, type PonderTransition } from './act.js';
+export { NeuralMemory, type MemorySettings, type MemoryState, type MemoryScan } from './memory.js';
+export {
+  ActSettingsSchema,
+  MemorySettingsSchema,
+  TitanSettingsSchema,
+  TITAN_EXTENSION,
+  parseTitanSettings,
+  type TitanSettings,
+  type TitanSettingsInput,
+} from './titan-settings.js';
+export { TitanRunner, type TitanForwardStats } from './titan-runner.js';
+export {
+  createTitanModel, titanRunnerOf, titanExtensions, buildTitanModel, ponderingLoss, trainingObjective, titanModelExtension,
+  type TitanModelOptions,
+} from './titan-model.js';
+export { buildModel, registerModelExtension, findModelExtension, type BuildModelOptions, type ModelBuildPlan, type ModelExtension } from './extensions.js';

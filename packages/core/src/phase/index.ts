@@ -11,3 +11,4 @@ export {
 } from './run-state.js';
 export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';
 export { builtinDataFor } from './data.js';
+export { hashDirectory, checkDirectoryHashes, type DirectoryHashes } from './content-hash.js';

@@ -1,15 +1,19 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetSource } from '../data/dataset.js';
 import { ForgeError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
+import { faultPoint } from '../io/fault.js';
+import { explainFsError } from '../io/fs-errors.js';
 import { Rng } from '../rng/index.js';
 import { Tracker } from '../track/index.js';
 import { parseConfig } from './config.js';
+import { checkDirectoryHashes, hashDirectory } from './content-hash.js';
 import { silentProgress } from './progress.js';
 import type { ProgressReporter } from './progress.js';
 import { RESULT_FILE, newRunId, phaseDirName, readPipelineState, writePipelineState } from './run-state.js';
-import type { PipelineState } from './run-state.js';
+import type { PhaseState, PipelineState } from './run-state.js';
 import { PhaseResultSchema } from './types.js';
 import type { Phase, PhaseContext, PhaseResult, PresetName } from './types.js';
 
@@ -52,15 +56,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const runDir = path.join(options.runsDir, state.runId);
   const configs = validatePhaseConfigs(options.phases, state);
   const tracker = await Tracker.open(options.trackerSinks ?? ['run-store'], { runDir, runId: state.runId });
-  let input = lastResult(state);
+  let input = state.input;
+  // Once a phase runs again, every later phase must too: its input changed.
+  let upstreamChanged = false;
   try {
     tracker.event(options.resumeRunId ? 'run_resumed' : 'run_started', { preset: state.preset, seed: state.seed });
     for (const phase of options.phases) {
       const phaseState = findPhaseState(state, phase.name);
-      if (phaseState.status === 'done' && phaseState.result) {
+      const reusable = !upstreamChanged && (await trustedResult(phaseState, tracker, options));
+      if (reusable && phaseState.result) {
         input = phaseState.result;
         continue;
       }
+      if (upstreamChanged && phaseState.status !== 'pending') await resetPhase(phaseState, runDir);
+      upstreamChanged = true;
       input = await runOnePhase({ phase, config: configs.get(phase.name), input, state, runDir, tracker, options });
     }
     tracker.event('run_finished');
@@ -68,6 +77,30 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     await tracker.close();
   }
   return { runId: state.runId, runDir, state, result: input };
+}
+
+/**
+ * A finished phase is reused only if every model file still has the hash recorded when it
+ * finished; otherwise it resumes from its own training state and says why.
+ */
+async function trustedResult(phaseState: PhaseState, tracker: Tracker, options: PipelineOptions): Promise<boolean> {
+  if (phaseState.status !== 'done' || !phaseState.result) return false;
+  for (const [dir, hashes] of Object.entries(phaseState.hashes ?? {})) {
+    const problem = await checkDirectoryHashes(dir, hashes);
+    if (problem !== undefined) {
+      (options.progress ?? silentProgress).log(`${phaseState.name}: not reusing its result (${problem}); running it again`);
+      tracker.event('phase_untrusted', { reason: problem }, phaseState.name);
+      Object.assign(phaseState, { status: 'interrupted', result: undefined, hashes: undefined });
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A phase whose input changed starts from nothing: its old checkpoints and training state go. */
+async function resetPhase(phaseState: PhaseState, runDir: string): Promise<void> {
+  await rm(path.join(runDir, phaseState.dir), { recursive: true, force: true });
+  Object.assign(phaseState, { status: 'pending', result: undefined, hashes: undefined, error: undefined });
 }
 
 async function openRun(options: PipelineOptions): Promise<PipelineState> {
@@ -89,7 +122,12 @@ async function openRun(options: PipelineOptions): Promise<PipelineState> {
     phases: options.phases.map((p) => ({ name: p.name, dir: phaseDirName(p.name), status: 'pending' })),
   };
   const runDir = path.join(options.runsDir, runId);
-  mkdirSync(runDir, { recursive: true });
+  try {
+    mkdirSync(runDir, { recursive: true });
+    accessSync(runDir, constants.W_OK);
+  } catch (error) {
+    throw explainFsError(error, runDir);
+  }
   await writePipelineState(runDir, state);
   return state;
 }
@@ -111,11 +149,6 @@ function validatePhaseConfigs(phases: readonly Phase[], state: PipelineState): M
     configs.set(phase.name, parseConfig(phase.configSchema, merged, { prefix: `phases.${phase.name}` }));
   }
   return configs;
-}
-
-function lastResult(state: PipelineState): PhaseResult | null {
-  const done = state.phases.filter((p) => p.status === 'done' && p.result);
-  return done.length ? (done[done.length - 1]?.result ?? null) : state.input;
 }
 
 function findPhaseState(state: PipelineState, name: string): PipelineState['phases'][number] {
@@ -152,8 +185,10 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
   tracker.event('phase_started', { resuming }, phase.name);
   try {
     const result = parseConfig(PhaseResultSchema, await phase.run(input, config, ctx), { prefix: `${phase.name}.result` });
+    const hashes = Object.fromEntries(await Promise.all(result.models.map(async (model) => [model.dir, await hashDirectory(model.dir)] as const)));
     await writeJsonAtomic(path.join(phaseDir, RESULT_FILE), result);
-    Object.assign(phaseState, { status: 'done', finishedAt: new Date().toISOString(), result });
+    faultPoint('phase-result-written');
+    Object.assign(phaseState, { status: 'done', finishedAt: new Date().toISOString(), result, hashes });
     tracker.event('phase_finished', { durationMs: result.durationMs, metrics: result.metrics }, phase.name);
     return result;
   } catch (error) {

@@ -22,6 +22,8 @@ export const PhaseStateSchema = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   result: PhaseResultSchema.optional(),
+  /** sha256 of every file of each model directory in `result`, keyed by the model's `dir`. */
+  hashes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   error: z.string().optional(),
 });
 export type PhaseState = z.infer<typeof PhaseStateSchema>;

@@ -11,3 +11,4 @@ export { MAX_HEADER_BYTES, parseSafetensorsHeader, type SafetensorsEntry, type S
 export { readSafetensors, readSafetensorsFile, type SafetensorsContents } from './safetensors-read.js';
 export { encodeSafetensors, writeSafetensorsFile, type SafetensorsWriteOptions } from './safetensors-write.js';
 export { fromTfTensor, toTfTensor, weightsFromTf, weightsToTf } from './tf-convert.js';
+export { openSafetensorsFile, type LazySafetensors } from './safetensors-lazy.js';

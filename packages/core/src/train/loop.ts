@@ -1,6 +1,7 @@
 import { tf } from '../backend/tf.js';
 import type { Scalar, Tensor2D, Variable } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
+import { faultPoint } from '../io/fault.js';
 import type { ProgressReporter } from '../phase/progress.js';
 import type { Rng } from '../rng/index.js';
 import type { Tracker } from '../track/index.js';
@@ -87,6 +88,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       losses.push(loss);
       logStep(options, step, { loss, lr, gradNorm });
       task?.tick(1, { loss: loss.toFixed(4) });
+      faultPoint('train-step');
       const due = config.checkpointEvery > 0 && step % config.checkpointEvery === 0;
       if (options.stateDir && (due || step === lastStep || options.signal?.aborted)) {
         await saveTrainState(options.stateDir, { step, weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng, lossAverage: guard.runningAverage, microBatch });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Variable } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
-import { replaceDirectory } from '../io/atomic-dir.js';
+import { recoverInterruptedReplace, replaceDirectory } from '../io/atomic-dir.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { readJsonFile } from '../io/read-json.js';
 import { parseConfig } from '../phase/config.js';
@@ -58,6 +58,7 @@ export async function saveTrainState(dir: string, parts: TrainStateParts & { ste
 
 /** Restore a saved state into the live objects; null when `dir` holds none (a fresh start). */
 export async function loadTrainState(dir: string, parts: TrainStateParts): Promise<{ step: number; lossAverage?: number } | null> {
+  await recoverInterruptedReplace(dir);
   const trainerFile = path.join(dir, TRAINER_FILE);
   const raw = await readJsonFile(trainerFile, { required: false });
   if (raw === undefined) return null;

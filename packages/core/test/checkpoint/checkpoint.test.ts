@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -159,9 +160,18 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
     expect((await rejection(loadCheckpoint(absent, options))).message).toBe(`${absent}: checkpoint directory not found`);
   });
 
-  it('a missing directory whose save was interrupted between the renames, pointing at the survivor', async () => {
+  it('a missing directory whose save was killed between the renames: the survivor is put back and read', async () => {
     const absent = path.join(root, 'interrupted');
-    const survivor = path.join(root, '.interrupted.retired-12345-abcdef01');
+    // pid 999999 does not exist: the save that moved it aside is dead, so the survivor is the checkpoint.
+    const survivor = path.join(root, '.interrupted.retired-999999-abcdef01');
+    await mkdir(survivor);
+    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(`${path.join(absent, 'config.json')}: missing checkpoint file`);
+    expect(existsSync(survivor)).toBe(false);
+  });
+
+  it('a missing directory whose survivor belongs to a save still running: not touched, pointed at', async () => {
+    const absent = path.join(root, 'in-progress');
+    const survivor = path.join(root, `.in-progress.retired-${process.ppid}-abcdef01`);
     await mkdir(survivor);
     expect((await rejection(loadCheckpoint(absent, options))).message)
       .toBe(`${absent}: checkpoint directory not found; an interrupted save left the previous checkpoint at ${survivor}`);

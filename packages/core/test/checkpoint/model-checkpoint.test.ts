@@ -5,10 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../src/checkpoint/index.js';
 import { trainBpe } from '../../src/data/index.js';
-import { TinyTitan } from '../../src/model/index.js';
+import { TinyTitan, registerModelExtension } from '../../src/model/index.js';
 
 beforeAll(async () => {
   await initBackend();
+  // An extension that changes nothing in the build: the checkpoint only carries its settings.
+  registerModelExtension({ name: 'note', order: 0, packageName: 'test', plan: (plan) => plan });
 });
 
 describe('model checkpoints', () => {
@@ -28,6 +30,15 @@ describe('model checkpoints', () => {
     expect([...loaded.model.forward(tokens).dataSync()]).toEqual([...model.forward(tokens).dataSync()]);
     model.dispose();
     loaded.model.dispose();
+  });
+
+  it('refuses a checkpoint whose extension is not registered, naming it', async () => {
+    const tokenizer = trainBpe(['abc abc'], { vocabSize: 280 });
+    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 });
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-model-')), 'ckpt');
+    await saveModelCheckpoint(dir, { model, tokenizer, extensions: { mystery: {} } });
+    model.dispose();
+    await expect(loadModelCheckpoint(dir)).rejects.toThrow(/extensions\.mystery.*not registered/);
   });
 
   it('names the file when the weights do not fit the described model', async () => {

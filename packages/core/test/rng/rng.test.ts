@@ -11,6 +11,14 @@ describe('Rng', () => {
     expect(Array.from({ length: 5 }, () => c.float())).not.toEqual(drawsA);
   });
 
+  it('gives unrelated first draws for neighbouring seeds (the seed is mixed)', () => {
+    const firsts = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => Rng.fromSeed(seed).float());
+    const spread = Math.max(...firsts) - Math.min(...firsts);
+    expect(spread).toBeGreaterThan(0.3);
+    const forks = [0, 1, 2, 3].map((seed) => Rng.fromSeed(seed).fork('init').float());
+    expect(Math.max(...forks) - Math.min(...forks)).toBeGreaterThan(0.1);
+  });
+
   it('resumes exactly from a saved state', () => {
     const rng = Rng.fromSeed(7);
     for (let i = 0; i < 10; i++) rng.normal();

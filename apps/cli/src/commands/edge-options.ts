@@ -1,0 +1,31 @@
+import { Option, type Command } from 'commander';
+import { startEngine } from '../engine.js';
+import { BackendChoiceSchema, type BackendChoice } from '../pipeline-config.js';
+
+/** Flags `forge chat` and `forge serve` share: the backend and how the model runs. */
+export interface EdgeFlags {
+  backend?: BackendChoice;
+  threads?: number;
+  persona?: string;
+  float?: boolean;
+}
+
+export const positiveInt = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got '${value}'`);
+  return parsed;
+};
+
+export function addEdgeOptions(command: Command): Command {
+  return command
+    .argument('<model>', 'model directory: a deployable (edge), baked, BitNet or plain checkpoint')
+    .addOption(new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(BackendChoiceSchema.options))
+    .option('--threads <n>', 'wasm threads (default: one per core)', positiveInt)
+    .option('--persona <name>', 'persona to start with (baked models)')
+    .option('--float', 'run ternary layers as dequantized F32 on the backend instead of the packed 2-bit kernel');
+}
+
+/** Starts the backend the flags ask for and returns its one-line summary. */
+export async function startEdgeEngine(flags: EdgeFlags): Promise<string> {
+  return (await startEngine(flags.backend ?? 'auto', flags.threads)).summary;
+}

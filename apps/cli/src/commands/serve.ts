@@ -1,0 +1,69 @@
+import { EdgeEngine, serveModel } from '@agent-forge/edge';
+import type { RunningServer } from '@agent-forge/edge';
+import type { Command } from 'commander';
+import { loadEdgeModel, type LoadModelOptions } from '../load-model.js';
+import type { ProgramIo } from '../program.js';
+import { addEdgeOptions, positiveInt, startEdgeEngine, type EdgeFlags } from './edge-options.js';
+
+export interface ServeCommandOptions extends LoadModelOptions {
+  readonly modelDir: string;
+  readonly port: number;
+  readonly host?: string;
+  readonly print: (line: string) => void;
+  /** Log each request. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * `forge serve <model> --port N`: loads the model once and serves the OpenAI-compatible API. Returns
+ * the running server and a `stop` that closes it and frees the model.
+ */
+export async function startServe(options: ServeCommandOptions): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  const edgeModel = await loadEdgeModel(options.modelDir, options);
+  let server: RunningServer;
+  try {
+    server = await serveModel(new EdgeEngine(edgeModel), {
+      port: options.port, host: options.host, onRequest: options.verbose ? options.print : undefined,
+    });
+  } catch (error) {
+    edgeModel.dispose();
+    throw error;
+  }
+  options.print(`serving ${edgeModel.id} (${edgeModel.kind}${edgeModel.personas.length ? `, personas: ${edgeModel.personas.join(', ')}` : ''}) at ${server.url}/v1`);
+  options.print(`  try: curl ${server.url}/v1/completions -H 'Content-Type: application/json' -d '{"model": "${edgeModel.id}", "prompt": "Question: 2 + 3?\\nAnswer:", "max_tokens": 32}'`);
+  return {
+    server,
+    stop: async () => {
+      await server.close();
+      edgeModel.dispose();
+    },
+  };
+}
+
+/** Serves until SIGINT/SIGTERM, then closes the server. */
+export async function serveCommand(options: ServeCommandOptions): Promise<void> {
+  const { stop } = await startServe(options);
+  await new Promise<void>((resolve) => {
+    const finish = (): void => {
+      process.off('SIGINT', finish);
+      process.off('SIGTERM', finish);
+      resolve();
+    };
+    process.on('SIGINT', finish);
+    process.on('SIGTERM', finish);
+  });
+  options.print('stopping the server');
+  await stop();
+}
+
+/** Adds `forge serve` to the program. */
+export function registerServeCommand(program: Command, io: ProgramIo): void {
+  addEdgeOptions(program.command('serve').description('serve a model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions, /v1/models, /health)'))
+    .option('--port <n>', 'port to listen on (0: any free port)', positiveInt, 8080)
+    .option('--host <address>', 'address to bind (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('-v, --verbose', 'log every request')
+    .action(async (modelDir: string, flags: EdgeFlags & { port: number; host: string; verbose?: boolean }) => {
+      io.print(`backend: ${await startEdgeEngine(flags)}`);
+      await serveCommand({ modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print });
+    });
+}

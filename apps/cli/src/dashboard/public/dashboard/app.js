@@ -1,0 +1,111 @@
+/* global window, document, Chart, ForgeCharts */
+// The dashboard page: lists runs, draws the selected run with Chart.js, and polls while it is live.
+(function () {
+  'use strict';
+  const POLL_MS = 2000;
+  const state = { runId: new URLSearchParams(window.location.search).get('run'), charts: {}, updates: 0, timer: null };
+  window.forgeDashboard = state;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, text) => {
+    const node = document.createElement(tag);
+    Object.assign(node, attrs || {});
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const getJson = async (url) => {
+    const res = await fetch(url, { cache: 'no-store' });
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return res.json();
+  };
+  const fmt = (v) => (Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v * 1000) / 1000) : v.toPrecision(4));
+
+  /** Create a chart the first time; afterwards swap its data in place so polling does not flicker. */
+  function draw(key, canvas, config) {
+    const empty = config.data.datasets.every((d) => d.data.length === 0);
+    // Chart.js sets the canvas's inline display, so emptiness is a class on the card, not `hidden`.
+    canvas.parentElement.classList.toggle('is-empty', empty);
+    const note = canvas.parentElement.querySelector('.empty');
+    if (note) note.hidden = !empty;
+    const chart = state.charts[key];
+    if (chart) {
+      chart.data = config.data;
+      chart.update('none');
+    } else {
+      state.charts[key] = new Chart(canvas, config);
+    }
+  }
+
+  function renderOthers(run) {
+    const box = $('other-charts');
+    for (const { name, config } of ForgeCharts.others(run)) {
+      const key = `other:${name}`;
+      let canvas = document.getElementById(`chart-${key}`);
+      if (!canvas) {
+        const card = el('div', { className: 'card' });
+        card.append(el('h3', {}, name), (canvas = el('canvas', { id: `chart-${key}` })));
+        box.append(card);
+      }
+      draw(key, canvas, config);
+    }
+  }
+
+  function renderTable(run) {
+    const body = $('phase-table').querySelector('tbody');
+    body.replaceChildren(...run.phaseViews.map((p) => {
+      const row = el('tr');
+      const models = p.models.map((m) => `${m.role}: ${m.params.toLocaleString()} params, ${(m.bytes / 1e6).toFixed(3)} MB`).join('\n');
+      const metrics = Object.entries(p.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join('  ');
+      row.append(el('td', {}, p.name), el('td', { className: `status-${p.status}` }, p.status + (p.error ? `: ${p.error}` : '')),
+        el('td', {}, p.durationMs === undefined ? '' : `${(p.durationMs / 1000).toFixed(1)} s`), el('td', { style: 'white-space: pre-line' }, models), el('td', { className: 'metrics' }, metrics));
+      return row;
+    }));
+  }
+
+  function renderRun(run) {
+    $('run-title').textContent = run.runId;
+    $('run-meta').textContent = `preset ${run.preset}, seed ${run.seed}, updated ${new Date(run.updatedAt).toLocaleString()}`;
+    $('live').hidden = !run.live;
+    $('alerts').hidden = run.alerts.length === 0;
+    $('alert-list').replaceChildren(...run.alerts.map((a) => el('li', {}, a.message)));
+    for (const key of ['timeline', 'loss', 'evolution', 'grokfast', 'sizes', 'latency']) draw(key, $(`chart-${key}`), ForgeCharts[key](run));
+    renderOthers(run);
+    renderTable(run);
+    state.run = run;
+    state.updates += 1;
+  }
+
+  async function refresh() {
+    clearTimeout(state.timer);
+    const runs = await getJson('/api/runs');
+    renderRunList(runs);
+    if (!state.runId && runs.length) state.runId = runs[0].runId;
+    if (state.runId) renderRun(await getJson(`/api/runs/${encodeURIComponent(state.runId)}`));
+    const live = runs.some((r) => r.runId === state.runId && r.live);
+    state.timer = setTimeout(() => refresh().catch(showError), live ? POLL_MS : POLL_MS * 3);
+  }
+
+  function renderRunList(runs) {
+    $('run-list').replaceChildren(...runs.map((r) => {
+      const item = el('li', { className: r.runId === state.runId ? 'selected' : '' }, r.runId + (r.live ? ' ●' : ''));
+      item.append(el('span', { className: 'phases' }, r.phases.map((p) => `${p.name}:${p.status}`).join(' ')));
+      item.onclick = () => {
+        state.runId = r.runId;
+        for (const chart of Object.values(state.charts)) chart.destroy();
+        state.charts = {};
+        $('other-charts').replaceChildren();
+        refresh().catch(showError);
+      };
+      return item;
+    }));
+    if (runs.length === 0) $('run-list').append(el('li', {}, 'no runs yet'));
+  }
+
+  function showError(error) {
+    state.error = String(error);
+    $('run-meta').textContent = `error: ${error}`;
+    state.timer = setTimeout(() => refresh().catch(showError), POLL_MS * 3);
+  }
+
+  refresh().catch(showError);
+})();

@@ -1,0 +1,58 @@
+/**
+ * Which loader serves a model directory, for `forge chat` and `forge serve`: an ordered list, the first
+ * whose `detect` accepts the directory wins. Adding a model format (e.g. compressed) is adding an entry.
+ */
+import path from 'node:path';
+import { isCompressedModelDir, loadCompressedModel } from '@agent-forge/compression';
+import { ForgeError } from '@agent-forge/core';
+import {
+  hasAdapters, hasFloatWeights, hasPackedWeights, loadBakedEdgeModel, loadDequantizedEdgeModel, loadFloatEdgeModel, loadPackedEdgeModel,
+} from '@agent-forge/edge';
+import type { EdgeModel } from '@agent-forge/edge';
+
+/** A compressed model (phase 8), decoded to float weights at load time. */
+async function loadCompressedEdgeModel(dir: string): Promise<EdgeModel> {
+  const { model, tokenizer } = await loadCompressedModel(dir);
+  return { id: path.basename(path.resolve(dir)), model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
+}
+
+export interface LoadModelOptions {
+  /** Persona active from the start (baked models only). */
+  readonly persona?: string;
+  /** Run ternary layers as dequantized F32 on the backend instead of the packed kernel. */
+  readonly float?: boolean;
+}
+
+export interface ModelLoader {
+  readonly name: string;
+  /** Whether this loader serves `dir`; cheap (file checks, config read). */
+  detect(dir: string): Promise<boolean>;
+  load(dir: string, options: LoadModelOptions): Promise<EdgeModel>;
+}
+
+/** In priority order. */
+export const MODEL_LOADERS: ModelLoader[] = [
+  { name: 'compressed', detect: isCompressedModelDir, load: (dir) => loadCompressedEdgeModel(dir) },
+  { name: 'baked', detect: hasAdapters, load: (dir, options) => loadBakedEdgeModel(dir, { persona: options.persona }) },
+  {
+    name: 'bitnet-packed',
+    detect: hasPackedWeights,
+    load: (dir, options) => (options.float ? loadDequantizedEdgeModel(dir) : loadPackedEdgeModel(dir)),
+  },
+  { name: 'checkpoint', detect: hasFloatWeights, load: (dir) => loadFloatEdgeModel(dir) },
+];
+
+/** Loads `dir` with the first loader that accepts it; a directory none accepts is a ForgeError. */
+export async function loadEdgeModel(dir: string, options: LoadModelOptions = {}): Promise<EdgeModel> {
+  for (const loader of MODEL_LOADERS) {
+    if (!(await loader.detect(dir))) continue;
+    if (options.persona !== undefined && loader.name !== 'baked') {
+      throw new ForgeError(`--persona needs a baked model (with adapters/), but ${dir} is a ${loader.name} model`, { field: 'persona' });
+    }
+    return loader.load(dir, options);
+  }
+  throw new ForgeError(
+    `${dir} is not a model directory: expected config.json with model.safetensors, a packed file (model.packed.safetensors) or a compressed file (model.compressed.safetensors), or a baked model with adapters/`,
+    { file: dir },
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * One prompt through the phase: sample the prompted teacher's trajectories, bake the adapter (or, on
+ * a resumed run, load the one a previous attempt finished), measure it on held-out inputs, save it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { bytesOnDisk, parseConfig, readJsonFile, writeJsonAtomic } from '@agent-forge/core';
+import { z } from 'zod';
+import type { BpeTokenizer, PhaseContext, TinyTitan } from '@agent-forge/core';
+import { ADAPTER_EXTENSION, loadAdapterFile, saveAdapterFile } from './adapter-file.js';
+import { bakeAdapter } from './bake.js';
+import { klReport, markerRates, measureLatency, type KlReport, type LatencyReport, type MarkerRates } from './evaluate.js';
+import type { LoraAdapters } from './lora/adapters.js';
+import { encodePrompt } from './personas.js';
+import type { BakingPhaseConfig } from './phase-config.js';
+import { STOP_TOKENS, assertFitsContext, type BakeInputs } from './phase-steps.js';
+import { sampleTrajectories, type SamplingSettings } from './trajectories.js';
+
+export interface BakeJob {
+  readonly name: string;
+  readonly kind: 'personas' | 'tools';
+  readonly prompt: string;
+  /** Tools only: the text that shows the convention is used. */
+  readonly marker?: string;
+}
+
+export interface BakeOutcome {
+  readonly job: BakeJob;
+  readonly promptTokens: number;
+  readonly kl: KlReport;
+  readonly latency: LatencyReport | null;
+  readonly markers: MarkerRates | null;
+  readonly steps: number;
+  readonly finalLoss: number;
+  /** Step the bake's training continued from after an interruption (0 for a fresh bake). */
+  readonly resumedFrom: number;
+  /** True when the adapter came from an earlier, interrupted run of this phase. */
+  readonly resumed: boolean;
+  readonly adapterFile: string;
+  readonly adapterBytes: number;
+  readonly bakeMs: number;
+}
+
+export interface BakeEnvironment {
+  readonly model: TinyTitan;
+  readonly adapters: LoraAdapters;
+  readonly tokenizer: BpeTokenizer;
+  readonly inputs: BakeInputs;
+  readonly config: BakingPhaseConfig;
+  readonly ctx: PhaseContext;
+  /** Finished adapters land here as they are baked, so a resumed run skips them. */
+  readonly workDir: string;
+}
+
+const TrainingRecordSchema = z.object({ step: z.number().int().nonnegative(), finalLoss: z.number(), resumedFrom: z.number().int().nonnegative() });
+type TrainingRecord = z.output<typeof TrainingRecordSchema>;
+
+/** Sampling settings of the trajectories labelled `label` (its seed comes from the phase's stream). */
+export function samplingFor(env: BakeEnvironment, label: string): SamplingSettings {
+  const { config } = env;
+  return { maxNewTokens: config.maxNewTokens, temperature: config.temperature, topK: config.topK, seed: env.ctx.rng.fork(label).int(0, 2 ** 30), stopTokens: STOP_TOKENS };
+}
+
+/** Bakes `job.name` (or loads it when a previous run finished it) and leaves it in `env.adapters`. */
+async function bakeOrResume(env: BakeEnvironment, job: BakeJob, promptIds: number[]): Promise<TrainingRecord & { resumed: boolean; file: string }> {
+  const file = path.join(env.workDir, `${job.name}${ADAPTER_EXTENSION}`);
+  const recordFile = path.join(env.workDir, `${job.name}.training.json`);
+  if (existsSync(file) && existsSync(recordFile)) {
+    await loadAdapterFile(file, env.adapters);
+    return { ...parseConfig(TrainingRecordSchema, await readJsonFile(recordFile), { file: recordFile }), resumed: true, file };
+  }
+  const { model, adapters, config, ctx } = env;
+  const trajectories = await sampleTrajectories(model, adapters, promptIds, env.inputs.train, samplingFor(env, `train:${job.name}`));
+  const { training } = await bakeAdapter(model, adapters, {
+    name: job.name, promptIds, trajectories, shape: { rank: config.rank, alpha: config.alpha }, seed: ctx.rng.fork(`adapter:${job.name}`).int(0, 2 ** 30),
+    train: config, stateDir: path.join(ctx.phaseDir, 'train-state', job.name), tracker: ctx.tracker, progress: ctx.progress, signal: ctx.signal,
+  });
+  await saveAdapterFile(file, adapters, job.name, job.prompt);
+  const record = { step: training.step, finalLoss: training.finalLoss, resumedFrom: training.resumedFrom };
+  await writeJsonAtomic(recordFile, record);
+  return { ...record, resumed: false, file };
+}
+
+/** Bakes one prompt and measures it; the adapter is removed from the model afterwards (its file stays). */
+export async function runBakeJob(env: BakeEnvironment, job: BakeJob): Promise<BakeOutcome> {
+  const started = performance.now();
+  const { model, adapters, config } = env;
+  const promptIds = encodePrompt(env.tokenizer, job.prompt, job.name);
+  assertFitsContext(job.name, job.kind, promptIds.length, config, model.config.contextLength);
+  const baked = await bakeOrResume(env, job, promptIds);
+  try {
+    const heldOutSampling = samplingFor(env, `held-out:${job.name}`);
+    const heldOut = await sampleTrajectories(model, adapters, promptIds, env.inputs.heldOut, heldOutSampling);
+    const kl = klReport(model, adapters, job.name, promptIds, heldOut, config.batchSize);
+    const latency = await measureLatency(model, adapters, job.name, promptIds, env.inputs.heldOut.slice(0, config.latencyInputs), config.maxNewTokens);
+    const markers = job.marker === undefined ? null : await markerRates(model, adapters, job.name, env.tokenizer, heldOut, heldOutSampling, job.marker);
+    return {
+      job, promptTokens: promptIds.length, kl, latency, markers, steps: baked.step, finalLoss: baked.finalLoss, resumedFrom: baked.resumedFrom, resumed: baked.resumed,
+      adapterFile: baked.file, adapterBytes: await bytesOnDisk(baked.file), bakeMs: performance.now() - started,
+    };
+  } finally {
+    adapters.remove(job.name);
+  }
+}

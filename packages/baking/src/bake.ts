@@ -1,0 +1,60 @@
+/**
+ * One bake: a fresh LoRA adapter trained with core's loop so that, without the prompt, the model's
+ * next-token distributions match the prompted base model's on the sampled trajectories. Only the
+ * adapter's A and B are handed to the optimizer; every base weight (dense or BitNet latent) stays frozen.
+ */
+import { tf, train } from '@agent-forge/core';
+import type { ProgressReporter, TinyTitan, TrainConfig, TrainSummary, Tracker, TrainableModel } from '@agent-forge/core';
+import { klSum } from './kl.js';
+import type { AdapterInfo, AdapterShape, LoraAdapters } from './lora/adapters.js';
+import { trajectoryBatchSource, type Trajectory } from './trajectories.js';
+
+export interface BakeOptions {
+  /** Adapter name (the persona or tool). */
+  readonly name: string;
+  readonly promptIds: readonly number[];
+  readonly trajectories: readonly Trajectory[];
+  readonly shape: AdapterShape;
+  /** Seeds the adapter init and the batch order. */
+  readonly seed: number;
+  readonly train: TrainConfig;
+  /** Resumable training state; resumed from when it holds one. */
+  readonly stateDir?: string;
+  readonly tracker?: Tracker;
+  readonly progress?: ProgressReporter;
+  readonly signal?: AbortSignal;
+}
+
+/** The training loop's view of a bake: the adapter's weights and the mean per-token KL of a batch of trajectory indices. */
+export function bakeObjective(
+  model: TinyTitan,
+  adapters: LoraAdapters,
+  name: string,
+  promptIds: readonly number[],
+  trajectories: readonly Trajectory[],
+): TrainableModel {
+  return {
+    namedWeights: () => adapters.weights(name),
+    loss: (indices) => {
+      const rows = Array.from(indices.dataSync(), (index) => trajectories[index] as Trajectory);
+      const { sum, count } = klSum(model, adapters, promptIds, rows, name);
+      return tf.div(sum, count) as tf.Scalar;
+    },
+  };
+}
+
+/** Creates adapter `options.name` on `model`'s slots and trains it; the adapter stays in `adapters`. */
+export async function bakeAdapter(model: TinyTitan, adapters: LoraAdapters, options: BakeOptions): Promise<{ info: AdapterInfo; training: TrainSummary }> {
+  const info = adapters.create(options.name, options.shape, options.seed);
+  const training = await train({
+    model: bakeObjective(model, adapters, options.name, options.promptIds, options.trajectories),
+    data: trajectoryBatchSource(options.trajectories.length, options.seed),
+    config: options.train,
+    stateDir: options.stateDir,
+    phase: `baking.${options.name}`,
+    tracker: options.tracker,
+    progress: options.progress,
+    signal: options.signal,
+  });
+  return { info, training };
+}

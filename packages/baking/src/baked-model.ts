@@ -1,0 +1,91 @@
+/**
+ * Loading a baked model for inference: the base checkpoint (with its own extensions, e.g. titan or
+ * bitnet) plus LoRA slots on every layer an adapter targets, and every adapter in `adapters/`.
+ * `usePersona(name)` switches adapters without reloading anything; `usePersona(null)` is the base.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+// Registers the `bitnet` model extension, so BitNet bases load too.
+import '@agent-forge/bitnet';
+import { ForgeError, buildModel, loadModelCheckpoint } from '@agent-forge/core';
+import type { BpeTokenizer, TinyTitan, tf } from '@agent-forge/core';
+import { ADAPTER_EXTENSION, readAdapterFile, type AdapterFileInfo } from './adapter-file.js';
+import { LoraAdapters } from './lora/adapters.js';
+import { loraExtension } from './lora/extension.js';
+
+/** Folder of the adapters inside a baked checkpoint directory. */
+export const BAKED_ADAPTERS_DIR = 'adapters';
+
+export interface BakedModel {
+  readonly model: TinyTitan;
+  readonly tokenizer: BpeTokenizer;
+  /** Names of the loaded adapters, sorted. */
+  readonly personas: string[];
+  /** Activates persona `name`, or the base model with null; an unknown name is a ForgeError listing the available ones. */
+  usePersona(name: string | null): void;
+  dispose(): void;
+}
+
+async function readAdapters(dir: string): Promise<{ file: string; info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }[]> {
+  const folder = path.join(dir, BAKED_ADAPTERS_DIR);
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((name) => name.endsWith(ADAPTER_EXTENSION)).sort();
+  } catch (error) {
+    throw new ForgeError(`no ${BAKED_ADAPTERS_DIR}/ folder: ${dir} is not a baked model (run the baking phase)`, { file: folder, cause: error });
+  }
+  if (names.length === 0) throw new ForgeError(`no adapters (*${ADAPTER_EXTENSION}) in ${folder}`, { file: folder });
+  const files = [];
+  for (const name of names) {
+    const file = path.join(folder, name);
+    files.push({ file, ...(await readAdapterFile(file)) });
+  }
+  return files;
+}
+
+function addAll(adapters: LoraAdapters, files: Awaited<ReturnType<typeof readAdapters>>): void {
+  const seen = new Set<string>();
+  for (const { file, info, tensors } of files) {
+    if (seen.has(info.name)) throw new ForgeError(`two adapter files name the persona '${info.name}'`, { file });
+    seen.add(info.name);
+    adapters.addFromTensors(info, tensors, file);
+  }
+}
+
+/**
+ * Loads the baked model in `dir` with every adapter of `dir/adapters/`, `options.persona` active
+ * (default: none, the base model).
+ * @example
+ * const baked = await loadBakedModel('runs/r1/06-baking/model', { persona: 'math' });
+ * const { tokens } = await generate(baked.model, baked.tokenizer.encode('Question: 2+2?\nAnswer:'), { maxNewTokens: 16 });
+ * baked.usePersona(null); // the base model
+ * baked.dispose();
+ */
+export async function loadBakedModel(dir: string, options: { persona?: string } = {}): Promise<BakedModel> {
+  const files = await readAdapters(dir);
+  try {
+    const targets = [...new Set(files.flatMap(({ info }) => info.targetLayers))];
+    const { model, tokenizer } = await loadModelCheckpoint(dir, {
+      build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(targets) }),
+    });
+    const adapters = LoraAdapters.of(model);
+    try {
+      addAll(adapters, files);
+      if (options.persona !== undefined) adapters.activate(options.persona);
+    } catch (error) {
+      adapters.dispose();
+      model.dispose();
+      throw error;
+    }
+    return {
+      model, tokenizer, personas: [...adapters.names].sort(),
+      usePersona: (name) => adapters.activate(name),
+      dispose: () => {
+        adapters.dispose();
+        model.dispose();
+      },
+    };
+  } finally {
+    for (const { tensors } of files) for (const tensor of tensors.values()) tensor.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The baking phase: load forge-train's model with LoRA slots, bake every persona and tool prompt
+ * into its own adapter, measure each on held-out inputs, and save the base checkpoint (as it came,
+ * sidecar files included) with `adapters/<name>.safetensors` beside it; optionally one persona merged
+ * into a second checkpoint. Finished adapters are kept in `adapters-work/`, so a resumed run skips them.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeFileAtomic } from '@agent-forge/core';
+import type { Phase, PhaseContext, PhaseModel, PhaseResult } from '@agent-forge/core';
+import { runBakeJob, type BakeEnvironment, type BakeJob, type BakeOutcome } from './bake-job.js';
+import { BAKED_ADAPTERS_DIR } from './baked-model.js';
+import { LoraAdapters } from './lora/adapters.js';
+import { saveMergedPersona } from './merge-step.js';
+import { BakingPhaseConfigSchema, bakingPresetDefaults, type BakingPhaseConfig } from './phase-config.js';
+import { copyFilesEndingWith, copySidecarFiles, loadWithSlots, pickInputModel, prepareInputs } from './phase-steps.js';
+import { phaseMetrics, phaseReport, type MergedOutcome } from './report.js';
+import { ADAPTER_EXTENSION } from './adapter-file.js';
+
+/** Directory of the output checkpoint inside the phase directory. */
+export const BAKED_MODEL_DIR = 'model';
+const WORK_DIR = 'adapters-work';
+
+/** Personas first, then tools, in config order. */
+export function bakeJobs(config: BakingPhaseConfig): BakeJob[] {
+  const jobs: BakeJob[] = [
+    ...Object.entries(config.personas).map(([name, prompt]) => ({ name, kind: 'personas' as const, prompt })),
+    ...Object.entries(config.tools).map(([name, tool]) => ({ name, kind: 'tools' as const, prompt: tool.prompt, marker: tool.marker })),
+  ];
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (seen.has(job.name)) throw new ForgeError(`'${job.name}' is both a persona and a tool; adapter names must be unique`, { field: `tools.${job.name}` });
+    seen.add(job.name);
+  }
+  if (jobs.length === 0) throw new ForgeError('nothing to bake: personas and tools are both empty', { field: 'personas' });
+  if (config.mergePersona !== null && !seen.has(config.mergePersona)) {
+    throw new ForgeError(`mergePersona '${config.mergePersona}' is not baked here (baked: ${[...seen].join(', ')})`, { field: 'mergePersona' });
+  }
+  return jobs;
+}
+
+async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[]): Promise<BakeOutcome[]> {
+  const task = env.ctx.progress.start('baking prompts', jobs.length);
+  const bakes: BakeOutcome[] = [];
+  try {
+    for (const [index, job] of jobs.entries()) {
+      const outcome = await runBakeJob(env, job);
+      bakes.push(outcome);
+      env.ctx.tracker.metrics('baking', index + 1, { klBase: outcome.kl.klBase, klBaked: outcome.kl.klBaked, klReductionPct: outcome.kl.klReductionPct });
+      task.tick(1, { [job.name]: `${outcome.kl.klReductionPct.toFixed(0)}%` });
+    }
+  } finally {
+    task.done();
+  }
+  return bakes;
+}
+
+async function runBaking(input: PhaseResult | null, config: BakingPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const jobs = bakeJobs(config);
+  const source = pickInputModel(input);
+  const { model, tokenizer, extensions } = await loadWithSlots(source.dir, config.targetModules);
+  const adapters = LoraAdapters.of(model);
+  try {
+    const workDir = path.join(ctx.phaseDir, WORK_DIR);
+    await mkdir(workDir, { recursive: true });
+    const env: BakeEnvironment = { model, adapters, tokenizer, inputs: await prepareInputs(config, ctx, tokenizer), config, ctx, workDir };
+    const bakes = await bakeAll(env, jobs);
+    const dir = path.join(ctx.phaseDir, BAKED_MODEL_DIR);
+    await saveModelCheckpoint(dir, { model, tokenizer, extensions });
+    const sidecars = await copySidecarFiles(source.dir, dir);
+    await copyFilesEndingWith(workDir, path.join(dir, BAKED_ADAPTERS_DIR), ADAPTER_EXTENSION);
+    const mergeJob = jobs.find((job) => job.name === config.mergePersona);
+    const merged: MergedOutcome | null = mergeJob ? await saveMergedPersona(env, mergeJob, source.dir, extensions) : null;
+    const outcome = { bakes, merged, inputDir: source.dir, sidecars };
+    const reportFile = path.join(ctx.phaseDir, 'report.md');
+    await writeFileAtomic(reportFile, phaseReport(outcome));
+    const models: PhaseModel[] = [{ dir, role: 'baked', params: model.parameterCount, bytes: await bytesOnDisk(dir) }];
+    if (merged) models.push({ dir: merged.dir, role: 'baked-merged', params: model.parameterCount, bytes: await bytesOnDisk(merged.dir) });
+    return {
+      phase: 'baking', runId: ctx.runId, startedAt, durationMs: performance.now() - started, models,
+      metrics: phaseMetrics(outcome), artifacts: { report: reportFile, adapters: path.join(dir, BAKED_ADAPTERS_DIR) }, config,
+    };
+  } finally {
+    adapters.dispose();
+    model.dispose();
+  }
+}
+
+/** Phase 6 of the pipeline; the CLI registers it as `baking`. */
+export const bakingPhase: Phase<BakingPhaseConfig> = {
+  name: 'baking',
+  description: 'Prompt Baking: nine personas and a tool convention baked into swappable LoRA adapters by KL to the prompted model',
+  configSchema: BakingPhaseConfigSchema,
+  presetDefaults: bakingPresetDefaults,
+  run: runBaking,
+};

@@ -1,0 +1,57 @@
+/**
+ * The cognate phase's settings: core's training loop at the top level (with cognate defaults), the
+ * shared ACT/memory hyperparameters, the three variants, and the evaluation sizes.
+ */
+import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import type { PresetName } from '@agent-forge/core';
+import { z } from 'zod';
+import { CognateVariantSchema, SEED_VARIANTS } from './variants.js';
+
+export const CognatePhaseConfigSchema = TrainConfigSchema.extend({
+  /** Training steps per model (presets: tiny 40, small 200, paper 2000). */
+  steps: z.number().int().positive().default(40),
+  /** Data to train and evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
+  data: datasetSourceSchema.optional(),
+  /** Overrides of the preset's model config (e.g. `{ "nLayers": 1 }`), validated with the model schema. */
+  model: z.record(z.string(), z.unknown()).default({}),
+  /** Most ACT ponder steps; each step applies the whole block stack. */
+  actMaxSteps: z.number().int().min(1).max(16).default(3),
+  /** τ of the ponder cost τ·mean(N + R). */
+  ponderCost: z.number().min(0).default(0.01),
+  /** Memory width; default the model width. */
+  memoryDim: z.number().int().positive().optional(),
+  /** Tokens per memory update. */
+  chunkSize: z.number().int().positive().default(16),
+  /** Bound of the memory's inner step size θ. */
+  maxLearningRate: z.number().positive().default(0.1),
+  /** Capacities are the paper-scale values times this (presets: tiny 1/32, small 1/8, paper 1). */
+  capacityScale: z.number().positive().default(1),
+  /** The three models: role, ACT threshold, memory capacity, surprise threshold. */
+  variants: z.array(CognateVariantSchema).length(3).default(() => SEED_VARIANTS.map((variant) => ({ ...variant }))),
+  /** Share of the data held out for perplexity and accuracy. */
+  validationFraction: z.number().gt(0).lt(1).default(0.1),
+  /** Held-out windows for perplexity, ponder and memory statistics (at most). */
+  evalWindows: z.number().int().positive().default(16),
+  /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
+  evalProblems: z.number().int().nonnegative().default(8),
+  /** Tokens generated per accuracy problem. */
+  maxNewTokens: z.number().int().positive().default(32),
+});
+export type CognatePhaseConfig = z.output<typeof CognatePhaseConfigSchema>;
+
+/**
+ * Preset starting values, under whatever the user sets. Micro-batches are fixed at small and paper:
+ * tf.profile measured a peak of ~4.2 GB for one ACT + memory step of 16 × 128 tokens at small (plain
+ * transformer: ~1.4 GB), at the wasm heap's 4 GiB limit, while the loop's generic activation estimate
+ * ('auto') allows the whole batch.
+ */
+export function cognatePresetDefaults(preset: PresetName): Record<string, unknown> {
+  switch (preset) {
+    case 'tiny':
+      return { steps: 40, batchSize: 8, capacityScale: 1 / 32, evalWindows: 16, evalProblems: 8, maxNewTokens: 32 };
+    case 'small':
+      return { steps: 200, batchSize: 16, microBatchSize: 4, capacityScale: 1 / 8, evalWindows: 64, evalProblems: 50, maxNewTokens: 48 };
+    case 'paper':
+      return { steps: 2000, batchSize: 16, microBatchSize: 1, lr: 1e-3, capacityScale: 1, evalWindows: 128, evalProblems: 100, maxNewTokens: 64 };
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Loading models in and out of the phase. A compressed checkpoint directory holds config.json (the
+ * input's extensions plus `extensions.compression`), tokenizer.json and model.compressed.safetensors;
+ * it has no model.safetensors. `loadCompressedModel` decodes every tensor at load time into a plain
+ * TinyTitan that core's `generate` runs. BitNet layers run as bitnet's packed loader runs them: the
+ * decoded weight (W_q·γ when stored losslessly) behind BitLinear's activation quantizer.
+ */
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PACKED_FILE, loadPackedModel, parseBitNetExtension, quantizeInput } from '@agent-forge/bitnet';
+import type { BitNetExtension } from '@agent-forge/bitnet';
+import {
+  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, applyMatrix, buildModel, constantWeight, denseLinear,
+  loadModelCheckpoint, loadTokenizer, parseConfig, registerModelExtension, tf,
+} from '@agent-forge/core';
+import type { BpeTokenizer, Linear, LinearFactory, ModelCheckpointConfig, ModelExtension, TinyTitan } from '@agent-forge/core';
+import { z } from 'zod';
+import type { EncodedTensor } from './compressor.js';
+import { COMPRESSED_FILE, decodeTensor, readCompressedFile } from './format.js';
+
+/** What `extensions.compression` records: the file and the method each weight was stored with. */
+export const CompressionExtensionSchema = z.object({
+  version: z.literal(1),
+  file: z.string().min(1),
+  methods: z.record(z.string(), z.string()),
+});
+export type CompressionExtension = z.output<typeof CompressionExtensionSchema>;
+
+/**
+ * The `compression` model extension: the architecture is unchanged (identity plan); registering it
+ * lets a checkpoint that names it be built, with weights coming from the compressed file.
+ */
+export const compressionModelExtension: ModelExtension = {
+  name: 'compression',
+  order: 1000,
+  packageName: '@agent-forge/compression',
+  plan: (plan, value) => {
+    parseConfig(CompressionExtensionSchema, value, { prefix: 'extensions.compression' });
+    return plan;
+  },
+};
+registerModelExtension(compressionModelExtension);
+
+function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatures: number }, extension: BitNetExtension): Linear {
+  const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
+  return {
+    ...spec,
+    weights: new Map([[`${spec.name}.weight`, weight]]),
+    apply: (x) => tf.tidy(() => applyMatrix(quantizeInput(x, extension.settings), weight as tf.Variable<tf.Rank.R2>)),
+  };
+}
+
+/** Stands in for `bitnet` when the ternary layers' weights are given already dequantized. */
+export function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
+  const ternary = new Set(extension.ternaryLayers);
+  const factory: LinearFactory = (spec, init) => (ternary.has(spec.name) ? frozenTernaryLinear(spec, extension) : denseLinear(spec, init));
+  return { name: 'bitnet', order: 10, packageName: '@agent-forge/bitnet', plan: (plan) => ({ ...plan, createLinear: factory }) };
+}
+
+async function readCheckpointConfig(dir: string): Promise<ModelCheckpointConfig> {
+  const file = path.join(dir, CHECKPOINT_FILES.config);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ForgeError('cannot read the checkpoint config', { file, cause: error });
+  }
+  return parseConfig(ModelCheckpointConfigSchema, JSON.parse(text) as unknown, { file });
+}
+
+/** Whether `dir` is a compressed checkpoint (config names `extensions.compression` and its file exists). */
+export async function isCompressedModelDir(dir: string): Promise<boolean> {
+  try {
+    const config = JSON.parse(await readFile(path.join(dir, CHECKPOINT_FILES.config), 'utf8')) as { extensions?: { compression?: { file?: unknown } } };
+    const file = config.extensions?.compression?.file;
+    if (typeof file !== 'string') return false;
+    await access(path.join(dir, file));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the model `config` describes (BitNet layers frozen) and loads `weights` into it. */
+export function modelFromDecoded(config: ModelCheckpointConfig, weights: ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>, file: string): TinyTitan {
+  const replace: Record<string, ModelExtension> = {};
+  if (config.extensions.bitnet !== undefined) replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
+  const model = buildModel(config.model, config.extensions, { replace });
+  const tensors = new Map([...weights].map(([name, w]) => [name, tf.tensor(w.values, [...w.shape], 'float32')]));
+  try {
+    model.loadWeights(tensors);
+  } catch (error) {
+    model.dispose();
+    throw new ForgeError(`decoded weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  return model;
+}
+
+/** Decodes every tensor of a compressed file (weight name → shape and values). */
+export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<string, { shape: readonly number[]; values: Float32Array }> {
+  return new Map([...encoded].map(([name, tensor]) => [name, { shape: tensor.shape, values: decodeTensor(tensor) }]));
+}
+
+/**
+ * Loads a compressed checkpoint directory: decodes every tensor at load time (nothing stays
+ * compressed in memory) into a TinyTitan that `generate` runs.
+ */
+export async function loadCompressedModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig }> {
+  const config = await readCheckpointConfig(dir);
+  const extension = parseConfig(CompressionExtensionSchema, config.extensions.compression, { prefix: 'extensions.compression', file: path.join(dir, CHECKPOINT_FILES.config) });
+  const file = path.join(dir, extension.file);
+  const model = modelFromDecoded(config, decodeAll(await readCompressedFile(file)), file);
+  return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config };
+}
+
+/** The phase's input: a BitNet checkpoint through its packed file (weights W_q·γ), else the plain checkpoint. */
+export async function loadInputModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig; weightsFile: string }> {
+  try {
+    const config = await readCheckpointConfig(dir);
+    if (config.extensions.compression !== undefined) throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });
+    if (config.extensions.bitnet !== undefined) {
+      const extension = parseBitNetExtension(config.extensions.bitnet);
+      const { model, tokenizer } = await loadPackedModel(dir);
+      return { model, tokenizer, config, weightsFile: path.join(dir, extension.packedFile || PACKED_FILE) };
+    }
+    const { model, tokenizer } = await loadModelCheckpoint(dir);
+    return { model, tokenizer, config, weightsFile: path.join(dir, CHECKPOINT_FILES.weights) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ForgeError(`compression cannot load the input model at ${dir}: ${reason}`, { file: dir, cause: error });
+  }
+}
+
+export { COMPRESSED_FILE };

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, writePackedWeights } from '@agent-forge/bitnet';
+import { Rng, TinyTitan, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
+import type { BpeTokenizer, ModelConfigInput, PhaseResult } from '@agent-forge/core';
+
+/** Small enough for many forwards in a test, big enough that block matrices reach `minElements: 512`. */
+export const MICRO: ModelConfigInput = { vocabSize: 320, dModel: 32, nLayers: 2, nHeads: 2, contextLength: 16 };
+
+export function tempDir(label: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `compression-${label}-`));
+}
+
+export function gaussian(seed: number, count: number, std = 0.02): Float32Array {
+  const rng = Rng.fromSeed(seed);
+  return Float32Array.from({ length: count }, () => rng.normal(0, std));
+}
+
+export function randomTokens(seed: number, batch: number, length: number, vocabSize: number): tf.Tensor2D {
+  const rng = Rng.fromSeed(seed);
+  return tf.tensor2d(Int32Array.from({ length: batch * length }, () => rng.int(0, vocabSize - 1)), [batch, length], 'int32');
+}
+
+export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
+}
+
+let cachedTokenizer: BpeTokenizer | undefined;
+export function microTokenizer(): BpeTokenizer {
+  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  return cachedTokenizer;
+}
+
+/** Saves an untrained BitNet micro model as bitnet would: latent checkpoint plus packed file. */
+export async function saveBitNetInput(dir: string, seed = 5): Promise<void> {
+  const model = createBitNetModel(MICRO, {}, seed);
+  const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
+  await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions: { bitnet: extension } });
+  await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
+  model.dispose();
+}
+
+/** Saves an untrained dense micro model with its tokenizer. */
+export async function saveDenseInput(dir: string, seed = 5): Promise<void> {
+  const model = new TinyTitan(MICRO, { seed });
+  await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer() });
+  model.dispose();
+}
+
+export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
+  return {
+    phase: 'edge', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+  };
+}

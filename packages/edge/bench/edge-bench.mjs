@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * Edge latency at a preset scale (small or paper): a random-weight BitNet model (timing does not depend
+ * on training), saved packed, then timed in a fresh process per path so each peak RSS is its own:
+ *   - packed: ternary layers on the 2-bit packed kernel (int8 activations, int32 sums, host JS)
+ *   - float:  ternary layers dequantized to F32, the backend's matmul
+ * plus a per-layer kernel timing (one token row) against the backend's float matMul.
+ *
+ *   npx tsup (in packages/edge) && node packages/edge/bench/edge-bench.mjs [small|paper] [backend]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  MODEL_PRESETS, Rng, bytesOnDisk, describeBackend, formatProblem, generateProblems, initBackend, saveModelCheckpoint, tf, trainBpe,
+} from '@agent-forge/core';
+import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, loadPackedModel, packTernary, writePackedWeights } from '@agent-forge/bitnet';
+import { columnPackedMatrix, generateStreaming, loadPackedKernelModel, measureLatency, packedMatmul, percentile, writeDeployable } from '@agent-forge/edge';
+
+const LENGTHS = { tiny: [32, 24], small: [64, 48], paper: [128, 64] };
+
+async function startBackend(choice) {
+  await initBackend(choice ? { prefer: choice } : {});
+  const report = describeBackend();
+  return `${report.backend} (threads ${report.threads ?? 'native'}, simd ${report.simd})`;
+}
+
+/** Child mode: time one path on one directory and print JSON. */
+async function child(mode, dir, preset, backend) {
+  const engine = await startBackend(backend);
+  const started = performance.now();
+  const { model } = mode === 'packed' ? await loadPackedKernelModel(dir) : await loadPackedModel(dir);
+  const loadMs = performance.now() - started;
+  const [promptTokens, newTokens] = LENGTHS[preset];
+  const rng = Rng.fromSeed(1);
+  const prompt = Array.from({ length: promptTokens }, () => rng.int(0, model.config.vocabSize - 1));
+  const latency = await measureLatency(model, prompt, { newTokens, runs: 3, warmupRuns: 1 });
+  // CPU time of one more run: under contention from other jobs it moves far less than wall time.
+  const cpu = process.cpuUsage();
+  await generateStreaming(model, prompt, { maxNewTokens: newTokens });
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ engine, loadMs, cpuMsPerRun: (used.user + used.system) / 1000, ...latency }));
+}
+
+function kernelTimings(config) {
+  const settings = BitNetSettingsSchema.parse({});
+  const shapes = [[config.dModel, config.dModel], [config.dModel, config.dFF], [config.dFF, config.dModel]];
+  const rng = Rng.fromSeed(2);
+  return shapes.map(([inFeatures, outFeatures]) => {
+    const ternary = Int8Array.from({ length: inFeatures * outFeatures }, () => rng.int(0, 2) - 1);
+    const matrix = columnPackedMatrix(packTernary(ternary), inFeatures, outFeatures, 0.05);
+    const x = Float32Array.from({ length: inFeatures }, () => rng.normal(0, 1));
+    const weight = tf.tensor2d(Float32Array.from(ternary), [inFeatures, outFeatures]);
+    const timeIt = (fn) => {
+      for (let i = 0; i < 20; i++) fn();
+      return percentile(Array.from({ length: 200 }, () => { const t = performance.now(); fn(); return performance.now() - t; }), 0.5);
+    };
+    const packedMs = timeIt(() => packedMatmul(matrix, x, settings));
+    const floatMs = timeIt(() => tf.tidy(() => tf.matMul(tf.tensor2d(x, [1, inFeatures]), weight).dataSync()));
+    weight.dispose();
+    return { inFeatures, outFeatures, packedMs, floatMs };
+  });
+}
+
+async function main(preset, backend) {
+  const config = MODEL_PRESETS[preset];
+  if (!config || !LENGTHS[preset]) throw new Error(`unknown preset '${preset}' (tiny, small, paper)`);
+  const engine = await startBackend(backend);
+  const model = createBitNetModel(config, {}, 1);
+  const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
+  // The tokenizer is not what is timed; a small one keeps the bench quick (prompts are random ids).
+  const tokenizer = trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 300 });
+  const root = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
+  const source = path.join(root, 'ternary');
+  await saveModelCheckpoint(source, { model, tokenizer, extensions: { bitnet: extension } });
+  await writePackedWeights(path.join(source, PACKED_FILE), model, extension.ternaryLayers);
+  const params = model.parameterCount;
+  model.dispose();
+  const deploy = await writeDeployable(source, path.join(root, 'deployable'));
+  const kernels = kernelTimings(config);
+  const self = fileURLToPath(import.meta.url);
+  const run = (mode) => JSON.parse(execFileSync(process.execPath, [self, '--child', mode, deploy.dir, preset, backend ?? ''], { encoding: 'utf8' }).trim().split('\n').pop());
+  const results = { packed: run('packed'), float: run('float') };
+  const fp32Bytes = statSync(path.join(source, 'model.safetensors')).size;
+  print(preset, engine, params, results, kernels, { deployable: await bytesOnDisk(deploy.dir), packed: statSync(path.join(deploy.dir, PACKED_FILE)).size, fp32Bytes });
+  rmSync(root, { recursive: true, force: true });
+}
+
+function print(preset, engine, params, results, kernels, bytes) {
+  const [promptTokens, newTokens] = LENGTHS[preset];
+  const f = (value, digits = 2) => value.toFixed(digits);
+  const lines = [
+    `### edge latency — \`${preset}\` (${(params / 1e6).toFixed(2)}M params), ${engine}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}`,
+    '',
+    `Batch 1, greedy, KV cache, prompt ${promptTokens} tokens, ${newTokens} generated per run, 3 timed runs after 1 warm-up; each path in its own process. Load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(' / ')} (1 / 5 / 15 min).`,
+    '',
+    '| path | load | prompt tok/s | time to first token | ms/token p50 | ms/token p95 | full forward, no cache | peak RSS | CPU time per run (all threads) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [name, r] of Object.entries(results)) {
+    const label = name === 'packed' ? 'packed ternary kernel (2-bit, int8 act.)' : 'float (dequantized F32, backend matmul)';
+    lines.push(`| ${label} | ${f(r.loadMs, 0)} ms | ${f(r.promptTokensPerSecond, 0)} | ${f(r.timeToFirstTokenMs)} ms | ${f(r.msPerTokenP50)} ms | ${f(r.msPerTokenP95)} ms | ${f(r.fullForwardMs)} ms | ${f(r.peakRssMb, 0)} MB | ${f(r.cpuMsPerRun, 0)} ms |`);
+  }
+  lines.push('', `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}); the fp32 checkpoint is ${bytes.fp32Bytes}.`, '');
+  lines.push('Kernel alone, one token row (median of 200 calls):', '', '| layer [in, out] | packed kernel | backend float matMul |', '|---|---|---|');
+  for (const k of kernels) lines.push(`| [${k.inFeatures}, ${k.outFeatures}] | ${f(k.packedMs, 3)} ms | ${f(k.floatMs, 3)} ms |`);
+  console.log(lines.join('\n'));
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] || undefined);
+else await main(process.argv[2] ?? 'small', process.argv[3]);

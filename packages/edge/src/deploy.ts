@@ -1,0 +1,79 @@
+/**
+ * The deployable model directory: what a person needs to run the model and nothing else — config,
+ * tokenizer, the 2-bit packed weights (which hold the F32 embeddings and norms too) and the persona
+ * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers)
+ * or has adapters, whose loader (@agent-forge/baking) rebuilds the model from them.
+ */
+import { copyFile, cp, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CHECKPOINT_FILES, ForgeError, loadModelCheckpoint, replaceDirectory } from '@agent-forge/core';
+import type { PhaseModel, PhaseResult } from '@agent-forge/core';
+import { writePackedWeights } from '@agent-forge/bitnet';
+import { bitnetExtensionOf, readModelConfig } from './packed-model.js';
+
+/** Directory of persona adapters in a baked model (`BAKED_ADAPTERS_DIR` of @agent-forge/baking). */
+export const ADAPTERS_DIR = 'adapters';
+
+/** Roles preferred as the model to deploy, in order; otherwise the first model. */
+const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
+
+export function pickInputModel(input: PhaseResult | null): PhaseModel {
+  if (input === null) throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
+  for (const role of PREFERRED_ROLES) {
+    const match = input.models.find((model) => model.role === role);
+    if (match) return match;
+  }
+  const first = input.models[0];
+  if (!first) throw new ForgeError(`edge needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
+  return first;
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DeploySummary {
+  readonly dir: string;
+  /** Name of the packed weight file, or null for a model without ternary layers. */
+  readonly packedFile: string | null;
+  /** True when the packed file was written here from latent weights (the input had none). */
+  readonly packedWritten: boolean;
+  readonly hasAdapters: boolean;
+  readonly hasLatentWeights: boolean;
+}
+
+async function packInto(source: string, staging: string, packedFile: string, ternaryLayers: readonly string[]): Promise<boolean> {
+  const from = path.join(source, packedFile);
+  if (await exists(from)) {
+    await copyFile(from, path.join(staging, packedFile));
+    return false;
+  }
+  const { model } = await loadModelCheckpoint(source);
+  try {
+    await writePackedWeights(path.join(staging, packedFile), model, ternaryLayers);
+  } finally {
+    model.dispose();
+  }
+  return true;
+}
+
+/** Writes (replacing as a whole) the deployable directory `target` from the checkpoint `source`. */
+export async function writeDeployable(source: string, target: string): Promise<DeploySummary> {
+  const config = await readModelConfig(source);
+  const extension = bitnetExtensionOf(config, path.join(source, CHECKPOINT_FILES.config));
+  const hasAdapters = await exists(path.join(source, ADAPTERS_DIR));
+  const hasLatentWeights = extension === null || hasAdapters;
+  let packedWritten = false;
+  await replaceDirectory(target, async (staging) => {
+    for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer]) await copyFile(path.join(source, file), path.join(staging, file));
+    if (extension) packedWritten = await packInto(source, staging, extension.packedFile, extension.ternaryLayers);
+    if (hasLatentWeights) await copyFile(path.join(source, CHECKPOINT_FILES.weights), path.join(staging, CHECKPOINT_FILES.weights));
+    if (hasAdapters) await cp(path.join(source, ADAPTERS_DIR), path.join(staging, ADAPTERS_DIR), { recursive: true });
+  });
+  return { dir: target, packedFile: extension?.packedFile ?? null, packedWritten, hasAdapters, hasLatentWeights };
+}

@@ -1,0 +1,59 @@
+/**
+ * Turning a model directory into an `EdgeModel`: the packed kernel for BitNet directories, core's
+ * loader for float checkpoints, and @agent-forge/baking's loader for baked models with adapters.
+ */
+import path from 'node:path';
+import { CHECKPOINT_FILES, loadModelCheckpoint } from '@agent-forge/core';
+import { loadPackedModel } from '@agent-forge/bitnet';
+import { ADAPTERS_DIR, exists } from './deploy.js';
+import type { EdgeModel } from './edge-model.js';
+import { bitnetExtensionOf, loadPackedKernelModel, readModelConfig } from './packed-model.js';
+
+/** The name a model is served under: its directory's name. */
+export function modelIdOf(dir: string): string {
+  return path.basename(path.resolve(dir));
+}
+
+/** True when `dir` has a config naming ternary layers and the packed file they live in. */
+export async function hasPackedWeights(dir: string): Promise<boolean> {
+  if (!(await exists(path.join(dir, CHECKPOINT_FILES.config)))) return false;
+  const extension = bitnetExtensionOf(await readModelConfig(dir));
+  return extension !== null && exists(path.join(dir, extension.packedFile));
+}
+
+export async function hasAdapters(dir: string): Promise<boolean> {
+  return exists(path.join(dir, ADAPTERS_DIR));
+}
+
+export async function hasFloatWeights(dir: string): Promise<boolean> {
+  return (await exists(path.join(dir, CHECKPOINT_FILES.config))) && exists(path.join(dir, CHECKPOINT_FILES.weights));
+}
+
+/** A BitNet directory on the packed ternary kernel. */
+export async function loadPackedEdgeModel(dir: string, id = modelIdOf(dir)): Promise<EdgeModel> {
+  const { model, tokenizer } = await loadPackedKernelModel(dir);
+  return { id, model, tokenizer, kind: 'packed-ternary', personas: [], dispose: () => model.dispose() };
+}
+
+/** A BitNet directory with its ternary weights dequantized to F32 (the backend's matmul). */
+export async function loadDequantizedEdgeModel(dir: string, id = modelIdOf(dir)): Promise<EdgeModel> {
+  const { model, tokenizer } = await loadPackedModel(dir);
+  return { id, model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
+}
+
+/** A plain checkpoint (`model.safetensors`), any registered extension included. */
+export async function loadFloatEdgeModel(dir: string, id = modelIdOf(dir)): Promise<EdgeModel> {
+  const { model, tokenizer } = await loadModelCheckpoint(dir);
+  return { id, model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
+}
+
+/** A baked model with its persona adapters (`persona` active from the start, if given). */
+export async function loadBakedEdgeModel(dir: string, options: { persona?: string } = {}, id = modelIdOf(dir)): Promise<EdgeModel> {
+  // Imported when needed: baking pulls in its training code, which serving a plain model never uses.
+  const { loadBakedModel } = await import('@agent-forge/baking');
+  const baked = await loadBakedModel(dir, options.persona === undefined ? {} : { persona: options.persona });
+  return {
+    id, model: baked.model, tokenizer: baked.tokenizer, kind: 'baked', personas: [...baked.personas],
+    usePersona: (name) => baked.usePersona(name), dispose: () => baked.dispose(),
+  };
+}

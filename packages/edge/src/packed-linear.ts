@@ -1,0 +1,63 @@
+/**
+ * A `Linear` whose ternary weight stays 2-bit packed: `apply` reads its input back from the backend,
+ * runs the host kernel (activation-quant.ts, ternary-kernel.ts) and hands a new tensor back, so the
+ * model code is unchanged. Scratch buffers are allocated once per layer and grow only when a longer
+ * prefill arrives; the output array is new each call because tfjs keeps the array it is given.
+ */
+import { ForgeError, tf } from '@agent-forge/core';
+import type { Linear } from '@agent-forge/core';
+import type { BitNetSettings } from '@agent-forge/bitnet';
+import { quantizeRow } from './activation-quant.js';
+import { accumulateColumns, buildSumTables, sumTableLength, type PackedTernaryMatrix } from './ternary-kernel.js';
+
+export interface PackedLinearSpec {
+  readonly name: string;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/** `y = Q(x) · W_q · γ` for every row of `x` (`rows · inFeatures` values), into a new array. */
+export function packedMatmul(matrix: PackedTernaryMatrix, x: Float32Array, settings: BitNetSettings, scratch = createScratch(matrix)): Float32Array {
+  const { inFeatures, outFeatures } = matrix;
+  const rows = x.length / inFeatures;
+  const out = new Float32Array(rows * outFeatures);
+  for (let row = 0; row < rows; row++) {
+    const activationScale = quantizeRow(x, row, inFeatures, settings, scratch.levels);
+    buildSumTables(scratch.levels, 0, inFeatures, scratch.table);
+    accumulateColumns(matrix, scratch.table, scratch.sums);
+    const factor = matrix.scale / activationScale;
+    const base = row * outFeatures;
+    for (let column = 0; column < outFeatures; column++) out[base + column] = (scratch.sums[column] as number) * factor;
+  }
+  return out;
+}
+
+export interface KernelScratch {
+  readonly levels: Int32Array;
+  readonly table: Int32Array;
+  readonly sums: Int32Array;
+}
+
+/** The per-layer buffers the kernel reuses across calls. */
+export function createScratch(matrix: PackedTernaryMatrix): KernelScratch {
+  return { levels: new Int32Array(matrix.inFeatures), table: new Int32Array(sumTableLength(matrix.inFeatures)), sums: new Int32Array(matrix.outFeatures) };
+}
+
+/** The ternary layer `spec` served from `matrix`; it holds no tfjs variable (nothing to train or load). */
+export function packedTernaryLinear(spec: PackedLinearSpec, matrix: PackedTernaryMatrix, settings: BitNetSettings): Linear {
+  if (matrix.inFeatures !== spec.inFeatures || matrix.outFeatures !== spec.outFeatures) {
+    throw new ForgeError(`packed layer '${spec.name}' is [${matrix.inFeatures}, ${matrix.outFeatures}], the model needs [${spec.inFeatures}, ${spec.outFeatures}]`, { field: spec.name });
+  }
+  const scratch = createScratch(matrix);
+  return {
+    name: spec.name,
+    inFeatures: spec.inFeatures,
+    outFeatures: spec.outFeatures,
+    weights: new Map(),
+    apply: (x) => {
+      const values = x.dtype === 'float32' ? (x.dataSync() as Float32Array) : Float32Array.from(x.dataSync());
+      const out = packedMatmul(matrix, values, settings, scratch);
+      return tf.tensor(out, [...x.shape.slice(0, -1), spec.outFeatures], 'float32');
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Loading a BitNet checkpoint's packed file into a model whose ternary layers run the packed kernel.
+ * The kernel is registered as a stand-in for the `bitnet` model extension (`buildModel`'s `replace`),
+ * so TinyTitan, the Titan runner and any other extension the checkpoint names are built unchanged.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, buildModel, denseLinear, loadTokenizer, parseConfig,
+  readSafetensorsFile, tf, weightsToTf,
+} from '@agent-forge/core';
+import type { BpeTokenizer, LinearFactory, ModelCheckpointConfig, ModelExtension, TinyTitan, WeightMap } from '@agent-forge/core';
+import { BitNetExtensionSchema, PACKING_NAME, packedTensorNames, type BitNetExtension } from '@agent-forge/bitnet';
+import { packedTernaryLinear } from './packed-linear.js';
+import { columnPackedMatrix, type PackedTernaryMatrix } from './ternary-kernel.js';
+
+/** Reads and validates `dir/config.json`. */
+export async function readModelConfig(dir: string): Promise<ModelCheckpointConfig> {
+  const file = path.join(dir, CHECKPOINT_FILES.config);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ForgeError(`cannot read the model config: ${(error as Error).message}`, { file, cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ForgeError(`config.json is not valid JSON: ${(error as Error).message}`, { file, cause: error });
+  }
+  return parseConfig(ModelCheckpointConfigSchema, json, { file });
+}
+
+/** The `extensions.bitnet` record of a config, or null for a model without ternary layers. */
+export function bitnetExtensionOf(config: ModelCheckpointConfig, file?: string): BitNetExtension | null {
+  if (config.extensions.bitnet === undefined) return null;
+  return parseConfig(BitNetExtensionSchema, config.extensions.bitnet, { prefix: 'extensions.bitnet', file });
+}
+
+/** Splits the packed weight map into kernel matrices (by layer) and the remaining F32 weights. */
+export function splitPackedWeights(weights: WeightMap, metadata: Record<string, string>, file: string): { matrices: Map<string, PackedTernaryMatrix>; rest: WeightMap } {
+  if (metadata['bitnet.packing'] !== PACKING_NAME) {
+    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, { file });
+  }
+  const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
+  const matrices = new Map<string, PackedTernaryMatrix>();
+  const used = new Set<string>();
+  for (const [layer, shape] of Object.entries(shapes)) {
+    const names = packedTensorNames(layer);
+    const packed = weights.get(names.packed);
+    const scale = weights.get(names.scale);
+    if (packed?.dtype !== 'U8' || scale?.dtype !== 'F32' || shape.length !== 2) {
+      throw new ForgeError(`packed layer '${layer}' needs a U8 ${names.packed}, an F32 ${names.scale} and a 2-D shape`, { file });
+    }
+    matrices.set(layer, columnPackedMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number));
+    used.add(names.packed).add(names.scale);
+  }
+  return { matrices, rest: new Map([...weights].filter(([name]) => !used.has(name))) };
+}
+
+/** The `bitnet` extension served by the packed kernel: ternary layers read `matrices`, others stay dense. */
+export function packedKernelExtension(extension: BitNetExtension, matrices: ReadonlyMap<string, PackedTernaryMatrix>): ModelExtension {
+  const ternary = new Set(extension.ternaryLayers);
+  const createLinear: LinearFactory = (spec, init) => {
+    if (!ternary.has(spec.name)) return denseLinear(spec, init);
+    const matrix = matrices.get(spec.name);
+    if (!matrix) throw new ForgeError(`the packed file has no weights for ternary layer '${spec.name}'`, { field: spec.name });
+    return packedTernaryLinear(spec, matrix, extension.settings);
+  };
+  return {
+    name: 'bitnet',
+    order: 10,
+    packageName: '@agent-forge/edge',
+    plan: (plan) => ({ ...plan, createLinear }),
+  };
+}
+
+export interface PackedKernelModel {
+  readonly model: TinyTitan;
+  readonly tokenizer: BpeTokenizer;
+  readonly config: ModelCheckpointConfig;
+  readonly extension: BitNetExtension;
+  /** Every parameter, the packed ternary ones included (the model's own count has no variables for them). */
+  readonly params: number;
+}
+
+/**
+ * Loads `dir` (config.json, tokenizer.json and the packed file its `extensions.bitnet` names) with the
+ * packed ternary kernel. Logits match bitnet's `loadPackedModel` (dequantized floats) within float
+ * rounding: both compute Q(x) · W_q · γ, one in int32, the other in float32.
+ */
+export async function loadPackedKernelModel(dir: string): Promise<PackedKernelModel> {
+  const config = await readModelConfig(dir);
+  const configFile = path.join(dir, CHECKPOINT_FILES.config);
+  const extension = bitnetExtensionOf(config, configFile);
+  if (!extension) throw new ForgeError('the model has no extensions.bitnet: it has no packed ternary layers', { file: configFile });
+  const file = path.join(dir, extension.packedFile);
+  const { weights, metadata } = await readSafetensorsFile(file);
+  const { matrices, rest } = splitPackedWeights(weights, metadata, file);
+  const model = buildModel(config.model, config.extensions, { replace: { bitnet: packedKernelExtension(extension, matrices) } });
+  const tensors = weightsToTf(rest);
+  try {
+    model.loadWeights(tensors);
+  } catch (error) {
+    model.dispose();
+    throw new ForgeError(`packed weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  let params = model.parameterCount;
+  for (const matrix of matrices.values()) params += matrix.inFeatures * matrix.outFeatures;
+  return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config, extension, params };
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Rng, buildModel, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
+import type { BpeTokenizer, ModelConfigInput, PhaseResult, TinyTitan } from '@agent-forge/core';
+import { PACKED_FILE, bitnetExtension, writePackedWeights } from '@agent-forge/bitnet';
+import { BitNetSettingsSchema } from '@agent-forge/bitnet';
+
+/**
+ * A model small enough for many forwards in a test. initStd is large so random weights give decisive
+ * logits: greedy comparisons then test the computation, not float ties.
+ */
+export const MICRO: ModelConfigInput = { vocabSize: 320, dModel: 32, nLayers: 2, nHeads: 2, contextLength: 24, initStd: 0.35 };
+
+/** ACT and memory on, as cognate's models have them. */
+export const TITAN_SETTINGS = { act: { enabled: true, maxSteps: 2, threshold: 0.6 }, memory: { enabled: true, chunkSize: 4 } };
+
+export function tempDir(label: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `edge-${label}-`));
+}
+
+let cachedTokenizer: BpeTokenizer | undefined;
+/** A BPE tokenizer trained on built-in problems, vocab ≤ MICRO.vocabSize. */
+export function microTokenizer(): BpeTokenizer {
+  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  return cachedTokenizer;
+}
+
+export function randomIds(seed: number, length: number, vocabSize: number): number[] {
+  const rng = Rng.fromSeed(seed);
+  return Array.from({ length }, () => rng.int(0, vocabSize - 1));
+}
+
+/** A BitNet model (ACT + memory too when `titan`), randomly initialised, with its extensions. */
+export function createBitNet(options: { titan?: boolean; seed?: number; config?: ModelConfigInput } = {}): { model: TinyTitan; extensions: Record<string, unknown> } {
+  const config = options.config ?? MICRO;
+  const base = options.titan ? { titan: TITAN_SETTINGS } : {};
+  const probe = buildModel(config, base, { seed: options.seed ?? 3 });
+  const extensions = { ...base, bitnet: bitnetExtension(probe, BitNetSettingsSchema.parse({})) };
+  probe.dispose();
+  return { model: buildModel(config, extensions, { seed: options.seed ?? 3 }), extensions };
+}
+
+/** Saves a BitNet checkpoint as the bitnet phase does: latent weights plus the packed file. */
+export async function saveBitNetDir(dir: string, options: { titan?: boolean; seed?: number } = {}): Promise<void> {
+  const { model, extensions } = createBitNet(options);
+  const bitnet = extensions.bitnet as { ternaryLayers: string[] };
+  await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
+  await writePackedWeights(path.join(dir, PACKED_FILE), model, bitnet.ternaryLayers);
+  model.dispose();
+}
+
+/** Greedy tokens by recomputing the full forward over prompt + output at every step (no cache). */
+export function recomputeGreedy(model: TinyTitan, promptIds: readonly number[], count: number): number[] {
+  const ids = [...promptIds];
+  const out: number[] = [];
+  for (let i = 0; i < count && ids.length <= model.config.contextLength; i++) {
+    const logits = tf.tidy(() => {
+      const all = model.forward(tf.tensor2d(ids, [1, ids.length], 'int32'));
+      return tf.reshape(tf.slice(all, [0, ids.length - 1, 0], [1, 1, model.config.vocabSize]), [-1]);
+    });
+    const row = logits.dataSync();
+    logits.dispose();
+    let best = 0;
+    for (let j = 1; j < row.length; j++) if ((row[j] as number) > (row[best] as number)) best = j;
+    out.push(best);
+    ids.push(best);
+  }
+  return out;
+}
+
+/** A previous phase's result pointing at `dirs` (role per entry). */
+export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
+  return {
+    phase: 'baking', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The evolutionary search over merge recipes (our GA, inspired by Sakana's evolutionary model merge
+ * and mergekit-evolve, which both use CMA-ES instead): score generation 0 (the sources and random
+ * merges), then each generation breed, score the new members (each genome once: fitness is cached by
+ * hash), record best/mean fitness and diversity, checkpoint, and continue.
+ */
+import { ForgeError, type ProgressReporter, type Rng, type Tracker } from '@agent-forge/core';
+import { breed, initialPopulation, type BreedSettings } from './breed.js';
+import { genomeDiversity, meanPairwise, fingerprintDistance, randomGenomeDistance, weightDiversity } from './diversity.js';
+import { compositeFitness, referenceOf, type FitnessWeights } from './fitness.js';
+import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './genome.js';
+import type { Evaluation } from './evaluator.js';
+import type { Scored } from './operators.js';
+import { loadState, saveState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './state.js';
+
+export interface SearchSettings extends BreedSettings {
+  readonly generations: number;
+  readonly diversityThreshold: number;
+  readonly fitness: FitnessWeights;
+}
+
+export interface GenomeEvaluator {
+  readonly sourceCount: number;
+  evaluate(genome: Genome): Promise<Evaluation>;
+}
+
+export interface SearchContext {
+  readonly evaluator: GenomeEvaluator;
+  readonly space: GenomeSpace;
+  readonly stateFile: string;
+  /** Identifies the run; a saved state with another key is refused. */
+  readonly runKey: string;
+  /** Continue from the saved state when there is one. */
+  readonly resume: boolean;
+  /** Generation g draws from `rng.fork('generation-g')`: no state to save, and resume is exact. */
+  readonly rng: Rng;
+  readonly tracker: Tracker;
+  readonly progress: ProgressReporter;
+  readonly signal: AbortSignal;
+  readonly phase: string;
+}
+
+export interface SearchOutcome {
+  readonly state: EvolutionState;
+  /** Generation the search continued from (−1 for a fresh start). */
+  readonly resumedFrom: number;
+}
+
+function interrupted(ctx: SearchContext): never {
+  throw new ForgeError('evolution interrupted; the last finished generation is saved, resume to continue', { file: ctx.stateFile });
+}
+
+/** Scores the sources (fixing the fitness reference) and creates generation 0's population. */
+async function freshState(settings: SearchSettings, ctx: SearchContext): Promise<EvolutionState> {
+  const sources = Array.from({ length: ctx.evaluator.sourceCount }, (_, index) => sourceGenome(ctx.space, index));
+  const evaluations: Evaluation[] = [];
+  for (const genome of sources) {
+    evaluations.push(await ctx.evaluator.evaluate(genome));
+    if (ctx.signal.aborted) interrupted(ctx);
+  }
+  const reference = referenceOf(evaluations.map((e) => e.measures));
+  const cache: Record<string, FitnessRecord> = {};
+  sources.forEach((genome, index) => {
+    const { measures, fingerprint } = evaluations[index] as Evaluation;
+    cache[genomeHash(genome)] = { fitness: compositeFitness(measures, reference, settings.fitness), measures, fingerprint };
+  });
+  const population = initialPopulation(sources, ctx.space, settings.populationSize, ctx.rng.fork('initial-population'));
+  return {
+    version: 1, runKey: ctx.runKey, generation: -1, population, initialPopulation: population,
+    reference, randomDistance: randomGenomeDistance(ctx.space),
+    sourceSpread: meanPairwise(evaluations.map((e) => e.fingerprint), fingerprintDistance),
+    cache, history: [],
+  };
+}
+
+/** Fitness of every member (evaluating cache misses), best first; ties broken by hash so the order is deterministic. */
+async function score(population: readonly Genome[], state: EvolutionState, settings: SearchSettings, ctx: SearchContext): Promise<{ scored: Scored[]; evaluations: number; cacheHits: number }> {
+  let evaluations = 0;
+  let cacheHits = 0;
+  for (const genome of population) {
+    const hash = genomeHash(genome);
+    if (state.cache[hash] !== undefined) {
+      cacheHits += 1;
+      continue;
+    }
+    const { measures, fingerprint } = await ctx.evaluator.evaluate(genome);
+    state.cache[hash] = { fitness: compositeFitness(measures, state.reference, settings.fitness), measures, fingerprint };
+    evaluations += 1;
+    if (ctx.signal.aborted) interrupted(ctx);
+  }
+  const scored = population.map((genome) => ({ genome, fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness, hash: genomeHash(genome) }));
+  scored.sort((a, b) => b.fitness - a.fitness || a.hash.localeCompare(b.hash));
+  return { scored: scored.map(({ genome, fitness }) => ({ genome, fitness })), evaluations, cacheHits };
+}
+
+function generationRecord(generation: number, scored: readonly Scored[], state: EvolutionState, ctx: SearchContext, counts: { evaluations: number; cacheHits: number; boosted: boolean; immigrants: number }): GenerationRecord {
+  const best = scored[0] as Scored;
+  const record = state.cache[genomeHash(best.genome)] as FitnessRecord;
+  const genomes = scored.map((s) => s.genome);
+  return {
+    generation,
+    bestFitness: best.fitness,
+    meanFitness: scored.reduce((sum, s) => sum + s.fitness, 0) / scored.length,
+    diversity: genomeDiversity(genomes, ctx.space, state.randomDistance),
+    weightDiversity: weightDiversity(genomes.map((g) => (state.cache[genomeHash(g)] as FitnessRecord).fingerprint), state.sourceSpread),
+    bestHash: genomeHash(best.genome),
+    bestMethod: best.genome.method,
+    bestPerplexity: record.measures.perplexity,
+    ...counts,
+  };
+}
+
+function logGeneration(record: GenerationRecord, ctx: SearchContext): void {
+  const { generation, bestFitness, meanFitness, diversity, weightDiversity: weights, bestPerplexity, evaluations, cacheHits, immigrants } = record;
+  ctx.tracker.metrics(ctx.phase, generation, {
+    bestFitness, meanFitness, diversity, weightDiversity: weights, bestPerplexity, evaluations, cacheHits, immigrants, boosted: record.boosted ? 1 : 0,
+  });
+  if (record.boosted) ctx.tracker.event('diversity_boost', { generation, immigrants, mutation: 'raised' }, ctx.phase);
+}
+
+function nextPopulation(state: EvolutionState, generation: number, boosted: boolean, settings: SearchSettings, ctx: SearchContext): { population: Genome[]; immigrants: number } {
+  if (generation === 0) return { population: state.population, immigrants: 0 };
+  const scored = state.population.map((genome) => ({ genome, fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness }));
+  return breed(scored, ctx.space, settings, boosted, ctx.rng.fork(`generation-${generation}`));
+}
+
+/** Runs (or resumes) the search to `settings.generations`, checkpointing after every generation. */
+export async function runEvolution(settings: SearchSettings, ctx: SearchContext): Promise<SearchOutcome> {
+  const saved = ctx.resume ? await loadState(ctx.stateFile, ctx.runKey) : undefined;
+  let state = saved ?? (await freshState(settings, ctx));
+  const resumedFrom = saved?.generation ?? -1;
+  if (saved === undefined) await saveState(ctx.stateFile, state);
+  const task = ctx.progress.start('evolution', settings.generations + 1);
+  task.tick(state.generation + 1);
+  for (let generation = state.generation + 1; generation <= settings.generations; generation++) {
+    const previous = state.history.at(-1);
+    const boosted = previous !== undefined && previous.diversity < settings.diversityThreshold;
+    const { population, immigrants } = nextPopulation(state, generation, boosted, settings, ctx);
+    const { scored, evaluations, cacheHits } = await score(population, state, settings, ctx);
+    const record = generationRecord(generation, scored, state, ctx, { evaluations, cacheHits, boosted, immigrants });
+    state = { ...state, generation, population: scored.map((s) => s.genome), history: [...state.history, record] };
+    await saveState(ctx.stateFile, state);
+    logGeneration(record, ctx);
+    task.tick(1, { best: record.bestFitness.toFixed(4), diversity: record.diversity.toFixed(2) });
+    if (ctx.signal.aborted && generation < settings.generations) interrupted(ctx);
+  }
+  task.done();
+  return { state, resumedFrom };
+}

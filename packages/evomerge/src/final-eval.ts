@@ -1,0 +1,90 @@
+/**
+ * What the report compares, measured once after the search: the final best, the initial population's
+ * best, the uniform soup (linear, equal weights: the naive merge to beat) and each source — on the
+ * held-out test windows the search never saw, plus measured ms/token and greedy answer accuracy.
+ */
+import { answerAccuracy, formatProblem, generate, greedyCompleter, msPerToken } from '@agent-forge/core';
+import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import { heldOutLoss, type MergeEvaluator } from './evolve/evaluator.js';
+import { compositeFitness } from './evolve/fitness.js';
+import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './evolve/genome.js';
+import type { EvolutionState, FitnessRecord } from './evolve/state.js';
+import type { PhaseData } from './phase-steps.js';
+import type { FitnessWeights } from './evolve/fitness.js';
+
+export interface CandidateSummary {
+  readonly label: string;
+  readonly genome: Genome;
+  readonly fitness: number;
+  /** Perplexity on the search's evaluation subset (the value the fitness used). */
+  readonly searchPerplexity: number;
+  /** Perplexity on the held-out test windows. */
+  readonly testPerplexity: number;
+  readonly depth: number;
+  /** Measured wall time (report figure, machine-dependent); undefined when not timed. */
+  readonly msPerToken?: number;
+  /** Greedy exact-match accuracy on the report problems; undefined when not measured. */
+  readonly greedyAccuracy?: number;
+}
+
+export interface FinalEvaluation {
+  readonly best: CandidateSummary;
+  readonly initialBest: CandidateSummary;
+  readonly soup: CandidateSummary;
+  readonly sources: readonly CandidateSummary[];
+}
+
+interface FinalContext {
+  readonly evaluator: MergeEvaluator;
+  readonly state: EvolutionState;
+  readonly data: PhaseData;
+  readonly tokenizer: BpeTokenizer;
+  readonly weights: FitnessWeights;
+  readonly maxNewTokens: number;
+}
+
+async function timedDecode(model: TinyTitan, ctx: FinalContext): Promise<number> {
+  const prompt = [...ctx.data.testWindows.tokens.subarray(0, Math.min(8, ctx.data.testWindows.cols))];
+  const maxNewTokens = Math.min(ctx.maxNewTokens, model.config.contextLength - prompt.length);
+  await generate(model, prompt, { maxNewTokens: 2 });
+  return (await msPerToken(() => generate(model, prompt, { maxNewTokens }))).msPerToken;
+}
+
+async function summarize(label: string, genome: Genome, ctx: FinalContext, detailed: boolean): Promise<CandidateSummary> {
+  let record: FitnessRecord | undefined = ctx.state.cache[genomeHash(genome)];
+  if (record === undefined) {
+    const { measures, fingerprint } = await ctx.evaluator.evaluate(genome);
+    record = { fitness: compositeFitness(measures, ctx.state.reference, ctx.weights), measures, fingerprint };
+  }
+  const known = record;
+  return ctx.evaluator.withModel(genome, async (model) => {
+    const test = heldOutLoss(model, ctx.data.testWindows);
+    const summary: CandidateSummary = {
+      label, genome, fitness: known.fitness, searchPerplexity: known.measures.perplexity, testPerplexity: Math.exp(test.loss), depth: model.config.nLayers,
+    };
+    if (!detailed) return summary;
+    const msPerTokenValue = await timedDecode(model, ctx);
+    if (ctx.data.reportProblems.length === 0) return { ...summary, msPerToken: msPerTokenValue };
+    const { accuracy } = await answerAccuracy(ctx.data.reportProblems, (problem) => formatProblem(problem).prompt, greedyCompleter(model, ctx.tokenizer, ctx.maxNewTokens));
+    return { ...summary, msPerToken: msPerTokenValue, greedyAccuracy: accuracy };
+  });
+}
+
+/** The uniform soup: linear with equal weights on every source. */
+export function uniformSoup(space: GenomeSpace): Genome {
+  const source = sourceGenome(space, 0);
+  return { ...source, weights: source.weights.map((row) => row.map(() => 1)) };
+}
+
+export async function finalEvaluation(ctx: FinalContext, space: GenomeSpace, roles: readonly string[]): Promise<FinalEvaluation> {
+  const bestGenome = ctx.state.population[0] as Genome;
+  const initialHash = ctx.state.history[0]?.bestHash;
+  const initialGenome = ctx.state.initialPopulation.find((genome) => genomeHash(genome) === initialHash) ?? bestGenome;
+  // One at a time: the evaluator loads each merge into a shared pooled model.
+  const best = await summarize('final best', bestGenome, ctx, true);
+  const initialBest = await summarize('initial best', initialGenome, ctx, true);
+  const soup = await summarize('uniform soup', uniformSoup(space), ctx, false);
+  const sources: CandidateSummary[] = [];
+  for (const [index, role] of roles.entries()) sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
+  return { best, initialBest, soup, sources };
+}

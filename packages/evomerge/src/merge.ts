@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { CHECKPOINT_FILES, DTYPE_BYTES, elementCount, replaceDirectory, type Dtype, type WeightMap } from '@agent-forge/core';
+import { parseMergeConfig } from './config/parse.js';
+import type { MergeConfig, MergeConfigInput } from './config/schema.js';
+import { collectWeights } from './output/merge-weights.js';
+import { writeSafetensorsStream } from './output/stream-safetensors.js';
+import { assertReplaceableOutput, checkSameTokenizer, writeCompanionFiles } from './output/write-checkpoint.js';
+import { planMerge, referencedModels } from './plan/plan-merge.js';
+import { resolveModel, safetensorsSource, weightMapSource, type ResolvedModel, type TensorSource } from './plan/sources.js';
+
+export interface MergeSummary {
+  readonly method: string;
+  readonly outDir: string;
+  readonly tensors: number;
+  readonly layerCount: number;
+  /** Tensor data read from the input files (each model's whole weights file). */
+  readonly bytesRead: number;
+  /** Bytes of the merged model.safetensors. */
+  readonly bytesWritten: number;
+}
+
+/**
+ * Merge the models a config names (checkpoint directories or .safetensors files) into the checkpoint
+ * directory `outDir`: model.safetensors streamed tensor by tensor (at most one tensor of each model in
+ * memory), plus the primary model's config.json (depth updated) and tokenizer.json. The directory is
+ * swapped in whole, so an interrupted merge leaves no half-written output.
+ */
+export async function mergeCheckpoints(
+  input: MergeConfigInput | MergeConfig,
+  options: { outDir: string; cwd?: string; configFile?: string },
+): Promise<MergeSummary> {
+  const config = parseMergeConfig(input, { file: options.configFile });
+  const cwd = options.cwd ?? process.cwd();
+  const resolved = new Map<string, ResolvedModel>();
+  for (const model of referencedModels(config)) resolved.set(model, await resolveModel(model, cwd));
+  await assertReplaceableOutput(options.outDir, resolved.values());
+  await checkSameTokenizer(resolved);
+  const sources = new Map<string, TensorSource>();
+  try {
+    for (const [model, { weightsFile }] of resolved) sources.set(model, await safetensorsSource(model, weightsFile));
+    const plan = planMerge(config, sources);
+    const metadata = { format: 'pt', merge_method: config.merge_method, merge_config: JSON.stringify(config) };
+    let stats = { tensors: 0, bytes: 0 };
+    await replaceDirectory(options.outDir, async (staging) => {
+      stats = await writeSafetensorsStream(path.join(staging, CHECKPOINT_FILES.weights), plan.tensors, metadata);
+      await writeCompanionFiles(staging, resolved.get(plan.primaryModel) as ResolvedModel, plan);
+    });
+    const bytesRead = [...sources.values()].reduce((sum, source) => sum + source.tensors.reduce((s, t) => s + byteSize(t.shape, t.dtype), 0), 0);
+    return { method: config.merge_method, outDir: path.resolve(options.outDir), tensors: stats.tensors, layerCount: plan.layerCount, bytesRead, bytesWritten: stats.bytes };
+  } finally {
+    for (const source of sources.values()) await source.close();
+  }
+}
+
+/** Merge weight maps already in memory (keys are the model references the config uses). */
+export async function mergeWeightMaps(input: MergeConfigInput | MergeConfig, models: ReadonlyMap<string, WeightMap>): Promise<WeightMap> {
+  const config = parseMergeConfig(input);
+  const sources = new Map([...models].map(([name, weights]) => [name, weightMapSource(name, weights)]));
+  return collectWeights(planMerge(config, sources));
+}
+
+function byteSize(shape: readonly number[], dtype: Dtype): number {
+  return (elementCount(shape) ?? 0) * DTYPE_BYTES[dtype];
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { keepMiddleMagnitudes } from '../kernels/sparsify.js';
+import { taskVectorMethod, type Sparsifier } from './task-vector-family.js';
+
+/**
+ * Model Breadcrumbs (Davari & Belilovsky 2023, arXiv:2312.06795): drop the largest `gamma` fraction
+ * of each task vector (outliers) and the smallest, keeping `density`. mergekit defaults: gamma 0.01,
+ * no normalisation; `breadcrumbs_ties` adds TIES sign election.
+ */
+const outliers: Sparsifier = {
+  parameters: { gamma: z.number().min(0).max(1).default(0.01) },
+  apply: (delta, { params, inverse }) => keepMiddleMagnitudes(delta, params.density, params.gamma as number, inverse),
+};
+
+export const breadcrumbs = taskVectorMethod({
+  name: 'breadcrumbs',
+  summary: 'drop the largest (gamma) and smallest magnitudes, then task arithmetic',
+  defaultNormalize: false,
+  defaultRescale: 'none',
+  sparsifier: outliers,
+});
+
+export const breadcrumbsTies = taskVectorMethod({
+  name: 'breadcrumbs_ties',
+  summary: 'breadcrumbs with TIES sign election',
+  consensus: 'sum',
+  defaultNormalize: false,
+  defaultRescale: 'none',
+  sparsifier: outliers,
+});

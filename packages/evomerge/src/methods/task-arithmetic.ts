@@ -1,0 +1,12 @@
+import { taskVectorMethod } from './task-vector-family.js';
+
+/**
+ * Task arithmetic (Ilharco et al. 2023, arXiv:2212.04089): θ = θ_base + λ Σ wᵢ(θᵢ − θ_base).
+ * mergekit defaults: no normalisation, λ = 1.
+ */
+export const taskArithmetic = taskVectorMethod({
+  name: 'task_arithmetic',
+  summary: 'base + λ·Σ weight·(model − base)',
+  defaultNormalize: false,
+  defaultRescale: 'none',
+});

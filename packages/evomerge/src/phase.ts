@@ -1,0 +1,102 @@
+/**
+ * The evomerge phase: evolutionary search over merges of the previous phase's models (cognate's
+ * three), evaluated in memory, checkpointed every generation; saves the best merge as one checkpoint
+ * with role 'merged', its recipe (a mergekit-shaped config over the input directories) and report.md.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeFileAtomic, writeJsonAtomic } from '@agent-forge/core';
+import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
+import { genomeToMergeConfig } from './evolve/decode.js';
+import { MergeEvaluator } from './evolve/evaluator.js';
+import type { Genome, GenomeSpace } from './evolve/genome.js';
+import { runEvolution, type SearchSettings } from './evolve/search.js';
+import { runKeyOf } from './evolve/state.js';
+import { finalEvaluation } from './final-eval.js';
+import { EvomergePhaseConfigSchema, evomergePresetDefaults, type EvomergePhaseConfig } from './phase-config.js';
+import { loadSources, pickSources, preparePhaseData, type LoadedSources } from './phase-steps.js';
+import { phaseMetrics, phaseReport, type EvolutionOutcome } from './report.js';
+
+/** Directory of the merged checkpoint inside the phase directory. */
+export const EVOMERGE_MODEL_DIR = 'model';
+/** The search state, checkpointed every generation. */
+export const EVOLUTION_STATE_FILE = path.join('evolution', 'state.json');
+
+export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers: number): GenomeSpace {
+  // model_stock needs two models besides its base.
+  const methods = config.methods.filter((method) => method !== 'model_stock' || sources >= 3);
+  if (methods.length === 0) throw new ForgeError(`none of the methods can merge ${sources} models`, { field: 'methods' });
+  if (config.populationSize <= sources) {
+    throw new ForgeError(`populationSize must exceed the ${sources} source models (generation 0 holds them plus merges)`, { field: 'populationSize' });
+  }
+  return {
+    models: sources, layers, layerGroups: config.layerGroups, methods, maxDepth: Math.ceil(config.maxDepthFactor * layers),
+    densityRange: [config.densityMin, 1], weightRange: [0, config.weightMax], scaleRange: [config.scaleMin, config.scaleMax],
+  };
+}
+
+export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
+  return {
+    generations: config.generations, populationSize: config.populationSize, elites: config.elites, tournamentSize: config.tournamentSize,
+    crossoverRate: config.crossoverRate, boostFactor: config.boostFactor, immigrants: config.immigrants,
+    mutation: { rate: config.mutationRate, scale: config.mutationScale, methodRate: config.methodMutationRate },
+    diversityThreshold: config.diversityThreshold, fitness: config.fitness,
+  };
+}
+
+async function saveMerged(dir: string, best: Genome, evaluator: MergeEvaluator, sources: LoadedSources): Promise<number> {
+  return evaluator.withModel(best, async (model) => {
+    const recipe = genomeToMergeConfig(best, sources.models.length, (i) => sources.models[i]?.dir ?? String(i));
+    await saveModelCheckpoint(dir, { model, tokenizer: sources.tokenizer, extensions: evaluator.extensionsOf(best), result: { role: 'merged', genome: best, recipe } });
+    return model.parameterCount;
+  });
+}
+
+async function runEvomerge(input: PhaseResult | null, config: EvomergePhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const sources = await loadSources(pickSources(input));
+  const space = genomeSpace(config, sources.models.length, sources.modelConfig.nLayers);
+  const data = await preparePhaseData(config, ctx, sources.tokenizer, sources.modelConfig.contextLength);
+  const evaluator = new MergeEvaluator(sources, data.search);
+  try {
+    const stateFile = path.join(ctx.phaseDir, EVOLUTION_STATE_FILE);
+    await mkdir(path.dirname(stateFile), { recursive: true });
+    const runKey = runKeyOf({ config, seed: ctx.seed, preset: ctx.preset, data: ctx.data ?? null, sources: sources.models.map((m) => m.dir) });
+    const searchStarted = performance.now();
+    const { state, resumedFrom } = await runEvolution(searchSettings(config), {
+      evaluator, space, stateFile, runKey, resume: ctx.resuming, rng: ctx.rng.fork('evolution'),
+      tracker: ctx.tracker, progress: ctx.progress, signal: ctx.signal, phase: 'evomerge',
+    });
+    const searchMs = performance.now() - searchStarted;
+    const final = await finalEvaluation({ evaluator, state, data, tokenizer: sources.tokenizer, weights: config.fitness, maxNewTokens: config.maxNewTokens }, space, sources.models.map((m) => m.role));
+    const dir = path.join(ctx.phaseDir, EVOMERGE_MODEL_DIR);
+    const params = await saveMerged(dir, final.best.genome, evaluator, sources);
+    const recipeFile = path.join(ctx.phaseDir, 'recipe.json');
+    await writeJsonAtomic(recipeFile, genomeToMergeConfig(final.best.genome, sources.models.length, (i) => sources.models[i]?.dir ?? String(i)));
+    const outcome: EvolutionOutcome = {
+      history: state.history, final, evaluations: Object.keys(state.cache).length, resumedFrom, searchMs,
+      titanFrom: `source ${sources.models[final.best.genome.base]?.role ?? final.best.genome.base} (the genome's base)`,
+    };
+    const reportFile = path.join(ctx.phaseDir, 'report.md');
+    await writeFileAtomic(reportFile, phaseReport(outcome));
+    return {
+      phase: 'evomerge', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      models: [{ dir, role: 'merged', params, bytes: await bytesOnDisk(dir) }],
+      metrics: phaseMetrics(outcome),
+      artifacts: { report: reportFile, recipe: recipeFile, state: stateFile },
+      config,
+    };
+  } finally {
+    evaluator.dispose();
+  }
+}
+
+/** Phase 2 of the pipeline; the CLI registers it as `evomerge`. */
+export const evomergePhase: Phase<EvomergePhaseConfig> = {
+  name: 'evomerge',
+  description: 'Evolutionary search over merges (linear, slerp, TIES, DARE, DELLA, frankenmerge, DFS…) of the cognate models',
+  configSchema: EvomergePhaseConfigSchema,
+  presetDefaults: evomergePresetDefaults,
+  run: runEvomerge,
+};

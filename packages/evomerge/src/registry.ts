@@ -1,0 +1,28 @@
+import { ForgeError } from '@agent-forge/core';
+import type { MergeMethod } from './method.js';
+import { breadcrumbs, breadcrumbsTies } from './methods/breadcrumbs.js';
+import { dare, dareLinear, dareTies } from './methods/dare.js';
+import { della, dellaLinear } from './methods/della.js';
+import { dfs } from './methods/dfs.js';
+import { frankenmerge, passthrough } from './methods/frankenmerge.js';
+import { linear } from './methods/linear.js';
+import { modelStock } from './methods/model-stock.js';
+import { slerp } from './methods/slerp.js';
+import { taskArithmetic } from './methods/task-arithmetic.js';
+import { ties } from './methods/ties.js';
+
+/** Every merge method by its config name (`merge_method:`), mergekit's aliases included. */
+export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
+  [
+    linear, slerp, taskArithmetic, ties, dare, dareTies, dareLinear, breadcrumbs, breadcrumbsTies,
+    della, dellaLinear, modelStock, frankenmerge, passthrough, dfs,
+  ].map((method) => [method.name, method]),
+);
+
+export function getMergeMethod(name: string): MergeMethod {
+  const method = MERGE_METHODS.get(name);
+  if (method === undefined) {
+    throw new ForgeError(`unknown merge method '${name}' (methods: ${[...MERGE_METHODS.keys()].join(', ')})`, { field: 'merge_method' });
+  }
+  return method;
+}

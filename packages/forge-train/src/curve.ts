@@ -1,0 +1,97 @@
+/**
+ * Training in chunks of `evalEvery` steps through core's `train()` (each chunk resumes from the
+ * run's state dir), measuring held-out loss between chunks. The curve is saved beside the state so
+ * an interrupted run continues its curve too.
+ */
+import path from 'node:path';
+import { readJsonFile, train, trainingObjective, writeJsonAtomic } from '@agent-forge/core';
+import type { BatchSource, GradientTransform, PhaseContext, TinyTitan, TrainConfig, TrainSummary } from '@agent-forge/core';
+import { z } from 'zod';
+
+const CURVE_FILE = 'curve.json';
+
+export const CurvePointSchema = z.object({ step: z.number().int().nonnegative(), heldOutLoss: z.number(), trainLoss: z.number().optional() });
+export type CurvePoint = z.output<typeof CurvePointSchema>;
+const CurveFileSchema = z.object({ points: z.array(CurvePointSchema), trainMs: z.number(), filterMs: z.number() });
+
+export interface CurveRun {
+  readonly points: CurvePoint[];
+  readonly summary: TrainSummary;
+  /** Milliseconds inside train() (all chunks, this process and earlier ones). */
+  readonly trainMs: number;
+  /** Milliseconds inside the gradient filter, if any. */
+  readonly filterMs: number;
+  /** Step this call continued from (0 for a fresh run). */
+  readonly resumedFrom: number;
+}
+
+/** A transform that adds up the milliseconds its inner transform's `apply` takes. */
+export interface TimedTransform extends GradientTransform {
+  elapsedMs: number;
+  dispose(): void;
+}
+
+/** Wraps a transform to time its `apply` (tfjs cpu/wasm kernels run synchronously, so this is real work). */
+export function timedTransform(inner: GradientTransform): TimedTransform {
+  const timed: TimedTransform = {
+    name: inner.name,
+    elapsedMs: 0,
+    apply(gradients: Parameters<GradientTransform['apply']>[0], step: number) {
+      const started = performance.now();
+      const out = inner.apply(gradients, step);
+      timed.elapsedMs += performance.now() - started;
+      return out;
+    },
+    state: () => inner.state?.() ?? new Map(),
+    loadState: (state: Parameters<NonNullable<GradientTransform['loadState']>>[0]) => inner.loadState?.(state),
+    dispose: () => inner.dispose?.(),
+  };
+  return timed;
+}
+
+export interface CurveOptions {
+  model: TinyTitan;
+  data: BatchSource;
+  config: TrainConfig & { evalEvery: number };
+  stateDir: string;
+  label: string;
+  ctx: PhaseContext;
+  measure: () => number;
+  transform?: TimedTransform;
+}
+
+export async function trainWithCurve(options: CurveOptions): Promise<CurveRun> {
+  const { config, stateDir, ctx } = options;
+  const curveFile = path.join(stateDir, CURVE_FILE);
+  const saved = CurveFileSchema.safeParse(await readJsonFile(curveFile, { required: false }));
+  const previous = saved.success ? saved.data : { points: [{ step: 0, heldOutLoss: options.measure() }], trainMs: 0, filterMs: 0 };
+  const points = [...previous.points];
+  let trainMs = previous.trainMs;
+  let filterMs = previous.filterMs;
+  let summary: TrainSummary | undefined;
+  let resumedFrom: number | undefined;
+  let step = points[points.length - 1]?.step ?? 0;
+  while (step < config.steps) {
+    const until = Math.min(config.steps, step + config.evalEvery);
+    const filterBefore = options.transform?.elapsedMs ?? 0;
+    const started = performance.now();
+    summary = await train({
+      model: trainingObjective(options.model), data: options.data, config, shape: options.model.config, stateDir, untilStep: until,
+      tracker: ctx.tracker, phase: `forge-train/${options.label}`, progress: ctx.progress, signal: ctx.signal,
+      gradientTransforms: options.transform ? [options.transform] : [],
+    });
+    trainMs += performance.now() - started;
+    filterMs += (options.transform?.elapsedMs ?? 0) - filterBefore;
+    resumedFrom ??= summary.resumedFrom;
+    step = summary.step;
+    points.push({ step, heldOutLoss: options.measure(), ...(Number.isFinite(summary.finalLoss) ? { trainLoss: summary.finalLoss } : {}) });
+    await writeJsonAtomic(curveFile, { points, trainMs, filterMs });
+  }
+  summary ??= await train({ model: trainingObjective(options.model), data: options.data, config, stateDir, gradientTransforms: options.transform ? [options.transform] : [] });
+  return { points, summary, trainMs, filterMs, resumedFrom: resumedFrom ?? summary.resumedFrom };
+}
+
+/** First measured step whose held-out loss is at or below `target`; undefined if none is. */
+export function stepsToReach(points: readonly CurvePoint[], target: number): number | undefined {
+  return points.find((point) => point.heldOutLoss <= target)?.step;
+}

@@ -1,0 +1,168 @@
+/**
+ * The small decoder of the Grokfast modular-arithmetic experiment: token + learned position
+ * embeddings, 2 pre-norm blocks (LayerNorm, causal multi-head attention, GELU MLP ×4), final
+ * LayerNorm and an untied head. Loss and accuracy score only the answer token, predicted from the
+ * '=' position. Kept apart from TinyTitan on purpose: this is the paper's architecture, not ours.
+ *
+ * One quirk of the reference is kept: each block's residual stream continues from the *normalised*
+ * input (x ← LN(x); x ← x + attn(x)), not from the raw one.
+ */
+import { Rng, tf } from '@agent-forge/core';
+import type { Scalar, Tensor, Tensor2D, Variable } from '@agent-forge/core';
+
+export interface ModularModelConfig {
+  vocabSize: number;
+  /** Input tokens per equation: a, op, b, '='. */
+  inputLength: number;
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+}
+
+/** The paper's model: width 128, 2 layers, 4 heads. */
+export const PAPER_MODEL = { dModel: 128, nLayers: 2, nHeads: 4 } as const;
+
+function uniform(rng: Rng, name: string, shape: number[], bound: number): Variable {
+  const seed = rng.fork(name).seed();
+  return tf.tidy(() => tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', seed)));
+}
+
+function normal(rng: Rng, name: string, shape: number[]): Variable {
+  const seed = rng.fork(name).seed();
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed)));
+}
+
+const filled = (shape: number[], value: number): Variable => tf.tidy(() => tf.variable(tf.fill(shape, value, 'float32')));
+
+/** PyTorch's default inits: N(0, 1) embeddings, U(±1/√fan_in) linears, Xavier attention input. */
+function initWeights(config: ModularModelConfig, seed: number): Map<string, Variable> {
+  const { vocabSize, inputLength, dModel: d } = config;
+  const rng = Rng.fromSeed(seed);
+  const weights = new Map<string, Variable>([
+    ['tok.weight', normal(rng, 'tok', [vocabSize, d])],
+    ['pos.weight', normal(rng, 'pos', [inputLength, d])],
+  ]);
+  for (let layer = 0; layer < config.nLayers; layer++) {
+    const p = `blocks.${layer}.`;
+    weights.set(`${p}ln1.gain`, filled([d], 1)).set(`${p}ln1.bias`, filled([d], 0));
+    weights.set(`${p}attn.qkv.weight`, uniform(rng, `${p}qkv`, [d, 3 * d], Math.sqrt(6 / (4 * d))));
+    weights.set(`${p}attn.qkv.bias`, filled([3 * d], 0));
+    weights.set(`${p}attn.out.weight`, uniform(rng, `${p}out`, [d, d], 1 / Math.sqrt(d)));
+    weights.set(`${p}attn.out.bias`, filled([d], 0));
+    weights.set(`${p}ln2.gain`, filled([d], 1)).set(`${p}ln2.bias`, filled([d], 0));
+    weights.set(`${p}mlp.up.weight`, uniform(rng, `${p}up`, [d, 4 * d], 1 / Math.sqrt(d)));
+    weights.set(`${p}mlp.up.bias`, uniform(rng, `${p}upb`, [4 * d], 1 / Math.sqrt(d)));
+    weights.set(`${p}mlp.down.weight`, uniform(rng, `${p}down`, [4 * d, d], 1 / Math.sqrt(4 * d)));
+    weights.set(`${p}mlp.down.bias`, uniform(rng, `${p}downb`, [d], 1 / Math.sqrt(4 * d)));
+  }
+  weights.set('lnf.gain', filled([d], 1)).set('lnf.bias', filled([d], 0));
+  weights.set('head.weight', uniform(rng, 'head', [d, vocabSize], 1 / Math.sqrt(d)));
+  return weights;
+}
+
+export class ModularTransformer {
+  readonly config: ModularModelConfig;
+  private readonly weights: Map<string, Variable>;
+
+  constructor(config: ModularModelConfig, seed: number) {
+    this.config = config;
+    this.weights = initWeights(config, seed);
+  }
+
+  namedWeights(): Map<string, Variable> {
+    return this.weights;
+  }
+
+  get parameterCount(): number {
+    return [...this.weights.values()].reduce((sum, weight) => sum + weight.size, 0);
+  }
+
+  private w(name: string): Variable {
+    const weight = this.weights.get(name);
+    if (!weight) throw new Error(`modular model has no weight '${name}'`);
+    return weight;
+  }
+
+  private layerNorm(x: Tensor, prefix: string): Tensor {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), this.w(`${prefix}.gain`)), this.w(`${prefix}.bias`));
+  }
+
+  private dense(x: Tensor, prefix: string): Tensor {
+    const weight = this.w(`${prefix}.weight`);
+    const [rows, cols] = weight.shape as [number, number];
+    const flat = tf.reshape(x, [-1, rows]);
+    return tf.reshape(tf.add(tf.matMul(flat, weight), this.w(`${prefix}.bias`)), [...x.shape.slice(0, -1), cols]);
+  }
+
+  private attention(x: Tensor, prefix: string): Tensor {
+    const { dModel: d, nHeads } = this.config;
+    const [batch, length] = x.shape as [number, number, number];
+    const head = d / nHeads;
+    const qkv = this.dense(x, `${prefix}.qkv`);
+    const split = (part: number): Tensor =>
+      tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, part * d], [batch, length, d]), [batch, length, nHeads, head]), [0, 2, 1, 3]);
+    const scores = tf.div(tf.matMul(split(0), split(1), false, true), Math.sqrt(head));
+    const mask = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
+    const masked = tf.add(scores, tf.mul(tf.sub(1, mask), -1e9));
+    const mixed = tf.matMul(tf.softmax(masked), split(2));
+    return this.dense(tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, d]), `${prefix}.out`);
+  }
+
+  /** Logits of the answer, [B, vocab], from the inputs [B, inputLength]. */
+  answerLogits(inputs: Tensor2D): Tensor2D {
+    const { inputLength, nLayers } = this.config;
+    let h: Tensor = tf.add(tf.gather(this.w('tok.weight'), inputs), this.w('pos.weight'));
+    for (let layer = 0; layer < nLayers; layer++) {
+      const p = `blocks.${layer}`;
+      h = this.layerNorm(h, `${p}.ln1`);
+      h = tf.add(h, this.attention(h, `${p}.attn`));
+      const up = this.dense(this.layerNorm(h, `${p}.ln2`), `${p}.mlp.up`);
+      h = tf.add(h, this.dense(gelu(up), `${p}.mlp.down`));
+    }
+    const [batch] = inputs.shape;
+    const last = tf.reshape(tf.slice(h, [0, inputLength - 1, 0], [batch, 1, this.config.dModel]), [batch, this.config.dModel]);
+    return tf.matMul(this.layerNorm(last, 'lnf'), this.w('head.weight')) as Tensor2D;
+  }
+
+  /** Mean cross-entropy of the answer token; `equations` is [B, inputLength + 1]. */
+  loss(equations: Tensor2D): Scalar {
+    const { inputs, answers } = splitEquations(equations, this.config.inputLength);
+    const logits = this.answerLogits(inputs);
+    return tf.losses.softmaxCrossEntropy(tf.oneHot(answers, this.config.vocabSize), logits) as Scalar;
+  }
+
+  dispose(): void {
+    for (const weight of this.weights.values()) weight.dispose();
+  }
+}
+
+function splitEquations(equations: Tensor2D, inputLength: number): { inputs: Tensor2D; answers: tf.Tensor1D } {
+  const [batch] = equations.shape;
+  const inputs = tf.slice(equations, [0, 0], [batch, inputLength]);
+  const answers = tf.reshape(tf.slice(equations, [0, inputLength], [batch, 1]), [batch]) as tf.Tensor1D;
+  return { inputs, answers };
+}
+
+/** Exact GELU (erf), as torch.nn.GELU's default. */
+function gelu(x: Tensor): Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+}
+
+/** Share of rows whose answer token is the argmax, in chunks to bound memory. */
+export function answerAccuracy(model: ModularTransformer, equations: Int32Array, chunkRows = 2048): number {
+  const width = model.config.inputLength + 1;
+  const rows = equations.length / width;
+  let correct = 0;
+  for (let start = 0; start < rows; start += chunkRows) {
+    const count = Math.min(chunkRows, rows - start);
+    const hits = tf.tidy(() => {
+      const batch = tf.tensor2d(equations.subarray(start * width, (start + count) * width), [count, width], 'int32');
+      const { inputs, answers } = splitEquations(batch, model.config.inputLength);
+      return tf.sum(tf.cast(tf.equal(tf.argMax(model.answerLogits(inputs), -1), answers), 'int32'));
+    });
+    correct += hits.dataSync()[0] ?? 0;
+    hits.dispose();
+  }
+  return correct / rows;
+}

@@ -1,0 +1,69 @@
+/** The forge-train phase's steps: pick and load the input model, prepare data, save the output. */
+import path from 'node:path';
+import { PACKED_FILE, parseBitNetExtension, writePackedWeights } from '@agent-forge/bitnet';
+import type { BitNetExtension } from '@agent-forge/bitnet';
+import { ForgeError, SPECIAL_IDS, builtinDataFor, heldOutWindows, loadDataset, loadModelCheckpoint, saveModelCheckpoint } from '@agent-forge/core';
+import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
+import type { HeldOut } from './evaluate.js';
+import type { ForgeTrainPhaseConfig } from './phase-config.js';
+
+/** Roles preferred as the model to train, in order; otherwise the first model. */
+const PREFERRED_ROLES = ['ternary', 'reasoning-enhanced', 'merged'];
+
+export function pickInputModel(input: PhaseResult | null): PhaseModel {
+  if (input === null) throw new ForgeError('forge-train needs a model: run after bitnet or pass --input', { field: 'input' });
+  for (const role of PREFERRED_ROLES) {
+    const match = input.models.find((model) => model.role === role);
+    if (match) return match;
+  }
+  const first = input.models[0];
+  if (!first) throw new ForgeError(`forge-train needs a model, but the ${input.phase} result lists none: run after bitnet or pass --input`, { field: 'input.models' });
+  return first;
+}
+
+export interface LoadedInput {
+  readonly model: TinyTitan;
+  readonly tokenizer: BpeTokenizer;
+  /** The input's extensions, saved again with the output. */
+  readonly extensions: Record<string, unknown>;
+  /** Present when the input is a BitNet model: the output then gets a packed file too. */
+  readonly bitnet: BitNetExtension | undefined;
+}
+
+/** Loads the checkpoint with every extension it names (bitnet's is registered by importing the package). */
+export async function loadInput(dir: string): Promise<LoadedInput> {
+  try {
+    const { model, tokenizer, config } = await loadModelCheckpoint(dir);
+    const bitnet = config.extensions.bitnet === undefined ? undefined : parseBitNetExtension(config.extensions.bitnet);
+    return { model, tokenizer, extensions: config.extensions, bitnet };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ForgeError(`forge-train cannot load the input model at ${dir}: ${reason}`, { file: dir, cause: error });
+  }
+}
+
+export interface PhaseData {
+  readonly trainDocuments: Int32Array[];
+  readonly heldOut: HeldOut;
+}
+
+/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
+export async function preparePhaseData(config: ForgeTrainPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
+  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
+  const { train: trainSet, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
+  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
+  if (windows.rows === 0 || trainSet.size === 0) {
+    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
+  }
+  const problems = validation.problems().slice(0, config.evalProblems);
+  return { trainDocuments: trainSet.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: config.maxNewTokens } };
+}
+
+/** Saves the trained model with the input's extensions, plus the 2-bit packed file for a BitNet model. */
+export async function saveTrainedCheckpoint(dir: string, input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>, model: TinyTitan): Promise<string | undefined> {
+  await saveModelCheckpoint(dir, { model, tokenizer: input.tokenizer, extensions: input.extensions });
+  if (!input.bitnet) return undefined;
+  const packedFile = path.join(dir, PACKED_FILE);
+  await writePackedWeights(packedFile, model, input.bitnet.ternaryLayers);
+  return packedFile;
+}

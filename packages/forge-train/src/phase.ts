@@ -1,0 +1,88 @@
+/**
+ * The forge-train phase: train the BitNet model from phase 4 with Grokfast (the gradient filter in
+ * core's training loop) and, from the same start with the same batches and budget, without it.
+ * Both runs measure held-out loss every `evalEvery` steps and resume from their own state dirs.
+ * Output: the Grokfast-trained model (input extensions kept, plus the 2-bit packed file).
+ */
+import path from 'node:path';
+import '@agent-forge/bitnet';
+import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, writeFileAtomic } from '@agent-forge/core';
+import type { Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
+import { stepsToReach, timedTransform, trainWithCurve, type CurveRun, type TimedTransform } from './curve.js';
+import { evaluateQuality, heldOutLoss, type Quality } from './evaluate.js';
+import { createGrokfast } from './filters/registry.js';
+import { ForgeTrainPhaseConfigSchema, filterSettings, forgeTrainPresetDefaults, type ForgeTrainPhaseConfig } from './phase-config.js';
+import { loadInput, pickInputModel, preparePhaseData, saveTrainedCheckpoint, type PhaseData } from './phase-steps.js';
+import { phaseMetrics, phaseReport, type PhaseOutcome, type RunOutcome } from './report.js';
+
+/** Directory of the output checkpoint inside the phase directory. */
+export const FORGE_TRAIN_MODEL_DIR = 'model';
+const GROKFAST_STATE = 'train-state-grokfast';
+const BASELINE_STATE = 'train-state-baseline';
+
+async function trainOne(model: TinyTitan, data: PhaseData, config: ForgeTrainPhaseConfig, ctx: PhaseContext, options: { label: string; stateDir: string; transform?: TimedTransform }): Promise<CurveRun> {
+  const batches = documentBatchSource(data.trainDocuments, { batchSize: config.batchSize, contextLength: model.config.contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
+  return trainWithCurve({
+    model, data: batches, config, ctx, label: options.label, stateDir: path.join(ctx.phaseDir, options.stateDir),
+    measure: () => heldOutLoss(model, data.heldOut), transform: options.transform,
+  });
+}
+
+/** The baseline on its own copy of the input: same start, same batches, no filter. */
+async function runBaseline(dir: string, data: PhaseData, config: ForgeTrainPhaseConfig, ctx: PhaseContext): Promise<RunOutcome> {
+  const { model, tokenizer } = await loadInput(dir);
+  try {
+    const run = await trainOne(model, data, config, ctx, { label: 'baseline', stateDir: BASELINE_STATE });
+    return { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runForgeTrain(input: PhaseResult | null, config: ForgeTrainPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const source = pickInputModel(input);
+  const settings = filterSettings(config);
+  const transform = timedTransform(createGrokfast(config.filter, settings));
+  const loaded = await loadInput(source.dir).catch((error: unknown) => {
+    transform.dispose();
+    throw error;
+  });
+  const { model, tokenizer } = loaded;
+  try {
+    const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
+    const before: Quality = await evaluateQuality(model, tokenizer, data.heldOut);
+    const baseline = config.baseline ? await runBaseline(source.dir, data, config, ctx) : undefined;
+    const run = await trainOne(model, data, config, ctx, { label: 'grokfast', stateDir: GROKFAST_STATE, transform });
+    const grokfast: RunOutcome = { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
+    const baselineFinal = baseline?.run.points[baseline.run.points.length - 1]?.heldOutLoss;
+    const outcome: PhaseOutcome = {
+      filter: config.filter, filterSettings: settings, before, grokfast, baseline, steps: config.steps,
+      stepsToBaselineLoss: baselineFinal === undefined ? undefined : stepsToReach(run.points, baselineFinal),
+    };
+    const dir = path.join(ctx.phaseDir, FORGE_TRAIN_MODEL_DIR);
+    const packedFile = await saveTrainedCheckpoint(dir, loaded, model);
+    const reportFile = path.join(ctx.phaseDir, 'report.md');
+    await writeFileAtomic(reportFile, phaseReport(outcome));
+    return {
+      phase: 'forge-train', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      models: [{ dir, role: 'trained', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
+      metrics: phaseMetrics(outcome),
+      artifacts: { report: reportFile, ...(packedFile ? { packedWeights: packedFile } : {}) },
+      config,
+    };
+  } finally {
+    model.dispose();
+    transform.dispose();
+  }
+}
+
+/** Phase 5 of the pipeline; the CLI registers it as `forge-train`. */
+export const forgeTrainPhase: Phase<ForgeTrainPhaseConfig> = {
+  name: 'forge-train',
+  description: 'Grokfast (EMA/MA gradient filter) training of the BitNet model, against a no-filter baseline of the same budget',
+  configSchema: ForgeTrainPhaseConfigSchema,
+  presetDefaults: forgeTrainPresetDefaults,
+  run: runForgeTrain,
+};

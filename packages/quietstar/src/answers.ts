@@ -1,0 +1,54 @@
+/**
+ * Answer accuracy with and without thoughts (greedy decoding, exact match after `####`) and decoding
+ * latency. Latency is a measurement for reports and benchmarks, never a test assertion.
+ */
+import { SPECIAL_IDS, answerAccuracy, formatProblem, generate, greedyCompleter, msPerToken } from '@agent-forge/core';
+import type { Completer, Problem } from '@agent-forge/core';
+import { generateWithThoughts } from './think.js';
+import type { Thinker } from './thinker.js';
+
+interface Codec {
+  encode(text: string): number[];
+  decode(ids: ArrayLike<number>): string;
+}
+
+/** A Completer that thinks before every token (thoughts sampled from `seed`). */
+export function thoughtCompleter(thinker: Thinker, tokenizer: Codec, maxNewTokens: number, seed = 0): Completer {
+  return async (prompt) => {
+    const room = Math.max(1, thinker.model.config.contextLength - maxNewTokens);
+    const ids = tokenizer.encode(prompt).slice(-room);
+    const { tokens } = generateWithThoughts(thinker, ids, { maxNewTokens, seed });
+    return tokenizer.decode(tokens.filter((id) => id !== SPECIAL_IDS.eos));
+  };
+}
+
+export interface AccuracyPair {
+  readonly withThoughts: number;
+  readonly withoutThoughts: number;
+}
+
+export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec, problems: readonly Problem[], maxNewTokens: number): Promise<AccuracyPair | undefined> {
+  if (problems.length === 0) return undefined;
+  const promptOf = (problem: Problem) => formatProblem(problem).prompt;
+  const without = await answerAccuracy(problems, promptOf, greedyCompleter(thinker.model, tokenizer, maxNewTokens));
+  const withThoughts = await answerAccuracy(problems, promptOf, thoughtCompleter(thinker, tokenizer, maxNewTokens));
+  return { withThoughts: withThoughts.accuracy, withoutThoughts: without.accuracy };
+}
+
+export interface Latency {
+  /** ms per generated token with a thought before each token (prefix re-encoded, no KV cache). */
+  readonly msPerTokenWithThoughts: number;
+  /** ms per token of core `generate` (KV cache), the model without thoughts. */
+  readonly msPerTokenWithoutThoughts: number;
+  readonly tokens: number;
+}
+
+/** Times `tokens` greedy tokens after `promptIds` both ways (stop tokens ignored). */
+export async function measureLatency(thinker: Thinker, promptIds: readonly number[], tokens: number): Promise<Latency> {
+  const room = Math.max(1, Math.min(tokens, thinker.model.config.contextLength - promptIds.length));
+  const run = () => Promise.resolve(generateWithThoughts(thinker, promptIds, { maxNewTokens: room, stopTokens: [] }));
+  await run(); // warm-up: kernels and caches
+  const withThoughts = await msPerToken(run);
+  const without = await msPerToken(() => generate(thinker.model, promptIds, { maxNewTokens: room }));
+  return { msPerTokenWithThoughts: withThoughts.msPerToken, msPerTokenWithoutThoughts: without.msPerToken, tokens: withThoughts.tokens };
+}

@@ -1,0 +1,65 @@
+/**
+ * The mixing head ("talk head" in the reference): a shallow MLP on [h_base ‖ h_thought] → a scalar w per
+ * position, and the prediction is head((1 − w)·h_base + w·h_thought). The head is linear, so this equals
+ * interpolating the base and post-thought logits with w. As in the reference, w is the raw linear output
+ * (no sigmoid) and the last layer starts at zero, so w = 0 and the model predicts exactly as the base
+ * model until training moves it.
+ */
+import { Rng, constantWeight, normalWeight, tf } from '@agent-forge/core';
+
+export const MIXER_PREFIX = 'quietstar.mixer';
+
+export class MixingHead {
+  readonly weights: Map<string, tf.Variable>;
+  private readonly first: tf.Variable;
+  private readonly firstBias: tf.Variable;
+  private readonly last: tf.Variable;
+  private readonly lastBias: tf.Variable;
+
+  constructor(
+    readonly dModel: number,
+    readonly hidden: number,
+    seed = 0,
+  ) {
+    const init = { rng: Rng.fromSeed(seed) };
+    this.first = normalWeight(init, `${MIXER_PREFIX}.0.weight`, [2 * dModel, hidden], 1 / Math.sqrt(2 * dModel));
+    this.firstBias = constantWeight([hidden], 0);
+    this.last = constantWeight([hidden, 1], 0);
+    this.lastBias = constantWeight([1], 0);
+    this.weights = new Map([
+      [`${MIXER_PREFIX}.0.weight`, this.first],
+      [`${MIXER_PREFIX}.0.bias`, this.firstBias],
+      [`${MIXER_PREFIX}.1.weight`, this.last],
+      [`${MIXER_PREFIX}.1.bias`, this.lastBias],
+    ]);
+  }
+
+  /** Layer shapes `[in, out]`, as recorded in `extensions.quietstar.mixerShape`. */
+  get shape(): [number, number][] {
+    return [
+      [2 * this.dModel, this.hidden],
+      [this.hidden, 1],
+    ];
+  }
+
+  /** The mixing weight w `[..., 1]` for hidden states `[..., d]` without and with the thought. */
+  weight(base: tf.Tensor, thought: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const joined = tf.concat([base, thought], -1);
+      const leading = joined.shape.slice(0, -1);
+      const flat = tf.reshape(joined, [-1, 2 * this.dModel]) as tf.Tensor2D;
+      const hiddenLayer = tf.relu(tf.add(tf.matMul(flat, this.first as tf.Variable<tf.Rank.R2>), this.firstBias));
+      const out = tf.add(tf.matMul(hiddenLayer as tf.Tensor2D, this.last as tf.Variable<tf.Rank.R2>), this.lastBias);
+      return tf.reshape(out, [...leading, 1]);
+    });
+  }
+
+  /** `(1 − w)·base + w·thought`, i.e. `base + w·(thought − base)`. */
+  mix(base: tf.Tensor, thought: tf.Tensor, w: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.add(base, tf.mul(w, tf.sub(thought, base))));
+  }
+
+  dispose(): void {
+    for (const variable of this.weights.values()) variable.dispose();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The Quiet-STaR objective on one batch `[B, T + 1]`:
+ *
+ * - LM loss: mean NLL of the next nTrue true tokens under the mixed prediction (base and post-thought
+ *   hidden states mixed by the head's w), over every position, every thought and every k with a target.
+ * - REINFORCE: a thought's reward is log p(x_{j+1 … j+nTrue} | prefix, thought) read from the
+ *   post-thought prediction (not the mixed one, so thoughts get a signal while w is still 0); the
+ *   baseline is the mean reward of the nThoughts thoughts of the same position; negative advantages are
+ *   clamped to 0 when configured; loss −advantage · log π(thought), advantage held constant.
+ * - The ACT ponder cost of the base pass when the model has one (τ·mean(N + R), as `trainingObjective`).
+ *
+ * It also returns per-thought host arrays (rewards, coherence scores, NLLs at k = 0) for logging and for
+ * the held-out evaluation, which calls the same function without a gradient.
+ */
+import { SPECIAL_IDS, causalMask, tf } from '@agent-forge/core';
+import type { Rng } from '@agent-forge/core';
+import { coherenceScores, type ThoughtScores } from './coherence.js';
+import type { LayerKv } from './plain-path.js';
+import { rollout, type Rollout } from './rollout.js';
+import { disposeBase, type Thinker } from './thinker.js';
+
+export interface ThoughtBatch extends ThoughtScores {
+  /** The scalar to minimise (on the tape when called under a gradient). */
+  readonly loss: tf.Scalar;
+  readonly lmLoss: number;
+  readonly policyLoss: number;
+  /** NLL of x_{j+1} per thought row `[N·T]`: mixed (with thought) and base (without, w forced to 0). */
+  readonly mixedNll: Float32Array;
+  readonly baseNll: Float32Array;
+  /** Mixing weight w at k = 0 per thought row. */
+  readonly mixWeight: Float32Array;
+  /** Thought tokens `[N, T, thoughtLength]` and the batch layout. */
+  readonly thoughts: Int32Array;
+  readonly shape: { readonly batch: number; readonly thoughts: number; readonly length: number };
+}
+
+interface Layout {
+  readonly host: Int32Array;
+  readonly batch: number;
+  readonly length: number;
+  readonly thoughts: number;
+}
+
+/** Runs the objective; the caller disposes `loss` (training passes it to the optimizer's tape). */
+export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng): ThoughtBatch {
+  const [batch, cols] = tokens.shape;
+  const layout: Layout = { host: tokens.dataSync() as Int32Array, batch, length: cols - 1, thoughts: thinker.settings.nThoughts };
+  const inputs = tf.slice(tokens, [0, 0], [batch, layout.length]);
+  const base = thinker.base(inputs);
+  inputs.dispose();
+  const tiled = tileBase(base.kv, base.hidden, layout.thoughts);
+  const teacher = Array.from({ length: thinker.settings.nTrue - 1 }, (_, k) => shiftedTokens(layout, k + 1).tokens);
+  const mask = layout.length > 1 ? causalMask(layout.length, 0) : null;
+  let thought: Rollout | null = null;
+  try {
+    thought = rollout(thinker, { kv: tiled.kv, firstBase: 0, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng });
+    const baseNllRows = tf.tidy(() => tokenNll(thinker.path.project(base.hidden), shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]))).dataSync() as Float32Array;
+    const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
+    const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
+    const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);
+    const policy = tf.tidy(() => tf.neg(tf.mean(tf.mul(thought!.policyLogProb, tf.tensor2d(advantage, thought!.policyLogProb.shape)))) as tf.Scalar);
+    const loss = tf.tidy(() => {
+      let total = tf.add(talk.lm, tf.mul(policy, thinker.settings.policyWeight));
+      if (base.ponderCost) total = tf.add(total, base.ponderCost);
+      return total as tf.Scalar;
+    });
+    const lmLoss = talk.lm.dataSync()[0] ?? Number.NaN;
+    const policyLoss = policy.dataSync()[0] ?? Number.NaN;
+    talk.lm.dispose();
+    policy.dispose();
+    const scores = coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik);
+    const baseNll = tileRows(Float32Array.from(baseNllRows), layout.thoughts);
+    return { loss, lmLoss, policyLoss, mixedNll: talk.mixedNll, baseNll, mixWeight: talk.mixWeight, thoughts: thought.tokens, shape: { batch, thoughts: layout.thoughts, length: layout.length }, ...scores };
+  } finally {
+    for (const t of [...teacher, ...(mask ? [mask] : []), tiled.hidden, ...(thought ? [thought.policyLogProb, ...thought.talkHidden] : [])]) t.dispose();
+    for (const entry of tiled.kv) [entry.keys, entry.values].forEach((t) => t.dispose());
+    disposeBase(base);
+  }
+}
+
+/** The base pass repeated per thought: row n·B + b is batch row b's thought n. */
+function tileBase(kv: readonly LayerKv[], hidden: tf.Tensor3D, thoughts: number): { kv: LayerKv[]; hidden: tf.Tensor3D } {
+  return {
+    kv: kv.map((entry) => ({ keys: tf.tile(entry.keys, [thoughts, 1, 1, 1]), values: tf.tile(entry.values, [thoughts, 1, 1, 1]) })),
+    hidden: tf.tile(hidden, [thoughts, 1, 1]),
+  };
+}
+
+/** Token x_{j+offset} for every thought row and position j (`<pad>` and weight 0 past the window). */
+export function shiftedTokens(layout: Layout, offset: number): { tokens: tf.Tensor2D; weights: Float32Array } {
+  const { host, batch, length, thoughts } = layout;
+  const rows = batch * thoughts;
+  const ids = new Int32Array(rows * length).fill(SPECIAL_IDS.pad);
+  const weights = new Float32Array(rows * length);
+  for (let row = 0; row < rows; row++) {
+    const source = (row % batch) * (length + 1);
+    for (let j = 0; j + offset <= length; j++) {
+      ids[row * length + j] = host[source + j + offset] as number;
+      weights[row * length + j] = 1;
+    }
+  }
+  return { tokens: tf.tensor2d(ids, [rows, length], 'int32'), weights };
+}
+
+/** Per-row NLL `[N, T]` of `targets` under `logits` `[N, T, V]`. */
+export function tokenNll(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[2])), -1)) as tf.Tensor2D);
+}
+
+interface TalkLosses {
+  readonly lm: tf.Scalar;
+  readonly thoughtLogLik: Float32Array;
+  readonly mixedNll: Float32Array;
+  readonly mixWeight: Float32Array;
+}
+
+/** Mixed LM loss over k = 0 … nTrue − 1, and each thought's log-likelihood of the true tokens. */
+function talkLosses(thinker: Thinker, layout: Layout, hidden: tf.Tensor3D, talkHidden: readonly tf.Tensor3D[]): TalkLosses {
+  const [rows, length, width] = hidden.shape;
+  const thoughtLogLik = new Float32Array(rows * length);
+  let mixedNll = new Float32Array(0);
+  let mixWeight = new Float32Array(0);
+  let weightSum = 0;
+  const terms: tf.Scalar[] = [];
+  talkHidden.forEach((after, k) => {
+    const { tokens: targets, weights } = shiftedTokens(layout, k + 1);
+    const step = tf.tidy(() => {
+      const before = k === 0 ? hidden : tf.concat([tf.slice(hidden, [0, k, 0], [rows, length - k, width]), tf.zeros([rows, k, width])], 1);
+      const w = thinker.mixer.weight(before, after);
+      const mixed = tokenNll(thinker.path.project(thinker.mixer.mix(before, after, w) as tf.Tensor3D), targets);
+      const alone = tokenNll(thinker.path.project(after), targets);
+      const weightTensor = tf.tensor2d(weights, [rows, length]);
+      return { term: tf.sum(tf.mul(mixed, weightTensor)) as tf.Scalar, mixed, alone, w };
+    });
+    targets.dispose();
+    terms.push(step.term);
+    const alone = step.alone.dataSync();
+    for (let i = 0; i < alone.length; i++) thoughtLogLik[i] = (thoughtLogLik[i] as number) - (weights[i] as number) * (alone[i] as number);
+    if (k === 0) [mixedNll, mixWeight] = [Float32Array.from(step.mixed.dataSync()), Float32Array.from(step.w.dataSync())];
+    for (const t of [step.mixed, step.alone, step.w]) t.dispose();
+    weightSum += weights.reduce((sum, value) => sum + value, 0);
+  });
+  const lm = tf.tidy(() => tf.div(tf.addN(terms), Math.max(weightSum, 1)) as tf.Scalar);
+  for (const term of terms) term.dispose();
+  return { lm, thoughtLogLik, mixedNll, mixWeight };
+}
+
+/** log p(x_{j+1 … j+nTrue}) without a thought, per thought row (base NLL rows shifted by k). */
+function baseLogLikelihood(layout: Layout, baseNll: Float32Array, nTrue: number): Float32Array {
+  const { batch, length, thoughts } = layout;
+  const out = new Float32Array(batch * thoughts * length);
+  for (let row = 0; row < batch * thoughts; row++) {
+    const b = row % batch;
+    for (let j = 0; j < length; j++) {
+      let sum = 0;
+      for (let k = 0; k < nTrue && j + k < length; k++) sum -= baseNll[b * length + j + k] as number;
+      out[row * length + j] = sum;
+    }
+  }
+  return out;
+}
+
+/** Reward minus the mean reward of the same position's thoughts; clamped at 0 when asked. */
+function advantages(reward: Float32Array, layout: Layout, clamp: boolean): Float32Array {
+  const { batch, length, thoughts } = layout;
+  const out = new Float32Array(reward.length);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < length; j++) {
+      let mean = 0;
+      for (let n = 0; n < thoughts; n++) mean += reward[(n * batch + b) * length + j] as number;
+      mean /= thoughts;
+      for (let n = 0; n < thoughts; n++) {
+        const index = (n * batch + b) * length + j;
+        const value = (reward[index] as number) - mean;
+        out[index] = clamp ? Math.max(0, value) : value;
+      }
+    }
+  }
+  return out;
+}
+
+function tileRows(values: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(values.length * times);
+  for (let n = 0; n < times; n++) out.set(values, n * values.length);
+  return out;
+}

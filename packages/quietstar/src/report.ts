@@ -1,0 +1,80 @@
+/** The quietstar phase's metrics and its human-readable report. */
+import type { TrainSummary } from '@agent-forge/core';
+import type { AccuracyPair, Latency } from './answers.js';
+import type { ThoughtEvaluation } from './evaluate.js';
+
+export interface PhaseOutcome {
+  /** Held-out next-token loss of the input model, before this phase. */
+  readonly lossBefore: number;
+  readonly evaluation: ThoughtEvaluation;
+  readonly accuracy: AccuracyPair | undefined;
+  readonly latency: Latency | undefined;
+  readonly training: TrainSummary;
+  readonly params: number;
+  readonly mixerParams: number;
+  readonly thoughtLength: number;
+}
+
+/** Flat numeric metrics for `PhaseResult.metrics`; undefined and non-finite values are left out. */
+export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
+  const { evaluation: e, accuracy, latency, training } = outcome;
+  const metrics: Record<string, number | undefined> = {
+    params: outcome.params,
+    mixerParams: outcome.mixerParams,
+    thoughtLength: outcome.thoughtLength,
+    lossBefore: outcome.lossBefore,
+    lossWithThoughts: e.lossWithThoughts,
+    lossWithoutThoughts: e.lossWithoutThoughts,
+    lossDelta: e.lossDelta,
+    lossDeltaStdErr: e.lossDeltaStdErr,
+    meanMixWeight: e.meanMixWeight,
+    utility: e.utility,
+    semantic: e.semantic,
+    syntactic: e.syntactic,
+    semanticUtilityCorrelation: e.semanticUtilityCorrelation,
+    syntacticUtilityCorrelation: e.syntacticUtilityCorrelation,
+    distinctPositions: e.distinctPositions,
+    distinct2: e.distinct2,
+    continuationTokenMatch: e.continuationTokenMatch,
+    continuationExactMatch: e.continuationExactMatch,
+    accuracyWithThoughts: accuracy?.withThoughts,
+    accuracyWithoutThoughts: accuracy?.withoutThoughts,
+    msPerTokenWithThoughts: latency?.msPerTokenWithThoughts,
+    msPerTokenWithoutThoughts: latency?.msPerTokenWithoutThoughts,
+    trainSteps: training.step,
+    resumedFromStep: training.resumedFrom,
+    finalTrainLoss: training.finalLoss,
+  };
+  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+}
+
+const fixed = (value: number | undefined, digits = 4): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
+const pct = (value: number | undefined): string => (value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`);
+
+/** Markdown report: the ablation first, then coherence, diversity, anti-theater checks and latency. */
+export function phaseReport(outcome: PhaseOutcome): string {
+  const { evaluation: e, accuracy, latency } = outcome;
+  const within = Math.abs(e.lossDelta) < 2 * e.lossDeltaStdErr;
+  return [
+    '# quietstar (Quiet-STaR)',
+    '',
+    `${outcome.training.step} thought-training steps, thoughts of ${outcome.thoughtLength} tokens; ${e.positions} held-out thought rows.`,
+    '',
+    '| held-out | next-token loss | answer accuracy |',
+    '|---|---|---|',
+    `| input model (before) | ${fixed(outcome.lossBefore)} | — |`,
+    `| after, without thoughts (w forced to 0) | ${fixed(e.lossWithoutThoughts)} | ${pct(accuracy?.withoutThoughts)} |`,
+    `| after, with thoughts | ${fixed(e.lossWithThoughts)} | ${pct(accuracy?.withThoughts)} |`,
+    '',
+    `Removing the thoughts changes held-out loss by ${fixed(e.lossDelta)} nats (± ${fixed(e.lossDeltaStdErr)} s.e.; positive = thoughts help)${within ? ' — within noise at this scale' : ''}. Mean mixing weight w = ${fixed(e.meanMixWeight)}.`,
+    '',
+    `Coherence (means): utility ${fixed(e.utility)} nats, semantic ${fixed(e.semantic)}, syntactic ${fixed(e.syntactic)} (mean log p per thought token).`,
+    `Correlation with utility: semantic r = ${fixed(e.semanticUtilityCorrelation, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelation, 3)}.`,
+    `Diversity: positions whose thoughts differ ${pct(e.distinctPositions)}, distinct-2 ${fixed(e.distinct2, 3)}.`,
+    `Thoughts vs the direct greedy continuation: ${pct(e.continuationTokenMatch)} of tokens and ${pct(e.continuationExactMatch)} of whole thoughts identical.`,
+    latency
+      ? `Latency: ${fixed(latency.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (prefix re-encoded) vs ${fixed(latency.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache), over ${latency.tokens} tokens on this machine.`
+      : 'Latency: not measured.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * The Quiet-STaR settings that shape a thought: length, teacher-forced tokens, thoughts per position,
+ * the mixing head's width, the meta-token embedding scale, the sampling temperature and the REINFORCE
+ * knobs. Stored in a checkpoint's `extensions.quietstar` together with the token ids and the sidecar name,
+ * so a loader rebuilds the same thinker.
+ */
+import { SPECIAL_IDS, parseConfig } from '@agent-forge/core';
+import { z } from 'zod';
+
+export const QuietStarSettingsSchema = z.object({
+  /**
+   * Sampled thought tokens between `<|startofthought|>` and `<|endofthought|>`. The reference trains
+   * 12 including start/end (10 sampled) and releases an 8-ahead model; small models get shorter thoughts.
+   */
+  thoughtLength: z.number().int().min(1).max(32).default(4),
+  /** True tokens after the thought whose likelihood rewards it (the reference's `n_ahead_talk = 4`). */
+  nTrue: z.number().int().min(1).max(8).default(2),
+  /** Thoughts sampled per position; their mean reward is the REINFORCE baseline (reference `n_passes = 2`). */
+  nThoughts: z.number().int().min(2).max(8).default(2),
+  /** Hidden width of the mixing head; default the model width (the reference's talk head uses d). */
+  mixerHidden: z.number().int().positive().optional(),
+  /**
+   * The start/end embeddings are trained as `e / scale` and used as `e`: under Adam this multiplies their
+   * effective learning rate by `scale` (the paper's meta-token gradient weighting; the reference uses 100
+   * with lr 1e-6, this default suits this project's ~1e-3 fine-tune rates).
+   */
+  thoughtEmbeddingScale: z.number().positive().default(10),
+  /** Temperature of thought sampling (Gumbel-max); 0 = greedy thoughts. Reference: 1. */
+  temperature: z.number().min(0).default(1),
+  /** Weight of the REINFORCE term next to the LM loss on the mixed logits. */
+  policyWeight: z.number().min(0).default(1),
+  /** Clamp negative advantages to 0 (reference `remove_negative_rewards = True`). */
+  clampNegativeRewards: z.boolean().default(true),
+});
+export type QuietStarSettings = z.output<typeof QuietStarSettingsSchema>;
+export type QuietStarSettingsInput = z.input<typeof QuietStarSettingsSchema>;
+
+/** The key of `extensions.quietstar` in a checkpoint's config.json. */
+export const QUIETSTAR_EXTENSION = 'quietstar';
+/** The sidecar file (mixing head + trained meta-token embeddings) next to model.safetensors. */
+export const QUIETSTAR_SIDECAR = 'quietstar.safetensors';
+
+/** What `extensions.quietstar` records: the settings plus what a loader must find. */
+export const QuietStarExtensionSchema = QuietStarSettingsSchema.extend({
+  startOfThoughtId: z.number().int().nonnegative().default(SPECIAL_IDS.startOfThought),
+  endOfThoughtId: z.number().int().nonnegative().default(SPECIAL_IDS.endOfThought),
+  /** Mixing head layer shapes, `[in, out]` each: `[[2d, h], [h, 1]]`. */
+  mixerShape: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),
+  sidecar: z.string().min(1).default(QUIETSTAR_SIDECAR),
+});
+export type QuietStarExtension = z.output<typeof QuietStarExtensionSchema>;
+
+export function parseQuietStarSettings(input: unknown, prefix = QUIETSTAR_EXTENSION): QuietStarSettings {
+  return parseConfig(QuietStarSettingsSchema, input ?? {}, { prefix });
+}
+
+export function parseQuietStarExtension(input: unknown): QuietStarExtension {
+  return parseConfig(QuietStarExtensionSchema, input, { prefix: `extensions.${QUIETSTAR_EXTENSION}` });
+}
+
+/** Steps after the base pass in training: start, the thought, end, then nTrue − 1 teacher-forced tokens. */
+export function trainingSteps(settings: Pick<QuietStarSettings, 'thoughtLength' | 'nTrue'>): number {
+  return settings.thoughtLength + settings.nTrue + 1;
+}

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
+import { continuationOverlap, directContinuation, generateWithThoughts, pearson, quietStarObjective, thoughtDiversity } from '../src/index.js';
+import { microThinker, randomTokens } from './helpers.js';
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('anti-theater measurements', () => {
+  it('the direct continuation is what greedy decoding of each prefix writes', () => {
+    const thinker = microThinker({ thoughtLength: 3 });
+    const tokens = randomTokens(7, 1, 6, 320);
+    const continuation = directContinuation(thinker, tokens);
+    const host = Array.from(tokens.dataSync());
+    for (let j = 0; j < 6; j++) {
+      const sequence = host.slice(0, j + 1);
+      for (let i = 0; i < 3; i++) {
+        const logits = thinker.model.forward(tf.tensor2d(sequence, [1, sequence.length], 'int32')).arraySync()[0] as number[][];
+        const next = argmax((logits[sequence.length - 1] as number[]).map((v, id) => (id < 24 ? -Infinity : v)));
+        expect(continuation[j * 3 + i]).toBe(next);
+        sequence.push(next);
+      }
+    }
+    thinker.dispose();
+  });
+
+  it('scores overlap, diversity and correlation on hand examples', () => {
+    const shape = { batch: 1, thoughts: 2, length: 2 };
+    // Thought rows: n0 j0 = [5,6], n0 j1 = [7,8], n1 j0 = [5,6], n1 j1 = [9,8]; continuation j0 = [5,6], j1 = [7,1].
+    const thoughts = Int32Array.from([5, 6, 7, 8, 5, 6, 9, 8]);
+    const overlap = continuationOverlap(thoughts, Int32Array.from([5, 6, 7, 1]), shape, 2);
+    expect(overlap.tokenMatch).toBeCloseTo(5 / 8);
+    expect(overlap.exactMatch).toBeCloseTo(2 / 4);
+    const diversity = thoughtDiversity(thoughts, shape, 2);
+    expect(diversity.distinctPositions).toBeCloseTo(1 / 2);
+    expect(diversity.distinct2).toBeCloseTo(3 / 4);
+    expect(pearson([1, 2, 3], [2, 4, 6])).toBeCloseTo(1);
+    expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
+  });
+
+  it('keeps every coherence score in its range', () => {
+    const thinker = microThinker({ nTrue: 1 });
+    const tokens = randomTokens(8, 2, 7, 320);
+    const batch = quietStarObjective(thinker, tokens, Rng.fromSeed(2));
+    // With nTrue = 1, utility − baseNll is the post-thought log-probability of x_{j+1}: finite and ≤ 0.
+    for (let i = 0; i < batch.utility.length; i++) {
+      const logProb = (batch.utility[i] as number) - (batch.baseNll[i] as number);
+      expect(Number.isFinite(logProb) && logProb <= 1e-6).toBe(true);
+    }
+    const semantic = Array.from(batch.semantic);
+    expect(semantic.every((s) => s >= -1 - 1e-5 && s <= 1 + 1e-5)).toBe(true);
+    expect(Array.from(batch.syntactic).every((s) => s < 0)).toBe(true);
+    batch.loss.dispose();
+    thinker.dispose();
+  });
+
+  it('never emits thought markers while generating with thoughts', () => {
+    const thinker = microThinker({ thoughtLength: 2 });
+    const { tokens, thoughts } = generateWithThoughts(thinker, [40, 41, 42], { maxNewTokens: 5, stopTokens: [] });
+    expect(tokens).toHaveLength(5);
+    expect(tokens.some((t) => t === SPECIAL_IDS.startOfThought || t === SPECIAL_IDS.endOfThought)).toBe(false);
+    expect(thoughts.every((t) => t.length === 2 && t.every((id) => id >= 24))).toBe(true);
+    thinker.dispose();
+  });
+});

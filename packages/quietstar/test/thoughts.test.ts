@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
+import { quietStarObjective } from '../src/objective.js';
+import { rollout } from '../src/rollout.js';
+import { disposeBase } from '../src/thinker.js';
+import { loadThinker, saveThinker } from '../src/checkpoint.js';
+import { maxAbsDifference, microThinker, microTokenizer, randomTokens, tempDir } from './helpers.js';
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('parallel thoughts', () => {
+  it('rebuilds the model forward exactly on the plain path', () => {
+    const thinker = microThinker();
+    const tokens = randomTokens(1, 2, 12, 320);
+    const base = thinker.base(tokens);
+    const logits = thinker.path.project(base.hidden);
+    expect(maxAbsDifference(logits, thinker.model.forward(tokens))).toBeLessThan(1e-5);
+    disposeBase(base);
+    thinker.dispose();
+  });
+
+  it('gives every position the logits of a thought inserted into the text sequentially', () => {
+    const thinker = microThinker({ temperature: 0, thoughtLength: 3, nTrue: 2 });
+    thinker.commitThoughtEmbeddings();
+    const length = 10;
+    const tokens = randomTokens(2, 1, length + 1, 320);
+    const host = Array.from(tokens.dataSync());
+    const inputs = tf.slice(tokens, [0, 0], [1, length]) as tf.Tensor2D;
+    const base = thinker.base(inputs);
+    const teacher = [tf.tensor2d(Int32Array.from({ length }, (_, j) => host[j + 1] as number), [1, length], 'int32')];
+    const thought = rollout(thinker, { kv: base.kv, firstBase: 0, rows: length, baseMask: causalMaskOf(length), talkSteps: 2, teacher, temperature: 0, rng: Rng.fromSeed(1) });
+    const parallel = [0, 1].map((k) => thinker.path.project(thought.talkHidden[k] as tf.Tensor3D).arraySync()[0] as number[][]);
+    for (let j = 0; j < length; j++) {
+      const thoughtTokens = [...thought.tokens.subarray(j * 3, j * 3 + 3)];
+      const sequence = [...host.slice(0, j + 1), SPECIAL_IDS.startOfThought, ...thoughtTokens, SPECIAL_IDS.endOfThought, host[j + 1] as number];
+      const logits = thinker.model.forward(tf.tensor2d(sequence, [1, sequence.length], 'int32')).arraySync()[0] as number[][];
+      // Greedy thought tokens are the argmax of the sequential logits (reserved ids excluded).
+      for (let i = 0; i < 3; i++) {
+        const row = (logits[j + 1 + i] as number[]).map((v, id) => (id < 24 ? -Infinity : v));
+        expect(argmax(row)).toBe(thoughtTokens[i]);
+      }
+      for (const k of [0, 1]) {
+        const sequential = logits[j + 5 + k] as number[];
+        const fromParallel = (parallel[k] as number[][])[j] as number[];
+        expect(Math.max(...sequential.map((v, i) => Math.abs(v - (fromParallel[i] as number))))).toBeLessThan(1e-4);
+      }
+    }
+    thought.policyLogProb.dispose();
+    disposeBase(base);
+    thinker.dispose();
+  });
+
+  it('predicts exactly as the base model while the mixing head is at its zero init', () => {
+    const thinker = microThinker();
+    const tokens = randomTokens(3, 2, 13, 320);
+    const batch = quietStarObjective(thinker, tokens, Rng.fromSeed(4));
+    expect(Array.from(batch.mixWeight).every((w) => w === 0)).toBe(true);
+    expect(maxAbsDifference(tf.tensor1d(batch.mixedNll), tf.tensor1d(batch.baseNll))).toBeLessThan(1e-5);
+    const baseLoss = batch.baseNll.reduce((s, v) => s + v, 0) / batch.baseNll.length;
+    expect(baseLoss).toBeCloseTo(thinker.model.loss(tokens).dataSync()[0] as number, 5);
+    // Two thoughts per position, different in general (sampled at temperature 1).
+    expect(batch.thoughts.length).toBe(2 * 2 * 12 * 3);
+    batch.loss.dispose();
+    thinker.dispose();
+  });
+
+  it('saves and loads a thinker without changing its predictions', async () => {
+    const thinker = microThinker();
+    const dir = tempDir('save');
+    await saveThinker(dir, { thinker, tokenizer: microTokenizer(), extensions: {} });
+    const loaded = await loadThinker(dir);
+    const tokens = randomTokens(9, 2, 10, 320);
+    expect(maxAbsDifference(loaded.thinker.model.forward(tokens), thinker.model.forward(tokens))).toBe(0);
+    expect(maxAbsDifference(loaded.thinker.thoughtEmbeddings(), thinker.thoughtEmbeddings())).toBe(0);
+    for (const [name, weight] of thinker.mixer.weights) expect(maxAbsDifference(loaded.thinker.mixer.weights.get(name) as tf.Tensor, weight)).toBe(0);
+    loaded.thinker.model.dispose();
+    loaded.thinker.dispose();
+    thinker.dispose();
+  });
+
+  it('REINFORCE raises the log-probability of thoughts with a positive advantage', () => {
+    const thinker = microThinker({ policyWeight: 1000, clampNegativeRewards: false, nThoughts: 2 });
+    const tokens = randomTokens(5, 2, 9, 320);
+    const weights = [...thinker.namedWeights().values()];
+    const rng = Rng.fromSeed(6);
+    let batch: ReturnType<typeof quietStarObjective> | undefined;
+    const { grads, value } = tf.variableGrads(() => {
+      batch = quietStarObjective(thinker, tokens, rng.fork('a'));
+      return batch.loss;
+    }, weights);
+    const sampled = batch as NonNullable<typeof batch>;
+    const before = scoreThoughts(thinker, tokens, sampled.thoughts);
+    tf.tidy(() => weights.forEach((w) => w.assign(tf.sub(w, tf.mul(grads[w.name] ?? tf.zerosLike(w), 1e-4)))));
+    const after = scoreThoughts(thinker, tokens, sampled.thoughts);
+    // Advantage = utility − mean utility of the position (the base likelihood is shared by both thoughts).
+    let aligned = 0;
+    const rows = sampled.utility.length / 2;
+    for (let i = 0; i < rows; i++) {
+      const advantage = (sampled.utility[i] as number) - (sampled.utility[i + rows] as number);
+      aligned += advantage * (((after[i] as number) - (before[i] as number)) - ((after[i + rows] as number) - (before[i + rows] as number)));
+    }
+    expect(aligned).toBeGreaterThan(0);
+    value.dispose();
+    thinker.dispose();
+  });
+});
+
+function causalMaskOf(length: number): tf.Tensor2D {
+  const mask = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) mask.fill(-1e9, i * length + i + 1, (i + 1) * length);
+  return tf.tensor2d(mask, [length, length]);
+}
+
+/** log π of given thoughts (teacher-forced) for the tiled batch of `tokens`. */
+function scoreThoughts(thinker: ReturnType<typeof microThinker>, tokens: tf.Tensor2D, thoughts: Int32Array): Float32Array {
+  const [batch, cols] = tokens.shape;
+  const length = cols - 1;
+  const inputs = tf.slice(tokens, [0, 0], [batch, length]) as tf.Tensor2D;
+  const base = thinker.base(inputs);
+  const kv = base.kv.map((e) => ({ keys: tf.tile(e.keys, [2, 1, 1, 1]), values: tf.tile(e.values, [2, 1, 1, 1]) }));
+  const thought = rollout(thinker, { kv, firstBase: 0, rows: length, baseMask: causalMaskOf(length), talkSteps: 1, teacher: [], temperature: 1, rng: Rng.fromSeed(0), forced: thoughts });
+  const scores = Float32Array.from(thought.policyLogProb.dataSync());
+  thought.policyLogProb.dispose();
+  disposeBase(base);
+  return scores;
+}

@@ -1,0 +1,62 @@
+// Each package is publishable on its own: `pnpm pack` gives a tarball with only dist/, README,
+// LICENSE and package.json, and the packed packages install into an empty project outside the
+// workspace (our packages from the local tarballs, third-party ones from the npm registry or cache)
+// and work through their public API.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const productDirs = ['packages', 'apps'].flatMap((group) => readdirSync(path.join(repoRoot, group)).map((name) => path.join(repoRoot, group, name)));
+const tarballDir = mkdtempSync(path.join(os.tmpdir(), 'forge-pack-'));
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+const tarball = (name) => path.join(tarballDir, readdirSync(tarballDir).find((file) => file.startsWith(`agent-forge-${name}-`)));
+
+function emptyProject() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-install-'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'probe', private: true, type: 'module' }));
+  return dir;
+}
+
+beforeAll(() => {
+  for (const dir of productDirs) run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', tarballDir], dir);
+}, 300_000);
+
+describe('single-package installs', () => {
+  it('packs every package with only dist/, README.md, LICENSE and package.json', () => {
+    const tarballs = readdirSync(tarballDir);
+    expect(tarballs).toHaveLength(productDirs.length);
+    for (const file of tarballs) {
+      const entries = run('tar', ['-tzf', path.join(tarballDir, file)], tarballDir).trim().split('\n');
+      const unexpected = entries.filter((entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry));
+      expect(unexpected, file).toEqual([]);
+      expect(entries, file).toContain('package/dist/index.d.ts');
+    }
+  });
+
+  it('installs packed core + bitnet into an empty project and quantizes a tensor to {-1,0,+1}·α', () => {
+    const project = emptyProject();
+    run('npm', ['install', '--prefer-offline', tarball('core'), tarball('bitnet')], project);
+    const script = [
+      "import { initBackend, tf } from '@agent-forge/core';",
+      "import { absmeanTernary } from '@agent-forge/bitnet';",
+      'await initBackend();',
+      'const { ternary, scale } = absmeanTernary(tf.tensor2d([[0.5, -1.2, 0.01], [2.0, -0.3, 0.7]]));',
+      'console.log(JSON.stringify({ ternary: [...ternary.dataSync()], scale: scale.dataSync()[0] }));',
+    ].join('\n');
+    writeFileSync(path.join(project, 'quantize.mjs'), script);
+    const output = JSON.parse(run('node', ['quantize.mjs'], project).trim().split('\n').at(-1));
+    // absmean α = mean|W| = 0.785; W/α rounded and clipped to [-1, 1].
+    expect(output.scale).toBeCloseTo(0.785, 5);
+    expect(output.ternary).toEqual([1, -1, 0, 1, 0, 1]);
+  }, 600_000);
+
+  it('installs the packed CLI with every package it needs and runs `forge info`', () => {
+    const project = emptyProject();
+    run('npm', ['install', '--prefer-offline', ...readdirSync(tarballDir).map((file) => path.join(tarballDir, file))], project);
+    const info = JSON.parse(run(path.join(project, 'node_modules', '.bin', 'forge'), ['info', '--json'], project));
+    expect(info.phases.filter((phase) => phase.implemented).map((phase) => phase.name)).toContain('bitnet');
+  }, 600_000);
+});
