@@ -1,11 +1,9 @@
 /** The bitnet phase's steps: pick and load the input model, prepare data, fine-tune, save. */
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, builtinDataFor, documentBatchSource, heldOutWindows, loadDataset,
-  loadModelCheckpoint, saveModelCheckpoint, train, trainingObjective,
+  CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, documentBatchSource, loadModelCheckpoint, saveModelCheckpoint, train, trainingObjective,
 } from '@agent-forge/core';
 import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan, TrainSummary } from '@agent-forge/core';
-import type { HeldOut } from './evaluate.js';
 import { PACKED_FILE, writePackedWeights } from './packed-checkpoint.js';
 import type { BitNetPhaseConfig } from './phase-config.js';
 import type { BitNetExtension } from './settings.js';
@@ -41,22 +39,7 @@ export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; t
   }
 }
 
-export interface PhaseData {
-  readonly trainDocuments: Int32Array[];
-  readonly heldOut: HeldOut;
-}
-
-/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
-export async function preparePhaseData(config: BitNetPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train: trainSet, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
-  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
-  if (windows.rows === 0 || trainSet.size === 0) {
-    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
-  }
-  const problems = validation.problems().slice(0, config.evalProblems);
-  return { trainDocuments: trainSet.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: config.maxNewTokens } };
-}
+export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /** Quantization-aware fine-tune through core's loop; resumes from `<phaseDir>/train-state`. */
 export async function fineTune(model: TinyTitan, config: BitNetPhaseConfig, ctx: PhaseContext, documents: Int32Array[]): Promise<TrainSummary> {

@@ -2,10 +2,8 @@
 import path from 'node:path';
 import { PACKED_FILE, parseBitNetExtension, writePackedWeights } from '@agent-forge/bitnet';
 import type { BitNetExtension } from '@agent-forge/bitnet';
-import { ForgeError, SPECIAL_IDS, builtinDataFor, heldOutWindows, loadDataset, loadModelCheckpoint, saveModelCheckpoint } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
-import type { HeldOut } from './evaluate.js';
-import type { ForgeTrainPhaseConfig } from './phase-config.js';
+import { ForgeError, loadModelCheckpoint, saveModelCheckpoint } from '@agent-forge/core';
+import type { BpeTokenizer, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
 
 /** Roles preferred as the model to train, in order; otherwise the first model. */
 const PREFERRED_ROLES = ['ternary', 'reasoning-enhanced', 'merged'];
@@ -42,22 +40,7 @@ export async function loadInput(dir: string): Promise<LoadedInput> {
   }
 }
 
-export interface PhaseData {
-  readonly trainDocuments: Int32Array[];
-  readonly heldOut: HeldOut;
-}
-
-/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
-export async function preparePhaseData(config: ForgeTrainPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train: trainSet, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
-  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
-  if (windows.rows === 0 || trainSet.size === 0) {
-    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
-  }
-  const problems = validation.problems().slice(0, config.evalProblems);
-  return { trainDocuments: trainSet.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: config.maxNewTokens } };
-}
+export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /** Saves the trained model with the input's extensions, plus the 2-bit packed file for a BitNet model. */
 export async function saveTrainedCheckpoint(dir: string, input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>, model: TinyTitan): Promise<string | undefined> {

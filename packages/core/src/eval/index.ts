@@ -3,3 +3,4 @@ export { answerAccuracy, type AnswerRecord, type Completer } from './accuracy.js
 export { bytesOnDisk, msPerToken, parameterCount } from './measures.js';
 export { greedyCompleter } from './greedy.js';
 export { heldOutWindows } from './windows.js';
+export { evaluateQuality, type HeldOut, type Quality } from './quality.js';

@@ -12,3 +12,4 @@ export {
 export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';
 export { builtinDataFor } from './data.js';
 export { hashDirectory, checkDirectoryHashes, type DirectoryHashes } from './content-hash.js';
+export { preparePhaseData, type PhaseData, type PhaseDataSettings } from './phase-data.js';
