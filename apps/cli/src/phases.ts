@@ -44,7 +44,8 @@ export function selectPhases(from?: string, to?: string, phases: readonly Phase[
   };
   const first = from === undefined ? 0 : indexOf(from, '--from');
   const last = to === undefined ? phases.length - 1 : indexOf(to, '--to');
-  if (first > last) throw new ForgeError(`--from ${from} comes after --to ${to} in the pipeline`, { field: '--from' });
+  // Only both flags can be out of order; an empty registry with neither selects nothing.
+  if (from !== undefined && to !== undefined && first > last) throw new ForgeError(`--from ${from} comes after --to ${to} in the pipeline`, { field: '--from' });
   return phases.slice(first, last + 1);
 }
 

@@ -13,10 +13,13 @@ import { registerServeCommand } from './commands/serve.js';
 import { BackendChoiceSchema, loadPipelineConfig } from './pipeline-config.js';
 import type { PipelineConfig } from './pipeline-config.js';
 import { terminalProgress } from './progress.js';
+import type { SignalSource } from './stop-signals.js';
 
 export interface ProgramIo {
   print: (line: string) => void;
   progress: ProgressReporter;
+  /** Where serve, dashboard and chat hear Ctrl-C / SIGTERM (default: the process). */
+  signals?: SignalSource;
 }
 
 interface CommonFlags {

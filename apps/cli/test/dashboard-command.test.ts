@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { silentProgress } from '@agent-forge/core';
-import { describe, expect, it } from 'vitest';
+import { PIPELINE_FILE, silentProgress } from '@agent-forge/core';
+import { describe, expect, it, vi } from 'vitest';
 import { dashboardCommand } from '../src/commands/dashboard.js';
 import { createProgram } from '../src/index.js';
 
@@ -33,5 +34,25 @@ describe('forge dashboard', () => {
     program.exitOverride();
     for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => undefined });
     await expect(program.parseAsync(['node', 'forge', 'dashboard', '--port', '70000'])).rejects.toThrow(/expected a port 0–65535/);
+  });
+
+  it('runs as `forge dashboard` until SIGINT, and lists only the runs it can read', async () => {
+    const runsDir = mkdtempSync(path.join(os.tmpdir(), 'forge-dash-cmd-'));
+    // A run being created (half-written pipeline.json) is left out, not an error for the whole list.
+    mkdirSync(path.join(runsDir, 'half-written'));
+    writeFileSync(path.join(runsDir, 'half-written', PIPELINE_FILE), '{"version": 1, "runId": ');
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const running = createProgram({ print: (line) => lines.push(line), progress: silentProgress, signals })
+      .parseAsync(['node', 'forge', 'dashboard', '--runs', runsDir, '--port', '0']);
+    await vi.waitFor(() => expect(lines).toHaveLength(1), { timeout: 60_000, interval: 20 });
+    expect(lines[0]?.startsWith(`dashboard for ${runsDir}: `)).toBe(true);
+    expect(lines[0]).toMatch(/: http:\/\/127\.0\.0\.1:\d+\/ \(Ctrl-C stops it\)$/);
+    const url = /(http:\S+)/.exec(lines[0] ?? '')?.[1] ?? '';
+    expect(await (await fetch(`${url}api/runs`)).json()).toEqual([]);
+    signals.emit('SIGINT');
+    await running;
+    await expect(fetch(`${url}api/runs`)).rejects.toThrow();
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 });

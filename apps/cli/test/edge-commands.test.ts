@@ -1,20 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { TinyTitan, saveModelCheckpoint, silentProgress, trainBpe, useBackend } from '@agent-forge/core';
+import { PassThrough, Writable } from 'node:stream';
+import { TinyTitan, buildModel, parseModelConfig, saveModelCheckpoint, silentProgress, trainBpe, useBackend } from '@agent-forge/core';
+import { BAKED_ADAPTERS_DIR, LoraAdapters, loraExtension, loraTargetLayers, saveAdapterFile } from '@agent-forge/baking';
 import { PACKED_FILE, createBitNetModel, ternaryLayerNames, writePackedWeights, BitNetSettingsSchema, bitnetExtension } from '@agent-forge/bitnet';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProgram } from '../src/index.js';
 import { chatCommand } from '../src/commands/chat.js';
+import type { ChatCommandOptions } from '../src/commands/chat.js';
 import { startServe } from '../src/commands/serve.js';
 import { loadEdgeModel } from '../src/load-model.js';
 
-const MICRO = { vocabSize: 300, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32, initStd: 0.3 };
+// The tokenizer is trained on one line, so most text is a token per character: 'Question: Tom has 3 apples.\nAnswer:'
+// is 32 tokens, and the context leaves room for it and an answer.
+const MICRO = { vocabSize: 300, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 64, initStd: 0.3 };
 let root: string;
 let packedDir: string;
 let denseDir: string;
+let bakedDir: string;
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -30,7 +36,39 @@ beforeAll(async () => {
   const dense = new TinyTitan(MICRO, { seed: 2 });
   await saveModelCheckpoint(denseDir, { model: dense, tokenizer });
   dense.dispose();
+  // A baked model: the dense base with two LoRA adapters (personas) beside it, as the baking phase saves it.
+  bakedDir = path.join(root, 'baked');
+  const baked = buildModel(MICRO, { lora: loraExtension(loraTargetLayers(parseModelConfig(MICRO), ['q', 'v'])) }, { seed: 3 });
+  const adapters = LoraAdapters.of(baked);
+  adapters.create('math', { rank: 2, alpha: 1 }, 5);
+  adapters.create('code', { rank: 2, alpha: 1 }, 6);
+  await saveModelCheckpoint(bakedDir, { model: baked, tokenizer });
+  mkdirSync(path.join(bakedDir, BAKED_ADAPTERS_DIR));
+  for (const name of ['math', 'code']) await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+  baked.dispose();
 });
+
+/** Commander throws instead of exiting, and its messages are kept. */
+function testProgram(lines: string[], signals?: EventEmitter): ReturnType<typeof createProgram> {
+  const program = createProgram({ print: (line) => lines.push(line), progress: silentProgress, signals });
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({ writeOut: (text) => lines.push(text), writeErr: (text) => lines.push(text) });
+  }
+  return program;
+}
+
+/** Runs a chat on `script` (one input line each) and returns everything it wrote. */
+async function chat(script: string, options: Partial<ChatCommandOptions> & { modelDir: string }): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  input.end(script);
+  await chatCommand({ input, output, maxTokens: 4, ...options });
+  return text;
+}
+
+const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 120_000, interval: 20 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('model loaders', () => {
@@ -68,8 +106,56 @@ describe('forge chat', () => {
     expect(expected.text.length).toBeGreaterThan(0);
     expect(text).toContain(`model> ${expected.text}`);
     expect(text).toContain('(conversation cleared)');
+    expect(text).not.toContain('error:');
     expect(text.match(/model> /g)).toHaveLength(2);
     expect(text).toMatch(/\(\d+ tokens, [\d.]+ ms\/token\)/);
+  });
+
+  it('switches the personas of a baked model, and reports a persona or a message it cannot use', async () => {
+    const text = await chat('/persona math\n/persona pirate\n/persona none\n/persona\n/exit\n', { modelDir: bakedDir, persona: 'code' });
+    expect(text).toMatch(/^baked \(baked, context 64 tokens\) — personas: code, math\n/);
+    expect(text).toContain('(persona: math)\n');
+    expect(text).toMatch(/\nerror: .*unknown persona 'pirate'/);
+    expect(text.match(/\(persona: none\)\n/g)).toHaveLength(2);
+  });
+
+  it('says a model without adapters has no personas, and refuses a message longer than the context', async () => {
+    const text = await chat(`/persona math\n${'seven apples and nine pears '.repeat(20)}\n/exit\n`, { modelDir: packedDir });
+    expect(text).toContain("\nerror: field 'persona': this model has no personas (it is not a baked model)\n");
+    expect(text).toContain("\nerror: field 'message': the message is too long for the model's context of 64 tokens\n");
+  });
+
+  it('stops an answer at Ctrl-C and keeps chatting', async () => {
+    const signals = new EventEmitter();
+    let text = '';
+    // Ctrl-C arrives the moment the answer starts: the reply is cut off before its first token.
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        if (chunk.toString() === 'model> ' && !text.includes('[stopped]')) signals.emit('SIGINT');
+        done();
+      },
+    });
+    const input = new PassThrough();
+    input.end('Tom has 3 apples.\n/exit\n');
+    await chatCommand({ modelDir: packedDir, input, output, maxTokens: 8, signals });
+    expect(text).toMatch(/model> {2}\[stopped\]\n\(0 tokens, /);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('quits on a second Ctrl-C while waiting for input', async () => {
+    const signals = new EventEmitter();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const chatting = chatCommand({ modelDir: packedDir, input, output, signals });
+    await waitFor(() => expect(text).toContain('you> '));
+    signals.emit('SIGINT');
+    expect(text).toContain('(Ctrl-C again, Ctrl-D or /exit to quit)');
+    signals.emit('SIGINT');
+    await chatting;
+    expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 });
 
@@ -88,5 +174,34 @@ describe('forge serve', () => {
     } finally {
       await stop();
     }
+  });
+
+  it('runs as `forge serve` until SIGTERM, logging requests with -v, and lists a baked model\'s personas', async () => {
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const serving = testProgram(lines, signals).parseAsync(['node', 'forge', 'serve', bakedDir, '--port', '0', '--backend', 'cpu', '-v']);
+    await waitFor(() => expect(lines.some((line) => line.startsWith('serving'))).toBe(true));
+    expect(lines[0]).toMatch(/^backend: cpu/);
+    expect(lines[1]).toMatch(/^serving baked \(baked, personas: code, math\) at http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const url = /at (\S+)\/v1$/.exec(lines[1] ?? '')?.[1] ?? '';
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    await waitFor(() => expect(lines).toContainEqual(expect.stringMatching(/health 200 \d+ ms$/)));
+    signals.emit('SIGTERM');
+    await serving;
+    expect(lines.at(-1)).toBe('stopping the server');
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('fails on a port already in use, and on a bad --threads value', async () => {
+    const first = await startServe({ modelDir: denseDir, port: 0, print: () => undefined });
+    try {
+      const port = Number(new URL(first.server.url).port);
+      await expect(startServe({ modelDir: denseDir, port, print: () => undefined })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.stop();
+    }
+    const lines: string[] = [];
+    await expect(testProgram(lines).parseAsync(['node', 'forge', 'serve', denseDir, '--threads', '1.5'])).rejects.toThrow(/expected a non-negative integer, got '1\.5'/);
   });
 });

@@ -24,6 +24,7 @@ describe('pipeline slices', () => {
     expect(() => selectPhases('bogus', undefined, PHASES)).toThrow(/--from.*'bogus' is not a phase/);
     expect(() => selectPhases('bitnet', 'evomerge', PHASES)).toThrow(/comes after/);
     expect(() => phasesNamed(['cognate', 'edge'], PHASES)).toThrow(/'edge'/);
+    expect(selectPhases(undefined, undefined, [])).toEqual([]);
   });
 
   it('starts from a checkpoint directory as if it were the previous phase’s model', async () => {

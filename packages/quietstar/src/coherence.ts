@@ -84,6 +84,27 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return varianceA > 0 && varianceB > 0 ? covariance / Math.sqrt(varianceA * varianceB) : Number.NaN;
 }
 
+/**
+ * Each value minus the mean of the same position's thoughts (rows n·B + b, `[N·B, T]`): what is left
+ * compares thoughts for one position, free of what differs between positions (continuation length,
+ * how predictable the next tokens are) that would correlate any two scores.
+ */
+export function centredByPosition(values: Float32Array, shape: { batch: number; thoughts: number; length: number }): Float32Array {
+  const { batch, thoughts, length } = shape;
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < length; j++) {
+      let sum = 0;
+      for (let n = 0; n < thoughts; n++) sum += values[(n * batch + b) * length + j] as number;
+      for (let n = 0; n < thoughts; n++) {
+        const index = (n * batch + b) * length + j;
+        out[index] = (values[index] as number) - sum / thoughts;
+      }
+    }
+  }
+  return out;
+}
+
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] as number;

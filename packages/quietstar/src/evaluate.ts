@@ -5,7 +5,7 @@
  * training (trained temperature, nThoughts per position) from a fixed seed, so the figures are repeatable.
  */
 import { Rng, tf } from '@agent-forge/core';
-import { mean, pearson, thoughtDiversity } from './coherence.js';
+import { centredByPosition, mean, pearson, thoughtDiversity } from './coherence.js';
 import { continuationOverlap, directContinuation } from './continuation.js';
 import { quietStarObjective, type ThoughtBatch } from './objective.js';
 import type { Thinker } from './thinker.js';
@@ -24,12 +24,26 @@ export interface ThoughtEvaluation {
   readonly lossDelta: number;
   /** Standard error of the per-position paired difference (positions treated as independent). */
   readonly lossDeltaStdErr: number;
+  /**
+   * Control for "the head just sharpens the base logits": the same model and mixing head, each
+   * position's thought replaced by the thought sampled for another position of the same window.
+   */
+  readonly lossWithShuffledThoughts: number;
+  /** shuffled − with: positive when the thought's content (not just its presence) lowers the loss. */
+  readonly thoughtContentDelta: number;
+  readonly thoughtContentDeltaStdErr: number;
   readonly meanMixWeight: number;
   readonly utility: number;
   readonly semantic: number;
   readonly syntactic: number;
   readonly semanticUtilityCorrelation: number;
   readonly syntacticUtilityCorrelation: number;
+  /**
+   * The same correlations among the thoughts of one position (each score minus its position's mean), so
+   * they measure whether the more coherent of two thoughts is the more useful one.
+   */
+  readonly semanticUtilityCorrelationWithinPosition: number;
+  readonly syntacticUtilityCorrelationWithinPosition: number;
   readonly distinctPositions: number;
   readonly distinct2: number;
   /** Anti-theater (1): thought tokens equal to the greedy direct continuation, per token and per thought. */
@@ -42,7 +56,7 @@ export interface ThoughtEvaluation {
 export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, options: { seed?: number; batchSize?: number } = {}): ThoughtEvaluation {
   const rng = Rng.fromSeed(options.seed ?? 0);
   const batchSize = options.batchSize ?? 4;
-  const parts: { batch: ThoughtBatch; overlap: { tokenMatch: number; exactMatch: number }; diversity: { distinctPositions: number; distinct2: number } }[] = [];
+  const parts: EvaluatedPart[] = [];
   for (let start = 0; start < windows.rows; start += batchSize) {
     const rows = Math.min(batchSize, windows.rows - start);
     const tokens = tf.tensor2d(windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols), [rows, windows.cols], 'int32');
@@ -50,9 +64,13 @@ export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, opti
     try {
       const batch = quietStarObjective(thinker, tokens, rng.fork(`eval-${start}`));
       batch.loss.dispose();
+      const shuffled = shuffledThoughts(batch.thoughts, batch.shape, thinker.settings.thoughtLength);
+      const control = quietStarObjective(thinker, tokens, rng.fork(`control-${start}`), { thoughts: shuffled });
+      control.loss.dispose();
       const continuation = directContinuation(thinker, inputs);
       parts.push({
         batch,
+        controlNll: control.mixedNll,
         overlap: continuationOverlap(batch.thoughts, continuation, batch.shape, thinker.settings.thoughtLength),
         diversity: thoughtDiversity(batch.thoughts, batch.shape, thinker.settings.thoughtLength),
       });
@@ -62,6 +80,38 @@ export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, opti
     }
   }
   return summarise(parts);
+}
+
+/**
+ * Each position's thought replaced by the one sampled for position (j + ⌊T/2⌋) mod T of the same row and
+ * thought: the same thought texts in the same window, none at its own position (for T ≥ 2).
+ */
+export function shuffledThoughts(thoughts: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): Int32Array {
+  const { batch, thoughts: count, length } = shape;
+  const shift = Math.floor(length / 2);
+  const out = new Int32Array(thoughts.length);
+  for (let row = 0; row < batch * count; row++) {
+    for (let j = 0; j < length; j++) {
+      const from = (row * length + ((j + shift) % length)) * thoughtLength;
+      out.set(thoughts.subarray(from, from + thoughtLength), (row * length + j) * thoughtLength);
+    }
+  }
+  return out;
+}
+
+interface EvaluatedPart {
+  readonly batch: ThoughtBatch;
+  readonly controlNll: Float32Array;
+  readonly overlap: { tokenMatch: number; exactMatch: number };
+  readonly diversity: { distinctPositions: number; distinct2: number };
+}
+
+/** Mean and standard error of the paired per-position difference a − b. */
+function pairedDelta(a: Float32Array, b: Float32Array): { mean: number; stdErr: number } {
+  const delta = a.map((value, i) => value - (b[i] as number));
+  const deltaMean = mean(delta);
+  const variance = mean(delta.map((value) => (value - deltaMean) ** 2));
+  return { mean: deltaMean, stdErr: Math.sqrt(variance / Math.max(1, delta.length)) };
 }
 
 function concat(arrays: Float32Array[]): Float32Array {
@@ -74,28 +124,34 @@ function concat(arrays: Float32Array[]): Float32Array {
   return out;
 }
 
-function summarise(parts: { batch: ThoughtBatch; overlap: { tokenMatch: number; exactMatch: number }; diversity: { distinctPositions: number; distinct2: number } }[]): ThoughtEvaluation {
+function summarise(parts: EvaluatedPart[]): ThoughtEvaluation {
   const all = (pick: (batch: ThoughtBatch) => Float32Array) => concat(parts.map((part) => pick(part.batch)));
   const mixed = all((b) => b.mixedNll);
   const base = all((b) => b.baseNll);
   const utility = all((b) => b.utility);
   const semantic = all((b) => b.semantic);
   const syntactic = all((b) => b.syntactic);
-  const delta = base.map((value, i) => value - (mixed[i] as number));
-  const deltaMean = mean(delta);
-  const variance = mean(delta.map((value) => (value - deltaMean) ** 2));
-  const weighted = (pick: (part: (typeof parts)[number]) => number) => mean(parts.map(pick));
+  const centred = (pick: (batch: ThoughtBatch) => Float32Array) => concat(parts.map((part) => centredByPosition(pick(part.batch), part.batch.shape)));
+  const control = concat(parts.map((part) => part.controlNll));
+  const removed = pairedDelta(base, mixed);
+  const content = pairedDelta(control, mixed);
+  const weighted = (pick: (part: EvaluatedPart) => number) => mean(parts.map(pick));
   return {
     lossWithThoughts: mean(mixed),
     lossWithoutThoughts: mean(base),
-    lossDelta: deltaMean,
-    lossDeltaStdErr: Math.sqrt(variance / Math.max(1, delta.length)),
+    lossDelta: removed.mean,
+    lossDeltaStdErr: removed.stdErr,
+    lossWithShuffledThoughts: mean(control),
+    thoughtContentDelta: content.mean,
+    thoughtContentDeltaStdErr: content.stdErr,
     meanMixWeight: mean(all((b) => b.mixWeight)),
     utility: mean(utility),
     semantic: mean(semantic),
     syntactic: mean(syntactic),
     semanticUtilityCorrelation: pearson(semantic, utility),
     syntacticUtilityCorrelation: pearson(syntactic, utility),
+    semanticUtilityCorrelationWithinPosition: pearson(centred((b) => b.semantic), centred((b) => b.utility)),
+    syntacticUtilityCorrelationWithinPosition: pearson(centred((b) => b.syntactic), centred((b) => b.utility)),
     distinctPositions: weighted((p) => p.diversity.distinctPositions),
     distinct2: weighted((p) => p.diversity.distinct2),
     continuationTokenMatch: weighted((p) => p.overlap.tokenMatch),

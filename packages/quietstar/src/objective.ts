@@ -41,8 +41,13 @@ interface Layout {
   readonly thoughts: number;
 }
 
+export interface ObjectiveOptions {
+  /** Score these thoughts `[N, T, thoughtLength]` instead of sampling (the shuffled-thought control). */
+  readonly thoughts?: Int32Array;
+}
+
 /** Runs the objective; the caller disposes `loss` (training passes it to the optimizer's tape). */
-export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng): ThoughtBatch {
+export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions = {}): ThoughtBatch {
   const [batch, cols] = tokens.shape;
   const layout: Layout = { host: tokens.dataSync() as Int32Array, batch, length: cols - 1, thoughts: thinker.settings.nThoughts };
   const inputs = tf.slice(tokens, [0, 0], [batch, layout.length]);
@@ -53,7 +58,7 @@ export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: R
   const mask = layout.length > 1 ? causalMask(layout.length, 0) : null;
   let thought: Rollout | null = null;
   try {
-    thought = rollout(thinker, { kv: tiled.kv, firstBase: 0, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng });
+    thought = rollout(thinker, { kv: tiled.kv, firstBase: 0, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng, forced: options.thoughts });
     const baseNllRows = tf.tidy(() => tokenNll(thinker.path.project(base.hidden), shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]))).dataSync() as Float32Array;
     const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
     const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);

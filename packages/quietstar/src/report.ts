@@ -27,12 +27,17 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     lossWithoutThoughts: e.lossWithoutThoughts,
     lossDelta: e.lossDelta,
     lossDeltaStdErr: e.lossDeltaStdErr,
+    lossWithShuffledThoughts: e.lossWithShuffledThoughts,
+    thoughtContentDelta: e.thoughtContentDelta,
+    thoughtContentDeltaStdErr: e.thoughtContentDeltaStdErr,
     meanMixWeight: e.meanMixWeight,
     utility: e.utility,
     semantic: e.semantic,
     syntactic: e.syntactic,
     semanticUtilityCorrelation: e.semanticUtilityCorrelation,
     syntacticUtilityCorrelation: e.syntacticUtilityCorrelation,
+    semanticUtilityCorrelationWithinPosition: e.semanticUtilityCorrelationWithinPosition,
+    syntacticUtilityCorrelationWithinPosition: e.syntacticUtilityCorrelationWithinPosition,
     distinctPositions: e.distinctPositions,
     distinct2: e.distinct2,
     continuationTokenMatch: e.continuationTokenMatch,
@@ -55,6 +60,7 @@ const pct = (value: number | undefined): string => (value === undefined ? 'not m
 export function phaseReport(outcome: PhaseOutcome): string {
   const { evaluation: e, accuracy, latency } = outcome;
   const within = Math.abs(e.lossDelta) < 2 * e.lossDeltaStdErr;
+  const contentWithin = Math.abs(e.thoughtContentDelta) < 2 * e.thoughtContentDeltaStdErr;
   return [
     '# quietstar (Quiet-STaR)',
     '',
@@ -64,12 +70,14 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '|---|---|---|',
     `| input model (before) | ${fixed(outcome.lossBefore)} | — |`,
     `| after, without thoughts (w forced to 0) | ${fixed(e.lossWithoutThoughts)} | ${pct(accuracy?.withoutThoughts)} |`,
+    `| after, each thought swapped for another position's (control) | ${fixed(e.lossWithShuffledThoughts)} | — |`,
     `| after, with thoughts | ${fixed(e.lossWithThoughts)} | ${pct(accuracy?.withThoughts)} |`,
     '',
     `Removing the thoughts changes held-out loss by ${fixed(e.lossDelta)} nats (± ${fixed(e.lossDeltaStdErr)} s.e.; positive = thoughts help)${within ? ' — within noise at this scale' : ''}. Mean mixing weight w = ${fixed(e.meanMixWeight)}.`,
+    `Swapping each thought for another position's (same model and mixing head) changes it by ${fixed(e.thoughtContentDelta)} nats (± ${fixed(e.thoughtContentDeltaStdErr)} s.e.; positive = the thought's content helps${contentWithin ? '; within noise: the gain is the mixing head\'s, not the thoughts\'' : ''}).`,
     '',
     `Coherence (means): utility ${fixed(e.utility)} nats, semantic ${fixed(e.semantic)}, syntactic ${fixed(e.syntactic)} (mean log p per thought token).`,
-    `Correlation with utility: semantic r = ${fixed(e.semanticUtilityCorrelation, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelation, 3)}.`,
+    `Correlation with utility: semantic r = ${fixed(e.semanticUtilityCorrelation, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelation, 3)}; among the thoughts of one position: semantic r = ${fixed(e.semanticUtilityCorrelationWithinPosition, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelationWithinPosition, 3)}.`,
     `Diversity: positions whose thoughts differ ${pct(e.distinctPositions)}, distinct-2 ${fixed(e.distinct2, 3)}.`,
     `Thoughts vs the direct greedy continuation: ${pct(e.continuationTokenMatch)} of tokens and ${pct(e.continuationExactMatch)} of whole thoughts identical.`,
     latency

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
-import { continuationOverlap, directContinuation, generateWithThoughts, pearson, quietStarObjective, thoughtDiversity } from '../src/index.js';
+import { centredByPosition, continuationOverlap, directContinuation, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
 import { microThinker, randomTokens } from './helpers.js';
 
 beforeAll(async () => {
@@ -37,6 +37,26 @@ describe('anti-theater measurements', () => {
     expect(diversity.distinct2).toBeCloseTo(3 / 4);
     expect(pearson([1, 2, 3], [2, 4, 6])).toBeCloseTo(1);
     expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
+  });
+
+  it('swaps each thought for another position\'s of the same row and sample (the content control)', () => {
+    // Rows n·B + b, positions j, thoughts of 2 tokens: a thought is [10·row + j, 10·row + j].
+    const shape = { batch: 2, thoughts: 2, length: 4 };
+    const thoughts = Int32Array.from({ length: 2 * 2 * 4 * 2 }, (_, i) => 10 * Math.floor(i / 8) + (Math.floor(i / 2) % 4));
+    const shuffled = shuffledThoughts(thoughts, shape, 2);
+    for (let row = 0; row < 4; row++) {
+      const own = Array.from({ length: 4 }, (_, j) => 10 * row + j);
+      const got = Array.from({ length: 4 }, (_, j) => shuffled[(row * 4 + j) * 2] as number);
+      expect(got).toEqual([2, 3, 0, 1].map((j) => 10 * row + j)); // position j gets position (j + 2) mod 4
+      expect([...got].sort((a, b) => a - b)).toEqual(own); // the same thoughts, none left in place
+    }
+    expect(Array.from(shuffled.filter((_, i) => i % 2 === 1))).toEqual(Array.from(shuffled.filter((_, i) => i % 2 === 0)));
+  });
+
+  it('centres each score on the mean of its position\'s thoughts', () => {
+    // batch 1, 2 thoughts, 2 positions: rows n0 = [1, 10], n1 = [3, 30].
+    const centred = centredByPosition(Float32Array.from([1, 10, 3, 30]), { batch: 1, thoughts: 2, length: 2 });
+    expect(Array.from(centred)).toEqual([-1, -10, 1, 10]);
   });
 
   it('keeps every coherence score in its range', () => {

@@ -6,6 +6,7 @@ import type { ChatMessage, EdgeModel } from '@agent-forge/edge';
 import type { Command } from 'commander';
 import { loadEdgeModel, type LoadModelOptions } from '../load-model.js';
 import type { ProgramIo } from '../program.js';
+import type { SignalSource } from '../stop-signals.js';
 import { addEdgeOptions, positiveInt, startEdgeEngine, type EdgeFlags } from './edge-options.js';
 
 /**
@@ -57,6 +58,8 @@ export interface ChatCommandOptions extends LoadModelOptions {
   readonly temperature?: number;
   readonly input?: Readable;
   readonly output?: Writable;
+  /** Where Ctrl-C comes from besides the terminal (default: the process). */
+  readonly signals?: SignalSource;
 }
 
 const HELP = 'commands: /reset (forget the conversation), /persona NAME|none (baked models), /exit. Ctrl-C stops an answer.';
@@ -79,8 +82,9 @@ export async function chatCommand(options: ChatCommandOptions): Promise<void> {
     output.write('\n(Ctrl-C again, Ctrl-D or /exit to quit)\n');
     lines.prompt();
   };
+  const signals = options.signals ?? process;
   lines.on('SIGINT', interrupt);
-  process.on('SIGINT', interrupt);
+  signals.on('SIGINT', interrupt);
   lines.setPrompt('you> ');
   try {
     lines.prompt();
@@ -93,7 +97,7 @@ export async function chatCommand(options: ChatCommandOptions): Promise<void> {
       lines.prompt();
     }
   } finally {
-    process.off('SIGINT', interrupt);
+    signals.off('SIGINT', interrupt);
     lines.close();
     edgeModel.dispose();
   }
@@ -133,6 +137,6 @@ export function registerChatCommand(program: Command, io: ProgramIo): void {
     .option('--temperature <t>', 'sampling temperature, 0 = greedy (default 0)', Number)
     .action(async (modelDir: string, flags: EdgeFlags & { maxTokens?: number; temperature?: number }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
-      await chatCommand({ modelDir, persona: flags.persona, float: flags.float, maxTokens: flags.maxTokens, temperature: flags.temperature });
+      await chatCommand({ modelDir, persona: flags.persona, float: flags.float, maxTokens: flags.maxTokens, temperature: flags.temperature, signals: io.signals });
     });
 }

@@ -1,26 +1,24 @@
 import type { Command } from 'commander';
+import type { ProgramIo } from '../program.js';
 import { startDashboard } from '../dashboard/server.js';
 import type { Dashboard } from '../dashboard/server.js';
+import { type SignalSource, untilStopSignal } from '../stop-signals.js';
 
 export interface DashboardCommandOptions {
   readonly runsDir: string;
   readonly port: number;
   readonly print: (line: string) => void;
-  /** Resolves when the server should stop; default: Ctrl-C / SIGTERM. */
+  /** Resolves when the server should stop; default: Ctrl-C / SIGTERM from `signals`. */
   readonly until?: Promise<void>;
+  /** Where the stop signal comes from when `until` is not given (default: the process). */
+  readonly signals?: SignalSource;
 }
-
-const untilSignal = (): Promise<void> =>
-  new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 
 /** `forge dashboard`: serve the page on 127.0.0.1 until interrupted. */
 export async function dashboardCommand(options: DashboardCommandOptions): Promise<Dashboard> {
   const dashboard = await startDashboard({ runsDir: options.runsDir, port: options.port });
   options.print(`dashboard for ${options.runsDir}: ${dashboard.url} (Ctrl-C stops it)`);
-  await (options.until ?? untilSignal());
+  await (options.until ?? untilStopSignal(options.signals));
   await dashboard.close();
   return dashboard;
 }
@@ -31,13 +29,13 @@ const portArg = (value: string): number => {
   return port;
 };
 
-export function registerDashboardCommand(program: Command, io: { print: (line: string) => void }): void {
+export function registerDashboardCommand(program: Command, io: Pick<ProgramIo, 'print' | 'signals'>): void {
   program
     .command('dashboard')
     .description('serve a local page (127.0.0.1) with every run: phase timeline, loss, evolution, Grokfast, sizes, latency, alerts')
     .option('--runs <dir>', 'where runs are stored', 'runs')
     .option('--port <n>', 'port to listen on (0: any free port)', portArg, 8765)
     .action(async (flags: { runs: string; port: number }) => {
-      await dashboardCommand({ runsDir: flags.runs, port: flags.port, print: io.print });
+      await dashboardCommand({ runsDir: flags.runs, port: flags.port, print: io.print, signals: io.signals });
     });
 }

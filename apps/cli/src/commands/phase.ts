@@ -1,5 +1,5 @@
 import { ForgeError, PHASE_NAMES, readPhaseResult } from '@agent-forge/core';
-import type { ProgressReporter } from '@agent-forge/core';
+import type { Phase, ProgressReporter } from '@agent-forge/core';
 import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, findPhase } from '../phases.js';
 import { runCommand } from './run.js';
@@ -11,14 +11,17 @@ export async function phaseCommand(options: {
   config: PipelineConfig;
   progress: ProgressReporter;
   print: (line: string) => void;
+  /** The phases this version implements (default: REGISTERED_PHASES). */
+  registered?: readonly Phase[];
 }): Promise<void> {
   const { name } = options;
   if (!(PHASE_NAMES as readonly string[]).includes(name)) {
     throw new ForgeError(`unknown phase '${name}' (phases: ${PHASE_NAMES.join(', ')})`);
   }
-  const phase = findPhase(name);
+  const registered = options.registered ?? REGISTERED_PHASES;
+  const phase = findPhase(name, registered);
   if (!phase) {
-    const available = REGISTERED_PHASES.map((p) => p.name).join(', ') || 'none yet';
+    const available = registered.map((p) => p.name).join(', ') || 'none yet';
     throw new ForgeError(`phase '${name}' is not implemented in this version (available: ${available})`);
   }
   const input = options.input ? readPhaseResult(options.input) : null;

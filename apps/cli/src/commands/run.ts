@@ -3,7 +3,7 @@ import { ForgeError, detectDataSource, readPipelineState, recordRunAlerts, runPi
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import type { PipelineConfig } from '../pipeline-config.js';
-import { phasesNamed, pipelineGap, selectPhases } from '../phases.js';
+import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
 import { summaryTable } from '../summary.js';
 import { withInterruptSignal } from '../signals.js';
@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   /** A phase directory (result.json) or checkpoint directory to start from (`--input`). */
   inputDir?: string;
   phases?: readonly Phase[];
+  /** The phases this version implements, in pipeline order (default: REGISTERED_PHASES). */
+  registered?: readonly Phase[];
   input?: PhaseResult | null;
   progress: ProgressReporter;
   print: (line: string) => void;
@@ -28,7 +30,8 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   const sliced = options.from !== undefined || options.to !== undefined;
   const stored = options.resume ? readPipelineState(path.join(config.runsDir, options.resume)) : undefined;
   // A resume runs the phases the run was made with, whatever slice flags are given again.
-  const phases = options.phases ?? (stored ? phasesNamed(stored.phases.map((p) => p.name)) : selectPhases(options.from, options.to));
+  const registered = options.registered ?? REGISTERED_PHASES;
+  const phases = options.phases ?? (stored ? phasesNamed(stored.phases.map((p) => p.name), registered) : selectPhases(options.from, options.to, registered));
   const input = options.input ?? (options.inputDir ? await readRunInput(options.inputDir, phases[0]) : null);
   if (sliced && input === null && phases[0]?.name !== 'cognate' && !stored) {
     throw new ForgeError(`a pipeline that starts at '${phases[0]?.name}' needs a model: pass --input <dir> (a phase or checkpoint directory)`, { field: 'input' });

@@ -3,6 +3,7 @@ import type { RunningServer } from '@agent-forge/edge';
 import type { Command } from 'commander';
 import { loadEdgeModel, type LoadModelOptions } from '../load-model.js';
 import type { ProgramIo } from '../program.js';
+import { type SignalSource, untilStopSignal } from '../stop-signals.js';
 import { addEdgeOptions, positiveInt, startEdgeEngine, type EdgeFlags } from './edge-options.js';
 
 export interface ServeCommandOptions extends LoadModelOptions {
@@ -12,6 +13,8 @@ export interface ServeCommandOptions extends LoadModelOptions {
   readonly print: (line: string) => void;
   /** Log each request. */
   readonly verbose?: boolean;
+  /** Where the stop signal comes from (default: the process). */
+  readonly signals?: SignalSource;
 }
 
 /**
@@ -43,15 +46,7 @@ export async function startServe(options: ServeCommandOptions): Promise<{ server
 /** Serves until SIGINT/SIGTERM, then closes the server. */
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
   const { stop } = await startServe(options);
-  await new Promise<void>((resolve) => {
-    const finish = (): void => {
-      process.off('SIGINT', finish);
-      process.off('SIGTERM', finish);
-      resolve();
-    };
-    process.on('SIGINT', finish);
-    process.on('SIGTERM', finish);
-  });
+  await untilStopSignal(options.signals);
   options.print('stopping the server');
   await stop();
 }
@@ -64,6 +59,6 @@ export function registerServeCommand(program: Command, io: ProgramIo): void {
     .option('-v, --verbose', 'log every request')
     .action(async (modelDir: string, flags: EdgeFlags & { port: number; host: string; verbose?: boolean }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
-      await serveCommand({ modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print });
+      await serveCommand({ modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print, signals: io.signals });
     });
 }

@@ -195,7 +195,7 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
     const interrupted = ctx.signal.aborted;
     Object.assign(phaseState, { status: interrupted ? 'interrupted' : 'failed', error: error instanceof Error ? error.message : String(error) });
     tracker.event(interrupted ? 'phase_interrupted' : 'phase_failed', { error: phaseState.error }, phase.name);
-    if (interrupted) throw new ForgeError(`interrupted during phase '${phase.name}'; continue with: forge run --resume ${state.runId}`, { cause: error });
+    if (interrupted) throw new ForgeError(`interrupted during phase '${phase.name}' (${phaseState.error}); continue with: forge run --resume ${state.runId}`, { cause: error });
     throw error;
   } finally {
     await writePipelineState(runDir, state);

@@ -89,6 +89,9 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       logStep(options, step, { loss, lr, gradNorm });
       task?.tick(1, { loss: loss.toFixed(4) });
       faultPoint('train-step');
+      // A tfjs step is synchronous: without a macrotask turn here a Ctrl-C would only be seen after
+      // the last step, because Node delivers signals through the event loop.
+      await yieldToEventLoop();
       const due = config.checkpointEvery > 0 && step % config.checkpointEvery === 0;
       if (options.stateDir && (due || step === lastStep || options.signal?.aborted)) {
         await saveTrainState(options.stateDir, { step, weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng, lossAverage: guard.runningAverage, microBatch });
@@ -104,6 +107,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const tokens = (step - startStep) * config.batchSize * (options.shape?.contextLength ?? 0);
   return { step, losses, finalLoss: losses[losses.length - 1] ?? Number.NaN, microBatch, resumedFrom: startStep, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function pickMicroBatch(options: TrainOptions): number {
   const { config, shape } = options;
