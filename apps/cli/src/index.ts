@@ -4,6 +4,6 @@
  */
 export { createProgram, type ProgramIo } from './program.js';
 export { REGISTERED_PHASES, findPhase } from './phases.js';
-export { BackendChoiceSchema, PipelineConfigSchema, applyOverrides, loadPipelineConfig, readConfigFile, type BackendChoice, type PipelineConfig } from './pipeline-config.js';
+export { BackendChoiceSchema, PipelineConfigSchema, applyOverrides, loadPipelineConfig, readConfigFile, type BackendChoice, type ConfigSources, type PipelineConfig } from './pipeline-config.js';
 export { terminalProgress } from './progress.js';
 export { untilStopSignal, type SignalSource } from './stop-signals.js';

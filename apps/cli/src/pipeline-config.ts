@@ -61,9 +61,13 @@ export function applyOverrides(config: Record<string, unknown>, overrides: reado
   return out;
 }
 
+/** Where a pipeline config comes from, in rising precedence. */
 export interface ConfigSources {
+  /** A YAML or JSON config file (`--config`). */
   file?: string;
+  /** Values of the top-level flags; undefined ones are left out. */
   flags: Partial<Record<'preset' | 'seed' | 'backend' | 'threads' | 'runsDir' | 'data', unknown>>;
+  /** `--set key=value` overrides, each value read as YAML. */
   overrides?: readonly string[];
 }
 

@@ -41,12 +41,19 @@ export interface BakeOutcome {
   readonly bakeMs: number;
 }
 
+/** What every bake of one phase run shares. */
 export interface BakeEnvironment {
+  /** The input model with LoRA slots; its base weights stay frozen. */
   readonly model: TinyTitan;
+  /** The model's named adapters; each bake adds one. */
   readonly adapters: LoraAdapters;
+  /** The input model's tokenizer. */
   readonly tokenizer: BpeTokenizer;
+  /** Inputs x for training and for the held-out report. */
   readonly inputs: BakeInputs;
+  /** The validated phase config. */
   readonly config: BakingPhaseConfig;
+  /** The phase context (tracker, rng, progress, abort signal). */
   readonly ctx: PhaseContext;
   /** Finished adapters land here as they are baked, so a resumed run skips them. */
   readonly workDir: string;

@@ -54,6 +54,7 @@ export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
   maxNewTokens: z.number().int().positive().default(16),
   /** Sampling temperature of the trajectories; the authors use 2.0 on Llama-3, 1.0 keeps a tiny model's text on-distribution. */
   temperature: z.number().min(0).default(1),
+  /** Sample only among the k most likely tokens; unset: the whole vocabulary. */
   topK: z.number().int().positive().optional(),
   /** Also save a copy of the model with this persona's adapter merged into the weights (role 'baked-merged'). */
   mergePersona: nameSchema.nullable().default(null),
@@ -71,6 +72,7 @@ export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
   checkpointEvery: z.number().int().nonnegative().default(0),
   /** Data whose held-out part gives the inputs x; default: the built-in problems for the preset (`forge run --data` wins). */
   data: datasetSourceSchema.optional(),
+  /** Share of the data held out; the held-out inputs come from it. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
 });
 export type BakingPhaseConfig = z.output<typeof BakingPhaseConfigSchema>;

@@ -55,8 +55,11 @@ function inputOf(example: DataExample, tokenizer: BpeTokenizer, length: number):
   return tokenizer.encode(example.text).slice(0, length);
 }
 
+/** Token ids of the inputs x a bake samples trajectories for. */
 export interface BakeInputs {
+  /** From the data's training split: trajectories to train on. */
   readonly train: number[][];
+  /** From its validation split: trajectories for the KL report. */
   readonly heldOut: number[][];
 }
 

@@ -15,6 +15,7 @@ export const BitNetPhaseConfigSchema = TrainConfigSchema.extend(BitNetSettingsSc
    * recovery from a dense checkpoint is a fine-tune, so this sits at the dense default's order.
    */
   lr: z.number().positive().default(2e-3),
+  /** Linear warmup steps from 0 to lr. */
   warmupSteps: z.number().int().nonnegative().default(10),
   /**
    * 0 by default: decay pulls latent weights towards 0 and so flips them into the 0 code; BitNet

@@ -3,9 +3,13 @@ import { ForgeError, SPECIAL_IDS, builtinDataFor, heldOutWindows, loadDataset, t
 import type { BpeTokenizer, PhaseContext, Problem } from '@agent-forge/core';
 import type { CognatePhaseConfig } from './phase-config.js';
 
+/** The held-out data a cognate model is evaluated on. */
 export interface HeldOut {
+  /** Token windows for perplexity, ponder and memory statistics: `rows` × `cols`, row-major. */
   readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  /** Problems decoded greedily for answer accuracy. */
   readonly problems: readonly Problem[];
+  /** Tokens generated per problem. */
   readonly maxNewTokens: number;
 }
 

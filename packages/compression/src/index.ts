@@ -10,7 +10,7 @@ export {
 } from './compressor.js';
 export { compressorNames, getCompressor, parseMethodSettings, registerCompressor } from './registry.js';
 export { indexBits, packBits, packedBytes, unpackBits } from './bit-packing.js';
-export { fp16Compressor, fp32Compressor } from './methods/float.js';
+export { NoSettingsSchema, fp16Compressor, fp32Compressor, type NoSettings } from './methods/float.js';
 export { RtnSettingsSchema, rtnCompressor, type RtnSettings } from './methods/rtn.js';
 export { packBase3, ternary2bitCompressor, ternaryBase3Compressor, ternaryCodes, unpackBase3 } from './methods/ternary.js';
 export { LFSR_BITS, LFSR_PERIOD, lfsrNext, lfsrPeriod, lfsrStates, seedMatrix } from './methods/lfsr.js';

@@ -35,6 +35,7 @@ export const DEFAULT_CANDIDATES: CandidateConfig[] = [
 ];
 
 export const CompressionPhaseConfigSchema = z.object({
+  /** The ladder of candidates tried on every tensor (default: `DEFAULT_CANDIDATES`, smallest first). */
   candidates: z.array(CandidateConfigSchema).min(1).default(DEFAULT_CANDIDATES),
   /** Seeds SeedLM tries per block when a candidate does not set `seedCandidates` (presets: tiny 1024, small 256, paper 64; 65535 = exhaustive). */
   seedCandidates: z.number().int().min(1).max(65535).default(1024),
@@ -48,6 +49,7 @@ export const CompressionPhaseConfigSchema = z.object({
   calibrate: z.boolean().default(true),
   /** Data to evaluate and calibrate on; default: the built-in problems for the preset (`forge run --data` wins). */
   data: datasetSourceSchema.optional(),
+  /** Share of the data held out for the evaluation and the budget check. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   /** Held-out windows for the final perplexity (at most). */
   evalWindows: z.number().int().positive().default(32),
@@ -57,6 +59,7 @@ export const CompressionPhaseConfigSchema = z.object({
   calibrationWindows: z.number().int().positive().default(4),
   /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
   evalProblems: z.number().int().nonnegative().default(16),
+  /** Tokens generated per accuracy problem. */
   maxNewTokens: z.number().int().positive().default(48),
   /** Also evaluate, per candidate, the model with every tensor it covers stored that way (the per-method report). */
   methodReports: z.boolean().default(true),

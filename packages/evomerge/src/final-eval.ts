@@ -34,12 +34,19 @@ export interface FinalEvaluation {
   readonly sources: readonly CandidateSummary[];
 }
 
-interface FinalContext {
+/** What the final evaluation of a finished search needs. */
+export interface FinalContext {
+  /** Builds and measures merged models in memory. */
   readonly evaluator: MergeEvaluator;
+  /** The finished search's state (population, fitness cache, history). */
   readonly state: EvolutionState;
+  /** The evaluation and test windows and problems. */
   readonly data: PhaseData;
+  /** The sources' shared tokenizer. */
   readonly tokenizer: BpeTokenizer;
+  /** The fitness weights the search used. */
   readonly weights: FitnessWeights;
+  /** Tokens generated per report problem and for ms/token. */
   readonly maxNewTokens: number;
 }
 

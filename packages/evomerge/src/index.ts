@@ -32,9 +32,9 @@ export { evomergePhase, genomeSpace, searchSettings, EVOMERGE_MODEL_DIR, EVOLUTI
 export { EvomergePhaseConfigSchema, evomergePresetDefaults, type EvomergePhaseConfig } from './phase-config.js';
 export { pickSources, loadSources, preparePhaseData, COGNATE_ROLES, type LoadedSources, type PhaseData } from './phase-steps.js';
 export { gainFromHistory, phaseMetrics, phaseReport, type EvolutionOutcome, type Gains } from './report.js';
-export { finalEvaluation, uniformSoup, type CandidateSummary, type FinalEvaluation } from './final-eval.js';
+export { finalEvaluation, uniformSoup, type CandidateSummary, type FinalContext, type FinalEvaluation } from './final-eval.js';
 export {
-  GenomeSchema, SEARCH_METHODS, genomeHash, randomGenome, sourceGenome, repairGenome,
+  GenomeSchema, RouteStepGeneSchema, SEARCH_METHODS, genomeHash, randomGenome, sourceGenome, repairGenome,
   type Genome, type GenomeSpace, type RouteStepGene, type SearchMethod,
 } from './evolve/genome.js';
 export { genomeToMergeConfig, sourceName } from './evolve/decode.js';
@@ -42,10 +42,10 @@ export { crossover, mutate, tournament, type MutationSettings, type Scored } fro
 export { breed, initialPopulation, type BreedSettings } from './evolve/breed.js';
 export { genomeDistance, genomeDiversity, weightDiversity, fingerprintDistance, randomGenomeDistance } from './evolve/diversity.js';
 export {
-  FitnessWeightsSchema, compositeFitness, fitnessScores, referenceOf,
+  FitnessWeightsSchema, MeasuresSchema, ReferenceSchema, compositeFitness, fitnessScores, referenceOf,
   type FitnessScores, type FitnessWeights, type Measures, type Reference,
 } from './evolve/fitness.js';
 export { MergeEvaluator, heldOutLoss, type EvalData, type Evaluation, type EvaluatorSources } from './evolve/evaluator.js';
 export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './evolve/answer-probes.js';
 export { runEvolution, type GenomeEvaluator, type SearchContext, type SearchOutcome, type SearchSettings } from './evolve/search.js';
-export { EvolutionStateSchema, loadState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './evolve/state.js';
+export { EvolutionStateSchema, FitnessRecordSchema, GenerationRecordSchema, loadState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './evolve/state.js';

@@ -17,7 +17,9 @@ export const EvomergePhaseConfigSchema = z.object({
   populationSize: z.number().int().min(4).default(8),
   /** Best distinct members copied unchanged into the next generation (elitism: the best never gets worse). */
   elites: z.number().int().min(1).default(2),
+  /** Members drawn per tournament; the fittest of them becomes a parent. */
   tournamentSize: z.number().int().min(2).default(3),
+  /** Chance that a child is bred by crossover of two parents (else it copies one). */
   crossoverRate: share.default(0.9),
   /** Chance that each gene mutates. */
   mutationRate: share.default(0.2),
@@ -43,6 +45,7 @@ export const EvomergePhaseConfigSchema = z.object({
   weightMax: z.number().positive().default(1),
   /** Bounds of the dfs hidden-state scales. */
   scaleMin: z.number().positive().default(0.5),
+  /** Upper bound of the dfs hidden-state scales. */
   scaleMax: z.number().positive().default(1.5),
   /** Weights of the composite fitness (normalised scores, see README). */
   fitness: FitnessWeightsSchema.prefault({}),

@@ -10,7 +10,16 @@ import { z } from 'zod';
 
 const CURVE_FILE = 'curve.json';
 
-export const CurvePointSchema = z.object({ step: z.number().int().nonnegative(), heldOutLoss: z.number(), trainLoss: z.number().optional() });
+/** One point of a held-out loss curve (curve.json). */
+export const CurvePointSchema = z.object({
+  /** Optimizer steps done. */
+  step: z.number().int().nonnegative(),
+  /** Held-out loss (nats per token) after those steps. */
+  heldOutLoss: z.number(),
+  /** The training loss of the last step, when one was taken. */
+  trainLoss: z.number().optional(),
+});
+/** One point of a loss curve (see {@link CurvePointSchema}). */
 export type CurvePoint = z.output<typeof CurvePointSchema>;
 const CurveFileSchema = z.object({ points: z.array(CurvePointSchema), trainMs: z.number(), filterMs: z.number() });
 
@@ -49,14 +58,23 @@ export function timedTransform(inner: GradientTransform): TimedTransform {
   return timed;
 }
 
+/** One training run measured as a curve: what `trainWithCurve` trains, and how. */
 export interface CurveOptions {
+  /** The model to train. */
   model: TinyTitan;
+  /** Its batches. */
   data: BatchSource;
+  /** Core's training settings plus the interval between held-out measurements. */
   config: TrainConfig & { evalEvery: number };
+  /** Where the training state and curve.json live (so the run resumes). */
   stateDir: string;
+  /** The run's name in metrics and progress (`grokfast`, `baseline`). */
   label: string;
+  /** The phase context. */
   ctx: PhaseContext;
+  /** Measures the held-out loss of the model as it is now. */
   measure: () => number;
+  /** The Grokfast filter, timed; none for the baseline. */
   transform?: TimedTransform;
 }
 

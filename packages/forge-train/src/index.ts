@@ -14,5 +14,5 @@ export {
 } from './modular/demo.js';
 export { PAPER_STEPS, grokfastTable, speedup, summarizeArms, type ArmSummary } from './modular/table.js';
 export { ForgeTrainPhaseConfigSchema, filterSettings, forgeTrainPresetDefaults, type ForgeTrainPhaseConfig } from './phase-config.js';
-export { stepsToReach, timedTransform, trainWithCurve, type CurvePoint, type CurveRun, type TimedTransform } from './curve.js';
+export { CurvePointSchema, stepsToReach, timedTransform, trainWithCurve, type CurveOptions, type CurvePoint, type CurveRun, type TimedTransform } from './curve.js';
 export { FORGE_TRAIN_MODEL_DIR, forgeTrainPhase } from './phase.js';

@@ -9,7 +9,9 @@ import { z } from 'zod';
 export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend({
   /** Training steps for each of the two runs (Grokfast and the baseline); presets: tiny 60, small 400, paper 1500. */
   steps: z.number().int().positive().default(60),
+  /** Peak learning rate (both runs). */
   lr: z.number().positive().default(2e-3),
+  /** Linear warmup steps from 0 to lr. */
   warmupSteps: z.number().int().nonnegative().default(10),
   /**
    * 0 by default, as in bitnet's fine-tune: decay pulls latent ternary weights into the 0 code.
@@ -30,11 +32,13 @@ export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend({
   evalEvery: z.number().int().positive().default(10),
   /** Data to train and evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
   data: datasetSourceSchema.optional(),
+  /** Share of the data held out for loss, perplexity and accuracy. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   /** Held-out windows for loss/perplexity (at most). */
   evalWindows: z.number().int().positive().default(32),
   /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
   evalProblems: z.number().int().nonnegative().default(16),
+  /** Tokens generated per accuracy problem. */
   maxNewTokens: z.number().int().positive().default(48),
 });
 export type ForgeTrainPhaseConfig = z.output<typeof ForgeTrainPhaseConfigSchema>;

@@ -7,7 +7,7 @@
  * plus coherence/utility correlations, diversity, the direct-continuation overlap, accuracy and ms/token.
  * Prints a markdown section. A measurement, not a test.
  *
- *   node packages/quietstar/bench/quietstar-bench.mjs [preset=tiny] [pretrainSteps=300] [thoughtSteps=preset]
+ *   node packages/quietstar/bench/quietstar-bench.mjs [preset=tiny] [pretrainSteps=300] [thoughtSteps=preset] [mixWeight=linear|unit]
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ const preset = process.argv[2] ?? 'tiny';
 const pretrainSteps = Number(process.argv[3] ?? 300);
 const defaults = quietstarPresetDefaults(preset);
 const thoughtSteps = Number(process.argv[4] ?? defaults.steps);
+const mixWeight = process.argv[5] ?? 'linear';
 const seed = 7;
 const backend = await initBackend();
 const config = MODEL_PRESETS[preset];
@@ -46,7 +47,7 @@ if (!existsSync(path.join(inputDir, 'model.safetensors'))) {
 }
 console.error(`input ready (${pretrainSeconds.toFixed(0)} s pretraining)`);
 
-const phaseConfig = { ...defaults, steps: thoughtSteps, data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 } };
+const phaseConfig = { ...defaults, steps: thoughtSteps, mixWeight, data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 } };
 const input = { phase: 'evomerge', runId: 'bench', startedAt: new Date().toISOString(), durationMs: 0, models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }], metrics: {}, artifacts: {}, config: {} };
 const phaseStarted = performance.now();
 const outcome = await runPipeline({ phases: [quietstarPhase], runsDir: path.join(root, 'runs'), input, preset, seed, phaseConfigs: { quietstar: phaseConfig } });
@@ -81,7 +82,7 @@ const sharpened = tf.tidy(() => {
 const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
 console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? "?"} threads)`);
 console.log('');
-console.log(`Input: plain TinyTitan ${preset} pretrained ${pretrainSteps} steps (batch ${batchSize}, final train loss ${Number.isNaN(pre.finalLoss) ? "n/a" : f(pre.finalLoss, 3)}${pretrainSeconds ? `, ${pretrainSeconds.toFixed(0)} s` : ', cached'}). Quiet-STaR: ${thoughtSteps} steps, thoughts of ${parsed.thoughtLength} tokens, nTrue ${parsed.nTrue}, ${parsed.nThoughts} thoughts/position, batch ${parsed.batchSize}, lr ${parsed.lr}; phase wall time ${phaseSeconds.toFixed(0)} s. Held-out: ${parsed.evalWindows} windows of ${config.contextLength} tokens.`);
+console.log(`Input: plain TinyTitan ${preset} pretrained ${pretrainSteps} steps (batch ${batchSize}, final train loss ${Number.isNaN(pre.finalLoss) ? "n/a" : f(pre.finalLoss, 3)}${pretrainSeconds ? `, ${pretrainSeconds.toFixed(0)} s` : ', cached'}). Quiet-STaR: ${thoughtSteps} steps, mixing weight ${parsed.mixWeight}, thoughts of ${parsed.thoughtLength} tokens, nTrue ${parsed.nTrue}, ${parsed.nThoughts} thoughts/position, batch ${parsed.batchSize}, lr ${parsed.lr}; phase wall time ${phaseSeconds.toFixed(0)} s. Held-out: ${parsed.evalWindows} windows of ${config.contextLength} tokens.`);
 console.log('');
 console.log('| held-out next-token loss | nats |');
 console.log('|---|---|');

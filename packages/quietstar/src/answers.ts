@@ -7,8 +7,11 @@ import type { Completer, Problem } from '@agent-forge/core';
 import { generateWithThoughts } from './think.js';
 import type { Thinker } from './thinker.js';
 
-interface Codec {
+/** The part of a tokenizer the accuracy check needs. */
+export interface Codec {
+  /** Text to token ids. */
   encode(text: string): number[];
+  /** Token ids to text. */
   decode(ids: ArrayLike<number>): string;
 }
 

@@ -19,10 +19,15 @@ export interface ThoughtScores {
   readonly syntactic: Float32Array;
 }
 
-interface ScoreLayout {
+/** Where the tokens of a batch of thoughts sit, for `coherenceScores`. */
+export interface ScoreLayout {
+  /** The base tokens of the batch, `[batch, length + nTrue]` row-major, on the host. */
   readonly host: Int32Array;
+  /** Sequences in the batch. */
   readonly batch: number;
+  /** Positions per sequence that get a thought. */
   readonly length: number;
+  /** Thoughts per position. */
   readonly thoughts: number;
 }
 

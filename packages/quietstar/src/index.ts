@@ -11,15 +11,15 @@ export {
   type QuietStarExtension, type QuietStarSettings, type QuietStarSettingsInput,
 } from './settings.js';
 export { PlainPath, type BasePassOutput, type LayerKv } from './plain-path.js';
-export { MIXER_PREFIX, MixingHead } from './mixing-head.js';
+export { MIXER_PREFIX, MixingHead, type MixWeightRange } from './mixing-head.js';
 export { THOUGHT_EMBED_NAME, Thinker, disposeBase, type BaseOutput, type ThinkerWeights } from './thinker.js';
 export { rollout, type Rollout, type RolloutSpec } from './rollout.js';
 export { quietStarObjective, type ObjectiveOptions, type ThoughtBatch } from './objective.js';
-export { centredByPosition, coherenceScores, pearson, thoughtDiversity, type ThoughtScores } from './coherence.js';
+export { centredByPosition, coherenceScores, pearson, thoughtDiversity, type ScoreLayout, type ThoughtScores } from './coherence.js';
 export { continuationOverlap, directContinuation } from './continuation.js';
 export { evaluateThoughts, shuffledThoughts, type HeldOutWindows, type ThoughtEvaluation } from './evaluate.js';
 export { generateWithThoughts, thinkAndPredict, type ThinkOptions, type ThoughtGenerateOptions, type ThoughtPrediction } from './think.js';
-export { accuracyWithAndWithout, measureLatency, thoughtCompleter, type AccuracyPair, type Latency } from './answers.js';
+export { accuracyWithAndWithout, measureLatency, thoughtCompleter, type AccuracyPair, type Codec, type Latency } from './answers.js';
 export { loadThinker, quietStarExtension, quietstarModelExtension, saveThinker } from './checkpoint.js';
 export { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
 export { QUIETSTAR_MODEL_DIR, quietstarPhase } from './phase.js';

@@ -3,11 +3,18 @@
  * position, and the prediction is head((1 − w)·h_base + w·h_thought). The head is linear, so this equals
  * interpolating the base and post-thought logits with w. As in the reference, w is the raw linear output
  * (no sigmoid) and the last layer starts at zero, so w = 0 and the model predicts exactly as the base
- * model until training moves it.
+ * model until training moves it. The `unit` range squashes w into (0, 1) with a sigmoid instead (a
+ * convex mix: the head cannot gain by contrasting against the thought).
  */
 import { Rng, constantWeight, normalWeight, tf } from '@agent-forge/core';
 
 export const MIXER_PREFIX = 'quietstar.mixer';
+
+/** `linear`: w is the head's raw output (reference); `unit`: w = sigmoid(output) ∈ (0, 1). */
+export type MixWeightRange = 'linear' | 'unit';
+
+/** The `unit` head's starting logit: w = sigmoid(−4) ≈ 0.018, close to the base model's prediction. */
+const UNIT_START_LOGIT = -4;
 
 export class MixingHead {
   readonly weights: Map<string, tf.Variable>;
@@ -20,12 +27,14 @@ export class MixingHead {
     readonly dModel: number,
     readonly hidden: number,
     seed = 0,
+    /** How the head's output becomes w: `linear` (raw, reference) or `unit` (sigmoid, in (0, 1)). */
+    readonly range: MixWeightRange = 'linear',
   ) {
     const init = { rng: Rng.fromSeed(seed) };
     this.first = normalWeight(init, `${MIXER_PREFIX}.0.weight`, [2 * dModel, hidden], 1 / Math.sqrt(2 * dModel));
     this.firstBias = constantWeight([hidden], 0);
     this.last = constantWeight([hidden, 1], 0);
-    this.lastBias = constantWeight([1], 0);
+    this.lastBias = constantWeight([1], range === 'unit' ? UNIT_START_LOGIT : 0);
     this.weights = new Map([
       [`${MIXER_PREFIX}.0.weight`, this.first],
       [`${MIXER_PREFIX}.0.bias`, this.firstBias],
@@ -50,7 +59,7 @@ export class MixingHead {
       const flat = tf.reshape(joined, [-1, 2 * this.dModel]) as tf.Tensor2D;
       const hiddenLayer = tf.relu(tf.add(tf.matMul(flat, this.first as tf.Variable<tf.Rank.R2>), this.firstBias));
       const out = tf.add(tf.matMul(hiddenLayer as tf.Tensor2D, this.last as tf.Variable<tf.Rank.R2>), this.lastBias);
-      return tf.reshape(out, [...leading, 1]);
+      return tf.reshape(this.range === 'unit' ? tf.sigmoid(out) : out, [...leading, 1]);
     });
   }
 

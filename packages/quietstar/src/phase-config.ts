@@ -17,6 +17,7 @@ export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSett
    * pretraining rate (3e-3) needs a larger one, but below pretraining so the LM is not shaken up.
    */
   lr: z.number().positive().default(1e-3),
+  /** Linear warmup steps from 0 to lr. */
   warmupSteps: z.number().int().nonnegative().default(5),
   /** Reference: 0.001; 0 here keeps the reserved meta-token rows from decaying. */
   weightDecay: z.number().min(0).default(0),

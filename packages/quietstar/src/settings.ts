@@ -20,6 +20,13 @@ export const QuietStarSettingsSchema = z.object({
   /** Hidden width of the mixing head; default the model width (the reference's talk head uses d). */
   mixerHidden: z.number().int().positive().optional(),
   /**
+   * How the head's output becomes the mixing weight w. `linear` (reference): the raw output, starting at
+   * exactly 0, free to go negative, where base + |w|·(base − thought) contrasts against the thought and
+   * can lower the loss whatever the thought says. `unit`: w = sigmoid(output), starting at
+   * sigmoid(−4) ≈ 0.018, so the prediction is a convex mix and only a useful thought can lower the loss.
+   */
+  mixWeight: z.enum(['linear', 'unit']).default('linear'),
+  /**
    * The start/end embeddings are trained as `e / scale` and used as `e`: under Adam this multiplies their
    * effective learning rate by `scale` (the paper's meta-token gradient weighting; the reference uses 100
    * with lr 1e-6, this default suits this project's ~1e-3 fine-tune rates).

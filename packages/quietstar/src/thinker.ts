@@ -47,7 +47,7 @@ export class Thinker {
   ) {
     const { dModel } = model.config;
     this.path = new PlainPath(model, trainingSteps(settings) + 1);
-    this.mixer = new MixingHead(dModel, settings.mixerHidden ?? dModel, seed);
+    this.mixer = new MixingHead(dModel, settings.mixerHidden ?? dModel, seed, settings.mixWeight);
     if (weights.mixer) for (const [name, variable] of this.mixer.weights) variable.assign(weights.mixer.get(name) as tf.Tensor);
     const initial = weights.thoughtEmbeddings ?? metaRows(model);
     this.thoughtEmbed = tf.tidy(() => tf.variable(tf.div(initial, settings.thoughtEmbeddingScale)));

@@ -66,6 +66,30 @@ describe('parallel thoughts', () => {
     thinker.dispose();
   });
 
+  it('keeps w in (0, 1) with the unit range: a convex mix of base and post-thought predictions', async () => {
+    const thinker = microThinker({ mixWeight: 'unit' });
+    // Push the head's output far both ways: the sigmoid keeps w strictly inside (0, 1).
+    const tokens = randomTokens(5, 2, 9, 320);
+    const start = quietStarObjective(thinker, tokens, Rng.fromSeed(1));
+    expect(Array.from(start.mixWeight).every((w) => Math.abs(w - 1 / (1 + Math.exp(4))) < 1e-6)).toBe(true);
+    for (const bias of [40, -40]) {
+      (thinker.mixer.weights.get('quietstar.mixer.1.bias') as tf.Variable).assign(tf.tensor1d([bias]));
+      const batch = quietStarObjective(thinker, tokens, Rng.fromSeed(1));
+      expect(Array.from(batch.mixWeight).every((w) => w >= 0 && w <= 1)).toBe(true);
+      // At w ≈ 0 the mixed prediction is the base one.
+      if (bias < 0) expect(maxAbsDifference(tf.tensor1d(batch.mixedNll), tf.tensor1d(batch.baseNll))).toBeLessThan(1e-4);
+      batch.loss.dispose();
+    }
+    start.loss.dispose();
+    const dir = tempDir('unit');
+    await saveThinker(dir, { thinker, tokenizer: microTokenizer(), extensions: {} });
+    const loaded = await loadThinker(dir);
+    expect(loaded.thinker.settings.mixWeight).toBe('unit');
+    loaded.thinker.model.dispose();
+    loaded.thinker.dispose();
+    thinker.dispose();
+  });
+
   it('saves and loads a thinker without changing its predictions', async () => {
     const thinker = microThinker();
     const dir = tempDir('save');

@@ -3,22 +3,25 @@ import { decodeFloat16, encodeFloat16 } from '@agent-forge/core';
 import { z } from 'zod';
 import { requirePart, type Compressor } from '../compressor.js';
 
-const NoSettings = z.object({}).strict();
+/** The settings of a compressor that has none: an empty object, extra keys refused. */
+export const NoSettingsSchema = z.object({}).strict();
+/** No settings. */
+export type NoSettings = z.output<typeof NoSettingsSchema>;
 
-export const fp32Compressor: Compressor<z.output<typeof NoSettings>> = {
+export const fp32Compressor: Compressor<NoSettings> = {
   name: 'fp32',
   description: 'float32 as is (lossless)',
-  settingsSchema: NoSettings,
+  settingsSchema: NoSettingsSchema,
   lossless: true,
   accepts: () => true,
   encode: (values, shape) => ({ method: 'fp32', shape: [...shape], tensors: new Map([['values', { dtype: 'F32', shape: [values.length], data: values.slice() }]]), params: {} }),
   decode: (encoded) => requirePart(encoded, 'values', 'F32').slice(),
 };
 
-export const fp16Compressor: Compressor<z.output<typeof NoSettings>> = {
+export const fp16Compressor: Compressor<NoSettings> = {
   name: 'fp16',
   description: 'float16, round to nearest even',
-  settingsSchema: NoSettings,
+  settingsSchema: NoSettingsSchema,
   lossless: false,
   accepts: () => true,
   encode: (values, shape) => ({ method: 'fp16', shape: [...shape], tensors: new Map([['values', { dtype: 'F16', shape: [values.length], data: encodeFloat16(values) }]]), params: {} }),

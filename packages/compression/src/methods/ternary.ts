@@ -5,10 +5,9 @@
  */
 import { packTernary, unpackTernary } from '@agent-forge/bitnet';
 import { ForgeError } from '@agent-forge/core';
-import { z } from 'zod';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
+import { NoSettingsSchema, type NoSettings } from './float.js';
 
-const NoSettings = z.object({}).strict();
 const TRITS_PER_BYTE = 5;
 
 /** γ and the ternary codes of `values`, or undefined when the values are not {−γ, 0, +γ}. */
@@ -38,10 +37,10 @@ function scaled(codes: ArrayLike<number>, gamma: number): Float32Array {
   return out;
 }
 
-export const ternary2bitCompressor: Compressor<z.output<typeof NoSettings>> = {
+export const ternary2bitCompressor: Compressor<NoSettings> = {
   name: 'ternary-2bit',
   description: "BitNet's 2-bit ternary packing (lossless for W_q·γ)",
-  settingsSchema: NoSettings,
+  settingsSchema: NoSettingsSchema,
   lossless: true,
   accepts: (values) => ternaryCodes(values) !== undefined,
   encode(values, shape) {
@@ -77,10 +76,10 @@ export function unpackBase3(bytes: Uint8Array, count: number): Int8Array {
   return codes;
 }
 
-export const ternaryBase3Compressor: Compressor<z.output<typeof NoSettings>> = {
+export const ternaryBase3Compressor: Compressor<NoSettings> = {
   name: 'ternary-base3',
   description: 'ternary values packed 5 per byte in base 3, 1.6 bits/weight (lossless for W_q·γ)',
-  settingsSchema: NoSettings,
+  settingsSchema: NoSettingsSchema,
   lossless: true,
   accepts: (values) => ternaryCodes(values) !== undefined,
   encode(values, shape) {

@@ -6,3 +6,4 @@ export { useBackend, withBackend } from './switch.js';
 export { describeBackend } from './describe.js';
 export type { BackendReport } from './describe.js';
 export { THREADS_WORKAROUND_WASM_VERSION } from './wasm-threads.js';
+export { TFJS_PACKAGES, type TfjsPackage } from './versions.js';

@@ -16,6 +16,7 @@ export const TFJS_PACKAGES = [
   '@tensorflow/tfjs-node-gpu',
 ] as const;
 
+/** The name of one of the reported tfjs packages. */
 export type TfjsPackage = (typeof TFJS_PACKAGES)[number];
 
 /** The version in `packageName`'s package.json as resolved from here, or undefined when absent. */

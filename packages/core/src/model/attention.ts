@@ -23,14 +23,21 @@ export function causalMask(queries: number, past: number): tf.Tensor2D {
   return tf.tensor2d(mask, [queries, keys]);
 }
 
+/** How a self-attention layer is built. */
 export interface AttentionOptions {
+  /** Weight-name prefix, e.g. `blocks.0.attn`. */
   readonly name: string;
+  /** Model width. */
   readonly dModel: number;
+  /** Attention heads (dModel must divide by it). */
   readonly nHeads: number;
+  /** Init std of the q, k and v projections. */
   readonly initStd: number;
   /** Init std of the output projection, which writes into the residual stream. */
   readonly outputInitStd: number;
+  /** The shared rotary embedding, or null for learned positions. */
   readonly rotary: RotaryEmbedding | null;
+  /** Makes the four projections. */
   readonly createLinear: LinearFactory;
 }
 

@@ -25,9 +25,13 @@ export interface BlockContext {
   readonly cache: KvCache | null;
 }
 
+/** What a block is built from. */
 export interface BlockParts {
+  /** The model config (widths, heads, norm and MLP kinds). */
   readonly config: ModelConfig;
+  /** The shared rotary embedding, or null for learned positions. */
   readonly rotary: RotaryEmbedding | null;
+  /** Makes every linear layer (extensions such as BitNet or LoRA replace it). */
   readonly createLinear: LinearFactory;
 }
 

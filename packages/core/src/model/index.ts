@@ -10,9 +10,9 @@ export {
 export { expectedShapes, countParameters } from './shapes.js';
 export { TinyTitan, type TinyTitanOptions, type LossOptions, type NamedTensors } from './model.js';
 export { denseLinear, applyMatrix, type Linear, type LinearSpec, type LinearFactory } from './linear.js';
-export { Block, sequentialBlocks, type BlockRunner, type BlockContext } from './block.js';
-export { CausalSelfAttention, causalMask } from './attention.js';
-export { Mlp, gelu } from './mlp.js';
+export { Block, sequentialBlocks, type BlockParts, type BlockRunner, type BlockContext } from './block.js';
+export { CausalSelfAttention, causalMask, type AttentionCall, type AttentionOptions } from './attention.js';
+export { Mlp, gelu, type MlpOptions } from './mlp.js';
 export { createNorm, type Norm } from './norm.js';
 export { RotaryEmbedding } from './rotary.js';
 export { KvCache, type LayerKvCache } from './cache.js';
@@ -21,7 +21,7 @@ export { crossEntropy } from './loss.js';
 export { argmax, pickToken, type SamplingOptions } from './sampling.js';
 export { generate, GenerateOptionsSchema, type GenerateOptions, type GenerateResult, type StopReason } from './generate.js';
 export { HaltingUnit, ponder, type HaltingSettings, type PonderOutcome, type PonderTransition } from './act.js';
-export { NeuralMemory, type MemorySettings, type MemoryState, type MemoryScan } from './memory.js';
+export { NeuralMemory, ScalarGate, type MemorySettings, type MemoryState, type MemoryScan } from './memory.js';
 export {
   ActSettingsSchema,
   MemorySettingsSchema,

@@ -78,11 +78,15 @@ function project3d(x: tf.Tensor3D, weight: tf.Variable): tf.Tensor3D {
 }
 
 /** A scalar gate σ(x·w + b) per row of `[N, dModel]` → `[N, 1]`. */
-class ScalarGate {
+export class ScalarGate {
+  /** w, `[dModel, 1]`. */
   readonly weight: tf.Variable;
+  /** b, `[1]`. */
   readonly bias: tf.Variable;
+  /** Both variables under their checkpoint names (`<name>.weight`, `<name>.bias`). */
   readonly weights: NamedVariables;
 
+  /** A gate named `name` over `dModel` inputs: w drawn with std `std`, b set to `bias`. */
   constructor(name: string, dModel: number, std: number, bias: number, init: WeightInit) {
     this.weight = normalWeight(init, `${name}.weight`, [dModel, 1], std);
     this.bias = constantWeight([1], bias);
@@ -92,6 +96,7 @@ class ScalarGate {
     ]);
   }
 
+  /** σ(x·w + b) for rows x `[N, dModel]`: `[N, 1]`. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     return tf.sigmoid(tf.add(tf.matMul(x, this.weight as tf.Variable<tf.Rank.R2>), this.bias)) as tf.Tensor2D;
   }

@@ -17,14 +17,21 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   });
 }
 
+/** How an MLP is built. */
 export interface MlpOptions {
+  /** Weight-name prefix, e.g. `blocks.0.mlp`. */
   readonly name: string;
+  /** GELU (up, down) or SwiGLU (gate, up, down). */
   readonly kind: 'gelu' | 'swiglu';
+  /** Model width. */
   readonly dModel: number;
+  /** Hidden width. */
   readonly dFF: number;
+  /** Init std of the input projections. */
   readonly initStd: number;
   /** Init std of the down projection, which writes into the residual stream. */
   readonly outputInitStd: number;
+  /** Makes the projections. */
   readonly createLinear: LinearFactory;
 }
 

@@ -14,8 +14,11 @@ export const TrainConfigSchema = z.object({
   warmupSteps: z.number().int().nonnegative().default(20),
   /** Decoupled (AdamW) weight decay, applied to matrices only, not to norms or biases. */
   weightDecay: z.number().min(0).default(0.1),
+  /** AdamW β1: decay of the first-moment (mean) estimate. */
   beta1: z.number().min(0).max(1).default(0.9),
+  /** AdamW β2: decay of the second-moment (squared-gradient) estimate. */
   beta2: z.number().min(0).max(1).default(0.95),
+  /** AdamW ε added to the root of the second moment. */
   eps: z.number().positive().default(1e-8),
   /** Clip the global gradient norm to this; 0 disables clipping. */
   gradClip: z.number().min(0).default(1),

@@ -5,5 +5,5 @@ export { clipByGlobalNorm, disposeGradients, globalNorm, type GradientMap, type 
 export { LossGuard } from './guard.js';
 export { activationBytesPerSequence, chooseMicroBatch, type ActivationShape } from './micro-batch.js';
 export { train, type BatchSource, type TrainOptions, type TrainSummary, type TrainableModel } from './loop.js';
-export { loadTrainState, saveTrainState } from './train-state.js';
+export { loadTrainState, saveTrainState, type TrainStateParts } from './train-state.js';
 export { documentBatchSource } from './batch-source.js';

@@ -27,11 +27,17 @@ const TrainerFileSchema = z.object({
   rngState: z.object({ algorithm: z.literal('xoroshiro128plus'), state: z.array(z.number()) }).optional(),
 });
 
+/** What a training state directory saves and restores. */
 export interface TrainStateParts {
+  /** The trained variables by name. */
   weights: Map<string, Variable>;
+  /** The optimizer, whose moments are saved. */
   optimizer: AdamW;
+  /** The batch source, whose position is saved. */
   data: BatchSource;
+  /** Gradient transforms (e.g. Grokfast) whose state is saved under `transform/<name>/`. */
   transforms: readonly GradientTransform[];
+  /** The loop's rng, whose state is saved when given. */
   rng?: Rng;
 }
 

@@ -16,20 +16,36 @@ export const FitnessWeightsSchema = z.object({
 }).refine((w) => w.perplexity + w.accuracy + w.speed + w.memory > 0, 'at least one fitness weight must be positive');
 export type FitnessWeights = z.output<typeof FitnessWeightsSchema>;
 
+/** What one merged model measured: the inputs of the composite fitness. */
 export const MeasuresSchema = z.object({
+  /** Held-out perplexity on the fixed evaluation subset. */
   perplexity: z.number(),
+  /** Held-out loss (nats per token) on the same windows. */
   loss: z.number(),
+  /** Teacher-forced answer accuracy ∈ [0, 1]. */
   accuracy: z.number(),
   /** Block applications per token: merged depth × mean ACT ponder steps (proportional to forward ms/token). */
   cost: z.number(),
+  /** Mean ACT ponder steps per token. */
   meanPonderSteps: z.number(),
+  /** Merged depth in blocks. */
   depth: z.number().int(),
   /** float32 weight bytes. */
   bytes: z.number(),
 });
+/** What one merged model measured (see {@link MeasuresSchema}). */
 export type Measures = z.infer<typeof MeasuresSchema>;
 
-export const ReferenceSchema = z.object({ perplexity: z.number(), cost: z.number(), bytes: z.number() });
+/** The normalisers of the fitness: the sources' best perplexity, mean cost and mean bytes. */
+export const ReferenceSchema = z.object({
+  /** Best perplexity among the sources. */
+  perplexity: z.number(),
+  /** Mean cost of the sources. */
+  cost: z.number(),
+  /** Mean float32 bytes of the sources. */
+  bytes: z.number(),
+});
+/** The fitness normalisers (see {@link ReferenceSchema}). */
 export type Reference = z.infer<typeof ReferenceSchema>;
 
 /** The reference the scores are relative to: the sources' best perplexity, mean cost and mean bytes. */

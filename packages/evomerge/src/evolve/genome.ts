@@ -21,12 +21,16 @@ export const TASK_VECTOR_METHODS: ReadonlySet<SearchMethod> = new Set(['task_ari
 /** Methods whose output is a layer plan (`route`); depth may change. */
 export const ROUTING_METHODS: ReadonlySet<SearchMethod> = new Set(['frankenmerge', 'dfs']);
 
+/** One step of a frankenmerge/dfs layer plan. */
 export const RouteStepGeneSchema = z.object({
+  /** Index of the source model. */
   model: z.number().int().min(0),
+  /** Layer of that model. */
   layer: z.number().int().min(0),
   /** Hidden-state scale on entering the layer (dfs only; frankenmerge copies at scale 1). */
   scale: z.number().positive(),
 });
+/** One step of a layer plan (see {@link RouteStepGeneSchema}). */
 export type RouteStepGene = z.infer<typeof RouteStepGeneSchema>;
 
 export const GenomeSchema = z.object({

@@ -11,13 +11,19 @@ import { z } from 'zod';
 import { MeasuresSchema, ReferenceSchema } from './fitness.js';
 import { GenomeSchema, SEARCH_METHODS } from './genome.js';
 
+/** One evaluated genome in the state file: its fitness, what it was computed from, and its weight fingerprint. */
 export const FitnessRecordSchema = z.object({
+  /** The composite fitness (higher is better). */
   fitness: z.number(),
+  /** The raw measures the fitness was computed from. */
   measures: MeasuresSchema,
+  /** Merged values at fixed sampled positions, for weight diversity. */
   fingerprint: z.array(z.number()),
 });
+/** One evaluated genome (see {@link FitnessRecordSchema}). */
 export type FitnessRecord = z.infer<typeof FitnessRecordSchema>;
 
+/** One generation's summary in the state file and the tracker. */
 export const GenerationRecordSchema = z.object({
   generation: z.number().int().min(0),
   bestFitness: z.number(),
@@ -35,6 +41,7 @@ export const GenerationRecordSchema = z.object({
   boosted: z.boolean(),
   immigrants: z.number().int(),
 });
+/** One generation's summary (see {@link GenerationRecordSchema}). */
 export type GenerationRecord = z.infer<typeof GenerationRecordSchema>;
 
 export const EvolutionStateSchema = z.object({

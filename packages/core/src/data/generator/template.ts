@@ -6,13 +6,19 @@ export type StepLevel = 1 | 2 | 3;
 
 /** A problem before it is rendered: the question, the solution lines, the final number. */
 export interface DraftProblem {
+  /** The question text. */
   readonly question: string;
+  /** The solution, one reasoning step per line. */
   readonly lines: readonly string[];
+  /** The final number (what follows `####`). */
   readonly answer: number;
 }
 
+/** One kind of word problem: `build` draws its numbers and people from the context. */
 export interface ProblemTemplate {
+  /** The template's name (recorded in each generated problem). */
   readonly name: string;
+  /** Draws one problem. */
   build(ctx: TemplateContext): DraftProblem;
 }
 

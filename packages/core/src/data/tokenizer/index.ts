@@ -20,5 +20,6 @@ export {
   tokenizerFromFile,
   TOKENIZER_FORMAT,
   TOKENIZER_FORMAT_VERSION,
+  tokenizerFileSchema,
   type TokenizerFile,
 } from './tokenizer-file.js';

@@ -14,7 +14,8 @@ const FIXED_ROLE_COUNT = 18;
 
 const tokenId = z.number().int().nonnegative();
 
-const tokenizerFileSchema = z.object({
+/** The zod schema of tokenizer.json, version 1: what `loadTokenizer` validates a file against. */
+export const tokenizerFileSchema = z.object({
   format: z.literal(TOKENIZER_FORMAT),
   version: z.literal(TOKENIZER_FORMAT_VERSION),
   pretokenizer: z.literal(PRETOKENIZER_NAME),
