@@ -1,0 +1,52 @@
+// Phase 4, bitnet (BitNet b1.58): the block projections become BitLinear layers whose weights are
+// ternary {-1, 0, +1} times one scale γ = mean|W| per tensor, stored 2 bits per weight. The figures
+// show the codes of one layer, a hand check of the absmean quantizer, the packed bytes against fp32,
+// an exact pack/unpack round trip and that the model loaded from the packed file gives the same logits.
+// Build first (`pnpm build`), then: node examples/04-bitnet.mjs
+
+// %%
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BpeTokenizer, MODEL_PRESETS, TinyTitan, initBackend, saveModelCheckpoint, tf } from '@agent-forge/core';
+import { PACKED_FILE, absmeanTernary, convertToBitNet, loadPackedModel, packModelWeights, packTernary, unpackTernary, writePackedWeights } from '@agent-forge/bitnet';
+
+await initBackend();
+const dense = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }); // stands in for evomerge's output
+const { model, extension, extensions } = convertToBitNet(dense); // latent fp32 weights are kept for training
+const layer = extension.ternaryLayers[0];
+console.log(`ternary layers: ${extension.ternaryLayers.length} (first: ${layer})`);
+
+// %%
+// The absmean quantizer of one layer, and the same formula by hand: round(W / γ) clipped to [-1, 1].
+const latent = model.namedWeights().get(`${layer}.weight`);
+const { ternary, scale } = absmeanTernary(latent);
+const codes = ternary.dataSync();
+const values = latent.dataSync();
+const gamma = values.reduce((s, v) => s + Math.abs(v), 0) / values.length;
+const byHand = values.map((v) => Math.max(-1, Math.min(1, Math.round(v / (gamma + 1e-5)))));
+const count = (c) => codes.filter((v) => v === c).length;
+console.log(`codes: ${[...new Set(codes)].sort().join(', ')}; shares -1/0/+1: ${[-1, 0, 1].map((c) => (count(c) / codes.length).toFixed(3)).join(' / ')}`);
+console.log(`scale gamma: ${scale.dataSync()[0].toFixed(6)} (mean|W| by hand: ${gamma.toFixed(6)})`);
+console.log(`codes that differ from the hand-computed ones: ${codes.filter((v, i) => v !== byHand[i]).length} of ${codes.length}`);
+
+// %%
+// 2 bits per weight, 4 per byte; the round trip is exact.
+const packed = packTernary(codes);
+const roundTrip = unpackTernary(packed, codes.length);
+console.log(`one layer: ${codes.length} weights -> ${packed.length} packed bytes (fp32: ${4 * codes.length})`);
+console.log(`pack/unpack mismatches: ${roundTrip.filter((v, i) => v !== codes[i]).length}`);
+const { weights } = packModelWeights(model, extension.ternaryLayers);
+const packedBytes = [...weights.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
+console.log(`whole model: fp32 bytes ${4 * dense.parameterCount}, packed bytes ${packedBytes}, ratio ${(4 * dense.parameterCount / packedBytes).toFixed(2)}x (embedding and norms stay fp32)`);
+
+// %%
+// Save as the phase does and load the deployable model from the 2-bit file alone.
+const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-bitnet-'));
+await saveModelCheckpoint(dir, { model, tokenizer: new BpeTokenizer([]), extensions });
+await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
+const loaded = await loadPackedModel(dir);
+const ids = tf.tensor2d([[300, 301, 302, 303, 304, 305]], undefined, 'int32');
+const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.forward(ids), loaded.model.forward(ids)))).dataSync()[0]);
+console.log(`max |logits converted model - logits from packed file|: ${diff.toExponential(2)}`);
+await rm(dir, { recursive: true, force: true });
