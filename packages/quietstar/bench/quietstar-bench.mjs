@@ -97,7 +97,7 @@ console.log(`- Removing the thoughts: Δ = ${f(m.lossDelta)} ± ${f(m.lossDeltaS
 console.log(`- With thoughts vs swapped thoughts: ${f(m.thoughtContentDelta)} ± ${f(m.thoughtContentDeltaStdErr)} (s.e.) nats (positive = the thought's content, not just the mixing head, lowers the loss).`);
 console.log(`- With thoughts vs the best-sharpened base (same trained model): ${f(sharpened.loss - m.lossWithThoughts)} nats (positive = the thoughts add more than a temperature change).`);
 console.log(`- With thoughts vs the equal-step control: ${f(controlLoss - m.lossWithThoughts)} nats (positive = Quiet-STaR better).`);
-console.log(`- Coherence vs utility (Pearson r over held-out thoughts): semantic ${f(m.semanticUtilityCorrelation, 3)}, syntactic ${f(m.syntacticUtilityCorrelation, 3)}; mean utility ${f(m.utility)} nats.`);
+console.log(`- Coherence vs utility (Pearson r over held-out thoughts): semantic ${f(m.semanticUtilityCorrelation, 3)}, syntactic ${f(m.syntacticUtilityCorrelation, 3)}; among one position's thoughts: semantic ${f(m.semanticUtilityCorrelationWithinPosition, 3)}, syntactic ${f(m.syntacticUtilityCorrelationWithinPosition, 3)}; mean utility ${f(m.utility)} nats.`);
 console.log(`- Diversity: ${f(100 * m.distinctPositions, 1)}% of positions have differing thoughts; distinct-2 ${f(m.distinct2, 3)}.`);
 console.log(`- Thoughts vs direct greedy continuation: ${f(100 * m.continuationTokenMatch, 1)}% tokens, ${f(100 * m.continuationExactMatch, 1)}% whole thoughts identical.`);
 console.log(`- Answer accuracy (${parsed.evalProblems} held-out problems): with thoughts ${f(100 * (m.accuracyWithThoughts ?? NaN), 1)}%, without ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 1)}%.`);
