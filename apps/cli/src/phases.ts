@@ -17,6 +17,7 @@ export const REGISTERED_PHASES: readonly Phase[] = [
   cognatePhase, evomergePhase, quietstarPhase, bitnetPhase, forgeTrainPhase, bakingPhase, edgePhase, compressionPhase,
 ].map((phase) => phase as Phase);
 
+/** The phase called `name` (e.g. `evomerge`) among `phases` (default: all registered), or undefined when this version has none. */
 export function findPhase(name: string, phases: readonly Phase[] = REGISTERED_PHASES): Phase | undefined {
   return phases.find((phase) => phase.name === name);
 }

@@ -3,7 +3,12 @@ import { ForgeError, PresetNameSchema, datasetSourceSchema, parseConfig } from '
 import { YAML } from './yaml.js';
 import { z } from 'zod';
 
+/** Zod schema of the `backend` setting / `--backend` flag: `auto` or one concrete tfjs backend. */
 export const BackendChoiceSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+/**
+ * An engine backend to start: `auto` tries tfjs-node-gpu → tfjs-node → wasm → cpu (and honours
+ * `FORGE_BACKEND`); `tensorflow-gpu` and `tensorflow` need their optional tfjs-node packages installed.
+ */
 export type BackendChoice = z.infer<typeof BackendChoiceSchema>;
 
 /** What `forge run` reads from `--config forge.yaml` and flags. Unknown keys are errors, not silence. */
@@ -26,6 +31,7 @@ export const PipelineConfigSchema = z
     phases: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
+/** A validated `forge run` config with defaults filled in (preset `tiny`, seed 42, backend `auto`, runsDir `runs`); phase settings are still unvalidated. */
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 
 /** Read a YAML (or JSON) config file; a syntax error names the file and line. */

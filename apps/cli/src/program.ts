@@ -15,8 +15,11 @@ import type { PipelineConfig } from './pipeline-config.js';
 import { terminalProgress } from './progress.js';
 import type { SignalSource } from './stop-signals.js';
 
+/** Where the program writes; inject one to run `forge` commands in-process (tests, embedding) and capture their output. */
 export interface ProgramIo {
+  /** Receives each line of a command's normal output, without a trailing newline (default: `console.log`). */
   print: (line: string) => void;
+  /** Progress bars and log lines of long tasks (default: `terminalProgress()`; `--quiet` swaps in a silent one). */
   progress: ProgressReporter;
   /** Where serve, dashboard and chat hear Ctrl-C / SIGTERM (default: the process). */
   signals?: SignalSource;

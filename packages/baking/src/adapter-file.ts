@@ -8,7 +8,9 @@ import type { tf } from '@agent-forge/core';
 import { z } from 'zod';
 import type { AdapterInfo, LoraAdapters } from './lora/adapters.js';
 
+/** Value of `__metadata__.format` that marks a safetensors file as an Agent Forge LoRA adapter. */
 export const ADAPTER_FORMAT = 'agent-forge-lora';
+/** File extension of adapter files (`<name>.safetensors`). */
 export const ADAPTER_EXTENSION = '.safetensors';
 
 /** What an adapter file says about itself. */

@@ -16,28 +16,43 @@ import type { BakingPhaseConfig } from './phase-config.js';
 import { STOP_TOKENS, assertFitsContext, type BakeInputs } from './phase-steps.js';
 import { sampleTrajectories, type SamplingSettings } from './trajectories.js';
 
+/** One prompt the phase bakes into its own adapter. */
 export interface BakeJob {
+  /** Persona or tool name; names the adapter and its file. */
   readonly name: string;
+  /** Which config map it came from; also named in the error when the prompt does not fit the context. */
   readonly kind: 'personas' | 'tools';
+  /** The system prompt text u (may contain special tokens such as `<|persona_i|>`). */
   readonly prompt: string;
   /** Tools only: the text that shows the convention is used. */
   readonly marker?: string;
 }
 
+/** What one bake produced and measured, as reported by the phase. */
 export interface BakeOutcome {
+  /** The prompt that was baked. */
   readonly job: BakeJob;
+  /** Length of the encoded prompt, i.e. tokens the baked model no longer has to process. */
   readonly promptTokens: number;
+  /** Held-out KL to the prompted model, without and with the adapter. */
   readonly kl: KlReport;
+  /** Prompted vs baked generation time; null when `latencyInputs` is 0. */
   readonly latency: LatencyReport | null;
+  /** Tool-use rates; null for personas (jobs without a marker). */
   readonly markers: MarkerRates | null;
+  /** Training steps completed. */
   readonly steps: number;
+  /** Training loss of the last step: mean per-token KL on the training trajectories, nats. */
   readonly finalLoss: number;
   /** Step the bake's training continued from after an interruption (0 for a fresh bake). */
   readonly resumedFrom: number;
   /** True when the adapter came from an earlier, interrupted run of this phase. */
   readonly resumed: boolean;
+  /** Path of the saved adapter (in the phase's work folder). */
   readonly adapterFile: string;
+  /** Size of the adapter file on disk, bytes. */
   readonly adapterBytes: number;
+  /** Wall time of the whole job (sampling, training, evaluation, saving), ms. */
   readonly bakeMs: number;
 }
 

@@ -9,19 +9,27 @@ import { klSum } from './kl.js';
 import type { AdapterInfo, AdapterShape, LoraAdapters } from './lora/adapters.js';
 import { trajectoryBatchSource, type Trajectory } from './trajectories.js';
 
+/** Inputs of {@link bakeAdapter}. */
 export interface BakeOptions {
   /** Adapter name (the persona or tool). */
   readonly name: string;
+  /** Token ids of the prompt u the teacher sees in front of each input and the student does not. */
   readonly promptIds: readonly number[];
+  /** Training data: inputs with continuations sampled from the prompted teacher. */
   readonly trajectories: readonly Trajectory[];
+  /** Rank and alpha of the new adapter. */
   readonly shape: AdapterShape;
   /** Seeds the adapter init and the batch order. */
   readonly seed: number;
+  /** Core training-loop settings (steps, batchSize in trajectories, lr, …); baking's defaults come from its phase config. */
   readonly train: TrainConfig;
   /** Resumable training state; resumed from when it holds one. */
   readonly stateDir?: string;
+  /** Receives the loss per step, under phase `baking.<name>`. */
   readonly tracker?: Tracker;
+  /** Step progress reporting. */
   readonly progress?: ProgressReporter;
+  /** Stops training after the current step (its state saved first when `stateDir` is set). */
   readonly signal?: AbortSignal;
 }
 

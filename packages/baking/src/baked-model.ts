@@ -16,13 +16,17 @@ import { loraExtension } from './lora/extension.js';
 /** Folder of the adapters inside a baked checkpoint directory. */
 export const BAKED_ADAPTERS_DIR = 'adapters';
 
+/** A baked checkpoint loaded by {@link loadBakedModel}, with every adapter ready to switch to. */
 export interface BakedModel {
+  /** The base model with LoRA slots; generate with it as with any model (the active persona applies). */
   readonly model: TinyTitan;
+  /** The checkpoint's tokenizer. */
   readonly tokenizer: BpeTokenizer;
   /** Names of the loaded adapters, sorted. */
   readonly personas: string[];
   /** Activates persona `name`, or the base model with null; an unknown name is a ForgeError listing the available ones. */
   usePersona(name: string | null): void;
+  /** Frees the adapters and the model. */
   dispose(): void;
 }
 

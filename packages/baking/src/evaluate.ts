@@ -10,6 +10,7 @@ import type { LoraAdapters } from './lora/adapters.js';
 import { sampleContinuations } from './sample-batch.js';
 import type { SamplingSettings, Trajectory } from './trajectories.js';
 
+/** Held-out KL of one bake: how far the unprompted model is from the prompted one, before and after baking. */
 export interface KlReport {
   /** Mean per-token KL(prompted ‖ base, no prompt), nats. */
   readonly klBase: number;
@@ -19,18 +20,25 @@ export interface KlReport {
   readonly klReductionPct: number;
 }
 
+/**
+ * Mean per-token KL(prompted ‖ unprompted) on `heldOut`, with no adapter and with adapter `name`,
+ * evaluated `batchSize` trajectories at a time.
+ */
 export function klReport(model: TinyTitan, adapters: LoraAdapters, name: string, promptIds: readonly number[], heldOut: readonly Trajectory[], batchSize: number): KlReport {
   const klBase = meanKl(model, adapters, promptIds, heldOut, null, batchSize);
   const klBaked = meanKl(model, adapters, promptIds, heldOut, name, batchSize);
   return { klBase, klBaked, klReductionPct: 100 * (1 - klBaked / klBase) };
 }
 
+/** Mean generation time with the prompt (base model) vs without it (baked), ms; see {@link measureLatency}. */
 export interface LatencyReport {
   /** Mean ms to prefill prompt + input and greedily generate `newTokens` with the base model. */
   readonly promptedMs: number;
   /** The same for the baked model on the input alone. */
   readonly bakedMs: number;
+  /** promptedMs − bakedMs; negative when the adapter's matmuls cost more than the prompt tokens saved. */
   readonly savedMs: number;
+  /** Tokens generated per timed run. */
   readonly newTokens: number;
 }
 
@@ -72,9 +80,13 @@ export async function measureLatency(
   }
 }
 
+/** Share (0–1) of held-out generations containing a tool's marker, per model variant. */
 export interface MarkerRates {
+  /** Base model, no prompt. */
   readonly base: number;
+  /** Base model with the prompt (the held-out trajectories themselves). */
   readonly prompted: number;
+  /** Adapter active, no prompt. */
   readonly baked: number;
 }
 

@@ -17,12 +17,18 @@ export const ToolPromptSchema = z.object({
   /** Counted in generated text: the share of generations that contain it is the tool-use rate. */
   marker: z.string().min(1),
 });
+/** A parsed tool convention: its demonstration prompt and its marker text. */
 export type ToolPrompt = z.output<typeof ToolPromptSchema>;
 
 const DEFAULT_TOOL_PROMPTS: Readonly<Record<string, ToolPrompt>> = Object.freeze({
   calculator: { prompt: DEFAULT_TOOLS.calculator as string, marker: '<<' },
 });
 
+/**
+ * Settings of the baking phase: the prompts to bake, LoRA shape, trajectory sampling, evaluation
+ * sizes, and every core training knob at the top level (baking's defaults: lr 5e-3, no weight decay,
+ * no spike guard). Preset values come from {@link bakingPresetDefaults}.
+ */
 export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
   /**
    * Persona → system prompt, merged over the nine defaults (reasoning, memory, math, code,
@@ -75,6 +81,7 @@ export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
   /** Share of the data held out; the held-out inputs come from it. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
 });
+/** The parsed baking config; `personas` and `tools` are already merged over the defaults. */
 export type BakingPhaseConfig = z.output<typeof BakingPhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

@@ -1,18 +1,27 @@
 /** The baking phase's metrics and its human-readable report. */
 import type { BakeOutcome } from './bake-job.js';
 
+/** The optional merged checkpoint (`mergePersona`): one adapter added into the weights. */
 export interface MergedOutcome {
+  /** The persona whose adapter was merged. */
   readonly persona: string;
   /** Mean per-token KL(prompted ‖ merged model, no prompt) on the persona's held-out trajectories. */
   readonly klMerged: number;
+  /** The same KL with the adapter instead of merging; equal for dense layers, differs where BitLinear re-ternarizes. */
   readonly klBaked: number;
+  /** Directory of the merged checkpoint (`<phaseDir>/merged`). */
   readonly dir: string;
 }
 
+/** Everything the baking phase reports on: input of {@link phaseMetrics} and {@link phaseReport}. */
 export interface PhaseOutcome {
+  /** One entry per baked prompt, personas first, then tools. */
   readonly bakes: readonly BakeOutcome[];
+  /** The merged checkpoint, or null without `mergePersona`. */
   readonly merged: MergedOutcome | null;
+  /** The input checkpoint directory. */
   readonly inputDir: string;
+  /** Sidecar files copied along with the checkpoint (e.g. `model.packed.safetensors`). */
   readonly sidecars: readonly string[];
 }
 

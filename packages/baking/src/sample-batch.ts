@@ -7,10 +7,13 @@
 import { Rng, pickToken, tf } from '@agent-forge/core';
 import type { KvCache, TinyTitan } from '@agent-forge/core';
 
+/** Settings of {@link sampleContinuations}. */
 export interface BatchSampling {
+  /** Most tokens generated per row (fewer when a stop token or the context end comes first). */
   readonly maxNewTokens: number;
   /** 0 decodes greedily. */
   readonly temperature: number;
+  /** Sample among the k most likely tokens only; unset: the whole vocabulary. */
   readonly topK?: number;
   /** Row i uses seed + i. */
   readonly seed: number;

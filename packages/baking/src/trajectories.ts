@@ -8,6 +8,7 @@ import type { BatchSource, TinyTitan } from '@agent-forge/core';
 import type { LoraAdapters } from './lora/adapters.js';
 import { sampleContinuations, type BatchSampling } from './sample-batch.js';
 
+/** One training or held-out example: an input x and the teacher's continuation y, as token ids. */
 export interface Trajectory {
   /** The input x (no prompt). */
   readonly input: readonly number[];

@@ -8,7 +8,12 @@
  */
 import { ForgeError } from '@agent-forge/core';
 
+/**
+ * Name of the 2-bit layout (row-major, 4 values per byte, first value in the lowest bits; codes
+ * 0 → 0, 1 → +1, 2 → −1). Stored as `bitnet.packing` in the packed file's metadata; loading refuses any other.
+ */
 export const PACKING_NAME = 'ternary-2bit-v1';
+/** Ternary values stored per byte (2 bits each); n values take ⌈n / 4⌉ bytes. */
 export const VALUES_PER_BYTE = 4;
 
 const CODE_OF: Readonly<Record<string, number>> = { '0': 0, '1': 1, '-1': 2 };

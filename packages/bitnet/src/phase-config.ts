@@ -7,6 +7,10 @@ import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { BitNetSettingsSchema } from './settings.js';
 
+/**
+ * Zod schema of the `bitnet` phase config (`phaseConfigs.bitnet`): core's training-loop fields, the
+ * BitLinear settings ({@link BitNetSettingsSchema}) at the top level, and the evaluation sizes; all defaulted.
+ */
 export const BitNetPhaseConfigSchema = TrainConfigSchema.extend(BitNetSettingsSchema.shape).extend({
   /** Fine-tune steps after conversion (presets: tiny 60, small 400, paper 1500). */
   steps: z.number().int().positive().default(60),
@@ -33,6 +37,7 @@ export const BitNetPhaseConfigSchema = TrainConfigSchema.extend(BitNetSettingsSc
   /** Tokens generated per accuracy problem. */
   maxNewTokens: z.number().int().positive().default(48),
 });
+/** The `bitnet` phase's settings, defaults filled in (see {@link BitNetPhaseConfigSchema}). */
 export type BitNetPhaseConfig = z.output<typeof BitNetPhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

@@ -11,7 +11,9 @@ export const QUANT_EPS = 1e-5;
 
 /** A weight tensor as ternary codes {−1, 0, +1} (stored as float32) and the per-tensor scale γ. */
 export interface TernaryWeight {
+  /** The codes W_q ∈ {−1, 0, +1}, float32, same shape as the weight. */
   readonly ternary: tf.Tensor;
+  /** γ = mean|W| of the whole tensor; W ≈ W_q · γ. */
   readonly scale: tf.Scalar;
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+/** Zod schema of the BitLinear settings: which linears are ternarized and how their inputs are quantized; all fields default to the paper's BitLinear. */
 export const BitNetSettingsSchema = z.object({
   /** Ternarize the attention projections q, k, v, o. */
   quantizeAttention: z.boolean().default(true),
@@ -21,7 +22,9 @@ export const BitNetSettingsSchema = z.object({
   /** Epsilon of that norm. */
   normEps: z.number().positive().default(1e-5),
 });
+/** BitLinear settings with every default filled in (see {@link BitNetSettingsSchema}); what a checkpoint records. */
 export type BitNetSettings = z.output<typeof BitNetSettingsSchema>;
+/** BitLinear settings as a caller may write them: every field optional, defaults applied on parse. */
 export type BitNetSettingsInput = z.input<typeof BitNetSettingsSchema>;
 
 /** What `extensions.bitnet` holds: the settings and the layers that are ternary. */
@@ -33,6 +36,7 @@ export const BitNetExtensionSchema = z.object({
   /** File in the checkpoint holding the 2-bit packed weights. */
   packedFile: z.string(),
 });
+/** The parsed `extensions.bitnet` of a BitNet checkpoint's config.json (see {@link BitNetExtensionSchema}). */
 export type BitNetExtension = z.output<typeof BitNetExtensionSchema>;
 
 const ATTENTION_LAYER = /^blocks\.\d+\.attn\.[a-z]+$/;

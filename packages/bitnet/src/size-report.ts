@@ -7,16 +7,19 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseSafetensorsHeader } from '@agent-forge/core';
 import { packedTensorNames } from './packed-checkpoint.js';
 
+/** Bytes on disk of a packed BitNet checkpoint against its fp32 (latent-weight) counterpart, measured by {@link measureSizes}. */
 export interface SizeReport {
   /** Bytes of the ternary layers' weights as F32. */
   readonly quantizedBytesFp32: number;
   /** Bytes of the same layers in the packed file: 2-bit codes plus a 4-byte scale each. */
   readonly quantizedBytesPacked: number;
+  /** quantizedBytesFp32 / quantizedBytesPacked: how much smaller the ternary layers got (≈ 16 for large layers; 0 when none are ternary). */
   readonly quantizedRatio: number;
   /** The whole fp32 safetensors file (latent weights), header included. */
   readonly checkpointBytesFp32: number;
   /** The whole packed safetensors file, header included. */
   readonly checkpointBytesPacked: number;
+  /** checkpointBytesFp32 / checkpointBytesPacked: whole-file compression, lower than quantizedRatio since full-precision tensors stay F32. */
   readonly checkpointRatio: number;
   /** Bytes the full-precision tensors (embeddings, norms, fp layers) take in the packed file. */
   readonly fullPrecisionBytes: number;

@@ -6,16 +6,21 @@ import type { HeldOut } from './phase-data.js';
 /** Rows per profiled forward pass. */
 const PROFILE_BATCH = 4;
 
+/** Held-out quality of one trained model, as reported in the phase metrics (`<role>.perplexity`, …). */
 export interface VariantQuality {
+  /** Held-out perplexity, exp(loss), over the evaluation windows. */
   readonly perplexity: number;
+  /** Mean held-out next-token cross-entropy, in nats per token. */
   readonly loss: number;
   /** Undefined when no problems were evaluated. */
   readonly accuracy: number | undefined;
 }
 
+/** Runtime behaviour of one model over the held-out windows: ACT pondering, memory writes and speed. */
 export interface ForwardProfile {
   /** Mean and max ACT steps per token over the held-out windows. */
   readonly meanPonderSteps: number;
+  /** Most ACT steps any token took (≤ `actMaxSteps`). */
   readonly maxPonderSteps: number;
   /** Share of tokens whose surprise passed the gate and wrote to memory. */
   readonly memoryUpdateRate: number;
@@ -25,6 +30,7 @@ export interface ForwardProfile {
   readonly msPerForward: number;
 }
 
+/** Perplexity of `model` on the held-out windows, plus greedy exact-match answer accuracy when `heldOut` has problems (slow: token-by-token decoding). */
 export async function evaluateQuality(model: TinyTitan, tokenizer: BpeTokenizer, heldOut: HeldOut): Promise<VariantQuality> {
   const { perplexity: value, loss } = perplexity(model, heldOut.windows);
   if (heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };

@@ -7,6 +7,10 @@ import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { CognateVariantSchema, SEED_VARIANTS } from './variants.js';
 
+/**
+ * Zod schema of the `cognate` phase config (`phaseConfigs.cognate`): core's `TrainConfigSchema`
+ * (lr, batch sizes, …) extended with cognate's fields; every field has a default.
+ */
 export const CognatePhaseConfigSchema = TrainConfigSchema.extend({
   /** Training steps per model (presets: tiny 40, small 200, paper 2000). */
   steps: z.number().int().positive().default(40),
@@ -37,6 +41,7 @@ export const CognatePhaseConfigSchema = TrainConfigSchema.extend({
   /** Tokens generated per accuracy problem. */
   maxNewTokens: z.number().int().positive().default(32),
 });
+/** The `cognate` phase's settings, defaults filled in (see {@link CognatePhaseConfigSchema}). */
 export type CognatePhaseConfig = z.output<typeof CognatePhaseConfigSchema>;
 
 /**

@@ -5,10 +5,15 @@ import type { CognateVariant } from './variants.js';
 
 /** Everything measured about one trained variant. */
 export interface VariantOutcome {
+  /** The variant's settings (role, ACT threshold, memory capacity, surprise threshold). */
   readonly variant: CognateVariant;
+  /** Parameter count of the trained model (the same for all three variants). */
   readonly params: number;
+  /** Held-out perplexity, loss and answer accuracy. */
   readonly quality: VariantQuality;
+  /** Ponder steps, memory update rate and forward time on the held-out windows. */
   readonly profile: ForwardProfile;
+  /** The training loop's summary: steps run, step resumed from, final training loss. */
   readonly training: TrainSummary;
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+/** Zod schema of one cognate variant: the hyperparameters that make the three models differ (no shape-changing fields). */
 export const CognateVariantSchema = z.object({
   /** Checkpoint role, e.g. 'reasoning'. */
   role: z.string().min(1),
@@ -16,6 +17,7 @@ export const CognateVariantSchema = z.object({
   /** Relative retrieval error a token needs before it writes to memory. */
   surpriseThreshold: z.number().min(0),
 });
+/** One of the three cognate models' settings (see {@link CognateVariantSchema}; the defaults are {@link SEED_VARIANTS}). */
 export type CognateVariant = z.infer<typeof CognateVariantSchema>;
 
 /** The seed plan's three models: reasoning, memory-integration, adaptive-computation. */

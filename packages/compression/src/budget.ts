@@ -11,19 +11,29 @@ import type { TinyTitan } from '@agent-forge/core';
 import type { TensorPlan } from './candidates.js';
 import { decodeTensor } from './format.js';
 
+/** The budget check of one layer group. */
 export interface GroupOutcome {
+  /** Group name from {@link layerGroup}: `embeddings`, `blocks.<i>`, `head` or `other`. */
   readonly group: string;
+  /** Tensors in the group. */
   readonly tensors: number;
+  /** Loss with this and every earlier group decoded, after any step-ups. */
   readonly loss: number;
+  /** The group's allowance: baseline·(1 + maxLossIncrease·(g+1)/G). */
   readonly allowedLoss: number;
   /** Candidate step-ups the loss check forced in this group. */
   readonly stepUps: number;
 }
 
+/** Result of {@link selectWithinBudget}; losses are what `evalLoss` returns (in the phase: mean held-out cross-entropy on the budget windows, nats/token). */
 export interface BudgetOutcome {
+  /** Loss of the uncompressed input model. */
   readonly baselineLoss: number;
+  /** Loss with every tensor at its chosen candidate; at most baseline·(1 + maxLossIncrease). */
   readonly finalLoss: number;
+  /** One entry per layer group, in model order. */
   readonly groups: GroupOutcome[];
+  /** Loss evaluations run, the baseline included (the budget's cost). */
   readonly evaluations: number;
 }
 

@@ -8,25 +8,39 @@ import { getCompressor } from './registry.js';
 
 /** One configured way to store a tensor. `label` names it in reports (e.g. `seedlm-4bit`). */
 export interface CandidateSpec {
+  /** Report name, unique within a run (e.g. `seedlm-4bit`). */
   readonly label: string;
+  /** Registered compressor name. */
   readonly method: string;
+  /** The method's settings, already parsed by its `settingsSchema`. */
   readonly settings: unknown;
   /** Only for 2-D tensors of at least `minElements` weights (the paper methods); else any tensor. */
   readonly matricesOnly: boolean;
 }
 
+/** One candidate's encoding of one tensor, with its measured cost and error. */
 export interface TensorCandidate {
+  /** The candidate's label. */
   readonly label: string;
+  /** What would be written to the file. */
   readonly encoded: EncodedTensor;
+  /** Stored array bytes (metadata not counted). */
   readonly bytes: number;
+  /** Stored bits per original weight, codebooks and scales included. */
   readonly bitsPerWeight: number;
+  /** ‖W − Ŵ‖/‖W‖ of the decoded values. */
   readonly relativeError: number;
+  /** Whether the method is exact; the ladder always ends at a lossless candidate. */
   readonly lossless: boolean;
+  /** Wall time of `encode`, ms. */
   readonly encodeMs: number;
 }
 
+/** The candidates for one weight tensor and the budget's current choice among them. */
 export interface TensorPlan {
+  /** Weight name, e.g. `blocks.0.attn.q.weight`. */
   readonly name: string;
+  /** The tensor's shape (`[in, out]` for a linear weight). */
   readonly shape: readonly number[];
   /** Every candidate that accepted the tensor (for the per-method report). */
   readonly all: readonly TensorCandidate[];

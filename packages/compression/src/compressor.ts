@@ -11,6 +11,7 @@ import type { z } from 'zod';
 /** JSON parameters of an encoded tensor (they go into the file's `__metadata__`). */
 export type EncodedParams = Record<string, number | string | boolean | number[]>;
 
+/** A tensor as one compressor stored it: the arrays written to the file and the parameters to decode them. */
 export interface EncodedTensor {
   /** Registry name of the compressor that wrote it. */
   readonly method: string;
@@ -18,6 +19,7 @@ export interface EncodedTensor {
   readonly shape: readonly number[];
   /** Stored arrays by part name (e.g. `codes`, `codebook`); their bytes are the tensor's size. */
   readonly tensors: ReadonlyMap<string, HostTensor>;
+  /** Method-specific scalars needed to decode (e.g. `gamma`, `scale`, `low`), stored as JSON in `__metadata__`. */
   readonly params: EncodedParams;
 }
 
@@ -30,8 +32,14 @@ export interface EncodeContext {
   readonly rowImportance?: Float32Array;
 }
 
+/**
+ * One weight-compression method, registered by name (see {@link getCompressor}). `S` is its parsed
+ * settings type. Decoding must be deterministic from the stored arrays and params alone.
+ */
 export interface Compressor<S = unknown> {
+  /** Registry key, written into the file per tensor (e.g. `seedlm`). */
   readonly name: string;
+  /** A one-line human-readable summary of the method and what it stores. */
   readonly description: string;
   /** Validates and fills the settings of one candidate; errors name the field. */
   readonly settingsSchema: z.ZodType<S>;
@@ -39,7 +47,9 @@ export interface Compressor<S = unknown> {
   readonly lossless: boolean;
   /** Whether this method can encode the tensor at all (e.g. ternary packing needs ternary values). */
   accepts(values: Float32Array, shape: readonly number[], settings: S): boolean;
+  /** Stores `values` (row-major, `sizeOf(shape)` floats) under parsed `settings`; `rng` seeds any search or sampling. */
   encode(values: Float32Array, shape: readonly number[], settings: S, rng: Rng, context?: EncodeContext): EncodedTensor;
+  /** The float values back, row-major, from `encoded`'s arrays and params only; a malformed part is a ForgeError. */
   decode(encoded: EncodedTensor): Float32Array;
 }
 

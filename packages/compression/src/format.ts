@@ -12,6 +12,7 @@ import { getCompressor } from './registry.js';
 
 /** File name of the compressed weights inside the output checkpoint directory. */
 export const COMPRESSED_FILE = 'model.compressed.safetensors';
+/** Value of `compression.format` in the file's `__metadata__`; any other value is refused on read. */
 export const COMPRESSED_FORMAT = 'agent-forge-compressed-v1';
 const FORMAT_KEY = 'compression.format';
 const TENSOR_KEY_PREFIX = 'compression.tensor.';

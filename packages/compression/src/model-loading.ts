@@ -24,6 +24,7 @@ export const CompressionExtensionSchema = z.object({
   file: z.string().min(1),
   methods: z.record(z.string(), z.string()),
 });
+/** The parsed `extensions.compression` record: `{ version: 1, file, methods }` (methods: weight name → compressor name). */
 export type CompressionExtension = z.output<typeof CompressionExtensionSchema>;
 
 /**

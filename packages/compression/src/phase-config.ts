@@ -6,6 +6,7 @@ import { datasetSourceSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
+/** One entry of the phase's `candidates` ladder: a method, its settings and an optional label. */
 export const CandidateConfigSchema = z.object({
   /** Name in reports; default: the method name. */
   label: z.string().min(1).optional(),
@@ -16,6 +17,7 @@ export const CandidateConfigSchema = z.object({
   /** Only 2-D tensors with at least `minElements` weights (default: true for seedlm, vptq, hyper). */
   matricesOnly: z.boolean().optional(),
 });
+/** A parsed candidate entry (settings not yet validated by the method's schema). */
 export type CandidateConfig = z.output<typeof CandidateConfigSchema>;
 
 /** The default ladder: lossless ternary packings, the three paper methods at two rates, RTN and float baselines. */
@@ -34,6 +36,10 @@ export const DEFAULT_CANDIDATES: CandidateConfig[] = [
   { label: 'fp32', method: 'fp32', settings: {} },
 ];
 
+/**
+ * Settings of the compression phase: the candidate ladder, the quality budget (per-tensor relative
+ * error and model loss increase) and the evaluation sizes. Presets: {@link compressionPresetDefaults}.
+ */
 export const CompressionPhaseConfigSchema = z.object({
   /** The ladder of candidates tried on every tensor (default: `DEFAULT_CANDIDATES`, smallest first). */
   candidates: z.array(CandidateConfigSchema).min(1).default(DEFAULT_CANDIDATES),
@@ -64,6 +70,7 @@ export const CompressionPhaseConfigSchema = z.object({
   /** Also evaluate, per candidate, the model with every tensor it covers stored that way (the per-method report). */
   methodReports: z.boolean().default(true),
 });
+/** The parsed compression config. */
 export type CompressionPhaseConfig = z.output<typeof CompressionPhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

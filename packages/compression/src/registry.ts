@@ -26,6 +26,7 @@ export function getCompressor(name: string): Compressor {
   return found;
 }
 
+/** Names of the registered compressors, in registration order (built-ins first). */
 export function compressorNames(): string[] {
   return [...registry.keys()];
 }

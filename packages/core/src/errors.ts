@@ -13,9 +13,16 @@ export interface ForgeErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * An error whose message already says where the problem is (`file:line, field 'x': …`); catch it to
+ * report bad input to the user, and let any other error through as a bug.
+ */
 export class ForgeError extends Error {
+  /** Dotted path of the config field at fault, when the error is about one. */
   readonly field?: string;
+  /** Path of the file at fault, when the error is about one. */
   readonly file?: string;
+  /** 1-based line within `file`, when known. */
   readonly line?: number;
 
   constructor(message: string, details: ForgeErrorDetails = {}) {
@@ -34,6 +41,7 @@ function formatMessage(message: string, { field, file, line }: ForgeErrorDetails
   return where.length ? `${where.join(', ')}: ${message}` : message;
 }
 
+/** True for a ForgeError: a user-facing problem with its input, as opposed to a bug. */
 export function isForgeError(error: unknown): error is ForgeError {
   return error instanceof ForgeError;
 }

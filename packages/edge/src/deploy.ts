@@ -17,6 +17,7 @@ export const ADAPTERS_DIR = 'adapters';
 /** Roles preferred as the model to deploy, in order; otherwise the first model. */
 const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
 
+/** The model of `input` to deploy: the first with role `baked`, else `trained`, else `ternary`, else the first listed. */
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
   if (input === null) throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
   for (const role of PREFERRED_ROLES) {
@@ -37,13 +38,17 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** What {@link writeDeployable} put in the deployable directory. */
 export interface DeploySummary {
+  /** The deployable directory written. */
   readonly dir: string;
   /** Name of the packed weight file, or null for a model without ternary layers. */
   readonly packedFile: string | null;
   /** True when the packed file was written here from latent weights (the input had none). */
   readonly packedWritten: boolean;
+  /** True when the input had persona adapters; they were copied to `adapters/`. */
   readonly hasAdapters: boolean;
+  /** True when F32 `model.safetensors` was copied too: the model has no ternary layers, or has adapters (baking's loader needs it). */
   readonly hasLatentWeights: boolean;
 }
 

@@ -8,37 +8,54 @@ import { SerialQueue } from './queue.js';
 import { generateStreaming, type GenerationSummary } from './runtime.js';
 import { TextStream } from './text-stream.js';
 
+/** One completion for {@link EdgeEngine.complete}: a prompt and the sampling limits. */
 export interface CompletionRequest {
   /** Prompt text (encoded without special tokens) or ids. */
   readonly prompt: string | readonly number[];
+  /** Most tokens to generate (fewer on end of sequence, a stop string or a full context). */
   readonly maxTokens: number;
   /** 0 = greedy. */
   readonly temperature?: number;
+  /** Sample only among the k most likely tokens; unset: the whole vocabulary. */
   readonly topK?: number;
+  /** Seed of the sampling draws (default 0); same seed, same prompt, same text. */
   readonly seed?: number;
   /** Text that ends the completion (not included). */
   readonly stop?: readonly string[];
   /** Persona to switch to first (baked models); undefined keeps the current one. */
   readonly persona?: string | null;
+  /** Aborting ends generation before the next token; the text so far is returned with finish reason `stop`. */
   readonly signal?: AbortSignal;
 }
 
 /** `stop`: end of sequence, a stop string or an abort; `length`: max tokens or the context ran out. */
 export type FinishReason = 'stop' | 'length';
 
+/** A finished completion, with the token counts an OpenAI `usage` block reports. */
 export interface CompletionResult {
+  /** The generated text, cut before any stop string; end-of-sequence and padding are not shown. */
   readonly text: string;
+  /** Why it ended (`length`: ran out of tokens or context; `stop`: otherwise). */
   readonly finishReason: FinishReason;
+  /** Tokens of the encoded prompt. */
   readonly promptTokens: number;
+  /** Tokens generated, including any that a stop string then cut from `text`. */
   readonly completionTokens: number;
+  /** The raw generation: token ids, stop reason and per-step timings. */
   readonly summary: GenerationSummary;
 }
 
+/**
+ * Serves completions from one loaded {@link EdgeModel}, one request at a time in arrival order
+ * (never two in one KV cache); used by `forge chat`, `forge serve` and {@link serveModel}.
+ */
 export class EdgeEngine {
   private readonly queue = new SerialQueue();
 
+  /** @param edgeModel The model served; the engine does not dispose it. */
   constructor(readonly edgeModel: EdgeModel) {}
 
+  /** The model's context in tokens: the longest prompt accepted, and the cap on prompt + completion. */
   get contextLength(): number {
     return this.edgeModel.model.config.contextLength;
   }

@@ -21,10 +21,12 @@ export async function hasPackedWeights(dir: string): Promise<boolean> {
   return extension !== null && exists(path.join(dir, extension.packedFile));
 }
 
+/** True when `dir` has an `adapters/` folder, i.e. is a baked model to load with {@link loadBakedEdgeModel}. */
 export async function hasAdapters(dir: string): Promise<boolean> {
   return exists(path.join(dir, ADAPTERS_DIR));
 }
 
+/** True when `dir` has `config.json` and F32 `model.safetensors`, so {@link loadFloatEdgeModel} can load it. */
 export async function hasFloatWeights(dir: string): Promise<boolean> {
   return (await exists(path.join(dir, CHECKPOINT_FILES.config))) && exists(path.join(dir, CHECKPOINT_FILES.weights));
 }

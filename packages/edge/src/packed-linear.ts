@@ -10,9 +10,13 @@ import type { BitNetSettings } from '@agent-forge/bitnet';
 import { quantizeRow } from './activation-quant.js';
 import { accumulateColumns, buildSumTables, sumTableLength, type PackedTernaryMatrix } from './ternary-kernel.js';
 
+/** The layer the model asks for; the packed matrix must have the same shape. */
 export interface PackedLinearSpec {
+  /** Full layer name, e.g. `blocks.0.attn.q`. */
   readonly name: string;
+  /** Input width (rows of the `[in, out]` weight). */
   readonly inFeatures: number;
+  /** Output width (columns of the weight). */
   readonly outFeatures: number;
 }
 
@@ -32,9 +36,13 @@ export function packedMatmul(matrix: PackedTernaryMatrix, x: Float32Array, setti
   return out;
 }
 
+/** Reusable int32 buffers of one layer's kernel, sized by {@link createScratch}. */
 export interface KernelScratch {
+  /** One activation row quantized to signed integer levels (8-bit by default), length inFeatures. */
   readonly levels: Int32Array;
+  /** The signed-sum lookup tables, 256 entries per group of 4 inputs (`sumTableLength(inFeatures)`). */
   readonly table: Int32Array;
+  /** Exact integer dot product per output column, length outFeatures. */
   readonly sums: Int32Array;
 }
 

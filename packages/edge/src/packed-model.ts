@@ -76,10 +76,15 @@ export function packedKernelExtension(extension: BitNetExtension, matrices: Read
   };
 }
 
+/** What {@link loadPackedKernelModel} returns. */
 export interface PackedKernelModel {
+  /** The model, its ternary layers on the packed 2-bit kernel (no tfjs variables for them). */
   readonly model: TinyTitan;
+  /** The directory's tokenizer. */
   readonly tokenizer: BpeTokenizer;
+  /** The parsed `config.json`. */
   readonly config: ModelCheckpointConfig;
+  /** Its `extensions.bitnet`: the ternary layers, the packed file and BitLinear's settings. */
   readonly extension: BitNetExtension;
   /** Every parameter, the packed ternary ones included (the model's own count has no variables for them). */
   readonly params: number;

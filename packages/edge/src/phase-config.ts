@@ -2,6 +2,7 @@
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
+/** Settings of the edge phase: the size and number of the timed generations, and the latency budget. */
 export const EdgePhaseConfigSchema = z.object({
   /** Prompt length of the timed generations, in tokens (capped at context − 1). Presets: tiny 32, small 64, paper 128. */
   promptTokens: z.number().int().positive().default(32),
@@ -16,6 +17,7 @@ export const EdgePhaseConfigSchema = z.object({
   /** The seed's latency budget for one forward pass, in ms; the report says where the model stands. */
   forwardBudgetMs: z.number().positive().default(100),
 });
+/** The parsed edge config. */
 export type EdgePhaseConfig = z.output<typeof EdgePhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

@@ -4,8 +4,11 @@
  * user message is asked the way the model learned to answer.
  */
 
+/** One chat turn, OpenAI-style; laid out by {@link chatPrompt}. */
 export interface ChatMessage {
+  /** `system` text goes first as is, `user` becomes a Question, `assistant` an Answer. */
   readonly role: 'system' | 'user' | 'assistant';
+  /** The message text. */
   readonly content: string;
 }
 

@@ -2,8 +2,11 @@
 import type { LatencyReport } from './latency.js';
 import type { DeploySummary } from './deploy.js';
 
+/** What the edge phase measured: input of {@link phaseMetrics} and {@link phaseReport}. */
 export interface EdgeOutcome {
+  /** What the deployable directory holds. */
   readonly deploy: DeploySummary;
+  /** Size of the whole deployable directory, bytes. */
   readonly bytesOnDisk: number;
   /** Bytes of the packed weight file (0 without ternary layers). */
   readonly packedBytes: number;
@@ -11,8 +14,11 @@ export interface EdgeOutcome {
   readonly main: { readonly path: 'packed-ternary' | 'float'; readonly latency: LatencyReport };
   /** The float path (ternary weights dequantized), when measured separately. */
   readonly float: LatencyReport | null;
+  /** The tfjs backend the timings ran on (e.g. `wasm`, `cpu`). */
   readonly backend: string;
+  /** The config's budget for one forward pass, ms; `withinForwardBudget` compares the p50 step with it. */
   readonly forwardBudgetMs: number;
+  /** Parameters of the main path's model, packed ternary weights included. */
   readonly params: number;
 }
 

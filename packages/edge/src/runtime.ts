@@ -10,14 +10,26 @@ import type { GenerateOptions, KvCache, StopReason, TinyTitan } from '@agent-for
 /** Why a streamed generation ended: core's reasons, or the caller's signal. */
 export type StreamStopReason = StopReason | 'aborted';
 
+/**
+ * Core's generation options plus an abort signal.
+ * @property maxNewTokens Most tokens to generate, the prompt not counted.
+ * @property temperature 0 (default) decodes greedily; above 0, samples from softmax(logits / temperature).
+ * @property topK Sample only among the k most likely tokens; unset: the whole vocabulary.
+ * @property seed Seed of the sampling draws (default 0): the same seed gives the same tokens.
+ * @property stopTokens Generation ends after emitting one of these (it is included in the output).
+ */
 export interface StreamOptions extends GenerateOptions {
   /** Aborting stops generation before the next token; the tokens so far stay valid. */
   readonly signal?: AbortSignal;
 }
 
+/** The result of a streamed generation, with the timings the latency report pools. */
 export interface GenerationSummary {
+  /** Generated ids only, without the prompt (a stop token included). */
   readonly tokens: number[];
+  /** Why generation ended. */
   readonly stopReason: StreamStopReason;
+  /** Prompt length, tokens. */
   readonly promptTokens: number;
   /** Prompt forward through the cache, logits read back included. */
   readonly prefillMs: number;

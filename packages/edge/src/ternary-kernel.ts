@@ -18,12 +18,15 @@ const TABLE_SIZE = 256;
 
 /** A ternary weight `[inFeatures, outFeatures]` packed by groups of 4 input rows, with its scale γ. */
 export interface PackedTernaryMatrix {
+  /** Input width: rows of the weight. */
   readonly inFeatures: number;
+  /** Output width: columns of the weight. */
   readonly outFeatures: number;
   /** Packed bytes per column: ⌈inFeatures / 4⌉. */
   readonly groups: number;
   /** `groups · outFeatures` bytes; byte `g·outFeatures + j` holds W_q[4g … 4g+3, j]. */
   readonly columns: Uint8Array;
+  /** The layer's weight scale γ: the real weight is code value (−1, 0, +1) · γ. */
   readonly scale: number;
 }
 

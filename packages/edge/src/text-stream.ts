@@ -7,6 +7,10 @@ import type { BpeTokenizer } from '@agent-forge/core';
 
 const REPLACEMENT = '\uFFFD';
 
+/**
+ * Incremental detokenizer: `push` each generated id and print what it returns. Holds back a partial
+ * UTF-8 character and any tail that might become a stop string; `flush` at the end returns the rest.
+ */
 export class TextStream {
   private readonly ids: number[] = [];
   private emitted = 0;

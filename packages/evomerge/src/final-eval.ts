@@ -12,14 +12,19 @@ import type { EvolutionState, FitnessRecord } from './evolve/state.js';
 import type { PhaseData } from './phase-steps.js';
 import type { FitnessWeights } from './evolve/fitness.js';
 
+/** One row of the report's comparison table. */
 export interface CandidateSummary {
+  /** Row label: `final best`, `initial best`, `uniform soup` or `source <role>`. */
   readonly label: string;
+  /** The candidate's recipe (a source is its linear one-hot genome). */
   readonly genome: Genome;
+  /** Composite fitness against the search's reference and weights (from the cache when the search scored it). */
   readonly fitness: number;
   /** Perplexity on the search's evaluation subset (the value the fitness used). */
   readonly searchPerplexity: number;
   /** Perplexity on the held-out test windows. */
   readonly testPerplexity: number;
+  /** Blocks in the merged model. */
   readonly depth: number;
   /** Measured wall time (report figure, machine-dependent); undefined when not timed. */
   readonly msPerToken?: number;
@@ -27,10 +32,15 @@ export interface CandidateSummary {
   readonly greedyAccuracy?: number;
 }
 
+/** The post-search comparison the report and metrics use; only best and initialBest get ms/token and greedy accuracy. */
 export interface FinalEvaluation {
+  /** The last generation's best genome: the model the phase saves. */
   readonly best: CandidateSummary;
+  /** Generation 0's best genome, the baseline of the gain. */
   readonly initialBest: CandidateSummary;
+  /** The equal-weight linear merge of all sources: the naive merge to beat. */
   readonly soup: CandidateSummary;
+  /** Each source model unmerged, in source order. */
   readonly sources: readonly CandidateSummary[];
 }
 
@@ -83,6 +93,7 @@ export function uniformSoup(space: GenomeSpace): Genome {
   return { ...source, weights: source.weights.map((row) => row.map(() => 1)) };
 }
 
+/** Measures best, initial best, soup and every source (`roles` label the sources, in order) on the test windows, one at a time. */
 export async function finalEvaluation(ctx: FinalContext, space: GenomeSpace, roles: readonly string[]): Promise<FinalEvaluation> {
   const bestGenome = ctx.state.population[0] as Genome;
   const initialHash = ctx.state.history[0]?.bestHash;

@@ -8,10 +8,15 @@ import { assertReplaceableOutput, checkSameTokenizer, writeCompanionFiles } from
 import { planMerge, referencedModels } from './plan/plan-merge.js';
 import { resolveModel, safetensorsSource, weightMapSource, type ResolvedModel, type TensorSource } from './plan/sources.js';
 
+/** What {@link mergeCheckpoints} did, for a one-line report (`forge merge` prints it). */
 export interface MergeSummary {
+  /** The config's `merge_method`, as written (an alias stays an alias). */
   readonly method: string;
+  /** Absolute path of the checkpoint directory written. */
   readonly outDir: string;
+  /** Number of tensors in the merged model.safetensors. */
   readonly tensors: number;
+  /** Blocks in the merged model (differs from the inputs' for frankenmerge/dfs). */
   readonly layerCount: number;
   /** Tensor data read from the input files (each model's whole weights file). */
   readonly bytesRead: number;

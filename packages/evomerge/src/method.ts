@@ -17,15 +17,19 @@ export type MergeMethod = TensorwiseMergeMethod | LayerRoutingMergeMethod;
 /** How a method uses `base_model`. */
 export type BaseModelUse = 'required' | 'unused';
 
+/** One model's values of the tensor being merged, with that model's validated per-model parameters `M` (e.g. `weight`, `density`). */
 export interface ModelTensor<M> {
   /** Read-only: the array may belong to the caller's weight map. */
   readonly values: Float32Array;
+  /** This model's parameters for this tensor: per-model settings over global ones, defaults filled in. */
   readonly params: M;
 }
 
 /** What a tensorwise method sees for one tensor name. */
 export interface TensorMergeInput<G, M> {
+  /** Tensor name as stored in the checkpoint, e.g. `blocks.3.attn.q.weight`; conditional parameters match against it. */
   readonly name: string;
+  /** Stored layout of the tensor (TinyTitan linears are [in, out]); the last axis is a "row" for DELLA and `filter_wise`. */
   readonly shape: readonly number[];
   /** The base model's values (read-only) when the method uses a base; undefined otherwise. */
   readonly base: Float32Array | undefined;
@@ -37,10 +41,18 @@ export interface TensorMergeInput<G, M> {
   rng(index: number): Rng;
 }
 
+/**
+ * A method that merges one tensor name across the models at a time (linear, slerp, the task-vector
+ * family, model_stock); build one with {@link tensorwiseMethod}.
+ */
 export interface TensorwiseMergeMethod {
+  /** Discriminant of {@link MergeMethod}. */
   readonly kind: 'tensorwise';
+  /** The `merge_method:` name it is registered under (mergekit's spelling, aliases are separate entries). */
   readonly name: string;
+  /** One-line, human-readable description of what the method does (e.g. for listing the registry). */
   readonly summary: string;
+  /** Whether the config must name a `base_model` (task-vector methods, slerp) or ignores it (linear). */
   readonly baseModel: BaseModelUse;
   /** How many models to merge, not counting the base (`max` absent: no limit). */
   readonly models: { readonly min: number; readonly max?: number };
@@ -62,13 +74,22 @@ export interface RouteStep {
   readonly inputScale: number;
 }
 
+/** The layer plan of a layer-routing merge: which source block fills each output block. */
 export interface LayerRoute {
+  /** One step per output block, in output order; its length is the merged model's depth (may differ from the sources'). */
   readonly steps: readonly RouteStep[];
 }
 
+/**
+ * A method that builds the output from whole source layers (frankenmerge/passthrough, dfs) instead of
+ * merging values; the driver copies and renumbers the chosen blocks and folds DFS input scales into them.
+ */
 export interface LayerRoutingMergeMethod {
+  /** Discriminant of {@link MergeMethod}. */
   readonly kind: 'layer-routing';
+  /** The `merge_method:` name it is registered under. */
   readonly name: string;
+  /** One-line, human-readable description of what the method does (e.g. for listing the registry). */
   readonly summary: string;
   /** The output layers, from the validated config and each model's layer count. */
   route(config: RoutingConfig, layerCounts: ReadonlyMap<string, number>): LayerRoute;
@@ -76,11 +97,20 @@ export interface LayerRoutingMergeMethod {
 
 /** The parts of a merge config a routing method reads (see config/schema.ts). */
 export interface RoutingConfig {
+  /** The config's `models:` list; its order numbers the layers of a DFS `include` mask. */
   readonly models?: readonly { readonly model: string }[];
+  /** frankenmerge's layer ranges, stacked in order; `layer_range` is [start, end) in block indices. */
   readonly slices?: readonly { readonly sources: readonly { readonly model: string; readonly layer_range: readonly [number, number] }[] }[];
+  /** The DFS layer path (`dfs:`), required by `dfs`. */
   readonly dfs?: DfsSettings;
 }
 
+/**
+ * The `dfs:` block of a config, in one of two forms: an explicit `route` of (model, layer, scale)
+ * steps, or Sakana's encoding: `include` (one 0/1 flag per slot, T = total layers × `repeats` slots,
+ * models' layers concatenated in `models` order) with optional `scales[prev][next]` (a total-layers
+ * square matrix, default all 1). Scales must be > 0; they are folded into the weights.
+ */
 export type DfsSettings =
   | { readonly route: readonly { readonly model: string; readonly layer: number; readonly scale: number }[] }
   | { readonly repeats: number; readonly include: readonly number[]; readonly scales?: readonly (readonly number[])[] };

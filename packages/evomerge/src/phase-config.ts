@@ -10,6 +10,10 @@ import { SEARCH_METHODS } from './evolve/genome.js';
 
 const share = z.number().min(0).max(1);
 
+/**
+ * Zod schema of the `evomerge` phase config (`phaseConfigs.evomerge`): every field has a default;
+ * `elites` < `populationSize` and `scaleMin` ≤ `scaleMax` are checked.
+ */
 export const EvomergePhaseConfigSchema = z.object({
   /** Generations bred after generation 0 (the sources + random merges). */
   generations: z.number().int().min(0).default(50),
@@ -65,6 +69,7 @@ export const EvomergePhaseConfigSchema = z.object({
   maxNewTokens: z.number().int().positive().default(32),
 }).refine((c) => c.elites < c.populationSize, { message: 'elites must be fewer than populationSize', path: ['elites'] })
   .refine((c) => c.scaleMin <= c.scaleMax, { message: 'scaleMin must not exceed scaleMax', path: ['scaleMin'] });
+/** The `evomerge` phase's settings, defaults filled in (see {@link EvomergePhaseConfigSchema}). */
 export type EvomergePhaseConfig = z.output<typeof EvomergePhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

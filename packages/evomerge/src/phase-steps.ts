@@ -23,8 +23,11 @@ export function pickSources(input: PhaseResult | null): PhaseModel[] {
   return models;
 }
 
+/** The source checkpoints loaded in memory, ready for a {@link MergeEvaluator}; index i is source i of the genomes. */
 export interface LoadedSources extends EvaluatorSources {
+  /** The previous phase's model entries in source order (cognate roles first), for directories and role labels. */
   readonly models: readonly PhaseModel[];
+  /** The one tokenizer all sources share (checked on load). */
   readonly tokenizer: BpeTokenizer;
 }
 
@@ -55,6 +58,7 @@ export async function loadSources(models: readonly PhaseModel[]): Promise<Loaded
   return { models, weights, extensions, modelConfig: modelConfig as ModelConfig, tokenizer };
 }
 
+/** The phase's fixed evaluation data, from the held-out split only (never training text). */
 export interface PhaseData {
   /** What the fitness is measured on. */
   readonly search: EvalData;

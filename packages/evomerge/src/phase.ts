@@ -22,6 +22,10 @@ export const EVOMERGE_MODEL_DIR = 'model';
 /** The search state, checkpointed every generation. */
 export const EVOLUTION_STATE_FILE = path.join('evolution', 'state.json');
 
+/**
+ * The genome bounds for `sources` models of `layers` blocks each, from the phase config (drops
+ * model_stock below 3 sources). Throws when no method is left or `populationSize` ≤ `sources`.
+ */
 export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers: number): GenomeSpace {
   // model_stock needs two models besides its base.
   const methods = config.methods.filter((method) => method !== 'model_stock' || sources >= 3);
@@ -35,6 +39,7 @@ export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers
   };
 }
 
+/** The phase config's GA fields as {@link SearchSettings} (mutation fields grouped). */
 export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
   return {
     generations: config.generations, populationSize: config.populationSize, elites: config.elites, tournamentSize: config.tournamentSize,

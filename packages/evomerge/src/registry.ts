@@ -19,6 +19,7 @@ export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
   ].map((method) => [method.name, method]),
 );
 
+/** The method registered as `name` (see {@link MERGE_METHODS}); throws a `ForgeError` on field `merge_method` listing the known names. */
 export function getMergeMethod(name: string): MergeMethod {
   const method = MERGE_METHODS.get(name);
   if (method === undefined) {

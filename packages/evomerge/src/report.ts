@@ -8,18 +8,29 @@
 import type { GenerationRecord } from './evolve/state.js';
 import type { CandidateSummary, FinalEvaluation } from './final-eval.js';
 
+/** Everything the report and the phase metrics are computed from, gathered by the phase after the search. */
 export interface EvolutionOutcome {
+  /** One record per generation, generation 0 first (as logged to the tracker). */
   readonly history: readonly GenerationRecord[];
+  /** The post-search comparison of best, initial best, uniform soup and sources. */
   readonly final: FinalEvaluation;
+  /** Distinct genomes evaluated over the whole run (fitness-cache entries, sources included). */
   readonly evaluations: number;
+  /** Generation the run resumed after; −1 for an uninterrupted run. */
   readonly resumedFrom: number;
+  /** Wall time of the search in milliseconds (without loading and the final evaluation). */
   readonly searchMs: number;
+  /** Human-readable origin of the merged model's titan settings, e.g. `source reasoning (the genome's base)`. */
   readonly titanFrom: string;
 }
 
+/** The headline gain: last generation's best fitness vs generation 0's (see {@link gainFromHistory}). */
 export interface Gains {
+  /** Best composite fitness of generation 0 (usually the best source); NaN for an empty history. */
   readonly initialBestFitness: number;
+  /** Best composite fitness of the last generation; never below the initial one (elitism). */
   readonly bestFitness: number;
+  /** 100 · (bestFitness − initialBestFitness) / initialBestFitness; the seed plan's target is +20. */
   readonly gainPercent: number;
 }
 
@@ -84,6 +95,7 @@ function historyTable(history: readonly GenerationRecord[]): string[] {
   ];
 }
 
+/** The phase's `report.md` (Markdown): headline gain, perplexities, a comparison table of the candidates, per-generation history, the winning genome. */
 export function phaseReport(outcome: EvolutionOutcome): string {
   const { history, final } = outcome;
   const gains = gainFromHistory(history);

@@ -23,8 +23,11 @@ export const CurvePointSchema = z.object({
 export type CurvePoint = z.output<typeof CurvePointSchema>;
 const CurveFileSchema = z.object({ points: z.array(CurvePointSchema), trainMs: z.number(), filterMs: z.number() });
 
+/** A run trained by `trainWithCurve`: its held-out curve, core's summary and the time it took. */
 export interface CurveRun {
+  /** Held-out loss after every chunk, oldest first; the first point is step 0 (before training). */
   readonly points: CurvePoint[];
+  /** Core's `train()` summary of the last chunk (final step, loss, `resumedFrom`). */
   readonly summary: TrainSummary;
   /** Milliseconds inside train() (all chunks, this process and earlier ones). */
   readonly trainMs: number;
@@ -36,7 +39,9 @@ export interface CurveRun {
 
 /** A transform that adds up the milliseconds its inner transform's `apply` takes. */
 export interface TimedTransform extends GradientTransform {
+  /** Milliseconds spent in the inner `apply` so far (all calls); read it before and after a chunk for that chunk's cost. */
   elapsedMs: number;
+  /** Disposes the inner transform (its filter memory); a no-op when the inner one has no `dispose`. */
   dispose(): void;
 }
 
@@ -78,6 +83,11 @@ export interface CurveOptions {
   transform?: TimedTransform;
 }
 
+/**
+ * Trains `options.model` to `config.steps` in chunks of `evalEvery` steps, measuring held-out loss after
+ * each; state and curve.json live in `stateDir`, so an interrupted run resumes both (a finished run
+ * trains no further and returns its saved curve).
+ */
 export async function trainWithCurve(options: CurveOptions): Promise<CurveRun> {
   const { config, stateDir, ctx } = options;
   const curveFile = path.join(stateDir, CURVE_FILE);

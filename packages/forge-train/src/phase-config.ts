@@ -6,6 +6,10 @@ import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
+/**
+ * Schema of `phases.forge-train`: core's `TrainConfigSchema` with this phase's defaults, the Grokfast filter
+ * and its settings (paper defaults), the baseline switch and the evaluation sizes.
+ */
 export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend({
   /** Training steps for each of the two runs (Grokfast and the baseline); presets: tiny 60, small 400, paper 1500. */
   steps: z.number().int().positive().default(60),
@@ -41,6 +45,7 @@ export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend({
   /** Tokens generated per accuracy problem. */
   maxNewTokens: z.number().int().positive().default(48),
 });
+/** The parsed forge-train phase config, defaults filled: what the phase's `run` receives. */
 export type ForgeTrainPhaseConfig = z.output<typeof ForgeTrainPhaseConfigSchema>;
 
 /** The filter's own settings out of the phase config (λ left out when unset: the filter's default applies). */
@@ -56,6 +61,7 @@ export function filterSettings(config: ForgeTrainPhaseConfig): Record<string, un
   }
 }
 
+/** Preset starting values (steps, batch, eval interval and sizes), under whatever the user sets. */
 export function forgeTrainPresetDefaults(preset: PresetName): Record<string, unknown> {
   switch (preset) {
     case 'tiny':

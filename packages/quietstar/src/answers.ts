@@ -25,11 +25,18 @@ export function thoughtCompleter(thinker: Thinker, tokenizer: Codec, maxNewToken
   };
 }
 
+/** Exact-match answer accuracy (0 … 1) of the same problems decoded both ways. */
 export interface AccuracyPair {
+  /** Greedy decoding with a thought before every token (`thoughtCompleter`). */
   readonly withThoughts: number;
+  /** Core's greedy decoding of the bare model (no thoughts). */
   readonly withoutThoughts: number;
 }
 
+/**
+ * Greedy-decodes each problem's prompt with and without thoughts and scores the answer after `####`;
+ * `undefined` for no problems. Slow: every token with thoughts re-encodes the prefix.
+ */
 export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec, problems: readonly Problem[], maxNewTokens: number): Promise<AccuracyPair | undefined> {
   if (problems.length === 0) return undefined;
   const promptOf = (problem: Problem) => formatProblem(problem).prompt;
@@ -38,11 +45,13 @@ export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec,
   return { withThoughts: withThoughts.accuracy, withoutThoughts: without.accuracy };
 }
 
+/** Decoding speed with and without thoughts (a measurement for reports, never asserted in tests). */
 export interface Latency {
   /** ms per generated token with a thought before each token (prefix re-encoded, no KV cache). */
   readonly msPerTokenWithThoughts: number;
   /** ms per token of core `generate` (KV cache), the model without thoughts. */
   readonly msPerTokenWithoutThoughts: number;
+  /** Tokens generated in the timed run with thoughts (the request capped by the room left in the context). */
   readonly tokens: number;
 }
 

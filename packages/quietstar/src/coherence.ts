@@ -12,10 +12,16 @@ import { tf } from '@agent-forge/core';
 import type { Rollout } from './rollout.js';
 import type { Thinker } from './thinker.js';
 
+/** The three coherence scores of every thought, one value per thought row (`[N·T]`, row-major as the batch). */
 export interface ThoughtScores {
-  /** One value per thought row (`[N·T]`, row-major as the batch). */
+  /**
+   * log p(x_{j+1 … j+nTrue} | prefix, thought) − log p(x_{j+1 … j+nTrue} | prefix), nats: how much the
+   * post-thought prediction (alone, not mixed) raises the true continuation. Positive = the thought helps.
+   */
   readonly utility: Float32Array;
+  /** Cosine similarity (−1 … 1) of the mean input embedding of the thought's tokens and of the continuation's. */
   readonly semantic: Float32Array;
+  /** Mean log p of the thought's own tokens at temperature 1 (nats, ≤ 0): −log of its perplexity; higher = more fluent. */
   readonly syntactic: Float32Array;
 }
 
@@ -31,6 +37,10 @@ export interface ScoreLayout {
   readonly thoughts: number;
 }
 
+/**
+ * Scores a rollout's thoughts. `thoughtLogLik` / `baseLogLik` are per-row log-likelihoods (nats) of the
+ * true continuation with and without the thought; their difference is the utility.
+ */
 export function coherenceScores(thinker: Thinker, layout: ScoreLayout, thought: Rollout, thoughtLogLik: Float32Array, baseLogLik: Float32Array): ThoughtScores {
   const utility = thoughtLogLik.map((value, i) => value - (baseLogLik[i] as number));
   return { utility, semantic: semanticScores(thinker, layout, thought.tokens), syntactic: thought.meanLogProb };

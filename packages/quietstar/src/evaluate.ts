@@ -10,15 +10,24 @@ import { continuationOverlap, directContinuation } from './continuation.js';
 import { quietStarObjective, type ThoughtBatch } from './objective.js';
 import type { Thinker } from './thinker.js';
 
+/** Held-out evaluation windows as core's `heldOutWindows` builds them (context + 1 tokens per row). */
 export interface HeldOutWindows {
+  /** Token ids, row-major `[rows, cols]`. */
   readonly tokens: Int32Array;
+  /** Number of windows. */
   readonly rows: number;
+  /** Tokens per window: T + 1 (T positions get a thought, the extra token is the last target). */
   readonly cols: number;
 }
 
+/**
+ * Held-out figures of a thinker (the phase's metrics). Losses are nats per token, means over every
+ * position × thought row; scores are means over thought rows (see `ThoughtScores`).
+ */
 export interface ThoughtEvaluation {
-  /** Mean NLL of x_{j+1} over held-out positions: with thoughts (mixed) and without (base). */
+  /** Mean NLL of x_{j+1} over held-out positions with thoughts (the mixed prediction). */
   readonly lossWithThoughts: number;
+  /** The same NLL without thoughts (w forced to 0): the base model's own prediction. */
   readonly lossWithoutThoughts: number;
   /** without − with: positive when thoughts help. */
   readonly lossDelta: number;
@@ -31,24 +40,39 @@ export interface ThoughtEvaluation {
   readonly lossWithShuffledThoughts: number;
   /** shuffled − with: positive when the thought's content (not just its presence) lowers the loss. */
   readonly thoughtContentDelta: number;
+  /** Standard error of `thoughtContentDelta` (paired per position, positions treated as independent). */
   readonly thoughtContentDeltaStdErr: number;
+  /**
+   * Mean mixing weight w at the first predicted token. 0 = thoughts ignored; negative means the head
+   * contrasts against the thought (base + |w|·(base − thought)), a sharpening rather than thinking.
+   */
   readonly meanMixWeight: number;
+  /** Mean utility (nats): positive when the post-thought prediction alone beats the base on the continuation. */
   readonly utility: number;
+  /** Mean semantic score (cosine, −1 … 1). */
   readonly semantic: number;
+  /** Mean syntactic score (mean log p of thought tokens, nats, ≤ 0). */
   readonly syntactic: number;
+  /** Anti-theater (3): Pearson r of semantic score vs utility over all held-out thoughts; NaN if either is constant. */
   readonly semanticUtilityCorrelation: number;
+  /** Anti-theater (3): Pearson r of syntactic score vs utility over all held-out thoughts; NaN if either is constant. */
   readonly syntacticUtilityCorrelation: number;
   /**
    * The same correlations among the thoughts of one position (each score minus its position's mean), so
    * they measure whether the more coherent of two thoughts is the more useful one.
    */
   readonly semanticUtilityCorrelationWithinPosition: number;
+  /** `syntacticUtilityCorrelation` among the thoughts of one position (scores centred per position). */
   readonly syntacticUtilityCorrelationWithinPosition: number;
+  /** Share (0 … 1) of positions whose nThoughts thoughts are not all identical. */
   readonly distinctPositions: number;
+  /** Distinct token bigrams inside thoughts over all such bigrams (0 … 1; higher = more varied). */
   readonly distinct2: number;
   /** Anti-theater (1): thought tokens equal to the greedy direct continuation, per token and per thought. */
   readonly continuationTokenMatch: number;
+  /** Share (0 … 1) of whole thoughts identical to the greedy direct continuation (see `continuationTokenMatch`). */
   readonly continuationExactMatch: number;
+  /** Thought rows evaluated (positions × nThoughts): the sample size behind the means and std errors. */
   readonly positions: number;
 }
 

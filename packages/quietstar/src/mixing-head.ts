@@ -8,6 +8,7 @@
  */
 import { Rng, constantWeight, normalWeight, tf } from '@agent-forge/core';
 
+/** Name prefix of the mixing head's weights (`quietstar.mixer.{0,1}.{weight,bias}`) in the sidecar and in `namedWeights`. */
 export const MIXER_PREFIX = 'quietstar.mixer';
 
 /** `linear`: w is the head's raw output (reference); `unit`: w = sigmoid(output) ∈ (0, 1). */
@@ -16,7 +17,16 @@ export type MixWeightRange = 'linear' | 'unit';
 /** The `unit` head's starting logit: w = sigmoid(−4) ≈ 0.018, close to the base model's prediction. */
 const UNIT_START_LOGIT = -4;
 
+/**
+ * Linear(2d → h) · ReLU · Linear(h → 1) on [h_base ‖ h_thought], giving the mixing weight w per
+ * position. The last layer starts at zero, so a fresh head predicts exactly as the base model
+ * (`linear` range) or within sigmoid(−4) ≈ 0.018 of it (`unit`).
+ */
 export class MixingHead {
+  /**
+   * The four trainable variables by name: `quietstar.mixer.0.weight` `[2d, h]`, `.0.bias` `[h]`,
+   * `.1.weight` `[h, 1]`, `.1.bias` `[1]`. Merged into `Thinker.namedWeights()` and saved in the sidecar.
+   */
   readonly weights: Map<string, tf.Variable>;
   private readonly first: tf.Variable;
   private readonly firstBias: tf.Variable;
@@ -24,7 +34,9 @@ export class MixingHead {
   private readonly lastBias: tf.Variable;
 
   constructor(
+    /** Model width d; the head's input is `2·dModel` wide (base and post-thought hidden states concatenated). */
     readonly dModel: number,
+    /** Width h of the head's hidden layer (`mixerHidden`, default dModel). */
     readonly hidden: number,
     seed = 0,
     /** How the head's output becomes w: `linear` (raw, reference) or `unit` (sigmoid, in (0, 1)). */
@@ -68,6 +80,7 @@ export class MixingHead {
     return tf.tidy(() => tf.add(base, tf.mul(w, tf.sub(thought, base))));
   }
 
+  /** Frees the head's variables; the head is unusable afterwards. */
   dispose(): void {
     for (const variable of this.weights.values()) variable.dispose();
   }

@@ -19,18 +19,26 @@ import type { LayerKv } from './plain-path.js';
 import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type Thinker } from './thinker.js';
 
+/**
+ * One evaluation of the Quiet-STaR objective on a batch `[B, T + 1]`. Thought rows are
+ * N = nThoughts·B, row n·B + b being thought n of sequence b; per-row arrays are `[N·T]`, row-major.
+ */
 export interface ThoughtBatch extends ThoughtScores {
   /** The scalar to minimise (on the tape when called under a gradient). */
   readonly loss: tf.Scalar;
+  /** Mean NLL (nats/token) of the next nTrue true tokens under the mixed prediction. */
   readonly lmLoss: number;
+  /** REINFORCE term −mean(advantage · log π(thought)), before `policyWeight`. */
   readonly policyLoss: number;
   /** NLL of x_{j+1} per thought row `[N·T]`: mixed (with thought) and base (without, w forced to 0). */
   readonly mixedNll: Float32Array;
+  /** NLL of x_{j+1} without the thought (w forced to 0), `[N·T]`, the same value repeated for each thought. */
   readonly baseNll: Float32Array;
   /** Mixing weight w at k = 0 per thought row. */
   readonly mixWeight: Float32Array;
-  /** Thought tokens `[N, T, thoughtLength]` and the batch layout. */
+  /** Thought tokens `[N, T, thoughtLength]`, row-major. */
   readonly thoughts: Int32Array;
+  /** The layout of the rows: B sequences (`batch`), nThoughts per position (`thoughts`), T positions (`length`). */
   readonly shape: { readonly batch: number; readonly thoughts: number; readonly length: number };
 }
 
@@ -41,6 +49,7 @@ interface Layout {
   readonly thoughts: number;
 }
 
+/** By default the objective samples its thoughts; these options score given ones instead. */
 export interface ObjectiveOptions {
   /** Score these thoughts `[N, T, thoughtLength]` instead of sampling (the shuffled-thought control). */
   readonly thoughts?: Int32Array;

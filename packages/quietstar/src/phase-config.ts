@@ -7,6 +7,10 @@ import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { QuietStarSettingsSchema } from './settings.js';
 
+/**
+ * Schema of `phases.quietstar`: core's `TrainConfigSchema` (with Quiet-STaR defaults below), the thought
+ * settings of `QuietStarSettingsSchema` and the evaluation sizes. Preset values sit under the user's.
+ */
 export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSettingsSchema.shape).extend({
   /** Optimizer steps of thought training (presets: tiny 8, small 150, paper 600). */
   steps: z.number().int().positive().default(30),
@@ -36,6 +40,7 @@ export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSett
   /** Tokens timed for ms/token with and without thoughts; 0 skips the measurement. */
   latencyTokens: z.number().int().nonnegative().default(16),
 });
+/** The parsed quietstar phase config, defaults filled: what the phase's `run` receives. */
 export type QuietStarPhaseConfig = z.output<typeof QuietStarPhaseConfigSchema>;
 
 /** Preset starting values, under whatever the user sets. */

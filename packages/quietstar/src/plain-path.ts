@@ -19,13 +19,17 @@ import type { Block, TinyTitan } from '@agent-forge/core';
 
 /** One layer's keys and values, `[N, H, length, headSize]`, rotary applied. */
 export interface LayerKv {
+  /** Keys `[N, H, length, headSize]`, rotary already applied at their absolute positions. */
   readonly keys: tf.Tensor4D;
+  /** Values `[N, H, length, headSize]`. */
   readonly values: tf.Tensor4D;
 }
 
+/** What `PlainPath.basePass` returns; the caller disposes both parts (`disposeKv` for the keys/values). */
 export interface BasePassOutput {
   /** Final-norm hidden states `[N, T, d]` of the plain path. */
   readonly hidden: tf.Tensor3D;
+  /** Each layer's keys/values of the real tokens, in block order: what thought steps attend to. */
   readonly kv: LayerKv[];
 }
 
@@ -35,12 +39,18 @@ interface Heads {
   readonly v: tf.Tensor4D;
 }
 
+/**
+ * A TinyTitan's transformer run block by block (every block once, no ACT, no memory read) with a
+ * pluggable attention core, so thought tokens can attend with the diagonal mask. Owns only its rotary
+ * tables: `dispose()` frees those, never the model.
+ */
 export class PlainPath {
   private readonly rotary: RotaryEmbedding | null;
   private readonly headSize: number;
 
   /** `extraPositions`: how far past the context thought tokens may sit (rotary table length). */
   constructor(
+    /** The model whose weights the path reads (shared, not copied; the path never disposes it). */
     readonly model: TinyTitan,
     extraPositions: number,
   ) {
@@ -112,6 +122,7 @@ export class PlainPath {
     });
   }
 
+  /** Frees the rotary tables; the model is left alone. */
   dispose(): void {
     this.rotary?.dispose();
   }

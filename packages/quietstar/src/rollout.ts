@@ -9,11 +9,13 @@ import type { Rng } from '@agent-forge/core';
 import { disposeKv, type LayerKv } from './plain-path.js';
 import type { Thinker } from './thinker.js';
 
+/** What one `rollout` call thinks about: the base pass it hangs off, which rows, how to sample. */
 export interface RolloutSpec {
   /** Base keys/values per layer, batch N (already tiled per thought). */
   readonly kv: readonly LayerKv[];
-  /** Base position of the first thought row, and the number of rows P. */
+  /** Base position of the first thought row (0 in training; the last prompt position at inference). */
   readonly firstBase: number;
+  /** Thought rows P: consecutive base positions firstBase … firstBase + P − 1, each getting its own thought. */
   readonly rows: number;
   /** `[P, T]` additive mask of visible base keys per row; null when every row sees all of them. */
   readonly baseMask: tf.Tensor2D | null;
@@ -21,13 +23,15 @@ export interface RolloutSpec {
   readonly talkSteps: number;
   /** Teacher-forced inputs for talk steps k = 1 … talkSteps − 1, each int32 `[N, P]`. */
   readonly teacher: readonly tf.Tensor2D[];
-  /** Sampling temperature (0 = greedy) and the stream the noise seeds come from. */
+  /** Sampling temperature (0 = greedy). */
   readonly temperature: number;
+  /** The stream the Gumbel noise seeds come from (one seed per thought step): same stream, same thoughts. */
   readonly rng: Rng;
   /** Score these thoughts `[N, P, thoughtLength]` instead of sampling (teacher-forced thoughts). */
   readonly forced?: Int32Array;
 }
 
+/** The result of `rollout`: sampled tokens and scores on the host, what training needs as tensors. */
 export interface Rollout {
   /** Sampled thought tokens, row-major `[N, P, thoughtLength]`. */
   readonly tokens: Int32Array;

@@ -7,6 +7,10 @@
 import { SPECIAL_IDS, parseConfig } from '@agent-forge/core';
 import { z } from 'zod';
 
+/**
+ * Zod schema of the thought settings; every field has a default (the `tiny` preset's thought shape).
+ * Prefer {@link parseQuietStarSettings}, which turns zod issues into a ForgeError naming the field.
+ */
 export const QuietStarSettingsSchema = z.object({
   /**
    * Sampled thought tokens between `<|startofthought|>` and `<|endofthought|>`. The reference trains
@@ -39,7 +43,9 @@ export const QuietStarSettingsSchema = z.object({
   /** Clamp negative advantages to 0 (reference `remove_negative_rewards = True`). */
   clampNegativeRewards: z.boolean().default(true),
 });
+/** Parsed thought settings, every default filled in: what `Thinker` and the objective read. */
 export type QuietStarSettings = z.output<typeof QuietStarSettingsSchema>;
+/** Thought settings as written by a user or a config file: every field optional. */
 export type QuietStarSettingsInput = z.input<typeof QuietStarSettingsSchema>;
 
 /** The key of `extensions.quietstar` in a checkpoint's config.json. */
@@ -49,18 +55,30 @@ export const QUIETSTAR_SIDECAR = 'quietstar.safetensors';
 
 /** What `extensions.quietstar` records: the settings plus what a loader must find. */
 export const QuietStarExtensionSchema = QuietStarSettingsSchema.extend({
+  /** Token id of `<|startofthought|>`; default the tokenizer's reserved id 3. */
   startOfThoughtId: z.number().int().nonnegative().default(SPECIAL_IDS.startOfThought),
+  /** Token id of `<|endofthought|>`; default the tokenizer's reserved id 4. */
   endOfThoughtId: z.number().int().nonnegative().default(SPECIAL_IDS.endOfThought),
   /** Mixing head layer shapes, `[in, out]` each: `[[2d, h], [h, 1]]`. */
   mixerShape: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),
+  /** File name, relative to the checkpoint directory, of the mixing head + meta-token embeddings. */
   sidecar: z.string().min(1).default(QUIETSTAR_SIDECAR),
 });
+/** A parsed `extensions.quietstar` record: the thought settings plus marker ids, `mixerShape` and sidecar name. */
 export type QuietStarExtension = z.output<typeof QuietStarExtensionSchema>;
 
+/**
+ * Validates thought settings and fills the defaults (`undefined` → all defaults); a bad value throws a
+ * ForgeError whose field reads `<prefix>.<name>` (default prefix `quietstar`).
+ */
 export function parseQuietStarSettings(input: unknown, prefix = QUIETSTAR_EXTENSION): QuietStarSettings {
   return parseConfig(QuietStarSettingsSchema, input ?? {}, { prefix });
 }
 
+/**
+ * Validates a checkpoint's `extensions.quietstar` record (from config.json); errors name
+ * `extensions.quietstar.<field>`. `mixerShape` is required, everything else has a default.
+ */
 export function parseQuietStarExtension(input: unknown): QuietStarExtension {
   return parseConfig(QuietStarExtensionSchema, input, { prefix: `extensions.${QUIETSTAR_EXTENSION}` });
 }

@@ -9,9 +9,11 @@ import { ForgeError, Rng, SPECIAL_IDS, argmax, tf } from '@agent-forge/core';
 import { rollout } from './rollout.js';
 import { disposeBase, type Thinker } from './thinker.js';
 
+/** What `thinkAndPredict` returns: one thought and the next-token prediction with and without it. */
 export interface ThoughtPrediction {
-  /** Next-token logits with the thought mixed in, and without it (w forced to 0). */
+  /** Next-token logits `[V]` with the thought mixed in (thought markers not masked here). */
   readonly logits: Float32Array;
+  /** Next-token logits `[V]` without the thought (w forced to 0): what the model predicts unaided. */
   readonly baseLogits: Float32Array;
   /** The mixing weight w the head chose. */
   readonly mixWeight: number;
@@ -19,6 +21,7 @@ export interface ThoughtPrediction {
   readonly thought: number[];
 }
 
+/** How thoughts are sampled at inference (`thinkAndPredict`, `generateWithThoughts`). */
 export interface ThinkOptions {
   /** Thought sampling temperature; default the trained one (0 = greedy thoughts). */
   readonly temperature?: number;
@@ -54,7 +57,9 @@ export function thinkAndPredict(thinker: Thinker, ids: readonly number[], option
   }
 }
 
+/** Options of `generateWithThoughts`; `temperature`/`seed` apply to the thoughts, the emitted tokens are greedy. */
 export interface ThoughtGenerateOptions extends ThinkOptions {
+  /** Most tokens to emit (fewer at a stop token or when the context is full); each costs one thought. */
   readonly maxNewTokens: number;
   /** Generation ends after emitting one of these (included in the output). Default `<eos>`. */
   readonly stopTokens?: readonly number[];

@@ -15,8 +15,13 @@ import { MixingHead } from './mixing-head.js';
 import { PlainPath, disposeKv, type LayerKv } from './plain-path.js';
 import { trainingSteps, type QuietStarSettings } from './settings.js';
 
+/**
+ * Name of the `[2, d]` start/end-of-thought embedding: in `Thinker.namedWeights()` (stored divided by
+ * `thoughtEmbeddingScale`) and in the sidecar (stored as used, not divided).
+ */
 export const THOUGHT_EMBED_NAME = 'quietstar.thought_embed';
 
+/** The base pass of `Thinker.base`: what every thought of the batch hangs off. Free it with `disposeBase`. */
 export interface BaseOutput {
   /** The model's own final hidden states `[B, T, d]` (through its block runner). */
   readonly hidden: tf.Tensor3D;
@@ -26,6 +31,7 @@ export interface BaseOutput {
   readonly ponderCost: tf.Scalar | null;
 }
 
+/** Trained Quiet-STaR weights to start a `Thinker` from (a loaded sidecar); absent parts start fresh. */
 export interface ThinkerWeights {
   /** `[2, d]`: start and end embeddings as used (not divided by the scale). */
   readonly thoughtEmbeddings?: tf.Tensor;
@@ -33,14 +39,23 @@ export interface ThinkerWeights {
   readonly mixer?: ReadonlyMap<string, tf.Tensor>;
 }
 
+/**
+ * A TinyTitan wrapped for Quiet-STaR: the plain path thoughts run on, the mixing head and the learned
+ * start/end-of-thought embeddings. It is a core `TrainableModel` (`namedWeights` + the objective's loss).
+ * `dispose()` frees what the thinker added, not the model.
+ */
 export class Thinker {
+  /** The block-by-block path thoughts run on (diagonal attention over the base keys/values). */
   readonly path: PlainPath;
+  /** Mixes base and post-thought hidden states with a learned weight w (0 at init: the base prediction). */
   readonly mixer: MixingHead;
   /** Start/end embeddings divided by `thoughtEmbeddingScale` (the meta-token gradient weighting). */
   readonly thoughtEmbed: tf.Variable;
 
   constructor(
+    /** The language model, shared: its weights are trained in place and the thinker never disposes it. */
     readonly model: TinyTitan,
+    /** Thought shape, sampling and REINFORCE settings (parsed, defaults filled). */
     readonly settings: QuietStarSettings,
     weights: ThinkerWeights = {},
     seed = 0,
@@ -107,6 +122,7 @@ export class Thinker {
     }
   }
 
+  /** Frees the path's rotary tables, the mixing head and the thought embeddings; the model stays usable. */
   dispose(): void {
     this.path.dispose();
     this.mixer.dispose();

@@ -8,13 +8,17 @@ import type { TinyTitan } from '@agent-forge/core';
 import { loraSlotsOf } from './extension.js';
 import type { LoraSlot } from './slot.js';
 
+/** Size of a LoRA adapter: A is `[in, rank]`, B is `[rank, out]`, and the update is scaled by alpha / rank. */
 export interface AdapterShape {
+  /** Inner dimension of A and B; a positive integer (the phase's default is 8). */
   readonly rank: number;
   /** The update is scaled by alpha / rank. */
   readonly alpha: number;
 }
 
+/** One registered adapter: its shape and the layers it covers. */
 export interface AdapterInfo extends AdapterShape {
+  /** The persona or tool name; also the adapter's file name (`<name>.safetensors`). */
   readonly name: string;
   /** Layers the adapter changes, in checkpoint order. */
   readonly targetLayers: readonly string[];
@@ -25,6 +29,11 @@ export function loraTensorNames(layer: string): { a: string; b: string } {
   return { a: `${layer}.lora_a`, b: `${layer}.lora_b` };
 }
 
+/**
+ * The named LoRA adapters of one model, over its slots: at most one is active (null: the base model).
+ * Owns the adapters' variables — call `dispose()` (or `remove`) to free them; the model's own weights
+ * are not touched.
+ */
 export class LoraAdapters {
   private readonly infos = new Map<string, AdapterInfo>();
   private activeName: string | null = null;
@@ -38,18 +47,22 @@ export class LoraAdapters {
     return new LoraAdapters(loraSlotsOf(model));
   }
 
+  /** Names of the layers that carry a LoRA slot, in checkpoint order. */
   get slotLayers(): string[] {
     return [...this.slots.keys()];
   }
 
+  /** Names of the adapters held, in the order they were added. */
   get names(): string[] {
     return [...this.infos.keys()];
   }
 
+  /** The active adapter's name, or null when the base model runs. */
   get active(): string | null {
     return this.activeName;
   }
 
+  /** Shape and target layers of adapter `name`; an unknown name is a ForgeError listing the known ones. */
   info(name: string): AdapterInfo {
     const info = this.infos.get(name);
     if (!info) throw this.unknown(name);
@@ -111,12 +124,14 @@ export class LoraAdapters {
     return weights;
   }
 
+  /** Disposes adapter `name`'s variables on every slot (a no-op for an unknown name); if it was active, the base model runs. */
   remove(name: string): void {
     for (const slot of this.slots.values()) slot.remove(name);
     this.infos.delete(name);
     if (this.activeName === name) this.activeName = null;
   }
 
+  /** Removes and frees every adapter; the slots stay, running the base model. */
   dispose(): void {
     for (const name of this.names) this.remove(name);
   }

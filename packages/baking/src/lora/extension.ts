@@ -58,6 +58,10 @@ export function loraExtension(targetLayers: readonly string[]): { version: 1; ta
   return { version: 1, targetLayers: [...targetLayers] };
 }
 
+/**
+ * The `lora` model extension, registered on import: builds a {@link LoraSlot} around every layer named
+ * in `extensions.lora.targetLayers` and checks on load that each exists. Order 20, after bitnet's 10.
+ */
 export const loraModelExtension: ModelExtension = {
   name: 'lora',
   order: 20,

@@ -8,8 +8,10 @@ import { z } from 'zod';
 
 /** Projection kinds a slot can wrap; the paper's authors adapt q/k/v/o. */
 export const LORA_MODULES = ['q', 'k', 'v', 'o', 'gate', 'up', 'down', 'head'] as const;
+/** One projection kind: attention `q`/`k`/`v`/`o`, MLP `gate`/`up`/`down`, or the output `head`. */
 export type LoraModule = (typeof LORA_MODULES)[number];
 
+/** A non-empty list of {@link LoraModule} names (the phase's `targetModules`). */
 export const LoraModulesSchema = z.array(z.enum(LORA_MODULES)).min(1);
 
 /** What `extensions.lora` holds: the full names of the layers that get a slot. */
@@ -17,6 +19,7 @@ export const LoraExtensionSchema = z.object({
   version: z.literal(1),
   targetLayers: z.array(z.string().min(1)).min(1),
 });
+/** The parsed `extensions.lora` record: `{ version: 1, targetLayers }`. */
 export type LoraExtension = z.output<typeof LoraExtensionSchema>;
 
 /** Parses `extensions.lora`, naming the field on error. */

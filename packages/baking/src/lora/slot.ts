@@ -13,18 +13,26 @@ import type { Linear } from '@agent-forge/core';
 
 /** One adapter's matrices on one layer. */
 export interface LoraPair {
+  /** Down-projection `[in, rank]`, initialised N(0, 1/in). */
   readonly a: tf.Variable;
+  /** Up-projection `[rank, out]`, initialised to 0 so a fresh adapter changes nothing. */
   readonly b: tf.Variable;
   /** alpha / rank. */
   readonly scale: number;
 }
 
+/**
+ * One linear layer wrapped with switchable adapters: `y = inner(x) + (x·A)·B·scale` for the active
+ * pair, `inner(x)` when none is. Owns its pairs' variables.
+ */
 export class LoraSlot {
   private readonly pairs = new Map<string, LoraPair>();
   private activePair: LoraPair | null = null;
 
+  /** @param inner The wrapped layer (dense or BitLinear); its weights stay the model's and are never changed here. */
   constructor(readonly inner: Linear) {}
 
+  /** The wrapped layer's name, e.g. `blocks.0.attn.q`. */
   get name(): string {
     return this.inner.name;
   }
@@ -34,10 +42,12 @@ export class LoraSlot {
     return [...this.pairs.keys()];
   }
 
+  /** The pair that `apply` adds, or null when the slot passes through to `inner`. */
   get active(): LoraPair | null {
     return this.activePair;
   }
 
+  /** The matrices of `adapter` on this layer, or undefined when the slot has none by that name. */
   pair(adapter: string): LoraPair | undefined {
     return this.pairs.get(adapter);
   }
@@ -63,6 +73,7 @@ export class LoraSlot {
     this.activePair = adapter === null ? null : (this.pairs.get(adapter) ?? null);
   }
 
+  /** The layer's output for `x` (`[..., in]` → `[..., out]`), with the active adapter's update added. */
   apply(x: tf.Tensor): tf.Tensor {
     const pair = this.activePair;
     if (!pair) return this.inner.apply(x);
@@ -72,6 +83,7 @@ export class LoraSlot {
     });
   }
 
+  /** Removes and frees every adapter on this slot; the inner layer is not disposed. */
   dispose(): void {
     for (const adapter of this.adapterNames) this.remove(adapter);
   }

@@ -8,6 +8,7 @@ export const NoSettingsSchema = z.object({}).strict();
 /** No settings. */
 export type NoSettings = z.output<typeof NoSettingsSchema>;
 
+/** `fp32`: the float32 values as is, 32 bits/weight; lossless, the fallback every tensor's ladder ends with. */
 export const fp32Compressor: Compressor<NoSettings> = {
   name: 'fp32',
   description: 'float32 as is (lossless)',
@@ -18,6 +19,7 @@ export const fp32Compressor: Compressor<NoSettings> = {
   decode: (encoded) => requirePart(encoded, 'values', 'F32').slice(),
 };
 
+/** `fp16`: IEEE half precision (round to nearest even), 16 bits/weight; lossy. */
 export const fp16Compressor: Compressor<NoSettings> = {
   name: 'fp16',
   description: 'float16, round to nearest even',

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { packBits, unpackBits } from '../bit-packing.js';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
 
+/** Settings of `hyper`; bits/weight = indexBits/groupSize (default 8/2 = 4) plus two floats per tensor. */
 export const HyperSettingsSchema = z.object({
   /** K: weights represented by one θ. */
   groupSize: z.number().int().min(1).max(4).default(2),
@@ -25,6 +26,7 @@ export const HyperSettingsSchema = z.object({
    */
   step: z.number().positive().default(1),
 }).strict();
+/** Parsed `hyper` settings. */
 export type HyperSettings = z.output<typeof HyperSettingsSchema>;
 
 /** Direction of the winding: a_k = 1/(π + k), k = 0 … K−1. */
@@ -142,6 +144,7 @@ function range(values: Float32Array): { low: number; high: number } {
   return { low: Math.fround(low), high: Math.fround(high) };
 }
 
+/** `hyper`: hyper-compression, one b-bit θ per group of K weights on an irrational winding of the K-torus; lossy. */
 export const hyperCompressor: Compressor<HyperSettings> = {
   name: 'hyper',
   description: 'hyper-compression: one θ on an irrational winding of the K-torus per group of K weights',

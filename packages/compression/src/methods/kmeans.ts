@@ -5,8 +5,11 @@
  */
 import type { Rng } from '@agent-forge/core';
 
+/** Output of {@link kMeans}. */
 export interface KMeansResult {
+  /** k centroids of length dim, row-major (`k · dim` values). */
   readonly centroids: Float64Array;
+  /** Per input vector, the index (0 … k−1) of its centroid. */
   readonly assignments: Uint32Array;
 }
 

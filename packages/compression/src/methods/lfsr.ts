@@ -5,6 +5,7 @@
  * bits 0, 2, 3 and 5 (the taps 16, 14, 13, 11 counted from the output end).
  */
 export const LFSR_BITS = 16;
+/** Period of the register from any nonzero seed: 2^16 − 1 = 65 535, also the number of usable seeds. */
 export const LFSR_PERIOD = 2 ** LFSR_BITS - 1;
 
 /** The state after `state` (nonzero, 16-bit). */

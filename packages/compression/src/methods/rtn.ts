@@ -8,12 +8,14 @@ import { z } from 'zod';
 import { packBits, toSigned, toUnsigned, unpackBits } from '../bit-packing.js';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
 
+/** Settings of `rtn`; bits/weight = bits + 16/groupSize (default int8 in groups of 64: 8.25). */
 export const RtnSettingsSchema = z.object({
   /** Bits per integer code (signed). */
   bits: z.number().int().min(2).max(8).default(8),
   /** Consecutive weights sharing one fp16 scale. */
   groupSize: z.number().int().positive().default(64),
 }).strict();
+/** Parsed `rtn` settings. */
 export type RtnSettings = z.output<typeof RtnSettingsSchema>;
 
 function groupScales(values: Float32Array, groupSize: number, maxCode: number): Uint16Array {
@@ -26,6 +28,7 @@ function groupScales(values: Float32Array, groupSize: number, maxCode: number): 
   return encodeFloat16(scales);
 }
 
+/** `rtn`: symmetric round-to-nearest signed b-bit codes per group with one fp16 scale; the baseline for the paper methods. */
 export const rtnCompressor: Compressor<RtnSettings> = {
   name: 'rtn',
   description: 'round-to-nearest signed integers per group with an fp16 scale',

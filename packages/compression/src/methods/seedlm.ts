@@ -13,6 +13,7 @@ import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor
 import { pseudoInverse } from './linear-algebra.js';
 import { LFSR_BITS, LFSR_PERIOD, seedMatrix } from './lfsr.js';
 
+/** Settings of `seedlm`; bits/weight = (16 + exponentBits + latentDim·coefficientBits)/blockSize (defaults: 4). */
 export const SeedLmSettingsSchema = z.object({
   /** C: weights per block. */
   blockSize: z.number().int().min(2).max(64).default(8),
@@ -25,6 +26,7 @@ export const SeedLmSettingsSchema = z.object({
   /** Seeds tried per block, evenly spaced over 1…65535; 65535 is the paper's exhaustive search. */
   seedCandidates: z.number().int().min(1).max(LFSR_PERIOD).default(1024),
 }).strict().refine((s) => s.latentDim <= s.blockSize, { message: 'latentDim must not exceed blockSize', path: ['latentDim'] });
+/** Parsed `seedlm` settings. */
 export type SeedLmSettings = z.output<typeof SeedLmSettingsSchema>;
 
 interface SeedTable {
@@ -143,6 +145,7 @@ function quantizerFor(values: Float32Array, settings: SeedLmSettings): Quantizer
   return { qMin: -(2 ** (settings.coefficientBits - 1)), qMax, eMin: eMax - (2 ** settings.exponentBits - 1), eMax };
 }
 
+/** `seedlm`: per block of C weights, a 16-bit LFSR seed, P quantized coefficients and a shared exponent; lossy. */
 export const seedLmCompressor: Compressor<SeedLmSettings> = {
   name: 'seedlm',
   description: 'SeedLM: per block, an LFSR seed and 4-bit coefficients with a shared exponent',

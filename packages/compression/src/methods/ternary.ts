@@ -37,6 +37,7 @@ function scaled(codes: ArrayLike<number>, gamma: number): Float32Array {
   return out;
 }
 
+/** `ternary-2bit`: BitNet's 2-bit packing (4 values per byte) plus γ; 2 bits/weight, lossless, ternary tensors only. */
 export const ternary2bitCompressor: Compressor<NoSettings> = {
   name: 'ternary-2bit',
   description: "BitNet's 2-bit ternary packing (lossless for W_q·γ)",
@@ -51,6 +52,7 @@ export const ternary2bitCompressor: Compressor<NoSettings> = {
   decode: (encoded) => scaled(unpackTernary(requirePart(encoded, 'packed', 'U8'), sizeOf(encoded.shape)), numberParam(encoded, 'gamma')),
 };
 
+/** Packs codes in {−1, 0, +1} five per byte as base-3 digits code + 1 (first code least significant), ⌈n/5⌉ bytes; a short last byte is padded with code 0. */
 export function packBase3(codes: Int8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(codes.length / TRITS_PER_BYTE));
   for (let byte = 0; byte < out.length; byte++) {
@@ -61,6 +63,7 @@ export function packBase3(codes: Int8Array): Uint8Array {
   return out;
 }
 
+/** Inverse of {@link packBase3}: the first `count` codes; a wrong length or a byte ≥ 243 is a ForgeError. */
 export function unpackBase3(bytes: Uint8Array, count: number): Int8Array {
   if (bytes.length !== Math.ceil(count / TRITS_PER_BYTE)) throw new ForgeError(`base-3 buffer has ${bytes.length} bytes, ${count} trits need ${Math.ceil(count / TRITS_PER_BYTE)}`, { field: 'packed' });
   const codes = new Int8Array(count);
@@ -76,6 +79,7 @@ export function unpackBase3(bytes: Uint8Array, count: number): Int8Array {
   return codes;
 }
 
+/** `ternary-base3`: 5 trits per byte plus γ, 1.6 bits/weight, lossless; 20% smaller than `ternary-2bit`. */
 export const ternaryBase3Compressor: Compressor<NoSettings> = {
   name: 'ternary-base3',
   description: 'ternary values packed 5 per byte in base 3, 1.6 bits/weight (lossless for W_q·γ)',

@@ -14,6 +14,7 @@ import { indexBits, packBits, unpackBits } from '../bit-packing.js';
 import { numberParam, requirePart, sizeOf, type Compressor, type EncodeContext } from '../compressor.js';
 import { kMeans, nearestCentroid } from './kmeans.js';
 
+/** Settings of `vptq`; bits/weight ≈ ⌈log2 k⌉/v plus the fp16 codebook(s) spread over the tensor. */
 export const VptqSettingsSchema = z.object({
   /** v: weights per vector. */
   vectorLength: z.number().int().min(1).max(16).default(4),
@@ -28,6 +29,7 @@ export const VptqSettingsSchema = z.object({
   /** Weight k-means by the input-channel importance the phase measures (when it gives one). */
   importanceWeighting: z.boolean().default(true),
 }).strict();
+/** Parsed `vptq` settings. */
 export type VptqSettings = z.output<typeof VptqSettingsSchema>;
 
 function toVectors(values: Float32Array, v: number): Float64Array {
@@ -72,6 +74,7 @@ function quantizeStage(vectors: Float64Array, v: number, size: number, settings:
   return { codebook, indices, entries };
 }
 
+/** `vptq`: k-means vector quantization with fp16 codebooks (importance-weighted, optional residual); lossy. */
 export const vptqCompressor: Compressor<VptqSettings> = {
   name: 'vptq',
   description: 'vector quantization: k-means codebooks (importance-weighted, optional residual), log2(k)-bit indices',

@@ -5,11 +5,15 @@ import os from 'node:os';
 import { initialisedBackend, type BackendChoice } from './init.js';
 import { tfjsVersions, type TfjsPackage } from './versions.js';
 
+/** Engine diagnostics as `describeBackend()` returns them, for `forge info` and bug reports. */
 export interface BackendReport {
   /** The initialised backend, or undefined before `initBackend` has run. */
   backend: BackendChoice | undefined;
+  /** Compute threads: wasm's pool size, 1 for cpu, undefined for native backends or before init. */
   threads: number | undefined;
+  /** WebAssembly SIMD in use; false unless the backend is wasm. */
   simd: boolean;
+  /** True when the Node wasm-threads workaround is active (multi-threaded wasm). */
   threadsWorkaround: boolean;
   /** Why wasm runs single-threaded, when it does. */
   threadsWorkaroundSkipped: string | undefined;
@@ -17,7 +21,9 @@ export interface BackendReport {
   skipped: { choice: BackendChoice; reason: string }[];
   /** Installed tfjs package versions; undefined for packages that are not installed. */
   versions: Record<TfjsPackage, string | undefined>;
+  /** Node.js version, as `process.version` gives it (e.g. `v20.11.0`). */
   node: string;
+  /** CPU model name and logical core count, from `os.cpus()`. */
   cpu: { model: string; cores: number };
 }
 

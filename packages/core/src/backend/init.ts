@@ -17,6 +17,7 @@ export type BackendChoice = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const AUTO_BACKEND_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const PREFERENCES: readonly BackendPreference[] = ['auto', ...AUTO_BACKEND_ORDER];
 
+/** Options of `initBackend`; both may be left out. */
 export interface InitBackendOptions {
   /** Which backend to use; default: the `FORGE_BACKEND` env var, else 'auto'. */
   prefer?: BackendPreference;
@@ -30,6 +31,7 @@ export interface InitBackendOptions {
   threads?: number;
 }
 
+/** What `initBackend` settled on: the backend, its threading, and why others were skipped. */
 export interface BackendInfo {
   /** The backend in use. */
   choice: BackendChoice;
@@ -37,6 +39,7 @@ export interface BackendInfo {
   tfjsBackend: string;
   /** What was asked for, and where the request came from. */
   requested: BackendPreference;
+  /** Where `requested` came from: the `prefer` option, the `FORGE_BACKEND` env var, or the 'auto' default. */
   requestedBy: 'option' | 'env' | 'default';
   /** Compute threads: wasm's XNNPACK pool; 1 for cpu; undefined for native (libtensorflow decides). */
   threads: number | undefined;

@@ -10,6 +10,7 @@ import { readSafetensorsFile } from '../tensors/safetensors-read.js';
 import { CHECKPOINT_FILES } from './layout.js';
 import { checkTensorShapes } from './shapes.js';
 
+/** How `loadCheckpoint` validates a checkpoint: the config schema, and optionally the tensor shapes it implies. */
 export interface LoadCheckpointOptions<C> {
   /** Validates config.json; its output is the returned `config`. */
   readonly configSchema: z.ZodType<C>;
@@ -19,8 +20,11 @@ export interface LoadCheckpointOptions<C> {
   readonly allowExtraTensors?: boolean;
 }
 
+/** A checkpoint directory read back and validated by `loadCheckpoint`. */
 export interface LoadedCheckpoint<C> {
+  /** config.json as `configSchema` parsed it (defaults filled in). */
   readonly config: C;
+  /** Every tensor of model.safetensors, in file order; shape-checked when `expectedShapes` was given. */
   readonly weights: WeightMap;
   /** Parsed tokenizer.json, or undefined when the checkpoint has none. */
   readonly tokenizer: unknown;

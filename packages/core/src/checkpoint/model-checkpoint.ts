@@ -21,10 +21,14 @@ export const ModelCheckpointConfigSchema = z.object({
   model: ModelConfigSchema,
   extensions: z.record(z.string(), z.unknown()).default({}),
 });
+/** A parsed model checkpoint config.json: `architecture`, the `model` config and each extension's settings by name. */
 export type ModelCheckpointConfig = z.infer<typeof ModelCheckpointConfigSchema>;
 
+/** What `saveModelCheckpoint` needs of a model; TinyTitan and its extended variants qualify. */
 export interface SavedModel {
+  /** Architecture written to config.json, so a loader can rebuild the same model. */
   readonly config: ModelConfig;
+  /** Every weight by its checkpoint name (e.g. `blocks.0.mlp.up.weight`); these become model.safetensors. */
   namedWeights(): Map<string, Variable>;
 }
 

@@ -7,6 +7,7 @@ import type { WeightMap } from '../tensors/dtype.js';
 import { encodeSafetensors } from '../tensors/safetensors-write.js';
 import { CHECKPOINT_FILES } from './layout.js';
 
+/** The files of one checkpoint directory, as `saveCheckpoint` writes them. */
 export interface CheckpointContents {
   /** Written to config.json; must be JSON-serialisable. */
   readonly config: unknown;

@@ -1,6 +1,7 @@
 import { ForgeError } from '../errors.js';
 import { formatShape, sameShape, type WeightMap } from '../tensors/dtype.js';
 
+/** Options of `checkTensorShapes`. */
 export interface ShapeCheckOptions {
   /** Accept tensors the expected shapes do not mention (e.g. optimizer state saved alongside). */
   readonly allowExtraTensors?: boolean;

@@ -3,10 +3,13 @@ import { ForgeError } from '../errors.js';
 import { Rng } from '../rng/rng.js';
 import { copyWindow, packTokenStream, windowCount } from './pack.js';
 
+/** How `BatchIterator` packs and orders documents into rows. */
 export interface BatchIteratorOptions {
+  /** Rows per batch; a positive integer. */
   readonly batchSize: number;
   /** Tokens the model sees per row; rows hold contextLength + 1 so targets are the shift by one. */
   readonly contextLength: number;
+  /** Integer seed of the epoch shuffles; the same seed gives the same batches on every machine. */
   readonly seed: number;
   /** Separator appended after every document. */
   readonly eosId: number;
@@ -20,12 +23,16 @@ export const batchPositionSchema = z.object({
   /** Index, within the epoch's window order, of the next window to hand out. */
   window: z.number().int().nonnegative(),
 });
+/** Epoch and next window of a BatchIterator; save it with a checkpoint and pass it back to resume the same stream. */
 export type BatchPosition = z.infer<typeof batchPositionSchema>;
 
 /** One batch: `tokens` is row-major [batchSize, width] with width = contextLength + 1. */
 export interface TokenBatch {
+  /** Token ids, row-major `[batchSize, width]`; each row is `contextLength` inputs plus the next-token target. */
   readonly tokens: Int32Array;
+  /** Rows in `tokens`. */
   readonly batchSize: number;
+  /** Tokens per row: contextLength + 1. */
   readonly width: number;
   /** Epoch of the batch's first row. */
   readonly epoch: number;
@@ -72,6 +79,7 @@ export class BatchIterator {
     return this.layout.windowOrder.length;
   }
 
+  /** The next `batchSize` windows, rolling into a new (reshuffled) epoch when this one runs out. */
   nextBatch(): TokenBatch {
     const { batchSize, contextLength } = this.options;
     const width = contextLength + 1;

@@ -10,6 +10,7 @@ import type { Problem } from './problem.js';
 import { splitByHash, type SplitOptions } from './split.js';
 import { SPECIAL_IDS } from './tokenizer/special-tokens.js';
 
+/** Validates a data source: `builtin` generated problems (count, seed, difficulty), or a `gsm8k`, `jsonl` or `text` file path. */
 export const datasetSourceSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('builtin'),
@@ -21,6 +22,7 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('jsonl'), path: z.string().min(1) }),
   z.object({ kind: z.literal('text'), path: z.string().min(1) }),
 ]);
+/** Where a dataset comes from, as `loadDataset` and the `data` settings take it; narrow on `kind`. */
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;
 
 /** A math problem (with a known answer to evaluate against) or free text for language modelling. */
@@ -28,13 +30,16 @@ export type DataExample = { readonly kind: 'problem'; readonly problem: Problem 
 
 /** Anything that turns text into ids; the BPE tokenizer is one. */
 export interface TokenEncoder {
+  /** Token ids of `text`, without adding `<bos>`/`<eos>`. */
   encode(text: string): number[];
 }
 
+/** Batch options of `Dataset.batches`; `eosId` is left out because the tokenizer's `<eos>` is always used. */
 export type DatasetBatchOptions = Omit<BatchIteratorOptions, 'eosId'>;
 
 /** A loaded dataset: its examples, their training text, splits and batches. */
 export class Dataset {
+  /** The examples in load order; frozen. */
   readonly examples: readonly DataExample[];
 
   /** @param name where the data came from, for logs (e.g. 'builtin', a file path). */
@@ -45,6 +50,7 @@ export class Dataset {
     this.examples = Object.freeze([...examples]);
   }
 
+  /** A dataset of problems; they train as "Question: …\nAnswer: …" text and can be evaluated for accuracy. */
   static fromProblems(name: string, problems: readonly Problem[]): Dataset {
     return new Dataset(
       name,
@@ -52,6 +58,7 @@ export class Dataset {
     );
   }
 
+  /** A dataset of free-text documents, trained on as is. */
   static fromTexts(name: string, texts: readonly string[]): Dataset {
     return new Dataset(
       name,
@@ -59,6 +66,7 @@ export class Dataset {
     );
   }
 
+  /** Number of examples. */
   get size(): number {
     return this.examples.length;
   }
@@ -94,6 +102,7 @@ function exampleText(example: DataExample): string {
   return example.kind === 'problem' ? formatProblem(example.problem).text : example.text;
 }
 
+/** Load a dataset from a validated `DatasetSource`; a bad source or file is a ForgeError naming the field or line. */
 export async function loadDataset(source: DatasetSource): Promise<Dataset> {
   const parsed = datasetSourceSchema.safeParse(source);
   if (!parsed.success) {

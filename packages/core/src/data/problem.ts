@@ -1,5 +1,6 @@
 /** A grade-school math word problem in GSM8K form. */
 export interface Problem {
+  /** The word problem as posed to the model. */
   readonly question: string;
   /** Full step-by-step solution, calculator annotations and the closing `#### N` line included. */
   readonly answer: string;

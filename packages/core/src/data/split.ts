@@ -1,6 +1,7 @@
 import { ForgeError } from '../errors.js';
 import { hashString } from '../rng/rng.js';
 
+/** Options of `splitByHash` and `Dataset.split`. */
 export interface SplitOptions {
   /** Share of items that go to validation, in [0, 1). */
   readonly validationFraction: number;
@@ -8,8 +9,11 @@ export interface SplitOptions {
   readonly seed?: number;
 }
 
+/** The two sides of `splitByHash`, each in input order. */
 export interface Split<T> {
+  /** Items to train on. */
   readonly train: T[];
+  /** Held-out items, never trained on. */
   readonly validation: T[];
 }
 

@@ -4,11 +4,17 @@ import type { Problem } from '../data/problem.js';
 /** Turns a prompt into the model's continuation, e.g. greedy decoding with `generate`. */
 export type Completer = (prompt: string) => Promise<string>;
 
+/** One problem's outcome in `answerAccuracy`, kept for reports and debugging wrong answers. */
 export interface AnswerRecord {
+  /** The problem's question text. */
   question: string;
+  /** The reference final answer. */
   expected: string;
+  /** The number after the completion's `####`, or undefined when it has none. */
   predicted: string | undefined;
+  /** Whether `predicted` equals `expected`, textually or numerically (`72` = `72.0`, `$` and commas ignored). */
   correct: boolean;
+  /** The model's full continuation of the prompt. */
   completion: string;
 }
 

@@ -3,6 +3,7 @@ import type { Scalar, Tensor2D } from '../backend/tf.js';
 
 /** Anything with a mean next-token loss over `[B, T+1]` token rows (TinyTitan and its variants). */
 export interface LossModel {
+  /** Mean next-token cross-entropy (nats) of int32 rows `[B, T+1]`: positions 0..T-1 predict 1..T. */
   loss(tokens: Tensor2D): Scalar;
 }
 

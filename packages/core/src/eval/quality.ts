@@ -10,14 +10,21 @@ import { greedyCompleter } from './greedy.js';
 import { perplexity } from './perplexity.js';
 import { formatProblem } from '../data/format.js';
 
+/** A fixed held-out evaluation set: perplexity windows and answer-accuracy problems. */
 export interface HeldOut {
+  /** Row-major token windows `[rows, cols]`, cols = context + 1, as `heldOutWindows` makes them. */
   readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  /** Problems whose answers are checked by greedy decoding; may be empty. */
   readonly problems: readonly Problem[];
+  /** Token budget of each greedy answer. */
   readonly maxNewTokens: number;
 }
 
+/** A model's held-out quality, as `evaluateQuality` measures it. */
 export interface Quality {
+  /** exp(`loss`); lower is better. */
   readonly perplexity: number;
+  /** Mean next-token cross-entropy over the windows, in nats per token. */
   readonly loss: number;
   /** Undefined when no problems were evaluated. */
   readonly accuracy: number | undefined;

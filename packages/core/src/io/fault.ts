@@ -6,6 +6,10 @@
  */
 export type FaultPoint = 'checkpoint-swap' | 'phase-result-written' | 'train-step';
 
+/**
+ * Marks a crash point: kills the process with SIGKILL when `FORGE_FAULT` is `point` (or the N-th hit of
+ * `point@N`); a no-op otherwise.
+ */
 export function faultPoint(point: FaultPoint): void {
   const wanted = process.env.FORGE_FAULT;
   if (wanted === undefined || wanted === '') return;

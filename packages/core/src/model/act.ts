@@ -10,6 +10,7 @@
 import { tf } from '../backend/tf.js';
 import { constantWeight, normalWeight, type NamedVariables, type WeightInit } from './weights.js';
 
+/** When ACT stops pondering a position: a probability threshold and a hard cap on steps. */
 export interface HaltingSettings {
   /** Halt once Σ h exceeds this (Graves: 1 − ε). */
   readonly threshold: number;
@@ -36,11 +37,15 @@ export type PonderTransition = (state: tf.Tensor3D, step: number) => tf.Tensor3D
  * and b starts at +1 so that pondering starts short (Graves §2).
  */
 export class HaltingUnit {
+  /** w, `[dModel, 1]` (`<name>.weight`). */
   readonly weight: tf.Variable;
+  /** b, `[1]` (`<name>.bias`); starts at +1 so pondering starts short. */
   readonly bias: tf.Variable;
+  /** Both variables under their checkpoint names. */
   readonly weights: NamedVariables;
 
   constructor(
+    /** Weight-name prefix, e.g. `act.halt`. */
     readonly name: string,
     dModel: number,
     init: WeightInit,

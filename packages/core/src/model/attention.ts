@@ -51,11 +51,17 @@ export interface AttentionCall {
   readonly cache: LayerKvCache | null;
 }
 
+/** Multi-head causal self-attention without biases; `[B, T, dModel] → [B, T, dModel]`. */
 export class CausalSelfAttention {
+  /** Query projection `dModel → dModel` (`<name>.q`). */
   readonly q: Linear;
+  /** Key projection `dModel → dModel` (`<name>.k`). */
   readonly k: Linear;
+  /** Value projection `dModel → dModel` (`<name>.v`). */
   readonly v: Linear;
+  /** Output projection `dModel → dModel` (`<name>.o`), which writes back into the residual stream. */
   readonly o: Linear;
+  /** The four projections' weights by full name. */
   readonly weights: NamedVariables;
   private readonly headSize: number;
 

@@ -35,15 +35,23 @@ export interface BlockParts {
   readonly createLinear: LinearFactory;
 }
 
+/** One pre-norm transformer block: `x + attn(norm x)`, then `x + mlp(norm x)`. */
 export class Block {
+  /** Weight-name prefix, `blocks.<index>`. */
   readonly name: string;
+  /** Norm before attention (`<name>.attn_norm`). */
   readonly attentionNorm: Norm;
+  /** The block's self-attention (`<name>.attn`). */
   readonly attention: CausalSelfAttention;
+  /** Norm before the MLP (`<name>.mlp_norm`). */
   readonly mlpNorm: Norm;
+  /** The block's position-wise MLP (`<name>.mlp`). */
   readonly mlp: Mlp;
+  /** Every weight of the block by full name, e.g. `blocks.0.attn.q.weight`. */
   readonly weights: NamedVariables;
 
   constructor(
+    /** 0-based depth of the block; picks its weight prefix and its slot of the KV cache. */
     readonly index: number,
     parts: BlockParts,
     init: WeightInit,
@@ -77,7 +85,9 @@ export class Block {
  * `namedWeights()`, so checkpoints and the optimizer see them.
  */
 export interface BlockRunner {
+  /** Weights the runner owns (halting unit, memory) by full name; empty for `sequentialBlocks`. Names must not clash with model weights. */
   readonly weights: NamedVariables;
+  /** Pass the embedded stream `[B, T, dModel]` through `blocks` and return the stream `[B, T, dModel]` for the final norm. */
   run(x: tf.Tensor3D, blocks: readonly Block[], context: BlockContext): tf.Tensor3D;
   /** Frees tensors the runner keeps (memory state); the model calls it from its own dispose. */
   dispose?(): void;

@@ -9,16 +9,21 @@ import type { tf } from '../backend/tf.js';
 
 /** One attention layer's cached keys and values; null until the first step. */
 export interface LayerKvCache {
+  /** Keys of every cached position, `[B, H, length, headSize]`, rotary applied. */
   keys: tf.Tensor4D | null;
+  /** Values of every cached position, `[B, H, length, headSize]`. */
   values: tf.Tensor4D | null;
 }
 
+/** Decoding state for `TinyTitan.forwardStep`: per-layer keys/values and a tied-head snapshot. Make one with `model.createCache()` and dispose it after use. */
 export class KvCache {
+  /** One entry per block, in order; attention replaces its entry's tensors as positions are added. */
   readonly layers: LayerKvCache[];
   private cachedLength = 0;
 
   constructor(
     layerCount: number,
+    /** Most positions the cache may hold: the model's context length. */
     readonly contextLength: number,
     /** `embed`ᵀ `[dModel, V]` when the head is tied; null otherwise. Owned (and disposed) by the cache. */
     private transposedHead: tf.Tensor2D | null = null,

@@ -12,12 +12,20 @@ import { TinyTitan } from './model.js';
 
 /** How a model is about to be built; extensions return an adjusted copy. */
 export interface ModelBuildPlan {
+  /** The architecture to build; an extension may adjust it. */
   readonly config: ModelConfig;
+  /** Seed of the fresh weights, passed on to runners that own weights. */
   readonly seed: number;
+  /** Builds every linear layer; starts as `denseLinear`, an extension may replace or wrap it. */
   readonly createLinear: LinearFactory;
+  /** How the stream passes through the blocks; `sequentialBlocks` when no extension sets one. */
   readonly blockRunner?: BlockRunner;
 }
 
+/**
+ * A named way to change how a model is built (ACT + memory, BitNet, LoRA…), keyed by its entry in a checkpoint's `extensions`.
+ * Register one with `registerModelExtension` so `buildModel` and `loadModelCheckpoint` can rebuild such checkpoints.
+ */
 export interface ModelExtension {
   /** Its key in a checkpoint's `extensions`. */
   readonly name: string;
@@ -43,6 +51,7 @@ export function findModelExtension(name: string): ModelExtension | undefined {
   return registry.get(name);
 }
 
+/** Options of `buildModel`. */
 export interface BuildModelOptions {
   /** Seed of the fresh weights. Default 0. */
   readonly seed?: number;

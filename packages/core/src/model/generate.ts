@@ -12,6 +12,7 @@ import type { KvCache } from './cache.js';
 import type { TinyTitan } from './model.js';
 import { pickToken } from './sampling.js';
 
+/** Validates `generate` options and fills defaults: greedy, seed 0, no stop tokens. */
 export const GenerateOptionsSchema = z.object({
   /** Most tokens to generate (the prompt not counted). */
   maxNewTokens: z.number().int().nonnegative(),
@@ -25,14 +26,17 @@ export const GenerateOptionsSchema = z.object({
   stopTokens: z.array(z.number().int()).default([]),
 });
 
+/** Options of `generate`; only `maxNewTokens` is required. */
 export type GenerateOptions = z.input<typeof GenerateOptionsSchema>;
 
 /** Why generation ended. `context-full`: prompt + output reached contextLength + 1 tokens. */
 export type StopReason = 'stop-token' | 'max-new-tokens' | 'context-full';
 
+/** The continuation `generate` produced and why it ended. */
 export interface GenerateResult {
   /** The generated ids only, without the prompt. */
   readonly tokens: number[];
+  /** Why generation ended: a stop token, the `maxNewTokens` budget, or a full context. */
   readonly stopReason: StopReason;
 }
 

@@ -10,7 +10,9 @@ import { normalWeight, type WeightInit, type NamedVariables } from './weights.js
 export interface Linear {
   /** Module name, e.g. `blocks.0.attn.q`; its weights are named `${name}.weight` and so on. */
   readonly name: string;
+  /** Width of the input's last axis. */
   readonly inFeatures: number;
+  /** Width of the output's last axis. */
   readonly outFeatures: number;
   /** The layer's trainable weights by full name. */
   readonly weights: NamedVariables;
@@ -20,8 +22,11 @@ export interface Linear {
 
 /** What the model asks a factory for. */
 export interface LinearSpec {
+  /** Module name, e.g. `blocks.0.mlp.up`; the layer names its weights `${name}.weight` and so on. */
   readonly name: string;
+  /** Input width (last axis). */
   readonly inFeatures: number;
+  /** Output width (last axis). */
   readonly outFeatures: number;
   /** Std of the normal init the model wants for this layer. */
   readonly initStd: number;

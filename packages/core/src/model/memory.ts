@@ -22,6 +22,7 @@ import type { ModelConfig } from './config.js';
 import { createNorm, type Norm } from './norm.js';
 import { constantWeight, mergeWeights, normalWeight, type NamedVariables, type WeightInit } from './weights.js';
 
+/** The memory's runtime hyperparameters (none of them shapes a weight); a TitanRunner passes its `memory` settings. */
 export interface MemorySettings {
   /** Tokens per memory update (the paper's chunk / mini-batch). */
   readonly chunkSize: number;
@@ -47,9 +48,11 @@ export interface MemoryState {
   readonly position: number;
 }
 
+/** What `NeuralMemory.scan` produced for one call. */
 export interface MemoryScan {
   /** Memory reads projected back to the stream, `[B, T, dModel]`. */
   readonly read: tf.Tensor3D;
+  /** The state after the call, to pass to the next call (cached decoding) or dispose. */
   readonly state: MemoryState;
   /** Tokens the surprise gate let write, as a scalar. */
   readonly writes: tf.Scalar;
@@ -102,22 +105,34 @@ export class ScalarGate {
   }
 }
 
+/** The Titans long-term memory layer: projections, gates and the learned initial memory W_0; `scan` reads and writes it. */
 export class NeuralMemory {
+  /** RMS/LayerNorm of the stream before projection (`<name>.norm`). */
   readonly norm: Norm;
+  /** Key projection `[dModel, dim]` (`<name>.key.weight`). */
   readonly key: tf.Variable;
+  /** Value projection `[dModel, dim]` (`<name>.value.weight`). */
   readonly value: tf.Variable;
+  /** Query projection `[dModel, dim]` (`<name>.query.weight`). */
   readonly query: tf.Variable;
+  /** Output projection of reads `[dim, dModel]` (`<name>.out.weight`), back into the residual stream. */
   readonly out: tf.Variable;
   /** W_0: the learned initial memory every sequence starts from. */
   readonly initial: tf.Variable;
+  /** Gate of the per-token inner step size θ, scaled by `maxLearningRate` (`<name>.lr`). */
   readonly stepSize: ScalarGate;
+  /** Gate of the per-chunk momentum decay η (`<name>.momentum`). */
   readonly momentumGate: ScalarGate;
+  /** Gate of the per-chunk forgetting α, floored at chunkSize / capacity (`<name>.forget`). */
   readonly forgetGate: ScalarGate;
+  /** Every weight of the memory by checkpoint name. */
   readonly weights: NamedVariables;
 
   constructor(
+    /** Weight-name prefix, e.g. `memory`. */
     readonly name: string,
     config: ModelConfig,
+    /** Width of keys, values, queries and of the memory matrix `[dim, dim]`. */
     readonly dim: number,
     init: WeightInit,
   ) {

@@ -35,11 +35,15 @@ export interface MlpOptions {
   readonly createLinear: LinearFactory;
 }
 
+/** The position-wise feed-forward layer of a block: SwiGLU or GELU, `[..., dModel] → [..., dModel]`. */
 export class Mlp {
   /** Present for SwiGLU only. */
   readonly gate: Linear | null;
+  /** Projection `dModel → dFF` (`<name>.up`). */
   readonly up: Linear;
+  /** Projection `dFF → dModel` (`<name>.down`), which writes back into the residual stream. */
   readonly down: Linear;
+  /** The projections' weights by full name. */
   readonly weights: NamedVariables;
 
   constructor(options: MlpOptions, init: WeightInit) {

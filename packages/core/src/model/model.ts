@@ -17,6 +17,7 @@ import { RotaryEmbedding } from './rotary.js';
 import { expectedShapes } from './shapes.js';
 import { normalWeight, type WeightInit } from './weights.js';
 
+/** How a TinyTitan is built beyond its config: init seed and the pluggable linear layers and block runner. */
 export interface TinyTitanOptions {
   /** Seed of the weight init; the same seed gives identical weights. Default 0. */
   readonly seed?: number;
@@ -26,6 +27,7 @@ export interface TinyTitanOptions {
   readonly blockRunner?: BlockRunner;
 }
 
+/** Options of `TinyTitan.loss`. */
 export interface LossOptions {
   /** Targets equal to this id (`<pad>`) are left out of the mean. */
   readonly ignoreId?: number;
@@ -42,14 +44,19 @@ export type NamedTensors = ReadonlyMap<string, tf.Tensor> | Readonly<Record<stri
  * model.dispose();
  */
 export class TinyTitan {
+  /** The validated architecture, defaults filled in; saved as the checkpoint's `model` config. */
   readonly config: ModelConfig;
+  /** Token embedding `[vocabSize, dModel]` (`embed.weight`); also the output head when embeddings are tied. */
   readonly embed: tf.Variable;
   /** Learned position table; null with rotary positions. */
   readonly positionEmbed: tf.Variable | null;
+  /** The `nLayers` transformer blocks, in order; the block runner decides how they are applied. */
   readonly blocks: readonly Block[];
+  /** Norm applied after the last block, before the head (`norm_f`). */
   readonly finalNorm: Norm;
   /** The output projection; null when tied to `embed`. */
   readonly head: Linear | null;
+  /** How the residual stream passes through `blocks`: `sequentialBlocks`, or an ACT / memory runner whose weights the model owns. */
   readonly blockRunner: BlockRunner;
   private readonly rotary: RotaryEmbedding | null;
   private readonly weights: Map<string, tf.Variable>;

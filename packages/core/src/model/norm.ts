@@ -6,9 +6,13 @@ import { tf } from '../backend/tf.js';
 import type { ModelConfig } from './config.js';
 import { constantWeight, type NamedVariables } from './weights.js';
 
+/** A normalisation layer over the last (model) axis: RMSNorm or LayerNorm, as the config selects. */
 export interface Norm {
+  /** Module name, e.g. `blocks.0.attn_norm`; its weights are `<name>.weight` (and `<name>.bias` for LayerNorm). */
   readonly name: string;
+  /** Gain (and bias) `[dModel]` by full name. */
   readonly weights: NamedVariables;
+  /** Normalise `x` over its last axis and apply the gain (and bias); shape is unchanged. */
   apply(x: tf.Tensor): tf.Tensor;
 }
 

@@ -6,12 +6,15 @@
  */
 import { tf } from '../backend/tf.js';
 
+/** Precomputed RoPE tables shared by every attention layer of a model; owns two `[contextLength, headSize]` tensors. */
 export class RotaryEmbedding {
   private readonly cos: tf.Tensor2D;
   private readonly sin: tf.Tensor2D;
 
   constructor(
+    /** Per-head width (dModel / nHeads); must be even. */
     readonly headSize: number,
+    /** Most positions the tables cover; a call past it fails. */
     readonly contextLength: number,
     theta: number,
   ) {
@@ -42,6 +45,7 @@ export class RotaryEmbedding {
     });
   }
 
+  /** Free the cos/sin tables; the model calls it from its own dispose. */
   dispose(): void {
     this.cos.dispose();
     this.sin.dispose();

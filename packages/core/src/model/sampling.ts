@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../rng/rng.js';
 
+/** How `pickToken` chooses from a row of logits: greedy, or sampling with temperature and top-k. */
 export interface SamplingOptions {
   /** 0 = greedy (argmax); otherwise logits are divided by it before the softmax. */
   readonly temperature: number;

@@ -13,9 +13,11 @@ import { TinyTitan } from './model.js';
 import { TitanRunner } from './titan-runner.js';
 import { TITAN_EXTENSION, type TitanSettingsInput } from './titan-settings.js';
 
+/** Options of `createTitanModel`. */
 export interface TitanModelOptions {
   /** Seeds the transformer and the runner's weights alike: one seed, one shared initialisation. */
   readonly seed?: number;
+  /** Builds every linear layer; default `denseLinear` (BitNet passes its own). */
   readonly createLinear?: LinearFactory;
 }
 

@@ -22,11 +22,13 @@ import { mergeWeights, type NamedVariables } from './weights.js';
 export interface TitanForwardStats {
   /** Mean N over positions (1 when ACT is off). */
   readonly meanPonderSteps: number;
+  /** Largest N of any position (1 when ACT is off). */
   readonly maxPonderSteps: number;
   /** Mean N + R over positions: the ponder cost before τ. */
   readonly ponderCost: number;
   /** Tokens whose surprise passed the gate, and tokens seen (0 and 0 when the memory is off). */
   readonly memoryWrites: number;
+  /** Tokens the memory saw (0 when the memory is off); the denominator of `memoryWrites`. */
   readonly memoryTokens: number;
   /** Mean relative retrieval error ‖kW − v‖ over the tokens (0 when the memory is off). */
   readonly meanSurprise: number;
@@ -49,10 +51,18 @@ interface KeptStats {
   readonly tokens: number;
 }
 
+/**
+ * The ACT + long-term-memory block runner: a memory read added to the stream, then ACT pondering over the whole block stack.
+ * Build models with it through `createTitanModel` or the `titan` extension.
+ */
 export class TitanRunner implements BlockRunner {
+  /** The parsed settings, `memory.dim` resolved (dModel when not given); what `titanExtensions` saves. */
   readonly settings: TitanSettings & { memory: { dim: number } };
+  /** The ACT halting unit (`act.halt.*` weights). */
   readonly halting: HaltingUnit;
+  /** The long-term memory (`memory.*` weights); built even when disabled, so the weights stay loadable. */
   readonly memory: NeuralMemory;
+  /** Halting and memory weights by checkpoint name; they become part of the model's `namedWeights()`. */
   readonly weights: NamedVariables;
   private session: Session | null = null;
   private last: KeptStats | null = null;
@@ -67,6 +77,7 @@ export class TitanRunner implements BlockRunner {
     this.weights = mergeWeights(this.halting, this.memory);
   }
 
+  /** Memory read, then up to `act.maxSteps` passes of the block stack, mixed by halting probabilities; keeps stats for `lastStats()` and the ponder cost. */
   run(x: tf.Tensor3D, blocks: readonly Block[], context: BlockContext): tf.Tensor3D {
     const session = this.sessionFor(context.cache, blocks.length);
     let stream = x;

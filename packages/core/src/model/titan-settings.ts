@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ForgeError } from '../errors.js';
 
+/** Validates the `act` part of the titan settings; every field has a default. */
 export const ActSettingsSchema = z.object({
   /** Off: every block once, as the plain transformer (the halting weights stay, unused). */
   enabled: z.boolean().default(true),
@@ -18,6 +19,7 @@ export const ActSettingsSchema = z.object({
   ponderCost: z.number().min(0).default(0.01),
 });
 
+/** Validates the `memory` part of the titan settings; every field has a default except the optional `dim`. */
 export const MemorySettingsSchema = z.object({
   /** Off: no memory read or write (the memory weights stay, unused). */
   enabled: z.boolean().default(true),
@@ -33,12 +35,15 @@ export const MemorySettingsSchema = z.object({
   maxLearningRate: z.number().positive().default(0.1),
 });
 
+/** Validates a checkpoint's `extensions.titan`: `{ act, memory }`, each filled with defaults when absent. */
 export const TitanSettingsSchema = z.object({
   act: ActSettingsSchema.prefault({}),
   memory: MemorySettingsSchema.prefault({}),
 });
 
+/** Titan settings as a user or config file may give them: every field optional. */
 export type TitanSettingsInput = z.input<typeof TitanSettingsSchema>;
+/** Parsed titan settings, every default filled in (`memory.dim` may still be undefined: it then means dModel). */
 export type TitanSettings = z.output<typeof TitanSettingsSchema>;
 
 /** The key of these settings in a checkpoint's `extensions`. */

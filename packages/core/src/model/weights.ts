@@ -11,6 +11,7 @@ export type NamedVariables = ReadonlyMap<string, tf.Variable>;
 
 /** Where a module's weights come from: the model's seeded stream. */
 export interface WeightInit {
+  /** The model's seeded stream; each weight forks it by name, so its init depends only on (seed, name). */
   readonly rng: Rng;
 }
 

@@ -30,6 +30,7 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return files;
 }
 
+/** sha256 of every non-hidden file under `dir`, keyed by its `/`-separated relative path. */
 export async function hashDirectory(dir: string): Promise<DirectoryHashes> {
   const hashes: DirectoryHashes = {};
   for (const file of await listFiles(dir)) hashes[file] = await hashFile(path.join(dir, file));

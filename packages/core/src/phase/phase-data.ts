@@ -15,18 +15,30 @@ import type { PhaseContext } from './types.js';
 
 /** The settings every such phase's config has. */
 export interface PhaseDataSettings {
+  /** The phase's own data; the run's `--data` overrides it, and the preset's built-in problems fill in when both are absent. */
   readonly data?: DatasetSource;
+  /** Share of examples held out for evaluation, in [0, 1); the split is by hash and seed, so the same in every phase. */
   readonly validationFraction: number;
+  /** Most held-out windows `[contextLength + 1]` tokens long that perplexity is measured on. */
   readonly evalWindows: number;
+  /** Most held-out problems whose answer accuracy is measured (greedy decoding is slow; keep it small). */
   readonly evalProblems: number;
+  /** Token budget of each greedy answer during the accuracy check. */
   readonly maxNewTokens: number;
 }
 
+/** A phase's tokenized training documents and its fixed held-out evaluation set. */
 export interface PhaseData {
+  /** Token ids of each training example, unpacked; pack them into batches with `BatchIterator`. */
   readonly trainDocuments: Int32Array[];
+  /** The validation split as perplexity windows and problems, for `evaluateQuality` before and after the phase. */
   readonly heldOut: HeldOut;
 }
 
+/**
+ * Load the phase's data, split it by the run's seed, and tokenize both sides for training and evaluation.
+ * Throws a ForgeError when the validation side is shorter than one context window or nothing is left to train on.
+ */
 export async function preparePhaseData(
   settings: PhaseDataSettings,
   ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>,

@@ -17,6 +17,7 @@ import type { PhaseState, PipelineState } from './run-state.js';
 import { PhaseResultSchema } from './types.js';
 import type { Phase, PhaseContext, PhaseResult, PresetName } from './types.js';
 
+/** What `runPipeline` runs and how: a new run (preset, seed, configs) or the resume of an old one. */
 export interface PipelineOptions {
   /** Phases to run, in order. */
   readonly phases: readonly Phase[];
@@ -24,7 +25,9 @@ export interface PipelineOptions {
   readonly runsDir: string;
   /** New run: per-phase configs as given by the user (defaults are filled by each phase's schema). */
   readonly phaseConfigs?: Record<string, unknown>;
+  /** New run: the size preset; default `tiny`. A resume keeps the stored one. */
   readonly preset?: PresetName;
+  /** New run: the seed every phase's rng and data split derive from; default 0. A resume keeps the stored one. */
   readonly seed?: number;
   /** Data for every phase that trains (`forge run --data`); kept in pipeline.json for resumes. */
   readonly data?: DatasetSource;
@@ -32,16 +35,25 @@ export interface PipelineOptions {
   readonly input?: PhaseResult | null;
   /** Continue this run: finished phases are skipped and their results reused. */
   readonly resumeRunId?: string;
+  /** New run: its id (the folder name under `runsDir`); default a fresh timestamped id. */
   readonly runId?: string;
+  /** Name of the active backend, passed on to phases as `ctx.backend`; default `unknown`. */
   readonly backend?: string;
+  /** Tracker sink names (`run-store`, `tensorboard`, `wandb`…); default `['run-store']`. */
   readonly trackerSinks?: readonly string[];
+  /** Where phases report progress; default `silentProgress`. */
   readonly progress?: ProgressReporter;
+  /** Abort (e.g. on Ctrl-C) to stop the running phase at its next checkpoint; the run stays resumable. */
   readonly signal?: AbortSignal;
 }
 
+/** What `runPipeline` finished with. */
 export interface PipelineOutcome {
+  /** Id of the run that ran (new or resumed); `forge run --resume <runId>` continues it. */
   readonly runId: string;
+  /** The run's directory, `<runsDir>/<runId>`. */
   readonly runDir: string;
+  /** The final `pipeline.json` contents, one entry per phase. */
   readonly state: PipelineState;
   /** The last phase's result (or the input when no phase ran). */
   readonly result: PhaseResult | null;

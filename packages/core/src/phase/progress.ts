@@ -1,6 +1,8 @@
 /** A long piece of work: `tick` as it advances, `done` at the end. */
 export interface ProgressTask {
+  /** Advance by `amount` (default 1) units of the task's total; `info` is shown alongside, e.g. `{ loss: 2.31 }`. */
   tick(amount?: number, info?: Record<string, string | number>): void;
+  /** Mark the task finished (a line reporter prints the elapsed time). */
   done(): void;
 }
 
@@ -9,10 +11,13 @@ export interface ProgressTask {
  * libraries and tests can pass `silentProgress`.
  */
 export interface ProgressReporter {
+  /** Begin a task of `total` units (steps, batches…) shown under `label`. */
   start(label: string, total: number): ProgressTask;
+  /** Print one message line without disturbing a progress bar. */
   log(message: string): void;
 }
 
+/** A reporter that shows nothing, for library use and tests. */
 export const silentProgress: ProgressReporter = {
   start: () => ({ tick: () => undefined, done: () => undefined }),
   log: () => undefined,

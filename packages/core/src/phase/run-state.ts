@@ -8,12 +8,20 @@ import { parseConfig } from './config.js';
 import { PHASE_NAMES, PhaseNameSchema, PhaseResultSchema, PresetNameSchema } from './types.js';
 import type { PhaseName, PhaseResult } from './types.js';
 
+/** File name of the pipeline state in a run directory (`runs/<id>/pipeline.json`). */
 export const PIPELINE_FILE = 'pipeline.json';
+/** File name of a phase result in a phase or checkpoint directory. */
 export const RESULT_FILE = 'result.json';
 
+/** Validates a phase status. */
 export const PhaseStatusSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted']);
+/**
+ * Where a phase stands: `pending`, `running` (also what a crash leaves), `done`, `failed`, or `interrupted`
+ * (stopped by Ctrl-C, or done but its checkpoints changed since); a resume reruns every status but `done`.
+ */
 export type PhaseStatus = z.infer<typeof PhaseStatusSchema>;
 
+/** Validates one phase's entry in `pipeline.json`. */
 export const PhaseStateSchema = z.object({
   name: PhaseNameSchema,
   /** Relative to the run directory, e.g. `04-bitnet`. */
@@ -26,6 +34,7 @@ export const PhaseStateSchema = z.object({
   hashes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   error: z.string().optional(),
 });
+/** One phase's entry in `pipeline.json`: its folder, status, timestamps, result, model hashes and last error. */
 export type PhaseState = z.infer<typeof PhaseStateSchema>;
 
 /** `runs/<runId>/pipeline.json`: everything a resume needs. */
@@ -44,6 +53,7 @@ export const PipelineStateSchema = z.object({
   input: PhaseResultSchema.nullable(),
   phases: z.array(PhaseStateSchema),
 });
+/** A parsed `pipeline.json`: the run's preset, seed, configs, data and per-phase states. */
 export type PipelineState = z.infer<typeof PipelineStateSchema>;
 
 /** `01-cognate` … `08-compression`: fixed numbering so a phase's folder never depends on which ran. */
@@ -57,12 +67,14 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** Read and validate `runs/<id>/pipeline.json`; a missing or malformed file is a ForgeError. */
 export function readPipelineState(runDir: string): PipelineState {
   const file = path.join(runDir, PIPELINE_FILE);
   const raw = readJsonFileSync(file, { missing: `no run here: ${PIPELINE_FILE} is missing` });
   return parseConfig(PipelineStateSchema, raw, { file });
 }
 
+/** Write `pipeline.json` atomically, stamping `updatedAt` with the current time. */
 export async function writePipelineState(runDir: string, state: PipelineState): Promise<void> {
   await writeJsonAtomic(path.join(runDir, PIPELINE_FILE), { ...state, updatedAt: new Date().toISOString() });
 }

@@ -8,10 +8,14 @@ import type { ProgressReporter } from './progress.js';
 export const PHASE_NAMES = [
   'cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression',
 ] as const;
+/** Validates a phase name: one of `PHASE_NAMES`. */
 export const PhaseNameSchema = z.enum(PHASE_NAMES);
+/** One of the eight phase names, e.g. `bitnet`. */
 export type PhaseName = z.infer<typeof PhaseNameSchema>;
 
+/** Validates a preset name: `tiny` (tests and CI, minutes), `small` (~2M params) or `paper` (25M params). */
 export const PresetNameSchema = z.enum(['tiny', 'small', 'paper']);
+/** A size preset: `tiny`, `small` or `paper`; it picks each phase's default model size and step counts. */
 export type PresetName = z.infer<typeof PresetNameSchema>;
 
 /** A checkpoint directory a phase produced. */
@@ -21,6 +25,7 @@ export const PhaseModelSchema = z.object({
   params: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
 });
+/** A parsed model entry of a phase result: checkpoint `dir`, `role`, parameter count and size on disk in bytes. */
 export type PhaseModel = z.infer<typeof PhaseModelSchema>;
 
 /** What every phase hands to the next one, and what `result.json` holds. */
@@ -34,22 +39,28 @@ export const PhaseResultSchema = z.object({
   artifacts: z.record(z.string(), z.string()),
   config: z.unknown(),
 });
+/** A parsed `result.json`: the phase, its run, timing, the models it produced, metrics, artifacts and config. */
 export type PhaseResult = z.infer<typeof PhaseResultSchema>;
 
 /** Everything a phase may use from its surroundings. */
 export interface PhaseContext {
+  /** Id of the run, e.g. `20261125-061500-a1b2`. */
   readonly runId: string;
   /** `runs/<runId>/` */
   readonly runDir: string;
   /** `runs/<runId>/NN-<phase>/`: the phase writes its checkpoints and result here. */
   readonly phaseDir: string;
+  /** The run's size preset; the phase's `presetDefaults` have already been applied to its config. */
   readonly preset: PresetName;
+  /** The run's seed; prefer `rng`, which is already forked for this phase. */
   readonly seed: number;
   /** Seeded stream for this phase: `Rng.fromSeed(seed).fork(phase)`. */
   readonly rng: Rng;
   /** Name of the active tfjs backend, e.g. `wasm`. */
   readonly backend: string;
+  /** Where the phase logs metrics, events and its config; owned and closed by the pipeline. */
   readonly tracker: Tracker;
+  /** For progress bars and log lines; `silentProgress` in library use. */
   readonly progress: ProgressReporter;
   /** Aborted on Ctrl-C: stop at the next safe point, after a checkpoint. */
   readonly signal: AbortSignal;
@@ -61,10 +72,13 @@ export interface PhaseContext {
 
 /** One pipeline phase: a documented zod config schema and a `run`. */
 export interface Phase<C = unknown> {
+  /** Which pipeline slot the phase fills; also its tracker phase name and folder suffix. */
   readonly name: PhaseName;
+  /** One line for `forge phases` and the docs. */
   readonly description: string;
   /** Validates and fills defaults; `presetDefaults` gives preset-specific starting values. */
   readonly configSchema: z.ZodType<C>;
+  /** Config values for a preset, applied under the user's config; leave out when one set of defaults fits all presets. */
   readonly presetDefaults?: (preset: PresetName) => Record<string, unknown>;
   /** `input` is the previous phase's result, or null for the first phase. */
   run(input: PhaseResult | null, config: C, ctx: PhaseContext): Promise<PhaseResult>;

@@ -5,7 +5,9 @@ import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGene
 
 /** Serializable RNG state: save it with a checkpoint, restore it for an exact resume. */
 export interface RngState {
+  /** Generator the state belongs to; recorded so a future change of algorithm can be detected. */
   readonly algorithm: 'xoroshiro128plus';
+  /** The generator's internal words, as pure-rand's `getState()` returns them. */
   readonly state: readonly number[];
 }
 
@@ -32,10 +34,12 @@ export class Rng {
     return new Rng(generator);
   }
 
+  /** Resume a stream exactly where `getState()` left it. */
   static fromState(state: RngState): Rng {
     return new Rng(xoroshiro128plusFromState(state.state));
   }
 
+  /** Snapshot the stream for a checkpoint; `Rng.fromState` continues it draw for draw. */
   getState(): RngState {
     // A cached Box–Muller spare would be lost on restore; drop it so state fully determines the stream.
     this.spareNormal = undefined;

@@ -5,17 +5,24 @@ import { ForgeError } from '../errors.js';
  * array, so they are kept as their raw 16-bit patterns; `decodeToFloat32` turns them into numbers.
  */
 export interface DtypeArrays {
+  /** 32-bit IEEE floats. */
   F32: Float32Array;
+  /** IEEE half floats, as raw bit patterns. */
   F16: Uint16Array;
+  /** bfloat16 values, as raw bit patterns. */
   BF16: Uint16Array;
+  /** Signed bytes, -128..127. */
   I8: Int8Array;
+  /** Unsigned bytes, e.g. packed ternary weights. */
   U8: Uint8Array;
+  /** 32-bit signed integers, e.g. token ids. */
   I32: Int32Array;
 }
 
 /** A safetensors dtype this project reads and writes (a subset of the Hugging Face list). */
 export type Dtype = keyof DtypeArrays;
 
+/** Every supported dtype, for validation messages and exhaustive loops. */
 export const DTYPES: readonly Dtype[] = ['F32', 'F16', 'BF16', 'I8', 'U8', 'I32'];
 
 /** Bytes per element, as the safetensors format defines them. */
@@ -42,6 +49,7 @@ const ARRAY_TYPES: { readonly [D in Dtype]: new (length: number) => DtypeArrays[
   F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I8: Int8Array, U8: Uint8Array, I32: Int32Array,
 };
 
+/** True when `value` is one of `DTYPES`; use it to validate a dtype read from a file. */
 export function isDtype(value: unknown): value is Dtype {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
 }
@@ -61,14 +69,17 @@ export function elementCount(shape: readonly number[]): number | undefined {
   return count;
 }
 
+/** True when `shape` is an array of non-negative safe integers (`[]` is a valid scalar shape). */
 export function isValidShape(shape: unknown): shape is number[] {
   return Array.isArray(shape) && shape.every((dim) => Number.isSafeInteger(dim) && (dim as number) >= 0);
 }
 
+/** A shape as `[2, 3]`, for error messages. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** True when both shapes have the same rank and dimensions. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((dim, i) => dim === b[i]);
 }

@@ -14,18 +14,25 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 export const METADATA_KEY = '__metadata__';
 
+/** One tensor's header entry: its name, dtype, shape and byte span in the data buffer. */
 export interface SafetensorsEntry {
+  /** Tensor name, e.g. `blocks.0.attention.q.weight`. */
   readonly name: string;
+  /** Element type of the stored bytes. */
   readonly dtype: Dtype;
+  /** Dimensions, row-major; `[]` for a scalar. */
   readonly shape: number[];
   /** Byte offsets relative to the start of the data buffer, `end` exclusive. */
   readonly begin: number;
+  /** Exclusive end offset; `end - begin` is dtype size × element count. */
   readonly end: number;
 }
 
+/** A parsed, validated safetensors header: where each tensor lies and the file's metadata. */
 export interface SafetensorsHeader {
   /** Sorted by data offset, i.e. in file order. */
   readonly entries: SafetensorsEntry[];
+  /** The `__metadata__` string map; `{}` when the file has none. */
   readonly metadata: Record<string, string>;
   /** Absolute offset of the data buffer: 8 + header length. */
   readonly dataStart: number;

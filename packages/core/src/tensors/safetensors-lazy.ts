@@ -10,7 +10,9 @@ import { parseSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader }
  * and conversion can then walk a model holding one tensor of it in memory, not the whole file.
  */
 export interface LazySafetensors {
+  /** Path the file was opened from, used in error messages. */
   readonly file: string;
+  /** The validated header, including `__metadata__` and the data offset. */
   readonly header: SafetensorsHeader;
   /** Header entries in file (data offset) order. */
   readonly entries: readonly SafetensorsEntry[];

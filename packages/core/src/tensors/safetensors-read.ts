@@ -4,6 +4,7 @@ import { readElements } from './bytes.js';
 import { DTYPE_BYTES, type HostTensor, type WeightMap } from './dtype.js';
 import { parseSafetensorsHeader } from './safetensors-header.js';
 
+/** A decoded safetensors file: every tensor plus the header metadata. */
 export interface SafetensorsContents {
   /** In file (data offset) order. */
   readonly weights: WeightMap;

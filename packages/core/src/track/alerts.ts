@@ -14,22 +14,32 @@ export const AlertRuleSchema = z
     better: z.enum(['higher', 'lower']).default('higher'),
   })
   .strict();
+/** A parsed alert rule: the metric to watch, the largest allowed worsening between phases, and which direction is better. */
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 /** The seed's rule: answer accuracy must not drop by more than 20% between phases. */
 export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [{ metric: 'accuracy', maxShare: 0.2, better: 'higher' }];
 
+/** Event name under which `logAlerts` records a PhaseAlert (its fields are the event data). */
 export const ALERT_EVENT = 'alert';
 
+/** A metric that worsened between two phases by more than its rule allows. */
 export interface PhaseAlert {
+  /** The metric the rule watches, e.g. `accuracy`. */
   readonly metric: string;
+  /** The earlier phase that reported the metric. */
   readonly fromPhase: string;
+  /** The phase where it worsened; the alert event is logged under this phase. */
   readonly toPhase: string;
+  /** The metric's value after `fromPhase`. */
   readonly before: number;
+  /** The metric's value after `toPhase`. */
   readonly after: number;
   /** How much worse, as a share of `before` (0.25 = 25% worse). */
   readonly share: number;
+  /** The rule's limit, as a share of `before` (0.2 = 20%). */
   readonly maxShare: number;
+  /** Human-readable summary for logs and the dashboard, e.g. `accuracy dropped 25.0% from … to …`. */
   readonly message: string;
 }
 

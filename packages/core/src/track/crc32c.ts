@@ -12,6 +12,7 @@ const CRC32C_TABLE = ((): Uint32Array => {
   return table;
 })();
 
+/** CRC-32C of `bytes` as an unsigned 32-bit integer (the TFRecord checksum before masking). */
 export function crc32c(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of bytes) crc = (CRC32C_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);

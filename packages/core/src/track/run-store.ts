@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ForgeError } from '../errors.js';
 import type { TrackRecord, TrackerSink, TrackerSinkFactory } from './types.js';
 
+/** File name of the run store inside a run directory (`runs/<id>/track.jsonl`). */
 export const RUN_STORE_FILE = 'track.jsonl';
 
 /**
@@ -24,6 +25,7 @@ export function createRunStoreSink(runDir: string): TrackerSink {
   };
 }
 
+/** The `run-store` sink: the default, registered from the start; writes `track.jsonl`. */
 export const runStoreSinkFactory: TrackerSinkFactory = {
   name: 'run-store',
   description: 'JSONL per run in runs/<runId>/track.jsonl (default)',

@@ -119,6 +119,7 @@ export function createTensorBoardSink(runDir: string, now: () => number = Date.n
   };
 }
 
+/** The `tensorboard` sink: scalar event files per phase under `runs/<id>/tensorboard/`. */
 export const tensorBoardSinkFactory: TrackerSinkFactory = {
   name: 'tensorboard',
   description: 'TensorBoard event files in runs/<runId>/tensorboard/<phase>/ (tensorboard --logdir runs/<runId>/tensorboard)',

@@ -5,6 +5,7 @@ import type { TrackRecord, TrackerSink, TrackerSinkFactory } from './types.js';
 /** Registry of sink factories by name: adding a sink is adding a file that registers here. */
 export const trackerSinks = new Map<string, TrackerSinkFactory>([[runStoreSinkFactory.name, runStoreSinkFactory]]);
 
+/** Make a sink selectable by its name in `tracking.sinks`; a later factory of the same name replaces the earlier. */
 export function registerTrackerSink(factory: TrackerSinkFactory): void {
   trackerSinks.set(factory.name, factory);
 }
@@ -43,22 +44,27 @@ export class Tracker {
     return new Tracker(sinks);
   }
 
+  /** Record one scalar of `phase` at its training `step`. */
   metric(phase: string, step: number, name: string, value: number): void {
     this.emit({ type: 'metric', time: this.now().toISOString(), phase, step, name, value });
   }
 
+  /** Record several scalars of the same phase and step, one metric record per key. */
   metrics(phase: string, step: number, values: Record<string, number>): void {
     for (const [name, value] of Object.entries(values)) this.metric(phase, step, name, value);
   }
 
+  /** Record something that happened; leave out `phase` for run-level events. */
   event(event: string, data?: Record<string, unknown>, phase?: string): void {
     this.emit({ type: 'event', time: this.now().toISOString(), phase, event, data });
   }
 
+  /** Record the validated config of `phase` (or `run`), once, before it trains. */
   config(phase: string, config: unknown): void {
     this.emit({ type: 'config', time: this.now().toISOString(), phase, config });
   }
 
+  /** Wait for async sinks, close every sink, and throw a ForgeError if any sink write failed. */
   async close(): Promise<void> {
     await this.pending;
     await Promise.all(this.sinks.map((sink) => sink.close()));

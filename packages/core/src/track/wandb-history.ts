@@ -36,6 +36,7 @@ export class WandbHistory {
     return done;
   }
 
+  /** Close the open row, if any, and return it; call at the end of the run so the last step is not lost. */
   flush(): WandbHistoryRow[] {
     const row = this.row;
     this.row = undefined;

@@ -6,8 +6,11 @@ import { WandbHistory } from './wandb-history.js';
 import type { WandbHistoryRow } from './wandb-history.js';
 import { WandbUploader } from './wandb-upload.js';
 
+/** Options of `createWandbSink`; `wandbSinkFactory` fills them from the `WANDB_*` env vars. */
 export interface WandbSinkOptions {
+  /** Run directory; the offline copy goes to `<runDir>/wandb/`. */
   readonly runDir: string;
+  /** Forge run id; it becomes the W&B run name (see `wandbRunName`). */
   readonly runId: string;
   /** Uploads to W&B when set (env `WANDB_API_KEY`); otherwise the run is only written offline. */
   readonly apiKey?: string;
@@ -17,15 +20,19 @@ export interface WandbSinkOptions {
   readonly project?: string;
   /** env `WANDB_ENTITY`; W&B picks the key's default entity when unset. */
   readonly entity?: string;
+  /** HTTP client for uploads; default `globalThis.fetch` (tests pass a fake). */
   readonly fetch?: typeof fetch;
+  /** How often buffered history rows are uploaded, in milliseconds; default 2000. */
   readonly flushIntervalMs?: number;
   /** Where upload problems are reported; they never fail the run. */
   readonly warn?: (message: string) => void;
+  /** Clock in ms since the epoch, for the run's start stamp and `_runtime`; default `Date.now`. */
   readonly now?: () => number;
 }
 
 /** The local run directory format (see README): written whether or not the run is uploaded. */
 export const WANDB_DIR = 'wandb';
+/** Name of the history file (one JSON row per phase step) in the W&B run's `files/` directory. */
 export const WANDB_HISTORY_FILE = 'wandb-history.jsonl';
 
 const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
@@ -73,6 +80,7 @@ export function createWandbSink(options: WandbSinkOptions): TrackerSink {
   };
 }
 
+/** The `wandb` sink: uploads when `WANDB_API_KEY` is set (and `WANDB_MODE` is not `offline`), always keeps an offline copy. */
 export const wandbSinkFactory: TrackerSinkFactory = {
   name: 'wandb',
   description: 'Weights & Biases: uploads when WANDB_API_KEY is set, else an offline copy in runs/<runId>/wandb/',

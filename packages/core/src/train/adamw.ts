@@ -2,10 +2,15 @@ import { tf } from '../backend/tf.js';
 import type { Tensor, Variable } from '../backend/tf.js';
 import type { GradientMap } from './gradients.js';
 
+/** AdamW hyperparameters; a `TrainConfig` carries all four, so `new AdamW(config)` works. */
 export interface AdamWSettings {
+  /** Decay of the first-moment (mean gradient) estimate, in [0, 1); typically 0.9. */
   beta1: number;
+  /** Decay of the second-moment (squared gradient) estimate, in [0, 1); typically 0.95–0.999. */
   beta2: number;
+  /** Added to the root of the second moment to keep the step finite; typically 1e-8. */
   eps: number;
+  /** Decoupled decay per step, multiplied by lr; applied to rank ≥ 2 weights only. 0 disables it. */
   weightDecay: number;
 }
 
@@ -25,6 +30,7 @@ export class AdamW {
     this.settings = settings;
   }
 
+  /** Take one update step in place on `weights` for every named gradient, at learning rate `lr`; a gradient for an unknown weight throws. */
   apply(weights: Map<string, Variable>, gradients: GradientMap, lr: number): void {
     this.stepCount += 1;
     const { beta1, beta2, eps, weightDecay } = this.settings;
@@ -57,6 +63,7 @@ export class AdamW {
     return out;
   }
 
+  /** Restore moments saved by `state()` and the step count, for an exact resume; weights without saved moments start from zero. */
   loadState(stepCount: number, state: Map<string, Tensor>, weights: Map<string, Variable>): void {
     this.dispose();
     this.stepCount = stepCount;
@@ -69,6 +76,7 @@ export class AdamW {
     }
   }
 
+  /** Free the moment tensors; the optimizer starts from zero moments if used again. */
   dispose(): void {
     for (const { m, v } of this.moments.values()) {
       m.dispose();

@@ -33,4 +33,5 @@ export const TrainConfigSchema = z.object({
   /** Stop when loss exceeds spikeFactor × its running average (after warmup); 0 disables. */
   spikeFactor: z.number().min(0).default(4),
 });
+/** Parsed training-loop settings, defaults filled in; see `TrainConfigSchema` for each field. */
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;

@@ -10,10 +10,15 @@ export type GradientMap = Map<string, Tensor>;
  * transform with memory (an EMA of past gradients) survive a resume exactly.
  */
 export interface GradientTransform {
+  /** Unique name; the transform's state is saved under `transform/<name>/` in the training state. */
   readonly name: string;
+  /** Transform the step's gradients (before clipping); `step` is the 1-based optimizer step. */
   apply(gradients: GradientMap, step: number): GradientMap;
+  /** Tensors to save with each checkpoint; still owned by the transform. */
   state?(): Map<string, Tensor>;
+  /** Restore what `state()` returned, on resume. */
   loadState?(state: Map<string, Tensor>): void;
+  /** Free the transform's tensors at the end of training. */
   dispose?(): void;
 }
 
@@ -41,6 +46,7 @@ export function clipByGlobalNorm(gradients: GradientMap, maxNorm: number): numbe
   return norm;
 }
 
+/** Dispose every gradient tensor and empty the map. */
 export function disposeGradients(gradients: GradientMap): void {
   for (const grad of gradients.values()) grad.dispose();
   gradients.clear();

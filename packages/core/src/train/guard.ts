@@ -15,6 +15,7 @@ export class LossGuard {
     this.average = average;
   }
 
+  /** Check one step's loss and update the running average; throws a ForgeError on NaN/Infinity or a spike (`lr` goes into the message). */
   check(step: number, loss: number, lr: number): void {
     if (!Number.isFinite(loss)) {
       throw new ForgeError(`loss became ${loss} at step ${step} (lr ${lr.toExponential(2)}): lower the learning rate or enable gradient clipping`);

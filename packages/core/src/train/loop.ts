@@ -17,7 +17,9 @@ import { loadTrainState, saveTrainState } from './train-state.js';
 
 /** What the loop trains: named weights and a mean loss over a [B, T+1] token batch. */
 export interface TrainableModel {
+  /** The trainable weights by stable name; names key the optimizer state in checkpoints, so they must not change between runs. */
   namedWeights(): Map<string, Variable>;
+  /** Mean next-token loss of int32 rows `[B, T+1]`, differentiable with respect to `namedWeights()`. */
   loss(tokens: Tensor2D): Scalar;
 }
 
@@ -25,22 +27,33 @@ export interface TrainableModel {
 export interface BatchSource {
   /** `rows` sequences of `cols` tokens (cols = context + 1), row-major. */
   next(rows: number): { tokens: Int32Array; rows: number; cols: number };
+  /** JSON-serialisable position, saved with each checkpoint. */
   getState(): unknown;
+  /** Continue from a `getState()` value, on resume. */
   setState(state: unknown): void;
 }
 
+/** What `train` trains, on what, with which settings, and where it reports and checkpoints. */
 export interface TrainOptions {
+  /** The model whose weights `train` updates in place; TinyTitan and its variants qualify. */
   model: TrainableModel;
+  /** Training batches; asked for `config.batchSize` rows per step. */
   data: BatchSource;
+  /** Steps, schedule, optimizer, clipping, micro-batching and checkpoint settings. */
   config: TrainConfig;
   /** Model dimensions for choosing the micro-batch from the memory budget. */
   shape?: ActivationShape & { contextLength: number };
   /** Directory of the resumable training state; resumed from when it holds one. */
   stateDir?: string;
+  /** Phase name for metrics, events and the progress label; metrics go under `train` when absent. */
   phase?: string;
+  /** Receives `loss`, `lr` and `gradNorm` every `config.logEvery` steps and a `checkpoint` event per save. */
   tracker?: Tracker;
+  /** Shows a bar over `config.steps`, ticked with each step's loss. */
   progress?: ProgressReporter;
+  /** Abort to stop after the current step; with `stateDir` the state is saved first, then a ForgeError is thrown. */
   signal?: AbortSignal;
+  /** Applied in order to each step's gradients before clipping (e.g. Grokfast); their state is checkpointed. */
   gradientTransforms?: readonly GradientTransform[];
   /** Saved and restored with the state, for callers that draw from it between steps. */
   rng?: Rng;
@@ -48,14 +61,19 @@ export interface TrainOptions {
   untilStep?: number;
 }
 
+/** What a `train` call did. */
 export interface TrainSummary {
   /** Steps taken in total, including those before a resume. */
   step: number;
   /** Loss of each step this call took. */
   losses: number[];
+  /** Loss of the last step taken; NaN when the call took no step (already at `config.steps`). */
   finalLoss: number;
+  /** Sequences per forward/backward pass that was used (equal to batchSize when no split was needed). */
   microBatch: number;
+  /** Step the call started from: 0 for a fresh run, the checkpoint's step on resume. */
   resumedFrom: number;
+  /** Training throughput of this call; 0 when `shape` was not given (the context length is then unknown). */
   tokensPerSecond: number;
 }
 

@@ -1,9 +1,14 @@
 /** The model dimensions activation memory depends on. */
 export interface ActivationShape {
+  /** Width of the residual stream. */
   dModel: number;
+  /** Number of transformer blocks. */
   nLayers: number;
+  /** Attention heads per block; the T×T scores scale with it. */
   nHeads: number;
+  /** Vocabulary size; the logits `[T, vocabSize]` are often the largest activation of a small model. */
   vocabSize: number;
+  /** MLP hidden width; default 4 × dModel. */
   dFF?: number;
 }
 

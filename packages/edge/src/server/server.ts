@@ -10,6 +10,7 @@ import type { EdgeEngine } from '../engine.js';
 import { HttpError, errorBody, readJsonBody, sendEvent, sendJson } from './http-io.js';
 import { modelIds, modelList, prepareChat, prepareCompletion, respond } from './openai-api.js';
 
+/** Settings of {@link serveModel}. */
 export interface ServeOptions {
   /** Default 127.0.0.1: only this machine can connect. */
   readonly host?: string;
@@ -21,11 +22,15 @@ export interface ServeOptions {
   readonly onRequest?: (line: string) => void;
 }
 
+/** A listening server returned by {@link serveModel}. */
 export interface RunningServer {
+  /** The underlying node:http server. */
   readonly server: Server;
   /** e.g. `http://127.0.0.1:8080` */
   readonly url: string;
+  /** The port actually bound (useful with `port: 0`). */
   readonly port: number;
+  /** Drops open connections (in-flight streams too) and stops listening. */
   close(): Promise<void>;
 }
 

@@ -36,6 +36,10 @@ const dfsSettings = z.union([
 /** mergekit's dtype spellings and the safetensors ones. */
 export const OUTPUT_DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16', F32: 'F32', F16: 'F16', BF16: 'BF16' } as const;
 
+/**
+ * Zod schema of a merge config (strict: unknown keys are errors). Checks the shape only; which of
+ * `models`/`slices`/`dfs`/`base_model` a method needs is checked by `parseMergeConfig`.
+ */
 export const MergeConfigSchema = z
   .object({
     merge_method: z.string().min(1),
@@ -51,5 +55,7 @@ export const MergeConfigSchema = z
   })
   .strict();
 
+/** A merge config as written (YAML/JSON or a literal): `seed` and DFS `scale`/`repeats` may be omitted. */
 export type MergeConfigInput = z.input<typeof MergeConfigSchema>;
+/** A merge config after schema parsing, defaults filled in (`seed` 0, DFS `scale` 1, `repeats` 1). */
 export type MergeConfig = z.output<typeof MergeConfigSchema>;

@@ -9,10 +9,13 @@
 import { SPECIAL_IDS, formatProblem, tf } from '@agent-forge/core';
 import type { Problem, TinyTitan } from '@agent-forge/core';
 
+/** Tokenized problems for teacher-forced answer accuracy, one problem per row, built by {@link answerProbes}. */
 export interface AnswerProbes {
   /** `[rows, cols]` token rows, right-padded with `<eos>`. */
   readonly tokens: Int32Array;
+  /** Number of problems kept (those whose answer tokenizes cleanly after `####` and fits the context). */
   readonly rows: number;
+  /** Row length in tokens: the longest kept problem, at most context length + 1. */
   readonly cols: number;
   /** Per row, the target positions [start, end) that hold the final answer (position t predicts token t + 1). */
   readonly spans: readonly (readonly [number, number])[];

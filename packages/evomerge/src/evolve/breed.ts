@@ -3,11 +3,17 @@ import type { Rng } from '@agent-forge/core';
 import { genomeHash, randomGenome, type Genome, type GenomeSpace } from './genome.js';
 import { crossover, mutate, tournament, type MutationSettings, type Scored } from './operators.js';
 
+/** The genetic algorithm's knobs for making one generation from the last (see {@link breed}). */
 export interface BreedSettings {
+  /** Members of every generation (default 8). */
   readonly populationSize: number;
+  /** Best distinct genomes copied unchanged into the next generation; < populationSize (default 2). */
   readonly elites: number;
+  /** Members drawn (with replacement) per tournament; the fittest becomes a parent (default 3). */
   readonly tournamentSize: number;
+  /** Probability ∈ [0, 1] that a child is a crossover of two tournament winners rather than a copy of one (default 0.9). */
   readonly crossoverRate: number;
+  /** Mutation applied to every child; raised by `boostFactor` while diversity is low. */
   readonly mutation: MutationSettings;
   /** Mutation rate and scale multiplier while diversity is below the threshold. */
   readonly boostFactor: number;

@@ -40,6 +40,7 @@ function expressedDistances(a: Genome, b: Genome, space: GenomeSpace): number[] 
   return [...base, ...weights, ...a.density.map((d, i) => rangeDistance(d, b.density[i] ?? d, space.densityRange))];
 }
 
+/** Distance d(a, b) ∈ [0, 1]: 1 for different methods, else the mean per-gene distance of the genes the method expresses. */
 export function genomeDistance(a: Genome, b: Genome, space: GenomeSpace): number {
   if (a.method !== b.method) return 1;
   const parts = expressedDistances(a, b, space);
@@ -66,10 +67,12 @@ export function randomGenomeDistance(space: GenomeSpace, pairs = 512): number {
   return sum / pairs;
 }
 
+/** Mean pairwise {@link genomeDistance} of `genomes` divided by `randomDistance` ({@link randomGenomeDistance}), capped at 1; below `diversityThreshold` the search boosts. */
 export function genomeDiversity(genomes: readonly Genome[], space: GenomeSpace, randomDistance: number): number {
   return Math.min(1, meanPairwise(genomes, (a, b) => genomeDistance(a, b, space)) / randomDistance);
 }
 
+/** ‖a − b‖ / (‖a‖ + ‖b‖) ∈ [0, 1] between two equal-length fingerprints; 0 when both are zero. */
 export function fingerprintDistance(a: readonly number[], b: readonly number[]): number {
   let diff = 0;
   let normA = 0;

@@ -13,12 +13,15 @@ import { fingerprintProbes, fingerprintOf, type FingerprintProbe } from './finge
 import type { Measures } from './fitness.js';
 import type { Genome } from './genome.js';
 
+/** The fixed evaluation subset every genome is measured on (held out from cognate's training). */
 export interface EvalData {
   /** Held-out windows `[rows, context + 1]` for perplexity. */
   readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  /** Problems for the teacher-forced answer accuracy (see {@link answerProbes}). */
   readonly probes: AnswerProbes;
 }
 
+/** The source models a {@link MergeEvaluator} merges; they must share one architecture and tensor layout. */
 export interface EvaluatorSources {
   /** Source weight maps, in source order. */
   readonly weights: readonly WeightMap[];
@@ -28,8 +31,11 @@ export interface EvaluatorSources {
   readonly extensions: readonly Record<string, unknown>[];
 }
 
+/** What evaluating one genome yields; the search turns it into fitness and caches it by genome hash. */
 export interface Evaluation {
+  /** Perplexity, loss, accuracy, cost, depth and bytes of the merged model. */
   readonly measures: Measures;
+  /** The merged values at 512 fixed sampled positions (read at the same relative depth), for weight diversity. */
   readonly fingerprint: number[];
 }
 
@@ -37,6 +43,11 @@ const PERPLEXITY_BATCH = 8;
 /** Loss given to merges whose loss is not finite (exp(100) is still a finite perplexity). */
 const DIVERGED_LOSS = 100;
 
+/**
+ * The phase's {@link GenomeEvaluator}: merges the source weight maps in memory for a genome, loads the
+ * result into a model reused per (depth, extensions) and measures it; nothing touches the disk.
+ * Holds tfjs models: call `dispose` when done.
+ */
 export class MergeEvaluator {
   private readonly sources: ReadonlyMap<string, WeightMap>;
   private readonly pool = new Map<string, TinyTitan>();
@@ -50,6 +61,7 @@ export class MergeEvaluator {
     this.probes = fingerprintProbes(input.weights[0] as WeightMap);
   }
 
+  /** Number of source models; source `i` is referenced as `sourceName(i)` in decoded configs. */
   get sourceCount(): number {
     return this.input.weights.length;
   }
@@ -89,6 +101,10 @@ export class MergeEvaluator {
     return use(model, weights);
   }
 
+  /**
+   * Merges `genome` and measures it on the evaluation subset: perplexity (a non-finite loss is clamped
+   * to 100 so a diverged merge ranks last), accuracy, cost = depth × mean ponder steps, bytes = params × 4.
+   */
   async evaluate(genome: Genome): Promise<Evaluation> {
     return this.withModel(genome, (model, weights) => {
       const held = heldOutLoss(model, this.data.windows);
@@ -105,6 +121,7 @@ export class MergeEvaluator {
     });
   }
 
+  /** Frees the pooled tfjs models; the evaluator cannot be used afterwards. */
   dispose(): void {
     for (const model of this.pool.values()) model.dispose();
     this.pool.clear();

@@ -8,12 +8,17 @@
  */
 import { z } from 'zod';
 
+/**
+ * Zod schema of the fitness weights (each ≥ 0, at least one positive; defaults perplexity 0.8,
+ * accuracy 0.1, speed 0.05, memory 0.05). The composite divides by their sum, so only ratios matter.
+ */
 export const FitnessWeightsSchema = z.object({
   perplexity: z.number().min(0).default(0.8),
   accuracy: z.number().min(0).default(0.1),
   speed: z.number().min(0).default(0.05),
   memory: z.number().min(0).default(0.05),
 }).refine((w) => w.perplexity + w.accuracy + w.speed + w.memory > 0, 'at least one fitness weight must be positive');
+/** Weights of the four normalised scores in the composite fitness (defaults filled in; see {@link FitnessWeightsSchema}). */
 export type FitnessWeights = z.output<typeof FitnessWeightsSchema>;
 
 /** What one merged model measured: the inputs of the composite fitness. */
@@ -58,19 +63,26 @@ export function referenceOf(sources: readonly Measures[]): Reference {
   };
 }
 
+/** The four normalised scores of one merged model, each higher-is-better; 1 means "as good as the reference". */
 export interface FitnessScores {
+  /** ref_ppl / ppl: 1 at the best source, > 1 when lower perplexity; 0 for a diverged (non-finite) merge. */
   readonly perplexity: number;
+  /** Teacher-forced answer accuracy ∈ [0, 1], unnormalised. */
   readonly accuracy: number;
+  /** ref_cost / cost, cost = block applications per token; > 1 when cheaper than the sources' mean. */
   readonly speed: number;
+  /** ref_bytes / bytes of float32 weights; > 1 when smaller than the sources' mean. */
   readonly memory: number;
 }
 
+/** The normalised scores of `measures` against `reference` (the sources' figures, {@link referenceOf}). */
 export function fitnessScores(measures: Measures, reference: Reference): FitnessScores {
   // A diverged merge (NaN or infinite loss) scores 0 on perplexity rather than poisoning the ranking.
   const perplexity = Number.isFinite(measures.perplexity) && measures.perplexity > 0 ? reference.perplexity / measures.perplexity : 0;
   return { perplexity, accuracy: measures.accuracy, speed: reference.cost / measures.cost, memory: reference.bytes / measures.bytes };
 }
 
+/** The fitness the search maximises: the `weights`-weighted mean of {@link fitnessScores}; ≈ 0.9 + 0.1·accuracy for the best source at default weights. */
 export function compositeFitness(measures: Measures, reference: Reference, weights: FitnessWeights): number {
   const scores = fitnessScores(measures, reference);
   const total = weights.perplexity + weights.accuracy + weights.speed + weights.memory;

@@ -12,6 +12,7 @@ export const SEARCH_METHODS = [
   'linear', 'slerp', 'task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties',
   'della', 'della_linear', 'model_stock', 'frankenmerge', 'dfs',
 ] as const;
+/** A merge method the search can choose: one of {@link SEARCH_METHODS} (mergekit's names; `dare`, `passthrough` aliases excluded). */
 export type SearchMethod = (typeof SEARCH_METHODS)[number];
 
 /** Methods that read per-model `density` (the drop rate is 1 − density). */
@@ -33,7 +34,12 @@ export const RouteStepGeneSchema = z.object({
 /** One step of a layer plan (see {@link RouteStepGeneSchema}). */
 export type RouteStepGene = z.infer<typeof RouteStepGeneSchema>;
 
+/**
+ * Zod schema of a {@link Genome}, as stored in the evolution state. Model genes are 0-based indices
+ * into the source list; `weights` is [models][layerGroups], `t` is [layerGroups], `density` is [models].
+ */
 export const GenomeSchema = z.object({
+  /** The merge method; it decides which of the other genes are expressed. */
   method: z.enum(SEARCH_METHODS),
   /** Base model (slerp t = 0, task-vector base, layer-routing primary); its titan settings go to the merged model. */
   base: z.number().int().min(0),
@@ -50,20 +56,30 @@ export const GenomeSchema = z.object({
   /** Seed of the random drops (DARE, DELLA). */
   seed: z.number().int().min(0),
 });
+/**
+ * One merge recipe over the N source models: every gene of every method is always present (fixed
+ * layout for crossover and distances), `method` picks the expressed ones. Decode it with
+ * `genomeToMergeConfig`; `genomeHash` is its identity.
+ */
 export type Genome = z.infer<typeof GenomeSchema>;
 
 /** The shape and bounds of the genome space. */
 export interface GenomeSpace {
+  /** Number of source models N; model genes range over 0…N−1. */
   readonly models: number;
   /** Blocks in each source model. */
   readonly layers: number;
   /** Anchors of the per-layer gradient of weights and t. */
   readonly layerGroups: number;
+  /** Methods random genomes and method mutations may pick (model_stock only with ≥ 3 sources). */
   readonly methods: readonly SearchMethod[];
   /** Longest layer plan. */
   readonly maxDepth: number;
+  /** [min, max] of the `density` genes (kept share of a task vector); max is 1. */
   readonly densityRange: readonly [number, number];
+  /** [min, max] of the `weights` genes; min is 0. */
   readonly weightRange: readonly [number, number];
+  /** [min, max] of the dfs hidden-state scale genes; both > 0. */
   readonly scaleRange: readonly [number, number];
 }
 

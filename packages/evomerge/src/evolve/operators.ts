@@ -2,8 +2,11 @@
 import type { Rng } from '@agent-forge/core';
 import { quantize, randomStep, repairGenome, type Genome, type GenomeSpace, type RouteStepGene } from './genome.js';
 
+/** A population member with its composite fitness, the input of selection. */
 export interface Scored {
+  /** The member's recipe. */
   readonly genome: Genome;
+  /** Its composite fitness (higher is better; see `compositeFitness`). */
   readonly fitness: number;
 }
 
@@ -40,6 +43,7 @@ export function crossover(a: Genome, b: Genome, space: GenomeSpace, rng: Rng): G
   return repairGenome(child, space);
 }
 
+/** How strongly {@link mutate} perturbs a genome; the phase's defaults are rate 0.2, scale 0.15, methodRate 0.1. */
 export interface MutationSettings {
   /** Chance that each gene changes. */
   readonly rate: number;

@@ -13,20 +13,31 @@ import type { Evaluation } from './evaluator.js';
 import type { Scored } from './operators.js';
 import { loadState, saveState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './state.js';
 
+/** Everything {@link runEvolution} needs to know about the GA; the phase builds it with `searchSettings`. */
 export interface SearchSettings extends BreedSettings {
+  /** Generations bred after generation 0; the search ends after generation `generations`. */
   readonly generations: number;
+  /** Genome diversity ∈ [0, 1] below which the next generation is boosted (raised mutation, immigrants). */
   readonly diversityThreshold: number;
+  /** Weights of the composite fitness; in the phase they are part of the run key, so a state scored with other weights is not resumed. */
   readonly fitness: FitnessWeights;
 }
 
+/** Measures a genome; `MergeEvaluator` is the real one, tests use stubs. */
 export interface GenomeEvaluator {
+  /** Number of source models N; genomes 0…N−1 built by `sourceGenome` are scored first and set the fitness reference. */
   readonly sourceCount: number;
+  /** Merges and measures `genome`; must be deterministic, since results are cached by genome hash. */
   evaluate(genome: Genome): Promise<Evaluation>;
 }
 
+/** The run-specific inputs of {@link runEvolution}: evaluator, bounds, where to checkpoint and whom to report to. */
 export interface SearchContext {
+  /** Scores cache misses. */
   readonly evaluator: GenomeEvaluator;
+  /** Shape and bounds of the genomes. */
   readonly space: GenomeSpace;
+  /** Path of the JSON state written atomically after every generation (and read on resume). */
   readonly stateFile: string;
   /** Identifies the run; a saved state with another key is refused. */
   readonly runKey: string;
@@ -34,13 +45,19 @@ export interface SearchContext {
   readonly resume: boolean;
   /** Generation g draws from `rng.fork('generation-g')`: no state to save, and resume is exact. */
   readonly rng: Rng;
+  /** Receives per-generation metrics (`bestFitness`, `diversity`, …) and `diversity_boost` events. */
   readonly tracker: Tracker;
+  /** Progress bar: one tick per generation, generation 0 included. */
   readonly progress: ProgressReporter;
+  /** Abort stops after the current evaluation; the last finished generation stays saved for a resume. */
   readonly signal: AbortSignal;
+  /** Phase name the tracker records metrics and events under (`evomerge`). */
   readonly phase: string;
 }
 
+/** The result of {@link runEvolution}. */
 export interface SearchOutcome {
+  /** The final state: last population (best first), every generation's record, the fitness cache. */
   readonly state: EvolutionState;
   /** Generation the search continued from (−1 for a fresh start). */
   readonly resumedFrom: number;

@@ -44,7 +44,9 @@ export const GenerationRecordSchema = z.object({
 /** One generation's summary (see {@link GenerationRecordSchema}). */
 export type GenerationRecord = z.infer<typeof GenerationRecordSchema>;
 
+/** Zod schema of `evolution/state.json`, validated on resume. */
 export const EvolutionStateSchema = z.object({
+  /** Format version of the state file. */
   version: z.literal(1),
   /** Hash of what determines the run (settings, sources, data, seed): a state from another run is not resumed. */
   runKey: z.string(),
@@ -60,6 +62,10 @@ export const EvolutionStateSchema = z.object({
   cache: z.record(z.string(), FitnessRecordSchema),
   history: z.array(GenerationRecordSchema),
 });
+/**
+ * The whole search state after a generation: population (best first), the fitness cache by genome
+ * hash, history, and the normalisers fixed at generation 0. Enough to resume exactly.
+ */
 export type EvolutionState = z.infer<typeof EvolutionStateSchema>;
 
 /** A stable key of the inputs that fix a run's result. */

@@ -7,6 +7,7 @@
  */
 export type RescaleMode = 'inverse' | 'l1' | 'none';
 
+/** The accepted values of the `rescale` parameter (DARE, DELLA, TIES…), in the order error messages list them. */
 export const RESCALE_MODES: readonly RescaleMode[] = ['inverse', 'l1', 'none'];
 
 /** Below this an L1 norm counts as zero (mergekit's eps), and the masked tensor is left unscaled. */

@@ -24,6 +24,10 @@ export const slerp = tensorwiseMethod({
   },
 });
 
+/**
+ * Slerp of two equal-length flattened tensors at `t` (0 gives `v0`, 1 gives `v1`), as the `slerp`
+ * method computes it; lerp when |cos Ω| > {@link SLERP_DOT_THRESHOLD}. Returns a new array.
+ */
 export function slerpValues(t: number, v0: Float32Array, v1: Float32Array): Float32Array {
   const [c0, c1] = slerpCoefficients(t, v0, v1);
   const out = new Float32Array(v0.length);

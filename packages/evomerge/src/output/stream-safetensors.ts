@@ -12,8 +12,11 @@ import type { PlannedTensor } from '../plan/planned-tensor.js';
 const DTYPE_RANK: Readonly<Record<Dtype, number>> = { U8: 0, I8: 1, F16: 2, BF16: 3, I32: 4, F32: 5 };
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** What {@link writeSafetensorsStream} wrote. */
 export interface StreamWriteStats {
+  /** Number of tensors written. */
   readonly tensors: number;
+  /** Size of the file in bytes: the 8-byte length prefix and padded header plus all tensor data. */
   readonly bytes: number;
 }
 

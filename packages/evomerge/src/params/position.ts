@@ -8,7 +8,9 @@ const LAYER_NAME = /^blocks\.(\d+)\.(.+)$/;
 /** Tensors outside the blocks that come before them; all other non-block tensors count as after. */
 const PRE_LAYER_PREFIXES = ['embed.', 'pos_embed.'];
 
+/** A block tensor's name split into its block index and in-block name (see {@link parseLayerName}). */
 export interface LayerName {
+  /** Block index `i` of `blocks.<i>.…`, 0-based. */
   readonly layer: number;
   /** The name inside the block, e.g. `attn.q.weight`. */
   readonly suffix: string;
@@ -21,6 +23,7 @@ export function parseLayerName(name: string): LayerName | undefined {
   return { layer: Number(match[1]), suffix: match[2] as string };
 }
 
+/** The tensor name of in-block name `suffix` in block `layer` (`blocks.<layer>.<suffix>`), the inverse of {@link parseLayerName}. */
 export function layerTensorName(layer: number, suffix: string): string {
   return `blocks.${layer}.${suffix}`;
 }

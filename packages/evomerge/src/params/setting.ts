@@ -6,11 +6,16 @@ import { z } from 'zod';
  * the tensor name and the first match wins (no filter, or `*`, matches every tensor).
  */
 export type ScalarValue = number | boolean | string;
+/** A scalar, or a gradient: anchors spread evenly over the layer positions [0, 1], numbers interpolated linearly, strings stepwise. */
 export type ScalarOrGradient = ScalarValue | readonly number[] | readonly string[];
+/** One `{filter, value}` entry of a conditional parameter list. */
 export interface ConditionalParameter {
+  /** Substring of the tensor name that selects this entry (e.g. `attn.`); absent or `*` matches every tensor. */
   readonly filter?: string;
+  /** The value for matching tensors, a scalar or a gradient over the layers. */
   readonly value: ScalarOrGradient;
 }
+/** Any form a parameter may take: a scalar or gradient, one condition, or a condition list (first match wins). */
 export type ParameterSetting = ScalarOrGradient | ConditionalParameter | readonly ConditionalParameter[];
 
 const scalarSchema = z.union([z.number(), z.boolean(), z.string()]);
@@ -18,6 +23,7 @@ const gradientSchema = z.union([z.array(z.number()).min(1), z.array(z.string()).
 const scalarOrGradientSchema = z.union([scalarSchema, gradientSchema]);
 const conditionalSchema = z.object({ filter: z.string().optional(), value: scalarOrGradientSchema }).strict();
 
+/** Zod schema of one {@link ParameterSetting}; gradients and condition lists must be non-empty, conditions strict. */
 export const ParameterSettingSchema: z.ZodType<ParameterSetting> = z.union([
   scalarOrGradientSchema,
   conditionalSchema,
@@ -26,6 +32,7 @@ export const ParameterSettingSchema: z.ZodType<ParameterSetting> = z.union([
 
 /** Parameters by name, as written under `parameters:`. */
 export const ParametersSchema = z.record(z.string(), ParameterSettingSchema);
+/** Parameters by name (`t`, `weight`, `density`, …), global or per model; names and values are checked per method later. */
 export type Parameters = Readonly<Record<string, ParameterSetting>>;
 
 /**

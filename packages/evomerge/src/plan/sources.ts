@@ -4,8 +4,11 @@ import { CHECKPOINT_FILES, ForgeError, openSafetensorsFile, type Dtype, type Hos
 
 /** What the planner knows about a tensor before reading it. */
 export interface TensorInfo {
+  /** Tensor name, e.g. `blocks.0.attn.q.weight`. */
   readonly name: string;
+  /** Stored dtype; only float dtypes (F32, F16, BF16) can be merged. */
   readonly dtype: Dtype;
+  /** Stored shape. */
   readonly shape: readonly number[];
 }
 
@@ -16,12 +19,15 @@ export interface TensorInfo {
 export interface TensorSource {
   /** The model reference, for messages. */
   readonly label: string;
+  /** Every tensor the model has, known without reading data (from the safetensors header or the map). */
   readonly tensors: readonly TensorInfo[];
   /** The tensor's data; may be the source's own array, so treat it as read-only. */
   read(name: string): Promise<HostTensor>;
+  /** Releases the file handle (a no-op for in-memory sources); call once when the merge is done. */
   close(): Promise<void>;
 }
 
+/** A {@link TensorSource} over an in-memory weight map; `read` returns the map's own tensors (no copy). `label` names the model in errors. */
 export function weightMapSource(label: string, weights: WeightMap): TensorSource {
   return {
     label,
@@ -34,6 +40,7 @@ export function weightMapSource(label: string, weights: WeightMap): TensorSource
   };
 }
 
+/** Opens the .safetensors `file` as a {@link TensorSource}: only the header is read now, each tensor on `read`. Close it when done. */
 export async function safetensorsSource(label: string, file: string): Promise<TensorSource> {
   const reader = await openSafetensorsFile(file);
   return {

@@ -12,12 +12,14 @@ import type { GradientMap, GradientTransform, Tensor } from '@agent-forge/core';
 import { z } from 'zod';
 import { parseStateKey, stateKey, type GradientFilter } from './types.js';
 
+/** Settings of the Grokfast-EMA filter, paper defaults (α = 0.98, λ = 2); `createGrokfast('ema', …)` parses them. */
 export const EmaSettingsSchema = z.object({
   /** EMA momentum; the paper's algorithmic-data default. */
   alpha: z.number().min(0).lt(1).default(0.98),
   /** Amplification of the slow component; λ = 0 leaves gradients unchanged. */
   lambda: z.number().min(0).default(2),
 });
+/** Parsed Grokfast-EMA settings: α (memory ≈ 1/(1−α) steps) and λ, defaults filled. */
 export type EmaSettings = z.output<typeof EmaSettingsSchema>;
 
 const MU = 'mu';
@@ -61,6 +63,10 @@ class EmaTransform implements GradientTransform {
   }
 }
 
+/**
+ * Registry entry `ema`: μ ← α·μ + (1−α)·g, g ← g + λ·μ per weight. State: one μ per weight (1× the
+ * model's fp32 size), saved as `<weight>::mu`.
+ */
 export const emaFilter: GradientFilter<EmaSettings> = {
   name: 'ema',
   description: 'exponential moving average of past gradients (Grokfast-EMA; α = 0.98, λ = 2)',

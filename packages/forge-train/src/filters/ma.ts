@@ -11,12 +11,14 @@ import type { GradientMap, GradientTransform, Tensor } from '@agent-forge/core';
 import { z } from 'zod';
 import { parseStateKey, stateKey, type GradientFilter } from './types.js';
 
+/** Settings of the Grokfast-MA filter, paper defaults (w = 100, λ = 5); `createGrokfast('ma', …)` parses them. */
 export const MaSettingsSchema = z.object({
   /** Gradients averaged (the paper's w). Memory: w copies of every gradient. */
   windowSize: z.number().int().positive().default(100),
   /** Amplification of the windowed mean; λ = 0 leaves gradients unchanged. */
   lambda: z.number().min(0).default(5),
 });
+/** Parsed Grokfast-MA settings: window size w and λ, defaults filled. */
 export type MaSettings = z.output<typeof MaSettingsSchema>;
 
 const SUM = 'sum';
@@ -103,6 +105,10 @@ class MaTransform implements GradientTransform {
   }
 }
 
+/**
+ * Registry entry `ma`: g ← g + λ·mean(last w gradients), gradients unchanged until the window is full
+ * (step ≥ w). State: w gradient copies plus their running sum per weight (≈ w× the model's fp32 size).
+ */
 export const maFilter: GradientFilter<MaSettings> = {
   name: 'ma',
   description: 'moving average of the last w gradients (Grokfast-MA; w = 100, λ = 5), applied once the window is full',

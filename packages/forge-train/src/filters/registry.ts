@@ -7,10 +7,12 @@ import type { GradientFilter } from './types.js';
 
 const FILTERS = new Map<string, GradientFilter>([emaFilter, maFilter].map((filter) => [filter.name, filter as GradientFilter]));
 
+/** Registered filter names in registry order (`ema`, `ma`): the values the phase's `filter` accepts. */
 export function filterNames(): string[] {
   return [...FILTERS.keys()];
 }
 
+/** The filter registered as `name`; an unknown name throws a ForgeError (field `filter`) listing the known ones. */
 export function findFilter(name: string): GradientFilter {
   const filter = FILTERS.get(name);
   if (!filter) throw new ForgeError(`unknown Grokfast filter '${name}'; expected one of ${filterNames().join(', ')}`, { field: 'filter' });

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 export interface GradientFilter<Settings extends object = object> {
   /** Registry key, also the transform's state prefix (`transform/grokfast-<name>/…`). */
   readonly name: string;
+  /** One line for help texts and reports: what the filter averages, with its paper defaults. */
   readonly description: string;
   /** Settings with the paper's defaults for this filter. */
   readonly settingsSchema: z.ZodType<Settings>;

@@ -4,6 +4,7 @@
  */
 import { ForgeError, Rng } from '@agent-forge/core';
 
+/** The binary operation of the table: `multiply` (the paper's headline task, b = 0 left out) or `add` (full p × p table). */
 export type ModularOperation = 'multiply' | 'add';
 
 /** Tokens 0…p−1 are the numbers; then '=' and the operator, as in the reference script. */
@@ -11,13 +12,17 @@ export function modularVocab(modulus: number): { equals: number; operator: numbe
   return { equals: modulus, operator: modulus + 1, size: modulus + 2 };
 }
 
+/** The equation table shuffled and split into training and validation halves (disjoint rows). */
 export interface ModularSplit {
-  /** Row-major [rows, 5] equations. */
+  /** Training equations, row-major `[rows, 5]`. */
   readonly train: Int32Array;
+  /** Held-out equations, row-major `[rows, 5]`: validation accuracy (generalisation, i.e. grokking) is measured on these. */
   readonly validation: Int32Array;
+  /** p: numbers are tokens 0 … p − 1 and every answer is taken mod p. */
   readonly modulus: number;
 }
 
+/** Tokens per equation `[a, op, b, =, c]`: 4 inputs and the answer c, the only scored token. */
 export const EQUATION_LENGTH = 5;
 
 /**
@@ -59,6 +64,7 @@ export class EpochBatches {
     this.rows = data.length / EQUATION_LENGTH;
   }
 
+  /** The next batch, `tokens` row-major `[rows, 5]`; `rows` is `batchSize` except for the last batch of a pass. */
   next(): { tokens: Int32Array; rows: number } {
     if (this.cursor >= this.order.length) this.reshuffle();
     const picked = this.order.slice(this.cursor, this.cursor + this.batchSize);

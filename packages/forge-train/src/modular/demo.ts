@@ -11,6 +11,7 @@ import { createGrokfast } from '../filters/registry.js';
 import { EQUATION_LENGTH, EpochBatches, modularEquations, modularVocab, type ModularSplit } from './data.js';
 import { ModularTransformer, PAPER_MODEL, answerAccuracy } from './model.js';
 
+/** One arm of the reproduction: a labelled filter with its settings, or the unfiltered baseline. */
 export const GrokfastArmSchema = z.object({
   /** Label in the table. */
   label: z.string().min(1),
@@ -19,13 +20,23 @@ export const GrokfastArmSchema = z.object({
   /** The filter's settings (missing ones take the paper's defaults). */
   settings: z.record(z.string(), z.unknown()).default({}),
 });
+/** A parsed arm (`settings` defaults to `{}`). */
 export type GrokfastArm = z.output<typeof GrokfastArmSchema>;
 
+/**
+ * Settings of the Grokfast reproduction (`runGrokfastDemo`, `forge grokfast-demo`). The defaults are the
+ * paper's setting (multiplication mod 97, width 128, batch 512, AdamW lr 1e-3), which takes hours on 2 cores.
+ */
 export const GrokfastDemoOptionsSchema = z.object({
+  /** The table's operation. */
   operation: z.enum(['multiply', 'add']).default('multiply'),
+  /** p of `a ∘ b mod p` (paper 97). */
   modulus: z.number().int().min(2).default(97),
+  /** Share of the table used for training; the rest is the validation set. */
   trainFraction: z.number().gt(0).lt(1).default(0.5),
+  /** One run per arm per seed; a seed fixes the split, the init and the batch order, shared by every arm. */
   seeds: z.array(z.number().int()).min(1).default([0, 1, 2]),
+  /** Arms compared; default the baseline, Grokfast-MA and Grokfast-EMA at paper settings. The arm without `filter` is the baseline speed-ups are measured against. */
   arms: z.array(GrokfastArmSchema).min(1).default([
     { label: 'baseline', settings: {} },
     { label: 'Grokfast-MA (w=100, λ=5)', filter: 'ma', settings: { windowSize: 100, lambda: 5 } },
@@ -35,36 +46,57 @@ export const GrokfastDemoOptionsSchema = z.object({
   maxSteps: z.number().int().positive().default(3000),
   /** Validation accuracy (whole validation half) is measured every this many steps. */
   evalEvery: z.number().int().positive().default(25),
+  /** Validation accuracy (0 … 1) a run must reach; its step is `stepsToTarget`. */
   targetAccuracy: z.number().gt(0).max(1).default(0.95),
+  /** Training equations per step. */
   batchSize: z.number().int().positive().default(512),
+  /** Learning rate after warmup (constant, no decay schedule). */
   lr: z.number().positive().default(1e-3),
+  /** Linear warmup steps from 0 to lr (the reference's 10). */
   warmupSteps: z.number().int().nonnegative().default(10),
+  /** AdamW β₁. */
   beta1: z.number().min(0).lt(1).default(0.9),
+  /** AdamW β₂ (the paper's 0.98). */
   beta2: z.number().min(0).lt(1).default(0.98),
   /** Decoupled (AdamW) weight decay, the same for every arm. */
   weightDecay: z.number().min(0).default(1),
+  /** Decoder width (paper 128). */
   dModel: z.number().int().positive().default(PAPER_MODEL.dModel),
+  /** Decoder blocks (paper 2). */
   nLayers: z.number().int().positive().default(PAPER_MODEL.nLayers),
+  /** Attention heads (paper 4); must divide dModel. */
   nHeads: z.number().int().positive().default(PAPER_MODEL.nHeads),
 });
+/** Parsed reproduction settings, every default filled in. */
 export type GrokfastDemoOptions = z.output<typeof GrokfastDemoOptionsSchema>;
+/** Reproduction settings as passed to `runGrokfastDemo`: every field optional. */
 export type GrokfastDemoOptionsInput = z.input<typeof GrokfastDemoOptionsSchema>;
 
+/** The outcome of one (arm, seed) run of the reproduction. */
 export interface GrokfastRun {
+  /** The arm's label (`GrokfastArm.label`). */
   readonly arm: string;
+  /** The seed of the split, the init and the batch order. */
   readonly seed: number;
   /** First evaluated step with validation accuracy ≥ target; undefined if not within the cap. */
   readonly stepsToTarget: number | undefined;
+  /** Optimizer steps taken: `stepsToTarget` when reached (the run stops there), else `maxSteps`. */
   readonly stepsRun: number;
+  /** Validation accuracy (0 … 1) at the last evaluation. */
   readonly finalValidationAccuracy: number;
-  /** Training-batch loss at the first and at the last step. */
+  /** Training-batch loss (nats) at the first step. */
   readonly firstLoss: number;
+  /** Training-batch loss (nats) at the last step. */
   readonly lastLoss: number;
+  /** Wall-clock ms per step, evaluations included. */
   readonly msPerStep: number;
+  /** ms per step spent in the filter's `apply` (0 for the baseline): the Grokfast overhead. */
   readonly filterMsPerStep: number;
+  /** Wall-clock seconds of the whole run. */
   readonly seconds: number;
 }
 
+/** Called after every validation measurement of every run (progress output of long reproductions). */
 export interface RunProgress {
   (event: { arm: string; seed: number; step: number; validationAccuracy: number }): void;
 }
@@ -136,8 +168,11 @@ function optimizerStep(model: ModularTransformer, optimizer: AdamW, transform: G
   return { loss, filterMs };
 }
 
+/** What `runGrokfastDemo` returns; pass both parts to `grokfastTable`. */
 export interface GrokfastDemoResult {
+  /** The parsed options the runs used. */
   readonly options: GrokfastDemoOptions;
+  /** One run per (seed, arm), seeds outer, arms in `options.arms` order. */
   readonly runs: readonly GrokfastRun[];
 }
 

@@ -10,12 +10,17 @@
 import { Rng, tf } from '@agent-forge/core';
 import type { Scalar, Tensor, Tensor2D, Variable } from '@agent-forge/core';
 
+/** Shape of the modular-arithmetic decoder. */
 export interface ModularModelConfig {
+  /** Tokens: p numbers plus '=' and the operator (`modularVocab(p).size` = p + 2). */
   vocabSize: number;
   /** Input tokens per equation: a, op, b, '='. */
   inputLength: number;
+  /** Residual width d (paper 128); the MLP is 4d wide and d must divide by `nHeads`. */
   dModel: number;
+  /** Pre-norm decoder blocks (paper 2). */
   nLayers: number;
+  /** Attention heads per block (paper 4). */
   nHeads: number;
 }
 
@@ -60,7 +65,12 @@ function initWeights(config: ModularModelConfig, seed: number): Map<string, Vari
   return weights;
 }
 
+/**
+ * The Grokfast paper's modular-arithmetic decoder, initialised like PyTorch's defaults from `seed`. Trained
+ * by the demo's own loop (not core's `train()`); only the answer token is predicted and scored.
+ */
 export class ModularTransformer {
+  /** The shape it was built with. */
   readonly config: ModularModelConfig;
   private readonly weights: Map<string, Variable>;
 
@@ -69,10 +79,12 @@ export class ModularTransformer {
     this.weights = initWeights(config, seed);
   }
 
+  /** Every trainable variable by name (`tok.weight`, `blocks.0.attn.qkv.weight`, …): the live map, not a copy. */
   namedWeights(): Map<string, Variable> {
     return this.weights;
   }
 
+  /** Total number of trainable scalars over all weights. */
   get parameterCount(): number {
     return [...this.weights.values()].reduce((sum, weight) => sum + weight.size, 0);
   }
@@ -132,6 +144,7 @@ export class ModularTransformer {
     return tf.losses.softmaxCrossEntropy(tf.oneHot(answers, this.config.vocabSize), logits) as Scalar;
   }
 
+  /** Frees every weight; the model is unusable afterwards. */
   dispose(): void {
     for (const weight of this.weights.values()) weight.dispose();
   }

@@ -4,9 +4,13 @@ import type { GrokfastDemoOptions, GrokfastRun } from './demo.js';
 /** The paper's modular multiplication (mod 97) numbers, steps to 95% validation accuracy (its README table). */
 export const PAPER_STEPS: Readonly<Record<string, number>> = { baseline: 39890, ma: 790, ema: 910 };
 
+/** One arm's runs over all seeds, with the median steps to the target. */
 export interface ArmSummary {
+  /** The arm's label. */
   readonly arm: string;
+  /** Its registry filter name; undefined for the baseline. */
   readonly filter: string | undefined;
+  /** Its runs, one per seed. */
   readonly runs: readonly GrokfastRun[];
   /** Median steps over the seeds that reached the target (undefined when none did). */
   readonly medianSteps: number | undefined;
@@ -21,6 +25,7 @@ function median(values: number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** Groups runs by arm label, in `options.arms` order (an arm without runs gets an empty summary). */
 export function summarizeArms(options: Pick<GrokfastDemoOptions, 'arms'>, runs: readonly GrokfastRun[]): ArmSummary[] {
   return options.arms.map((arm) => {
     const armRuns = runs.filter((run) => run.arm === arm.label);
@@ -43,6 +48,10 @@ export function speedup(baseline: ArmSummary, arm: ArmSummary, maxSteps: number)
 const stepsText = (run: GrokfastRun): string =>
   run.stepsToTarget === undefined ? `not within ${run.stepsRun} (val ${(run.finalValidationAccuracy * 100).toFixed(1)}%)` : String(run.stepsToTarget);
 
+/**
+ * The reproduction's markdown: one line stating the setting, then a table of steps to the target per
+ * seed, median, speed-up vs the baseline, the paper's figure and ms/step (total and filter) per arm.
+ */
 export function grokfastTable(options: GrokfastDemoOptions, runs: readonly GrokfastRun[]): string {
   const arms = summarizeArms(options, runs);
   const baseline = arms.find((arm) => arm.filter === undefined);

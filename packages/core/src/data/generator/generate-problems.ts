@@ -11,10 +11,14 @@ import { rates } from './templates/rates.js';
 import { sharing } from './templates/sharing.js';
 import { shopping } from './templates/shopping.js';
 
+/** Every word-problem template `generateProblems` draws from (shopping, sharing, rates, ages…), uniformly. */
 export const PROBLEM_TEMPLATES: readonly ProblemTemplate[] = [shopping, sharing, rates, ages, collection, earnings, groups, comparison];
 
+/** Options of `generateProblems`, as the `builtin` data source gives them. */
 export interface GenerateProblemsOptions {
+  /** How many distinct problems to generate; a non-negative integer. */
   readonly count: number;
+  /** Integer seed; a larger `count` with the same seed extends the list without changing its start. */
   readonly seed: number;
   /** 1: one operation, small numbers · 2: two steps · 3: three or more · 4–5: larger numbers. */
   readonly difficulty: number;
@@ -23,6 +27,7 @@ export interface GenerateProblemsOptions {
 export interface GeneratedProblem extends Problem {
   /** Which template wrote it, e.g. 'shopping'. */
   readonly template: string;
+  /** The difficulty it was generated at, 1 to `MAX_DIFFICULTY`. */
   readonly difficulty: number;
 }
 

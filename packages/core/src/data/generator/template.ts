@@ -27,16 +27,20 @@ const MAX_COUNT = [10, 25, 60, 250, 1000] as const;
 const MAX_PRICE = [9, 15, 25, 60, 200] as const;
 const MAX_FACTOR = [5, 6, 9, 12, 20] as const;
 
+/** Highest difficulty the generator accepts (5). */
 export const MAX_DIFFICULTY = MAX_COUNT.length;
 
 /** Random draws scaled to the difficulty, plus distinct people for one problem. */
 export class TemplateContext {
+  /** Reasoning steps to use: the difficulty capped at 3. */
   readonly level: StepLevel;
   private readonly tier: number;
   private readonly people: Person[];
 
   constructor(
+    /** This problem's own stream; draw through `count`/`price`/`factor`/`pick` so numbers scale with difficulty. */
     readonly rng: Rng,
+    /** The requested difficulty, 1 to `MAX_DIFFICULTY`; above 3 it only grows the numbers. */
     readonly difficulty: number,
   ) {
     this.level = Math.min(difficulty, 3) as StepLevel;
@@ -64,6 +68,7 @@ export class TemplateContext {
     return this.people[i % this.people.length] as Person;
   }
 
+  /** An element of `items` chosen uniformly from this problem's stream. */
   pick<T>(items: readonly T[]): T {
     return this.rng.pick(items);
   }

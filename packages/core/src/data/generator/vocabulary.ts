@@ -3,6 +3,7 @@
  * small closed vocabulary keeps the tokenizer's budget for the words that carry the arithmetic.
  */
 export interface Person {
+  /** First name as it appears in the question, e.g. `Ava`. */
   readonly name: string;
   /** "he" / "she" */
   readonly subject: string;

@@ -20,6 +20,7 @@ export function parseGsm8k(text: string, file: string): Problem[] {
   });
 }
 
+/** Read a GSM8K JSONL file (`{"question","answer"}` per line); a bad line is a ForgeError with its line number. */
 export async function loadGsm8k(file: string): Promise<Problem[]> {
   return parseGsm8k(await readDataFile(file), file);
 }

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { ForgeError } from '../../errors.js';
 
+/** One validated JSONL record and the line it came from. */
 export interface JsonlRecord<T> {
   /** 1-based line number in the file, for error messages downstream. */
   readonly line: number;
+  /** The record as `schema` parsed it. */
   readonly value: T;
 }
 

@@ -1,5 +1,6 @@
 import { readDataFile } from './read-source.js';
 
+/** How `loadPlainText` cuts a text file into documents. */
 export interface PlainTextOptions {
   /**
    * 'paragraph' (default): documents are separated by blank lines, which gives shuffling and the
@@ -8,6 +9,7 @@ export interface PlainTextOptions {
   readonly split?: 'paragraph' | 'file';
 }
 
+/** Cut text into documents: paragraphs separated by blank lines (default), or the whole text as one. */
 export function splitPlainText(text: string, options: PlainTextOptions = {}): string[] {
   const normalized = text.replace(/\r\n/g, '\n');
   if (options.split === 'file') return [normalized];
@@ -17,6 +19,7 @@ export function splitPlainText(text: string, options: PlainTextOptions = {}): st
     .filter((paragraph) => paragraph.trim() !== '');
 }
 
+/** Read a UTF-8 text file as documents (see `splitPlainText`); a missing or empty file is a ForgeError. */
 export async function loadPlainText(file: string, options: PlainTextOptions = {}): Promise<string[]> {
   return splitPlainText(await readDataFile(file), options);
 }

@@ -11,6 +11,7 @@ export function parseTextJsonl(text: string, file: string): string[] {
   return parseJsonl(text, file, textRecordSchema).map(({ value }) => value.text);
 }
 
+/** Read a `{"text": …}` JSONL file as one document per line; a bad line is a ForgeError with its line number. */
 export async function loadTextJsonl(file: string): Promise<string[]> {
   return parseTextJsonl(await readDataFile(file), file);
 }

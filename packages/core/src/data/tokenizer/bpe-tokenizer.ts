@@ -4,6 +4,7 @@ import { pairKey } from './pair-key.js';
 import { pretokenize } from './pretokenize.js';
 import { BYTE_OFFSET, FIRST_MERGE_ID, SPECIAL_TOKENS } from './special-tokens.js';
 
+/** Options of `BpeTokenizer.encode`. */
 export interface EncodeOptions {
   /**
    * Match reserved tokens such as `<eos>` written in the text. Off by default so that user text
@@ -23,7 +24,9 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
  * learned merge in the order it was learned. Any string round-trips through encode/decode.
  */
 export class BpeTokenizer {
+  /** Reserved tokens in id order (`specialTokens[id]`); always `BYTE_OFFSET` of them, frozen. */
   readonly specialTokens: readonly string[];
+  /** Learned merges in training order: `merges[i]` is the pair of ids that id `FIRST_MERGE_ID + i` joins. */
   readonly merges: ReadonlyArray<readonly [number, number]>;
   private readonly ranks = new Map<number, number>();
   /** Display string per id (GPT-2 byte aliases for bytes and merges, the text for reserved ids). */
@@ -51,10 +54,12 @@ export class BpeTokenizer {
     });
   }
 
+  /** Number of ids: reserved tokens + 256 bytes + merges; a model's embedding must have this many rows. */
   get vocabSize(): number {
     return FIRST_MERGE_ID + this.merges.length;
   }
 
+  /** Token ids of `text`; no `<bos>`/`<eos>` is added, and reserved tokens in the text are plain bytes unless `allowSpecial`. */
   encode(text: string, options: EncodeOptions = {}): number[] {
     const ids: number[] = [];
     if (!options.allowSpecial) {
@@ -71,6 +76,7 @@ export class BpeTokenizer {
     return ids;
   }
 
+  /** Text of `ids`, reserved tokens written out (e.g. `<eos>`); bytes that cut a UTF-8 character decode as U+FFFD. */
   decode(ids: ArrayLike<number>): string {
     const parts: Uint8Array[] = [];
     let length = 0;

@@ -8,12 +8,18 @@ const PERSONA_COUNT = 9;
 const TOOL_TOKENS = ['<|tool_call|>', '<|end_tool_call|>', '<|tool_result|>', '<|end_tool_result|>'] as const;
 const SPARE_COUNT = 6;
 
+/** Padding (id 0): fills short rows; losses skip it via `ignoreId`. */
 export const PAD_TOKEN = '<pad>';
+/** Beginning of sequence (id 1). */
 export const BOS_TOKEN = '<bos>';
+/** End of sequence (id 2): separates packed documents and stops generation. */
 export const EOS_TOKEN = '<eos>';
+/** Opens a Quiet-STaR thought (id 3). */
 export const START_OF_THOUGHT_TOKEN = '<|startofthought|>';
+/** Closes a Quiet-STaR thought (id 4). */
 export const END_OF_THOUGHT_TOKEN = '<|endofthought|>';
 
+/** The persona token `<|persona_i|>` (ids 5–13) that baking prefixes prompts with; `index` is 0–8, else a RangeError. */
 export function personaToken(index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= PERSONA_COUNT) {
     throw new RangeError(`persona index must be an integer in [0, ${PERSONA_COUNT - 1}], got ${index}`);
@@ -51,4 +57,5 @@ export const SPECIAL_IDS = Object.freeze({
 
 /** Raw bytes start right after the reserved block; learned merges follow the 256 bytes. */
 export const BYTE_OFFSET = SPECIAL_TOKENS.length;
+/** Id of the first learned merge, right after the reserved tokens and the 256 raw bytes. */
 export const FIRST_MERGE_ID = BYTE_OFFSET + 256;

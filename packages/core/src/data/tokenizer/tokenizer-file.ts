@@ -6,7 +6,9 @@ import { BpeTokenizer } from './bpe-tokenizer.js';
 import { PRETOKENIZER_NAME } from './pretokenize.js';
 import { BYTE_OFFSET, FIRST_MERGE_ID, SPECIAL_TOKENS } from './special-tokens.js';
 
+/** The `format` tag of tokenizer.json, checked on load so a foreign tokenizer file is rejected clearly. */
 export const TOKENIZER_FORMAT = 'agent-forge/bpe-tokenizer';
+/** The tokenizer.json version this code reads and writes. */
 export const TOKENIZER_FORMAT_VERSION = 1;
 
 /** Reserved ids the project refers to by role: a file may rename spares, never these. */
@@ -27,6 +29,7 @@ export const tokenizerFileSchema = z.object({
 /** tokenizer.json, version 1. `merges[i]` = the pair of ids that id `FIRST_MERGE_ID + i` joins. */
 export type TokenizerFile = z.infer<typeof tokenizerFileSchema>;
 
+/** The tokenizer as tokenizer.json contents, for saving with a checkpoint. */
 export function tokenizerToFile(tokenizer: BpeTokenizer): TokenizerFile {
   return {
     format: TOKENIZER_FORMAT,
@@ -78,10 +81,12 @@ function checkConsistency(data: TokenizerFile, file: string): void {
   }
 }
 
+/** Write `tokenizer` to `file` as tokenizer.json, atomically. */
 export async function saveTokenizer(tokenizer: BpeTokenizer, file: string): Promise<void> {
   await writeJsonAtomic(file, tokenizerToFile(tokenizer));
 }
 
+/** Read and validate a tokenizer.json; a missing, malformed or inconsistent file is a ForgeError naming the field. */
 export async function loadTokenizer(file: string): Promise<BpeTokenizer> {
   let text: string;
   try {

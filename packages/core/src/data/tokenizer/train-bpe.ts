@@ -4,6 +4,7 @@ import { MAX_VOCAB_SIZE } from './pair-key.js';
 import { pretokenize } from './pretokenize.js';
 import { BYTE_OFFSET, FIRST_MERGE_ID } from './special-tokens.js';
 
+/** Options of `trainBpe`. */
 export interface TrainBpeOptions {
   /**
    * Target vocabulary size, reserved tokens and the 256 bytes included. Training stops earlier
