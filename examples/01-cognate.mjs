@@ -11,7 +11,6 @@ import {
 } from '@agent-forge/core';
 import { CognatePhaseConfigSchema, SEED_VARIANTS, cognatePresetDefaults, createCognateModel } from '@agent-forge/cognate';
 
-const steps = 5; // per model; the phase trains 40 at tiny
 const backend = await initBackend();
 console.log(`backend: ${backend.choice}`);
 
@@ -20,6 +19,7 @@ console.log(`backend: ${backend.choice}`);
 const texts = generateProblems({ count: 600, seed: 1, difficulty: 1 }).map((p) => formatProblem(p).text);
 const tokenizer = trainBpe(texts.slice(0, 500), { vocabSize: MODEL_PRESETS.tiny.vocabSize });
 const shape = { ...MODEL_PRESETS.tiny, vocabSize: tokenizer.vocabSize };
+const steps = 5; // per model; the phase trains 40 at tiny
 const trainDocs = texts.slice(0, 500).map((t) => tokenizer.encode(t));
 const heldOut = heldOutWindows(texts.slice(500).map((t) => tokenizer.encode(t)), shape.contextLength, SPECIAL_IDS.eos, 4);
 const config = CognatePhaseConfigSchema.parse({ ...cognatePresetDefaults('tiny'), steps, checkpointEvery: 0 });
@@ -34,7 +34,7 @@ console.log(`max |init difference| reasoning vs adaptive-computation: ${maxInitD
 
 // %%
 // Train each variant with the ponder cost in the loss (as the phase does) and profile one forward.
-const trainConfig = TrainConfigSchema.parse({ steps, batchSize: 8, lr: 3e-3, warmupSteps: 2, checkpointEvery: 0, logEvery: steps });
+const trainConfig = TrainConfigSchema.parse({ steps: config.steps, batchSize: 8, lr: 3e-3, warmupSteps: 2, checkpointEvery: 0, logEvery: config.steps });
 for (const [i, variant] of SEED_VARIANTS.entries()) {
   const model = models[i];
   const before = perplexity(model, heldOut).perplexity;

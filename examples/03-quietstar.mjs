@@ -9,9 +9,9 @@ import { MODEL_PRESETS, Rng, TinyTitan, initBackend, tf } from '@agent-forge/cor
 import { Thinker, measureLatency, parseQuietStarSettings, quietStarObjective, thinkAndPredict } from '@agent-forge/quietstar';
 
 await initBackend();
-const settings = parseQuietStarSettings({ thoughtLength: 4, nTrue: 2, nThoughts: 2 }); // the tiny preset's values
 const model = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 });
-const thinker = new Thinker(model, settings); // adds the mixing head and the start/end-of-thought embeddings
+// The Thinker adds the mixing head and the start/end-of-thought embeddings; settings: the tiny preset's values.
+const thinker = new Thinker(model, parseQuietStarSettings({ thoughtLength: 4, nTrue: 2, nThoughts: 2 }));
 const prompt = [300, 301, 302, 303, 304];
 
 // %%
@@ -30,7 +30,7 @@ const window = tf.tensor2d([Array.from({ length: 17 }, (_, i) => 300 + i)], unde
 const step = quietStarObjective(thinker, window, Rng.fromSeed(0));
 console.log(`LM loss: ${step.lmLoss.toFixed(3)} (untrained: about ln ${MODEL_PRESETS.tiny.vocabSize} = ${Math.log(MODEL_PRESETS.tiny.vocabSize).toFixed(3)})`);
 console.log(`REINFORCE loss: ${step.policyLoss.toFixed(4)}`);
-console.log(`thought rows: ${step.mixedNll.length} (16 positions x ${settings.nThoughts} thoughts)`);
+console.log(`thought rows: ${step.mixedNll.length} (16 positions x ${thinker.settings.nThoughts} thoughts)`);
 step.loss.dispose();
 
 // %%

@@ -13,16 +13,16 @@ import { PACKED_FILE, absmeanTernary, convertToBitNet, loadPackedModel, packMode
 
 await initBackend();
 const dense = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }); // stands in for evomerge's output
-const { model, extension, extensions } = convertToBitNet(dense); // latent fp32 weights are kept for training
-const layer = extension.ternaryLayers[0];
-console.log(`ternary layers: ${extension.ternaryLayers.length} (first: ${layer})`);
+const { model, extension: { ternaryLayers }, extensions } = convertToBitNet(dense); // latent fp32 weights are kept for training
+const layer = ternaryLayers[0];
+console.log(`ternary layers: ${ternaryLayers.length} (first: ${layer})`);
 
 // %%
 // The absmean quantizer of one layer, and the same formula by hand: round(W / γ) clipped to [-1, 1].
 const latent = model.namedWeights().get(`${layer}.weight`);
 const { ternary, scale } = absmeanTernary(latent);
 const codes = ternary.dataSync();
-const values = latent.dataSync();
+const values = Array.from(latent.dataSync());
 const gamma = values.reduce((s, v) => s + Math.abs(v), 0) / values.length;
 const byHand = values.map((v) => Math.max(-1, Math.min(1, Math.round(v / (gamma + 1e-5)))));
 const count = (c) => codes.filter((v) => v === c).length;
@@ -36,17 +36,18 @@ const packed = packTernary(codes);
 const roundTrip = unpackTernary(packed, codes.length);
 console.log(`one layer: ${codes.length} weights -> ${packed.length} packed bytes (fp32: ${4 * codes.length})`);
 console.log(`pack/unpack mismatches: ${roundTrip.filter((v, i) => v !== codes[i]).length}`);
-const { weights } = packModelWeights(model, extension.ternaryLayers);
+const { weights } = packModelWeights(model, ternaryLayers);
 const packedBytes = [...weights.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
 console.log(`whole model: fp32 bytes ${4 * dense.parameterCount}, packed bytes ${packedBytes}, ratio ${(4 * dense.parameterCount / packedBytes).toFixed(2)}x (embedding and norms stay fp32)`);
 
 // %%
 // Save as the phase does and load the deployable model from the 2-bit file alone.
+// (`model: model`, not `{ model }`: tslab does not rewrite a shorthand property naming an earlier cell's variable.)
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-bitnet-'));
-await saveModelCheckpoint(dir, { model, tokenizer: new BpeTokenizer([]), extensions });
-await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
-const loaded = await loadPackedModel(dir);
+await saveModelCheckpoint(dir, { model: model, tokenizer: new BpeTokenizer([]), extensions: extensions });
+await writePackedWeights(path.join(dir, PACKED_FILE), model, ternaryLayers);
+const { model: fromPacked } = await loadPackedModel(dir);
 const ids = tf.tensor2d([[300, 301, 302, 303, 304, 305]], undefined, 'int32');
-const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.forward(ids), loaded.model.forward(ids)))).dataSync()[0]);
+const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.forward(ids), fromPacked.forward(ids)))).dataSync()[0]);
 console.log(`max |logits converted model - logits from packed file|: ${diff.toExponential(2)}`);
 await rm(dir, { recursive: true, force: true });

@@ -12,11 +12,11 @@ import {
 import { createGrokfast } from '@agent-forge/forge-train';
 
 await initBackend();
-const alpha = 0.9;
-const lambda = 2;
 
 // %%
 // Two steps of the EMA filter on a hand-made gradient, against the paper's formula.
+const alpha = 0.9;
+const lambda = 2;
 const filter = createGrokfast('ema', { alpha, lambda });
 const g1 = [0.5, -1, 2];
 const g2 = [1.5, 1, -2];

@@ -19,8 +19,10 @@ console.log(`LoRA target layers: ${targets.length}`);
 // %%
 // Trajectories: continuations sampled from the model WITH the prompt (the teacher).
 const sampled = await sampleTrajectories(model, adapters, prompt, inputs, { maxNewTokens: 8, temperature: 1, seed: 0, stopTokens: [SPECIAL_IDS.eos] });
-const train = BakingPhaseConfigSchema.parse({ steps: 10, batchSize: 8 }); // baking's defaults: lr 5e-3, no decay
-await bakeAdapter(model, adapters, { name: 'math', promptIds: prompt, trajectories: sampled.slice(0, 16), shape: { rank: 8, alpha: 8 }, seed: 0, train });
+await bakeAdapter(model, adapters, {
+  name: 'math', promptIds: prompt, trajectories: sampled.slice(0, 16), shape: { rank: 8, alpha: 8 }, seed: 0,
+  train: BakingPhaseConfigSchema.parse({ steps: 10, batchSize: 8 }), // baking's defaults: lr 5e-3, no decay
+});
 
 // %%
 // Held-out trajectories the adapter never saw: how far the unprompted model is from the prompted one.

@@ -15,9 +15,9 @@ import { EdgeEngine, generateStreaming, loadDequantizedEdgeModel, loadPackedEdge
 await initBackend();
 // A fresh tiny model converted to BitNet and saved as the bitnet phase saves it.
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-edge-'));
-const { model, extension, extensions } = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
+const { model, extension: { ternaryLayers }, extensions } = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
 await saveModelCheckpoint(dir, { model, tokenizer: new BpeTokenizer([]), extensions });
-await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
+await writePackedWeights(path.join(dir, PACKED_FILE), model, ternaryLayers);
 const packed = await loadPackedEdgeModel(dir); // ternary layers on the 2-bit kernel
 const float = await loadDequantizedEdgeModel(dir); // the same weights expanded to F32, backend matmul
 const prompt = packed.tokenizer.encode('Question: Tom has 3 apples and buys 4 more. How many?\nAnswer:').slice(0, 32);
@@ -43,7 +43,7 @@ function uncachedGreedy(net, start, count) {
   return { tokens: seq.slice(start.length), ms };
 }
 const newTokens = 24;
-for (const [name, edge] of [['packed', packed], ['float', float]]) {
+for (const [name, edge] of new Map([['packed', packed], ['float', float]])) {
   await generateStreaming(edge.model, prompt, { maxNewTokens: 4, temperature: 0 }); // warm-up
   const cached = await generateStreaming(edge.model, prompt, { maxNewTokens: newTokens, temperature: 0 });
   const uncached = uncachedGreedy(edge.model, prompt, cached.tokens.length);

@@ -19,7 +19,6 @@ import { edgePhase } from '@agent-forge/edge';
 import { compressionPhase } from '@agent-forge/compression';
 
 await initBackend();
-const phases = [cognatePhase, evomergePhase, quietstarPhase, bitnetPhase, forgeTrainPhase, bakingPhase, edgePhase, compressionPhase];
 
 // %%
 // Overrides on top of each phase's tiny preset, as `forge run --set phases.<name>.<key>=<value>` would
@@ -40,10 +39,13 @@ const phaseConfigs = {
 };
 
 // %%
+// (`phaseConfigs: phaseConfigs`, not `{ phaseConfigs }`: tslab does not rewrite a shorthand property naming an
+// earlier cell's variable.)
 const runsDir = await mkdtemp(path.join(os.tmpdir(), 'forge-pipeline-'));
 const started = performance.now();
 const outcome = await runPipeline({
-  phases, runsDir, preset: 'tiny', seed: 0, phaseConfigs, backend: describeBackend().name,
+  phases: [cognatePhase, evomergePhase, quietstarPhase, bitnetPhase, forgeTrainPhase, bakingPhase, edgePhase, compressionPhase],
+  runsDir, preset: 'tiny', seed: 0, phaseConfigs: phaseConfigs, backend: describeBackend().backend,
   data: { kind: 'builtin', count: 1500, seed: 7, difficulty: 1 },
 });
 console.log(`run ${outcome.runId}: ${((performance.now() - started) / 1000).toFixed(1)} s in all`);

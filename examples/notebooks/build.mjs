@@ -41,7 +41,7 @@ export function notebookOf(script, name) {
   const cells = [
     { cell_type: 'markdown', metadata: {}, source: lines(`# ${name}\n\n${markdown}`) },
     ...[SETUP_CELL, ...chunks].map((code) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(code.trim()) })),
-  ];
+  ].map((cell, i) => ({ id: `cell-${i}`, ...cell })); // nbformat 4.5 wants an id on every cell
   const metadata = {
     kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' },
     language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },

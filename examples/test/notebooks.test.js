@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { NOTEBOOKS_DIR, buildNotebooks } from '../notebooks/build.mjs';
 
-// The notebooks are not executed here: in the tslab kernel the cells stop on TypeScript errors that
-// plain Node never sees (see examples/README.md), so the scripts are the tested form.
+// The notebooks are executed in the tslab kernel by notebooks-execute.test.js; this checks that they are
+// what build.mjs makes from the scripts.
 const notebooks = await buildNotebooks();
 
 describe('notebooks', () => {

@@ -24,7 +24,11 @@ export const PipelineConfigSchema = z
     threads: z.number().int().positive().optional(),
     /** Where runs live: `<runsDir>/<runId>/`. */
     runsDir: z.string().min(1).default('runs'),
-    tracking: z.object({ sinks: z.array(z.string()).min(1).default(['run-store']) }).strict().default({ sinks: ['run-store'] }),
+    /** Where metrics go during the run; default: only the run store. */
+    tracking: z.object({
+      /** Registered tracker sink names, e.g. `run-store` (metrics in the run directory) or `tensorboard`; at least one. */
+      sinks: z.array(z.string()).min(1).default(['run-store']),
+    }).strict().default({ sinks: ['run-store'] }),
     /** Data for every phase that trains: a file path (format detected) or a data source; default: built-in problems. */
     data: z.union([z.string().min(1), datasetSourceSchema]).optional(),
     /** Per-phase settings, each validated by that phase's own schema. */

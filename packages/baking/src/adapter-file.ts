@@ -40,7 +40,12 @@ export async function saveAdapterFile(file: string, adapters: LoraAdapters, name
 }
 
 /** Reads an adapter file's metadata and tensors; the caller disposes the tensors. */
-export async function readAdapterFile(file: string): Promise<{ info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }> {
+export async function readAdapterFile(file: string): Promise<{
+  /** The adapter's name, prompt, rank, alpha and target layers, from the file's `__metadata__`. */
+  info: AdapterFileInfo;
+  /** The A and B matrices by tensor name (`<layer>.lora_a`, `<layer>.lora_b`); owned by the caller. */
+  tensors: Map<string, tf.Tensor>;
+}> {
   const { weights, metadata } = await readSafetensorsFile(file);
   const parsed = MetadataSchema.safeParse(metadata);
   if (!parsed.success) {

@@ -52,7 +52,12 @@ export function bakeObjective(
 }
 
 /** Creates adapter `options.name` on `model`'s slots and trains it; the adapter stays in `adapters`. */
-export async function bakeAdapter(model: TinyTitan, adapters: LoraAdapters, options: BakeOptions): Promise<{ info: AdapterInfo; training: TrainSummary }> {
+export async function bakeAdapter(model: TinyTitan, adapters: LoraAdapters, options: BakeOptions): Promise<{
+  /** The new adapter's name, rank, alpha and layers, as registered in `adapters`. */
+  info: AdapterInfo;
+  /** The training loop's summary of the bake: steps taken, per-step KL losses (nats per token), final loss, throughput. */
+  training: TrainSummary;
+}> {
   const info = adapters.create(options.name, options.shape, options.seed);
   const training = await train({
     model: bakeObjective(model, adapters, options.name, options.promptIds, options.trajectories),

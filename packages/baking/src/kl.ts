@@ -67,7 +67,12 @@ export function klSum(
   promptIds: readonly number[],
   rows: readonly Trajectory[],
   student: string | null,
-): { sum: tf.Scalar; count: number } {
+): {
+  /** Σ KL over the counted positions, in nats; differentiable with respect to the student adapter. */
+  sum: tf.Scalar;
+  /** Continuation positions summed over (every row's y tokens); `sum / count` is the mean per-token KL. */
+  count: number;
+} {
   const previous = adapters.active;
   try {
     const teacherLayout = layout(rows, promptIds);

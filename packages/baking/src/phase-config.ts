@@ -13,6 +13,7 @@ const nameSchema = z.string().regex(PERSONA_NAME, 'names are lower-case letters,
 
 /** A tool convention: the prompt that demonstrates it and the text whose appearance shows it is used. */
 export const ToolPromptSchema = z.object({
+  /** Text placed before the input while sampling trajectories: it demonstrates the convention for the adapter to absorb. */
   prompt: z.string().min(1),
   /** Counted in generated text: the share of generations that contain it is the tool-use rate. */
   marker: z.string().min(1),
@@ -68,13 +69,17 @@ export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
   latencyInputs: z.number().int().nonnegative().default(4),
   /** Steps per bake (presets: tiny 8, small 60, paper 200; small and paper values are not yet measured). */
   steps: z.number().int().positive().default(60),
+  /** Trajectories per optimizer step of a bake (core's default is 8). */
   batchSize: z.number().int().positive().default(16),
   /** Peak learning rate of A and B; at tiny, 1e-2 was measured to be too high on 32 trajectories (KL rose), 5e-3 not. */
   lr: z.number().positive().default(5e-3),
+  /** Linear warmup steps from 0 to lr; short, since a bake runs only a few dozen steps. */
   warmupSteps: z.number().int().nonnegative().default(2),
+  /** AdamW weight decay of A and B; off by default, as decay would pull the adapter back towards no change. */
   weightDecay: z.number().min(0).default(0),
   /** Off: the KL of a good bake falls by orders of magnitude, which the spike guard would misread. */
   spikeFactor: z.number().min(0).default(0),
+  /** Save a resumable training checkpoint every this many steps of a bake; 0 (the default): only at the end. */
   checkpointEvery: z.number().int().nonnegative().default(0),
   /** Data whose held-out part gives the inputs x; default: the built-in problems for the preset (`forge run --data` wins). */
   data: datasetSourceSchema.optional(),

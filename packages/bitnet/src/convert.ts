@@ -66,7 +66,14 @@ export function convertToBitNet(
   dense: TinyTitan,
   settingsInput: BitNetSettingsInput = {},
   denseExtensions: Record<string, unknown> = {},
-): { model: TinyTitan; extension: BitNetExtension; extensions: Record<string, unknown> } {
+): {
+  /** The new BitLinear model with `dense`'s weights as latent weights; owned by the caller. */
+  model: TinyTitan;
+  /** Its `extensions.bitnet` record: the parsed settings and the ternary layer names. */
+  extension: BitNetExtension;
+  /** `denseExtensions` plus `bitnet`: what to write as the checkpoint's `extensions`. */
+  extensions: Record<string, unknown>;
+} {
   const settings = parseConfig(BitNetSettingsSchema, settingsInput, { prefix: 'bitnet' });
   const extension = bitnetExtension(dense, settings);
   const extensions = { ...denseExtensions, bitnet: extension };

@@ -22,12 +22,22 @@ const PACKED_SUFFIX = '.weight_packed';
 const SCALE_SUFFIX = '.weight_scale';
 
 /** Tensor names a ternary layer takes in the packed file. */
-export function packedTensorNames(layer: string): { packed: string; scale: string } {
+export function packedTensorNames(layer: string): {
+  /** `<layer>.weight_packed`: the U8 tensor of 2-bit ternary codes, four weights a byte. */
+  packed: string;
+  /** `<layer>.weight_scale`: the F32 `[1]` tensor holding the layer's absmean scale γ. */
+  scale: string;
+} {
   return { packed: `${layer}${PACKED_SUFFIX}`, scale: `${layer}${SCALE_SUFFIX}` };
 }
 
 /** Quantizes and packs `model`'s ternary layers; the rest is copied as F32. */
-export function packModelWeights(model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): { weights: WeightMap; metadata: Record<string, string> } {
+export function packModelWeights(model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): {
+  /** Packed codes and scales of the ternary layers, every other weight as F32 under its own name. */
+  weights: WeightMap;
+  /** The file's `__metadata__`: `bitnet.packing` (the packing name) and `bitnet.ternary_shapes` (JSON, layer → original shape). */
+  metadata: Record<string, string>;
+} {
   const weights: WeightMap = new Map();
   const shapes: Record<string, number[]> = {};
   const ternaryWeightNames = new Map(ternaryLayers.map((layer) => [`${layer}.weight`, layer]));
@@ -107,7 +117,14 @@ function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
  * exactly. Its ternary weights are dequantized values, not latent weights: to keep training, load
  * `model.safetensors` with `loadModelCheckpoint(dir, { build: buildBitNetModel })` instead.
  */
-export async function loadPackedModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension }> {
+export async function loadPackedModel(dir: string): Promise<{
+  /** Inference model whose ternary weights hold the unpacked W_q · γ; owned by the caller. */
+  model: TinyTitan;
+  /** The checkpoint's tokenizer. */
+  tokenizer: BpeTokenizer;
+  /** The checkpoint's parsed `extensions.bitnet`. */
+  extension: BitNetExtension;
+}> {
   const configFile = path.join(dir, CHECKPOINT_FILES.config);
   const config = parseConfig(ModelCheckpointConfigSchema, JSON.parse(await readFile(configFile, 'utf8')) as unknown, { file: configFile });
   const extension = parseConfig(BitNetExtensionSchema, config.extensions.bitnet, { prefix: 'extensions.bitnet', file: configFile });

@@ -29,7 +29,9 @@ export type BitNetSettingsInput = z.input<typeof BitNetSettingsSchema>;
 
 /** What `extensions.bitnet` holds: the settings and the layers that are ternary. */
 export const BitNetExtensionSchema = z.object({
+  /** Format version of this record; only 1 exists. */
   version: z.literal(1),
+  /** The BitLinear settings the model was converted with, every default filled in. */
   settings: BitNetSettingsSchema,
   /** Linear module names (e.g. `blocks.0.attn.q`) whose `.weight` is quantized. */
   ternaryLayers: z.array(z.string()),

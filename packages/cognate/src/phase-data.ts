@@ -6,7 +6,14 @@ import type { CognatePhaseConfig } from './phase-config.js';
 /** The held-out data a cognate model is evaluated on. */
 export interface HeldOut {
   /** Token windows for perplexity, ponder and memory statistics: `rows` × `cols`, row-major. */
-  readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  readonly windows: {
+    /** Token ids, `rows × cols` row-major; each row is one window of `contextLength + 1` tokens (input plus next-token target). */
+    tokens: Int32Array;
+    /** Number of windows (at most the phase's `evalWindows`). */
+    rows: number;
+    /** Tokens per window: the model's context length + 1. */
+    cols: number;
+  };
   /** Problems decoded greedily for answer accuracy. */
   readonly problems: readonly Problem[];
   /** Tokens generated per problem. */

@@ -17,7 +17,10 @@ const MEMORY_TENSORS_PER_CHUNK = 6;
  * The shape the loop sizes micro-batches by: ACT applies the stack up to maxSteps times, and the memory
  * keeps several `dim × dim` tensors per chunk, counted here as the equivalent number of extra layers.
  */
-export function trainingShape(model: TinyTitan): ActivationShape & { contextLength: number } {
+export function trainingShape(model: TinyTitan): ActivationShape & {
+  /** Tokens per training sequence: the model's context length. */
+  contextLength: number;
+} {
   const { config } = model;
   const { act, memory } = titanRunnerOf(model).settings;
   const perLayer = activationBytesPerSequence({ ...config, nLayers: 1 }, config.contextLength) - activationBytesPerSequence({ ...config, nLayers: 0 }, config.contextLength);

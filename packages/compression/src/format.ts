@@ -25,7 +25,12 @@ interface TensorRecord {
 }
 
 /** The file's weights and metadata for `encoded` (weight name → encoded tensor). */
-export function compressedFileContents(encoded: ReadonlyMap<string, EncodedTensor>): { weights: WeightMap; metadata: Record<string, string> } {
+export function compressedFileContents(encoded: ReadonlyMap<string, EncodedTensor>): {
+  /** Every stored part of every encoded tensor, named `<weight name>/<part>`. */
+  weights: WeightMap;
+  /** The `__metadata__`: `compression.format` plus one `compression.tensor.<weight name>` JSON record (method, shape, params, parts) per weight. */
+  metadata: Record<string, string>;
+} {
   const weights: WeightMap = new Map();
   const metadata: Record<string, string> = { [FORMAT_KEY]: COMPRESSED_FORMAT };
   for (const [name, tensor] of encoded) {

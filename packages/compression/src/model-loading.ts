@@ -20,8 +20,11 @@ import { COMPRESSED_FILE, decodeTensor, readCompressedFile } from './format.js';
 
 /** What `extensions.compression` records: the file and the method each weight was stored with. */
 export const CompressionExtensionSchema = z.object({
+  /** Format version of this record; only 1 exists. */
   version: z.literal(1),
+  /** The compressed weights file, relative to the checkpoint directory (normally `model.compressed.safetensors`). */
   file: z.string().min(1),
+  /** Weight name → name of the compressor it is stored with (e.g. `ternary-base3`, `fp16`, `seedlm`). */
   methods: z.record(z.string(), z.string()),
 });
 /** The parsed `extensions.compression` record: `{ version: 1, file, methods }` (methods: weight name → compressor name). */
@@ -100,7 +103,12 @@ export function modelFromDecoded(config: ModelCheckpointConfig, weights: Readonl
 }
 
 /** Decodes every tensor of a compressed file (weight name → shape and values). */
-export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<string, { shape: readonly number[]; values: Float32Array }> {
+export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<string, {
+  /** The weight's original shape. */
+  shape: readonly number[];
+  /** Its decoded values, row-major, as many as the shape holds. */
+  values: Float32Array;
+}> {
   return new Map([...encoded].map(([name, tensor]) => [name, { shape: tensor.shape, values: decodeTensor(tensor) }]));
 }
 
@@ -108,7 +116,14 @@ export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<stri
  * Loads a compressed checkpoint directory: decodes every tensor at load time (nothing stays
  * compressed in memory) into a TinyTitan that `generate` runs.
  */
-export async function loadCompressedModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig }> {
+export async function loadCompressedModel(dir: string): Promise<{
+  /** A plain TinyTitan holding the decoded weights (BitNet layers frozen); owned by the caller. */
+  model: TinyTitan;
+  /** The checkpoint's tokenizer. */
+  tokenizer: BpeTokenizer;
+  /** The checkpoint's parsed config.json, `extensions.compression` included. */
+  config: ModelCheckpointConfig;
+}> {
   const config = await readCheckpointConfig(dir);
   const extension = parseConfig(CompressionExtensionSchema, config.extensions.compression, { prefix: 'extensions.compression', file: path.join(dir, CHECKPOINT_FILES.config) });
   const file = path.join(dir, extension.file);
@@ -117,7 +132,16 @@ export async function loadCompressedModel(dir: string): Promise<{ model: TinyTit
 }
 
 /** The phase's input: a BitNet checkpoint through its packed file (weights W_q·γ), else the plain checkpoint. */
-export async function loadInputModel(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig; weightsFile: string }> {
+export async function loadInputModel(dir: string): Promise<{
+  /** The input model; a BitNet one with its ternary weights unpacked to W_q·γ. Owned by the caller. */
+  model: TinyTitan;
+  /** The input checkpoint's tokenizer. */
+  tokenizer: BpeTokenizer;
+  /** The input checkpoint's parsed config.json. */
+  config: ModelCheckpointConfig;
+  /** Path of the weights file that was read (the packed file for BitNet), whose size on disk is the baseline the compression is measured against. */
+  weightsFile: string;
+}> {
   try {
     const config = await readCheckpointConfig(dir);
     if (config.extensions.compression !== undefined) throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });

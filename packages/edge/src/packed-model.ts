@@ -39,7 +39,12 @@ export function bitnetExtensionOf(config: ModelCheckpointConfig, file?: string):
 }
 
 /** Splits the packed weight map into kernel matrices (by layer) and the remaining F32 weights. */
-export function splitPackedWeights(weights: WeightMap, metadata: Record<string, string>, file: string): { matrices: Map<string, PackedTernaryMatrix>; rest: WeightMap } {
+export function splitPackedWeights(weights: WeightMap, metadata: Record<string, string>, file: string): {
+  /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix re-laid out for the packed kernel, with its scale γ. */
+  matrices: Map<string, PackedTernaryMatrix>;
+  /** Every weight that is not a packed code or scale tensor (embeddings, norms, full-precision layers), F32 by name. */
+  rest: WeightMap;
+} {
   if (metadata['bitnet.packing'] !== PACKING_NAME) {
     throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, { file });
   }

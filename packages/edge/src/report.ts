@@ -11,7 +11,12 @@ export interface EdgeOutcome {
   /** Bytes of the packed weight file (0 without ternary layers). */
   readonly packedBytes: number;
   /** Timings on the runtime the deployable model uses: packed kernel when it has ternary layers. */
-  readonly main: { readonly path: 'packed-ternary' | 'float'; readonly latency: LatencyReport };
+  readonly main: {
+    /** `packed-ternary`: the 2-bit packed kernel ran the ternary layers; `float`: every layer ran as a dense float matmul. */
+    readonly path: 'packed-ternary' | 'float';
+    /** The timings measured on that path. */
+    readonly latency: LatencyReport;
+  };
   /** The float path (ternary weights dequantized), when measured separately. */
   readonly float: LatencyReport | null;
   /** The tfjs backend the timings ran on (e.g. `wasm`, `cpu`). */

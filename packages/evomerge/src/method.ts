@@ -55,7 +55,12 @@ export interface TensorwiseMergeMethod {
   /** Whether the config must name a `base_model` (task-vector methods, slerp) or ignores it (linear). */
   readonly baseModel: BaseModelUse;
   /** How many models to merge, not counting the base (`max` absent: no limit). */
-  readonly models: { readonly min: number; readonly max?: number };
+  readonly models: {
+    /** Fewest models merged, not counting the base (1 for slerp and the task-vector methods, 2 for model_stock). */
+    readonly min: number;
+    /** Most models merged, not counting the base (1 for slerp); absent: no limit. */
+    readonly max?: number;
+  };
   /** Parameters read once per tensor (e.g. `t`, `normalize`), with their defaults. */
   readonly globalParameters: z.ZodObject;
   /** Parameters read per model and tensor (e.g. `weight`, `density`), with their defaults. */
@@ -98,9 +103,20 @@ export interface LayerRoutingMergeMethod {
 /** The parts of a merge config a routing method reads (see config/schema.ts). */
 export interface RoutingConfig {
   /** The config's `models:` list; its order numbers the layers of a DFS `include` mask. */
-  readonly models?: readonly { readonly model: string }[];
+  readonly models?: readonly {
+    /** Model reference as written in the config; the key of its layer count. */
+    readonly model: string;
+  }[];
   /** frankenmerge's layer ranges, stacked in order; `layer_range` is [start, end) in block indices. */
-  readonly slices?: readonly { readonly sources: readonly { readonly model: string; readonly layer_range: readonly [number, number] }[] }[];
+  readonly slices?: readonly {
+    /** The slice's source; frankenmerge takes exactly one per slice. */
+    readonly sources: readonly {
+      /** Model reference the layers are copied from. */
+      readonly model: string;
+      /** Block indices `[start, end)` of that model, 0-based. */
+      readonly layer_range: readonly [number, number];
+    }[];
+  }[];
   /** The DFS layer path (`dfs:`), required by `dfs`. */
   readonly dfs?: DfsSettings;
 }
@@ -112,8 +128,25 @@ export interface RoutingConfig {
  * square matrix, default all 1). Scales must be > 0; they are folded into the weights.
  */
 export type DfsSettings =
-  | { readonly route: readonly { readonly model: string; readonly layer: number; readonly scale: number }[] }
-  | { readonly repeats: number; readonly include: readonly number[]; readonly scales?: readonly (readonly number[])[] };
+  | {
+    /** The path written out: one step per output block, in output order. */
+    readonly route: readonly {
+      /** Model the block is taken from (listed under `models`). */
+      readonly model: string;
+      /** 0-based block index in that model. */
+      readonly layer: number;
+      /** Factor (> 0) on the hidden state entering the block; 1 leaves it as it is. */
+      readonly scale: number;
+    }[];
+  }
+  | {
+    /** Times r the concatenated layers of all models are repeated into slots (≥ 1; 3 in Sakana's paper). */
+    readonly repeats: number;
+    /** One flag per slot (total layers M × `repeats` entries); the slot's layer is used when its entry is > 0. */
+    readonly include: readonly number[];
+    /** M × M: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; absent: all 1. */
+    readonly scales?: readonly (readonly number[])[];
+  };
 
 /**
  * Build a tensorwise method with typed parameters. The driver validates each tensor's parameters

@@ -70,7 +70,10 @@ export interface CurveOptions {
   /** Its batches. */
   data: BatchSource;
   /** Core's training settings plus the interval between held-out measurements. */
-  config: TrainConfig & { evalEvery: number };
+  config: TrainConfig & {
+    /** Training steps between held-out loss measurements (the curve's resolution); a positive integer. */
+    evalEvery: number;
+  };
   /** Where the training state and curve.json live (so the run resumes). */
   stateDir: string;
   /** The run's name in metrics and progress (`grokfast`, `baseline`). */

@@ -56,7 +56,14 @@ export async function saveThinker(dir: string, contents: { thinker: Thinker; tok
 }
 
 /** Loads a checkpoint saved by `saveThinker`; a missing sidecar is a ForgeError naming the file. */
-export async function loadThinker(dir: string): Promise<{ thinker: Thinker; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
+export async function loadThinker(dir: string): Promise<{
+  /** The model with its thought embeddings and mixing head restored from the sidecar; owned by the caller. */
+  thinker: Thinker;
+  /** The checkpoint's tokenizer. */
+  tokenizer: BpeTokenizer;
+  /** The checkpoint's `extensions` (`quietstar` and any earlier ones), to carry into a model saved from this one. */
+  extensions: Record<string, unknown>;
+}> {
   const { model, tokenizer, config } = await loadModelCheckpoint(dir);
   try {
     const raw = config.extensions[QUIETSTAR_EXTENSION];

@@ -127,11 +127,16 @@ export function mean(values: ArrayLike<number>): number {
 }
 
 /**
- * Thought diversity of a batch `[N, T, L]` (N = thoughts × batch rows): `distinctPairs`, the share of
+ * Thought diversity of a batch `[N, T, L]` (N = thoughts × batch rows): `distinctPositions`, the share of
  * positions whose thoughts are not all identical; `distinct2`, distinct token bigrams inside thoughts over
  * all bigrams.
  */
-export function thoughtDiversity(tokens: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): { distinctPositions: number; distinct2: number } {
+export function thoughtDiversity(tokens: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): {
+  /** Share (0–1) of the batch × length positions where the nThoughts thoughts are not all identical. */
+  distinctPositions: number;
+  /** Distinct token bigrams inside thoughts over all such bigrams (0–1); NaN when thoughts are one token long. */
+  distinct2: number;
+} {
   const { batch, thoughts, length } = shape;
   const text = (row: number, j: number) => tokens.subarray((row * length + j) * thoughtLength, (row * length + j + 1) * thoughtLength).join(',');
   let differing = 0;

@@ -47,7 +47,12 @@ function greedy(thinker: Thinker, hidden: tf.Tensor3D): tf.Tensor2D {
 }
 
 /** Share of thought tokens equal to the continuation token at the same index, and of identical thoughts. */
-export function continuationOverlap(thoughts: Int32Array, continuation: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): { tokenMatch: number; exactMatch: number } {
+export function continuationOverlap(thoughts: Int32Array, continuation: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): {
+  /** Share (0–1) of thought tokens equal to the continuation token at the same index. */
+  tokenMatch: number;
+  /** Share (0–1) of thoughts identical to their position's continuation, token for token. */
+  exactMatch: number;
+} {
   const { batch, thoughts: count, length } = shape;
   let tokenMatches = 0;
   let exact = 0;

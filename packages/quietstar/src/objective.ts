@@ -39,7 +39,14 @@ export interface ThoughtBatch extends ThoughtScores {
   /** Thought tokens `[N, T, thoughtLength]`, row-major. */
   readonly thoughts: Int32Array;
   /** The layout of the rows: B sequences (`batch`), nThoughts per position (`thoughts`), T positions (`length`). */
-  readonly shape: { readonly batch: number; readonly thoughts: number; readonly length: number };
+  readonly shape: {
+    /** B: sequences in the batch. */
+    readonly batch: number;
+    /** nThoughts: thoughts sampled per position; N = thoughts · batch rows. */
+    readonly thoughts: number;
+    /** T: positions per sequence that get a thought (the batch's width minus one). */
+    readonly length: number;
+  };
 }
 
 interface Layout {

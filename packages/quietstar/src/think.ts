@@ -66,7 +66,12 @@ export interface ThoughtGenerateOptions extends ThinkOptions {
 }
 
 /** Greedy decoding where every token is predicted after a thought; stops at a stop token or a full context. */
-export function generateWithThoughts(thinker: Thinker, promptIds: readonly number[], options: ThoughtGenerateOptions): { tokens: number[]; thoughts: number[][] } {
+export function generateWithThoughts(thinker: Thinker, promptIds: readonly number[], options: ThoughtGenerateOptions): {
+  /** The emitted token ids, prompt excluded; a stop token that ended generation is included. */
+  tokens: number[];
+  /** The thought behind each emitted token (`thoughts[i]` preceded `tokens[i]`), its ids without start/end markers. */
+  thoughts: number[][];
+} {
   const stops = new Set(options.stopTokens ?? [SPECIAL_IDS.eos]);
   const ids = [...promptIds];
   const tokens: number[] = [];

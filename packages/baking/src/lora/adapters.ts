@@ -25,7 +25,12 @@ export interface AdapterInfo extends AdapterShape {
 }
 
 /** Tensor names of an adapter's matrices on `layer`, as stored in its file. */
-export function loraTensorNames(layer: string): { a: string; b: string } {
+export function loraTensorNames(layer: string): {
+  /** Name of the down-projection A, `<layer>.lora_a`, shape `[in, rank]`. */
+  a: string;
+  /** Name of the up-projection B, `<layer>.lora_b`, shape `[rank, out]` (created as zeros). */
+  b: string;
+} {
   return { a: `${layer}.lora_a`, b: `${layer}.lora_b` };
 }
 

@@ -54,7 +54,12 @@ export function loraSlotsOf(model: TinyTitan): Map<string, LoraSlot> {
 }
 
 /** The `extensions.lora` record for slots on `targetLayers`. */
-export function loraExtension(targetLayers: readonly string[]): { version: 1; targetLayers: string[] } {
+export function loraExtension(targetLayers: readonly string[]): {
+  /** Format version of the record; always 1. */
+  version: 1;
+  /** A copy of `targetLayers`: the full layer names that get a slot. */
+  targetLayers: string[];
+} {
   return { version: 1, targetLayers: [...targetLayers] };
 }
 

@@ -16,7 +16,9 @@ export const LoraModulesSchema = z.array(z.enum(LORA_MODULES)).min(1);
 
 /** What `extensions.lora` holds: the full names of the layers that get a slot. */
 export const LoraExtensionSchema = z.object({
+  /** Format version of this record; only 1 exists. */
   version: z.literal(1),
+  /** Full names of the layers with a slot (e.g. `blocks.0.attn.q`), in checkpoint order; at least one. */
   targetLayers: z.array(z.string().min(1)).min(1),
 });
 /** The parsed `extensions.lora` record: `{ version: 1, targetLayers }`. */

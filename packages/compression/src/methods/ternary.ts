@@ -11,7 +11,12 @@ import { NoSettingsSchema, type NoSettings } from './float.js';
 const TRITS_PER_BYTE = 5;
 
 /** γ and the ternary codes of `values`, or undefined when the values are not {−γ, 0, +γ}. */
-export function ternaryCodes(values: Float32Array): { gamma: number; codes: Int8Array } | undefined {
+export function ternaryCodes(values: Float32Array): {
+  /** The common magnitude γ of the non-zero values; 0 when every value is 0. */
+  gamma: number;
+  /** One code per value: −1, 0 or +1 (the value is code · γ). */
+  codes: Int8Array;
+} | undefined {
   let gamma = 0;
   for (const value of values) {
     if (value === 0) continue;

@@ -18,13 +18,23 @@ export interface BackendReport {
   /** Why wasm runs single-threaded, when it does. */
   threadsWorkaroundSkipped: string | undefined;
   /** Backends 'auto' passed over, with the reason. */
-  skipped: { choice: BackendChoice; reason: string }[];
+  skipped: {
+    /** The backend that was passed over. */
+    choice: BackendChoice;
+    /** Why, e.g. its optional package is not installed or it failed to initialise. */
+    reason: string;
+  }[];
   /** Installed tfjs package versions; undefined for packages that are not installed. */
   versions: Record<TfjsPackage, string | undefined>;
   /** Node.js version, as `process.version` gives it (e.g. `v20.11.0`). */
   node: string;
   /** CPU model name and logical core count, from `os.cpus()`. */
-  cpu: { model: string; cores: number };
+  cpu: {
+    /** Model name of the first CPU, trimmed, e.g. `AMD EPYC 7763 64-Core Processor`; `unknown` when the OS reports none. */
+    model: string;
+    /** Logical cores (hardware threads) the OS reports, `os.cpus().length`. */
+    cores: number;
+  };
 }
 
 /** A snapshot of the engine for diagnostics. Call after `initBackend` for the backend fields. */

@@ -50,7 +50,12 @@ export interface BackendInfo {
   /** Why the threads workaround is not active, when wasm runs single-threaded. */
   threadsWorkaroundSkipped?: string;
   /** Backends tried before this one, and why each was passed over. */
-  skipped: { choice: BackendChoice; reason: string }[];
+  skipped: {
+    /** The backend that was passed over. */
+    choice: BackendChoice;
+    /** Why, e.g. its optional package is not installed or it failed to initialise. */
+    reason: string;
+  }[];
 }
 
 /** The one initialisation of this process, shared by concurrent callers. */

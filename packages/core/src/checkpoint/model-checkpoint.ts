@@ -17,8 +17,11 @@ import { saveCheckpoint } from './save.js';
  * BitNet…) whose settings a loader needs to rebuild the same model before loading its weights.
  */
 export const ModelCheckpointConfigSchema = z.object({
+  /** The base architecture; always `tinytitan`. */
   architecture: z.literal('tinytitan'),
+  /** The base model's dimensions (vocabulary, width, layers, heads, context…), defaults filled. */
   model: ModelConfigSchema,
+  /** Settings of each extension the model was built with, by extension name (e.g. ACT, memory, BitNet); default `{}`. */
   extensions: z.record(z.string(), z.unknown()).default({}),
 });
 /** A parsed model checkpoint config.json: `architecture`, the `model` config and each extension's settings by name. */
@@ -54,7 +57,16 @@ export type ModelBuilder = (model: ModelConfigInput, extensions: Record<string, 
 export async function loadModelCheckpoint(
   dir: string,
   options: { build?: ModelBuilder } = {},
-): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; config: ModelCheckpointConfig; result: unknown }> {
+): Promise<{
+  /** The rebuilt model with the checkpoint's weights loaded; the caller owns it and must `dispose()` it. */
+  model: TinyTitan;
+  /** The tokenizer the model was trained with, from tokenizer.json. */
+  tokenizer: BpeTokenizer;
+  /** The parsed config.json: architecture, model config and extension settings. */
+  config: ModelCheckpointConfig;
+  /** The parsed result.json the saving phase wrote, or undefined when the checkpoint has none. */
+  result: unknown;
+}> {
   const loaded = await loadCheckpoint(dir, { configSchema: ModelCheckpointConfigSchema });
   if (loaded.tokenizer === undefined) throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
   const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);

@@ -19,6 +19,7 @@ export interface BatchIteratorOptions {
 
 /** Where the iterator stands: plain JSON, saved with a checkpoint for an exact resume. */
 export const batchPositionSchema = z.object({
+  /** Zero-based epoch (pass over the documents) the next window belongs to; each epoch has its own seeded order. */
   epoch: z.number().int().nonnegative(),
   /** Index, within the epoch's window order, of the next window to hand out. */
   window: z.number().int().nonnegative(),

@@ -13,20 +13,51 @@ import { SPECIAL_IDS } from './tokenizer/special-tokens.js';
 /** Validates a data source: `builtin` generated problems (count, seed, difficulty), or a `gsm8k`, `jsonl` or `text` file path. */
 export const datasetSourceSchema = z.discriminatedUnion('kind', [
   z.object({
+    /** `builtin`: seeded arithmetic word problems from the embedded generator, no file needed. */
     kind: z.literal('builtin'),
+    /** How many distinct problems to generate (a positive integer); the preset defaults are 2000/20000/100000. */
     count: z.number().int().positive(),
+    /** Generator seed (an integer); a larger `count` with the same seed extends the list without changing its start. */
     seed: z.number().int(),
+    /** 1: one operation, small numbers · 2: two steps (what `builtinDataFor` uses) · 3: three or more · 4–5: larger numbers; at most 5. */
     difficulty: z.number().int().min(1),
   }),
-  z.object({ kind: z.literal('gsm8k'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('jsonl'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('text'), path: z.string().min(1) }),
+  z.object({
+    /** `gsm8k`: GSM8K-style JSONL, one `{"question", "answer"}` record per line, each answer ending in `#### <number>`. */
+    kind: z.literal('gsm8k'),
+    /** The JSONL file; relative paths resolve against the working directory. */
+    path: z.string().min(1),
+  }),
+  z.object({
+    /** `jsonl`: text JSONL, one `{"text": …}` document per line (other fields ignored). */
+    kind: z.literal('jsonl'),
+    /** The JSONL file; relative paths resolve against the working directory. */
+    path: z.string().min(1),
+  }),
+  z.object({
+    /** `text`: a UTF-8 plain-text file, cut into documents at blank lines. */
+    kind: z.literal('text'),
+    /** The text file; relative paths resolve against the working directory. */
+    path: z.string().min(1),
+  }),
 ]);
 /** Where a dataset comes from, as `loadDataset` and the `data` settings take it; narrow on `kind`. */
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;
 
 /** A math problem (with a known answer to evaluate against) or free text for language modelling. */
-export type DataExample = { readonly kind: 'problem'; readonly problem: Problem } | { readonly kind: 'text'; readonly text: string };
+export type DataExample =
+  | {
+      /** `problem`: a question with a known final answer; it trains as "Question: …\nAnswer: …" text. */
+      readonly kind: 'problem';
+      /** The problem: question, worked answer and final answer. */
+      readonly problem: Problem;
+    }
+  | {
+      /** `text`: a free-text document, trained on as is. */
+      readonly kind: 'text';
+      /** The document's text. */
+      readonly text: string;
+    };
 
 /** Anything that turns text into ids; the BPE tokenizer is one. */
 export interface TokenEncoder {
@@ -82,7 +113,12 @@ export class Dataset {
   }
 
   /** Deterministic train/validation split by hash of each example's training text. */
-  split(options: SplitOptions): { train: Dataset; validation: Dataset } {
+  split(options: SplitOptions): {
+    /** The examples to train on, in load order, named `<name>#train`. */
+    train: Dataset;
+    /** The held-out examples (round(validationFraction × size), at least one when the fraction is > 0, never all), in load order, named `<name>#validation`. */
+    validation: Dataset;
+  } {
     const { train, validation } = splitByHash(this.examples, exampleText, options);
     return { train: new Dataset(`${this.name}#train`, train), validation: new Dataset(`${this.name}#validation`, validation) };
   }

@@ -27,7 +27,12 @@ export async function answerAccuracy(
   problems: readonly Problem[],
   promptOf: (problem: Problem) => string,
   complete: Completer,
-): Promise<{ accuracy: number; records: AnswerRecord[] }> {
+): Promise<{
+  /** Share of problems answered correctly, in [0, 1]; 0 when `problems` is empty. */
+  accuracy: number;
+  /** One record per problem, in the order given. */
+  records: AnswerRecord[];
+}> {
   const records: AnswerRecord[] = [];
   for (const problem of problems) {
     const completion = await complete(promptOf(problem));

@@ -22,7 +22,12 @@ export async function bytesOnDisk(target: string): Promise<number> {
  * Milliseconds per generated token over a timed generation. A measurement for benchmarks and
  * reports, never for a test assertion: it depends on the machine and its load.
  */
-export async function msPerToken(run: () => Promise<{ tokens: readonly number[] }>): Promise<{ msPerToken: number; tokens: number }> {
+export async function msPerToken(run: () => Promise<{ tokens: readonly number[] }>): Promise<{
+  /** Wall-clock milliseconds of the whole run divided by the tokens it generated; NaN when it generated none. */
+  msPerToken: number;
+  /** Number of tokens the run generated. */
+  tokens: number;
+}> {
   const started = performance.now();
   const { tokens } = await run();
   const elapsed = performance.now() - started;

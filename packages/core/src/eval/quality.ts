@@ -13,7 +13,14 @@ import { formatProblem } from '../data/format.js';
 /** A fixed held-out evaluation set: perplexity windows and answer-accuracy problems. */
 export interface HeldOut {
   /** Row-major token windows `[rows, cols]`, cols = context + 1, as `heldOutWindows` makes them. */
-  readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  readonly windows: {
+    /** Token ids, row-major `[rows, cols]`; each row is `context` inputs plus the next-token target. */
+    tokens: Int32Array;
+    /** Number of windows. */
+    rows: number;
+    /** Tokens per window: context length + 1. */
+    cols: number;
+  };
   /** Problems whose answers are checked by greedy decoding; may be empty. */
   readonly problems: readonly Problem[];
   /** Token budget of each greedy answer. */

@@ -9,7 +9,14 @@ export function heldOutWindows(
   contextLength: number,
   eosId: number,
   maxRows = Number.POSITIVE_INFINITY,
-): { tokens: Int32Array; rows: number; cols: number } {
+): {
+  /** The windows, row-major `[rows, cols]`: window r starts at token r·contextLength of the joined stream. */
+  tokens: Int32Array;
+  /** Number of windows: as many full windows as the stream holds, at most `maxRows`. */
+  rows: number;
+  /** Tokens per window: `contextLength + 1`. */
+  cols: number;
+} {
   const order = Int32Array.from(documents.keys());
   const stream = packTokenStream(documents, order, eosId);
   const rows = Math.min(maxRows, windowCount(stream.length, contextLength));

@@ -50,7 +50,11 @@ export const ModelConfigSchema = modelConfigObject
       context.addIssue({ code: 'custom', path: ['nHeads'], message: 'rotary positions need an even head size (dModel / nHeads)' });
     }
   })
-  .transform((config) => ({ ...config, dFF: config.dFF ?? defaultHiddenWidth(config.dModel, config.mlp) }));
+  .transform((config) => ({
+    ...config,
+    /** Hidden width of the MLP, always set after parsing: the given value, else 4·dModel for GELU, or ⅔ of that rounded up to a multiple of 32 for SwiGLU. */
+    dFF: config.dFF ?? defaultHiddenWidth(config.dModel, config.mlp),
+  }));
 
 /** A config as written by a user: optional fields may be left out. */
 export type ModelConfigInput = z.input<typeof ModelConfigSchema>;

@@ -64,12 +64,22 @@ export function buildTitanModel(model: ModelConfigInput, extensions: Record<stri
  * What the training loop should differentiate for any model: `ponderingLoss` when it runs ACT, the
  * model itself otherwise. Phases that fine-tune a model from an earlier phase use this.
  */
-export function trainingObjective(model: TinyTitan): { namedWeights(): Map<string, Variable>; loss(tokens: Tensor2D): Scalar } {
+export function trainingObjective(model: TinyTitan): {
+  /** The model's trainable weights by checkpoint name, e.g. `blocks.0.attn.q.weight`. */
+  namedWeights(): Map<string, Variable>;
+  /** Scalar loss of int32 rows `[B, T+1]`: mean next-token cross-entropy (nats), plus the ponder cost when ACT is on. */
+  loss(tokens: Tensor2D): Scalar;
+} {
   return model.blockRunner instanceof TitanRunner ? ponderingLoss(model) : model;
 }
 
 /** The object the training loop differentiates: cross-entropy + τ·mean(N + R) when ACT is on. */
-export function ponderingLoss(model: TinyTitan): { namedWeights(): Map<string, Variable>; loss(tokens: Tensor2D): Scalar } {
+export function ponderingLoss(model: TinyTitan): {
+  /** The model's trainable weights by checkpoint name (the halting and memory weights included). */
+  namedWeights(): Map<string, Variable>;
+  /** Mean next-token cross-entropy (nats) of int32 rows `[B, T+1]`, plus τ·mean(N + R) of that forward pass when ACT is on and τ > 0. */
+  loss(tokens: Tensor2D): Scalar;
+} {
   const runner = titanRunnerOf(model);
   return {
     namedWeights: () => model.namedWeights(),

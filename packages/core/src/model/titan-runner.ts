@@ -57,7 +57,13 @@ interface KeptStats {
  */
 export class TitanRunner implements BlockRunner {
   /** The parsed settings, `memory.dim` resolved (dModel when not given); what `titanExtensions` saves. */
-  readonly settings: TitanSettings & { memory: { dim: number } };
+  readonly settings: TitanSettings & {
+    /** The memory settings, with `dim` always set. */
+    memory: {
+      /** Width of the memory (keys, values, queries): the given `memory.dim`, else the model's dModel. */
+      dim: number;
+    };
+  };
   /** The ACT halting unit (`act.halt.*` weights). */
   readonly halting: HaltingUnit;
   /** The long-term memory (`memory.*` weights); built even when disabled, so the weights stay loadable. */

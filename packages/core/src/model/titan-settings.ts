@@ -37,7 +37,9 @@ export const MemorySettingsSchema = z.object({
 
 /** Validates a checkpoint's `extensions.titan`: `{ act, memory }`, each filled with defaults when absent. */
 export const TitanSettingsSchema = z.object({
+  /** Adaptive computation time: halting threshold, ponder-step cap and ponder cost; defaults when absent. */
   act: ActSettingsSchema.prefault({}),
+  /** The Titans long-term memory: width, chunking, retention and write threshold; defaults when absent. */
   memory: MemorySettingsSchema.prefault({}),
 });
 

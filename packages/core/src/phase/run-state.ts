@@ -23,15 +23,21 @@ export type PhaseStatus = z.infer<typeof PhaseStatusSchema>;
 
 /** Validates one phase's entry in `pipeline.json`. */
 export const PhaseStateSchema = z.object({
+  /** The phase this entry is for; entries are in pipeline order. */
   name: PhaseNameSchema,
   /** Relative to the run directory, e.g. `04-bitnet`. */
   dir: z.string(),
+  /** Where the phase stands; a resume reruns every status but `done`. */
   status: PhaseStatusSchema,
+  /** ISO 8601 time the phase last started running (reset on every rerun); absent while `pending`. */
   startedAt: z.string().optional(),
+  /** ISO 8601 time the phase finished; set only once it is `done`. */
   finishedAt: z.string().optional(),
+  /** The phase's result once it is `done` (also in its `result.json`); dropped when the phase must run again. */
   result: PhaseResultSchema.optional(),
   /** sha256 of every file of each model directory in `result`, keyed by the model's `dir`. */
   hashes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** Message of the error that failed or interrupted the phase; cleared when it runs again. */
   error: z.string().optional(),
 });
 /** One phase's entry in `pipeline.json`: its folder, status, timestamps, result, model hashes and last error. */
@@ -39,11 +45,17 @@ export type PhaseState = z.infer<typeof PhaseStateSchema>;
 
 /** `runs/<runId>/pipeline.json`: everything a resume needs. */
 export const PipelineStateSchema = z.object({
+  /** Format version of `pipeline.json`; always 1. */
   version: z.literal(1),
+  /** Id of the run, also its folder name under the runs directory, e.g. `20261125-061500-a1b2`. */
   runId: z.string(),
+  /** ISO 8601 time the run was created. */
   createdAt: z.string(),
+  /** ISO 8601 time of the last write; stamped on every save. */
   updatedAt: z.string(),
+  /** The run's size preset; a resume keeps it. */
   preset: PresetNameSchema,
+  /** The run's integer seed, from which every phase's rng and the data split derive; a resume keeps it. */
   seed: z.number().int(),
   /** The per-phase configs as given (before defaults), so a resume validates them the same way. */
   phaseConfigs: z.record(z.string(), z.unknown()),
@@ -51,6 +63,7 @@ export const PipelineStateSchema = z.object({
   data: datasetSourceSchema.optional(),
   /** Result the first phase was given (`forge phase --input`), or null. */
   input: PhaseResultSchema.nullable(),
+  /** One entry per phase of the pipeline, in run order. */
   phases: z.array(PhaseStateSchema),
 });
 /** A parsed `pipeline.json`: the run's preset, seed, configs, data and per-phase states. */

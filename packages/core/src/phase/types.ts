@@ -20,9 +20,13 @@ export type PresetName = z.infer<typeof PresetNameSchema>;
 
 /** A checkpoint directory a phase produced. */
 export const PhaseModelSchema = z.object({
+  /** The checkpoint directory, as the phase wrote it (under its phase folder, e.g. `runs/<runId>/04-bitnet/model`). */
   dir: z.string().min(1),
+  /** What the model is to the phase, e.g. `ternary`, `merged`, `baked`, or a cognate variant such as `reasoning`. */
   role: z.string().min(1),
+  /** Parameter count of the model (a non-negative integer). */
   params: z.number().int().nonnegative(),
+  /** Size of the checkpoint directory on disk, in bytes, all its files together. */
   bytes: z.number().int().nonnegative(),
 });
 /** A parsed model entry of a phase result: checkpoint `dir`, `role`, parameter count and size on disk in bytes. */
@@ -30,13 +34,21 @@ export type PhaseModel = z.infer<typeof PhaseModelSchema>;
 
 /** What every phase hands to the next one, and what `result.json` holds. */
 export const PhaseResultSchema = z.object({
+  /** The phase that produced this result. */
   phase: PhaseNameSchema,
+  /** Id of the run the phase ran in, e.g. `20261125-061500-a1b2`. */
   runId: z.string().min(1),
+  /** When the phase started, as an ISO 8601 timestamp. */
   startedAt: z.string().min(1),
+  /** Wall-clock time the phase took, in milliseconds. */
   durationMs: z.number().nonnegative(),
+  /** The checkpoints the phase produced, in order; the next phase reads its input model from these. */
   models: z.array(PhaseModelSchema),
+  /** Flat metric name → value, e.g. `accuracy`, `perplexityAfter`, or `<role>.<metric>` for multi-model phases. */
   metrics: z.record(z.string(), z.number()),
+  /** Artifact name → file path of other outputs, e.g. `report` → the phase's `report.md`. */
   artifacts: z.record(z.string(), z.string()),
+  /** The phase's validated config (defaults filled), as it ran; its shape depends on the phase. */
   config: z.unknown(),
 });
 /** A parsed `result.json`: the phase, its run, timing, the models it produced, metrics, artifacts and config. */

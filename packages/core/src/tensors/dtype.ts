@@ -35,7 +35,14 @@ export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = { F32: 4, F16: 2, BF
  * Distributes over `Dtype`, so narrowing on `dtype` narrows `data` too.
  */
 export type HostTensor<D extends Dtype = Dtype> = D extends Dtype
-  ? { readonly dtype: D; readonly shape: readonly number[]; readonly data: DtypeArrays[D] }
+  ? {
+      /** Element type, one of `DTYPES` (`F32`, `F16`, `BF16`, `I8`, `U8`, `I32`). */
+      readonly dtype: D;
+      /** Dimensions, outermost first; `[]` for a scalar. */
+      readonly shape: readonly number[];
+      /** The elements in row-major (C) order, as the dtype's typed array (raw bit patterns for F16/BF16); length = product of `shape`. */
+      readonly data: DtypeArrays[D];
+    }
   : never;
 
 /**

@@ -9,8 +9,11 @@ import type { Tracker } from './tracker.js';
  */
 export const AlertRuleSchema = z
   .object({
+    /** Metric to watch, e.g. `accuracy`; looked up as the exact key, else `<metric>After`, else the mean of `<role>.<metric>`. */
     metric: z.string().min(1),
+    /** Largest allowed worsening between phases, as a share of the earlier value, in (0, 1] (0.2 = 20%). */
     maxShare: z.number().positive().max(1),
+    /** Which direction is better: `higher` (default; alerts on drops) or `lower` (alerts on rises). */
     better: z.enum(['higher', 'lower']).default('higher'),
   })
   .strict();

@@ -26,7 +26,14 @@ export interface TrainableModel {
 /** Where batches come from; its state is saved with each checkpoint so a resume sees the same data. */
 export interface BatchSource {
   /** `rows` sequences of `cols` tokens (cols = context + 1), row-major. */
-  next(rows: number): { tokens: Int32Array; rows: number; cols: number };
+  next(rows: number): {
+    /** Token ids, row-major `[rows, cols]`: each row is the context followed by one more token, the last target. */
+    tokens: Int32Array;
+    /** Sequences in `tokens`: the `rows` asked for. */
+    rows: number;
+    /** Tokens per row: context length + 1. */
+    cols: number;
+  };
   /** JSON-serialisable position, saved with each checkpoint. */
   getState(): unknown;
   /** Continue from a `getState()` value, on resume. */
@@ -42,7 +49,10 @@ export interface TrainOptions {
   /** Steps, schedule, optimizer, clipping, micro-batching and checkpoint settings. */
   config: TrainConfig;
   /** Model dimensions for choosing the micro-batch from the memory budget. */
-  shape?: ActivationShape & { contextLength: number };
+  shape?: ActivationShape & {
+    /** Tokens per training sequence (rows are this + 1); sizes activations and counts trained tokens. */
+    contextLength: number;
+  };
   /** Directory of the resumable training state; resumed from when it holds one. */
   stateDir?: string;
   /** Phase name for metrics, events and the progress label; metrics go under `train` when absent. */

@@ -63,7 +63,15 @@ export async function saveTrainState(dir: string, parts: TrainStateParts & { ste
 }
 
 /** Restore a saved state into the live objects; null when `dir` holds none (a fresh start). */
-export async function loadTrainState(dir: string, parts: TrainStateParts): Promise<{ step: number; lossAverage?: number } | null> {
+export async function loadTrainState(
+  dir: string,
+  parts: TrainStateParts,
+): Promise<{
+  /** Training steps completed when the state was saved; training resumes at the step after it. */
+  step: number;
+  /** The loss guard's running average (exponential, weight 0.1 on each new step) at that point; absent before any step. */
+  lossAverage?: number;
+} | null> {
   await recoverInterruptedReplace(dir);
   const trainerFile = path.join(dir, TRAINER_FILE);
   const raw = await readJsonFile(trainerFile, { required: false });

@@ -9,7 +9,12 @@ import { ParametersSchema } from '../params/setting.js';
  */
 const modelReference = z.string().min(1, 'a model reference must not be empty');
 
-const inputModel = z.object({ model: modelReference, parameters: ParametersSchema.optional() }).strict();
+const inputModel = z.object({
+  /** Checkpoint directory or .safetensors file (relative to the working directory); the search uses in-memory names `model0`, `model1`, …. */
+  model: modelReference,
+  /** Per-model parameters (e.g. `weight`, `density`); they override the global `parameters` of the same name for this model. */
+  parameters: ParametersSchema.optional(),
+}).strict();
 
 const layerRange = z
   .tuple([z.number().int().min(0), z.number().int().min(0)])
@@ -17,7 +22,16 @@ const layerRange = z
 
 const slice = z
   .object({
-    sources: z.array(z.object({ model: modelReference, layer_range: layerRange, parameters: ParametersSchema.optional() }).strict()).min(1),
+    /** Where this slice's layers come from; frankenmerge takes exactly one source per slice (the schema allows more, as mergekit does). */
+    sources: z.array(z.object({
+      /** Model the layers are copied from (a checkpoint directory or .safetensors file). */
+      model: modelReference,
+      /** Block indices `[start, end)` to copy, 0-based, `end` > `start` and at most the model's layer count. */
+      layer_range: layerRange,
+      /** Accepted for mergekit compatibility; frankenmerge copies layers unchanged and reads no parameters. */
+      parameters: ParametersSchema.optional(),
+    }).strict()).min(1),
+    /** Accepted for mergekit compatibility; frankenmerge reads no parameters. */
     parameters: ParametersSchema.optional(),
   })
   .strict();
@@ -25,16 +39,42 @@ const slice = z
 const positiveScale = z.number().positive('scales must be positive (they are folded into the weights)');
 
 const dfsSettings = z.union([
-  z.object({ route: z.array(z.object({ model: modelReference, layer: z.number().int().min(0), scale: positiveScale.default(1) }).strict()).min(1) }).strict(),
   z.object({
+    /** The path written out: one step per output block, in output order (its length is the merged depth). */
+    route: z.array(z.object({
+      /** Model the block is taken from; it must be listed under `models`. */
+      model: modelReference,
+      /** 0-based block index in that model, below its layer count. */
+      layer: z.number().int().min(0),
+      /** Factor (> 0, default 1) on the hidden state entering this block; folded into the weights. */
+      scale: positiveScale.default(1),
+    }).strict()).min(1),
+  }).strict(),
+  z.object({
+    /** Times r the concatenated layers of all models are repeated into slots (default 1; 3 in Sakana's paper). */
     repeats: z.number().int().positive().default(1),
+    /** One flag per slot (total layers M × `repeats` entries): a slot's layer is used when its entry is > 0. */
     include: z.array(z.number()).min(1),
+    /** M × M matrix: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; default all 1. */
     scales: z.array(z.array(positiveScale)).optional(),
   }).strict(),
 ]);
 
 /** mergekit's dtype spellings and the safetensors ones. */
-export const OUTPUT_DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16', F32: 'F32', F16: 'F16', BF16: 'BF16' } as const;
+export const OUTPUT_DTYPES = {
+  /** mergekit's name of 32-bit IEEE floats: written as safetensors `F32`. */
+  float32: 'F32',
+  /** mergekit's name of 16-bit IEEE half floats: written as safetensors `F16`. */
+  float16: 'F16',
+  /** mergekit's name of bfloat16 (8-bit exponent, 7-bit mantissa): written as safetensors `BF16`. */
+  bfloat16: 'BF16',
+  /** The safetensors spelling of float32. */
+  F32: 'F32',
+  /** The safetensors spelling of float16. */
+  F16: 'F16',
+  /** The safetensors spelling of bfloat16. */
+  BF16: 'BF16',
+} as const;
 
 /**
  * Zod schema of a merge config (strict: unknown keys are errors). Checks the shape only; which of
@@ -42,15 +82,24 @@ export const OUTPUT_DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16',
  */
 export const MergeConfigSchema = z
   .object({
+    /** Registered method name (mergekit spelling, e.g. `linear`, `slerp`, `ties`, `dare_ties`, `frankenmerge`, `dfs`). */
     merge_method: z.string().min(1),
+    /**
+     * Model the task vectors are taken against (task-vector methods), slerp's t = 0 end, and the source
+     * of the non-block tensors of a layer-routing merge; required by some methods, ignored by `linear`.
+     */
     base_model: modelReference.optional(),
+    /** Models of a tensorwise merge (the base may be listed too) or the layer pool of `dfs`, whose order numbers the layers. */
     models: z.array(inputModel).min(1).optional(),
+    /** frankenmerge's layer ranges, stacked in order into the output; only for layer-routing methods. */
     slices: z.array(slice).min(1).optional(),
+    /** Global parameters (e.g. `t`, `normalize`, or a default `weight`/`density` for every model), each a scalar, gradient or condition list. */
     parameters: ParametersSchema.optional(),
     /** Output dtype; default: each tensor keeps the dtype of the model it is based on. */
     dtype: z.enum(Object.keys(OUTPUT_DTYPES) as [keyof typeof OUTPUT_DTYPES]).optional(),
     /** Seed of every random choice (DARE and DELLA drops). */
     seed: z.number().int().default(0),
+    /** The layer path of a `dfs` merge: an explicit `route`, or Sakana's `include`/`repeats`/`scales` encoding; only read by `dfs`. */
     dfs: dfsSettings.optional(),
   })
   .strict();

@@ -41,7 +41,12 @@ export function initialPopulation(sources: readonly Genome[], space: GenomeSpace
  * The next population from `scored` (sorted best first): the `elites` best distinct genomes unchanged,
  * then children of tournament winners, then (when `boosted`) `immigrants` random genomes.
  */
-export function breed(scored: readonly Scored[], space: GenomeSpace, settings: BreedSettings, boosted: boolean, rng: Rng): { population: Genome[]; immigrants: number } {
+export function breed(scored: readonly Scored[], space: GenomeSpace, settings: BreedSettings, boosted: boolean, rng: Rng): {
+  /** The next generation, `populationSize` genomes: elites first, then children, then immigrants. */
+  population: Genome[];
+  /** How many random immigrants are at the end of `population` (0 unless boosted). */
+  immigrants: number;
+} {
   const next: Genome[] = [];
   const seen = new Set<string>();
   const add = (genome: Genome): void => {

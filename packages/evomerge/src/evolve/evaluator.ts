@@ -16,7 +16,14 @@ import type { Genome } from './genome.js';
 /** The fixed evaluation subset every genome is measured on (held out from cognate's training). */
 export interface EvalData {
   /** Held-out windows `[rows, context + 1]` for perplexity. */
-  readonly windows: { tokens: Int32Array; rows: number; cols: number };
+  readonly windows: {
+    /** Token ids, row-major: `rows` windows of `cols` tokens each (`rows × cols` entries). */
+    tokens: Int32Array;
+    /** Number of windows. */
+    rows: number;
+    /** Tokens per window: the context length + 1 (inputs and next-token targets). */
+    cols: number;
+  };
   /** Problems for the teacher-forced answer accuracy (see {@link answerProbes}). */
   readonly probes: AnswerProbes;
 }
@@ -129,7 +136,12 @@ export class MergeEvaluator {
 }
 
 /** Mean next-token loss over the windows and the mean ACT ponder steps (1 without ACT). */
-export function heldOutLoss(model: TinyTitan, windows: EvalData['windows']): { loss: number; meanPonderSteps: number } {
+export function heldOutLoss(model: TinyTitan, windows: EvalData['windows']): {
+  /** Mean next-token cross-entropy over the windows, in nats per token (NaN or infinite for a diverged model). */
+  loss: number;
+  /** Mean ACT ponder steps per token over the windows; 1 without ACT. */
+  meanPonderSteps: number;
+} {
   const runner = model.blockRunner instanceof TitanRunner ? model.blockRunner : undefined;
   let lossSum = 0;
   let ponderSum = 0;

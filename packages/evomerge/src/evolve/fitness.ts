@@ -13,9 +13,13 @@ import { z } from 'zod';
  * accuracy 0.1, speed 0.05, memory 0.05). The composite divides by their sum, so only ratios matter.
  */
 export const FitnessWeightsSchema = z.object({
+  /** Weight (≥ 0, default 0.8) of ref_ppl / ppl, the held-out perplexity relative to the best source. */
   perplexity: z.number().min(0).default(0.8),
+  /** Weight (≥ 0, default 0.1) of the teacher-forced answer accuracy ∈ [0, 1]. */
   accuracy: z.number().min(0).default(0.1),
+  /** Weight (≥ 0, default 0.05) of ref_cost / cost, block applications per token relative to the sources' mean. */
   speed: z.number().min(0).default(0.05),
+  /** Weight (≥ 0, default 0.05) of ref_bytes / bytes, float32 weight bytes relative to the sources' mean. */
   memory: z.number().min(0).default(0.05),
 }).refine((w) => w.perplexity + w.accuracy + w.speed + w.memory > 0, 'at least one fitness weight must be positive');
 /** Weights of the four normalised scores in the composite fitness (defaults filled in; see {@link FitnessWeightsSchema}). */

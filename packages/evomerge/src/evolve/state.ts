@@ -25,20 +25,29 @@ export type FitnessRecord = z.infer<typeof FitnessRecordSchema>;
 
 /** One generation's summary in the state file and the tracker. */
 export const GenerationRecordSchema = z.object({
+  /** Generation index: 0 is the sources plus random merges, then 1 … `generations`. */
   generation: z.number().int().min(0),
+  /** Composite fitness of the generation's best member (higher is better; ≈ 0.9 + 0.1·accuracy for the best source at default weights). */
   bestFitness: z.number(),
+  /** Mean composite fitness over the whole population of the generation. */
   meanFitness: z.number(),
   /** Genome diversity ∈ [0, 1] (diversity.ts). */
   diversity: z.number(),
+  /** Mean pairwise fingerprint distance of the members over that of the sources, capped to [0, 1] (0 when the sources coincide). */
   weightDiversity: z.number(),
+  /** Genome hash of the best member: its key in the fitness cache. */
   bestHash: z.string(),
+  /** Merge method of the best member. */
   bestMethod: z.enum(SEARCH_METHODS),
+  /** The best member's perplexity on the fixed evaluation subset (exp of its held-out loss). */
   bestPerplexity: z.number(),
   /** Fitness evaluations run for this generation (cache misses). */
   evaluations: z.number().int(),
+  /** Members whose fitness came from the cache: scored before (the sources in generation 0, elites later) or duplicates. */
   cacheHits: z.number().int(),
   /** Whether this generation was bred with raised mutation and immigrants (the previous diversity was low). */
   boosted: z.boolean(),
+  /** Random genomes injected into this generation (0 unless `boosted`, and always 0 in generation 0). */
   immigrants: z.number().int(),
 });
 /** One generation's summary (see {@link GenerationRecordSchema}). */
@@ -52,14 +61,19 @@ export const EvolutionStateSchema = z.object({
   runKey: z.string(),
   /** Last finished generation; −1 before generation 0 is scored. */
   generation: z.number().int().min(-1),
+  /** The last finished generation's members, best first (ties by hash); its first member is the search's result. */
   population: z.array(GenomeSchema),
   /** Generation 0's population (the sources and the initial random merges). */
   initialPopulation: z.array(GenomeSchema),
+  /** The fitness normalisers, fixed from the source models before generation 0. */
   reference: ReferenceSchema,
+  /** Mean genome distance of random genome pairs (genome-diversity normaliser, seeded, so the same every run). */
   randomDistance: z.number().positive(),
   /** Mean pairwise fingerprint distance of the sources (weight-diversity normaliser). */
   sourceSpread: z.number().min(0),
+  /** Every genome scored so far, keyed by genome hash; a genome is never evaluated twice. */
   cache: z.record(z.string(), FitnessRecordSchema),
+  /** One summary per finished generation, in order (`history[0]` is generation 0). */
   history: z.array(GenerationRecordSchema),
 });
 /**

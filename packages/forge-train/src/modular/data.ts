@@ -8,7 +8,14 @@ import { ForgeError, Rng } from '@agent-forge/core';
 export type ModularOperation = 'multiply' | 'add';
 
 /** Tokens 0…p−1 are the numbers; then '=' and the operator, as in the reference script. */
-export function modularVocab(modulus: number): { equals: number; operator: number; size: number } {
+export function modularVocab(modulus: number): {
+  /** Token id of '=': p. */
+  equals: number;
+  /** Token id of the operator (× or +): p + 1. */
+  operator: number;
+  /** Vocabulary size: p + 2 (the numbers, '=' and the operator). */
+  size: number;
+} {
   return { equals: modulus, operator: modulus + 1, size: modulus + 2 };
 }
 
@@ -65,7 +72,12 @@ export class EpochBatches {
   }
 
   /** The next batch, `tokens` row-major `[rows, 5]`; `rows` is `batchSize` except for the last batch of a pass. */
-  next(): { tokens: Int32Array; rows: number } {
+  next(): {
+    /** The batch's equations, row-major `[rows, 5]` (`[a, op, b, =, c]` each). */
+    tokens: Int32Array;
+    /** Equations in the batch: `batchSize`, or fewer for the last batch of a pass. */
+    rows: number;
+  } {
     if (this.cursor >= this.order.length) this.reshuffle();
     const picked = this.order.slice(this.cursor, this.cursor + this.batchSize);
     this.cursor += picked.length;

@@ -25,7 +25,14 @@ export interface ModularModelConfig {
 }
 
 /** The paper's model: width 128, 2 layers, 4 heads. */
-export const PAPER_MODEL = { dModel: 128, nLayers: 2, nHeads: 4 } as const;
+export const PAPER_MODEL = {
+  /** Embedding and residual width, 128; each head gets 128 / 4 = 32 dimensions. */
+  dModel: 128,
+  /** Two pre-norm decoder blocks. */
+  nLayers: 2,
+  /** Four attention heads per block. */
+  nHeads: 4,
+} as const;
 
 function uniform(rng: Rng, name: string, shape: number[], bound: number): Variable {
   const seed = rng.fork(name).seed();

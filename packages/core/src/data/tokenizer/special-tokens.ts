@@ -41,17 +41,27 @@ export const SPECIAL_TOKENS: readonly string[] = Object.freeze([
 
 /** Fixed ids of the tokens the rest of the project refers to by role. */
 export const SPECIAL_IDS = Object.freeze({
+  /** `<pad>`: fills short rows; losses skip it via `ignoreId`. */
   pad: 0,
+  /** `<bos>`: beginning of sequence. */
   bos: 1,
+  /** `<eos>`: separates packed documents and stops generation. */
   eos: 2,
+  /** `<|startofthought|>`: opens a Quiet-STaR thought. */
   startOfThought: 3,
+  /** `<|endofthought|>`: closes a Quiet-STaR thought. */
   endOfThought: 4,
   /** `<|persona_i|>` has id `firstPersona + i`. */
   firstPersona: 5,
+  /** How many persona tokens there are (9, ids 5–13); `i` of `<|persona_i|>` runs from 0 to this − 1. */
   personaCount: PERSONA_COUNT,
+  /** `<|tool_call|>`: opens a tool call (reserved for tool use). */
   toolCall: 14,
+  /** `<|end_tool_call|>`: closes a tool call. */
   endToolCall: 15,
+  /** `<|tool_result|>`: opens a tool's result. */
   toolResult: 16,
+  /** `<|end_tool_result|>`: closes a tool's result. */
   endToolResult: 17,
 });
 

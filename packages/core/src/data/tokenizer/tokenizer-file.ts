@@ -18,11 +18,17 @@ const tokenId = z.number().int().nonnegative();
 
 /** The zod schema of tokenizer.json, version 1: what `loadTokenizer` validates a file against. */
 export const tokenizerFileSchema = z.object({
+  /** Always `agent-forge/bpe-tokenizer`; anything else is rejected as a foreign tokenizer file. */
   format: z.literal(TOKENIZER_FORMAT),
+  /** File format version; always 1. */
   version: z.literal(TOKENIZER_FORMAT_VERSION),
+  /** The pre-tokenizer regex's versioned name (`gpt2-single-digits-v1`); a different regex would change encodings. */
   pretokenizer: z.literal(PRETOKENIZER_NAME),
+  /** Total ids: the reserved tokens, the 256 raw bytes and one per merge; must equal `FIRST_MERGE_ID + merges.length`. */
   vocabSize: z.number().int(),
+  /** The reserved tokens in id order, exactly `BYTE_OFFSET` (24) of them, unique; the first 18 must be the fixed ones, spares may be renamed. */
   specialTokens: z.array(z.string().min(1)).length(BYTE_OFFSET),
+  /** Learned merges in order: `merges[i]` is the `[left, right]` pair of earlier non-reserved ids that id `FIRST_MERGE_ID + i` joins. */
   merges: z.array(z.tuple([tokenId, tokenId])),
 });
 
