@@ -54,7 +54,8 @@ export const CHECKS = {
     expect(figure(out, 'max |mixed logits - plain model logits|: ')).toBeLessThan(1e-5);
     expect(Math.abs(figure(out, 'LM loss: ') - Math.log(512))).toBeLessThan(0.5);
     expect(figure(out, 'thought rows: ')).toBe(32);
-    expect(figure(out, 'ms/token with thoughts: ')).toBeGreaterThan(figure(out, 'ms/token without thoughts: '));
+    // Timings are printed, not compared: a loaded machine may reorder them (speed is for `pnpm bench`).
+    for (const label of ['ms/token with thoughts: ', 'ms/token without thoughts: ']) expect(figure(out, label)).toBeGreaterThan(0);
   },
   '04-bitnet.mjs': (out, expect) => {
     expect(out).toContain('codes: -1, 0, 1;');
@@ -76,8 +77,10 @@ export const CHECKS = {
     expect(figure(out, 'max |packed kernel logits - float path logits|: ')).toBeLessThan(1e-4);
     expect(out).toContain('packed: same 24 tokens with and without the cache: true');
     expect(out).toContain('float: same 24 tokens with and without the cache: true');
-    expect(figure(out, 'packed: ms/token with KV cache: ')).toBeGreaterThan(0);
-    expect(figure(out, 'float: ms/token without KV cache: ')).toBeGreaterThan(figure(out, 'float: ms/token with KV cache: '));
+    // Timings are printed, not compared: a loaded machine may reorder them (speed is for `pnpm bench`).
+    for (const path of ['packed', 'float']) {
+      for (const cache of ['with', 'without']) expect(figure(out, `${path}: ms/token ${cache} KV cache: `)).toBeGreaterThan(0);
+    }
   },
   '08-compression.mjs': (out, expect) => {
     for (const method of ['seedlm', 'vptq', 'hyper', 'rtn']) {
