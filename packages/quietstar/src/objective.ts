@@ -14,7 +14,7 @@
  */
 import { SPECIAL_IDS, causalMask, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
-import { coherenceScores, type ThoughtScores } from './coherence.js';
+import { centredByPosition, coherenceScores, type ThoughtScores } from './coherence.js';
 import type { LayerKv } from './plain-path.js';
 import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type Thinker } from './thinker.js';
@@ -181,23 +181,10 @@ function baseLogLikelihood(layout: Layout, baseNll: Float32Array, nTrue: number)
   return out;
 }
 
-/** Reward minus the mean reward of the same position's thoughts; clamped at 0 when asked. */
+/** Reward minus the mean reward of the same position's thoughts (the REINFORCE baseline); clamped at 0 when asked. */
 function advantages(reward: Float32Array, layout: Layout, clamp: boolean): Float32Array {
-  const { batch, length, thoughts } = layout;
-  const out = new Float32Array(reward.length);
-  for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < length; j++) {
-      let mean = 0;
-      for (let n = 0; n < thoughts; n++) mean += reward[(n * batch + b) * length + j] as number;
-      mean /= thoughts;
-      for (let n = 0; n < thoughts; n++) {
-        const index = (n * batch + b) * length + j;
-        const value = (reward[index] as number) - mean;
-        out[index] = clamp ? Math.max(0, value) : value;
-      }
-    }
-  }
-  return out;
+  const centred = centredByPosition(reward, layout);
+  return clamp ? centred.map((value) => Math.max(0, value)) : centred;
 }
 
 function tileRows(values: Float32Array, times: number): Float32Array {
