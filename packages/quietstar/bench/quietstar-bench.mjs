@@ -24,7 +24,8 @@ const defaults = quietstarPresetDefaults(preset);
 const thoughtSteps = Number(process.argv[4] ?? defaults.steps);
 const mixWeight = process.argv[5] ?? 'linear';
 const seed = 7;
-const backend = await initBackend();
+// THREADS=1 leaves the other core to a second job: two wasm thread pools on two cores stall each other.
+const backend = await initBackend({ threads: process.env.THREADS ? Number(process.env.THREADS) : undefined });
 const config = MODEL_PRESETS[preset];
 const dataset = await loadDataset({ ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 });
 const { train: trainSet, validation } = dataset.split({ validationFraction: 0.1, seed });

@@ -12,7 +12,7 @@
  * It also returns per-thought host arrays (rewards, coherence scores, NLLs at k = 0) for logging and for
  * the held-out evaluation, which calls the same function without a gradient.
  */
-import { SPECIAL_IDS, causalMask, tf } from '@agent-forge/core';
+import { ForgeError, SPECIAL_IDS, causalMask, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
 import { centredByPosition, coherenceScores, type ThoughtScores } from './coherence.js';
 import type { LayerKv } from './plain-path.js';
@@ -38,13 +38,15 @@ export interface ThoughtBatch extends ThoughtScores {
   readonly mixWeight: Float32Array;
   /** Thought tokens `[N, T, thoughtLength]`, row-major. */
   readonly thoughts: Int32Array;
+  /** Base position of the first thought position: 0 unless `thoughtPositions` windows the batch. */
+  readonly firstPosition: number;
   /** The layout of the rows: B sequences (`batch`), nThoughts per position (`thoughts`), T positions (`length`). */
   readonly shape: {
     /** B: sequences in the batch. */
     readonly batch: number;
     /** nThoughts: thoughts sampled per position; N = thoughts · batch rows. */
     readonly thoughts: number;
-    /** T: positions per sequence that get a thought (the batch's width minus one). */
+    /** T: positions per sequence that get a thought (the batch's width minus one, or `thoughtPositions`). */
     readonly length: number;
   };
 }
@@ -60,22 +62,35 @@ interface Layout {
 export interface ObjectiveOptions {
   /** Score these thoughts `[N, T, thoughtLength]` instead of sampling (the shuffled-thought control). */
   readonly thoughts?: Int32Array;
+  /**
+   * With `thoughtPositions` set: start the window of thought positions here instead of drawing the start
+   * (so a control scores the same positions as the batch it controls). Default: drawn from `rng`.
+   */
+  readonly firstPosition?: number;
+}
+
+/** The base positions that get thoughts: `first … first + length − 1`. */
+interface ThoughtWindow {
+  readonly first: number;
+  readonly length: number;
 }
 
 /** Runs the objective; the caller disposes `loss` (training passes it to the optimizer's tape). */
 export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions = {}): ThoughtBatch {
   const [batch, cols] = tokens.shape;
-  const layout: Layout = { host: tokens.dataSync() as Int32Array, batch, length: cols - 1, thoughts: thinker.settings.nThoughts };
-  const inputs = tf.slice(tokens, [0, 0], [batch, layout.length]);
+  const window = thoughtWindow(cols - 1, thinker.settings.thoughtPositions, rng, options.firstPosition);
+  const layout: Layout = { host: windowHost(tokens.dataSync() as Int32Array, batch, cols, window), batch, length: window.length, thoughts: thinker.settings.nThoughts };
+  const inputs = tf.slice(tokens, [0, 0], [batch, cols - 1]);
   const base = thinker.base(inputs);
   inputs.dispose();
-  const tiled = tileBase(base.kv, base.hidden, layout.thoughts);
+  const baseHidden = window.length === cols - 1 ? base.hidden : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]);
+  const tiled = tileBase(base.kv, baseHidden, layout.thoughts);
   const teacher = Array.from({ length: thinker.settings.nTrue - 1 }, (_, k) => shiftedTokens(layout, k + 1).tokens);
-  const mask = layout.length > 1 ? causalMask(layout.length, 0) : null;
+  const mask = windowMask(cols - 1, window);
   let thought: Rollout | null = null;
   try {
-    thought = rollout(thinker, { kv: tiled.kv, firstBase: 0, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng, forced: options.thoughts });
-    const baseNllRows = tf.tidy(() => tokenNll(thinker.path.project(base.hidden), shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]))).dataSync() as Float32Array;
+    thought = rollout(thinker, { kv: tiled.kv, firstBase: window.first, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng, forced: options.thoughts });
+    const baseNllRows = tf.tidy(() => tokenNll(thinker.path.project(baseHidden), shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]))).dataSync() as Float32Array;
     const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
     const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
     const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);
@@ -91,12 +106,46 @@ export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: R
     policy.dispose();
     const scores = coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik);
     const baseNll = tileRows(Float32Array.from(baseNllRows), layout.thoughts);
-    return { loss, lmLoss, policyLoss, mixedNll: talk.mixedNll, baseNll, mixWeight: talk.mixWeight, thoughts: thought.tokens, shape: { batch, thoughts: layout.thoughts, length: layout.length }, ...scores };
+    const shape = { batch, thoughts: layout.thoughts, length: layout.length };
+    return { loss, lmLoss, policyLoss, mixedNll: talk.mixedNll, baseNll, mixWeight: talk.mixWeight, thoughts: thought.tokens, firstPosition: window.first, shape, ...scores };
   } finally {
-    for (const t of [...teacher, ...(mask ? [mask] : []), tiled.hidden, ...(thought ? [thought.policyLogProb, ...thought.talkHidden] : [])]) t.dispose();
+    const owned = [...teacher, ...(mask ? [mask] : []), ...(baseHidden === base.hidden ? [] : [baseHidden]), tiled.hidden];
+    for (const t of [...owned, ...(thought ? [thought.policyLogProb, ...thought.talkHidden] : [])]) t.dispose();
     for (const entry of tiled.kv) [entry.keys, entry.values].forEach((t) => t.dispose());
     disposeBase(base);
   }
+}
+
+/**
+ * Which of the `length` base positions get thoughts: all of them, or a window of `positions` starting at
+ * `forced` or at a start drawn from `rng` (no draw when the window covers everything, so the default
+ * consumes the stream exactly as before the option existed).
+ */
+function thoughtWindow(length: number, positions: number | undefined, rng: Rng, forced: number | undefined): ThoughtWindow {
+  const size = Math.min(positions ?? length, length);
+  const last = length - size;
+  if (forced !== undefined && (!Number.isInteger(forced) || forced < 0 || forced > last)) {
+    throw new ForgeError(`firstPosition must be an integer in [0, ${last}] for ${size} thought positions of ${length}, got ${forced}`, { field: 'firstPosition' });
+  }
+  return { first: forced ?? (size === length ? 0 : rng.int(0, last)), length: size };
+}
+
+/** Each row's tokens from the window's first position to one past its last (`[B, S + 1]`, row-major). */
+function windowHost(host: Int32Array, batch: number, cols: number, window: ThoughtWindow): Int32Array {
+  if (window.length === cols - 1) return host;
+  const out = new Int32Array(batch * (window.length + 1));
+  for (let b = 0; b < batch; b++) out.set(host.subarray(b * cols + window.first, b * cols + window.first + window.length + 1), b * (window.length + 1));
+  return out;
+}
+
+/** `[S, T]`: the causal mask's rows of the window's positions (null when there is one base position). */
+function windowMask(length: number, window: ThoughtWindow): tf.Tensor2D | null {
+  if (length <= 1) return null;
+  const full = causalMask(length, 0);
+  if (window.length === length) return full;
+  const rows = tf.slice(full, [window.first, 0], [window.length, length]);
+  full.dispose();
+  return rows;
 }
 
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */

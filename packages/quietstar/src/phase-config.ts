@@ -47,11 +47,13 @@ export type QuietStarPhaseConfig = z.output<typeof QuietStarPhaseConfigSchema>;
 export function quietstarPresetDefaults(preset: PresetName): Record<string, unknown> {
   switch (preset) {
     case 'tiny':
-      // tiny is the CI/demo preset: at ~10 s per thought-training step (64 positions × 2 thoughts, 2 idle
-      // cores) 30 steps took 5 minutes, so it trains 8; the measured ablation uses the bench at 30.
+      // tiny is the CI/demo preset, so it trains 8 steps (a step of 4 rows × 64 positions × 2 thoughts was
+      // ~10 s, now ~2 s: bench/step-profile.mjs); the measured ablation uses the bench at 30.
       return { steps: 8, batchSize: 4, thoughtLength: 4, nTrue: 2, nThoughts: 2, evalWindows: 8, evalProblems: 4 };
     case 'small':
-      return { steps: 150, batchSize: 8, thoughtLength: 8, nTrue: 4, nThoughts: 2, evalWindows: 16, evalProblems: 20 };
+      // Thoughts after every one of 128 positions did not finish one step in 32 minutes; a window of 16
+      // positions in micro-batches of 2 rows (peak ~1.4 GB under tf.profile) is ~10 s per step, 1 thread.
+      return { steps: 150, batchSize: 8, microBatchSize: 2, thoughtPositions: 16, thoughtLength: 8, nTrue: 4, nThoughts: 2, evalWindows: 16, evalProblems: 20 };
     case 'paper':
       return { steps: 600, batchSize: 8, thoughtLength: 10, nTrue: 4, nThoughts: 2, evalWindows: 32, evalProblems: 50 };
   }

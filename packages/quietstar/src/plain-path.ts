@@ -157,14 +157,15 @@ function diagonalAttention(heads: Heads, base: LayerKv, baseMask: tf.Tensor2D | 
   const scale = 1 / Math.sqrt(headSize);
   let baseScores = tf.mul(tf.matMul(heads.q, base.keys, false, true), scale);
   if (baseMask) baseScores = tf.add(baseScores, baseMask);
-  const ownKeys = tf.stack(own.map((entry) => entry.keys), 3) as tf.Tensor5D;
-  const ownScores = tf.mul(tf.sum(tf.mul(tf.expandDims(heads.q, 3), ownKeys), -1), scale);
+  // One [N, H, P] score per own step, stacked without the head dimension: stacking the [.., headSize]
+  // keys themselves made the backward an Unpack of [N, H, P, s, headSize] per step, which took ~80 % of
+  // a small-preset training step on wasm.
+  const ownScores = tf.mul(tf.stack(own.map((entry) => tf.sum(tf.mul(heads.q, entry.keys), -1)), 3), scale);
   const probabilities = tf.softmax(tf.concat([baseScores, ownScores], 3));
   const baseLength = base.keys.shape[2];
-  const [baseProbabilities, ownProbabilities] = tf.split(probabilities, [baseLength, own.length], 3);
-  const ownValues = tf.stack(own.map((entry) => entry.values), 3) as tf.Tensor5D;
-  const fromOwn = tf.sum(tf.mul(tf.expandDims(ownProbabilities as tf.Tensor4D, 4), ownValues), 3);
-  return tf.add(tf.matMul(baseProbabilities as tf.Tensor4D, base.values), fromOwn) as tf.Tensor4D;
+  const [baseProbabilities, ...ownProbabilities] = tf.split(probabilities, [baseLength, ...own.map(() => 1)], 3);
+  const fromOwn = own.map((entry, i) => tf.mul(ownProbabilities[i] as tf.Tensor4D, entry.values));
+  return tf.addN([tf.matMul(baseProbabilities as tf.Tensor4D, base.values), ...fromOwn]) as tf.Tensor4D;
 }
 
 /** Frees the kept keys/values of a base pass or of a thought's own steps. */

@@ -21,6 +21,13 @@ export const QuietStarSettingsSchema = z.object({
   nTrue: z.number().int().min(1).max(8).default(2),
   /** Thoughts sampled per position; their mean reward is the REINFORCE baseline (reference `n_passes = 2`). */
   nThoughts: z.number().int().min(2).max(8).default(2),
+  /**
+   * Positions per sequence that get thoughts in training and evaluation: a contiguous window of this many
+   * base positions, its start drawn per batch from the seeded stream; each still attends to its whole
+   * prefix. Default: every position (the reference). A step's thought cost scales with it, which is what
+   * makes `small` trainable on a CPU. Inference always thinks after the last token.
+   */
+  thoughtPositions: z.number().int().positive().optional(),
   /** Hidden width of the mixing head; default the model width (the reference's talk head uses d). */
   mixerHidden: z.number().int().positive().optional(),
   /**

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
-import { centredByPosition, continuationOverlap, directContinuation, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
+import { centredByPosition, continuationOverlap, directContinuation, evaluateThoughts, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
+import { windowRows } from '../src/evaluate.js';
 import { microThinker, randomTokens } from './helpers.js';
 
 beforeAll(async () => {
@@ -51,6 +52,19 @@ describe('anti-theater measurements', () => {
       expect([...got].sort((a, b) => a - b)).toEqual(own); // the same thoughts, none left in place
     }
     expect(Array.from(shuffled.filter((_, i) => i % 2 === 1))).toEqual(Array.from(shuffled.filter((_, i) => i % 2 === 0)));
+  });
+
+  it('evaluates a window of positions per held-out batch, continuations cut to the same window', () => {
+    // B = 2, T = 4, L = 2: continuation of (b, j) is [10b + j, 10b + j + 100]; window of 2 from position 1.
+    const continuation = Int32Array.from({ length: 2 * 4 * 2 }, (_, i) => 10 * Math.floor(i / 8) + (Math.floor(i / 2) % 4) + (i % 2) * 100);
+    const batch = { firstPosition: 1, shape: { batch: 2, thoughts: 2, length: 2 } } as Parameters<typeof windowRows>[3];
+    expect(Array.from(windowRows(continuation, 2, 4, batch, 2))).toEqual([1, 101, 2, 102, 11, 111, 12, 112]);
+    const thinker = microThinker({ thoughtLength: 2, thoughtPositions: 3 });
+    const tokens = randomTokens(9, 3, 13, 320);
+    const evaluation = evaluateThoughts(thinker, { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 }, { batchSize: 2 });
+    expect(evaluation.positions).toBe(3 * 2 * 3);
+    for (const value of [evaluation.lossWithThoughts, evaluation.lossWithShuffledThoughts, evaluation.continuationTokenMatch, evaluation.distinct2]) expect(Number.isFinite(value)).toBe(true);
+    thinker.dispose();
   });
 
   it('centres each score on the mean of its position\'s thoughts', () => {

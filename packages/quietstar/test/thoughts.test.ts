@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
 import { quietStarObjective } from '../src/objective.js';
 import { rollout } from '../src/rollout.js';
-import { disposeBase } from '../src/thinker.js';
+import { Thinker, disposeBase } from '../src/thinker.js';
 import { loadThinker, saveThinker } from '../src/checkpoint.js';
 import { maxAbsDifference, microThinker, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
@@ -50,6 +50,38 @@ describe('parallel thoughts', () => {
     thought.policyLogProb.dispose();
     disposeBase(base);
     thinker.dispose();
+  });
+
+  it('thinks after a window of positions only, exactly as the full batch does at those positions', () => {
+    const full = microThinker({ thoughtLength: 3, nTrue: 2 });
+    // A non-zero mixing head, so the mixed prediction really depends on the thought.
+    full.mixer.weights.forEach((variable, name) => variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)));
+    const windowed = new Thinker(full.model, { ...full.settings, thoughtPositions: 4 }, { mixer: full.mixer.weights, thoughtEmbeddings: full.thoughtEmbeddings() });
+    const [rows, length] = [2, 12];
+    const tokens = randomTokens(5, rows, length + 1, 320);
+    const all = quietStarObjective(full, tokens, Rng.fromSeed(6));
+    const first = 5;
+    const forced = new Int32Array(rows * 2 * 4 * 3);
+    for (let row = 0; row < rows * 2; row++) forced.set(all.thoughts.subarray((row * length + first) * 3, (row * length + first + 4) * 3), row * 4 * 3);
+    const part = quietStarObjective(windowed, tokens, Rng.fromSeed(7), { thoughts: forced, firstPosition: first });
+    expect(part.shape).toEqual({ batch: rows, thoughts: 2, length: 4 });
+    expect(part.firstPosition).toBe(first);
+    for (let row = 0; row < rows * 2; row++) {
+      for (let j = 0; j < 4; j++) {
+        const [inWindow, inFull] = [row * 4 + j, row * length + first + j];
+        expect(part.mixedNll[inWindow]).toBeCloseTo(all.mixedNll[inFull] as number, 4);
+        expect(part.baseNll[inWindow]).toBeCloseTo(all.baseNll[inFull] as number, 4);
+        expect(part.mixWeight[inWindow]).toBeCloseTo(all.mixWeight[inFull] as number, 5);
+      }
+    }
+    expect(Array.from(part.mixedNll).some((value, i) => Math.abs(value - (part.baseNll[i] as number)) > 1e-3)).toBe(true);
+    const drawn = quietStarObjective(windowed, tokens, Rng.fromSeed(8));
+    expect(drawn.firstPosition).toBeGreaterThanOrEqual(0);
+    expect(drawn.firstPosition).toBeLessThanOrEqual(length - 4);
+    expect(() => quietStarObjective(windowed, tokens, Rng.fromSeed(8), { firstPosition: length - 3 })).toThrow(/firstPosition must be an integer in \[0, 8\]/);
+    for (const batch of [all, part, drawn]) batch.loss.dispose();
+    windowed.dispose();
+    full.dispose();
   });
 
   it('predicts exactly as the base model while the mixing head is at its zero init', () => {
