@@ -65,28 +65,38 @@ export async function trainThoughts(thinker: Thinker, config: QuietStarPhaseConf
   const { contextLength } = thinker.model.config;
   const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
   const rng = ctx.rng.fork('quietstar-thoughts');
-  let latest: Record<string, number> = {};
+  const pending: Record<string, number>[] = [];
   const objective = {
     namedWeights: () => thinker.namedWeights(),
     loss: (tokens: Parameters<typeof quietStarObjective>[1]) => {
       const batch = quietStarObjective(thinker, tokens, rng);
-      latest = {
+      pending.push({
         lmLoss: batch.lmLoss, policyLoss: batch.policyLoss, mixWeight: mean(batch.mixWeight),
         utility: mean(batch.utility), semantic: mean(batch.semantic), syntactic: mean(batch.syntactic),
-      };
+      });
       return batch.loss;
     },
   };
   return train({
     model: objective, data, config, shape: thinker.model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
-    tracker: withStepStats(ctx.tracker, () => latest), phase: 'quietstar', progress: ctx.progress, signal: ctx.signal, rng,
+    tracker: withStepStats(ctx.tracker, () => meanOfRecords(pending.splice(0))), phase: 'quietstar', progress: ctx.progress, signal: ctx.signal, rng,
   });
 }
 
-/** The run's tracker, with the latest thought statistics added to every metrics record of the loop. */
-function withStepStats(tracker: Tracker, latest: () => Record<string, number>): Tracker {
+/**
+ * The run's tracker, with the thought statistics added to every metrics record of the loop: the mean over
+ * every micro-batch since the previous record (`drain` empties the list).
+ */
+function withStepStats(tracker: Tracker, drain: () => Record<string, number>): Tracker {
   const wrapped = Object.create(tracker) as Tracker;
-  wrapped.metrics = (phase, step, values) => tracker.metrics(phase, step, { ...values, ...latest() });
+  wrapped.metrics = (phase, step, values) => tracker.metrics(phase, step, { ...values, ...drain() });
   wrapped.event = (event, data, phase) => tracker.event(event, data, phase);
   return wrapped;
+}
+
+/** Field-wise mean of records with the same keys; {} for none. */
+function meanOfRecords(records: readonly Record<string, number>[]): Record<string, number> {
+  const first = records[0];
+  if (!first) return {};
+  return Object.fromEntries(Object.keys(first).map((key) => [key, mean(records.map((record) => record[key] ?? Number.NaN))]));
 }

@@ -42,6 +42,7 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     distinct2: e.distinct2,
     continuationTokenMatch: e.continuationTokenMatch,
     continuationExactMatch: e.continuationExactMatch,
+    evalPositions: e.positions,
     accuracyWithThoughts: accuracy?.withThoughts,
     accuracyWithoutThoughts: accuracy?.withoutThoughts,
     msPerTokenWithThoughts: latency?.msPerTokenWithThoughts,

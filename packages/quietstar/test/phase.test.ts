@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 
 const MICRO_PHASE = {
-  steps: 3, batchSize: 2, thoughtLength: 2, nTrue: 2, evalWindows: 2, evalProblems: 1, maxNewTokens: 4, latencyTokens: 2,
+  // A window of 6 of the 24 positions and one row per micro-batch, as the small preset trains.
+  steps: 3, batchSize: 2, microBatchSize: 1, thoughtPositions: 6, thoughtLength: 2, nTrue: 2, evalWindows: 2, evalProblems: 1, maxNewTokens: 4, latencyTokens: 2,
   checkpointEvery: 1, data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
 };
 
@@ -34,6 +35,7 @@ describe('quietstar phase', () => {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     expect(metrics.trainSteps).toBe(3);
+    expect(metrics.evalPositions).toBe(2 * 2 * 6);
     expect(metrics.lossDelta).toBeCloseTo((metrics.lossWithoutThoughts as number) - (metrics.lossWithThoughts as number), 6);
     const model = result.models[0];
     expect(model?.role).toBe('reasoning-enhanced');
@@ -50,7 +52,7 @@ describe('quietstar phase', () => {
 
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { extensions: Record<string, Record<string, unknown>> };
     expect(config.extensions.titan).toBeDefined();
-    expect(config.extensions.quietstar).toMatchObject({ thoughtLength: 2, nTrue: 2, startOfThoughtId: SPECIAL_IDS.startOfThought, endOfThoughtId: SPECIAL_IDS.endOfThought, mixerShape: [[32, 16], [16, 1]] });
+    expect(config.extensions.quietstar).toMatchObject({ thoughtLength: 2, nTrue: 2, thoughtPositions: 6, startOfThoughtId: SPECIAL_IDS.startOfThought, endOfThoughtId: SPECIAL_IDS.endOfThought, mixerShape: [[32, 16], [16, 1]] });
 
     // A plain load sees an ordinary TinyTitan; loadThinker restores the thoughts from the sidecar.
     const plain = await loadModelCheckpoint(dir);
