@@ -34,7 +34,7 @@ console.log(`thought rows: ${step.mixedNll.length} (16 positions x ${thinker.set
 step.loss.dispose();
 
 // %%
-// Thinking costs time: a thought of 4 tokens before every generated token, without a KV cache.
+// Thinking costs time: a thought of 4 tokens (plus start/end markers) before every generated token.
 const latency = await measureLatency(thinker, prompt, 8);
 console.log(`ms/token with thoughts: ${latency.msPerTokenWithThoughts.toFixed(1)}`);
 console.log(`ms/token without thoughts: ${latency.msPerTokenWithoutThoughts.toFixed(1)}`);

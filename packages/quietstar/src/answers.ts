@@ -35,7 +35,7 @@ export interface AccuracyPair {
 
 /**
  * Greedy-decodes each problem's prompt with and without thoughts and scores the answer after `####`;
- * `undefined` for no problems. Slow: every token with thoughts re-encodes the prefix.
+ * `undefined` for no problems. Slow: every token with thoughts costs a whole thought.
  */
 export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec, problems: readonly Problem[], maxNewTokens: number): Promise<AccuracyPair | undefined> {
   if (problems.length === 0) return undefined;
@@ -47,7 +47,7 @@ export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec,
 
 /** Decoding speed with and without thoughts (a measurement for reports, never asserted in tests). */
 export interface Latency {
-  /** ms per generated token with a thought before each token (prefix re-encoded, no KV cache). */
+  /** ms per generated token with a thought before each token (`generateWithThoughts`, cached prefix). */
   readonly msPerTokenWithThoughts: number;
   /** ms per token of core `generate` (KV cache), the model without thoughts. */
   readonly msPerTokenWithoutThoughts: number;

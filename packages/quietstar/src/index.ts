@@ -18,7 +18,7 @@ export { quietStarObjective, type ObjectiveOptions, type ThoughtBatch } from './
 export { centredByPosition, coherenceScores, pearson, thoughtDiversity, type ScoreLayout, type ThoughtScores } from './coherence.js';
 export { continuationOverlap, directContinuation } from './continuation.js';
 export { evaluateThoughts, shuffledThoughts, type HeldOutWindows, type ThoughtEvaluation } from './evaluate.js';
-export { generateWithThoughts, thinkAndPredict, type ThinkOptions, type ThoughtGenerateOptions, type ThoughtPrediction } from './think.js';
+export { ThoughtSession, generateWithThoughts, thinkAndPredict, type ThinkOptions, type ThoughtGenerateOptions, type ThoughtPrediction } from './think.js';
 export { accuracyWithAndWithout, measureLatency, thoughtCompleter, type AccuracyPair, type Codec, type Latency } from './answers.js';
 export { loadThinker, quietStarExtension, quietstarModelExtension, saveThinker } from './checkpoint.js';
 export { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';

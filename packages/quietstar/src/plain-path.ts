@@ -77,16 +77,29 @@ export class PlainPath {
 
   /** Real tokens through every block once with the causal mask; the caller disposes the output. */
   basePass(x: tf.Tensor3D): BasePassOutput {
+    return this.extendBase(x, null);
+  }
+
+  /**
+   * `basePass` continued: `x` `[N, T, d]` holds the tokens after the `past` ones (positions already added
+   * by `embed`), attending causally to themselves and to `past`'s keys/values. Returns their hidden
+   * states and the keys/values of past and new tokens together (new tensors; `past` is left as it was).
+   * Decoding with thoughts feeds one token at a time this way instead of re-encoding the prefix.
+   */
+  extendBase(x: tf.Tensor3D, past: readonly LayerKv[] | null): BasePassOutput {
     const kv: LayerKv[] = [];
+    const offset = past?.[0]?.keys.shape[2] ?? 0;
     const hidden = tf.tidy(() => {
       const length = x.shape[1];
-      const mask = length > 1 ? causalMask(length, 0) : null;
+      const mask = length > 1 ? causalMask(length, offset) : null;
       let stream = x;
       for (const block of this.model.blocks) {
         stream = this.applyBlock(block, stream, (heads) => {
-          kv.push({ keys: tf.keep(heads.k), values: tf.keep(heads.v) });
-          return baseAttention(heads, mask, this.headSize);
-        }, 0);
+          const before = past?.[block.index];
+          const all = before ? { ...heads, k: tf.concat([before.keys, heads.k], 2), v: tf.concat([before.values, heads.v], 2) } : heads;
+          kv.push({ keys: tf.keep(all.k), values: tf.keep(all.v) });
+          return baseAttention(all, mask, this.headSize);
+        }, offset);
       }
       return this.model.finalNorm.apply(stream) as tf.Tensor3D;
     });

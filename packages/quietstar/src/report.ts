@@ -82,7 +82,7 @@ export function phaseReport(outcome: PhaseOutcome): string {
     `Diversity: positions whose thoughts differ ${pct(e.distinctPositions)}, distinct-2 ${fixed(e.distinct2, 3)}.`,
     `Thoughts vs the direct greedy continuation: ${pct(e.continuationTokenMatch)} of tokens and ${pct(e.continuationExactMatch)} of whole thoughts identical.`,
     latency
-      ? `Latency: ${fixed(latency.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (prefix re-encoded) vs ${fixed(latency.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache), over ${latency.tokens} tokens on this machine.`
+      ? `Latency: ${fixed(latency.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (cached prefix) vs ${fixed(latency.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache), over ${latency.tokens} tokens on this machine.`
       : 'Latency: not measured.',
     '',
   ].join('\n');

@@ -1,13 +1,16 @@
 /**
- * Inference with thoughts: `thinkAndPredict` thinks once after the last token of a prefix and returns the
- * mixed next-token logits; `generateWithThoughts` decodes greedily with a thought before every token.
- * The base prefix is re-encoded every token (no KV cache): the ACT/memory runner's cache session cannot be
- * forked for a thought, and at this project's context lengths (≤ 256) the full pass is cheap. Start/end
+ * Inference with thoughts. A `ThoughtSession` holds what decoding one token at a time needs: the model's
+ * own KV cache (for the base prediction through its block runner, ACT and memory included) and the plain
+ * path's keys/values of the real tokens (what thoughts attend to). Each token is fed once; a thought after
+ * the last token runs against the cached prefix and is thrown away. `thinkAndPredict` is one session with
+ * one thought; `generateWithThoughts` decodes greedily with a thought before every token. Start/end
  * thought tokens are never emitted (the reference's README warns they must be masked at inference).
  */
-import { ForgeError, Rng, SPECIAL_IDS, argmax, tf } from '@agent-forge/core';
+import { ForgeError, Rng, SPECIAL_IDS, argmax, causalMask, sequentialBlocks, tf } from '@agent-forge/core';
+import type { KvCache } from '@agent-forge/core';
+import { disposeKv, type LayerKv } from './plain-path.js';
 import { rollout } from './rollout.js';
-import { disposeBase, type Thinker } from './thinker.js';
+import type { Thinker } from './thinker.js';
 
 /** What `thinkAndPredict` returns: one thought and the next-token prediction with and without it. */
 export interface ThoughtPrediction {
@@ -29,31 +32,101 @@ export interface ThinkOptions {
   readonly seed?: number;
 }
 
+/**
+ * Decoding state of one sequence (batch 1): `append` real tokens, `think` after the last one. Holds
+ * tensors: `dispose()` it. One session per model at a time (the ACT/memory runner keeps one decoding
+ * session per model).
+ */
+export class ThoughtSession {
+  /** The model's KV cache for its block runner; null for a plain model, whose hidden states the plain path gives. */
+  private readonly cache: KvCache | null;
+  private kv: LayerKv[] | null = null;
+  private lastHidden: tf.Tensor3D | null = null;
+  private fed = 0;
+
+  constructor(
+    /** The thinker decoded with (shared; the session never disposes it). */
+    readonly thinker: Thinker,
+  ) {
+    this.cache = thinker.model.blockRunner === sequentialBlocks ? null : thinker.model.createCache();
+  }
+
+  /** Real tokens fed so far: the absolute position of the next one. */
+  get length(): number {
+    return this.fed;
+  }
+
+  /** Feeds real tokens after those already fed (at least one; the whole context at most). */
+  append(ids: readonly number[]): void {
+    const { vocabSize, contextLength, dModel } = this.thinker.model.config;
+    if (ids.length === 0 || this.fed + ids.length > contextLength) throw new ForgeError(`prompt has ${this.fed + ids.length} tokens; it needs 1 to ${contextLength}`, { field: 'ids' });
+    if (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize)) throw new ForgeError(`prompt ids must be integers in [0, ${vocabSize})`, { field: 'ids' });
+    const tokens = tf.tensor2d([...ids], [1, ids.length], 'int32');
+    const x = this.thinker.path.embed(tokens, this.fed);
+    tokens.dispose();
+    const plain = this.thinker.path.extendBase(x, this.kv);
+    const hidden = this.cache ? this.runnerHidden(x, this.cache) : plain.hidden;
+    if (hidden !== plain.hidden) plain.hidden.dispose();
+    x.dispose();
+    if (this.kv) disposeKv(this.kv);
+    this.kv = plain.kv;
+    this.lastHidden?.dispose();
+    this.lastHidden = tf.tidy(() => tf.slice(hidden, [0, ids.length - 1, 0], [1, 1, dModel]));
+    hidden.dispose();
+    this.fed += ids.length;
+  }
+
+  /** One thought after the last fed token and the next-token prediction with and without it. */
+  think(options: ThinkOptions = {}): ThoughtPrediction {
+    const before = this.lastHidden;
+    if (!before || !this.kv) throw new ForgeError('append at least one token before thinking', { field: 'ids' });
+    const rng = Rng.fromSeed(options.seed ?? 0);
+    const temperature = options.temperature ?? this.thinker.settings.temperature;
+    const thought = rollout(this.thinker, { kv: this.kv, firstBase: this.fed - 1, rows: 1, baseMask: null, talkSteps: 1, teacher: [], temperature, rng });
+    try {
+      const out = tf.tidy(() => {
+        const after = thought.talkHidden[0] as tf.Tensor3D;
+        const w = this.thinker.mixer.weight(before, after);
+        const mixed = this.thinker.path.project(this.thinker.mixer.mix(before, after, w) as tf.Tensor3D);
+        return { logits: mixed.dataSync(), baseLogits: this.thinker.path.project(before).dataSync(), w: w.dataSync()[0] ?? 0 };
+      });
+      return { logits: Float32Array.from(out.logits), baseLogits: Float32Array.from(out.baseLogits), mixWeight: out.w, thought: [...thought.tokens] };
+    } finally {
+      thought.policyLogProb.dispose();
+      for (const hidden of thought.talkHidden) hidden.dispose();
+    }
+  }
+
+  /** Frees the caches; the thinker stays usable. */
+  dispose(): void {
+    this.cache?.dispose();
+    if (this.kv) disposeKv(this.kv);
+    this.lastHidden?.dispose();
+    this.kv = null;
+    this.lastHidden = null;
+  }
+
+  /** The model's own final hidden states for `x` through its runner, continuing the runner's cache. */
+  private runnerHidden(x: tf.Tensor3D, cache: KvCache): tf.Tensor3D {
+    const { model } = this.thinker;
+    const length = x.shape[1];
+    const hidden = tf.tidy(() => {
+      const context = { positionOffset: cache.length, mask: length > 1 ? causalMask(length, cache.length) : null, cache };
+      return model.finalNorm.apply(model.blockRunner.run(x, model.blocks, context)) as tf.Tensor3D;
+    });
+    cache.advance(length);
+    return hidden;
+  }
+}
+
 /** One thought after `ids` (1 … contextLength ids) and the next-token prediction it leads to. */
 export function thinkAndPredict(thinker: Thinker, ids: readonly number[], options: ThinkOptions = {}): ThoughtPrediction {
-  const { vocabSize, contextLength } = thinker.model.config;
-  if (ids.length === 0 || ids.length > contextLength) throw new ForgeError(`prompt has ${ids.length} tokens; it needs 1 to ${contextLength}`, { field: 'ids' });
-  if (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize)) throw new ForgeError(`prompt ids must be integers in [0, ${vocabSize})`, { field: 'ids' });
-  const last = ids.length - 1;
-  const input = tf.tensor2d([...ids], [1, ids.length], 'int32');
-  const base = thinker.base(input);
-  input.dispose();
-  const rng = Rng.fromSeed(options.seed ?? 0);
-  const temperature = options.temperature ?? thinker.settings.temperature;
-  const thought = rollout(thinker, { kv: base.kv, firstBase: last, rows: 1, baseMask: null, talkSteps: 1, teacher: [], temperature, rng });
+  const session = new ThoughtSession(thinker);
   try {
-    const out = tf.tidy(() => {
-      const before = tf.slice(base.hidden, [0, last, 0], [1, 1, thinker.model.config.dModel]);
-      const after = thought.talkHidden[0] as tf.Tensor3D;
-      const w = thinker.mixer.weight(before, after);
-      const mixed = thinker.path.project(thinker.mixer.mix(before, after, w) as tf.Tensor3D);
-      return { logits: mixed.dataSync(), baseLogits: thinker.path.project(before).dataSync(), w: w.dataSync()[0] ?? 0 };
-    });
-    return { logits: Float32Array.from(out.logits), baseLogits: Float32Array.from(out.baseLogits), mixWeight: out.w, thought: [...thought.tokens] };
+    session.append(ids);
+    return session.think(options);
   } finally {
-    thought.policyLogProb.dispose();
-    for (const hidden of thought.talkHidden) hidden.dispose();
-    disposeBase(base);
+    session.dispose();
   }
 }
 
@@ -73,19 +146,24 @@ export function generateWithThoughts(thinker: Thinker, promptIds: readonly numbe
   thoughts: number[][];
 } {
   const stops = new Set(options.stopTokens ?? [SPECIAL_IDS.eos]);
-  const ids = [...promptIds];
   const tokens: number[] = [];
   const thoughts: number[][] = [];
-  for (let i = 0; i < options.maxNewTokens && ids.length <= thinker.model.config.contextLength; i++) {
-    const prediction = thinkAndPredict(thinker, ids, { temperature: options.temperature, seed: (options.seed ?? 0) + i });
-    const logits = prediction.logits;
-    logits[SPECIAL_IDS.startOfThought] = -Infinity;
-    logits[SPECIAL_IDS.endOfThought] = -Infinity;
-    const token = argmax(logits);
-    tokens.push(token);
-    thoughts.push(prediction.thought);
-    ids.push(token);
-    if (stops.has(token)) break;
+  const session = new ThoughtSession(thinker);
+  try {
+    session.append(promptIds);
+    for (let i = 0; i < options.maxNewTokens; i++) {
+      const prediction = session.think({ temperature: options.temperature, seed: (options.seed ?? 0) + i });
+      const logits = prediction.logits;
+      logits[SPECIAL_IDS.startOfThought] = -Infinity;
+      logits[SPECIAL_IDS.endOfThought] = -Infinity;
+      const token = argmax(logits);
+      tokens.push(token);
+      thoughts.push(prediction.thought);
+      if (stops.has(token) || session.length === thinker.model.config.contextLength) break;
+      session.append([token]);
+    }
+    return { tokens, thoughts };
+  } finally {
+    session.dispose();
   }
-  return { tokens, thoughts };
 }

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
+import { Rng, SPECIAL_IDS, argmax, createTitanModel, tf, useBackend } from '@agent-forge/core';
 import { quietStarObjective } from '../src/objective.js';
 import { rollout } from '../src/rollout.js';
 import { Thinker, disposeBase } from '../src/thinker.js';
+import { ThoughtSession } from '../src/think.js';
 import { loadThinker, saveThinker } from '../src/checkpoint.js';
-import { maxAbsDifference, microThinker, microTokenizer, randomTokens, tempDir } from './helpers.js';
+import { MICRO, maxAbsDifference, microThinker, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -82,6 +83,31 @@ describe('parallel thoughts', () => {
     for (const batch of [all, part, drawn]) batch.loss.dispose();
     windowed.dispose();
     full.dispose();
+  });
+
+  it('decodes with cached prefixes exactly as re-encoding the whole prefix for every thought', () => {
+    const plain = microThinker({ thoughtLength: 3 });
+    const titan = new Thinker(createTitanModel(MICRO, { act: { maxSteps: 2 }, memory: { chunkSize: 4 } }, { seed: 2 }), plain.settings);
+    for (const thinker of [plain, titan]) {
+      thinker.mixer.weights.forEach((variable, name) => variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)));
+      const ids = [30, 41, 52, 63, 74];
+      const session = new ThoughtSession(thinker);
+      session.append(ids.slice(0, 3));
+      for (let fed = 3; fed <= ids.length; fed++) {
+        const cached = session.think({ seed: fed });
+        const reference = reencodedPrediction(thinker, ids.slice(0, fed), fed);
+        expect(cached.thought).toEqual(reference.thought);
+        expect(cached.mixWeight).toBeCloseTo(reference.mixWeight, 5);
+        expect(maxAbsDifference(tf.tensor1d(cached.logits), tf.tensor1d(reference.logits))).toBeLessThan(1e-4);
+        expect(maxAbsDifference(tf.tensor1d(cached.baseLogits), tf.tensor1d(reference.baseLogits))).toBeLessThan(1e-4);
+        if (fed < ids.length) session.append([ids[fed] as number]);
+      }
+      expect(() => session.append(Array.from({ length: MICRO.contextLength as number }, () => 30))).toThrow(/prompt has 29 tokens; it needs 1 to 24/);
+      session.dispose();
+    }
+    titan.model.dispose();
+    titan.dispose();
+    plain.dispose();
   });
 
   it('predicts exactly as the base model while the mixing head is at its zero init', () => {
@@ -181,4 +207,24 @@ function scoreThoughts(thinker: ReturnType<typeof microThinker>, tokens: tf.Tens
   thought.policyLogProb.dispose();
   disposeBase(base);
   return scores;
+}
+
+/** The prediction after `ids` computed from scratch: a full base pass, then the thought (no caches). */
+function reencodedPrediction(thinker: Thinker, ids: number[], seed: number): { thought: number[]; mixWeight: number; logits: Float32Array; baseLogits: Float32Array } {
+  const input = tf.tensor2d(ids, [1, ids.length], 'int32');
+  const base = thinker.base(input);
+  const last = ids.length - 1;
+  const thought = rollout(thinker, { kv: base.kv, firstBase: last, rows: 1, baseMask: null, talkSteps: 1, teacher: [], temperature: thinker.settings.temperature, rng: Rng.fromSeed(seed) });
+  const out = tf.tidy(() => {
+    const before = tf.slice(base.hidden, [0, last, 0], [1, 1, thinker.model.config.dModel]);
+    const after = thought.talkHidden[0] as tf.Tensor3D;
+    const w = thinker.mixer.weight(before, after);
+    const logits = thinker.path.project(thinker.mixer.mix(before, after, w) as tf.Tensor3D).dataSync() as Float32Array;
+    return { mixWeight: w.dataSync()[0] as number, logits: Float32Array.from(logits), baseLogits: Float32Array.from(thinker.path.project(before).dataSync()) };
+  });
+  thought.policyLogProb.dispose();
+  thought.talkHidden.forEach((hidden) => hidden.dispose());
+  disposeBase(base);
+  input.dispose();
+  return { thought: [...thought.tokens], ...out };
 }
