@@ -7,7 +7,7 @@
  * plus coherence/utility correlations, diversity, the direct-continuation overlap, accuracy and ms/token.
  * Prints a markdown section. A measurement, not a test.
  *
- *   node packages/quietstar/bench/quietstar-bench.mjs [preset=tiny] [pretrainSteps=300] [thoughtSteps=preset] [mixWeight=linear|unit]
+ *   node packages/quietstar/bench/quietstar-bench.mjs [preset=tiny] [pretrainSteps=300] [thoughtSteps=preset] [mixWeight=linear|unit] [lr=phase default]
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ const pretrainSteps = Number(process.argv[3] ?? 300);
 const defaults = quietstarPresetDefaults(preset);
 const thoughtSteps = Number(process.argv[4] ?? defaults.steps);
 const mixWeight = process.argv[5] ?? 'linear';
+const lrOverride = process.argv[6] === undefined ? {} : { lr: Number(process.argv[6]) };
 const seed = 7;
 // THREADS=1 leaves the other core to a second job: two wasm thread pools on two cores stall each other.
 const backend = await initBackend({ threads: process.env.THREADS ? Number(process.env.THREADS) : undefined });
@@ -48,7 +49,7 @@ if (!existsSync(path.join(inputDir, 'model.safetensors'))) {
 }
 console.error(`input ready (${pretrainSeconds.toFixed(0)} s pretraining)`);
 
-const phaseConfig = { ...defaults, steps: thoughtSteps, mixWeight, data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 } };
+const phaseConfig = { ...defaults, ...lrOverride, steps: thoughtSteps, mixWeight, data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 } };
 const input = { phase: 'evomerge', runId: 'bench', startedAt: new Date().toISOString(), durationMs: 0, models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }], metrics: {}, artifacts: {}, config: {} };
 const phaseStarted = performance.now();
 const outcome = await runPipeline({ phases: [quietstarPhase], runsDir: path.join(root, 'runs'), input, preset, seed, phaseConfigs: { quietstar: phaseConfig } });

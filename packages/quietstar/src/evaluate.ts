@@ -74,6 +74,10 @@ export interface ThoughtEvaluation {
   readonly continuationExactMatch: number;
   /** Thought rows evaluated (positions × nThoughts): the sample size behind the means and std errors. */
   readonly positions: number;
+  /** First position that got a thought, per held-out row (all 0 unless `thoughtPositions` is set). */
+  readonly positionStarts: readonly number[];
+  /** Consecutive positions per row that got a thought, from its `positionStarts` entry. */
+  readonly positionsPerRow: number;
 }
 
 /** Evaluates `windows` `batchSize` rows at a time, without gradients. */
@@ -93,6 +97,7 @@ export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, opti
       control.loss.dispose();
       const continuation = windowRows(directContinuation(thinker, inputs), rows, windows.cols - 1, batch, thinker.settings.thoughtLength);
       parts.push({
+        rows,
         batch,
         controlNll: control.mixedNll,
         overlap: continuationOverlap(batch.thoughts, continuation, batch.shape, thinker.settings.thoughtLength),
@@ -136,6 +141,7 @@ export function windowRows(continuation: Int32Array, batch: number, length: numb
 }
 
 interface EvaluatedPart {
+  readonly rows: number;
   readonly batch: ThoughtBatch;
   readonly controlNll: Float32Array;
   readonly overlap: { tokenMatch: number; exactMatch: number };
@@ -193,5 +199,7 @@ function summarise(parts: EvaluatedPart[]): ThoughtEvaluation {
     continuationTokenMatch: weighted((p) => p.overlap.tokenMatch),
     continuationExactMatch: weighted((p) => p.overlap.exactMatch),
     positions: mixed.length,
+    positionStarts: parts.flatMap((part) => Array.from({ length: part.rows }, () => part.batch.firstPosition)),
+    positionsPerRow: parts[0]?.batch.shape.length ?? 0,
   };
 }

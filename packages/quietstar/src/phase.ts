@@ -5,9 +5,10 @@
  * an ordinary TinyTitan checkpoint with `extensions.quietstar` and the `quietstar.safetensors` sidecar.
  */
 import path from 'node:path';
-import { bytesOnDisk, perplexity, writeFileAtomic } from '@agent-forge/core';
+import { bytesOnDisk, writeFileAtomic } from '@agent-forge/core';
 import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
+import { meanAtPositions, positionNll } from './base-loss.js';
 import { saveThinker } from './checkpoint.js';
 import { evaluateThoughts } from './evaluate.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
@@ -24,9 +25,10 @@ async function runQuietstar(input: PhaseResult | null, config: QuietStarPhaseCon
   const { thinker, tokenizer, extensions } = await loadInputThinker(source.dir, config, ctx.seed);
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, thinker.model.config.contextLength);
-    const lossBefore = perplexity(thinker.model, data.windows).loss;
+    const nllBefore = positionNll(thinker.model, data.windows);
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, data.windows, { seed: ctx.seed });
+    const lossBefore = meanAtPositions(nllBefore, data.windows.cols - 1, evaluation.positionStarts, evaluation.positionsPerRow);
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, data.problems, config.maxNewTokens);
     const prompt = [...data.windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;

@@ -4,7 +4,7 @@ import type { AccuracyPair, Latency } from './answers.js';
 import type { ThoughtEvaluation } from './evaluate.js';
 
 export interface PhaseOutcome {
-  /** Held-out next-token loss of the input model, before this phase. */
+  /** Held-out next-token loss of the input model, before this phase, at the positions the evaluation thought at. */
   readonly lossBefore: number;
   readonly evaluation: ThoughtEvaluation;
   readonly accuracy: AccuracyPair | undefined;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SPECIAL_IDS, argmax, tf, useBackend } from '@agent-forge/core';
+import { Rng, SPECIAL_IDS, argmax, perplexity, tf, useBackend } from '@agent-forge/core';
 import { centredByPosition, continuationOverlap, directContinuation, evaluateThoughts, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
+import { meanAtPositions, positionNll } from '../src/base-loss.js';
 import { windowRows } from '../src/evaluate.js';
 import { microThinker, randomTokens } from './helpers.js';
 
@@ -64,6 +65,16 @@ describe('anti-theater measurements', () => {
     const evaluation = evaluateThoughts(thinker, { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 }, { batchSize: 2 });
     expect(evaluation.positions).toBe(3 * 2 * 3);
     for (const value of [evaluation.lossWithThoughts, evaluation.lossWithShuffledThoughts, evaluation.continuationTokenMatch, evaluation.distinct2]) expect(Number.isFinite(value)).toBe(true);
+    thinker.dispose();
+  });
+
+  it('measures the input model\'s loss at the positions the evaluation thought at', () => {
+    expect(meanAtPositions(Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), 4, [1, 2], 2)).toBeCloseTo((2 + 3 + 30 + 40) / 4, 6);
+    const thinker = microThinker();
+    const tokens = randomTokens(10, 3, 13, 320);
+    const windows = { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 };
+    const nll = positionNll(thinker.model, windows, 2);
+    expect(meanAtPositions(nll, 12, [0, 0, 0], 12)).toBeCloseTo(perplexity(thinker.model, windows).loss, 4);
     thinker.dispose();
   });
 
