@@ -53,7 +53,9 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
     case 'small':
       // Thoughts after every one of 128 positions did not finish one step in 32 minutes; a window of 16
       // positions in micro-batches of 2 rows (peak ~1.4 GB under tf.profile) is ~10 s per step, 1 thread.
-      return { steps: 150, batchSize: 8, microBatchSize: 2, thoughtPositions: 16, thoughtLength: 8, nTrue: 4, nThoughts: 2, evalWindows: 16, evalProblems: 20 };
+      // lr 1e-4: at 1e-3 the 150 steps raised the held-out loss without thoughts by 0.17 nats, at 1e-4 by
+      // 0.08 (bench/quietstar-bench.mjs small 300 150 linear [lr]); thoughts helped at neither.
+      return { steps: 150, batchSize: 8, microBatchSize: 2, thoughtPositions: 16, lr: 1e-4, thoughtLength: 8, nTrue: 4, nThoughts: 2, evalWindows: 16, evalProblems: 20 };
     case 'paper':
       return { steps: 600, batchSize: 8, thoughtLength: 10, nTrue: 4, nThoughts: 2, evalWindows: 32, evalProblems: 50 };
   }
