@@ -4,23 +4,27 @@
  * the thoughts. Anti-theater check (1) compares thoughts with it: thoughts that merely repeat the text the
  * model would have written anyway add nothing a longer context would not.
  */
-import { BYTE_OFFSET, causalMask, tf } from '@agent-forge/core';
+import { BYTE_OFFSET, tf } from '@agent-forge/core';
 import { disposeKv, type LayerKv } from './plain-path.js';
 import { disposeBase, type Thinker } from './thinker.js';
+import { windowMask, type ThoughtWindow } from './window.js';
 
-/** Greedy continuations `[B, T, thoughtLength]` of every prefix of `inputs` `[B, T]` (reserved ids excluded). */
-export function directContinuation(thinker: Thinker, inputs: tf.Tensor2D): Int32Array {
+/**
+ * Greedy continuations `[B, S, thoughtLength]` of the prefixes `inputs[:, ≤ j]` `[B, T]` for the positions
+ * j of `window` (default every position, S = T); reserved ids excluded.
+ */
+export function directContinuation(thinker: Thinker, inputs: tf.Tensor2D, window: ThoughtWindow = { first: 0, length: inputs.shape[1] }): Int32Array {
   const [batch, length] = inputs.shape;
   const steps = thinker.settings.thoughtLength;
   const base = thinker.base(inputs);
-  const mask = length > 1 ? causalMask(length, 0) : null;
+  const mask = windowMask(length, window);
   const own: LayerKv[][] = thinker.model.blocks.map(() => []);
   const columns: tf.Tensor2D[] = [];
   try {
-    columns.push(greedy(thinker, base.hidden));
+    columns.push(tf.tidy(() => greedy(thinker, window.length === length ? base.hidden : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]))));
     for (let step = 1; step < steps; step++) {
-      const input = thinker.path.embed(columns[step - 1] as tf.Tensor2D, step);
-      const hidden = thinker.path.thoughtStep(input, 0, step, base.kv, mask, own);
+      const input = thinker.path.embed(columns[step - 1] as tf.Tensor2D, window.first + step);
+      const hidden = thinker.path.thoughtStep(input, window.first, step, base.kv, mask, own);
       input.dispose();
       columns.push(greedy(thinker, hidden));
       hidden.dispose();
@@ -28,7 +32,7 @@ export function directContinuation(thinker: Thinker, inputs: tf.Tensor2D): Int32
     const stacked = tf.stack(columns, 2);
     const tokens = Int32Array.from(stacked.dataSync());
     stacked.dispose();
-    if (tokens.length !== batch * length * steps) throw new Error('unexpected continuation shape');
+    if (tokens.length !== batch * window.length * steps) throw new Error('unexpected continuation shape');
     return tokens;
   } finally {
     for (const column of columns) column.dispose();

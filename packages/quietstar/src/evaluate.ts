@@ -95,7 +95,7 @@ export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, opti
       const shuffled = shuffledThoughts(batch.thoughts, batch.shape, thinker.settings.thoughtLength);
       const control = quietStarObjective(thinker, tokens, rng.fork(`control-${start}`), { thoughts: shuffled, firstPosition: batch.firstPosition });
       control.loss.dispose();
-      const continuation = windowRows(directContinuation(thinker, inputs), rows, windows.cols - 1, batch, thinker.settings.thoughtLength);
+      const continuation = directContinuation(thinker, inputs, { first: batch.firstPosition, length: batch.shape.length });
       parts.push({
         rows,
         batch,
@@ -124,18 +124,6 @@ export function shuffledThoughts(thoughts: Int32Array, shape: { batch: number; t
       const from = (row * length + ((j + shift) % length)) * thoughtLength;
       out.set(thoughts.subarray(from, from + thoughtLength), (row * length + j) * thoughtLength);
     }
-  }
-  return out;
-}
-
-/** The continuations `[B, T, L]` of the positions that got thoughts: `[B, S, L]` from `firstPosition`. */
-export function windowRows(continuation: Int32Array, batch: number, length: number, thoughts: ThoughtBatch, thoughtLength: number): Int32Array {
-  const { firstPosition, shape } = thoughts;
-  if (shape.length === length) return continuation;
-  const out = new Int32Array(batch * shape.length * thoughtLength);
-  for (let b = 0; b < batch; b++) {
-    const from = (b * length + firstPosition) * thoughtLength;
-    out.set(continuation.subarray(from, from + shape.length * thoughtLength), b * shape.length * thoughtLength);
   }
   return out;
 }

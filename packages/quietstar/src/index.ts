@@ -14,6 +14,7 @@ export { PlainPath, type BasePassOutput, type LayerKv } from './plain-path.js';
 export { MIXER_PREFIX, MixingHead, type MixWeightRange } from './mixing-head.js';
 export { THOUGHT_EMBED_NAME, Thinker, disposeBase, type BaseOutput, type ThinkerWeights } from './thinker.js';
 export { rollout, type Rollout, type RolloutSpec } from './rollout.js';
+export { type ThoughtWindow } from './window.js';
 export { quietStarObjective, type ObjectiveOptions, type ThoughtBatch } from './objective.js';
 export { centredByPosition, coherenceScores, pearson, thoughtDiversity, type ScoreLayout, type ThoughtScores } from './coherence.js';
 export { continuationOverlap, directContinuation } from './continuation.js';

@@ -12,12 +12,13 @@
  * It also returns per-thought host arrays (rewards, coherence scores, NLLs at k = 0) for logging and for
  * the held-out evaluation, which calls the same function without a gradient.
  */
-import { ForgeError, SPECIAL_IDS, causalMask, tf } from '@agent-forge/core';
+import { SPECIAL_IDS, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
 import { centredByPosition, coherenceScores, type ThoughtScores } from './coherence.js';
 import type { LayerKv } from './plain-path.js';
 import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type Thinker } from './thinker.js';
+import { thoughtWindow, windowHost, windowMask } from './window.js';
 
 /**
  * One evaluation of the Quiet-STaR objective on a batch `[B, T + 1]`. Thought rows are
@@ -69,12 +70,6 @@ export interface ObjectiveOptions {
   readonly firstPosition?: number;
 }
 
-/** The base positions that get thoughts: `first … first + length − 1`. */
-interface ThoughtWindow {
-  readonly first: number;
-  readonly length: number;
-}
-
 /** Runs the objective; the caller disposes `loss` (training passes it to the optimizer's tape). */
 export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions = {}): ThoughtBatch {
   const [batch, cols] = tokens.shape;
@@ -116,37 +111,6 @@ export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: R
   }
 }
 
-/**
- * Which of the `length` base positions get thoughts: all of them, or a window of `positions` starting at
- * `forced` or at a start drawn from `rng` (no draw when the window covers everything, so the default
- * consumes the stream exactly as before the option existed).
- */
-function thoughtWindow(length: number, positions: number | undefined, rng: Rng, forced: number | undefined): ThoughtWindow {
-  const size = Math.min(positions ?? length, length);
-  const last = length - size;
-  if (forced !== undefined && (!Number.isInteger(forced) || forced < 0 || forced > last)) {
-    throw new ForgeError(`firstPosition must be an integer in [0, ${last}] for ${size} thought positions of ${length}, got ${forced}`, { field: 'firstPosition' });
-  }
-  return { first: forced ?? (size === length ? 0 : rng.int(0, last)), length: size };
-}
-
-/** Each row's tokens from the window's first position to one past its last (`[B, S + 1]`, row-major). */
-function windowHost(host: Int32Array, batch: number, cols: number, window: ThoughtWindow): Int32Array {
-  if (window.length === cols - 1) return host;
-  const out = new Int32Array(batch * (window.length + 1));
-  for (let b = 0; b < batch; b++) out.set(host.subarray(b * cols + window.first, b * cols + window.first + window.length + 1), b * (window.length + 1));
-  return out;
-}
-
-/** `[S, T]`: the causal mask's rows of the window's positions (null when there is one base position). */
-function windowMask(length: number, window: ThoughtWindow): tf.Tensor2D | null {
-  if (length <= 1) return null;
-  const full = causalMask(length, 0);
-  if (window.length === length) return full;
-  const rows = tf.slice(full, [window.first, 0], [window.length, length]);
-  full.dispose();
-  return rows;
-}
 
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */
 function tileBase(kv: readonly LayerKv[], hidden: tf.Tensor3D, thoughts: number): { kv: LayerKv[]; hidden: tf.Tensor3D } {

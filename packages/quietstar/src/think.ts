@@ -6,7 +6,7 @@
  * one thought; `generateWithThoughts` decodes greedily with a thought before every token. Start/end
  * thought tokens are never emitted (the reference's README warns they must be masked at inference).
  */
-import { ForgeError, Rng, SPECIAL_IDS, argmax, causalMask, sequentialBlocks, tf } from '@agent-forge/core';
+import { ForgeError, Rng, SPECIAL_IDS, argmax, tf } from '@agent-forge/core';
 import type { KvCache } from '@agent-forge/core';
 import { disposeKv, type LayerKv } from './plain-path.js';
 import { rollout } from './rollout.js';
@@ -48,7 +48,7 @@ export class ThoughtSession {
     /** The thinker decoded with (shared; the session never disposes it). */
     readonly thinker: Thinker,
   ) {
-    this.cache = thinker.model.blockRunner === sequentialBlocks ? null : thinker.model.createCache();
+    this.cache = thinker.runsPlainly ? null : thinker.model.createCache();
   }
 
   /** Real tokens fed so far: the absolute position of the next one. */
@@ -65,7 +65,7 @@ export class ThoughtSession {
     const x = this.thinker.path.embed(tokens, this.fed);
     tokens.dispose();
     const plain = this.thinker.path.extendBase(x, this.kv);
-    const hidden = this.cache ? this.runnerHidden(x, this.cache) : plain.hidden;
+    const hidden = this.cache ? this.thinker.runnerHidden(x, this.cache) : plain.hidden;
     if (hidden !== plain.hidden) plain.hidden.dispose();
     x.dispose();
     if (this.kv) disposeKv(this.kv);
@@ -104,18 +104,6 @@ export class ThoughtSession {
     this.lastHidden?.dispose();
     this.kv = null;
     this.lastHidden = null;
-  }
-
-  /** The model's own final hidden states for `x` through its runner, continuing the runner's cache. */
-  private runnerHidden(x: tf.Tensor3D, cache: KvCache): tf.Tensor3D {
-    const { model } = this.thinker;
-    const length = x.shape[1];
-    const hidden = tf.tidy(() => {
-      const context = { positionOffset: cache.length, mask: length > 1 ? causalMask(length, cache.length) : null, cache };
-      return model.finalNorm.apply(model.blockRunner.run(x, model.blocks, context)) as tf.Tensor3D;
-    });
-    cache.advance(length);
-    return hidden;
   }
 }
 

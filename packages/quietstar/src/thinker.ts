@@ -10,7 +10,7 @@
  * attending to the keys/values of a plain base pass over the same tokens.
  */
 import { BYTE_OFFSET, SPECIAL_IDS, TitanRunner, causalMask, sequentialBlocks, tf } from '@agent-forge/core';
-import type { TinyTitan } from '@agent-forge/core';
+import type { KvCache, TinyTitan } from '@agent-forge/core';
 import { MixingHead } from './mixing-head.js';
 import { PlainPath, disposeKv, type LayerKv } from './plain-path.js';
 import { trainingSteps, type QuietStarSettings } from './settings.js';
@@ -108,18 +108,33 @@ export class Thinker {
     const x = this.path.embed(inputs, 0);
     try {
       const plain = this.path.basePass(x);
-      const runner = this.model.blockRunner;
-      if (runner === sequentialBlocks) return { hidden: plain.hidden, kv: plain.kv, ponderCost: null };
+      if (this.runsPlainly) return { hidden: plain.hidden, kv: plain.kv, ponderCost: null };
       plain.hidden.dispose();
-      const hidden = tf.tidy(() => {
-        const length = inputs.shape[1];
-        const context = { positionOffset: 0, mask: length > 1 ? causalMask(length, 0) : null, cache: null };
-        return this.model.finalNorm.apply(runner.run(x, this.model.blocks, context)) as tf.Tensor3D;
-      });
-      return { hidden, kv: plain.kv, ponderCost: weightedPonderCost(runner) };
+      return { hidden: this.runnerHidden(x, null), kv: plain.kv, ponderCost: weightedPonderCost(this.model.blockRunner) };
     } finally {
       x.dispose();
     }
+  }
+
+  /** True when the model runs its blocks once each (no ACT/memory runner): the plain path's hidden states are its own. */
+  get runsPlainly(): boolean {
+    return this.model.blockRunner === sequentialBlocks;
+  }
+
+  /**
+   * The model's own final hidden states for embedded tokens `x` `[B, T, d]` through its block runner:
+   * a whole sequence from position 0 with `cache` null, or the next T positions of a decoding `cache`
+   * (which this advances by T).
+   */
+  runnerHidden(x: tf.Tensor3D, cache: KvCache | null): tf.Tensor3D {
+    const offset = cache?.length ?? 0;
+    const length = x.shape[1];
+    const hidden = tf.tidy(() => {
+      const context = { positionOffset: offset, mask: length > 1 ? causalMask(length, offset) : null, cache };
+      return this.model.finalNorm.apply(this.model.blockRunner.run(x, this.model.blocks, context)) as tf.Tensor3D;
+    });
+    cache?.advance(length);
+    return hidden;
   }
 
   /** Frees the path's rotary tables, the mixing head and the thought embeddings; the model stays usable. */

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SPECIAL_IDS, argmax, perplexity, tf, useBackend } from '@agent-forge/core';
 import { centredByPosition, continuationOverlap, directContinuation, evaluateThoughts, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
 import { meanAtPositions, positionNll } from '../src/base-loss.js';
-import { windowRows } from '../src/evaluate.js';
 import { microThinker, randomTokens } from './helpers.js';
 
 beforeAll(async () => {
@@ -55,12 +54,13 @@ describe('anti-theater measurements', () => {
     expect(Array.from(shuffled.filter((_, i) => i % 2 === 1))).toEqual(Array.from(shuffled.filter((_, i) => i % 2 === 0)));
   });
 
-  it('evaluates a window of positions per held-out batch, continuations cut to the same window', () => {
-    // B = 2, T = 4, L = 2: continuation of (b, j) is [10b + j, 10b + j + 100]; window of 2 from position 1.
-    const continuation = Int32Array.from({ length: 2 * 4 * 2 }, (_, i) => 10 * Math.floor(i / 8) + (Math.floor(i / 2) % 4) + (i % 2) * 100);
-    const batch = { firstPosition: 1, shape: { batch: 2, thoughts: 2, length: 2 } } as Parameters<typeof windowRows>[3];
-    expect(Array.from(windowRows(continuation, 2, 4, batch, 2))).toEqual([1, 101, 2, 102, 11, 111, 12, 112]);
+  it('evaluates a window of positions per held-out batch, continuations of the same window', () => {
     const thinker = microThinker({ thoughtLength: 2, thoughtPositions: 3 });
+    const inputs = randomTokens(11, 2, 9, 320);
+    const full = directContinuation(thinker, inputs);
+    const windowed = directContinuation(thinker, inputs, { first: 4, length: 3 });
+    // [B, T, L] → rows b, positions 4 … 6: the same greedy tokens as the full computation gives there.
+    expect(Array.from(windowed)).toEqual([0, 1].flatMap((b) => Array.from(full.subarray((b * 9 + 4) * 2, (b * 9 + 7) * 2))));
     const tokens = randomTokens(9, 3, 13, 320);
     const evaluation = evaluateThoughts(thinker, { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 }, { batchSize: 2 });
     expect(evaluation.positions).toBe(3 * 2 * 3);
