@@ -19,6 +19,13 @@ export function describeEngine(): BackendReport {
 }
 
 /** `forge info` lines: one fact per line, the reasons a backend was passed over included. */
+function nativeKernelsLine(report: BackendReport): string {
+  const native = report.nativeKernels;
+  if (native === undefined) return 'not initialised';
+  if (native.active) return `on (${native.simd ?? 'unknown'} SIMD, ${native.threads ?? 1} threads): matrix products run natively on the wasm heap`;
+  return `off: ${native.reason ?? 'unknown reason'} — the engine uses wasm kernels`;
+}
+
 export function engineLines(report: BackendReport): Array<[string, string]> {
   const versions = Object.entries(report.versions).map(([name, version]) => `${name} ${version ?? '(not installed)'}`);
   const lines: Array<[string, string]> = [
@@ -27,6 +34,7 @@ export function engineLines(report: BackendReport): Array<[string, string]> {
     ['simd', String(report.simd)],
     ['wasm threads', report.threadsWorkaround ? 'on (Node worker workaround)' : `off${report.threadsWorkaroundSkipped ? `: ${report.threadsWorkaroundSkipped}` : ''}`],
   ];
+  lines.push(['native kernels', nativeKernelsLine(report)]);
   for (const skipped of report.skipped) lines.push([`not ${skipped.choice}`, skipped.reason]);
   lines.push(['versions', versions.join(', ')], ['node', report.node], ['cpu', `${report.cpu.model}, ${report.cpu.cores} cores`]);
   return lines;

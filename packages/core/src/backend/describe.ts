@@ -3,6 +3,7 @@
  */
 import os from 'node:os';
 import { initialisedBackend, type BackendChoice } from './init.js';
+import type { NativeKernelsState } from './native-kernels.js';
 import { tfjsVersions, type TfjsPackage } from './versions.js';
 
 /** Engine diagnostics as `describeBackend()` returns them, for `forge info` and bug reports. */
@@ -17,6 +18,8 @@ export interface BackendReport {
   threadsWorkaround: boolean;
   /** Why wasm runs single-threaded, when it does. */
   threadsWorkaroundSkipped: string | undefined;
+  /** The native kernel addon: active (with its SIMD and threads) or why not; undefined before init. */
+  nativeKernels: NativeKernelsState | undefined;
   /** Backends 'auto' passed over, with the reason. */
   skipped: {
     /** The backend that was passed over. */
@@ -47,6 +50,7 @@ export function describeBackend(): BackendReport {
     simd: info?.simd ?? false,
     threadsWorkaround: info?.threadsWorkaround ?? false,
     threadsWorkaroundSkipped: info?.threadsWorkaroundSkipped,
+    nativeKernels: info?.nativeKernels,
     skipped: info?.skipped ?? [],
     versions: tfjsVersions(),
     node: process.version,

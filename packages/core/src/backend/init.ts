@@ -5,6 +5,7 @@ import os from 'node:os';
 import { ForgeError } from '../errors.js';
 import { activateCpu } from './cpu.js';
 import { activateNative, NATIVE_BACKEND_PACKAGE, type NativeBackendChoice } from './native.js';
+import type { NativeKernelsState } from './native-kernels.js';
 import { tf } from './tf.js';
 import { activateWasm } from './wasm.js';
 
@@ -49,6 +50,8 @@ export interface BackendInfo {
   threadsWorkaround: boolean;
   /** Why the threads workaround is not active, when wasm runs single-threaded. */
   threadsWorkaroundSkipped?: string;
+  /** The native kernel addon (wasm backend only): whether its kernels run, and why not. */
+  nativeKernels: NativeKernelsState;
   /** Backends tried before this one, and why each was passed over. */
   skipped: {
     /** The backend that was passed over. */
@@ -83,6 +86,8 @@ export function resolveThreads(threads: number | undefined): number {
   return threads;
 }
 
+const WASM_ONLY: NativeKernelsState = { active: false, reason: 'the native kernels serve the wasm backend only' };
+
 export type Attempt = { ok: true; info: Omit<BackendInfo, 'requested' | 'requestedBy' | 'skipped'> } | { ok: false; notInstalled: boolean; reason: string };
 
 /** Activates one backend (initialising it the first time); never throws. Internal to the backend module. */
@@ -90,7 +95,7 @@ export async function activateBackend(choice: BackendChoice, threads: number): P
   try {
     if (choice === 'cpu') {
       await activateCpu();
-      return { ok: true, info: { choice, tfjsBackend: 'cpu', threads: 1, simd: false, threadsWorkaround: false } };
+      return { ok: true, info: { choice, tfjsBackend: 'cpu', threads: 1, simd: false, threadsWorkaround: false, nativeKernels: WASM_ONLY } };
     }
     if (choice === 'wasm') {
       const { threadsWorkaroundSkipped, ...wasm } = await activateWasm(threads);
@@ -98,7 +103,7 @@ export async function activateBackend(choice: BackendChoice, threads: number): P
     }
     const native = await activateNative(choice);
     if (!native.ok) return native;
-    return { ok: true, info: { choice, tfjsBackend: tf.getBackend(), threads: undefined, simd: false, threadsWorkaround: false } };
+    return { ok: true, info: { choice, tfjsBackend: tf.getBackend(), threads: undefined, simd: false, threadsWorkaround: false, nativeKernels: WASM_ONLY } };
   } catch (error) {
     return { ok: false, notInstalled: false, reason: `${choice} failed to initialise: ${String(error)}` };
   }

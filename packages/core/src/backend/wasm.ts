@@ -4,6 +4,7 @@
  */
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
+import { activateNativeKernels, type NativeKernelsState } from './native-kernels.js';
 import { asWasmBackend } from './kernels/wasm-heap.js';
 import { tf, tfWasm } from './tf.js';
 import { installNodeWasmThreads, threadsWorkaroundBlocker, unrefWasmWorkers, type NodeWasmThreadsPatch } from './wasm-threads.js';
@@ -16,6 +17,8 @@ export interface WasmBackendState {
   threadsWorkaround: boolean;
   /** Why the workaround was not used (undefined when it was). */
   threadsWorkaroundSkipped?: string;
+  /** The native kernel addon: whether its kernels run on this backend's heap, and why not. */
+  nativeKernels: NativeKernelsState;
 }
 
 /**
@@ -77,7 +80,10 @@ async function initWasm(threads: number): Promise<WasmBackendState> {
   registerWasmUnsortedSegmentSum();
   registerFastWasmBatchMatMul();
   const actualThreads = tfWasm.getThreadsCount();
+  // The native kernels get the threads asked for, even when wasm's own pool could not start.
+  const nativeKernels = await activateNativeKernels(threads);
   return {
+    nativeKernels,
     simd,
     threads: actualThreads,
     threadsWorkaround: threaded.ok && actualThreads > 1,

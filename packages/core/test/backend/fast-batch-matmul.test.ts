@@ -1,3 +1,7 @@
+// The wasm fallback: this file tests the XNNPACK BatchMatMul, so the native kernels stay off here
+// (native-batch-matmul.test.ts tests those).
+process.env['FORGE_NATIVE_KERNELS'] = '0';
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isFastWasmBatchMatMulRegistered } from '../../src/backend/kernels/fast-batch-matmul.js';

@@ -50,6 +50,20 @@ export function releaseHeapView(backend: WasmBackend, view: tf.TensorInfo): void
   backend.dataIdMap.delete(view.dataId);
 }
 
+/** The byte offset of a tensor on the heap, in float32 elements (heap allocations are 4-aligned). */
+export function heapElementOffset(backend: WasmBackend, tensor: tf.TensorInfo): number {
+  return tensorData(backend, tensor).memoryOffset / 4;
+}
+
+/**
+ * The whole heap as float32. Take it after any allocation: growing the heap replaces the buffer
+ * (a SharedArrayBuffer with wasm threads, an ArrayBuffer without).
+ */
+export function heapFloat32(backend: WasmBackend): Float32Array {
+  const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  return new Float32Array(buffer, 0, buffer.byteLength >>> 2);
+}
+
 /** Shapes go to the C++ kernels as the bytes of an Int32Array. */
 export function shapeBytes(shape: readonly number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);

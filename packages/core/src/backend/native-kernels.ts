@@ -1,0 +1,65 @@
+/**
+ * The optional native kernel addon (`@agent-forge/native-kernels`): when it is built, core runs the
+ * hot kernels through it on the wasm heap in place; when it is not (no compiler, no Eigen headers,
+ * `FORGE_NATIVE_KERNELS=0`), the wasm kernels run and `forge info` says why.
+ *
+ * `FORGE_NATIVE_KERNELS`: `auto` (default) uses the addon when it loads; `0` never; `1` requires it
+ * (initialising the backend fails with the reason when it cannot load).
+ */
+import type { NativeKernels, NativeLoadResult } from '@agent-forge/native-kernels';
+import { ForgeError } from '../errors.js';
+import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
+
+/** Whether the native kernels run, on what, and why not when they do not. */
+export interface NativeKernelsState {
+  /** True when the wasm backend's hot kernels run in the native addon. */
+  active: boolean;
+  /** The vector instructions the addon was compiled for (avx512, avx2, …), when active. */
+  simd?: string;
+  /** Threads the native kernels use, when active. */
+  threads?: number;
+  /** Why the native kernels are off, when they are. */
+  reason?: string;
+}
+
+type NativeKernelsMode = 'auto' | 'off' | 'required';
+
+function modeFromEnv(): NativeKernelsMode {
+  const value = process.env['FORGE_NATIVE_KERNELS'];
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === '0') return 'off';
+  if (value === '1') return 'required';
+  throw new ForgeError(`FORGE_NATIVE_KERNELS must be auto, 0 or 1, got '${value}'`, { field: 'FORGE_NATIVE_KERNELS' });
+}
+
+async function importAddon(): Promise<NativeLoadResult> {
+  // A name held in a variable, so bundlers leave this optional import alone.
+  const packageName = '@agent-forge/native-kernels';
+  try {
+    const module = (await import(packageName)) as { loadNativeKernels: () => NativeLoadResult };
+    return module.loadNativeKernels();
+  } catch (error) {
+    return { ok: false, reason: `${packageName} is not installed (${String(error).split('\n')[0] ?? ''})` };
+  }
+}
+
+/**
+ * Loads the addon and registers its kernels for the wasm backend, with `threads` threads. Call after
+ * the wasm backend is initialised and its own kernels are registered (the native ones replace them).
+ */
+export async function activateNativeKernels(threads: number): Promise<NativeKernelsState> {
+  const mode = modeFromEnv();
+  if (mode === 'off') return { active: false, reason: 'FORGE_NATIVE_KERNELS=0' };
+  const loaded = await importAddon();
+  if (!loaded.ok) {
+    if (mode === 'required') throw new ForgeError(`FORGE_NATIVE_KERNELS=1 but the native kernels cannot be used: ${loaded.reason}`);
+    return { active: false, reason: loaded.reason };
+  }
+  registerNativeKernels(loaded.kernels, threads);
+  return { active: true, simd: loaded.info.simd, threads };
+}
+
+function registerNativeKernels(kernels: NativeKernels, threads: number): void {
+  kernels.setThreads(threads);
+  registerNativeWasmBatchMatMul(kernels);
+}

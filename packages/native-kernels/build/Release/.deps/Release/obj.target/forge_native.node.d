@@ -1,0 +1,1 @@
+cmd_Release/obj.target/forge_native.node := g++ -o Release/obj.target/forge_native.node -shared -pthread -rdynamic -pthread -m64  -Wl,-soname=forge_native.node -Wl,--start-group Release/obj.target/forge_native/csrc/addon.o Release/obj.target/forge_native/csrc/gemm.o Release/obj.target/forge_native/csrc/pool.o -Wl,--end-group 

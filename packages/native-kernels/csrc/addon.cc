@@ -1,0 +1,155 @@
+// N-API entry points of the native kernels. Every kernel works in place on float32 memory that the
+// caller owns: the JS side passes one typed array over the whole wasm heap and element offsets into
+// it, so tensors are read and written where tfjs' wasm backend keeps them, with no copies.
+#include <node_api.h>
+#include <thread>
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+
+#include "gemm.h"
+
+namespace {
+
+int gThreads = 1;
+
+struct Args {
+  napi_env env;
+  napi_value values[16];
+  size_t count = 16;
+  bool failed = false;
+};
+
+bool Throw(napi_env env, const std::string& message) {
+  napi_throw_type_error(env, nullptr, message.c_str());
+  return false;
+}
+
+bool GetArgs(napi_env env, napi_callback_info info, Args& args, size_t wanted, const char* name) {
+  args.env = env;
+  if (napi_get_cb_info(env, info, &args.count, args.values, nullptr, nullptr) != napi_ok) return Throw(env, "bad call");
+  if (args.count < wanted) return Throw(env, std::string(name) + ": expected " + std::to_string(wanted) + " arguments");
+  return true;
+}
+
+// Data pointer and length (in elements) of a typed array of the expected type.
+template <typename T>
+T* TypedData(Args& args, size_t index, napi_typedarray_type expected, size_t* length, const char* what) {
+  bool isTyped = false;
+  napi_is_typedarray(args.env, args.values[index], &isTyped);
+  napi_typedarray_type type;
+  void* data = nullptr;
+  if (!isTyped || napi_get_typedarray_info(args.env, args.values[index], &type, length, &data, nullptr, nullptr) != napi_ok ||
+      type != expected) {
+    args.failed = !Throw(args.env, std::string(what) + " must be a typed array of the right element type");
+    return nullptr;
+  }
+  return static_cast<T*>(data);
+}
+
+int64_t Int(Args& args, size_t index) {
+  int64_t value = 0;
+  if (napi_get_value_int64(args.env, args.values[index], &value) != napi_ok) args.failed = !Throw(args.env, "expected a number");
+  return value;
+}
+
+bool Bool(Args& args, size_t index) {
+  bool value = false;
+  if (napi_get_value_bool(args.env, args.values[index], &value) != napi_ok) args.failed = !Throw(args.env, "expected a boolean");
+  return value;
+}
+
+bool InRange(Args& args, int64_t offset, int64_t count, size_t length, const char* what) {
+  if (offset < 0 || count < 0 || static_cast<uint64_t>(offset + count) > length) {
+    args.failed = !Throw(args.env, std::string(what) + " lies outside the heap");
+    return false;
+  }
+  return true;
+}
+
+// batchMatMul(heap, aOffset, bOffset, outOffset, m, k, n, transA, transB, aSlices, bSlices)
+napi_value BatchMatMul(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 11, "batchMatMul")) return nullptr;
+  size_t heapLength = 0, aCount = 0, bCount = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t aOffset = Int(args, 1), bOffset = Int(args, 2), outOffset = Int(args, 3);
+  forge::GemmShape shape{Int(args, 4), Int(args, 5), Int(args, 6), Bool(args, 7), Bool(args, 8)};
+  const int32_t* aSlices = TypedData<int32_t>(args, 9, napi_int32_array, &aCount, "aSlices");
+  const int32_t* bSlices = TypedData<int32_t>(args, 10, napi_int32_array, &bCount, "bSlices");
+  if (args.failed) return nullptr;
+  if (aCount != bCount || shape.m < 0 || shape.k < 0 || shape.n < 0) {
+    Throw(env, "batchMatMul: slice lists differ in length or a dimension is negative");
+    return nullptr;
+  }
+  const int64_t batch = static_cast<int64_t>(aCount);
+  int32_t aMax = 0, bMax = 0;
+  for (int64_t i = 0; i < batch; i++) {
+    if (aSlices[i] < 0 || bSlices[i] < 0) return Throw(env, "batchMatMul: negative slice index"), nullptr;
+    aMax = aSlices[i] > aMax ? aSlices[i] : aMax;
+    bMax = bSlices[i] > bMax ? bSlices[i] : bMax;
+  }
+  const int64_t aSize = shape.m * shape.k, bSize = shape.k * shape.n, outSize = shape.m * shape.n;
+  if (!InRange(args, aOffset, batch == 0 ? 0 : (aMax + 1) * aSize, heapLength, "a") ||
+      !InRange(args, bOffset, batch == 0 ? 0 : (bMax + 1) * bSize, heapLength, "b") ||
+      !InRange(args, outOffset, batch * outSize, heapLength, "out")) {
+    return nullptr;
+  }
+  forge::BatchMatMul(shape, heap + aOffset, heap + bOffset, heap + outOffset, aSlices, bSlices, batch, gThreads);
+  return nullptr;
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 1, "setThreads")) return nullptr;
+  const int64_t threads = Int(args, 0);
+  if (args.failed) return nullptr;
+  if (threads < 1 || threads > 1024) return Throw(env, "setThreads: threads must be 1..1024"), nullptr;
+  gThreads = static_cast<int>(threads);
+  return nullptr;
+}
+
+napi_value String(napi_env env, const std::string& text) {
+  napi_value value;
+  napi_create_string_utf8(env, text.c_str(), text.size(), &value);
+  return value;
+}
+
+// What the addon was built for: shown by `forge info`.
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_object(env, &result);
+  std::string isa = "baseline";
+#if defined(__AVX512F__)
+  isa = "avx512";
+#elif defined(__AVX2__)
+  isa = "avx2";
+#elif defined(__AVX__)
+  isa = "avx";
+#elif defined(__ARM_NEON)
+  isa = "neon";
+#endif
+  napi_set_named_property(env, result, "simd", String(env, isa));
+  napi_set_named_property(env, result, "eigen", String(env, std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION)));
+  napi_value threads, maxThreads;
+  napi_create_int32(env, gThreads, &threads);
+  napi_create_int32(env, static_cast<int32_t>(std::thread::hardware_concurrency()), &maxThreads);
+  napi_set_named_property(env, result, "threads", threads);
+  napi_set_named_property(env, result, "maxThreads", maxThreads);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor properties[] = {
+      {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
