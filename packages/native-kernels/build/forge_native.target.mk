@@ -107,7 +107,9 @@ INCS_Release := \
 OBJS := \
 	$(obj).target/$(TARGET)/csrc/addon.o \
 	$(obj).target/$(TARGET)/csrc/gemm.o \
-	$(obj).target/$(TARGET)/csrc/pool.o
+	$(obj).target/$(TARGET)/csrc/pool.o \
+	$(obj).target/$(TARGET)/csrc/optimizer.o \
+	$(obj).target/$(TARGET)/csrc/softmax.o
 
 # Add to the list of files we specially track dependencies for.
 all_deps += $(OBJS)

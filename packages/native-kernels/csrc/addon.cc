@@ -9,6 +9,8 @@
 #include <string>
 
 #include "gemm.h"
+#include "optimizer.h"
+#include "softmax.h"
 
 namespace {
 
@@ -16,8 +18,8 @@ int gThreads = 1;
 
 struct Args {
   napi_env env;
-  napi_value values[16];
-  size_t count = 16;
+  napi_value values[20];
+  size_t count = 20;
   bool failed = false;
 };
 
@@ -52,6 +54,12 @@ int64_t Int(Args& args, size_t index) {
   int64_t value = 0;
   if (napi_get_value_int64(args.env, args.values[index], &value) != napi_ok) args.failed = !Throw(args.env, "expected a number");
   return value;
+}
+
+float Float(Args& args, size_t index) {
+  double value = 0;
+  if (napi_get_value_double(args.env, args.values[index], &value) != napi_ok) args.failed = !Throw(args.env, "expected a number");
+  return static_cast<float>(value);
 }
 
 bool Bool(Args& args, size_t index) {
@@ -100,6 +108,63 @@ napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The heap (argument 0) and `count` element offsets after it, each of a block of the given length.
+struct HeapBlocks {
+  float* heap = nullptr;
+  int64_t offsets[8] = {};
+};
+
+bool ReadBlocks(Args& args, const char* name, size_t count, const int64_t* lengths, HeapBlocks& blocks) {
+  size_t heapLength = 0;
+  blocks.heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  for (size_t i = 0; i < count && !args.failed; i++) blocks.offsets[i] = Int(args, i + 1);
+  if (args.failed) return false;
+  for (size_t i = 0; i < count; i++) {
+    if (lengths[i] < 0 || !InRange(args, blocks.offsets[i], lengths[i], heapLength, name)) return false;
+  }
+  return true;
+}
+
+float* At(HeapBlocks& blocks, size_t i) { return blocks.heap + blocks.offsets[i]; }
+int32_t* IntsAt(HeapBlocks& blocks, size_t i) { return reinterpret_cast<int32_t*>(blocks.heap + blocks.offsets[i]); }
+
+// adamW(heap, w, g, m, v, outW, outM, outV, n, lr, beta1, beta2, eps, weightDecay, correction1, correction2)
+napi_value AdamW(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 16, "adamW")) return nullptr;
+  const int64_t n = Int(args, 8);
+  const forge::AdamWSettings settings{Float(args, 9), Float(args, 10), Float(args, 11), Float(args, 12), Float(args, 13), Float(args, 14), Float(args, 15)};
+  const int64_t lengths[7] = {n, n, n, n, n, n, n};
+  HeapBlocks blocks;
+  if (args.failed || !ReadBlocks(args, "adamW", 7, lengths, blocks)) return nullptr;
+  forge::AdamW(settings, At(blocks, 0), At(blocks, 1), At(blocks, 2), At(blocks, 3), At(blocks, 4), At(blocks, 5), At(blocks, 6), n, gThreads);
+  return nullptr;
+}
+
+// logSoftmaxPick(heap, logits, targets, pick, logSumExp, rows, vocab)
+napi_value LogSoftmaxPick(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 7, "logSoftmaxPick")) return nullptr;
+  const int64_t rows = Int(args, 5), vocab = Int(args, 6);
+  const int64_t lengths[4] = {rows * vocab, rows, rows, rows};
+  HeapBlocks blocks;
+  if (args.failed || !ReadBlocks(args, "logSoftmaxPick", 4, lengths, blocks)) return nullptr;
+  forge::LogSoftmaxPick(At(blocks, 0), IntsAt(blocks, 1), At(blocks, 2), At(blocks, 3), rows, vocab, gThreads);
+  return nullptr;
+}
+
+// logSoftmaxPickGrad(heap, logits, targets, logSumExp, dy, grad, rows, vocab)
+napi_value LogSoftmaxPickGrad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 8, "logSoftmaxPickGrad")) return nullptr;
+  const int64_t rows = Int(args, 6), vocab = Int(args, 7);
+  const int64_t lengths[5] = {rows * vocab, rows, rows, rows, rows * vocab};
+  HeapBlocks blocks;
+  if (args.failed || !ReadBlocks(args, "logSoftmaxPickGrad", 5, lengths, blocks)) return nullptr;
+  forge::LogSoftmaxPickGrad(At(blocks, 0), IntsAt(blocks, 1), At(blocks, 2), At(blocks, 3), At(blocks, 4), rows, vocab, gThreads);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args;
   if (!GetArgs(env, info, args, 1, "setThreads")) return nullptr;
@@ -143,6 +208,9 @@ napi_value Info(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamW", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"logSoftmaxPick", nullptr, LogSoftmaxPick, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"logSoftmaxPickGrad", nullptr, LogSoftmaxPickGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

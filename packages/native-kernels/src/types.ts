@@ -32,6 +32,35 @@ export interface NativeKernels {
     aSlices: Int32Array,
     bSlices: Int32Array,
   ): void;
+  /**
+   * AdamW in one pass over n elements: outM = β1·m + (1−β1)·g, outV = β2·v + (1−β2)·g²,
+   * outW = w − lr·((outM/c1)/(√(outV/c2) + ε) + weightDecay·w), where c1, c2 are the bias corrections.
+   */
+  adamW(
+    heap: Float32Array,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    correction1: number,
+    correction2: number,
+  ): void;
+  /**
+   * Per row of [rows, vocab] logits: logSumExp and pick = logits[target] − logSumExp (log p(target));
+   * `targets` is an offset of int32 data on the same heap; an out-of-range target picks 0.
+   */
+  logSoftmaxPick(heap: Float32Array, logits: number, targets: number, pick: number, logSumExp: number, rows: number, vocab: number): void;
+  /** The gradient of `logSoftmaxPick`'s pick: grad[r] = dy[r]·(onehot(target[r]) − softmax(logits[r])). */
+  logSoftmaxPickGrad(heap: Float32Array, logits: number, targets: number, logSumExp: number, dy: number, grad: number, rows: number, vocab: number): void;
   /** Threads every later kernel uses (the caller's plus a pool of workers). */
   setThreads(threads: number): void;
   /** What the addon was built for and uses. */

@@ -8,7 +8,10 @@
  */
 import type { NativeKernels, NativeLoadResult } from '@agent-forge/native-kernels';
 import { ForgeError } from '../errors.js';
+import { registerNativeAdamW } from './kernels/native-adamw.js';
+import { setNativeAddon } from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
+import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
 export interface NativeKernelsState {
@@ -61,5 +64,8 @@ export async function activateNativeKernels(threads: number): Promise<NativeKern
 
 function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   kernels.setThreads(threads);
-  registerNativeWasmBatchMatMul(kernels);
+  setNativeAddon(kernels);
+  registerNativeWasmBatchMatMul();
+  registerNativeAdamW();
+  registerNativeCrossEntropy();
 }

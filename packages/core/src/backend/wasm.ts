@@ -3,6 +3,7 @@
  * the Node workaround when asked for more than one, and the two kernels 4.22 lacks or gets slow.
  */
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
+import { registerSharedWasmIdentity } from './kernels/shared-identity.js';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
 import { activateNativeKernels, type NativeKernelsState } from './native-kernels.js';
 import { asWasmBackend } from './kernels/wasm-heap.js';
@@ -79,6 +80,7 @@ async function initWasm(threads: number): Promise<WasmBackendState> {
   // Kernels go in after init: the stock BatchMatMul's one-time setup must run first.
   registerWasmUnsortedSegmentSum();
   registerFastWasmBatchMatMul();
+  registerSharedWasmIdentity();
   const actualThreads = tfWasm.getThreadsCount();
   // The native kernels get the threads asked for, even when wasm's own pool could not start.
   const nativeKernels = await activateNativeKernels(threads);

@@ -1,6 +1,30 @@
+import { FUSED_KERNELS, hasFusedKernel } from '../backend/kernels/native-addon.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Variable } from '../backend/tf.js';
 import type { GradientMap } from './gradients.js';
+
+/** One step's scalars: the learning rate, the betas, ε, this weight's decay and the bias corrections. */
+interface StepScalars {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  decay: number;
+  correction1: number;
+  correction2: number;
+}
+
+/** The update as tensor ops, for backends without the fused kernel: [next weight, next m, next v]. */
+function compositeUpdate(
+  { weight, grad, m, v }: { weight: Tensor; grad: Tensor; m: Tensor; v: Tensor },
+  { lr, beta1, beta2, eps, decay, correction1, correction2 }: StepScalars,
+): [Tensor, Tensor, Tensor] {
+  const nextM = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
+  const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2));
+  const update = tf.div(tf.div(nextM, correction1), tf.add(tf.sqrt(tf.div(nextV, correction2)), eps));
+  const step = decay > 0 ? tf.add(update, tf.mul(weight, decay)) : update;
+  return [tf.sub(weight, tf.mul(step, lr)), nextM, nextV];
+}
 
 /** AdamW hyperparameters; a `TrainConfig` carries all four, so `new AdamW(config)` works. */
 export interface AdamWSettings {
@@ -40,15 +64,14 @@ export class AdamW {
       const weight = weights.get(name);
       if (!weight) throw new Error(`AdamW: gradient for unknown weight '${name}'`);
       const { m, v } = this.momentsFor(name, weight);
+      const decay = weight.rank >= 2 ? weightDecay : 0;
       tf.tidy(() => {
-        const nextM = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
-        const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(grad), 1 - beta2));
-        const update = tf.div(tf.div(nextM, correction1), tf.add(tf.sqrt(tf.div(nextV, correction2)), eps));
-        const decay = weight.rank >= 2 && weightDecay > 0 ? tf.mul(weight, weightDecay) : null;
-        const step = decay ? tf.add(update, decay) : update;
+        const [nextW, nextM, nextV] = hasFusedKernel(FUSED_KERNELS.adamW)
+          ? (tf.engine().runKernel(FUSED_KERNELS.adamW, { w: weight, g: grad, m, v }, { lr, beta1, beta2, eps, weightDecay: decay, correction1, correction2 }) as [Tensor, Tensor, Tensor])
+          : compositeUpdate({ weight, grad, m, v }, { lr, beta1, beta2, eps, decay, correction1, correction2 });
         m.assign(nextM);
         v.assign(nextV);
-        weight.assign(tf.sub(weight, tf.mul(step, lr)));
+        weight.assign(nextW);
       });
     }
   }

@@ -6,12 +6,10 @@
  * operands where tfjs keeps them and writes the output there, with transposes folded into the
  * product (no transposed copies, unlike the XNNPACK path in fast-batch-matmul.ts).
  */
-import type { NativeKernels } from '@agent-forge/native-kernels';
 import { tf } from '../tf.js';
 import { broadcastSliceIndices } from './batch-broadcast.js';
+import { nativeAddon, registerWasmKernel } from './native-addon.js';
 import { asWasmBackend, heapFloat32, heapElementOffset } from './wasm-heap.js';
-
-let kernels: NativeKernels | undefined;
 
 function operandShape(x: tf.TensorInfo): { batchShape: number[]; rows: number; cols: number } {
   const rank = x.shape.length;
@@ -48,18 +46,13 @@ function nativeBatchMatMul({ inputs, backend: untypedBackend, attrs }: Parameter
   const slices = sliceLists(outBatch, left.batchShape, right.batchShape);
   // After makeOutput: allocating may grow the heap, which replaces its buffer.
   const heap = heapFloat32(backend);
-  const addon = kernels;
-  if (addon === undefined) throw new Error('native BatchMatMul registered without the native kernels');
-  addon.batchMatMul(heap, heapElementOffset(backend, a), heapElementOffset(backend, b), heapElementOffset(backend, out), m, k, n, transA, transB, slices.a, slices.b);
+  nativeAddon().batchMatMul(heap, heapElementOffset(backend, a), heapElementOffset(backend, b), heapElementOffset(backend, out), m, k, n, transA, transB, slices.a, slices.b);
   return out;
 }
 
-/** Makes the native BatchMatMul the wasm backend's. Call after the wasm backend is initialised. */
-export function registerNativeWasmBatchMatMul(native: NativeKernels): void {
-  kernels = native;
-  if (tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc === nativeBatchMatMul) return;
-  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-  tf.registerKernel({ kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: nativeBatchMatMul });
+/** Makes the native BatchMatMul the wasm backend's. Call after the wasm backend is initialised and `setNativeAddon`. */
+export function registerNativeWasmBatchMatMul(): void {
+  registerWasmKernel(tf.BatchMatMul, nativeBatchMatMul);
 }
 
 /** Whether the native BatchMatMul is the one registered now. */

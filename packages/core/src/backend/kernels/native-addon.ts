@@ -1,0 +1,41 @@
+/**
+ * The loaded native kernel addon, shared by the wasm kernels that call it, and the names of the
+ * fused kernels it adds (kernels tfjs itself does not have, registered for wasm only).
+ */
+import type { NativeKernels } from '@agent-forge/native-kernels';
+import { tf } from '../tf.js';
+
+let addon: NativeKernels | undefined;
+
+/** Records the addon the native kernels call. */
+export function setNativeAddon(kernels: NativeKernels): void {
+  addon = kernels;
+}
+
+/** The addon; only native kernels call this, and they are registered only after `setNativeAddon`. */
+export function nativeAddon(): NativeKernels {
+  if (addon === undefined) throw new Error('a native kernel ran before the native kernels were loaded');
+  return addon;
+}
+
+/** Fused kernels the native addon provides; model and training code use them when registered. */
+export const FUSED_KERNELS = {
+  /** Inputs w, g, m, v; attrs lr, beta1, beta2, eps, weightDecay, correction1, correction2; outputs [w, m, v]. */
+  adamW: 'ForgeAdamW',
+  /** Inputs logits [N, V], targets [N] int32; outputs [pick, logSumExp] (log p(target) and the row's log-sum-exp). */
+  logSoftmaxPick: 'ForgeLogSoftmaxPick',
+  /** Inputs logits, targets, logSumExp, dy; output the gradient of pick with respect to the logits. */
+  logSoftmaxPickGrad: 'ForgeLogSoftmaxPickGrad',
+} as const;
+
+/** Whether a fused kernel is registered for the backend active now (so the caller may use it). */
+export function hasFusedKernel(name: (typeof FUSED_KERNELS)[keyof typeof FUSED_KERNELS]): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+/** Registers `kernelFunc` as `name` for wasm unless it already is. */
+export function registerWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(name, 'wasm')?.kernelFunc === kernelFunc) return;
+  if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+}

@@ -1,0 +1,66 @@
+// The fused native kernels (AdamW, log-softmax cross-entropy) against the tensor-op versions on the
+// cpu backend. The native kernels are required here: FORGE_NATIVE_KERNELS=1.
+process.env['FORGE_NATIVE_KERNELS'] = '1';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../src/backend/index.js';
+import { FUSED_KERNELS, hasFusedKernel } from '../../src/backend/kernels/native-addon.js';
+import { crossEntropy } from '../../src/model/loss.js';
+import { AdamW } from '../../src/train/adamw.js';
+import { expectSameOutputs, onWasmAndCpu, seededTensor } from './reference.js';
+
+/** Targets for `rows` rows of `vocab`: mostly valid ids, one past the end, one negative, and `ignoreId`. */
+function targetsFor(rows: number, vocab: number): tf.Tensor2D {
+  const ids = Int32Array.from({ length: rows }, (_, i) => (i * 7919) % vocab);
+  ids[3] = vocab; // out of range: picks 0, like a one-hot of it
+  ids[5] = -1;
+  ids[8] = 2; // the ignore id below
+  return tf.tensor2d(ids, [1, rows], 'int32');
+}
+
+describe('fused native kernels on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'wasm' });
+  });
+
+  it('are registered for wasm', () => {
+    for (const name of Object.values(FUSED_KERNELS)) expect(hasFusedKernel(name), name).toBe(true);
+  });
+
+  it.each([
+    { rows: 37, vocab: 513, ignoreId: undefined },
+    { rows: 37, vocab: 513, ignoreId: 2 },
+    { rows: 9, vocab: 8192, ignoreId: undefined },
+  ])('cross-entropy matches the tensor-op version in value and logits gradient (rows $rows, vocab $vocab, ignore $ignoreId)', async ({ rows, vocab, ignoreId }) => {
+    const compute = (): tf.Tensor[] => {
+      const logits = tf.mul(seededTensor([1, rows, vocab], 3), 4) as tf.Tensor3D;
+      const targets = targetsFor(rows, vocab);
+      const lossOf = (x: tf.Tensor): tf.Scalar => crossEntropy(x as tf.Tensor3D, targets, ignoreId);
+      const { value, grads } = tf.valueAndGrads(lossOf)([logits]);
+      return [value, ...grads];
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-5, 1e-6);
+  });
+
+  it('AdamW takes the same steps as the tensor-op update (decay on matrices only)', async () => {
+    const compute = (): tf.Tensor[] => {
+      const weights = new Map([
+        ['matrix', tf.variable(seededTensor([33, 17], 1))],
+        ['gain', tf.variable(seededTensor([17], 2))],
+      ]);
+      const optimizer = new AdamW({ beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.1 });
+      for (let step = 0; step < 3; step++) {
+        const gradients = new Map([...weights].map(([name, w]) => [name, seededTensor(w.shape, 10 + step, 0.5)]));
+        optimizer.apply(weights, gradients, 1e-2);
+        tf.dispose([...gradients.values()]);
+      }
+      const outputs = [...weights.values(), ...optimizer.state().values()].map((t) => t.clone());
+      optimizer.dispose();
+      tf.dispose([...weights.values()]);
+      return outputs;
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-5, 1e-7);
+  });
+});

@@ -1,0 +1,18 @@
+// Log-softmax cross-entropy over rows of logits, fused (see softmax.cc).
+#pragma once
+
+#include <cstdint>
+
+namespace forge {
+
+// For each of `rows` rows of `vocab` logits: logSumExp[r] and pick[r] = logits[r, target[r]] − logSumExp[r],
+// i.e. log p(target); a target outside [0, vocab) picks 0 (as a one-hot of it would).
+void LogSoftmaxPick(const float* logits, const int32_t* targets, float* pick, float* logSumExp, int64_t rows, int64_t vocab,
+                    int threads);
+
+// The gradient of pick with respect to the logits: grad[r] = dy[r]·(onehot(target[r]) − softmax(logits[r])),
+// with softmax taken from the saved logSumExp; zero for a row whose target is out of range.
+void LogSoftmaxPickGrad(const float* logits, const int32_t* targets, const float* logSumExp, const float* dy, float* grad,
+                        int64_t rows, int64_t vocab, int threads);
+
+}  // namespace forge
