@@ -5,6 +5,6 @@ export type { BackendChoice, BackendInfo, BackendPreference, InitBackendOptions 
 export { useBackend, withBackend } from './switch.js';
 export { describeBackend } from './describe.js';
 export type { BackendReport } from './describe.js';
-export type { NativeKernelsState } from './native-kernels.js';
+export { setNativeKernelsEnabled, type NativeKernelsState } from './native-kernels.js';
 export { THREADS_WORKAROUND_WASM_VERSION } from './wasm-threads.js';
 export { TFJS_PACKAGES, type TfjsPackage } from './versions.js';

@@ -8,8 +8,9 @@
  */
 import type { NativeKernels, NativeLoadResult } from '@agent-forge/native-kernels';
 import { ForgeError } from '../errors.js';
+import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
 import { registerNativeAdamW } from './kernels/native-adamw.js';
-import { setNativeAddon } from './kernels/native-addon.js';
+import { nativeAddon, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 
@@ -68,4 +69,18 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeWasmBatchMatMul();
   registerNativeAdamW();
   registerNativeCrossEntropy();
+}
+
+/**
+ * Switches the wasm backend between the native kernels (on) and its own (off) inside one process:
+ * for tests and benchmarks that compare the two paths on the same model. Turning them on needs the
+ * addon to have loaded at initialisation.
+ */
+export function setNativeKernelsEnabled(enabled: boolean): void {
+  if (enabled) {
+    registerNativeKernels(nativeAddon(), nativeAddon().info().threads);
+    return;
+  }
+  registerFastWasmBatchMatMul();
+  unregisterFusedWasmKernels();
 }

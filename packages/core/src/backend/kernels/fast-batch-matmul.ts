@@ -117,7 +117,8 @@ function fastBatchMatMul({ inputs, backend: untypedBackend, attrs }: Parameters<
 export function registerFastWasmBatchMatMul(): void {
   const current = tf.getKernel(tf.BatchMatMul, 'wasm');
   if (current?.kernelFunc === fastBatchMatMul) return;
-  stockKernel = current;
+  // The first kernel replaced is tfjs's own; a later call may be replacing the native one.
+  stockKernel ??= current;
   tf.unregisterKernel(tf.BatchMatMul, 'wasm');
   tf.registerKernel({ kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: fastBatchMatMul });
 }

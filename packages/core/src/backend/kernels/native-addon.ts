@@ -33,6 +33,13 @@ export function hasFusedKernel(name: (typeof FUSED_KERNELS)[keyof typeof FUSED_K
   return tf.getKernel(name, tf.getBackend()) !== undefined;
 }
 
+/** Removes the fused kernels from wasm, so model and training code take their tensor-op paths. */
+export function unregisterFusedWasmKernels(): void {
+  for (const name of Object.values(FUSED_KERNELS)) {
+    if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
+  }
+}
+
 /** Registers `kernelFunc` as `name` for wasm unless it already is. */
 export function registerWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
   if (tf.getKernel(name, 'wasm')?.kernelFunc === kernelFunc) return;
