@@ -1,6 +1,7 @@
 """TinyTitan in PyTorch, for `pnpm bench`: the same architecture as @agent-forge/core's model
-(rotary positions, SwiGLU, RMSNorm, tied embeddings, no biases), the same config, batch and thread
-count, trained with AdamW. Prints one JSON line.
+(rotary positions, SwiGLU, RMSNorm, tied embeddings, no biases — or, as the config says, learned
+positions, a GELU MLP, LayerNorm and an untied head, the Grokfast setting), the same config, batch and
+thread count, trained with AdamW. Prints one JSON line.
 
 usage: /usr/bin/python3 torch_tinytitan.py '<model config json>' <batch> <steps> <threads> <warmup>
 """
@@ -13,6 +14,10 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+def make_norm(c):
+    return nn.LayerNorm(c["dModel"], eps=c["normEps"]) if c.get("norm") == "layernorm" else RMSNorm(c["dModel"], c["normEps"])
 
 
 class RMSNorm(nn.Module):
@@ -42,10 +47,13 @@ class Block(nn.Module):
         super().__init__()
         d, f = c["dModel"], c["dFF"]
         self.h = c["nHeads"]
-        self.attn_norm = RMSNorm(d, c["normEps"])
+        self.rotary = c.get("positions", "rotary") == "rotary"
+        self.gelu = c.get("mlp") == "gelu"
+        self.attn_norm = make_norm(c)
         self.q, self.k, self.v, self.o = (nn.Linear(d, d, bias=False) for _ in range(4))
-        self.mlp_norm = RMSNorm(d, c["normEps"])
-        self.gate, self.up = nn.Linear(d, f, bias=False), nn.Linear(d, f, bias=False)
+        self.mlp_norm = make_norm(c)
+        self.gate = None if self.gelu else nn.Linear(d, f, bias=False)
+        self.up = nn.Linear(d, f, bias=False)
         self.down = nn.Linear(f, d, bias=False)
 
     def forward(self, x, cos, sin, mask, cache=None):
@@ -53,7 +61,8 @@ class Block(nn.Module):
         hd = C // self.h
         h = self.attn_norm(x)
         q, k, v = (p(h).view(B, T, self.h, hd).transpose(1, 2) for p in (self.q, self.k, self.v))
-        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        if self.rotary:
+            q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
         if cache is not None:
             if "k" in cache:
                 k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
@@ -64,7 +73,8 @@ class Block(nn.Module):
         y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(B, T, C)
         x = x + self.o(y)
         h = self.mlp_norm(x)
-        return x + self.down(F.silu(self.gate(h)) * self.up(h))
+        hidden = F.gelu(self.up(h), approximate="tanh") if self.gelu else F.silu(self.gate(h)) * self.up(h)
+        return x + self.down(hidden)
 
 
 class TinyTitan(nn.Module):
@@ -74,7 +84,9 @@ class TinyTitan(nn.Module):
         self.embed = nn.Embedding(c["vocabSize"], c["dModel"])
         nn.init.normal_(self.embed.weight, std=c["initStd"])
         self.blocks = nn.ModuleList([Block(c) for _ in range(c["nLayers"])])
-        self.norm = RMSNorm(c["dModel"], c["normEps"])
+        self.norm = make_norm(c)
+        self.pos = nn.Embedding(c["contextLength"], c["dModel"]) if c.get("positions") == "learned" else None
+        self.head = None if c.get("tiedEmbeddings", True) else nn.Linear(c["dModel"], c["vocabSize"], bias=False)
         cos, sin = rotary_tables(c["dModel"] // c["nHeads"], c["contextLength"], c["ropeTheta"])
         self.register_buffer("cos", cos)
         self.register_buffer("sin", sin)
@@ -84,11 +96,14 @@ class TinyTitan(nn.Module):
     def forward(self, idx, caches=None, pos0=0):
         T = idx.shape[1]
         x = self.embed(idx)
+        if self.pos is not None:
+            x = x + self.pos.weight[pos0:pos0 + T]
         cos, sin = self.cos[pos0:pos0 + T], self.sin[pos0:pos0 + T]
         mask = self.mask[:T, :T] if pos0 == 0 else None
         for i, block in enumerate(self.blocks):
             x = block(x, cos, sin, mask, None if caches is None else caches[i])
-        return self.norm(x) @ self.embed.weight.t()
+        h = self.norm(x)
+        return self.head(h) if self.head is not None else h @ self.embed.weight.t()
 
 
 def main():
@@ -116,13 +131,47 @@ def main():
     times.sort()
     ms_step = times[len(times) // 2]
     gen_ms = generation_ms_per_token(model, ctx, vocab)
+    forward_ms = full_forward_ms(model, ctx, vocab)
     print(json.dumps({
         "backend": "torch", "threads": threads, "params": params, "msPerStep": ms_step,
-        "tokensPerSecond": batch * ctx / (ms_step / 1000), "generateMsPerToken": gen_ms,
+        "tokensPerSecond": batch * ctx / (ms_step / 1000), "generateMsPerToken": gen_ms, "forwardMs": forward_ms,
         "peakRssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "firstLoss": losses[0], "lastLoss": losses[-1], "blas": blas_name(),
-        "torch": torch.__version__,
+        "torch": torch.__version__, "blasCore": openblas_core(), "float64MaxError": float64_check(),
     }))
+
+
+def full_forward_ms(model, ctx, vocab, repeats=5):
+    """Batch 1, the whole context in one forward pass, no gradient: median ms."""
+    with torch.no_grad():
+        tokens = torch.randint(0, vocab, (1, ctx))
+        model(tokens)
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            model(tokens)
+            times.append((time.perf_counter() - t0) * 1000)
+        return sorted(times)[repeats // 2]
+
+
+def openblas_core():
+    """The kernel family OpenBLAS picked (Haswell, SkylakeX, ...): OPENBLAS_CORETYPE changes it."""
+    try:
+        import ctypes
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except Exception:  # noqa: BLE001 — informational only
+        return "unknown"
+
+
+def float64_check():
+    """Largest |float32 − float64| over a 512² product, relative to the largest entry: a guard that
+    the BLAS kernels picked compute correctly (the reason OPENBLAS_CORETYPE is pinned on some machines)."""
+    g = torch.Generator().manual_seed(1)
+    a, b = torch.randn(512, 512, generator=g), torch.randn(512, 512, generator=g)
+    exact = a.double() @ b.double()
+    return float(((a @ b).double() - exact).abs().max() / exact.abs().max())
 
 
 def generation_ms_per_token(model, ctx, vocab, new_tokens=32):

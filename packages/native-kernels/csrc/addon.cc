@@ -11,6 +11,7 @@
 #include "gemm.h"
 #include "optimizer.h"
 #include "softmax.h"
+#include "unary.h"
 
 namespace {
 
@@ -165,6 +166,21 @@ napi_value LogSoftmaxPickGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// unary(heap, op, x, out, n): op 0 tanh, 1 sigmoid, 2 exp
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 5, "unary")) return nullptr;
+  const int64_t op = Int(args, 1), n = Int(args, 4);
+  if (args.failed) return nullptr;
+  if (op < 0 || op > 2) return Throw(env, "unary: op must be 0 (tanh), 1 (sigmoid) or 2 (exp)"), nullptr;
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t x = Int(args, 2), out = Int(args, 3);
+  if (args.failed || !InRange(args, x, n, heapLength, "x") || !InRange(args, out, n, heapLength, "out")) return nullptr;
+  forge::Unary(static_cast<forge::UnaryOp>(op), heap + x, heap + out, n, gThreads);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args;
   if (!GetArgs(env, info, args, 1, "setThreads")) return nullptr;
@@ -211,6 +227,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamW", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPick", nullptr, LogSoftmaxPick, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPickGrad", nullptr, LogSoftmaxPickGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

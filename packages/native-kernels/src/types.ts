@@ -61,6 +61,8 @@ export interface NativeKernels {
   logSoftmaxPick(heap: Float32Array, logits: number, targets: number, pick: number, logSumExp: number, rows: number, vocab: number): void;
   /** The gradient of `logSoftmaxPick`'s pick: grad[r] = dy[r]·(onehot(target[r]) − softmax(logits[r])). */
   logSoftmaxPickGrad(heap: Float32Array, logits: number, targets: number, logSumExp: number, dy: number, grad: number, rows: number, vocab: number): void;
+  /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */
+  unary(heap: Float32Array, op: 0 | 1 | 2, x: number, out: number, n: number): void;
   /** Threads every later kernel uses (the caller's plus a pool of workers). */
   setThreads(threads: number): void;
   /** What the addon was built for and uses. */

@@ -13,6 +13,7 @@ import { registerNativeAdamW } from './kernels/native-adamw.js';
 import { nativeAddon, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
+import { registerNativeUnaryKernels, restoreWasmUnaryKernels } from './kernels/native-unary.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
 export interface NativeKernelsState {
@@ -69,6 +70,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeWasmBatchMatMul();
   registerNativeAdamW();
   registerNativeCrossEntropy();
+  registerNativeUnaryKernels();
 }
 
 /**
@@ -83,4 +85,5 @@ export function setNativeKernelsEnabled(enabled: boolean): void {
   }
   registerFastWasmBatchMatMul();
   unregisterFusedWasmKernels();
+  restoreWasmUnaryKernels();
 }

@@ -43,6 +43,25 @@ describe('fused native kernels on wasm', () => {
     expectSameOutputs(wasm, cpu, 1e-5, 1e-6);
   });
 
+  it('tanh, sigmoid and exp match the cpu kernels in value and gradient, extremes included', async () => {
+    const compute = (): tf.Tensor[] => {
+      const extremes = tf.tensor1d([-100, -88.5, -20, -1e-7, 0, 1e-7, 20, 88, 100]);
+      const x = tf.concat([tf.mul(seededTensor([70001], 4), 3), extremes]);
+      const [tanhGrad, sigmoidGrad] = [tf.grad((v: tf.Tensor) => tf.sum(tf.tanh(v))), tf.grad((v: tf.Tensor) => tf.sum(tf.sigmoid(v)))];
+      const clipped = tf.clipByValue(x, -80, 80);
+      return [tf.tanh(x), tf.sigmoid(x), tf.exp(clipped), tanhGrad(x), sigmoidGrad(x), tf.grad((v: tf.Tensor) => tf.sum(tf.exp(v)))(clipped)];
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    // Eigen's vectorised approximations are within a few ulp of libm's; 1 − tanh² near saturation
+    // turns one ulp of tanh (6e-8) into an absolute 1e-7 or so, hence atol 1e-6.
+    expectSameOutputs(wasm, cpu, 2e-6, 1e-6);
+  });
+
+  it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
+    const { wasm, cpu } = await onWasmAndCpu(() => [tf.exp(tf.tensor1d([0, 1, 2], 'int32'))]);
+    expectSameOutputs(wasm, cpu);
+  });
+
   it('AdamW takes the same steps as the tensor-op update (decay on matrices only)', async () => {
     const compute = (): tf.Tensor[] => {
       const weights = new Map([

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, tf, type BackendInfo } from '../../src/backend/index.js';
-import { isFastWasmBatchMatMulRegistered } from '../../src/backend/kernels/fast-batch-matmul.js';
+import { isNativeWasmBatchMatMulRegistered } from '../../src/backend/kernels/native-batch-matmul.js';
 
 // threads: 1 must take the plain single-threaded module: no workaround, no workers.
 describe('wasm with one thread', () => {
@@ -16,8 +16,9 @@ describe('wasm with one thread', () => {
     expect(describeBackend()).toMatchObject({ threads: 1, threadsWorkaround: false });
   });
 
-  it('still registers both kernels and computes with them', () => {
-    expect(isFastWasmBatchMatMulRegistered()).toBe(true);
+  it('still registers the kernels (native ones on one thread too) and computes with them', () => {
+    expect(info.nativeKernels).toMatchObject({ active: true, threads: 1 });
+    expect(isNativeWasmBatchMatMulRegistered()).toBe(true);
     const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]), true, true);
     expect(product.arraySync()).toEqual([[23, 31], [34, 46]]);
     const sums = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([1, 1, 0], 'int32'), 3);

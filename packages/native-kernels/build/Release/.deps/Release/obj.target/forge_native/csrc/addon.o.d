@@ -138,7 +138,7 @@ Release/obj.target/forge_native/csrc/addon.o: ../csrc/addon.cc \
  /usr/include/eigen3/Eigen/src/Core/StlIterators.h \
  /usr/include/eigen3/Eigen/src/Core/GlobalFunctions.h \
  /usr/include/eigen3/Eigen/src/Core/util/ReenableStupidWarnings.h \
- ../csrc/gemm.h ../csrc/optimizer.h ../csrc/softmax.h
+ ../csrc/gemm.h ../csrc/optimizer.h ../csrc/softmax.h ../csrc/unary.h
 ../csrc/addon.cc:
 /usr/include/node/node_api.h:
 /usr/include/node/js_native_api.h:
@@ -283,3 +283,4 @@ Release/obj.target/forge_native/csrc/addon.o: ../csrc/addon.cc \
 ../csrc/gemm.h:
 ../csrc/optimizer.h:
 ../csrc/softmax.h:
+../csrc/unary.h:
