@@ -1,12 +1,15 @@
 // Where a training step's time goes, by kernel:  node tooling/bench/profile.mjs [preset=paper] [backend=wasm]
 // Runs one forward+backward of the preset's TinyTitan under tf.profile and prints the kernels
 // sorted by total time, as a markdown table (used for docs/benchmarks.md).
-import { MODEL_PRESETS, TinyTitan, initBackend, tf } from '@agent-forge/core';
+// FORGE_NATIVE_KERNELS=0 profiles wasm's own kernels; presets include `grokfast` (bench-models.mjs).
+import { BENCH_BATCH, BENCH_MODELS } from './bench-models.mjs';
+import { TinyTitan, describeBackend, initBackend, tf } from '@agent-forge/core';
 
-const [preset = 'paper', backend = 'wasm'] = process.argv.slice(2);
-await initBackend({ prefer: backend });
-const config = MODEL_PRESETS[preset];
-const batch = preset === 'paper' ? 4 : 8;
+const [preset = 'paper', backend = 'wasm', threadsArg] = process.argv.slice(2);
+await initBackend({ prefer: backend, ...(threadsArg ? { threads: Number(threadsArg) } : {}) });
+const config = BENCH_MODELS[preset];
+const batch = BENCH_BATCH[preset];
+const native = describeBackend().nativeKernels?.active ? ' + native kernels' : '';
 const model = new TinyTitan(config, { seed: 0 });
 const tokens = tf.tensor2d(Int32Array.from({ length: batch * (config.contextLength + 1) }, (_, i) => (i * 31) % config.vocabSize), [batch, config.contextLength + 1], 'int32');
 const weights = [...model.namedWeights().values()];
@@ -27,7 +30,7 @@ for (const kernel of profile.kernels) {
   byKernel.set(kernel.name, entry);
 }
 const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
-console.log(`${preset} forward+backward, batch ${batch} × ${config.contextLength}, ${backend}: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels\n`);
+console.log(`${preset} forward+backward, batch ${batch} × ${config.contextLength}, ${backend}${native}, ${describeBackend().threads} threads: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (${profile.kernels.length} kernel calls)\n`);
 console.log('| kernel | calls | ms | share |\n|---|---:|---:|---:|');
 for (const [name, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
   console.log(`| ${name} | ${calls} | ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)} % |`);

@@ -15,8 +15,12 @@ export const ALLOWED_PHASE_IMPORTS = {
   edge: ['bitnet', 'baking', 'compression'],
 };
 
+/** Leaf packages below core: they import no @agent-forge package (core loads them). */
+export const BELOW_CORE = ['native-kernels'];
+
 /**
- * Which @agent-forge packages a package may not import: dependencies point cli → phases → core.
+ * Which @agent-forge packages a package may not import: dependencies point cli → phases → core →
+ * native-kernels.
  * @param {string} packageName e.g. '@agent-forge/bitnet'
  * @returns {string[]}
  */
@@ -25,6 +29,7 @@ export function forbiddenImports(packageName) {
   if (short === 'cli') return [];
   const phases = PHASES.map((p) => `@agent-forge/${p}`);
   if (short === 'core') return [...phases, '@agent-forge/cli'];
+  if (BELOW_CORE.includes(short)) return [...phases, '@agent-forge/core', '@agent-forge/cli'];
   const allowed = new Set((ALLOWED_PHASE_IMPORTS[short] ?? []).map((p) => `@agent-forge/${p}`));
   return [...phases.filter((p) => p !== packageName && !allowed.has(p)), '@agent-forge/cli'];
 }

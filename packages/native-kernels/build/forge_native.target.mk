@@ -110,7 +110,8 @@ OBJS := \
 	$(obj).target/$(TARGET)/csrc/pool.o \
 	$(obj).target/$(TARGET)/csrc/optimizer.o \
 	$(obj).target/$(TARGET)/csrc/softmax.o \
-	$(obj).target/$(TARGET)/csrc/unary.o
+	$(obj).target/$(TARGET)/csrc/unary.o \
+	$(obj).target/$(TARGET)/csrc/binary.o
 
 # Add to the list of files we specially track dependencies for.
 all_deps += $(OBJS)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "binary.h"
 #include "gemm.h"
 #include "optimizer.h"
 #include "softmax.h"
@@ -166,6 +167,29 @@ napi_value LogSoftmaxPickGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// binary(heap, op, a, b, out, outer, inner, aRowStride, bRowStride, aScalar, bScalar): op 0 add, 1 sub, 2 mul, 3 div
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 11, "binary")) return nullptr;
+  const int64_t op = Int(args, 1);
+  forge::BinaryShape shape{Int(args, 5), Int(args, 6), Int(args, 7), Int(args, 8), Bool(args, 9), Bool(args, 10)};
+  if (args.failed) return nullptr;
+  if (op < 0 || op > 3) return Throw(env, "binary: op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)"), nullptr;
+  const bool stridesValid = (shape.aRowStride == 0 || shape.aRowStride == shape.inner) && (shape.bRowStride == 0 || shape.bRowStride == shape.inner);
+  if (shape.outer < 0 || shape.inner < 0 || !stridesValid) return Throw(env, "binary: bad shape or row strides"), nullptr;
+  const auto extent = [&](bool scalar, int64_t stride) { return scalar ? 1 : (stride == 0 ? shape.inner : shape.outer * shape.inner); };
+  const int64_t lengths[3] = {extent(shape.aScalar, shape.aRowStride), extent(shape.bScalar, shape.bRowStride), shape.outer * shape.inner};
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t a = Int(args, 2), b = Int(args, 3), out = Int(args, 4);
+  if (args.failed || !InRange(args, a, lengths[0], heapLength, "a") || !InRange(args, b, lengths[1], heapLength, "b") ||
+      !InRange(args, out, lengths[2], heapLength, "out")) {
+    return nullptr;
+  }
+  forge::Binary(static_cast<forge::BinaryOp>(op), shape, heap + a, heap + b, heap + out, gThreads);
+  return nullptr;
+}
+
 // unary(heap, op, x, out, n): op 0 tanh, 1 sigmoid, 2 exp
 napi_value Unary(napi_env env, napi_callback_info info) {
   Args args;
@@ -227,6 +251,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamW", nullptr, AdamW, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPick", nullptr, LogSoftmaxPick, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPickGrad", nullptr, LogSoftmaxPickGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -14,10 +14,10 @@ const ADDON_FILE = path.join(packageDir, 'build', 'Release', 'forge_native.node'
 const STATUS_FILE = path.join(packageDir, 'build', 'status.json');
 
 /** What the last install-time build said, or undefined when it never ran. */
-export function nativeBuildStatus(): NativeBuildStatus | undefined {
-  if (!existsSync(STATUS_FILE)) return undefined;
+export function nativeBuildStatus(statusFile = STATUS_FILE): NativeBuildStatus | undefined {
+  if (!existsSync(statusFile)) return undefined;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(STATUS_FILE, 'utf8'));
+    const parsed: unknown = JSON.parse(readFileSync(statusFile, 'utf8'));
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { built, reason } = parsed as Record<string, unknown>;
     return { built: built === true, ...(typeof reason === 'string' ? { reason } : {}) };
@@ -29,28 +29,28 @@ export function nativeBuildStatus(): NativeBuildStatus | undefined {
 function isNativeKernels(value: unknown): value is NativeKernels {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['batchMatMul', 'adamW', 'logSoftmaxPick', 'logSoftmaxPickGrad', 'unary', 'setThreads', 'info'].every((name) => typeof record[name] === 'function');
+  return ['batchMatMul', 'adamW', 'logSoftmaxPick', 'logSoftmaxPickGrad', 'unary', 'binary', 'setThreads', 'info'].every((name) => typeof record[name] === 'function');
 }
 
 let loaded: NativeLoadResult | undefined;
 
 /** The addon's kernels, loaded once per process; `{ ok: false, reason }` when it is not built or fails to load. */
 export function loadNativeKernels(): NativeLoadResult {
-  loaded ??= load();
+  loaded ??= loadAddon(ADDON_FILE, STATUS_FILE);
   return loaded;
 }
 
-function load(): NativeLoadResult {
-  if (!existsSync(ADDON_FILE)) {
-    const status = nativeBuildStatus();
-    const reason = status?.reason ?? 'the addon was not built (run the package install step: node scripts/build-addon.mjs)';
+/** Loads the addon at `addonFile`; when it is missing, the reason comes from the build's `statusFile`. Internal. */
+export function loadAddon(addonFile: string, statusFile: string): NativeLoadResult {
+  if (!existsSync(addonFile)) {
+    const reason = nativeBuildStatus(statusFile)?.reason ?? 'the addon was not built (run the package install step: node scripts/build-addon.mjs)';
     return { ok: false, reason };
   }
   try {
-    const addon: unknown = createRequire(import.meta.url)(ADDON_FILE);
-    if (!isNativeKernels(addon)) return { ok: false, reason: `${ADDON_FILE} does not export the expected kernels` };
+    const addon: unknown = createRequire(import.meta.url)(addonFile);
+    if (!isNativeKernels(addon)) return { ok: false, reason: `${addonFile} does not export the expected kernels` };
     return { ok: true, kernels: addon, info: addon.info() };
   } catch (error) {
-    return { ok: false, reason: `${ADDON_FILE} failed to load: ${String(error)}` };
+    return { ok: false, reason: `${addonFile} failed to load: ${String(error)}` };
   }
 }

@@ -61,6 +61,23 @@ export interface NativeKernels {
   logSoftmaxPick(heap: Float32Array, logits: number, targets: number, pick: number, logSumExp: number, rows: number, vocab: number): void;
   /** The gradient of `logSoftmaxPick`'s pick: grad[r] = dy[r]·(onehot(target[r]) − softmax(logits[r])). */
   logSoftmaxPickGrad(heap: Float32Array, logits: number, targets: number, logSumExp: number, dy: number, grad: number, rows: number, vocab: number): void;
+  /**
+   * out[o, i] = a[o, i] op b[o, i] for `outer` rows of `inner` elements; op 0 add, 1 sub, 2 mul, 3 div.
+   * A row stride of 0 repeats the operand's one row for every o; a scalar operand is one element.
+   */
+  binary(
+    heap: Float32Array,
+    op: 0 | 1 | 2 | 3,
+    a: number,
+    b: number,
+    out: number,
+    outer: number,
+    inner: number,
+    aRowStride: number,
+    bRowStride: number,
+    aScalar: boolean,
+    bScalar: boolean,
+  ): void;
   /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */
   unary(heap: Float32Array, op: 0 | 1 | 2, x: number, out: number, n: number): void;
   /** Threads every later kernel uses (the caller's plus a pool of workers). */

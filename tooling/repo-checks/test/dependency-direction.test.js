@@ -26,8 +26,8 @@ function importedForgePackages(file) {
 }
 
 describe('dependency direction: cli → phases → core', () => {
-  it('finds all ten product packages', () => {
-    expect(productDirs.map((d) => readJson(path.join(d, 'package.json')).name).sort()).toHaveLength(10);
+  it('finds all eleven product packages', () => {
+    expect(productDirs.map((d) => readJson(path.join(d, 'package.json')).name).sort()).toHaveLength(11);
   });
 
   for (const dir of productDirs) {
@@ -52,6 +52,7 @@ describe('dependency direction: cli → phases → core', () => {
     expect(forbiddenImports('@agent-forge/edge')).not.toContain('@agent-forge/compression');
     expect(forbiddenImports('@agent-forge/core')).toContain('@agent-forge/cli');
     expect(forbiddenImports('@agent-forge/cli')).toEqual([]);
+    expect(forbiddenImports('@agent-forge/native-kernels')).toContain('@agent-forge/core');
   });
 });
 

@@ -25,12 +25,15 @@ beforeAll(() => {
 }, 300_000);
 
 describe('single-package installs', () => {
-  it('packs every package with only dist/, README.md, LICENSE and package.json', () => {
+  // The native kernels also ship their C++ sources, binding.gyp and the install-time build script
+  // (they are compiled on the user's machine, for its CPU), and never a built binary.
+  it('packs every package with only dist/, README.md, LICENSE and package.json (+ sources for the native kernels)', () => {
     const tarballs = readdirSync(tarballDir);
     expect(tarballs).toHaveLength(productDirs.length);
     for (const file of tarballs) {
       const entries = run('tar', ['-tzf', path.join(tarballDir, file)], tarballDir).trim().split('\n');
-      const unexpected = entries.filter((entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry));
+      const nativeSources = file.startsWith('agent-forge-native-kernels-') ? /^package\/(csrc\/[a-z-]+\.(cc|h)|binding\.gyp|scripts\/build-addon\.mjs)$/ : /^$/;
+      const unexpected = entries.filter((entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry) && !nativeSources.test(entry));
       expect(unexpected, file).toEqual([]);
       expect(entries, file).toContain('package/dist/index.d.ts');
     }

@@ -10,10 +10,11 @@ import type { NativeKernels, NativeLoadResult } from '@agent-forge/native-kernel
 import { ForgeError } from '../errors.js';
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
 import { registerNativeAdamW } from './kernels/native-adamw.js';
-import { nativeAddon, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
+import { nativeAddon, restoreReplacedWasmKernels, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
-import { registerNativeUnaryKernels, restoreWasmUnaryKernels } from './kernels/native-unary.js';
+import { registerNativeBinaryKernels } from './kernels/native-binary.js';
+import { registerNativeUnaryKernels } from './kernels/native-unary.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
 export interface NativeKernelsState {
@@ -71,6 +72,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeAdamW();
   registerNativeCrossEntropy();
   registerNativeUnaryKernels();
+  registerNativeBinaryKernels();
 }
 
 /**
@@ -85,5 +87,5 @@ export function setNativeKernelsEnabled(enabled: boolean): void {
   }
   registerFastWasmBatchMatMul();
   unregisterFusedWasmKernels();
-  restoreWasmUnaryKernels();
+  restoreReplacedWasmKernels();
 }

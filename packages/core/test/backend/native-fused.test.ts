@@ -57,6 +57,23 @@ describe('fused native kernels on wasm', () => {
     expectSameOutputs(wasm, cpu, 2e-6, 1e-6);
   });
 
+  it('add, sub, mul and div match the cpu kernels for same shapes, scalars and repeated rows, and fall back for the rest', async () => {
+    const compute = (): tf.Tensor[] => {
+      const x = seededTensor([3, 5, 700], 1);
+      const y = seededTensor([3, 5, 700], 2);
+      const row = tf.add(seededTensor([700], 3), 2);
+      const column = seededTensor([3, 5, 1], 4); // not a row: goes to wasm's own kernel
+      const scalar = tf.scalar(1.5);
+      return [
+        tf.add(x, y), tf.sub(x, row), tf.sub(row, x), tf.mul(x, scalar), tf.mul(scalar, x), tf.div(x, row), tf.div(row, x),
+        tf.mul(x, column), tf.add(tf.reshape(row, [1, 1, 700]), x), tf.div(scalar, tf.scalar(4)),
+        tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')),
+      ];
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-6, 1e-7);
+  });
+
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
     const { wasm, cpu } = await onWasmAndCpu(() => [tf.exp(tf.tensor1d([0, 1, 2], 'int32'))]);
     expectSameOutputs(wasm, cpu);

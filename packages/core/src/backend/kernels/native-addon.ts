@@ -46,3 +46,30 @@ export function registerWasmKernel(name: string, kernelFunc: tf.KernelFunc): voi
   if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
 }
+
+/** tfjs's own kernels that native ones replaced: for dtypes and shapes the native ones do not take, and for switching back. */
+const replacedKernels = new Map<string, tf.KernelConfig>();
+
+/** Registers `kernelFunc` for wasm in place of tfjs's kernel `name`, which stays reachable through `replacedWasmKernel`. */
+export function replaceWasmKernel(name: string, kernelFunc: tf.KernelFunc): void {
+  const current = tf.getKernel(name, 'wasm');
+  if (current?.kernelFunc === kernelFunc) return;
+  if (current !== undefined && !replacedKernels.has(name)) replacedKernels.set(name, current);
+  registerWasmKernel(name, kernelFunc);
+}
+
+/** Runs the kernel that `replaceWasmKernel` replaced: the fallback for inputs the native kernel does not take. */
+export function runReplacedWasmKernel(name: string, args: Parameters<tf.KernelFunc>[0]): ReturnType<tf.KernelFunc> {
+  const original = replacedKernels.get(name);
+  if (original === undefined) throw new Error(`${name}: no wasm kernel to fall back to`);
+  return original.kernelFunc(args);
+}
+
+/** Puts back every kernel `replaceWasmKernel` replaced. */
+export function restoreReplacedWasmKernels(): void {
+  for (const [name, original] of replacedKernels) {
+    if (tf.getKernel(name, 'wasm')?.kernelFunc === original.kernelFunc) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(original);
+  }
+}

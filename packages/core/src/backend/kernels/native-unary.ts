@@ -4,24 +4,17 @@
  * own (they use the forward's output), so only the forward kernel changes.
  */
 import { tf } from '../tf.js';
-import { nativeAddon, registerWasmKernel } from './native-addon.js';
+import { nativeAddon, replaceWasmKernel, runReplacedWasmKernel } from './native-addon.js';
 import { asWasmBackend, heapElementOffset, heapFloat32 } from './wasm-heap.js';
 
 const UNARY_OPS = { [tf.Tanh]: 0, [tf.Sigmoid]: 1, [tf.Exp]: 2 } as const;
 type UnaryKernel = keyof typeof UNARY_OPS;
 
-/** The kernels these replaced, for other dtypes and for `restoreWasmUnaryKernels`. */
-const replaced = new Map<string, tf.KernelConfig>();
-
 function nativeUnary(kernel: UnaryKernel): tf.KernelFunc {
   return (args) => {
     const x = args.inputs['x'];
     if (x === undefined) throw new Error(`${kernel}: input x is required`);
-    if (x.dtype !== 'float32') {
-      const fallback = replaced.get(kernel);
-      if (fallback === undefined) throw new Error(`${kernel}: no kernel for dtype ${x.dtype}`);
-      return fallback.kernelFunc(args);
-    }
+    if (x.dtype !== 'float32') return runReplacedWasmKernel(kernel, args);
     const backend = asWasmBackend(args.backend);
     const out = backend.makeOutput(x.shape, 'float32');
     const n = tf.util.sizeFromShape(x.shape);
@@ -34,19 +27,5 @@ const KERNELS = new Map((Object.keys(UNARY_OPS) as UnaryKernel[]).map((name) => 
 
 /** Registers the native unary kernels for wasm. Call after `setNativeAddon`. Idempotent. */
 export function registerNativeUnaryKernels(): void {
-  for (const [name, kernelFunc] of KERNELS) {
-    const current = tf.getKernel(name, 'wasm');
-    if (current?.kernelFunc === kernelFunc) continue;
-    if (current !== undefined && !replaced.has(name)) replaced.set(name, current);
-    registerWasmKernel(name, kernelFunc);
-  }
-}
-
-/** Puts wasm's own unary kernels back. */
-export function restoreWasmUnaryKernels(): void {
-  for (const [name, original] of replaced) {
-    if (tf.getKernel(name, 'wasm')?.kernelFunc === original.kernelFunc) continue;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel(original);
-  }
+  for (const [name, kernelFunc] of KERNELS) replaceWasmKernel(name, kernelFunc);
 }
