@@ -12,6 +12,7 @@
 #include "gemm.h"
 #include "optimizer.h"
 #include "softmax.h"
+#include "transpose.h"
 #include "unary.h"
 
 namespace {
@@ -167,26 +168,64 @@ napi_value LogSoftmaxPickGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// binary(heap, op, a, b, out, outer, inner, aRowStride, bRowStride, aScalar, bScalar): op 0 add, 1 sub, 2 mul, 3 div
+// binary(heap, op, a, b, out, outer, inner, aLayout, bLayout): op 0 add, 1 sub, 2 mul, 3 div; layouts
+// 0 full [outer, inner], 1 one row [inner], 2 one value per row [outer], 3 scalar
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args args;
-  if (!GetArgs(env, info, args, 11, "binary")) return nullptr;
-  const int64_t op = Int(args, 1);
-  forge::BinaryShape shape{Int(args, 5), Int(args, 6), Int(args, 7), Int(args, 8), Bool(args, 9), Bool(args, 10)};
+  if (!GetArgs(env, info, args, 9, "binary")) return nullptr;
+  const int64_t op = Int(args, 1), outer = Int(args, 5), inner = Int(args, 6), aLayout = Int(args, 7), bLayout = Int(args, 8);
   if (args.failed) return nullptr;
   if (op < 0 || op > 3) return Throw(env, "binary: op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)"), nullptr;
-  const bool stridesValid = (shape.aRowStride == 0 || shape.aRowStride == shape.inner) && (shape.bRowStride == 0 || shape.bRowStride == shape.inner);
-  if (shape.outer < 0 || shape.inner < 0 || !stridesValid) return Throw(env, "binary: bad shape or row strides"), nullptr;
-  const auto extent = [&](bool scalar, int64_t stride) { return scalar ? 1 : (stride == 0 ? shape.inner : shape.outer * shape.inner); };
-  const int64_t lengths[3] = {extent(shape.aScalar, shape.aRowStride), extent(shape.bScalar, shape.bRowStride), shape.outer * shape.inner};
+  if (outer < 0 || inner < 0 || aLayout < 0 || aLayout > 3 || bLayout < 0 || bLayout > 3) return Throw(env, "binary: bad shape or operand layout"), nullptr;
+  const int64_t extents[4] = {outer * inner, inner, outer, 1};
   size_t heapLength = 0;
   float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
   const int64_t a = Int(args, 2), b = Int(args, 3), out = Int(args, 4);
-  if (args.failed || !InRange(args, a, lengths[0], heapLength, "a") || !InRange(args, b, lengths[1], heapLength, "b") ||
-      !InRange(args, out, lengths[2], heapLength, "out")) {
+  if (args.failed || !InRange(args, a, extents[aLayout], heapLength, "a") || !InRange(args, b, extents[bLayout], heapLength, "b") ||
+      !InRange(args, out, outer * inner, heapLength, "out")) {
     return nullptr;
   }
+  const forge::BinaryShape shape{outer, inner, static_cast<forge::Operand>(aLayout), static_cast<forge::Operand>(bLayout)};
   forge::Binary(static_cast<forge::BinaryOp>(op), shape, heap + a, heap + b, heap + out, gThreads);
+  return nullptr;
+}
+
+// softmax(heap, x, out, rows, cols): softmax over each row
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 5, "softmax")) return nullptr;
+  const int64_t rows = Int(args, 3), cols = Int(args, 4);
+  const int64_t lengths[2] = {rows * cols, rows * cols};
+  HeapBlocks blocks;
+  if (args.failed) return nullptr;
+  if (rows < 0 || cols < 1) return Throw(env, "softmax: rows must be >= 0 and cols >= 1"), nullptr;
+  if (!ReadBlocks(args, "softmax", 2, lengths, blocks)) return nullptr;
+  forge::RowSoftmax(At(blocks, 0), At(blocks, 1), rows, cols, gThreads);
+  return nullptr;
+}
+
+// transpose(heap, x, out, shape: Int32Array, perm: Int32Array)
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 5, "transpose")) return nullptr;
+  size_t rank = 0, permLength = 0, heapLength = 0;
+  const int32_t* shape32 = TypedData<int32_t>(args, 3, napi_int32_array, &rank, "shape");
+  const int32_t* perm32 = TypedData<int32_t>(args, 4, napi_int32_array, &permLength, "perm");
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t x = Int(args, 1), out = Int(args, 2);
+  if (args.failed) return nullptr;
+  if (rank < 1 || rank > 8 || permLength != rank) return Throw(env, "transpose: rank must be 1..8 and perm as long as shape"), nullptr;
+  int64_t shape[8], perm[8], total = 1;
+  bool seen[8] = {};
+  for (size_t i = 0; i < rank; i++) {
+    shape[i] = shape32[i];
+    perm[i] = perm32[i];
+    if (shape[i] < 0 || perm[i] < 0 || perm[i] >= static_cast<int64_t>(rank) || seen[perm[i]]) return Throw(env, "transpose: bad shape or perm"), nullptr;
+    seen[perm[i]] = true;
+    total *= shape[i];
+  }
+  if (!InRange(args, x, total, heapLength, "x") || !InRange(args, out, total, heapLength, "out")) return nullptr;
+  forge::Transpose(heap + x, heap + out, shape, perm, static_cast<int>(rank), gThreads);
   return nullptr;
 }
 
@@ -252,6 +291,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"logSoftmaxPick", nullptr, LogSoftmaxPick, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPickGrad", nullptr, LogSoftmaxPickGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

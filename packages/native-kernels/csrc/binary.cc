@@ -24,10 +24,22 @@ void Apply(BinaryOp op, const L& left, const R& right, OutArray& out) {
   }
 }
 
-void Span(BinaryOp op, const BinaryShape& s, const float* a, const float* b, float* out, int64_t count) {
+// The first element of an operand for output row `row`.
+const float* RowStart(Operand layout, const float* base, int64_t row, int64_t inner) {
+  switch (layout) {
+    case Operand::kFull: return base + row * inner;
+    case Operand::kPerRow: return base + row;
+    default: return base;
+  }
+}
+
+bool Spread(Operand layout) { return layout == Operand::kPerRow || layout == Operand::kScalar; }
+
+// `count` outputs from operands that either advance with the output or are one value spread over it.
+void Span(BinaryOp op, Operand aLayout, Operand bLayout, const float* a, const float* b, float* out, int64_t count) {
   OutArray result(out, count);
-  if (s.aScalar) Apply(op, Eigen::ArrayXf::Constant(count, a[0]), Array(b, count), result);
-  else if (s.bScalar) Apply(op, Array(a, count), Eigen::ArrayXf::Constant(count, b[0]), result);
+  if (Spread(aLayout)) Apply(op, Eigen::ArrayXf::Constant(count, a[0]), Array(b, count), result);
+  else if (Spread(bLayout)) Apply(op, Array(a, count), Eigen::ArrayXf::Constant(count, b[0]), result);
   else Apply(op, Array(a, count), Array(b, count), result);
 }
 
@@ -36,18 +48,17 @@ void Span(BinaryOp op, const BinaryShape& s, const float* a, const float* b, flo
 void Binary(BinaryOp op, const BinaryShape& s, const float* a, const float* b, float* out, int threads) {
   // Whole rows per task, about 32K elements each.
   const int64_t rowsPerTask = std::max<int64_t>(1, (int64_t{1} << 15) / std::max<int64_t>(1, s.inner));
-  const bool contiguous = s.aScalar || s.bScalar || (s.aRowStride == s.inner && s.bRowStride == s.inner);
+  const auto advances = [](Operand layout) { return layout == Operand::kFull || layout == Operand::kScalar; };
+  // Both operands advance with the output, or one is a scalar: one span covers many rows.
+  const bool contiguous = advances(s.a) && advances(s.b);
   ParallelFor((s.outer + rowsPerTask - 1) / rowsPerTask, threads, [&](int64_t task) {
     const int64_t first = task * rowsPerTask, rows = std::min(rowsPerTask, s.outer - first);
     if (contiguous) {
-      // Both operands advance with the output (or one is a scalar): one span for all the rows.
-      const float* aAt = s.aScalar ? a : a + first * s.inner;
-      const float* bAt = s.bScalar ? b : b + first * s.inner;
-      Span(op, s, aAt, bAt, out + first * s.inner, rows * s.inner);
+      Span(op, s.a, s.b, RowStart(s.a, a, first, s.inner), RowStart(s.b, b, first, s.inner), out + first * s.inner, rows * s.inner);
       return;
     }
     for (int64_t o = first; o < first + rows; o++) {
-      Span(op, s, a + o * s.aRowStride, b + o * s.bRowStride, out + o * s.inner, s.inner);
+      Span(op, s.a, s.b, RowStart(s.a, a, o, s.inner), RowStart(s.b, b, o, s.inner), out + o * s.inner, s.inner);
     }
   });
 }

@@ -7,13 +7,14 @@ namespace forge {
 
 enum class BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
 
-// out[o, i] = a[o, i] op b[o, i] over `outer` rows of `inner` elements, where an operand whose row
-// stride is 0 repeats one row for every o (a [inner] gain against [outer, inner] activations), and an
-// operand of inner length 1 is a scalar.
+// out[o, i] = a[o, i] op b[o, i] over `outer` rows of `inner` elements, where each operand is laid
+// out in one of four ways: its own [outer, inner] elements, one [inner] row repeated for every o (a
+// gain against activations), one value per row o ([outer, 1]: a norm's per-token scale), or a scalar.
+enum class Operand { kFull = 0, kRow = 1, kPerRow = 2, kScalar = 3 };
+
 struct BinaryShape {
   int64_t outer, inner;
-  int64_t aRowStride, bRowStride;  // inner (own rows) or 0 (one row, repeated)
-  bool aScalar, bScalar;           // one element for everything
+  Operand a, b;
 };
 
 void Binary(BinaryOp op, const BinaryShape& shape, const float* a, const float* b, float* out, int threads);

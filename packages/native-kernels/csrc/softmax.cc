@@ -1,3 +1,4 @@
+// RowSoftmax (attention's softmax over keys) is here too: wasm 4.22 runs it on one thread.
 // Why native and fused: the composite loss (logSoftmax over the vocabulary, a [rows, vocab] one-hot,
 // a product and a sum, then their gradients) makes ~10 passes over rows × vocab floats — 8.4M at
 // `paper` — on one wasm thread. Here: two passes forward, one backward, rows split across threads,
@@ -51,6 +52,15 @@ void LogSoftmaxPickGrad(const float* logits, const int32_t* targets, const float
     }
     out = (Row(logits + r * vocab, vocab) - logSumExp[r]).exp() * -dy[r];
     out[targets[r]] += dy[r];
+  });
+}
+
+void RowSoftmax(const float* x, float* out, int64_t rows, int64_t cols, int threads) {
+  ForRows(rows, threads, [&](int64_t r) {
+    Row row(x + r * cols, cols);
+    MutableRow result(out + r * cols, cols);
+    result = (row - row.maxCoeff()).exp();
+    result /= result.sum();
   });
 }
 

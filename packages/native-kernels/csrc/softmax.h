@@ -16,3 +16,10 @@ void LogSoftmaxPickGrad(const float* logits, const int32_t* targets, const float
                         int64_t rows, int64_t vocab, int threads);
 
 }  // namespace forge
+
+namespace forge {
+
+// out[r] = softmax(x[r]) over each of `rows` rows of `cols` values; out may equal x.
+void RowSoftmax(const float* x, float* out, int64_t rows, int64_t cols, int threads);
+
+}  // namespace forge

@@ -63,21 +63,14 @@ export interface NativeKernels {
   logSoftmaxPickGrad(heap: Float32Array, logits: number, targets: number, logSumExp: number, dy: number, grad: number, rows: number, vocab: number): void;
   /**
    * out[o, i] = a[o, i] op b[o, i] for `outer` rows of `inner` elements; op 0 add, 1 sub, 2 mul, 3 div.
-   * A row stride of 0 repeats the operand's one row for every o; a scalar operand is one element.
+   * Each operand's layout: 0 its own [outer, inner] elements, 1 one [inner] row repeated, 2 one value
+   * per row ([outer, 1]), 3 a scalar.
    */
-  binary(
-    heap: Float32Array,
-    op: 0 | 1 | 2 | 3,
-    a: number,
-    b: number,
-    out: number,
-    outer: number,
-    inner: number,
-    aRowStride: number,
-    bRowStride: number,
-    aScalar: boolean,
-    bScalar: boolean,
-  ): void;
+  binary(heap: Float32Array, op: 0 | 1 | 2 | 3, a: number, b: number, out: number, outer: number, inner: number, aLayout: 0 | 1 | 2 | 3, bLayout: 0 | 1 | 2 | 3): void;
+  /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
+  softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
+  /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */
+  transpose(heap: Float32Array, x: number, out: number, shape: Int32Array, perm: Int32Array): void;
   /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */
   unary(heap: Float32Array, op: 0 | 1 | 2, x: number, out: number, n: number): void;
   /** Threads every later kernel uses (the caller's plus a pool of workers). */

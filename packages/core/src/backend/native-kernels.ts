@@ -14,6 +14,7 @@ import { nativeAddon, restoreReplacedWasmKernels, setNativeAddon, unregisterFuse
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 import { registerNativeBinaryKernels } from './kernels/native-binary.js';
+import { registerNativeLayoutKernels } from './kernels/native-layout.js';
 import { registerNativeUnaryKernels } from './kernels/native-unary.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
@@ -73,6 +74,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeCrossEntropy();
   registerNativeUnaryKernels();
   registerNativeBinaryKernels();
+  registerNativeLayoutKernels();
 }
 
 /**

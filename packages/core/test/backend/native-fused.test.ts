@@ -57,21 +57,41 @@ describe('fused native kernels on wasm', () => {
     expectSameOutputs(wasm, cpu, 2e-6, 1e-6);
   });
 
-  it('add, sub, mul and div match the cpu kernels for same shapes, scalars and repeated rows, and fall back for the rest', async () => {
+  it('add, sub, mul and div match the cpu kernels for same shapes, scalars, repeated rows and per-row values, and fall back for the rest', async () => {
     const compute = (): tf.Tensor[] => {
       const x = seededTensor([3, 5, 700], 1);
       const y = seededTensor([3, 5, 700], 2);
       const row = tf.add(seededTensor([700], 3), 2);
-      const column = seededTensor([3, 5, 1], 4); // not a row: goes to wasm's own kernel
+      const perRow = tf.add(seededTensor([3, 5, 1], 4), 3);
+      const middle = seededTensor([3, 1, 700], 5); // neither a row nor per-row: goes to wasm's own kernel
       const scalar = tf.scalar(1.5);
       return [
         tf.add(x, y), tf.sub(x, row), tf.sub(row, x), tf.mul(x, scalar), tf.mul(scalar, x), tf.div(x, row), tf.div(row, x),
-        tf.mul(x, column), tf.add(tf.reshape(row, [1, 1, 700]), x), tf.div(scalar, tf.scalar(4)),
+        tf.mul(x, perRow), tf.sub(perRow, x), tf.div(x, perRow), tf.div(tf.reshape(perRow.slice([0, 0, 0], [1, 5, 1]), [5, 1]), x.slice([0, 0, 0], [1, 5, 700])),
+        tf.mul(x, middle), tf.add(tf.reshape(row, [1, 1, 700]), x), tf.div(scalar, tf.scalar(4)), tf.mul(perRow, row),
         tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')),
       ];
     };
     const { wasm, cpu } = await onWasmAndCpu(compute);
     expectSameOutputs(wasm, cpu, 1e-6, 1e-7);
+  });
+
+  it('softmax over the last axis and transposes of every rank match the cpu kernels, with gradients', async () => {
+    const compute = (): tf.Tensor[] => {
+      const scores = tf.mul(seededTensor([2, 3, 17, 19], 6), 5);
+      const x4 = seededTensor([2, 7, 3, 5], 7);
+      const x2 = seededTensor([33, 65], 8);
+      const x5 = seededTensor([2, 3, 1, 4, 5], 9);
+      const softmaxGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.softmax(v), tf.sin(v))))(scores);
+      const transposeGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.transpose(v, [0, 2, 1, 3]), seededTensor([2, 3, 7, 5], 10))))(x4);
+      return [
+        tf.softmax(scores), softmaxGrad, tf.softmax(tf.tensor1d([1000, 0, -1000])),
+        tf.transpose(x4, [0, 2, 1, 3]), tf.transpose(x4, [3, 1, 0, 2]), tf.transpose(x2), tf.transpose(x5, [4, 0, 3, 2, 1]), transposeGrad,
+        tf.cast(tf.transpose(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32')), 'float32'),
+      ];
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-5, 1e-7);
   });
 
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
