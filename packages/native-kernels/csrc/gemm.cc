@@ -19,8 +19,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using ConstMap = Eigen::Map<const RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
 using MutableMap = Eigen::Map<RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
 
-// A slice product small enough that running whole slices on separate threads beats splitting one
-// product (attention's per-head products: 256 x 64 x 256 at `paper`).
+// A slice product small enough that running whole slices on separate threads beats splitting one.
 constexpr double kSmallSliceFlops = 4.0e6;
 // Below this many multiply-adds a product runs on one thread: a fork-join costs more than it saves.
 constexpr double kParallelFlops = 2.0e5;
@@ -75,7 +74,9 @@ void BatchMatMul(const GemmShape& s, const float* a, const float* b, float* out,
                  const int32_t* bSlice, int64_t batch, int threads) {
   const int64_t aStride = s.m * s.k, bStride = s.k * s.n, outStride = s.m * s.n;
   const double flops = 2.0 * static_cast<double>(s.m) * s.k * s.n;
-  if (batch > 1 && threads > 1 && flops < kSmallSliceFlops) {
+  // Whole slices per thread when there are enough of them (attention's B·H heads), or when they are
+  // too small to split.
+  if (batch > 1 && threads > 1 && (batch >= 2 * threads || flops < kSmallSliceFlops)) {
     ParallelFor(batch, threads, [&](int64_t i) { MultiplyOne(s, a + aSlice[i] * aStride, b + bSlice[i] * bStride, out + i * outStride, 1); });
     return;
   }
