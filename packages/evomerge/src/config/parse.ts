@@ -1,7 +1,7 @@
 import { ForgeError } from '@agent-forge/core';
 import type { z } from 'zod';
 import { getMergeMethod } from '../registry.js';
-import type { MergeMethod, TensorwiseMergeMethod } from '../method.js';
+import type { LayerRoutingMergeMethod, MergeMethod, TensorwiseMergeMethod } from '../method.js';
 import { MergeConfigSchema, type MergeConfig } from './schema.js';
 
 /**
@@ -40,10 +40,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function checkForMethod(config: MergeConfig, method: MergeMethod): void {
+  if (config.dfs !== undefined && method.name !== 'dfs') throw new ForgeError(`\`dfs\` is only read by merge_method dfs`, { field: 'dfs' });
   if (method.kind === 'layer-routing') {
-    const wanted = method.name === 'dfs' ? 'models' : 'slices';
-    if (config[wanted] === undefined) throw new ForgeError(`merge method '${method.name}' needs \`${wanted}\``, { field: wanted });
-    if (config.dfs !== undefined && method.name !== 'dfs') throw new ForgeError(`\`dfs\` is only read by merge_method dfs`, { field: 'dfs' });
+    checkRouting(config, method);
     return;
   }
   if (config.slices !== undefined) {
@@ -54,23 +53,57 @@ function checkForMethod(config: MergeConfig, method: MergeMethod): void {
   checkParameterNames(config, method);
 }
 
+/** A routing method reads `slices` (frankenmerge, passthrough) or `models` (dfs), never both, and only its own parameter names. */
+function checkRouting(config: MergeConfig, method: LayerRoutingMergeMethod): void {
+  const [wanted, other] = method.name === 'dfs' ? (['models', 'slices'] as const) : (['slices', 'models'] as const);
+  if (config[wanted] === undefined) throw new ForgeError(`merge method '${method.name}' needs \`${wanted}\``, { field: wanted });
+  if (config[other] !== undefined) throw new ForgeError(`merge method '${method.name}' reads \`${wanted}\`, not \`${other}\``, { field: other });
+  if (method.name === 'passthrough' && config.base_model !== undefined) {
+    throw new ForgeError(
+      'passthrough takes no tensor from base_model (as in mergekit, embeddings come from the first slice, final norm and head from the last): remove it, or use frankenmerge, where base_model supplies them',
+      { field: 'base_model' },
+    );
+  }
+  const levels: [Record<string, unknown> | undefined, string][] = [
+    [config.parameters, 'parameters'],
+    ...(config.models ?? []).map((entry, i): [Record<string, unknown> | undefined, string] => [entry.parameters, `models[${i}].parameters`]),
+    ...(config.slices ?? []).flatMap((slice, i) => [
+      [slice.parameters, `slices[${i}].parameters`] as [Record<string, unknown> | undefined, string],
+      ...slice.sources.map((source, j): [Record<string, unknown> | undefined, string] => [source.parameters, `slices[${i}].sources[${j}].parameters`]),
+    ]),
+  ];
+  for (const [parameters, field] of levels) {
+    for (const name of Object.keys(parameters ?? {})) {
+      if (!method.parameters.includes(name)) {
+        const known = method.parameters.length > 0 ? method.parameters.join(', ') : 'none';
+        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known})`, { field: `${field}.${name}` });
+      }
+    }
+  }
+}
+
 function checkModelCount(config: MergeConfig, method: TensorwiseMergeMethod): void {
   if (method.baseModel === 'required' && config.base_model === undefined) {
     throw new ForgeError(`merge method '${method.name}' needs a base_model`, { field: 'base_model' });
   }
   const merged = mergedModels(config, method);
   const { min, max } = method.models;
-  const what = method.baseModel === 'required' ? 'models besides the base' : 'models';
+  const what = method.baseModel !== 'unused' && config.base_model !== undefined ? 'models besides the base' : 'models';
   if (merged.length < min || (max !== undefined && merged.length > max)) {
     const wanted = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
     throw new ForgeError(`merge method '${method.name}' takes ${wanted} ${what}, got ${merged.length}`, { field: 'models' });
   }
 }
 
-/** The models a tensorwise method merges: all listed ones, less the base when the method uses one. */
+/**
+ * The models a tensorwise method merges: all listed ones, less the base when the method uses one.
+ * A method that does not use a base merges a `base_model` as one more model, as mergekit does
+ * (it adds the base to the inputs when it is not listed).
+ */
 export function mergedModels(config: MergeConfig, method: TensorwiseMergeMethod): string[] {
   const listed = [...new Set((config.models ?? []).map((entry) => entry.model))];
-  return method.baseModel === 'required' ? listed.filter((model) => model !== config.base_model) : listed;
+  if (method.baseModel !== 'unused') return listed.filter((model) => model !== config.base_model);
+  return config.base_model === undefined || listed.includes(config.base_model) ? listed : [...listed, config.base_model];
 }
 
 function checkParameterNames(config: MergeConfig, method: TensorwiseMergeMethod): void {

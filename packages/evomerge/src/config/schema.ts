@@ -3,7 +3,7 @@ import { ParametersSchema } from '../params/setting.js';
 
 /**
  * A merge config, shaped like mergekit's YAML: `merge_method`, `base_model`, `models` (or `slices`
- * for frankenmerge), `parameters`, `dtype`. Additions: `seed` (every random drop is seeded) and
+ * for frankenmerge), `parameters`, `dtype`, `out_dtype`. Additions: `seed` (every random drop is seeded) and
  * `dfs` (the layer path of a data-flow-space merge). Model references are checkpoint directories
  * (holding model.safetensors) or .safetensors files, relative to the working directory as in mergekit.
  */
@@ -28,10 +28,10 @@ const slice = z
       model: modelReference,
       /** Block indices `[start, end)` to copy, 0-based, `end` > `start` and at most the model's layer count. */
       layer_range: layerRange,
-      /** Accepted for mergekit compatibility; frankenmerge copies layers unchanged and reads no parameters. */
+      /** This source's parameters (frankenmerge/passthrough read `scale`), over the slice's and the global ones; matched against the source tensor's name. */
       parameters: ParametersSchema.optional(),
     }).strict()).min(1),
-    /** Accepted for mergekit compatibility; frankenmerge reads no parameters. */
+    /** The slice's parameters (frankenmerge/passthrough read `scale`), over the global ones; gradients run over the slice's layers. */
     parameters: ParametersSchema.optional(),
   })
   .strict();
@@ -76,6 +76,8 @@ export const OUTPUT_DTYPES = {
   BF16: 'BF16',
 } as const;
 
+const dtypeName = z.enum(Object.keys(OUTPUT_DTYPES) as [keyof typeof OUTPUT_DTYPES]);
+
 /**
  * Zod schema of a merge config (strict: unknown keys are errors). Checks the shape only; which of
  * `models`/`slices`/`dfs`/`base_model` a method needs is checked by `parseMergeConfig`.
@@ -95,8 +97,13 @@ export const MergeConfigSchema = z
     slices: z.array(slice).min(1).optional(),
     /** Global parameters (e.g. `t`, `normalize`, or a default `weight`/`density` for every model), each a scalar, gradient or condition list. */
     parameters: ParametersSchema.optional(),
-    /** Output dtype; default: each tensor keeps the dtype of the model it is based on. */
-    dtype: z.enum(Object.keys(OUTPUT_DTYPES) as [keyof typeof OUTPUT_DTYPES]).optional(),
+    /**
+     * mergekit's compute dtype: every input tensor is rounded to it as it is read, and it is the output
+     * dtype unless `out_dtype` says otherwise. Default: inputs as stored, output in the dtype of the tensor it is based on.
+     */
+    dtype: dtypeName.optional(),
+    /** Output dtype (mergekit's `out_dtype`); default: `dtype`, else the dtype of the tensor each output is based on. */
+    out_dtype: dtypeName.optional(),
     /** Seed of every random choice (DARE and DELLA drops). */
     seed: z.number().int().default(0),
     /** The layer path of a `dfs` merge: an explicit `route`, or Sakana's `include`/`repeats`/`scales` encoding; only read by `dfs`. */

@@ -7,6 +7,8 @@ import { taskVectorMethod, type Sparsifier } from './task-vector-family.js';
  * of each task vector (outliers) and the smallest, keeping `density`. mergekit defaults: gamma 0.01,
  * no normalisation; `breadcrumbs_ties` adds TIES sign election.
  */
+const BREADCRUMBS_PAPER = 'Davari & Belilovsky 2023, Model Breadcrumbs, arXiv:2312.06795';
+
 const outliers: Sparsifier = {
   parameters: { gamma: z.number().min(0).max(1).default(0.01) },
   apply: (delta, { params, inverse }) => keepMiddleMagnitudes(delta, params.density, params.gamma as number, inverse),
@@ -14,6 +16,7 @@ const outliers: Sparsifier = {
 
 export const breadcrumbs = taskVectorMethod({
   name: 'breadcrumbs',
+  reference: BREADCRUMBS_PAPER,
   summary: 'drop the largest (gamma) and smallest magnitudes, then task arithmetic',
   defaultNormalize: false,
   defaultRescale: 'none',
@@ -22,6 +25,7 @@ export const breadcrumbs = taskVectorMethod({
 
 export const breadcrumbsTies = taskVectorMethod({
   name: 'breadcrumbs_ties',
+  reference: BREADCRUMBS_PAPER,
   summary: 'breadcrumbs with TIES sign election',
   consensus: 'sum',
   defaultNormalize: false,

@@ -19,6 +19,8 @@ export interface Sparsifier {
 export interface TaskVectorMethodSpec {
   readonly name: string;
   readonly summary: string;
+  /** Paper or reference the method follows. */
+  readonly reference: string;
   /** Present for the TIES-style methods: the default sign election. */
   readonly consensus?: Consensus;
   readonly defaultNormalize: boolean;
@@ -47,6 +49,7 @@ export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMet
   return tensorwiseMethod({
     name: spec.name,
     summary: spec.summary,
+    reference: spec.reference,
     baseModel: 'required',
     models: { min: 1 },
     globalParameters: z.object({

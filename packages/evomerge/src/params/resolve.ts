@@ -37,6 +37,19 @@ export function resolveModelParameters<S extends z.ZodObject>(
   return parseResolved(schema, lookup(schema, levels, context), context, `${method}' for model '${model}`);
 }
 
+/**
+ * Parameters looked up through `levels` in order (the first level that sets a name wins), e.g. a
+ * slice source's, then its slice's, then the global `parameters` for frankenmerge's `scale`.
+ */
+export function resolveFromLevels<S extends z.ZodObject>(
+  schema: S,
+  levels: readonly [Parameters | undefined, string][],
+  context: TensorContext,
+  what: string,
+): z.output<S> {
+  return parseResolved(schema, lookup(schema, levels, context), context, what);
+}
+
 function lookup(schema: z.ZodObject, levels: readonly [Parameters | undefined, string][], context: TensorContext): Lookup {
   const values: Record<string, ScalarValue> = {};
   const fields: Record<string, string> = {};

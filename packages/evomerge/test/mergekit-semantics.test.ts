@@ -1,0 +1,153 @@
+import { hostValues, type HostTensor } from '@agent-forge/core';
+import { describe, expect, it } from 'vitest';
+import { mergeWeightMaps, type MergeConfigInput } from '../src/index.js';
+import { expectClose, forgeError, weights } from './helpers.js';
+
+const valueOf = (tensor: HostTensor | undefined): number[] => [...hostValues(tensor as HostTensor)];
+
+describe('dtype is the compute dtype, out_dtype the output dtype (mergekit)', () => {
+  // mergekit: GatherTensors loads every input with `dtype=config.dtype` (a cast on load), the merge
+  // runs on those tensors, and SaveTensor casts to `out_dtype` when set, else writes the computed
+  // tensor as it is (so in `dtype`).
+  // a = 1 + 2⁻¹⁰ and b = 3 + 2⁻⁹ are not bfloat16 numbers (7 mantissa bits): cast, they are 1 and 3.
+  const models = new Map([['a', weights({ w: [1 + 2 ** -10] })], ['b', weights({ w: [3 + 2 ** -9] })]]);
+  const config = (extra: Partial<MergeConfigInput>): MergeConfigInput => ({
+    merge_method: 'linear', models: [{ model: 'a', parameters: { weight: 1 } }, { model: 'b', parameters: { weight: 1 } }], ...extra,
+  });
+
+  it('dtype bfloat16 casts the inputs first: (1 + 3)/2 = 2, written as BF16', async () => {
+    const merged = (await mergeWeightMaps(config({ dtype: 'bfloat16' }), models)).get('w');
+    expect(merged?.dtype).toBe('BF16');
+    expect(valueOf(merged)).toEqual([2]);
+  });
+
+  it('out_dtype float32 with dtype bfloat16 writes F32 holding the bfloat16-input result exactly', async () => {
+    const merged = (await mergeWeightMaps(config({ dtype: 'bfloat16', out_dtype: 'float32' }), models)).get('w');
+    expect(merged?.dtype).toBe('F32');
+    expect(valueOf(merged)).toEqual([2]);
+  });
+
+  it('out_dtype alone leaves the inputs as stored: 2 + 3·2⁻¹¹ rounded once to float16 (ulp 2⁻⁹ at 2) = 2 + 2⁻⁹', async () => {
+    const merged = (await mergeWeightMaps(config({ out_dtype: 'float16' }), models)).get('w');
+    expect(merged?.dtype).toBe('F16');
+    expect(valueOf(merged)).toEqual([2 + 2 ** -9]);
+    expect(valueOf((await mergeWeightMaps(config({}), models)).get('w'))).toEqual([Math.fround(2 + 3 * 2 ** -11)]);
+  });
+});
+
+describe('gradient positions (mergekit plan.py)', () => {
+  // mergekit: a layer's t is i/(n − 1) within its slice (a `models:` merge is one slice of all n
+  // layers), 1 when the slice has one layer; pre-weights (embeddings) and post-weights (final norm,
+  // head) are planned with a ConfigReader at t = 0. So `t: [0.2, 0.8]` gives the head 0.2.
+  it('slerp t: [0.2, 0.8] over 3 blocks gives 0.2, 0.5, 0.8 to the blocks and 0.2 to the embedding, final norm and head', async () => {
+    const names = ['embed.weight', 'blocks.0.attn.q.weight', 'blocks.1.attn.q.weight', 'blocks.2.attn.q.weight', 'norm_f.weight', 'head.weight'];
+    const model = (value: number) => weights(Object.fromEntries(names.map((name) => [name, [value]])));
+    // One-entry tensors are parallel, so slerp is lerp: 1 + 2t.
+    const merged = await mergeWeightMaps(
+      { merge_method: 'slerp', base_model: 'a', models: [{ model: 'b' }], parameters: { t: [0.2, 0.8] } },
+      new Map([['a', model(1)], ['b', model(3)]]),
+    );
+    const expected: Record<string, number> = {
+      'embed.weight': 1.4, 'blocks.0.attn.q.weight': 1.4, 'blocks.1.attn.q.weight': 2, 'blocks.2.attn.q.weight': 2.6, 'norm_f.weight': 1.4, 'head.weight': 1.4,
+    };
+    for (const name of names) expectClose(valueOf(merged.get(name)), [expected[name] as number]);
+  });
+
+  it('a model with a single block puts it at t = 1; Llama names (model.layers.N, model.norm, lm_head) follow the same rule', async () => {
+    const names = ['model.embed_tokens.weight', 'model.layers.0.mlp.up_proj.weight', 'model.norm.weight', 'lm_head.weight'];
+    const model = (value: number) => weights(Object.fromEntries(names.map((name) => [name, [value]])));
+    const merged = await mergeWeightMaps(
+      { merge_method: 'slerp', base_model: 'a', models: [{ model: 'b' }], parameters: { t: [0.2, 0.8] } },
+      new Map([['a', model(1)], ['b', model(3)]]),
+    );
+    expectClose(valueOf(merged.get('model.layers.0.mlp.up_proj.weight')), [2.6]);
+    for (const name of ['model.embed_tokens.weight', 'model.norm.weight', 'lm_head.weight']) expectClose(valueOf(merged.get(name)), [1.4]);
+  });
+});
+
+describe('passthrough (mergekit passthrough.py and plan.py)', () => {
+  /** Model `prefix`: 3 blocks with o = [k·(i+1)] and up = [10k·(i+1)], embed [5k], norm_f [7k]. */
+  const model = (k: number) => weights({
+    'embed.weight': [5 * k], 'norm_f.weight': [7 * k],
+    ...Object.fromEntries([0, 1, 2].flatMap((i) => [[`blocks.${i}.attn.o.weight`, [k * (i + 1)]], [`blocks.${i}.mlp.up.weight`, [10 * k * (i + 1)]]])),
+  });
+  const models = new Map([['a', model(1)], ['b', model(100)]]);
+
+  // mergekit: each copied tensor is multiplied by its `scale` tensor parameter when set, looked up in
+  // the slice source's parameters, then the slice's, then the global ones (ConfigReader.parameter);
+  // filters match the *source* tensor's name, gradients run over the slice's layers (t = i/(n − 1)).
+  // Pre-weights come from slices[0]'s model, post-weights from slices[-1]'s, both with t = 0.
+  it('multiplies by scale per source, per slice and globally, and takes the embedding from the first slice’s model and the final norm from the last’s', async () => {
+    const merged = await mergeWeightMaps(
+      {
+        merge_method: 'passthrough',
+        slices: [
+          { sources: [{ model: 'a', layer_range: [0, 2], parameters: { scale: [{ filter: 'attn.o', value: 0 }, { value: [1, 3] }] } }] },
+          { sources: [{ model: 'b', layer_range: [1, 2] }], parameters: { scale: 2 } },
+          { sources: [{ model: 'b', layer_range: [2, 3] }] },
+        ],
+        parameters: { scale: 0.5 },
+      },
+      models,
+    );
+    const expected: Record<string, number> = {
+      'blocks.0.attn.o.weight': 0, 'blocks.0.mlp.up.weight': 10 * 1, // a's block 0, scale [1, 3] at t = 0
+      'blocks.1.attn.o.weight': 0, 'blocks.1.mlp.up.weight': 20 * 3, // a's block 1, t = 1
+      'blocks.2.attn.o.weight': 200 * 2, 'blocks.2.mlp.up.weight': 2000 * 2, // b's block 1, slice scale 2
+      'blocks.3.attn.o.weight': 300 * 0.5, 'blocks.3.mlp.up.weight': 3000 * 0.5, // b's block 2, global 0.5
+      'embed.weight': 5 * 1, // first slice's model a, its source scale at t = 0 (no filter match → [1, 3] → 1)
+      'norm_f.weight': 700 * 0.5, // last slice's model b, global scale
+    };
+    expect([...merged.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, value] of Object.entries(expected)) expectClose(valueOf(merged.get(name)), [value]);
+  });
+
+  it('refuses a base_model (mergekit takes nothing from it), while frankenmerge takes the non-block tensors from it', async () => {
+    const slices = [{ sources: [{ model: 'a', layer_range: [0, 1] as [number, number] }] }, { sources: [{ model: 'a', layer_range: [2, 3] as [number, number] }] }];
+    const error = await forgeError(mergeWeightMaps({ merge_method: 'passthrough', base_model: 'b', slices }, models));
+    expect(error.field).toBe('base_model');
+    const franken = await mergeWeightMaps({ merge_method: 'frankenmerge', base_model: 'b', slices }, models);
+    expect(valueOf(franken.get('embed.weight'))).toEqual([500]);
+    expect(valueOf(franken.get('norm_f.weight'))).toEqual([700]);
+    expect(valueOf(franken.get('blocks.1.attn.o.weight'))).toEqual([3]);
+  });
+
+  it('rejects any parameter passthrough does not read, at every level', async () => {
+    const slice = (extra: object) => ({ sources: [{ model: 'a', layer_range: [0, 1] as [number, number], ...extra }] });
+    const cases: [MergeConfigInput, string][] = [
+      [{ merge_method: 'passthrough', slices: [slice({ parameters: { weight: 1 } })] }, 'slices[0].sources[0].parameters.weight'],
+      [{ merge_method: 'passthrough', slices: [{ ...slice({}), parameters: { density: 0.5 } }] }, 'slices[0].parameters.density'],
+      [{ merge_method: 'frankenmerge', slices: [slice({})], parameters: { t: 0.5 } }, 'parameters.t'],
+      [{ merge_method: 'dfs', models: [{ model: 'a', parameters: { scale: 2 } }], dfs: { repeats: 1, include: [1, 1, 1] } }, 'models[0].parameters.scale'],
+      [{ merge_method: 'passthrough', slices: [slice({})], models: [{ model: 'a' }] }, 'models'],
+    ];
+    for (const [config, field] of cases) {
+      const error = await forgeError(mergeWeightMaps(config, models));
+      expect(error.field, JSON.stringify(config)).toBe(field);
+    }
+  });
+});
+
+describe('base_model with a method that has no base (mergekit adds it to the inputs)', () => {
+  it('linear merges it as one more model, with its weight looked up as any model’s', async () => {
+    const merged = await mergeWeightMaps(
+      { merge_method: 'linear', base_model: 'c', models: [{ model: 'a', parameters: { weight: 1 } }, { model: 'b', parameters: { weight: 1 } }], parameters: { weight: 2 } },
+      new Map([['a', weights({ w: [1] })], ['b', weights({ w: [3] })], ['c', weights({ w: [10] })]]),
+    );
+    expect(valueOf(merged.get('w'))).toEqual([(1 + 3 + 2 * 10) / 4]);
+  });
+});
+
+describe('breadcrumbs with gamma · n < 1 (an intentional difference)', () => {
+  // mergekit magnitude_outliers: n_top = int(gamma·n) = int(0.01·10) = 0, and the kept indices are
+  // sorted[n_bot:-n_top] = sorted[5:-0] = sorted[5:0], an empty slice — so every task vector is zeroed
+  // and the merge returns the base. Here no outlier is dropped and the top ⌊density·n⌋ magnitudes stay.
+  it('keeps the top density of the task vector instead of zeroing it', async () => {
+    const tau = [1, -2, 3, -4, 5, -6, 7, -8, 9, -10];
+    const merged = await mergeWeightMaps(
+      { merge_method: 'breadcrumbs', base_model: 'base', models: [{ model: 't', parameters: { weight: 1, density: 0.5 } }] },
+      new Map([['base', weights({ w: tau.map(() => 0) })], ['t', weights({ w: tau })]]),
+    );
+    expect(valueOf(merged.get('w'))).toEqual([0, 0, 0, 0, 0, -6, 7, -8, 9, -10]);
+  });
+});
