@@ -18,7 +18,7 @@ const COPIES: Record<string, MergeConfigInput> = (() => {
   const slices = (method: string): MergeConfigInput => ({ merge_method: method, slices: [{ sources: [{ model: 'x', layer_range: [0, 1] }] }, { sources: [{ model: 'y', layer_range: [1, 2] }] }] });
   const taskVector = ['task_arithmetic', 'ties', 'dare', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear'];
   return {
-    linear: { merge_method: 'linear', models: [{ model: 'x', parameters: { weight: 0.3 } }, { model: 'y', parameters: { weight: 0.7 } }] },
+    linear: { merge_method: 'linear', models: [{ model: 'x', parameters: { weight: 0.6 } }, { model: 'y', parameters: { weight: 1.4 } }] }, // normalised by 2
     slerp: { merge_method: 'slerp', base_model: 'x', models: [{ model: 'y' }], parameters: { t: 0.4 } },
     nuslerp: onBase('nuslerp', {}, { weight: 0.3 }),
     multislerp: onBase('multislerp'),
