@@ -151,3 +151,70 @@ describe('breadcrumbs with gamma · n < 1 (an intentional difference)', () => {
     expect(valueOf(merged.get('w'))).toEqual([0, 0, 0, 0, 0, -6, 7, -8, 9, -10]);
   });
 });
+
+describe('tensorwise merges written with slices (mergekit plan.py)', () => {
+  /** Blocks 0..2 hold [offset + i]; embed and norm_f hold the given values. */
+  const model = (offset: number, embed: number, norm: number) => weights({
+    'embed.weight': [embed], 'norm_f.weight': [norm], ...Object.fromEntries([0, 1, 2].map((i) => [`blocks.${i}.w`, [offset + i]])),
+  });
+  const models = new Map([['a', model(10, 1, 2)], ['b', model(20, 5, 6)]]);
+
+  it('runs mergekit’s slerp example: gradients over the slice, filters on the tensor name, the rest at the fallback', async () => {
+    // One-entry tensors are parallel, so slerp is lerp: a = 1, b = 3 give 1 + 2t.
+    const names = ['blocks.0.self_attn.w', 'blocks.1.self_attn.w', 'blocks.2.self_attn.w', 'blocks.0.mlp.w', 'blocks.1.mlp.w', 'blocks.2.mlp.w', 'embed.weight', 'norm_f.weight'];
+    const uniform = (value: number) => weights(Object.fromEntries(names.map((name) => [name, [value]])));
+    const lerpModels = new Map([['a', uniform(1)], ['b', uniform(3)]]);
+    const merged = await mergeWeightMaps({
+      merge_method: 'slerp', base_model: 'a',
+      slices: [{ sources: [{ model: 'a', layer_range: [0, 3] }, { model: 'b', layer_range: [0, 3] }] }],
+      parameters: { t: [{ filter: 'self_attn', value: [0, 0.5, 0.3, 0.7, 1] }, { filter: 'mlp', value: [1, 0.5, 0.7, 0.3, 0] }, { value: 0.5 }] },
+    }, lerpModels);
+    // Positions 0, ½, 1 → self_attn t 0, 0.3, 1; mlp t 1, 0.7, 0; embed and norm (no filter matches) 0.5.
+    const expected: Record<string, number> = {
+      'blocks.0.self_attn.w': 1, 'blocks.1.self_attn.w': 1.6, 'blocks.2.self_attn.w': 3,
+      'blocks.0.mlp.w': 3, 'blocks.1.mlp.w': 2.4, 'blocks.2.mlp.w': 1, 'embed.weight': 2, 'norm_f.weight': 2,
+    };
+    for (const [name, value] of Object.entries(expected)) expectClose(valueOf(merged.get(name)), [value]);
+  });
+
+  it('merges layer by layer per slice, stacks the slices, and looks parameters up source → slice → global', async () => {
+    // mergekit: per-model parameters come from the slice source (filters match the *source* tensor's
+    // name), then the slice, then the global ones; t runs over each slice's own layers; pre-weights
+    // merge slices[0]'s sources, post-weights slices[-1]'s, at t = 0.
+    const merged = await mergeWeightMaps({
+      merge_method: 'linear',
+      slices: [
+        { sources: [{ model: 'a', layer_range: [0, 2], parameters: { weight: [1, 3] } }, { model: 'b', layer_range: [1, 3] }] },
+        {
+          sources: [{ model: 'a', layer_range: [0, 1], parameters: { weight: [{ filter: 'blocks.0.', value: 6 }] } }, { model: 'b', layer_range: [2, 3], parameters: { weight: 3 } }],
+          parameters: { weight: 2 },
+        },
+      ],
+      parameters: { weight: 1 },
+    }, models);
+    const expected: Record<string, number> = {
+      'blocks.0.w': (1 * 10 + 1 * 21) / 2, // a0 (weight 1 at t = 0) with b1 (global 1)
+      'blocks.1.w': (3 * 11 + 1 * 22) / 4, // a1 (weight 3 at t = 1) with b2
+      'blocks.2.w': (6 * 10 + 3 * 22) / 9, // a0 matched by its source name blocks.0. (output blocks.2) → 6; b2 → 3
+      'embed.weight': (1 * 1 + 1 * 5) / 2, // slice 0's sources at t = 0
+      'norm_f.weight': (2 * 2 + 3 * 6) / 5, // slice 1's sources; a's filter does not match norm_f → slice weight 2; b 3
+    };
+    expect([...merged.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, value] of Object.entries(expected)) expectClose(valueOf(merged.get(name)), [value]);
+  });
+
+  it('names the field when a slice’s sources differ in length, repeat a model, or leave out the base', async () => {
+    const cases: [MergeConfigInput, string, RegExp][] = [
+      [{ merge_method: 'linear', parameters: { weight: 1 }, slices: [{ sources: [{ model: 'a', layer_range: [0, 2] }, { model: 'b', layer_range: [0, 3] }] }] }, 'slices[0].sources[1].layer_range', /same number of layers/],
+      [{ merge_method: 'linear', parameters: { weight: 1 }, slices: [{ sources: [{ model: 'a', layer_range: [0, 1] }, { model: 'a', layer_range: [1, 2] }] }] }, 'slices[0].sources', /listed twice/],
+      [{ merge_method: 'ties', base_model: 'b', parameters: { weight: 1 }, slices: [{ sources: [{ model: 'a', layer_range: [0, 1] }] }] }, 'slices[0].sources', /must be one of the slice's sources/],
+      [{ merge_method: 'slerp', base_model: 'a', parameters: { t: 0.5 }, slices: [{ sources: [{ model: 'a', layer_range: [0, 1], parameters: { t: 1 } }, { model: 'b', layer_range: [0, 1] }] }] }, 'slices[0].sources[0].parameters.t', /no per-model parameter 't'/],
+      [{ merge_method: 'linear', parameters: { weight: 1 }, slices: [{ sources: [{ model: 'a', layer_range: [2, 4] }] }] }, 'slices[0].sources[0].layer_range', /runs past 'a'/],
+    ];
+    for (const [config, field, message] of cases) {
+      const error = await forgeError(mergeWeightMaps(config, models));
+      expect(error.field, JSON.stringify(config)).toBe(field);
+      expect(error.message).toMatch(message);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { ForgeError } from '@agent-forge/core';
 import type { z } from 'zod';
 import { getMergeMethod } from '../registry.js';
 import type { LayerRoutingMergeMethod, MergeMethod, TensorwiseMergeMethod } from '../method.js';
+import { checkTensorwiseSlices } from './check-slices.js';
 import { MergeConfigSchema, type MergeConfig } from './schema.js';
 
 /**
@@ -45,11 +46,15 @@ function checkForMethod(config: MergeConfig, method: MergeMethod): void {
     checkRouting(config, method);
     return;
   }
-  if (config.slices !== undefined) {
-    throw new ForgeError(`merge method '${method.name}' merges whole models: list them under \`models\`, not \`slices\``, { field: 'slices' });
+  if (config.slices !== undefined && config.models !== undefined) {
+    throw new ForgeError(`give the models to merge under \`models\` or \`slices\`, not both (as in mergekit)`, { field: 'models' });
   }
-  if (config.models === undefined) throw new ForgeError(`merge method '${method.name}' needs \`models\``, { field: 'models' });
-  checkModelCount(config, method);
+  if (config.models === undefined && config.slices === undefined) throw new ForgeError(`merge method '${method.name}' needs \`models\` (or \`slices\`)`, { field: 'models' });
+  if (config.slices === undefined) checkModelCount(config, method);
+  else {
+    if (method.baseModel === 'required' && config.base_model === undefined) throw new ForgeError(`merge method '${method.name}' needs a base_model`, { field: 'base_model' });
+    checkTensorwiseSlices(config, method);
+  }
   checkParameterNames(config, method);
 }
 
@@ -110,17 +115,24 @@ function checkParameterNames(config: MergeConfig, method: TensorwiseMergeMethod)
   const globalNames = Object.keys(method.globalParameters.shape);
   const modelNames = Object.keys(method.modelParameters.shape);
   const known = (names: string[]): string => (names.length > 0 ? names.join(', ') : 'none');
-  for (const name of Object.keys(config.parameters ?? {})) {
-    if (!globalNames.includes(name) && !modelNames.includes(name)) {
-      throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known([...globalNames, ...modelNames])})`, { field: `parameters.${name}` });
+  const globalLevels: [Record<string, unknown> | undefined, string][] = [
+    [config.parameters, 'parameters'], ...(config.slices ?? []).map((slice, i): [Record<string, unknown> | undefined, string] => [slice.parameters, `slices[${i}].parameters`]),
+  ];
+  for (const [parameters, field] of globalLevels) {
+    for (const name of Object.keys(parameters ?? {})) {
+      if (!globalNames.includes(name) && !modelNames.includes(name)) {
+        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known([...globalNames, ...modelNames])})`, { field: `${field}.${name}` });
+      }
     }
   }
-  for (const [index, entry] of (config.models ?? []).entries()) {
-    for (const name of Object.keys(entry.parameters ?? {})) {
+  const modelLevels = [
+    ...(config.models ?? []).map((entry, i): [Record<string, unknown> | undefined, string] => [entry.parameters, `models[${i}].parameters`]),
+    ...(config.slices ?? []).flatMap((slice, i) => slice.sources.map((source, j): [Record<string, unknown> | undefined, string] => [source.parameters, `slices[${i}].sources[${j}].parameters`])),
+  ];
+  for (const [parameters, field] of modelLevels) {
+    for (const name of Object.keys(parameters ?? {})) {
       if (!modelNames.includes(name)) {
-        throw new ForgeError(`'${method.name}' has no per-model parameter '${name}' (per-model parameters: ${known(modelNames)})`, {
-          field: `models[${index}].parameters.${name}`,
-        });
+        throw new ForgeError(`'${method.name}' has no per-model parameter '${name}' (per-model parameters: ${known(modelNames)})`, { field: `${field}.${name}` });
       }
     }
   }
