@@ -84,7 +84,12 @@ export interface RouteStep {
   /** Factor applied to the hidden state entering this layer (DFS); 1 leaves it as it is. */
   readonly inputScale: number;
   /** For a slice-built route (frankenmerge/passthrough): the slice index and the layer's gradient position within the slice, for its parameters. */
-  readonly slice?: { readonly index: number; readonly position: number };
+  readonly slice?: {
+    /** Index of the slice in the config's `slices`. */
+    readonly index: number;
+    /** The layer's gradient position within its slice: i/(n − 1), 1 for a one-layer slice. */
+    readonly position: number;
+  };
 }
 
 /** The layer plan of a layer-routing merge: which source block fills each output block. */

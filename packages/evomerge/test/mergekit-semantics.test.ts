@@ -1,7 +1,7 @@
 import { hostValues, type HostTensor } from '@agent-forge/core';
 import { describe, expect, it } from 'vitest';
 import { mergeWeightMaps, type MergeConfigInput } from '../src/index.js';
-import { expectClose, forgeError, weights } from './helpers.js';
+import { expectClose, forgeError, mergeOne, weights } from './helpers.js';
 
 const valueOf = (tensor: HostTensor | undefined): number[] => [...hostValues(tensor as HostTensor)];
 
@@ -135,6 +135,19 @@ describe('base_model with a method that has no base (mergekit adds it to the inp
       new Map([['a', weights({ w: [1] })], ['b', weights({ w: [3] })], ['c', weights({ w: [10] })]]),
     );
     expect(valueOf(merged.get('w'))).toEqual([(1 + 3 + 2 * 10) / 4]);
+  });
+});
+
+describe('int8_mask (mergekit: the sign mask is stored as int8, no value changes)', () => {
+  it('is accepted by the task-vector methods and sce and leaves the merge as it is', async () => {
+    const models = { base: [0, 0, 0], t1: [3, -1, 0.1], t2: [-2, -1, 0.2] };
+    for (const method of ['ties', 'dare_ties', 'sce']) {
+      const perModel = method === 'sce' ? {} : { weight: 1 };
+      const config = (extra: Record<string, boolean>): MergeConfigInput => ({
+        merge_method: method, base_model: 'base', models: [{ model: 't1', parameters: perModel }, { model: 't2', parameters: perModel }], parameters: extra,
+      });
+      expect(await mergeOne(config({ int8_mask: true }), models), method).toEqual(await mergeOne(config({}), models));
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rankRangeMask } from '../kernels/rank-select.js';
 import { taskVector } from '../kernels/task-vectors.js';
 import { tensorwiseMethod } from '../method.js';
+import { INT8_MASK } from './task-vector-family.js';
 
 /** Weight sums below this fall back to equal weights, and divisors are clamped to it (mergekit's value). */
 const SCE_EPSILON = 1e-6;
@@ -21,7 +22,7 @@ export const sce = tensorwiseMethod({
   reference: 'Wan et al. 2024, FuseChat: Knowledge Fusion of Chat Models, arXiv:2408.07990',
   baseModel: 'required',
   models: { min: 1 },
-  globalParameters: z.object({ select_topk: z.number().min(0).max(1).default(1) }),
+  globalParameters: z.object({ select_topk: z.number().min(0).max(1).default(1), int8_mask: INT8_MASK }),
   modelParameters: z.object({}),
   merge({ base, models, params }) {
     const baseValues = base as Float32Array;

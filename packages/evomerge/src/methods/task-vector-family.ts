@@ -41,6 +41,12 @@ interface TaskGlobalParams {
   readonly consensus?: Consensus;
 }
 
+/**
+ * mergekit's `int8_mask`: it stores the sign-election mask as int8 instead of the weights' dtype, which
+ * saves memory and changes no value; accepted so mergekit configs run unchanged, with nothing to do here.
+ */
+export const INT8_MASK = z.boolean().default(false);
+
 export const rescaleSchema = z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]], {
   error: `rescale must be one of ${RESCALE_MODES.join(', ')} ('l1' is mergekit's rescale: true, 'none' its false)`,
 });
@@ -55,6 +61,7 @@ export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMet
     globalParameters: z.object({
       normalize: z.boolean().default(spec.defaultNormalize),
       lambda: z.number().default(1),
+      int8_mask: INT8_MASK,
       ...(spec.sparsifier === undefined ? {} : { rescale: rescaleSchema.default(spec.defaultRescale) }),
       ...(spec.consensus === undefined ? {} : { consensus: z.enum(['sum', 'count']).default(spec.consensus) }),
     }),

@@ -125,6 +125,7 @@ export interface ResolvedModel {
   readonly checkpointDir?: string;
 }
 
+/** Where model reference `reference` (resolved against `cwd`, as mergekit resolves local paths) points; a missing path, or a directory without weights, is a ForgeError naming it. */
 export async function resolveModel(reference: string, cwd: string): Promise<ResolvedModel> {
   const resolved = path.resolve(cwd, reference);
   const info = await stat(resolved).catch(() => undefined);
