@@ -102,6 +102,19 @@ describe('passthrough (mergekit passthrough.py and plan.py)', () => {
     for (const [name, value] of Object.entries(expected)) expectClose(valueOf(merged.get(name)), [value]);
   });
 
+  it('over `models:` copies its one model whole, scaled, in the compute dtype (mergekit’s way to convert a model)', async () => {
+    // mergekit turns `models:` into one slice of all the model's layers, the model's parameters its source's.
+    const merged = await mergeWeightMaps(
+      { merge_method: 'passthrough', dtype: 'bfloat16', models: [{ model: 'a', parameters: { scale: [{ filter: 'norm_f', value: 3 }, { filter: 'up', value: [1, 2] }, { value: 1 }] } }] },
+      new Map([['a', weights({ 'embed.weight': [1 + 2 ** -10], 'blocks.0.mlp.up.weight': [10], 'blocks.1.mlp.up.weight': [20], 'norm_f.weight': [7] })]]),
+    );
+    expect(merged.get('embed.weight')?.dtype).toBe('BF16');
+    const expected: Record<string, number> = { 'embed.weight': 1, 'blocks.0.mlp.up.weight': 10, 'blocks.1.mlp.up.weight': 40, 'norm_f.weight': 21 };
+    for (const [name, value] of Object.entries(expected)) expect(valueOf(merged.get(name)), name).toEqual([value]);
+    const two = await forgeError(mergeWeightMaps({ merge_method: 'passthrough', models: [{ model: 'a' }, { model: 'b' }] }, models));
+    expect(two.field).toBe('models');
+  });
+
   it('refuses a base_model (mergekit takes nothing from it), while frankenmerge takes the non-block tensors from it', async () => {
     const slices = [{ sources: [{ model: 'a', layer_range: [0, 1] as [number, number] }] }, { sources: [{ model: 'a', layer_range: [2, 3] as [number, number] }] }];
     const error = await forgeError(mergeWeightMaps({ merge_method: 'passthrough', base_model: 'b', slices }, models));
@@ -120,6 +133,7 @@ describe('passthrough (mergekit passthrough.py and plan.py)', () => {
       [{ merge_method: 'frankenmerge', slices: [slice({})], parameters: { t: 0.5 } }, 'parameters.t'],
       [{ merge_method: 'dfs', models: [{ model: 'a', parameters: { scale: 2 } }], dfs: { repeats: 1, include: [1, 1, 1] } }, 'models[0].parameters.scale'],
       [{ merge_method: 'passthrough', slices: [slice({})], models: [{ model: 'a' }] }, 'models'],
+      [{ merge_method: 'passthrough', models: [{ model: 'a', parameters: { weight: 1 } }] }, 'models[0].parameters.weight'],
     ];
     for (const [config, field] of cases) {
       const error = await forgeError(mergeWeightMaps(config, models));

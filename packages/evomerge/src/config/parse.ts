@@ -58,11 +58,21 @@ function checkForMethod(config: MergeConfig, method: MergeMethod): void {
   checkParameterNames(config, method);
 }
 
-/** A routing method reads `slices` (frankenmerge, passthrough) or `models` (dfs), never both, and only its own parameter names. */
+/**
+ * A routing method reads `slices` (frankenmerge, passthrough; or, as in mergekit, `models` with a
+ * single model, copied whole) or `models` (dfs), never both, and only its own parameter names.
+ */
 function checkRouting(config: MergeConfig, method: LayerRoutingMergeMethod): void {
-  const [wanted, other] = method.name === 'dfs' ? (['models', 'slices'] as const) : (['slices', 'models'] as const);
-  if (config[wanted] === undefined) throw new ForgeError(`merge method '${method.name}' needs \`${wanted}\``, { field: wanted });
-  if (config[other] !== undefined) throw new ForgeError(`merge method '${method.name}' reads \`${wanted}\`, not \`${other}\``, { field: other });
+  if (method.name === 'dfs') {
+    if (config.models === undefined) throw new ForgeError(`merge method 'dfs' needs \`models\``, { field: 'models' });
+    if (config.slices !== undefined) throw new ForgeError(`merge method 'dfs' reads \`models\`, not \`slices\``, { field: 'slices' });
+  } else {
+    if (config.slices === undefined && config.models === undefined) throw new ForgeError(`merge method '${method.name}' needs \`slices\``, { field: 'slices' });
+    if (config.slices !== undefined && config.models !== undefined) throw new ForgeError(`merge method '${method.name}' reads \`slices\` or one model under \`models\`, not both`, { field: 'models' });
+    if (config.models !== undefined && config.models.length !== 1) {
+      throw new ForgeError(`${method.name} copies layers: under \`models\` it takes exactly one model (use \`slices\` to stack several), got ${config.models.length}`, { field: 'models' });
+    }
+  }
   if (method.name === 'passthrough' && config.base_model !== undefined) {
     throw new ForgeError(
       'passthrough takes no tensor from base_model (as in mergekit, embeddings come from the first slice, final norm and head from the last): remove it, or use frankenmerge, where base_model supplies them',

@@ -30,7 +30,10 @@ export const passthrough: LayerRoutingMergeMethod = {
 };
 
 function sliceSteps(config: RoutingConfig, layerCounts: ReadonlyMap<string, number>): RouteStep[] {
-  return (config.slices ?? []).flatMap((slice, sliceIndex) => {
+  // mergekit's passthrough over `models:` (one model): the whole model as one slice, e.g. to change its dtype.
+  const whole = config.models?.[0]?.model;
+  const slices = config.slices ?? (whole === undefined ? [] : [{ sources: [{ model: whole, layer_range: [0, layerCounts.get(whole) ?? 0] as const }] }]);
+  return slices.flatMap((slice, sliceIndex) => {
     if (slice.sources.length !== 1) {
       throw new ForgeError(`frankenmerge copies layers, so each slice takes exactly one source, got ${slice.sources.length}`, { field: `slices[${sliceIndex}].sources` });
     }

@@ -30,6 +30,7 @@ const scaleSchema = z.object({ scale: z.number().optional() });
 export function planRouting(config: MergeConfig, method: LayerRoutingMergeMethod, sources: ReadonlyMap<string, TensorSource>): MergePlan {
   const layerCounts = new Map([...sources].map(([model, source]) => [model, countLayers(source.tensors.map((t) => t.name))]));
   const { steps } = method.route(config, layerCounts);
+  if (steps.length === 0) throw new ForgeError(`the ${method.name} route selects no layer`);
   const firstModel = config.slices?.[0]?.sources[0]?.model ?? (config.models?.[0]?.model as string);
   const lastModel = config.slices?.at(-1)?.sources[0]?.model ?? firstModel;
   const [beforeModel, afterModel] = [config.base_model ?? firstModel, config.base_model ?? lastModel];
@@ -68,6 +69,8 @@ function copyScale(config: MergeConfig, method: LayerRoutingMergeMethod) {
     if (slice !== undefined) {
       if (slice.sources[0]?.model === model) levels.push([slice.sources[0].parameters, `slices[${sliceIndex}].sources[0].parameters`]);
       levels.push([slice.parameters, `slices[${sliceIndex}].parameters`]);
+    } else if (config.slices === undefined && config.models?.[0]?.model === model) {
+      levels.push([config.models[0].parameters, 'models[0].parameters']);
     }
     levels.push([config.parameters, 'parameters']);
     return resolveFromLevels(scaleSchema, levels, { tensorName, position }, method.name).scale ?? 1;
