@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MODEL_PRESETS, Rng, hostTensor, hostValues, readSafetensorsFile, saveCheckpoint, silentProgress, writeSafetensorsFile, type WeightMap } from '@agent-forge/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { shardedSafetensorsSource } from '@agent-forge/evomerge';
 import { createProgram } from '../src/index.js';
 
 let dir: string;
@@ -98,7 +99,10 @@ describe('forge merge', () => {
     const out = path.join(dir, 'out');
     const { error } = await forge('merge', path.join(dir, 'merge.yaml'), '-o', out);
     expect(error).toBeUndefined();
-    const merged = (await readSafetensorsFile(path.join(out, 'model.safetensors'))).weights;
+    // The output is sharded as the base model is: read it through its index.
+    const source = await shardedSafetensorsSource('out', path.join(out, 'model.safetensors.index.json'));
+    const merged = new Map(await Promise.all(source.tensors.map(async (info) => [info.name, await source.read(info.name)] as const)));
+    await source.close();
     // Parallel tensors: slerp is lerp, 1 + 2t; blocks at t = 0.25, 0.75; embeddings, norm and head at t = 0.25 (mergekit's t = 0).
     const expected: Record<string, number> = {
       'model.embed_tokens.weight': 1.5, 'model.layers.0.self_attn.o_proj.weight': 1.5, 'model.layers.1.self_attn.o_proj.weight': 2.5, 'model.norm.weight': 1.5, 'lm_head.weight': 1.5,

@@ -4,6 +4,7 @@ import { parseMergeConfig } from './config/parse.js';
 import { OUTPUT_DTYPES, type MergeConfig, type MergeConfigInput } from './config/schema.js';
 import { collectWeights } from './output/merge-weights.js';
 import { writeSafetensorsStream } from './output/stream-safetensors.js';
+import { largestShardBytes, writeShardedSafetensors } from './output/write-shards.js';
 import { assertReplaceableOutput, checkSameTokenizer, writeCompanionFiles } from './output/write-checkpoint.js';
 import { planMerge, referencedModels } from './plan/plan-merge.js';
 import { openModelSource, resolveModel, weightMapSource, type ResolvedModel, type TensorSource } from './plan/sources.js';
@@ -14,13 +15,13 @@ export interface MergeSummary {
   readonly method: string;
   /** Absolute path of the checkpoint directory written. */
   readonly outDir: string;
-  /** Number of tensors in the merged model.safetensors. */
+  /** Number of tensors in the merged model (model.safetensors, or its shards). */
   readonly tensors: number;
   /** Blocks in the merged model (differs from the inputs' for frankenmerge/dfs). */
   readonly layerCount: number;
   /** Tensor data read from the input files (each model's whole weights file). */
   readonly bytesRead: number;
-  /** Bytes of the merged model.safetensors. */
+  /** Bytes of the merged weights file(s). */
   readonly bytesWritten: number;
 }
 
@@ -28,8 +29,9 @@ export interface MergeSummary {
  * Merge the models a config names (TinyTitan or Hugging Face checkpoint directories — single
  * model.safetensors or sharded with model.safetensors.index.json — or .safetensors files) into the
  * checkpoint directory `outDir`: model.safetensors streamed tensor by tensor (at most one tensor of
- * each model in memory; tensor names and layouts as the inputs'), plus the primary model's
- * config.json (depth updated) and tokenizer files. The directory is swapped in whole, so an
+ * each model in memory; tensor names and layouts as the inputs'; sharded like the primary model when
+ * it is sharded, shards no larger than its largest), plus the primary model's config.json (depth
+ * updated) and tokenizer files. The directory is swapped in whole, so an
  * interrupted merge leaves no half-written output.
  */
 export async function mergeCheckpoints(
@@ -49,7 +51,10 @@ export async function mergeCheckpoints(
     const metadata = { format: 'pt', merge_method: config.merge_method, merge_config: JSON.stringify(config) };
     let stats = { tensors: 0, bytes: 0 };
     await replaceDirectory(options.outDir, async (staging) => {
-      stats = await writeSafetensorsStream(path.join(staging, CHECKPOINT_FILES.weights), plan.tensors, metadata);
+      const primary = resolved.get(plan.primaryModel) as ResolvedModel;
+      stats = primary.shardIndex === undefined
+        ? await writeSafetensorsStream(path.join(staging, CHECKPOINT_FILES.weights), plan.tensors, metadata)
+        : await writeShardedSafetensors(staging, plan.tensors, metadata, await largestShardBytes(primary.shardIndex));
       await writeCompanionFiles(staging, resolved.get(plan.primaryModel) as ResolvedModel, plan, torchDtypeName(config));
     });
     const bytesRead = [...sources.values()].reduce((sum, source) => sum + source.tensors.reduce((s, t) => s + byteSize(t.shape, t.dtype), 0), 0);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readSafetensorsFile, type WeightMap } from '@agent-forge/core';
+import type { WeightMap } from '@agent-forge/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { genomeToMergeConfig, mergeCheckpoints, parseMergeConfig, planMerge, shardedSafetensorsSource, type Genome, type TensorSource } from '../src/index.js';
 import { expectClose, forgeError } from './helpers.js';
@@ -23,7 +23,15 @@ async function twoModels(): Promise<{ a: WeightMap; b: WeightMap; dirA: string; 
   return { a, b, dirA: await saveShardedLlama(path.join(dir, 'a'), a, 3, LAYERS), dirB: await saveShardedLlama(path.join(dir, 'b'), b, 2, LAYERS) };
 }
 
-const read = async (out: string) => (await readSafetensorsFile(path.join(out, 'model.safetensors'))).weights;
+/** Every tensor of a sharded output, read through its index. */
+async function read(out: string): Promise<WeightMap> {
+  const source = await shardedSafetensorsSource('out', path.join(out, 'model.safetensors.index.json'));
+  try {
+    return new Map(await Promise.all(source.tensors.map(async (info) => [info.name, await source.read(info.name)] as const)));
+  } finally {
+    await source.close();
+  }
+}
 
 describe('Hugging Face layout (sharded safetensors, Llama names, [out, in] linears)', () => {
   it('merges two sharded models with forge merge’s engine, keeping names and shapes, and copies config and tokenizer files', async () => {
@@ -35,6 +43,14 @@ describe('Hugging Face layout (sharded safetensors, Llama names, [out, in] linea
     );
     const merged = await read(out);
     expect([...merged.keys()].sort()).toEqual([...a.keys()].sort());
+    // Sharded as the primary model (a, 3 shards): shards no larger than its largest, all listed by the index.
+    const files = (await readdir(out)).filter((name) => name.endsWith('.safetensors')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.every((name, i) => name === `model-0000${i + 1}-of-0000${files.length}.safetensors`)).toBe(true);
+    expect(files).not.toContain('model.safetensors');
+    // A sharded output directory may be merged over again (it is replaced whole).
+    await mergeCheckpoints({ merge_method: 'linear', models: [{ model: dirA, parameters: { weight: 1 } }] }, { outDir: out });
+    expect([...(await read(out)).keys()].sort()).toEqual([...a.keys()].sort());
     for (const [name, tensor] of a) {
       const other = b.get(name)?.data as Float32Array;
       expect(merged.get(name)?.shape, name).toEqual(tensor.shape);

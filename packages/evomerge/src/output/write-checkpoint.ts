@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CHECKPOINT_FILES, ForgeError, writeFileAtomic, writeJsonAtomic } from '@agent-forge/core';
 import type { MergePlan } from '../plan/planned-tensor.js';
-import type { ResolvedModel } from '../plan/sources.js';
+import { SHARD_INDEX_FILE, type ResolvedModel } from '../plan/sources.js';
 
 /**
  * What goes beside the merged weights, from the primary model (the base, else the first model, as
@@ -78,7 +78,7 @@ export async function assertReplaceableOutput(outDir: string, inputs: Iterable<R
   if (info === undefined) return;
   if (!info.isDirectory()) throw new ForgeError('the output path exists and is not a directory', { file: target });
   const names = await readdir(target);
-  if (names.length > 0 && !names.includes(CHECKPOINT_FILES.weights)) {
-    throw new ForgeError(`refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights}`, { file: target });
+  if (names.length > 0 && !names.includes(CHECKPOINT_FILES.weights) && !names.includes(SHARD_INDEX_FILE)) {
+    throw new ForgeError(`refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights} or ${SHARD_INDEX_FILE}`, { file: target });
   }
 }

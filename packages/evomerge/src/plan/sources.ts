@@ -92,7 +92,8 @@ export async function shardedSafetensorsSource(label: string, indexFile: string)
   }
 }
 
-async function readShardIndex(indexFile: string): Promise<Map<string, string>> {
+/** The `weight_map` of a shard index (tensor name → shard file beside it), checked; errors name the index file. */
+export async function readShardIndex(indexFile: string): Promise<Map<string, string>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(indexFile, 'utf8'));
