@@ -45,9 +45,9 @@ describe('merge config validation names the field', () => {
     expect(missing.message).toMatch(/needs parameter 'weight' \(tensor 'w'\)/);
     const badDensity = await forgeError(mergeWeightMaps({ merge_method: 'ties', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { density: 1.5 } }, models));
     expect(badDensity.field).toBe('parameters.density');
-    const badRescale = await forgeError(mergeWeightMaps({ merge_method: 'dare', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { rescale: true } }, models));
+    const badRescale = await forgeError(mergeWeightMaps({ merge_method: 'dare', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { rescale: 'yes' } }, models));
     expect(badRescale.field).toBe('parameters.rescale');
-    expect(badRescale.message).toMatch(/'l1' is mergekit's rescale: true/);
+    expect(badRescale.message).toMatch(/inverse, l1, none, or mergekit's true \('l1'\)/);
   });
 });
 

@@ -47,6 +47,9 @@ describe('DARE with its mask fixed', () => {
     // L1: τ1 6.5 → kept 5.5, factor 6.5/5.5; τ2 5 → kept 3, factor 5/3.
     const [f1, f2] = [6.5 / 5.5, 5 / 3];
     expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: 'l1' }), [2 * f1, -2 * f2, 3 * f1, 0.5 * f1 + f2]);
+    // mergekit's spelling: rescale true is its L1 matching, false none.
+    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: true }), [2 * f1, -2 * f2, 3 * f1, 0.5 * f1 + f2]);
+    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: false }), [2, -2, 3, 0.5 + 1]);
   });
 });
 

@@ -5,7 +5,9 @@ import { taskVectorMethod, type Sparsifier } from './task-vector-family.js';
 /**
  * Model Breadcrumbs (Davari & Belilovsky 2023, arXiv:2312.06795): drop the largest `gamma` fraction
  * of each task vector (outliers) and the smallest, keeping `density`. mergekit defaults: gamma 0.01,
- * no normalisation; `breadcrumbs_ties` adds TIES sign election.
+ * no normalisation; `breadcrumbs_ties` adds TIES sign election. When ⌊gamma·n⌋ = 0 (the default gamma
+ * on tensors under 100 entries) mergekit keeps an empty slice and zeroes the task vector; here no
+ * outlier is dropped and the top density stays (an intentional difference, see docs/phases/evomerge.md).
  */
 const BREADCRUMBS_PAPER = 'Davari & Belilovsky 2023, Model Breadcrumbs, arXiv:2312.06795';
 

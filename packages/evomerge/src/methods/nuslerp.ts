@@ -30,31 +30,38 @@ export const nuslerp = tensorwiseMethod({
     const v0 = offset(first.values);
     const v1 = offset(second.values);
     const out = new Float32Array(v0.length);
-    for (const indices of vectorGroups(shape, v0.length, params.nuslerp_flatten ? 'all' : params.nuslerp_row_wise ? 'first' : 'last')) {
-      slerpGroup(t, v0, v1, indices, out);
+    for (const group of vectorGroups(shape, v0.length, params.nuslerp_flatten ? 'all' : params.nuslerp_row_wise ? 'first' : 'last')) {
+      slerpGroup(t, v0, v1, group, out);
     }
     if (base !== undefined) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (base[i] as number);
     return out;
   },
 });
 
-/** The index sets slerped together: the whole tensor, each slice along the last axis (rows), or along the first (columns). */
-function vectorGroups(shape: readonly number[], length: number, along: 'all' | 'first' | 'last'): number[][] {
-  if (along === 'all' || shape.length < 2) return [Array.from({ length }, (_, i) => i)];
+/** Entries slerped together: `count` entries from `offset`, `stride` apart. */
+interface Group {
+  readonly offset: number;
+  readonly stride: number;
+  readonly count: number;
+}
+
+/** The groups slerped together: the whole tensor, each run along the last axis (rows), or along the first (columns). */
+function vectorGroups(shape: readonly number[], length: number, along: 'all' | 'first' | 'last'): Group[] {
+  if (along === 'all' || shape.length < 2) return [{ offset: 0, stride: 1, count: length }];
   if (along === 'last') {
     const width = shape[shape.length - 1] as number;
-    return Array.from({ length: length / width }, (_, row) => Array.from({ length: width }, (_, i) => row * width + i));
+    return Array.from({ length: length / width }, (_, row) => ({ offset: row * width, stride: 1, count: width }));
   }
   const height = shape[0] as number;
   const stride = length / height;
-  return Array.from({ length: stride }, (_, column) => Array.from({ length: height }, (_, k) => column + k * stride));
+  return Array.from({ length: stride }, (_, column) => ({ offset: column, stride, count: height }));
 }
 
-function slerpGroup(t: number, v0: Float32Array, v1: Float32Array, indices: readonly number[], out: Float32Array): void {
+function slerpGroup(t: number, v0: Float32Array, v1: Float32Array, { offset, stride, count }: Group, out: Float32Array): void {
   let dot = 0;
   let norm0 = 0;
   let norm1 = 0;
-  for (const i of indices) {
+  for (let k = 0, i = offset; k < count; k++, i += stride) {
     dot += (v0[i] as number) * (v1[i] as number);
     norm0 += (v0[i] as number) ** 2;
     norm1 += (v1[i] as number) ** 2;
@@ -63,5 +70,5 @@ function slerpGroup(t: number, v0: Float32Array, v1: Float32Array, indices: read
   const theta = Math.acos(Math.min(1, Math.max(-1, cos)));
   const sin = Math.sin(theta);
   const [c0, c1] = Math.abs(sin) < COLINEAR_SIN ? [1 - t, t] : [Math.sin((1 - t) * theta) / sin, Math.sin(t * theta) / sin];
-  for (const i of indices) out[i] = c0 * (v0[i] as number) + c1 * (v1[i] as number);
+  for (let k = 0, i = offset; k < count; k++, i += stride) out[i] = c0 * (v0[i] as number) + c1 * (v1[i] as number);
 }

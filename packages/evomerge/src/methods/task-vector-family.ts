@@ -47,9 +47,11 @@ interface TaskGlobalParams {
  */
 export const INT8_MASK = z.boolean().default(false);
 
-export const rescaleSchema = z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]], {
-  error: `rescale must be one of ${RESCALE_MODES.join(', ')} ('l1' is mergekit's rescale: true, 'none' its false)`,
-});
+/** `rescale`: one of {@link RESCALE_MODES}, or mergekit's boolean (true = its L1 matching, `l1`; false = `none`). */
+export const rescaleSchema = z.union([
+  z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]]),
+  z.boolean().transform((value): RescaleMode => (value ? 'l1' : 'none')),
+], { error: `rescale must be one of ${RESCALE_MODES.join(', ')}, or mergekit's true ('l1') / false ('none')` });
 
 export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMethod {
   return tensorwiseMethod({
