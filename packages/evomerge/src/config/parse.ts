@@ -1,7 +1,8 @@
 import { ForgeError } from '@agent-forge/core';
 import type { z } from 'zod';
 import { getMergeMethod } from '../registry.js';
-import type { LayerRoutingMergeMethod, MergeMethod, TensorwiseMergeMethod } from '../method.js';
+import type { MergeMethod, TensorwiseMergeMethod } from '../method.js';
+import { checkRouting } from './check-routing.js';
 import { checkTensorwiseSlices } from './check-slices.js';
 import { MergeConfigSchema, type MergeConfig } from './schema.js';
 
@@ -58,45 +59,6 @@ function checkForMethod(config: MergeConfig, method: MergeMethod): void {
   checkParameterNames(config, method);
 }
 
-/**
- * A routing method reads `slices` (frankenmerge, passthrough; or, as in mergekit, `models` with a
- * single model, copied whole) or `models` (dfs), never both, and only its own parameter names.
- */
-function checkRouting(config: MergeConfig, method: LayerRoutingMergeMethod): void {
-  if (method.name === 'dfs') {
-    if (config.models === undefined) throw new ForgeError(`merge method 'dfs' needs \`models\``, { field: 'models' });
-    if (config.slices !== undefined) throw new ForgeError(`merge method 'dfs' reads \`models\`, not \`slices\``, { field: 'slices' });
-  } else {
-    if (config.slices === undefined && config.models === undefined) throw new ForgeError(`merge method '${method.name}' needs \`slices\``, { field: 'slices' });
-    if (config.slices !== undefined && config.models !== undefined) throw new ForgeError(`merge method '${method.name}' reads \`slices\` or one model under \`models\`, not both`, { field: 'models' });
-    if (config.models !== undefined && config.models.length !== 1) {
-      throw new ForgeError(`${method.name} copies layers: under \`models\` it takes exactly one model (use \`slices\` to stack several), got ${config.models.length}`, { field: 'models' });
-    }
-  }
-  if (method.name === 'passthrough' && config.base_model !== undefined) {
-    throw new ForgeError(
-      'passthrough takes no tensor from base_model (as in mergekit, embeddings come from the first slice, final norm and head from the last): remove it, or use frankenmerge, where base_model supplies them',
-      { field: 'base_model' },
-    );
-  }
-  const levels: [Record<string, unknown> | undefined, string][] = [
-    [config.parameters, 'parameters'],
-    ...(config.models ?? []).map((entry, i): [Record<string, unknown> | undefined, string] => [entry.parameters, `models[${i}].parameters`]),
-    ...(config.slices ?? []).flatMap((slice, i) => [
-      [slice.parameters, `slices[${i}].parameters`] as [Record<string, unknown> | undefined, string],
-      ...slice.sources.map((source, j): [Record<string, unknown> | undefined, string] => [source.parameters, `slices[${i}].sources[${j}].parameters`]),
-    ]),
-  ];
-  for (const [parameters, field] of levels) {
-    for (const name of Object.keys(parameters ?? {})) {
-      if (!method.parameters.includes(name)) {
-        const known = method.parameters.length > 0 ? method.parameters.join(', ') : 'none';
-        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known})`, { field: `${field}.${name}` });
-      }
-    }
-  }
-}
-
 function checkModelCount(config: MergeConfig, method: TensorwiseMergeMethod): void {
   if (method.baseModel === 'required' && config.base_model === undefined) {
     throw new ForgeError(`merge method '${method.name}' needs a base_model`, { field: 'base_model' });
@@ -121,13 +83,14 @@ export function mergedModels(config: MergeConfig, method: TensorwiseMergeMethod)
   return config.base_model === undefined || listed.includes(config.base_model) ? listed : [...listed, config.base_model];
 }
 
+/** A `parameters` map of the config and its dotted path. */
+type NamedLevel = [Readonly<Record<string, unknown>> | undefined, string];
+
 function checkParameterNames(config: MergeConfig, method: TensorwiseMergeMethod): void {
   const globalNames = Object.keys(method.globalParameters.shape);
   const modelNames = Object.keys(method.modelParameters.shape);
   const known = (names: string[]): string => (names.length > 0 ? names.join(', ') : 'none');
-  const globalLevels: [Record<string, unknown> | undefined, string][] = [
-    [config.parameters, 'parameters'], ...(config.slices ?? []).map((slice, i): [Record<string, unknown> | undefined, string] => [slice.parameters, `slices[${i}].parameters`]),
-  ];
+  const globalLevels: NamedLevel[] = [[config.parameters, 'parameters'], ...(config.slices ?? []).map((slice, i): NamedLevel => [slice.parameters, `slices[${i}].parameters`])];
   for (const [parameters, field] of globalLevels) {
     for (const name of Object.keys(parameters ?? {})) {
       if (!globalNames.includes(name) && !modelNames.includes(name)) {
@@ -135,9 +98,9 @@ function checkParameterNames(config: MergeConfig, method: TensorwiseMergeMethod)
       }
     }
   }
-  const modelLevels = [
-    ...(config.models ?? []).map((entry, i): [Record<string, unknown> | undefined, string] => [entry.parameters, `models[${i}].parameters`]),
-    ...(config.slices ?? []).flatMap((slice, i) => slice.sources.map((source, j): [Record<string, unknown> | undefined, string] => [source.parameters, `slices[${i}].sources[${j}].parameters`])),
+  const modelLevels: NamedLevel[] = [
+    ...(config.models ?? []).map((entry, i): NamedLevel => [entry.parameters, `models[${i}].parameters`]),
+    ...(config.slices ?? []).flatMap((slice, i) => slice.sources.map((source, j): NamedLevel => [source.parameters, `slices[${i}].sources[${j}].parameters`])),
   ];
   for (const [parameters, field] of modelLevels) {
     for (const name of Object.keys(parameters ?? {})) {
