@@ -1,7 +1,9 @@
 /**
  * @agent-forge/evomerge — Phase 2: model merging. A registry of merge methods over named weight maps
- * (linear, slerp, task_arithmetic, ties, dare, breadcrumbs, della, model_stock, frankenmerge, dfs),
- * mergekit-shaped configs, and streamed safetensors in → safetensors out. The evolutionary search
+ * (mergekit's — linear, slerp, nuslerp, multislerp, karcher, task_arithmetic, ties, dare, breadcrumbs,
+ * della, sce, model_stock, nearswap, arcee_fusion, ram, passthrough — plus frankenmerge and dfs),
+ * mergekit configs with mergekit's semantics, and streamed safetensors in → safetensors out
+ * (TinyTitan checkpoints and Hugging Face layouts, sharded or not). The evolutionary search
  * over merge recipes and the `evomerge` phase (`evomergePhase`) build on `mergeWeightMaps`.
  * @packageDocumentation
  */
@@ -17,11 +19,15 @@ export {
   ParameterSettingSchema, ParametersSchema, evaluateSetting,
   type ConditionalParameter, type ParameterSetting, type Parameters, type ScalarOrGradient, type ScalarValue,
 } from './params/setting.js';
-export { countLayers, gradientPosition, layerTensorName, parseLayerName, type LayerName } from './params/position.js';
+export { countLayers, gradientPosition, isBeforeBlocks, layerTensorName, parseLayerName, positionInRun, type LayerName } from './params/position.js';
 export { mergeCheckpoints, mergeWeightMaps, type MergeSummary } from './merge.js';
 export { planMerge, referencedModels } from './plan/plan-merge.js';
 export type { MergePlan, PlannedTensor } from './plan/planned-tensor.js';
-export { safetensorsSource, weightMapSource, type TensorInfo, type TensorSource } from './plan/sources.js';
+export {
+  SHARD_INDEX_FILE, openModelSource, resolveModel, safetensorsSource, shardedSafetensorsSource, weightMapSource,
+  type ResolvedModel, type TensorInfo, type TensorSource,
+} from './plan/sources.js';
+export { TOKENIZER_FILES } from './output/write-checkpoint.js';
 export { RESIDUAL_WRITER_SUFFIXES } from './plan/route-tensors.js';
 export { writeSafetensorsStream, type StreamWriteStats } from './output/stream-safetensors.js';
 export { decodeGenome } from './methods/dfs.js';

@@ -14,8 +14,12 @@ import type { z } from 'zod';
  */
 export type MergeMethod = TensorwiseMergeMethod | LayerRoutingMergeMethod;
 
-/** How a method uses `base_model`. */
-export type BaseModelUse = 'required' | 'unused';
+/**
+ * How a method uses `base_model`: `required` (task vectors, slerp), `optional` (used when given:
+ * nuslerp, multislerp), or `unused` — then, as in mergekit, a `base_model` given is merged as one
+ * more model (linear, karcher).
+ */
+export type BaseModelUse = 'required' | 'optional' | 'unused';
 
 /** One model's values of the tensor being merged, with that model's validated per-model parameters `M` (e.g. `weight`, `density`). */
 export interface ModelTensor<M> {
@@ -31,7 +35,7 @@ export interface TensorMergeInput<G, M> {
   readonly name: string;
   /** Stored layout of the tensor (TinyTitan linears are [in, out]); the last axis is a "row" for DELLA and `filter_wise`. */
   readonly shape: readonly number[];
-  /** The base model's values (read-only) when the method uses a base; undefined otherwise. */
+  /** The base model's values (read-only) when the method uses a base and the config names one; undefined otherwise. */
   readonly base: Float32Array | undefined;
   /** The models to merge, without the base when the method uses one, in config order. */
   readonly models: readonly ModelTensor<M>[];
@@ -52,7 +56,9 @@ export interface TensorwiseMergeMethod {
   readonly name: string;
   /** One-line, human-readable description of what the method does (e.g. for listing the registry). */
   readonly summary: string;
-  /** Whether the config must name a `base_model` (task-vector methods, slerp) or ignores it (linear). */
+  /** Paper or reference the method follows (mergekit's `reference_url` where it has one). */
+  readonly reference: string;
+  /** Whether the config must name a `base_model` (task-vector methods, slerp), may (nuslerp, multislerp), or merges it as one more model (linear, karcher). */
   readonly baseModel: BaseModelUse;
   /** How many models to merge, not counting the base (`max` absent: no limit). */
   readonly models: {
@@ -77,6 +83,13 @@ export interface RouteStep {
   readonly layer: number;
   /** Factor applied to the hidden state entering this layer (DFS); 1 leaves it as it is. */
   readonly inputScale: number;
+  /** For a slice-built route (frankenmerge/passthrough): the slice index and the layer's gradient position within the slice, for its parameters. */
+  readonly slice?: {
+    /** Index of the slice in the config's `slices`. */
+    readonly index: number;
+    /** The layer's gradient position within its slice: i/(n − 1), 1 for a one-layer slice. */
+    readonly position: number;
+  };
 }
 
 /** The layer plan of a layer-routing merge: which source block fills each output block. */
@@ -96,6 +109,10 @@ export interface LayerRoutingMergeMethod {
   readonly name: string;
   /** One-line, human-readable description of what the method does (e.g. for listing the registry). */
   readonly summary: string;
+  /** Paper or reference the method follows. */
+  readonly reference: string;
+  /** Parameter names it reads per copied tensor (frankenmerge/passthrough: `scale`); any other is a config error. */
+  readonly parameters: readonly string[];
   /** The output layers, from the validated config and each model's layer count. */
   route(config: RoutingConfig, layerCounts: ReadonlyMap<string, number>): LayerRoute;
 }
@@ -155,6 +172,7 @@ export type DfsSettings =
 export function tensorwiseMethod<G extends z.ZodObject, M extends z.ZodObject>(spec: {
   name: string;
   summary: string;
+  reference: string;
   baseModel: BaseModelUse;
   models: { min: number; max?: number };
   globalParameters: G;
@@ -165,6 +183,7 @@ export function tensorwiseMethod<G extends z.ZodObject, M extends z.ZodObject>(s
     kind: 'tensorwise',
     name: spec.name,
     summary: spec.summary,
+    reference: spec.reference,
     baseModel: spec.baseModel,
     models: spec.models,
     globalParameters: spec.globalParameters,

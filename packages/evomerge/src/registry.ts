@@ -3,10 +3,17 @@ import type { MergeMethod } from './method.js';
 import { breadcrumbs, breadcrumbsTies } from './methods/breadcrumbs.js';
 import { dare, dareLinear, dareTies } from './methods/dare.js';
 import { della, dellaLinear } from './methods/della.js';
+import { arceeFusion } from './methods/arcee-fusion.js';
 import { dfs } from './methods/dfs.js';
 import { frankenmerge, passthrough } from './methods/frankenmerge.js';
+import { karcher } from './methods/karcher.js';
 import { linear } from './methods/linear.js';
 import { modelStock } from './methods/model-stock.js';
+import { multislerp } from './methods/multislerp.js';
+import { nearswap } from './methods/nearswap.js';
+import { nuslerp } from './methods/nuslerp.js';
+import { ram, ramPlusTensorLocal } from './methods/ram.js';
+import { sce } from './methods/sce.js';
 import { slerp } from './methods/slerp.js';
 import { taskArithmetic } from './methods/task-arithmetic.js';
 import { ties } from './methods/ties.js';
@@ -14,8 +21,8 @@ import { ties } from './methods/ties.js';
 /** Every merge method by its config name (`merge_method:`), mergekit's aliases included. */
 export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
   [
-    linear, slerp, taskArithmetic, ties, dare, dareTies, dareLinear, breadcrumbs, breadcrumbsTies,
-    della, dellaLinear, modelStock, frankenmerge, passthrough, dfs,
+    linear, slerp, nuslerp, multislerp, karcher, taskArithmetic, ties, dare, dareTies, dareLinear, breadcrumbs, breadcrumbsTies,
+    della, dellaLinear, sce, modelStock, nearswap, arceeFusion, ram, ramPlusTensorLocal, frankenmerge, passthrough, dfs,
   ].map((method) => [method.name, method]),
 );
 

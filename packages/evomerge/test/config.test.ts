@@ -19,12 +19,16 @@ describe('merge config validation names the field', () => {
     [{ merge_method: 'average', models: linearModels }, 'merge_method', /unknown merge method 'average' \(methods: linear, slerp/],
     [{ merge_method: 'linear', models: [{ model: 'a', parameters: { weight: 1 } }, { model: '' }] }, 'models[1].model', /must not be empty/],
     [{ merge_method: 'linear', models: linearModels, tokenizer_source: 'union' }, 'tokenizer_source', /Unrecognized key/],
+    [{ merge_method: 'linear', models: linearModels, modules: {} }, 'modules', /Unrecognized key/],
+    [{ merge_method: 'linear', slices: [{ sources: [{ model: 'a', layer_range: [0, 1] }], residual_weight: 0.5 }] }, 'slices[0].residual_weight', /Unrecognized key/],
+    [{ merge_method: 'linear', models: linearModels, slices: [{ sources: [{ model: 'a', layer_range: [0, 1] }] }] }, 'models', /not both/],
     [{ merge_method: 'linear', models: linearModels, dtype: 'float64' }, 'dtype', /float32/],
     [{ merge_method: 'ties', models: linearModels }, 'base_model', /needs a base_model/],
     [{ merge_method: 'slerp', base_model: 'a', models: [{ model: 'a' }, { model: 'b' }, { model: 'c' }], parameters: { t: 0.5 } }, 'models', /exactly 1 models besides the base, got 2/],
     [{ merge_method: 'linear', models: [{ model: 'a', parameters: { wieght: 1 } }] }, 'models[0].parameters.wieght', /no per-model parameter 'wieght'/],
     [{ merge_method: 'ties', base_model: 'a', models: linearModels, parameters: { gamma: 0.1 } }, 'parameters.gamma', /'ties' has no parameter 'gamma'/],
-    [{ merge_method: 'frankenmerge', models: linearModels }, 'slices', /needs `slices`/],
+    [{ merge_method: 'frankenmerge', models: linearModels }, 'models', /exactly one model \(use `slices` to stack several\)/],
+    [{ merge_method: 'frankenmerge' }, 'slices', /needs `slices`/],
     [{ merge_method: 'frankenmerge', slices: [{ sources: [{ model: 'a', layer_range: [3, 1] }] }] }, 'slices[0].sources[0].layer_range', /end > start/],
     [{ merge_method: 'dfs', models: linearModels, dfs: { route: [{ model: 'a', layer: 0, scale: -1 }] } }, 'dfs.route[0].scale', /positive/],
   ])('%j → %s', (value, field, message) => {
@@ -41,9 +45,9 @@ describe('merge config validation names the field', () => {
     expect(missing.message).toMatch(/needs parameter 'weight' \(tensor 'w'\)/);
     const badDensity = await forgeError(mergeWeightMaps({ merge_method: 'ties', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { density: 1.5 } }, models));
     expect(badDensity.field).toBe('parameters.density');
-    const badRescale = await forgeError(mergeWeightMaps({ merge_method: 'dare', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { rescale: true } }, models));
+    const badRescale = await forgeError(mergeWeightMaps({ merge_method: 'dare', base_model: 'a', models: [{ model: 'b', parameters: { weight: 1 } }], parameters: { rescale: 'yes' } }, models));
     expect(badRescale.field).toBe('parameters.rescale');
-    expect(badRescale.message).toMatch(/'l1' is mergekit's rescale: true/);
+    expect(badRescale.message).toMatch(/inverse, l1, none, or mergekit's true \('l1'\)/);
   });
 });
 

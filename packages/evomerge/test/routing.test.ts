@@ -1,3 +1,4 @@
+import { MODEL_PRESETS, TinyTitan, hostTensor, tf, useBackend, weightsToTf, type HostTensor, type WeightMap } from '@agent-forge/core';
 import { describe, expect, it } from 'vitest';
 import { RESIDUAL_WRITER_SUFFIXES, decodeGenome, mergeWeightMaps, parseLayerName } from '../src/index.js';
 import { forgeError } from './helpers.js';
@@ -23,7 +24,7 @@ describe('frankenmerge', () => {
     expect([...layers].sort()).toEqual([0, 1, 2, 3]);
     for (const [name, tensor] of merged) {
       const parsed = parseLayerName(name);
-      // Outside the blocks: the first slice's model (b).
+      // Outside the blocks: embeddings from the first slice's model, final norm from the last's (both b).
       const donor = parsed === undefined ? b.get(name) : donors[parsed.layer]?.[0].get(`blocks.${donors[parsed.layer]?.[1]}.${parsed.suffix}`);
       expect(donor, name).toBeDefined();
       expect(sameBytes(tensor, donor as typeof tensor), name).toBe(true);
@@ -77,30 +78,51 @@ describe('dfs', () => {
     expect(sameBytes(merged.get('embed.weight') as never, a.get('embed.weight') as never)).toBe(true); // base = first model
   });
 
-  it('the fold is exact: a pre-norm block fed s·h equals s × the folded block fed h (so the final norm sees the same)', () => {
-    // Tiny pre-norm residual block with RMSNorm (eps 0): B(h) = u + relu(norm(u)·U)·D, u = h + norm(h)·O.
-    const rms = (h: number[]) => {
-      const r = Math.sqrt(h.reduce((s, v) => s + v * v, 0) / h.length);
-      return h.map((v) => v / r);
-    };
-    const matmul = (x: number[], w: number[][]) => w[0]!.map((_, j) => x.reduce((s, xi, i) => s + xi * w[i]![j]!, 0));
-    const block = (h: number[], o: number[][], up: number[][], down: number[][]) => {
-      const u = h.map((v, i) => v + matmul(rms(h), o)[i]!);
-      const hidden = matmul(rms(u), up).map((v) => Math.max(0, v));
-      return u.map((v, i) => v + matmul(hidden, down)[i]!);
-    };
-    const scaleMatrix = (w: number[][], f: number) => w.map((row) => row.map((v) => v * f));
-    const o = [[0.3, -0.2], [0.5, 0.1]];
-    const up = [[1, -0.5, 0.2], [0.4, 0.3, -1]];
-    const down = [[0.2, 0.7], [-0.3, 0.1], [0.5, -0.4]];
-    const h = [0.7, -1.3];
-    const [s1, s2] = [2.5, 0.3];
-    // Routed path with input scales: h2 = B(s2·B(s1·h)).
-    const scaledPath = block(block(h.map((v) => v * s1), o, up, down).map((v) => v * s2), o, up, down);
-    const c1 = s1;
-    const c2 = s1 * s2;
-    const folded = block(block(h, scaleMatrix(o, 1 / c1), up, scaleMatrix(down, 1 / c1)), scaleMatrix(o, 1 / c2), up, scaleMatrix(down, 1 / c2));
-    scaledPath.forEach((v, i) => expect(v).toBeCloseTo(c2 * folded[i]!, 10));
-    rms(scaledPath).forEach((v, i) => expect(v).toBeCloseTo(rms(folded)[i]!, 10));
+  it('the fold is exact in TinyTitan: a path scaled by s on entry computes what the unscaled model fed s·embedding does', async () => {
+    // B(s·x) = s·B'(x) for the pre-norm block with o and down divided by s, so a route whose input
+    // scales multiply to C runs as a model fed C·embedding, up to the final RMSNorm (which removes C)
+    // and the tied head (which the scaled embedding scales by C too): logits_ref = C·logits_merged.
+    // Embeddings are multiplied by 10 first so the norms' epsilon (1e-5) is negligible next to the
+    // hidden state's mean square.
+    const source = await tinyWeights(1);
+    const embed = source.get('embed.weight') as HostTensor;
+    const scaledEmbed = (factor: number) => hostTensor('F32', embed.shape, Float32Array.from(embed.data as Float32Array, (v) => v * 10 * factor));
+    const a = new Map(source).set('embed.weight', scaledEmbed(1));
+    const s = 2.5;
+    // Both steps are divided by the cumulative scale C = 2.5 · 1: dividing the second by its own
+    // scale (1) only would not match the reference.
+    const merged = await mergeWeightMaps(
+      { merge_method: 'dfs', models: [{ model: 'a' }], dfs: { route: [{ model: 'a', layer: 0, scale: s }, { model: 'a', layer: 1, scale: 1 }] } },
+      new Map([['a', a]]),
+    );
+    const reference = new Map(source).set('embed.weight', scaledEmbed(s));
+    const tokens = [[3, 17, 42, 99, 7, 250]];
+    const [mergedLogits, referenceLogits] = [await logitsOf(merged, tokens), await logitsOf(reference, tokens)];
+    let worst = 0;
+    let largest = 0;
+    referenceLogits.forEach((value, i) => {
+      worst = Math.max(worst, Math.abs(value - s * (mergedLogits[i] as number)));
+      largest = Math.max(largest, Math.abs(value));
+    });
+    // Measured: 9e-5 of the largest logit (the norms' epsilon and float32); unfolded: 1.7e-2.
+    expect(worst / largest).toBeLessThan(3e-4);
+    // The unfolded model (the same blocks, unscaled) is far further off: the check can tell.
+    const plain = await logitsOf(new Map(a), tokens);
+    const unfolded = Math.max(...referenceLogits.map((v, i) => Math.abs(v - s * (plain[i] as number))));
+    expect(unfolded / largest).toBeGreaterThan(20 * (worst / largest));
   });
 });
+
+/** TinyTitan (tiny preset) logits for `tokens` with `weights` loaded, as plain numbers. */
+async function logitsOf(weights: WeightMap, tokens: number[][]): Promise<number[]> {
+  await useBackend('cpu');
+  const model = new TinyTitan(MODEL_PRESETS.tiny, { seed: 0 });
+  const tensors = weightsToTf(weights);
+  try {
+    model.loadWeights(tensors);
+    return tf.tidy(() => [...model.forward(tf.tensor2d(tokens, undefined, 'int32')).dataSync()]);
+  } finally {
+    for (const tensor of tensors.values()) tensor.dispose();
+    model.dispose();
+  }
+}

@@ -3,8 +3,10 @@ import { mergeCheckpoints, parseMergeConfig } from '@agent-forge/evomerge';
 import { readConfigFile } from '../pipeline-config.js';
 
 /**
- * `forge merge merge.yaml -o out/`: merge checkpoints as a mergekit-style config describes (see
- * packages/evomerge/README.md). Model paths are relative to the working directory, as in mergekit.
+ * `forge merge merge.yaml -o out/`: merge checkpoints as a mergekit config describes, with mergekit's
+ * semantics (see docs/phases/evomerge.md, "Coming from mergekit"). Models are TinyTitan checkpoints or
+ * Hugging Face directories (single or sharded safetensors); paths are relative to the working
+ * directory, as in mergekit. A key the merge does not honour is an error naming it.
  */
 export async function mergeCommand(options: { configFile: string; outDir: string; print: (line: string) => void }): Promise<void> {
   const started = performance.now();

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { ParametersSchema } from '../params/setting.js';
 
 /**
- * A merge config, shaped like mergekit's YAML: `merge_method`, `base_model`, `models` (or `slices`
- * for frankenmerge), `parameters`, `dtype`. Additions: `seed` (every random drop is seeded) and
+ * A merge config, as mergekit's YAML: `merge_method`, `base_model`, `models` or `slices`, `parameters`, `dtype`, `out_dtype`. Additions: `seed` (every random drop is seeded) and
  * `dfs` (the layer path of a data-flow-space merge). Model references are checkpoint directories
  * (holding model.safetensors) or .safetensors files, relative to the working directory as in mergekit.
  */
@@ -22,16 +21,16 @@ const layerRange = z
 
 const slice = z
   .object({
-    /** Where this slice's layers come from; frankenmerge takes exactly one source per slice (the schema allows more, as mergekit does). */
+    /** Where this slice's layers come from: the models merged layer by layer (tensorwise methods; equal layer counts), or exactly one for passthrough/frankenmerge. */
     sources: z.array(z.object({
       /** Model the layers are copied from (a checkpoint directory or .safetensors file). */
       model: modelReference,
       /** Block indices `[start, end)` to copy, 0-based, `end` > `start` and at most the model's layer count. */
       layer_range: layerRange,
-      /** Accepted for mergekit compatibility; frankenmerge copies layers unchanged and reads no parameters. */
+      /** This source's per-model parameters (e.g. `weight`; passthrough's `scale`), over the slice's and the global ones; filters match the source tensor's name. */
       parameters: ParametersSchema.optional(),
     }).strict()).min(1),
-    /** Accepted for mergekit compatibility; frankenmerge reads no parameters. */
+    /** The slice's parameters, over the global ones; gradients run over the slice's layers. */
     parameters: ParametersSchema.optional(),
   })
   .strict();
@@ -76,27 +75,35 @@ export const OUTPUT_DTYPES = {
   BF16: 'BF16',
 } as const;
 
+const dtypeName = z.enum(Object.keys(OUTPUT_DTYPES) as [keyof typeof OUTPUT_DTYPES]);
+
 /**
  * Zod schema of a merge config (strict: unknown keys are errors). Checks the shape only; which of
  * `models`/`slices`/`dfs`/`base_model` a method needs is checked by `parseMergeConfig`.
  */
 export const MergeConfigSchema = z
   .object({
-    /** Registered method name (mergekit spelling, e.g. `linear`, `slerp`, `ties`, `dare_ties`, `frankenmerge`, `dfs`). */
+    /** Registered method name (mergekit spelling, e.g. `linear`, `slerp`, `nuslerp`, `ties`, `dare_ties`, `passthrough`; ours: `frankenmerge`, `dfs`). */
     merge_method: z.string().min(1),
     /**
      * Model the task vectors are taken against (task-vector methods), slerp's t = 0 end, and the source
-     * of the non-block tensors of a layer-routing merge; required by some methods, ignored by `linear`.
+     * of the non-block tensors of frankenmerge and dfs; required by some methods, merged as one more
+     * model by those that use no base (`linear`, `karcher`), refused by `passthrough`.
      */
     base_model: modelReference.optional(),
     /** Models of a tensorwise merge (the base may be listed too) or the layer pool of `dfs`, whose order numbers the layers. */
     models: z.array(inputModel).min(1).optional(),
-    /** frankenmerge's layer ranges, stacked in order into the output; only for layer-routing methods. */
+    /** mergekit's slices, stacked in order into the output (instead of `models`): layer ranges merged per slice, or copied by passthrough/frankenmerge. */
     slices: z.array(slice).min(1).optional(),
     /** Global parameters (e.g. `t`, `normalize`, or a default `weight`/`density` for every model), each a scalar, gradient or condition list. */
     parameters: ParametersSchema.optional(),
-    /** Output dtype; default: each tensor keeps the dtype of the model it is based on. */
-    dtype: z.enum(Object.keys(OUTPUT_DTYPES) as [keyof typeof OUTPUT_DTYPES]).optional(),
+    /**
+     * mergekit's compute dtype: every input tensor is rounded to it as it is read, and it is the output
+     * dtype unless `out_dtype` says otherwise. Default: inputs as stored, output in the dtype of the tensor it is based on.
+     */
+    dtype: dtypeName.optional(),
+    /** Output dtype (mergekit's `out_dtype`); default: `dtype`, else the dtype of the tensor each output is based on. */
+    out_dtype: dtypeName.optional(),
     /** Seed of every random choice (DARE and DELLA drops). */
     seed: z.number().int().default(0),
     /** The layer path of a `dfs` merge: an explicit `route`, or Sakana's `include`/`repeats`/`scales` encoding; only read by `dfs`. */

@@ -9,6 +9,7 @@ import { taskVectorMethod, type TaskVectorMethodSpec } from './task-vector-famil
  * config's seed, per tensor and model.
  */
 const dareSpec: Omit<TaskVectorMethodSpec, 'name' | 'summary'> = {
+  reference: 'Yu et al. 2024, Language models are Super Mario (DARE), arXiv:2311.03099',
   consensus: 'sum',
   defaultNormalize: false,
   defaultRescale: 'inverse',

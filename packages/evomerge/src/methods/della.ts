@@ -8,6 +8,8 @@ import { taskVectorMethod, type Sparsifier } from './task-vector-family.js';
  * mergekit defaults: epsilon 0.15, normalize true for `della`; rescale here defaults to the paper's
  * per-entry 1/p (`inverse`) rather than mergekit's L1 matching (`l1`).
  */
+const DELLA_PAPER = 'Deep et al. 2024, DELLA-Merging, arXiv:2406.11617';
+
 const magprune: Sparsifier = {
   parameters: { epsilon: z.number().min(0).max(0.5).default(0.15) },
   apply: (delta, { shape, params, inverse, rng }) => dellaMagprune(delta, shape, params.density, params.epsilon as number, inverse, rng),
@@ -15,6 +17,7 @@ const magprune: Sparsifier = {
 
 export const della = taskVectorMethod({
   name: 'della',
+  reference: DELLA_PAPER,
   summary: 'magnitude-ranked random drop (MagPrune) + rescale, then TIES sign election',
   consensus: 'sum',
   defaultNormalize: true,
@@ -24,6 +27,7 @@ export const della = taskVectorMethod({
 
 export const dellaLinear = taskVectorMethod({
   name: 'della_linear',
+  reference: DELLA_PAPER,
   summary: 'MagPrune + rescale, then task arithmetic',
   defaultNormalize: false,
   defaultRescale: 'inverse',

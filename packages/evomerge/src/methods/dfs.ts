@@ -19,6 +19,8 @@ export const dfs: LayerRoutingMergeMethod = {
   kind: 'layer-routing',
   name: 'dfs',
   summary: 'data-flow-space layer routing with per-step hidden-state scaling (Sakana)',
+  reference: 'Akiba et al. 2024, Evolutionary Optimization of Model Merging Recipes, arXiv:2403.13187',
+  parameters: [],
   route(config, layerCounts) {
     if (config.dfs === undefined) throw new ForgeError('dfs needs a `dfs:` section: a `route`, or `repeats` + `include`', { field: 'dfs' });
     const steps = 'route' in config.dfs ? explicitRoute(config.dfs, layerCounts) : decodeGenome(config.dfs, globalLayers(config, layerCounts));

@@ -8,6 +8,7 @@ import { tensorwiseMethod } from '../method.js';
 export const linear = tensorwiseMethod({
   name: 'linear',
   summary: 'weighted average of the models',
+  reference: 'Wortsman et al. 2022, Model soups, arXiv:2203.05482',
   baseModel: 'unused',
   models: { min: 1 },
   globalParameters: z.object({ normalize: z.boolean().default(true) }),

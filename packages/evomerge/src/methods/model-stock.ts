@@ -11,6 +11,7 @@ import { tensorwiseMethod } from '../method.js';
 export const modelStock = tensorwiseMethod({
   name: 'model_stock',
   summary: 'interpolate base → mean of models by the angle between their offsets',
+  reference: 'Jang et al. 2024, Model Stock, arXiv:2403.19522',
   baseModel: 'required',
   models: { min: 2 },
   globalParameters: z.object({ filter_wise: z.boolean().default(false) }),

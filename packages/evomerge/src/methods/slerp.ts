@@ -15,6 +15,7 @@ const NORM_EPSILON = 1e-8;
 export const slerp = tensorwiseMethod({
   name: 'slerp',
   summary: 'spherical interpolation from base (t=0) to the other model (t=1)',
+  reference: 'Shoemake 1985, Animating rotation with quaternion curves (mergekit slerp)',
   baseModel: 'required',
   models: { min: 1, max: 1 },
   globalParameters: z.object({ t: z.number() }),

@@ -7,6 +7,7 @@ import { taskVectorMethod } from './task-vector-family.js';
 export const taskArithmetic = taskVectorMethod({
   name: 'task_arithmetic',
   summary: 'base + λ·Σ weight·(model − base)',
+  reference: 'Ilharco et al. 2023, Editing models with task arithmetic, arXiv:2212.04089',
   defaultNormalize: false,
   defaultRescale: 'none',
 });

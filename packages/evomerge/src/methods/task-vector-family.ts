@@ -19,6 +19,8 @@ export interface Sparsifier {
 export interface TaskVectorMethodSpec {
   readonly name: string;
   readonly summary: string;
+  /** Paper or reference the method follows. */
+  readonly reference: string;
   /** Present for the TIES-style methods: the default sign election. */
   readonly consensus?: Consensus;
   readonly defaultNormalize: boolean;
@@ -39,19 +41,29 @@ interface TaskGlobalParams {
   readonly consensus?: Consensus;
 }
 
-export const rescaleSchema = z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]], {
-  error: `rescale must be one of ${RESCALE_MODES.join(', ')} ('l1' is mergekit's rescale: true, 'none' its false)`,
-});
+/**
+ * mergekit's `int8_mask`: it stores the sign-election mask as int8 instead of the weights' dtype, which
+ * saves memory and changes no value; accepted so mergekit configs run unchanged, with nothing to do here.
+ */
+export const INT8_MASK = z.boolean().default(false);
+
+/** `rescale`: one of {@link RESCALE_MODES}, or mergekit's boolean (true = its L1 matching, `l1`; false = `none`). */
+export const rescaleSchema = z.union([
+  z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]]),
+  z.boolean().transform((value): RescaleMode => (value ? 'l1' : 'none')),
+], { error: `rescale must be one of ${RESCALE_MODES.join(', ')}, or mergekit's true ('l1') / false ('none')` });
 
 export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMethod {
   return tensorwiseMethod({
     name: spec.name,
     summary: spec.summary,
+    reference: spec.reference,
     baseModel: 'required',
     models: { min: 1 },
     globalParameters: z.object({
       normalize: z.boolean().default(spec.defaultNormalize),
       lambda: z.number().default(1),
+      int8_mask: INT8_MASK,
       ...(spec.sparsifier === undefined ? {} : { rescale: rescaleSchema.default(spec.defaultRescale) }),
       ...(spec.consensus === undefined ? {} : { consensus: z.enum(['sum', 'count']).default(spec.consensus) }),
     }),

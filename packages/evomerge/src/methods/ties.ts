@@ -9,6 +9,7 @@ import { taskVectorMethod } from './task-vector-family.js';
  */
 export const ties = taskVectorMethod({
   name: 'ties',
+  reference: 'Yadav et al. 2023, TIES-Merging, arXiv:2306.01708',
   summary: 'trim to top-density magnitudes, elect signs by mass, disjoint mean',
   consensus: 'sum',
   defaultNormalize: true,

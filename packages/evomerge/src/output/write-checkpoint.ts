@@ -1,13 +1,16 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, writeJsonAtomic } from '@agent-forge/core';
+import { CHECKPOINT_FILES, ForgeError, writeFileAtomic, writeJsonAtomic } from '@agent-forge/core';
 import type { MergePlan } from '../plan/planned-tensor.js';
-import type { ResolvedModel } from '../plan/sources.js';
+import { SHARD_INDEX_FILE, type ResolvedModel } from '../plan/sources.js';
 
 /**
- * What goes beside the merged weights: the primary model's config.json with its layer count set to
- * the merged depth (frankenmerge and dfs change it), and its tokenizer.json. Merged models must share
- * one tokenizer, so differing tokenizer files are refused rather than silently picking one.
+ * What goes beside the merged weights, from the primary model (the base, else the first model, as
+ * mergekit's donor): its config.json with the layer count set to the merged depth (TinyTitan's
+ * `model.nLayers`, Hugging Face's `num_hidden_layers`) and, for a Hugging Face config, `torch_dtype`
+ * set to the merge's `out_dtype`/`dtype` when one is given; and its tokenizer files, copied byte for
+ * byte (the files mergekit copies). Merged models must share one tokenizer, so differing
+ * tokenizer.json files are refused rather than silently picking one.
  */
 export async function checkSameTokenizer(models: ReadonlyMap<string, ResolvedModel>): Promise<void> {
   let first: { model: string; text: string } | undefined;
@@ -22,20 +25,41 @@ export async function checkSameTokenizer(models: ReadonlyMap<string, ResolvedMod
   }
 }
 
-export async function writeCompanionFiles(dir: string, primary: ResolvedModel, plan: MergePlan): Promise<void> {
+export async function writeCompanionFiles(dir: string, primary: ResolvedModel, plan: MergePlan, torchDtype: string | undefined): Promise<void> {
   if (primary.checkpointDir === undefined) return;
-  const configText = await readFile(path.join(primary.checkpointDir, CHECKPOINT_FILES.config), 'utf8').catch(() => undefined);
-  if (configText !== undefined) await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.config), withLayerCount(JSON.parse(configText) as unknown, plan.layerCount));
-  const tokenizer = await readFile(path.join(primary.checkpointDir, CHECKPOINT_FILES.tokenizer), 'utf8').catch(() => undefined);
-  if (tokenizer !== undefined) await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.tokenizer), JSON.parse(tokenizer) as unknown);
+  const configFile = path.join(primary.checkpointDir, CHECKPOINT_FILES.config);
+  const configText = await readFile(configFile, 'utf8').catch(() => undefined);
+  if (configText !== undefined) {
+    let config: unknown;
+    try {
+      config = JSON.parse(configText);
+    } catch (error) {
+      throw new ForgeError(`config.json is not valid JSON: ${(error as Error).message}`, { file: configFile, cause: error });
+    }
+    await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.config), outputConfig(config, plan.layerCount, torchDtype));
+  }
+  for (const name of TOKENIZER_FILES) {
+    const bytes = await readFile(path.join(primary.checkpointDir, name)).catch(() => undefined);
+    if (bytes !== undefined) await writeFileAtomic(path.join(dir, name), bytes);
+  }
 }
 
-/** A TinyTitan checkpoint config (`{model: {nLayers}}`) with nLayers set; any other config is copied as it is. */
-function withLayerCount(config: unknown, layerCount: number): unknown {
-  if (typeof config !== 'object' || config === null) return config;
-  const model = (config as { model?: unknown }).model;
+/** The tokenizer and generation files copied beside the merged weights (mergekit's list, plus vocab.json). */
+export const TOKENIZER_FILES: readonly string[] = [
+  'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.model', 'added_tokens.json', 'merges.txt', 'vocab.json',
+  'chat_template.jinja', 'chat_template.json', 'generation_config.json',
+];
+
+/** A TinyTitan config (`{model: {nLayers}}`) or Hugging Face config (`num_hidden_layers`) with the merged depth (and HF `torch_dtype`) set; any other JSON is copied as it is. */
+function outputConfig(config: unknown, layerCount: number, torchDtype: string | undefined): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const record = config as Record<string, unknown>;
+  if (typeof record.num_hidden_layers === 'number') {
+    return { ...record, num_hidden_layers: layerCount, ...(torchDtype === undefined ? {} : { torch_dtype: torchDtype }) };
+  }
+  const model = record.model;
   if (typeof model !== 'object' || model === null || typeof (model as { nLayers?: unknown }).nLayers !== 'number') return config;
-  return { ...config, model: { ...model, nLayers: layerCount } };
+  return { ...record, model: { ...model, nLayers: layerCount } };
 }
 
 /**
@@ -45,7 +69,7 @@ function withLayerCount(config: unknown, layerCount: number): unknown {
 export async function assertReplaceableOutput(outDir: string, inputs: Iterable<ResolvedModel>): Promise<void> {
   const target = path.resolve(outDir);
   for (const input of inputs) {
-    const inputPath = input.checkpointDir ?? input.weightsFile;
+    const inputPath = input.checkpointDir ?? input.weightsFile ?? '';
     if (inputPath === target || inputPath.startsWith(`${target}${path.sep}`)) {
       throw new ForgeError('the output directory holds one of the models being merged; choose another', { file: target });
     }
@@ -54,7 +78,7 @@ export async function assertReplaceableOutput(outDir: string, inputs: Iterable<R
   if (info === undefined) return;
   if (!info.isDirectory()) throw new ForgeError('the output path exists and is not a directory', { file: target });
   const names = await readdir(target);
-  if (names.length > 0 && !names.includes(CHECKPOINT_FILES.weights)) {
-    throw new ForgeError(`refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights}`, { file: target });
+  if (names.length > 0 && !names.includes(CHECKPOINT_FILES.weights) && !names.includes(SHARD_INDEX_FILE)) {
+    throw new ForgeError(`refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights} or ${SHARD_INDEX_FILE}`, { file: target });
   }
 }

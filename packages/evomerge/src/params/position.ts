@@ -1,42 +1,56 @@
 /**
- * Where a tensor sits in the layer stack. TinyTitan names block weights `blocks.<i>.…`; everything
- * else is either before the blocks (embeddings) or after them (final norm, head).
+ * Where a tensor sits in the layer stack. Two naming schemes are read: TinyTitan's `blocks.<i>.…`
+ * and Hugging Face Llama-style `model.layers.<i>.…` (Mistral, Qwen2 and most decoder-only models use
+ * it too). Everything else is outside the blocks: before them (embeddings) or after them (final norm,
+ * head).
  */
 
-const LAYER_NAME = /^blocks\.(\d+)\.(.+)$/;
+const LAYER_NAME = /^(blocks|model\.layers)\.(\d+)\.(.+)$/;
 
-/** Tensors outside the blocks that come before them; all other non-block tensors count as after. */
-const PRE_LAYER_PREFIXES = ['embed.', 'pos_embed.'];
+/** Tensors outside the blocks that come before them (TinyTitan and HF Llama names); all other non-block tensors count as after. */
+const PRE_LAYER_PREFIXES = ['embed.', 'pos_embed.', 'model.embed_tokens.'];
 
-/** A block tensor's name split into its block index and in-block name (see {@link parseLayerName}). */
+/** A block tensor's name split into its naming scheme, block index and in-block name (see {@link parseLayerName}). */
 export interface LayerName {
-  /** Block index `i` of `blocks.<i>.…`, 0-based. */
+  /** The blocks' prefix: `blocks` (TinyTitan) or `model.layers` (Hugging Face Llama-style). */
+  readonly prefix: string;
+  /** Block index `i` of `<prefix>.<i>.…`, 0-based. */
   readonly layer: number;
-  /** The name inside the block, e.g. `attn.q.weight`. */
+  /** The name inside the block, e.g. `attn.q.weight` or `self_attn.q_proj.weight`. */
   readonly suffix: string;
 }
 
-/** The block index and in-block name of `name`, or undefined for a tensor outside the blocks. */
+/** The prefix, block index and in-block name of `name`, or undefined for a tensor outside the blocks. */
 export function parseLayerName(name: string): LayerName | undefined {
   const match = LAYER_NAME.exec(name);
   if (match === null) return undefined;
-  return { layer: Number(match[1]), suffix: match[2] as string };
+  return { prefix: match[1] as string, layer: Number(match[2]), suffix: match[3] as string };
 }
 
-/** The tensor name of in-block name `suffix` in block `layer` (`blocks.<layer>.<suffix>`), the inverse of {@link parseLayerName}. */
-export function layerTensorName(layer: number, suffix: string): string {
-  return `blocks.${layer}.${suffix}`;
+/** The tensor name of in-block name `suffix` in block `layer` (`<prefix>.<layer>.<suffix>`), the inverse of {@link parseLayerName}. */
+export function layerTensorName(layer: number, suffix: string, prefix = 'blocks'): string {
+  return `${prefix}.${layer}.${suffix}`;
+}
+
+/** Whether a tensor outside the blocks comes before them (token and position embeddings); false for block tensors and those after the blocks. */
+export function isBeforeBlocks(name: string): boolean {
+  return parseLayerName(name) === undefined && PRE_LAYER_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /**
- * The gradient position of a tensor, as in mergekit: block i of n sits at i / (n − 1), tensors
- * before the blocks at 0 and after them at 1. A gradient `t: [0, 1]` thus runs from the embedding
- * to the head.
+ * The gradient position of a tensor, as mergekit computes it (plan.py): block i of n sits at
+ * i / (n − 1), and at 1 when there is a single block; every tensor outside the blocks — embeddings,
+ * final norm and head alike — at 0. So a gradient `t: [0.2, 0.8]` gives the head 0.2, not 0.8.
  */
 export function gradientPosition(name: string, layerCount: number): number {
   const parsed = parseLayerName(name);
-  if (parsed === undefined) return PRE_LAYER_PREFIXES.some((prefix) => name.startsWith(prefix)) ? 0 : 1;
-  return layerCount > 1 ? parsed.layer / (layerCount - 1) : 0;
+  if (parsed === undefined) return 0;
+  return positionInRun(parsed.layer, layerCount);
+}
+
+/** Position of the `index`-th of `count` layers in a run (a whole model, or one mergekit slice): index / (count − 1), 1 for a single layer. */
+export function positionInRun(index: number, count: number): number {
+  return count > 1 ? index / (count - 1) : 1;
 }
 
 /** Number of blocks named in `names` (highest index + 1). */

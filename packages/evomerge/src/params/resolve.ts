@@ -1,12 +1,12 @@
 import { ForgeError } from '@agent-forge/core';
 import type { z } from 'zod';
-import type { MergeConfig } from '../config/schema.js';
 import { evaluateSetting, type Parameters, type ScalarValue } from './setting.js';
 
 /**
- * The parameters of one tensor: each name the method's schema declares is looked up per model
- * first (`models[i].parameters`, for per-model parameters), then in the global `parameters`, with
- * filters and gradients evaluated for this tensor; the schema then fills defaults and checks values.
+ * The parameters of one tensor: each name the method's schema declares is looked up level by level
+ * (e.g. `models[i].parameters`, then the global `parameters`; a slice source's, the slice's, then the
+ * global ones), with filters and gradients evaluated for this tensor; the schema then fills defaults
+ * and checks values.
  */
 export interface TensorContext {
   readonly tensorName: string;
@@ -20,24 +20,20 @@ interface Lookup {
   readonly fields: Record<string, string>;
 }
 
-export function resolveGlobalParameters<S extends z.ZodObject>(schema: S, config: MergeConfig, context: TensorContext, method: string): z.output<S> {
-  return parseResolved(schema, lookup(schema, [[config.parameters, 'parameters']], context), context, method);
-}
-
-export function resolveModelParameters<S extends z.ZodObject>(
+/**
+ * Parameters looked up through `levels` in order (the first level that sets a name wins), e.g. a
+ * slice source's, then its slice's, then the global `parameters` for frankenmerge's `scale`.
+ */
+export function resolveFromLevels<S extends z.ZodObject>(
   schema: S,
-  config: MergeConfig,
-  model: string,
+  levels: readonly (readonly [Parameters | undefined, string])[],
   context: TensorContext,
-  method: string,
+  what: string,
 ): z.output<S> {
-  const index = (config.models ?? []).findIndex((entry) => entry.model === model);
-  const own = config.models?.[index]?.parameters;
-  const levels: [Parameters | undefined, string][] = [[own, `models[${index}].parameters`], [config.parameters, 'parameters']];
-  return parseResolved(schema, lookup(schema, levels, context), context, `${method}' for model '${model}`);
+  return parseResolved(schema, lookup(schema, levels, context), context, what);
 }
 
-function lookup(schema: z.ZodObject, levels: readonly [Parameters | undefined, string][], context: TensorContext): Lookup {
+function lookup(schema: z.ZodObject, levels: readonly (readonly [Parameters | undefined, string])[], context: TensorContext): Lookup {
   const values: Record<string, ScalarValue> = {};
   const fields: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {

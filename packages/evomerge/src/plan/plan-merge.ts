@@ -5,6 +5,7 @@ import type { MergePlan } from './planned-tensor.js';
 import { planRouting } from './route-tensors.js';
 import type { TensorSource } from './sources.js';
 import { planTensorwise } from './tensorwise-plan.js';
+import { planTensorwiseSlices } from './tensorwise-slices.js';
 
 /** Every model reference a config names (base, models, slice sources, dfs route), each once. */
 export function referencedModels(config: MergeConfig): string[] {
@@ -22,5 +23,6 @@ export function planMerge(config: MergeConfig, sources: ReadonlyMap<string, Tens
   const missing = referencedModels(config).filter((model) => !sources.has(model));
   if (missing.length > 0) throw new ForgeError(`no weights given for model(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
   const method = getMergeMethod(config.merge_method);
-  return method.kind === 'tensorwise' ? planTensorwise(config, method, sources) : planRouting(config, method, sources);
+  if (method.kind === 'layer-routing') return planRouting(config, method, sources);
+  return config.slices === undefined ? planTensorwise(config, method, sources) : planTensorwiseSlices(config, method, sources);
 }

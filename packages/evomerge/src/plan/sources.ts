@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, openSafetensorsFile, type Dtype, type HostTensor, type WeightMap } from '@agent-forge/core';
+import { CHECKPOINT_FILES, ForgeError, openSafetensorsFile, type Dtype, type HostTensor, type LazySafetensors, type WeightMap } from '@agent-forge/core';
 
 /** What the planner knows about a tensor before reading it. */
 export interface TensorInfo {
@@ -51,21 +51,94 @@ export async function safetensorsSource(label: string, file: string): Promise<Te
   };
 }
 
-/** Where a model reference points: a checkpoint directory (its model.safetensors) or a .safetensors file. */
+/** The index file of a sharded Hugging Face checkpoint (`weight_map`: tensor name → shard file). */
+export const SHARD_INDEX_FILE = 'model.safetensors.index.json';
+
+/**
+ * Opens a sharded Hugging Face checkpoint (`model-0000N-of-0000M.safetensors` files listed by
+ * `model.safetensors.index.json`) as one {@link TensorSource}: every shard's header is read now, each
+ * tensor from its shard on `read`. The index must name only files beside it, and each shard must hold
+ * the tensors the index puts there.
+ */
+export async function shardedSafetensorsSource(label: string, indexFile: string): Promise<TensorSource> {
+  const weightMap = await readShardIndex(indexFile);
+  const readers = new Map<string, LazySafetensors>();
+  try {
+    const tensors: TensorInfo[] = [];
+    for (const [name, shard] of weightMap) {
+      let reader = readers.get(shard);
+      if (reader === undefined) {
+        reader = await openSafetensorsFile(path.join(path.dirname(indexFile), shard));
+        readers.set(shard, reader);
+      }
+      const entry = reader.entry(name);
+      if (entry === undefined) throw new ForgeError(`the index puts tensor '${name}' in ${shard}, which does not hold it`, { file: indexFile });
+      tensors.push({ name, dtype: entry.dtype, shape: entry.shape });
+    }
+    return {
+      label,
+      tensors,
+      read: (name) => {
+        const reader = readers.get(weightMap.get(name) ?? '');
+        return reader === undefined ? Promise.reject(new ForgeError(`model '${label}' has no tensor '${name}'`)) : reader.readTensor(name);
+      },
+      close: async () => {
+        for (const reader of readers.values()) await reader.close();
+      },
+    };
+  } catch (error) {
+    for (const reader of readers.values()) await reader.close();
+    throw error;
+  }
+}
+
+/** The `weight_map` of a shard index (tensor name → shard file beside it), checked; errors name the index file. */
+export async function readShardIndex(indexFile: string): Promise<Map<string, string>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(indexFile, 'utf8'));
+  } catch (error) {
+    throw new ForgeError(`cannot read the shard index: ${(error as Error).message}`, { file: indexFile, cause: error });
+  }
+  const weightMap = (parsed as { weight_map?: unknown } | null)?.weight_map;
+  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap)) {
+    throw new ForgeError('the shard index has no `weight_map` object', { file: indexFile, field: 'weight_map' });
+  }
+  const entries = Object.entries(weightMap as Record<string, unknown>);
+  for (const [name, shard] of entries) {
+    if (typeof shard !== 'string' || shard !== path.basename(shard) || !shard.endsWith('.safetensors')) {
+      throw new ForgeError(`tensor '${name}' maps to ${JSON.stringify(shard)}: expected a .safetensors file beside the index`, { file: indexFile, field: `weight_map.${name}` });
+    }
+  }
+  return new Map(entries as [string, string][]);
+}
+
+/**
+ * Where a model reference points: a checkpoint directory — TinyTitan's or Hugging Face's, holding
+ * `model.safetensors` or a sharded `model.safetensors.index.json` — or a single .safetensors file.
+ */
 export interface ResolvedModel {
-  readonly weightsFile: string;
-  /** The checkpoint directory, when the reference is one (config.json and tokenizer.json live there). */
+  /** The single weights file, when the model is not sharded. */
+  readonly weightsFile?: string;
+  /** The shard index, when the model is a sharded Hugging Face checkpoint. */
+  readonly shardIndex?: string;
+  /** The checkpoint directory, when the reference is one (config.json and tokenizer files live there). */
   readonly checkpointDir?: string;
 }
 
+/** Where model reference `reference` (resolved against `cwd`, as mergekit resolves local paths) points; a missing path, or a directory without weights, is a ForgeError naming it. */
 export async function resolveModel(reference: string, cwd: string): Promise<ResolvedModel> {
   const resolved = path.resolve(cwd, reference);
   const info = await stat(resolved).catch(() => undefined);
   if (info === undefined) throw new ForgeError(`model '${reference}' not found (looked for ${resolved})`);
   if (!info.isDirectory()) return { weightsFile: resolved };
-  const weightsFile = path.join(resolved, CHECKPOINT_FILES.weights);
-  if ((await stat(weightsFile).catch(() => undefined)) === undefined) {
-    throw new ForgeError(`model '${reference}' is a directory without ${CHECKPOINT_FILES.weights}`, { file: resolved });
-  }
-  return { weightsFile, checkpointDir: resolved };
+  const exists = async (name: string): Promise<boolean> => (await stat(path.join(resolved, name)).catch(() => undefined)) !== undefined;
+  if (await exists(CHECKPOINT_FILES.weights)) return { weightsFile: path.join(resolved, CHECKPOINT_FILES.weights), checkpointDir: resolved };
+  if (await exists(SHARD_INDEX_FILE)) return { shardIndex: path.join(resolved, SHARD_INDEX_FILE), checkpointDir: resolved };
+  throw new ForgeError(`model '${reference}' is a directory with neither ${CHECKPOINT_FILES.weights} nor ${SHARD_INDEX_FILE}`, { file: resolved });
+}
+
+/** The {@link TensorSource} of a resolved model reference (single file or shards), opened lazily. */
+export function openModelSource(label: string, model: ResolvedModel): Promise<TensorSource> {
+  return model.shardIndex === undefined ? safetensorsSource(label, model.weightsFile as string) : shardedSafetensorsSource(label, model.shardIndex);
 }
