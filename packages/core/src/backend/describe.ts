@@ -10,7 +10,7 @@ import { tfjsVersions, type TfjsPackage } from './versions.js';
 export interface BackendReport {
   /** The initialised backend, or undefined before `initBackend` has run. */
   backend: BackendChoice | undefined;
-  /** Compute threads: wasm's pool size, 1 for cpu, undefined for native backends or before init. */
+  /** Compute threads: the native kernels' (wasm with the addon) or wasm's pool size, 1 for cpu, undefined for libtensorflow or before init. */
   threads: number | undefined;
   /** WebAssembly SIMD in use; false unless the backend is wasm. */
   simd: boolean;

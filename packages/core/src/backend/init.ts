@@ -42,7 +42,7 @@ export interface BackendInfo {
   requested: BackendPreference;
   /** Where `requested` came from: the `prefer` option, the `FORGE_BACKEND` env var, or the 'auto' default. */
   requestedBy: 'option' | 'env' | 'default';
-  /** Compute threads: wasm's XNNPACK pool; 1 for cpu; undefined for native (libtensorflow decides). */
+  /** Compute threads: the native kernels' on wasm when they are active, else wasm's XNNPACK pool; 1 for cpu; undefined for libtensorflow (it decides). */
   threads: number | undefined;
   /** WebAssembly SIMD in use (wasm only). */
   simd: boolean;

@@ -50,18 +50,21 @@ async function importAddon(): Promise<NativeLoadResult> {
   }
 }
 
-/**
- * Loads the addon and registers its kernels for the wasm backend, with `threads` threads. Call after
- * the wasm backend is initialised and its own kernels are registered (the native ones replace them).
- */
-export async function activateNativeKernels(threads: number): Promise<NativeKernelsState> {
+/** The addon when `FORGE_NATIVE_KERNELS` allows it and it loads; otherwise why not (an error when it is required). */
+export async function loadNativeKernelAddon(): Promise<NativeLoadResult> {
   const mode = modeFromEnv();
-  if (mode === 'off') return { active: false, reason: 'FORGE_NATIVE_KERNELS=0' };
+  if (mode === 'off') return { ok: false, reason: 'FORGE_NATIVE_KERNELS=0' };
   const loaded = await importAddon();
-  if (!loaded.ok) {
-    if (mode === 'required') throw new ForgeError(`FORGE_NATIVE_KERNELS=1 but the native kernels cannot be used: ${loaded.reason}`);
-    return { active: false, reason: loaded.reason };
-  }
+  if (!loaded.ok && mode === 'required') throw new ForgeError(`FORGE_NATIVE_KERNELS=1 but the native kernels cannot be used: ${loaded.reason}`);
+  return loaded;
+}
+
+/**
+ * Registers the addon's kernels for the wasm backend, on `threads` threads. Call after the wasm
+ * backend is initialised and its own kernels are registered (the native ones replace them).
+ */
+export function activateNativeKernels(loaded: NativeLoadResult, threads: number): NativeKernelsState {
+  if (!loaded.ok) return { active: false, reason: loaded.reason };
   registerNativeKernels(loaded.kernels, threads);
   return { active: true, simd: loaded.info.simd, threads };
 }

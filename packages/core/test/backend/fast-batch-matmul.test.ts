@@ -2,8 +2,9 @@
 // (native-batch-matmul.test.ts tests those).
 process.env['FORGE_NATIVE_KERNELS'] = '0';
 
+import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf, useBackend } from '../../src/backend/index.js';
+import { describeBackend, initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isFastWasmBatchMatMulRegistered } from '../../src/backend/kernels/fast-batch-matmul.js';
 import { expectSameOutputs, onWasmAndCpu, runOn, seededTensor } from './reference.js';
 
@@ -46,8 +47,10 @@ describe('fast wasm BatchMatMul', () => {
     await initBackend({ prefer: 'wasm' });
   });
 
-  it('is the kernel registered for wasm after initBackend', () => {
+  it('is the kernel registered for wasm after initBackend, which runs wasm on its own threads', () => {
     expect(isFastWasmBatchMatMulRegistered()).toBe(true);
+    const cores = os.cpus().length;
+    expect(describeBackend()).toMatchObject({ threads: cores, threadsWorkaround: cores > 1, nativeKernels: { active: false, reason: 'FORGE_NATIVE_KERNELS=0' } });
   });
 
   it.each(cases)('matches the cpu backend in values and both gradients: $label', async (matMulCase) => {

@@ -62,7 +62,10 @@ describe('initBackend', () => {
     expect(info.simd).toBe(true); // Node 20 always has wasm SIMD
     const cores = os.cpus().length;
     expect(info.threads).toBe(cores);
-    expect(info.threadsWorkaround).toBe(cores > 1);
+    // The native kernels (built in CI) take the threads; wasm's own pool stays at one.
+    expect(info.nativeKernels).toMatchObject({ active: true, threads: cores });
+    expect(info.threadsWorkaround).toBe(false);
+    if (cores > 1) expect(info.threadsWorkaroundSkipped).toMatch(/native kernels run on the \d+ threads/);
   });
 
   it('is idempotent, and refuses to switch to another backend afterwards', async () => {
