@@ -1,4 +1,7 @@
 // `forge info` and `forge grokfast-demo` through the command line, on the cpu backend.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { PHASE_NAMES, silentProgress } from '@agent-forge/core';
 import type { BackendReport, ProgressReporter } from '@agent-forge/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -52,6 +55,7 @@ describe('forge info', () => {
 describe('engineLines', () => {
   const report: BackendReport = {
     backend: 'wasm', threads: 4, simd: true, threadsWorkaround: false, threadsWorkaroundSkipped: 'tfjs-backend-wasm is not 4.22.0',
+    nativeKernels: { active: false, reason: 'Eigen 3 headers not found' },
     skipped: [{ choice: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }],
     versions: {
       '@tensorflow/tfjs': undefined, '@tensorflow/tfjs-core': '4.22.0', '@tensorflow/tfjs-backend-cpu': '4.22.0',
@@ -66,6 +70,7 @@ describe('engineLines', () => {
       ['threads', '4'],
       ['simd', 'true'],
       ['wasm threads', 'off: tfjs-backend-wasm is not 4.22.0'],
+      ['native kernels', 'off: Eigen 3 headers not found — the engine uses wasm kernels'],
       ['not tensorflow', '@tensorflow/tfjs-node is not installed'],
       ['versions', '@tensorflow/tfjs (not installed), @tensorflow/tfjs-core 4.22.0, @tensorflow/tfjs-backend-cpu 4.22.0, @tensorflow/tfjs-backend-wasm 4.22.0, @tensorflow/tfjs-node (not installed), @tensorflow/tfjs-node-gpu (not installed)'],
       ['node', 'v20.19.0'],
@@ -79,6 +84,17 @@ describe('engineLines', () => {
     expect(lines.get('threads')).toBe('decided by libtensorflow');
     expect(lines.get('wasm threads')).toBe('on (Node worker workaround)');
     expect(new Map(engineLines({ ...report, threadsWorkaroundSkipped: undefined })).get('wasm threads')).toBe('off');
+    expect(lines.get('native kernels')).toMatch(/^off: Eigen/);
+    expect(new Map(engineLines({ ...report, nativeKernels: { active: true, simd: 'avx2', threads: 4 } })).get('native kernels')).toBe('on (avx2 SIMD, 4 threads): matrix products run natively on the wasm heap');
+    expect(new Map(engineLines({ ...report, nativeKernels: undefined })).get('native kernels')).toBe('not initialised');
+  });
+
+  // In its own process: this file's other tests start the cpu backend in this one.
+  it('forge info --json, run as a user runs it, reports the native kernels active (built in CI)', () => {
+    const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+    const report = JSON.parse(execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' })) as BackendReport;
+    expect(report.backend).toBe('wasm');
+    expect(report.nativeKernels).toMatchObject({ active: true, threads: os.cpus().length });
   });
 });
 
