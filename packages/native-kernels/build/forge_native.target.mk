@@ -112,7 +112,8 @@ OBJS := \
 	$(obj).target/$(TARGET)/csrc/softmax.o \
 	$(obj).target/$(TARGET)/csrc/unary.o \
 	$(obj).target/$(TARGET)/csrc/binary.o \
-	$(obj).target/$(TARGET)/csrc/transpose.o
+	$(obj).target/$(TARGET)/csrc/transpose.o \
+	$(obj).target/$(TARGET)/csrc/norm.o
 
 # Add to the list of files we specially track dependencies for.
 all_deps += $(OBJS)

@@ -10,6 +10,7 @@
 
 #include "binary.h"
 #include "gemm.h"
+#include "norm.h"
 #include "optimizer.h"
 #include "softmax.h"
 #include "transpose.h"
@@ -190,6 +191,59 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// An optional block: offset -1 means none (nullptr); otherwise it must lie in the heap.
+bool OptionalBlock(Args& args, size_t index, int64_t length, size_t heapLength, float* heap, float** block, const char* what) {
+  const int64_t offset = Int(args, index);
+  if (args.failed) return false;
+  if (offset == -1) {
+    *block = nullptr;
+    return true;
+  }
+  if (!InRange(args, offset, length, heapLength, what)) return false;
+  *block = heap + offset;
+  return true;
+}
+
+// normForward(heap, x, gain, bias | -1, y, mean, rstd, rows, width, layerNorm, eps)
+napi_value NormForward(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 11, "normForward")) return nullptr;
+  const int64_t rows = Int(args, 7), width = Int(args, 8);
+  const forge::NormShape shape{rows, width, Bool(args, 9), Float(args, 10)};
+  if (args.failed) return nullptr;
+  if (rows < 0 || width < 1) return Throw(env, "normForward: rows must be >= 0 and width >= 1"), nullptr;
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t x = Int(args, 1), gain = Int(args, 2), y = Int(args, 4), mean = Int(args, 5), rstd = Int(args, 6);
+  float* bias = nullptr;
+  if (args.failed || !InRange(args, x, rows * width, heapLength, "x") || !InRange(args, gain, width, heapLength, "gain") ||
+      !OptionalBlock(args, 3, width, heapLength, heap, &bias, "bias") || !InRange(args, y, rows * width, heapLength, "y") ||
+      !InRange(args, mean, rows, heapLength, "mean") || !InRange(args, rstd, rows, heapLength, "rstd")) {
+    return nullptr;
+  }
+  forge::NormForward(shape, heap + x, heap + gain, bias, heap + y, heap + mean, heap + rstd, gThreads);
+  return nullptr;
+}
+
+// normBackward(heap, x, gain, mean, rstd, dy, dx, dgain, dbias | -1, rows, width, layerNorm)
+napi_value NormBackward(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 12, "normBackward")) return nullptr;
+  const int64_t rows = Int(args, 9), width = Int(args, 10);
+  const forge::NormShape shape{rows, width, Bool(args, 11), 0.0f};
+  if (args.failed) return nullptr;
+  if (rows < 0 || width < 1) return Throw(env, "normBackward: rows must be >= 0 and width >= 1"), nullptr;
+  const int64_t lengths[8] = {rows * width, width, rows, rows, rows * width, rows * width, width};
+  HeapBlocks blocks;
+  if (!ReadBlocks(args, "normBackward", 7, lengths, blocks)) return nullptr;
+  size_t heapLength = 0;
+  TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  float* dbias = nullptr;
+  if (!OptionalBlock(args, 8, width, heapLength, blocks.heap, &dbias, "dbias")) return nullptr;
+  forge::NormBackward(shape, At(blocks, 0), At(blocks, 1), At(blocks, 2), At(blocks, 3), At(blocks, 4), At(blocks, 5), At(blocks, 6), dbias, gThreads);
+  return nullptr;
+}
+
 // softmax(heap, x, out, rows, cols): softmax over each row
 napi_value Softmax(napi_env env, napi_callback_info info) {
   Args args;
@@ -291,6 +345,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"logSoftmaxPick", nullptr, LogSoftmaxPick, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"logSoftmaxPickGrad", nullptr, LogSoftmaxPickGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"normForward", nullptr, NormForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -67,6 +67,13 @@ export interface NativeKernels {
    * per row ([outer, 1]), 3 a scalar.
    */
   binary(heap: Float32Array, op: 0 | 1 | 2 | 3, a: number, b: number, out: number, outer: number, inner: number, aLayout: 0 | 1 | 2 | 3, bLayout: 0 | 1 | 2 | 3): void;
+  /**
+   * RMSNorm or LayerNorm over rows of `width`: y = x̂·gain (+ bias); saves each row's mean (0 for RMSNorm)
+   * and rstd = 1/√(var + eps). `bias` is -1 for none.
+   */
+  normForward(heap: Float32Array, x: number, gain: number, bias: number, y: number, mean: number, rstd: number, rows: number, width: number, layerNorm: boolean, eps: number): void;
+  /** The norm's gradients dx, dgain and (LayerNorm; -1 for none) dbias from dy and the saved mean and rstd. */
+  normBackward(heap: Float32Array, x: number, gain: number, mean: number, rstd: number, dy: number, dx: number, dgain: number, dbias: number, rows: number, width: number, layerNorm: boolean): void;
   /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
   softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
   /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */

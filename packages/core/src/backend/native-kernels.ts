@@ -15,6 +15,7 @@ import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js'
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 import { registerNativeBinaryKernels } from './kernels/native-binary.js';
 import { registerNativeLayoutKernels } from './kernels/native-layout.js';
+import { registerNativeNorm } from './kernels/native-norm.js';
 import { registerNativeUnaryKernels } from './kernels/native-unary.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
@@ -78,6 +79,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeUnaryKernels();
   registerNativeBinaryKernels();
   registerNativeLayoutKernels();
+  registerNativeNorm();
 }
 
 /**

@@ -5,7 +5,9 @@ process.env['FORGE_NATIVE_KERNELS'] = '1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { FUSED_KERNELS, hasFusedKernel } from '../../src/backend/kernels/native-addon.js';
+import { parseModelConfig } from '../../src/model/index.js';
 import { crossEntropy } from '../../src/model/loss.js';
+import { createNorm } from '../../src/model/norm.js';
 import { AdamW } from '../../src/train/adamw.js';
 import { expectSameOutputs, onWasmAndCpu, seededTensor } from './reference.js';
 
@@ -92,6 +94,24 @@ describe('fused native kernels on wasm', () => {
     };
     const { wasm, cpu } = await onWasmAndCpu(compute);
     expectSameOutputs(wasm, cpu, 1e-5, 1e-7);
+  });
+
+  it.each(['rmsnorm', 'layernorm'] as const)('the fused %s matches the tensor-op norm in value and in the gradients of x, gain and bias', async (norm) => {
+    const config = parseModelConfig({ vocabSize: 8, dModel: 33, nLayers: 1, nHeads: 3, contextLength: 8, norm, positions: 'learned' });
+    const compute = (): tf.Tensor[] => {
+      const layer = createNorm('n', config);
+      const weights = [...layer.weights.values()];
+      weights.forEach((w, i) => w.assign(tf.add(seededTensor(w.shape, 20 + i, 0.3), 1)));
+      const x = tf.add(tf.mul(seededTensor([3, 7, 33], 21), 2), 0.5);
+      const upstream = seededTensor([3, 7, 33], 22);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), upstream)) as tf.Scalar, weights);
+      const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v), upstream)))(x);
+      const out = [layer.apply(x), value, dx, ...weights.map((w) => grads[w.name] as tf.Tensor)];
+      tf.dispose(weights);
+      return out;
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
   });
 
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {

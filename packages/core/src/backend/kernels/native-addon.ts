@@ -26,6 +26,10 @@ export const FUSED_KERNELS = {
   logSoftmaxPick: 'ForgeLogSoftmaxPick',
   /** Inputs logits, targets, logSumExp, dy; output the gradient of pick with respect to the logits. */
   logSoftmaxPickGrad: 'ForgeLogSoftmaxPickGrad',
+  /** Inputs x [..., width], gain [width], bias? [width]; attrs layerNorm, eps; outputs [y, mean, rstd] (one per row). */
+  norm: 'ForgeNorm',
+  /** Inputs x, gain, mean, rstd, dy; attr layerNorm, hasBias; outputs [dx, dgain] (+ dbias with a bias). */
+  normGrad: 'ForgeNormGrad',
 } as const;
 
 /** Whether a fused kernel is registered for the backend active now (so the caller may use it). */
