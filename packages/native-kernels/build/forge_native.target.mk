@@ -113,7 +113,8 @@ OBJS := \
 	$(obj).target/$(TARGET)/csrc/unary.o \
 	$(obj).target/$(TARGET)/csrc/binary.o \
 	$(obj).target/$(TARGET)/csrc/transpose.o \
-	$(obj).target/$(TARGET)/csrc/norm.o
+	$(obj).target/$(TARGET)/csrc/norm.o \
+	$(obj).target/$(TARGET)/csrc/activation.o
 
 # Add to the list of files we specially track dependencies for.
 all_deps += $(OBJS)

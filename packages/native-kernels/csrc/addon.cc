@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "activation.h"
 #include "binary.h"
 #include "gemm.h"
 #include "norm.h"
@@ -244,6 +245,46 @@ napi_value NormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// activation(heap, op, a, b | -1, out, n): op 0 gelu(a), 1 silu(a)·b
+napi_value ActivationForward(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 6, "activation")) return nullptr;
+  const int64_t op = Int(args, 1), n = Int(args, 5);
+  if (args.failed) return nullptr;
+  if (op < 0 || op > 1 || n < 0) return Throw(env, "activation: op must be 0 (gelu) or 1 (swiglu), n >= 0"), nullptr;
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t a = Int(args, 2), out = Int(args, 4);
+  float* b = nullptr;
+  if (args.failed || !InRange(args, a, n, heapLength, "a") || !OptionalBlock(args, 3, n, heapLength, heap, &b, "b") ||
+      !InRange(args, out, n, heapLength, "out")) {
+    return nullptr;
+  }
+  if (op == 1 && b == nullptr) return Throw(env, "activation: swiglu needs b"), nullptr;
+  forge::ActivationForward(static_cast<forge::Activation>(op), heap + a, b, heap + out, n, gThreads);
+  return nullptr;
+}
+
+// activationGrad(heap, op, a, b | -1, dy, da, db | -1, n)
+napi_value ActivationBackward(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 8, "activationGrad")) return nullptr;
+  const int64_t op = Int(args, 1), n = Int(args, 7);
+  if (args.failed) return nullptr;
+  if (op < 0 || op > 1 || n < 0) return Throw(env, "activationGrad: op must be 0 (gelu) or 1 (swiglu), n >= 0"), nullptr;
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t a = Int(args, 2), dy = Int(args, 4), da = Int(args, 5);
+  float *b = nullptr, *db = nullptr;
+  if (args.failed || !InRange(args, a, n, heapLength, "a") || !OptionalBlock(args, 3, n, heapLength, heap, &b, "b") ||
+      !InRange(args, dy, n, heapLength, "dy") || !InRange(args, da, n, heapLength, "da") || !OptionalBlock(args, 6, n, heapLength, heap, &db, "db")) {
+    return nullptr;
+  }
+  if (op == 1 && (b == nullptr || db == nullptr)) return Throw(env, "activationGrad: swiglu needs b and db"), nullptr;
+  forge::ActivationBackward(static_cast<forge::Activation>(op), heap + a, b, heap + dy, heap + da, db, n, gThreads);
+  return nullptr;
+}
+
 // softmax(heap, x, out, rows, cols): softmax over each row
 napi_value Softmax(napi_env env, napi_callback_info info) {
   Args args;
@@ -347,6 +388,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"normForward", nullptr, NormForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activation", nullptr, ActivationForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activationGrad", nullptr, ActivationBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -74,6 +74,10 @@ export interface NativeKernels {
   normForward(heap: Float32Array, x: number, gain: number, bias: number, y: number, mean: number, rstd: number, rows: number, width: number, layerNorm: boolean, eps: number): void;
   /** The norm's gradients dx, dgain and (LayerNorm; -1 for none) dbias from dy and the saved mean and rstd. */
   normBackward(heap: Float32Array, x: number, gain: number, mean: number, rstd: number, dy: number, dx: number, dgain: number, dbias: number, rows: number, width: number, layerNorm: boolean): void;
+  /** op 0: out = gelu(a) (tanh form, b = -1); op 1: out = silu(a)·b (SwiGLU: a the gate, b the up projection). */
+  activation(heap: Float32Array, op: 0 | 1, a: number, b: number, out: number, n: number): void;
+  /** The activation's gradients: da, and db for SwiGLU (-1 for GELU), from dy. */
+  activationGrad(heap: Float32Array, op: 0 | 1, a: number, b: number, dy: number, da: number, db: number, n: number): void;
   /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
   softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
   /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */

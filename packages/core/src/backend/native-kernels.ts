@@ -9,6 +9,7 @@
 import type { NativeKernels, NativeLoadResult } from '@agent-forge/native-kernels';
 import { ForgeError } from '../errors.js';
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
+import { registerNativeActivation } from './kernels/native-activation.js';
 import { registerNativeAdamW } from './kernels/native-adamw.js';
 import { nativeAddon, restoreReplacedWasmKernels, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
@@ -80,6 +81,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeBinaryKernels();
   registerNativeLayoutKernels();
   registerNativeNorm();
+  registerNativeActivation();
 }
 
 /**

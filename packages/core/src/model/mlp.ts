@@ -2,6 +2,7 @@
  * The position-wise MLP: SwiGLU (Shazeer 2020, https://arxiv.org/abs/2002.05202) `down(silu(gate x) ⊙ up x)`,
  * or GPT-2's `down(gelu(up x))` with the tanh GELU approximation.
  */
+import { FUSED_KERNELS, hasFusedKernel } from '../backend/kernels/native-addon.js';
 import { tf } from '../backend/tf.js';
 import type { Linear, LinearFactory } from './linear.js';
 import { mergeWeights, type WeightInit, type NamedVariables } from './weights.js';
@@ -58,7 +59,9 @@ export class Mlp {
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const up = this.up.apply(x);
-      return this.down.apply(this.gate ? tf.mul(silu(this.gate.apply(x)), up) : gelu(up));
+      const gate = this.gate ? this.gate.apply(x) : undefined;
+      if (hasFusedKernel(FUSED_KERNELS.activation) && up.dtype === 'float32') return this.down.apply(fusedActivation(up, gate));
+      return this.down.apply(gate ? tf.mul(silu(gate), up) : gelu(up));
     });
   }
 }
@@ -66,4 +69,26 @@ export class Mlp {
 /** SiLU / swish, `x·σ(x)`. */
 function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
+}
+
+/**
+ * gelu(up), or silu(gate)·up, as one fused kernel and one for its gradient (native kernels on wasm):
+ * ~9 + 20 tensor kernels fewer for GELU, ~3 + 8 for SwiGLU, per MLP and training step.
+ */
+function fusedActivation(up: tf.Tensor, gate: tf.Tensor | undefined): tf.Tensor {
+  const op = gate === undefined ? 'gelu' : 'swiglu';
+  const apply = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const inputs = args.slice(0, -1) as tf.Tensor[];
+    const save = args.at(-1) as tf.GradSaveFunc;
+    const [a, b] = inputs as [tf.Tensor, tf.Tensor | undefined];
+    const value = tf.engine().runKernel(FUSED_KERNELS.activation, b === undefined ? { a } : { a, b }, { op }) as tf.Tensor;
+    save(inputs);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor | undefined];
+      return tf.engine().runKernel(FUSED_KERNELS.activationGrad, savedB === undefined ? { a: savedA, dy } : { a: savedA, b: savedB, dy }, { op }) as tf.Tensor[];
+    };
+    return { value, gradFunc };
+  });
+  // SwiGLU's inputs are (gate, up): silu is applied to the gate.
+  return gate === undefined ? apply(up) : apply(gate, up);
 }

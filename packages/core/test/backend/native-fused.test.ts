@@ -5,7 +5,7 @@ process.env['FORGE_NATIVE_KERNELS'] = '1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { FUSED_KERNELS, hasFusedKernel } from '../../src/backend/kernels/native-addon.js';
-import { parseModelConfig } from '../../src/model/index.js';
+import { TinyTitan, parseModelConfig } from '../../src/model/index.js';
 import { crossEntropy } from '../../src/model/loss.js';
 import { createNorm } from '../../src/model/norm.js';
 import { AdamW } from '../../src/train/adamw.js';
@@ -108,6 +108,25 @@ describe('fused native kernels on wasm', () => {
       const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v), upstream)))(x);
       const out = [layer.apply(x), value, dx, ...weights.map((w) => grads[w.name] as tf.Tensor)];
       tf.dispose(weights);
+      return out;
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
+  });
+
+  it.each(['gelu', 'swiglu'] as const)('the fused %s MLP matches the tensor-op one in value and in the gradients of its input and weights', async (mlp) => {
+    const config = parseModelConfig({ vocabSize: 8, dModel: 24, nLayers: 1, nHeads: 2, contextLength: 8, mlp, dFF: 40 });
+    const compute = (): tf.Tensor[] => {
+      const model = new TinyTitan(config, { seed: 3 });
+      const block = [...model.namedWeights()].filter(([name]) => name.includes('.mlp.')).map(([, w]) => w);
+      const x = tf.mul(seededTensor([2, 5, 24], 30), 2);
+      const upstream = seededTensor([2, 5, 24], 31);
+      const mlpOf = model.blocks[0]?.mlp;
+      if (mlpOf === undefined) throw new Error('no block');
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mlpOf.apply(x), upstream)) as tf.Scalar, block);
+      const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(mlpOf.apply(v), upstream)))(x);
+      const out = [mlpOf.apply(x), value, dx, ...block.map((w) => grads[w.name] as tf.Tensor)];
+      model.dispose();
       return out;
     };
     const { wasm, cpu } = await onWasmAndCpu(compute);

@@ -30,6 +30,10 @@ export const FUSED_KERNELS = {
   norm: 'ForgeNorm',
   /** Inputs x, gain, mean, rstd, dy; attr layerNorm, hasBias; outputs [dx, dgain] (+ dbias with a bias). */
   normGrad: 'ForgeNormGrad',
+  /** Inputs a (and b for SwiGLU); attr op 'gelu' | 'swiglu'; output gelu(a) or silu(a)·b. */
+  activation: 'ForgeActivation',
+  /** Inputs a, b?, dy; attr op; outputs [da] or [da, db]. */
+  activationGrad: 'ForgeActivationGrad',
 } as const;
 
 /** Whether a fused kernel is registered for the backend active now (so the caller may use it). */

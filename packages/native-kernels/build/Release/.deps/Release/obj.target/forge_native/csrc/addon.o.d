@@ -138,8 +138,9 @@ Release/obj.target/forge_native/csrc/addon.o: ../csrc/addon.cc \
  /usr/include/eigen3/Eigen/src/Core/StlIterators.h \
  /usr/include/eigen3/Eigen/src/Core/GlobalFunctions.h \
  /usr/include/eigen3/Eigen/src/Core/util/ReenableStupidWarnings.h \
- ../csrc/binary.h ../csrc/gemm.h ../csrc/norm.h ../csrc/optimizer.h \
- ../csrc/softmax.h ../csrc/transpose.h ../csrc/unary.h
+ ../csrc/activation.h ../csrc/binary.h ../csrc/gemm.h ../csrc/norm.h \
+ ../csrc/optimizer.h ../csrc/softmax.h ../csrc/transpose.h \
+ ../csrc/unary.h
 ../csrc/addon.cc:
 /usr/include/node/node_api.h:
 /usr/include/node/js_native_api.h:
@@ -281,6 +282,7 @@ Release/obj.target/forge_native/csrc/addon.o: ../csrc/addon.cc \
 /usr/include/eigen3/Eigen/src/Core/StlIterators.h:
 /usr/include/eigen3/Eigen/src/Core/GlobalFunctions.h:
 /usr/include/eigen3/Eigen/src/Core/util/ReenableStupidWarnings.h:
+../csrc/activation.h:
 ../csrc/binary.h:
 ../csrc/gemm.h:
 ../csrc/norm.h:
