@@ -37,12 +37,15 @@ CFLAGS_C_Debug :=
 CFLAGS_CC_Debug := \
 	-fno-rtti \
 	-std=gnu++17 \
+	-isystem \
+	/usr/include/eigen3 \
 	-std=c++17 \
 	-O3 \
 	-pthread \
 	-march=native \
 	-DEIGEN_NO_DEBUG \
-	-Wno-unused-parameter
+	-Wno-unused-parameter \
+	-Wno-maybe-uninitialized
 
 INCS_Debug := \
 	-I/usr/include/node \
@@ -51,8 +54,7 @@ INCS_Debug := \
 	-I/usr/deps/openssl/openssl/include \
 	-I/usr/deps/uv/include \
 	-I/usr/deps/zlib \
-	-I/usr/deps/v8/include \
-	-I/usr/include/eigen3
+	-I/usr/deps/v8/include
 
 DEFS_Release := \
 	'-DNODE_GYP_MODULE_NAME=forge_native' \
@@ -87,12 +89,15 @@ CFLAGS_C_Release :=
 CFLAGS_CC_Release := \
 	-fno-rtti \
 	-std=gnu++17 \
+	-isystem \
+	/usr/include/eigen3 \
 	-std=c++17 \
 	-O3 \
 	-pthread \
 	-march=native \
 	-DEIGEN_NO_DEBUG \
-	-Wno-unused-parameter
+	-Wno-unused-parameter \
+	-Wno-maybe-uninitialized
 
 INCS_Release := \
 	-I/usr/include/node \
@@ -101,8 +106,7 @@ INCS_Release := \
 	-I/usr/deps/openssl/openssl/include \
 	-I/usr/deps/uv/include \
 	-I/usr/deps/zlib \
-	-I/usr/deps/v8/include \
-	-I/usr/include/eigen3
+	-I/usr/deps/v8/include
 
 OBJS := \
 	$(obj).target/$(TARGET)/csrc/addon.o \

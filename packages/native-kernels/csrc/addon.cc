@@ -299,6 +299,41 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// scaledSoftmax(heap, scores, mask | -1, out, rows, cols, maskRows, scale)
+napi_value ScaledSoftmax(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 8, "scaledSoftmax")) return nullptr;
+  const int64_t rows = Int(args, 4), cols = Int(args, 5), maskRows = Int(args, 6);
+  const float scale = Float(args, 7);
+  if (args.failed) return nullptr;
+  if (rows < 0 || cols < 1 || maskRows < 1) return Throw(env, "scaledSoftmax: rows >= 0, cols >= 1 and maskRows >= 1"), nullptr;
+  size_t heapLength = 0;
+  float* heap = TypedData<float>(args, 0, napi_float32_array, &heapLength, "heap");
+  const int64_t scores = Int(args, 1), out = Int(args, 3);
+  float* mask = nullptr;
+  if (args.failed || !InRange(args, scores, rows * cols, heapLength, "scores") || !OptionalBlock(args, 2, maskRows * cols, heapLength, heap, &mask, "mask") ||
+      !InRange(args, out, rows * cols, heapLength, "out")) {
+    return nullptr;
+  }
+  forge::ScaledSoftmax(heap + scores, mask, heap + out, rows, cols, maskRows, scale, gThreads);
+  return nullptr;
+}
+
+// scaledSoftmaxGrad(heap, probs, dy, grad, rows, cols, scale)
+napi_value ScaledSoftmaxGrad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 7, "scaledSoftmaxGrad")) return nullptr;
+  const int64_t rows = Int(args, 4), cols = Int(args, 5);
+  const float scale = Float(args, 6);
+  if (args.failed) return nullptr;
+  if (rows < 0 || cols < 1) return Throw(env, "scaledSoftmaxGrad: rows >= 0 and cols >= 1"), nullptr;
+  const int64_t lengths[3] = {rows * cols, rows * cols, rows * cols};
+  HeapBlocks blocks;
+  if (!ReadBlocks(args, "scaledSoftmaxGrad", 3, lengths, blocks)) return nullptr;
+  forge::ScaledSoftmaxGrad(At(blocks, 0), At(blocks, 1), At(blocks, 2), rows, cols, scale, gThreads);
+  return nullptr;
+}
+
 // transpose(heap, x, out, shape: Int32Array, perm: Int32Array)
 napi_value Transpose(napi_env env, napi_callback_info info) {
   Args args;
@@ -391,6 +426,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"activation", nullptr, ActivationForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"activationGrad", nullptr, ActivationBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaledSoftmax", nullptr, ScaledSoftmax, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaledSoftmaxGrad", nullptr, ScaledSoftmaxGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

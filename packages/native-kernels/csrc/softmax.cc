@@ -64,4 +64,23 @@ void RowSoftmax(const float* x, float* out, int64_t rows, int64_t cols, int thre
   });
 }
 
+void ScaledSoftmax(const float* scores, const float* mask, float* out, int64_t rows, int64_t cols, int64_t maskRows, float scale,
+                   int threads) {
+  ForRows(rows, threads, [&](int64_t r) {
+    MutableRow result(out + r * cols, cols);
+    result = Row(scores + r * cols, cols) * scale;
+    if (mask != nullptr) result += Row(mask + (r % maskRows) * cols, cols);
+    result = (result - result.maxCoeff()).exp();
+    result /= result.sum();
+  });
+}
+
+void ScaledSoftmaxGrad(const float* probs, const float* dy, float* grad, int64_t rows, int64_t cols, float scale, int threads) {
+  ForRows(rows, threads, [&](int64_t r) {
+    Row p(probs + r * cols, cols), upstream(dy + r * cols, cols);
+    const float dot = (p * upstream).sum();
+    MutableRow(grad + r * cols, cols) = scale * p * (upstream - dot);
+  });
+}
+
 }  // namespace forge

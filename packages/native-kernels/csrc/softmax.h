@@ -23,3 +23,15 @@ namespace forge {
 void RowSoftmax(const float* x, float* out, int64_t rows, int64_t cols, int threads);
 
 }  // namespace forge
+
+namespace forge {
+
+// Attention's probabilities: out[r] = softmax(scale·scores[r] + mask[r mod maskRows]) over rows of `cols`;
+// mask is an additive [maskRows, cols] table, or null.
+void ScaledSoftmax(const float* scores, const float* mask, float* out, int64_t rows, int64_t cols, int64_t maskRows, float scale,
+                   int threads);
+
+// Its gradient with respect to the scores: scale·p·(dy − Σ dy·p) per row, from the saved probabilities p.
+void ScaledSoftmaxGrad(const float* probs, const float* dy, float* grad, int64_t rows, int64_t cols, float scale, int threads);
+
+}  // namespace forge

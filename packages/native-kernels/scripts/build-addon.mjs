@@ -57,11 +57,14 @@ function build() {
   const nodeGyp = findNodeGyp();
   if (nodeGyp === undefined) return { built: false, reason: 'node-gyp not found (it ships with npm)' };
   const started = Date.now();
-  const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', ...nodeDirArgs()], { cwd: packageDir, encoding: 'utf8', env: { ...process.env, FORGE_EIGEN_INCLUDE: eigenInclude } });
+  // Eigen is a system include (no warnings from its headers), but a compiler can still be chatty:
+  // a generous buffer, so a long log never ends the build.
+  const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', ...nodeDirArgs()], { cwd: packageDir, encoding: 'utf8', maxBuffer: 256 * 2 ** 20, env: { ...process.env, FORGE_EIGEN_INCLUDE: eigenInclude } });
   mkdirSync(buildDir, { recursive: true });
   writeFileSync(path.join(buildDir, 'build.log'), `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
   if (result.status !== 0) {
-    const tail = `${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim().split('\n').slice(-3).join(' | ');
+    const errors = (result.stderr ?? '').split('\n').filter((line) => /error|not found|No such file/i.test(line));
+    const tail = [...(result.error ? [String(result.error)] : []), ...(errors.length > 0 ? errors.slice(0, 3) : (result.stderr ?? '').trim().split('\n').slice(-3))].join(' | ');
     return { built: false, reason: `node-gyp rebuild failed: ${tail.slice(0, 400)} (full log: build/build.log)` };
   }
   return { built: true, seconds: Math.round((Date.now() - started) / 100) / 10, march: process.env.FORGE_NATIVE_MARCH || '-march=native' };

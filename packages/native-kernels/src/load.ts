@@ -29,7 +29,7 @@ export function nativeBuildStatus(statusFile = STATUS_FILE): NativeBuildStatus |
 function isNativeKernels(value: unknown): value is NativeKernels {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['batchMatMul', 'adamW', 'logSoftmaxPick', 'logSoftmaxPickGrad', 'unary', 'binary', 'softmax', 'transpose', 'normForward', 'normBackward', 'activation', 'activationGrad', 'setThreads', 'info'].every((name) => typeof record[name] === 'function');
+  return ['batchMatMul', 'adamW', 'logSoftmaxPick', 'logSoftmaxPickGrad', 'unary', 'binary', 'softmax', 'transpose', 'normForward', 'normBackward', 'activation', 'activationGrad', 'scaledSoftmax', 'scaledSoftmaxGrad', 'setThreads', 'info'].every((name) => typeof record[name] === 'function');
 }
 
 let loaded: NativeLoadResult | undefined;

@@ -80,6 +80,10 @@ export interface NativeKernels {
   activationGrad(heap: Float32Array, op: 0 | 1, a: number, b: number, dy: number, da: number, db: number, n: number): void;
   /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
   softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
+  /** Attention's probabilities: out[r] = softmax(scale·scores[r] + mask[r mod maskRows]); `mask` -1 for none. */
+  scaledSoftmax(heap: Float32Array, scores: number, mask: number, out: number, rows: number, cols: number, maskRows: number, scale: number): void;
+  /** Its gradient with respect to the scores: scale·p·(dy − Σ dy·p) per row. */
+  scaledSoftmaxGrad(heap: Float32Array, probs: number, dy: number, grad: number, rows: number, cols: number, scale: number): void;
   /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */
   transpose(heap: Float32Array, x: number, out: number, shape: Int32Array, perm: Int32Array): void;
   /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */

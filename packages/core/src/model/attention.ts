@@ -7,6 +7,7 @@ import { tf } from '../backend/tf.js';
 import type { LayerKvCache } from './cache.js';
 import type { Linear, LinearFactory } from './linear.js';
 import type { RotaryEmbedding } from './rotary.js';
+import { FUSED_KERNELS, hasFusedKernel } from '../backend/kernels/native-addon.js';
 import { mergeWeights, type WeightInit, type NamedVariables } from './weights.js';
 
 /** Masked-out scores get this added: exp() underflows to exactly 0 yet no -Infinity NaNs appear. */
@@ -91,9 +92,8 @@ export class CausalSelfAttention {
         keys = this.options.rotary.apply(keys, call.positionOffset);
       }
       if (call.cache) [keys, values] = appendToCache(call.cache, keys, values);
-      let scores = tf.mul(tf.matMul(queries, keys, false, true), 1 / Math.sqrt(this.headSize));
-      if (call.mask) scores = tf.add(scores, call.mask);
-      const mixed = tf.matMul(tf.softmax(scores), values);
+      const probabilities = attentionProbabilities(tf.matMul(queries, keys, false, true), call.mask, 1 / Math.sqrt(this.headSize));
+      const mixed = tf.matMul(probabilities, values);
       const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.options.dModel]);
       return this.o.apply(merged) as tf.Tensor3D;
     });
@@ -103,6 +103,27 @@ export class CausalSelfAttention {
   private splitHeads(x: tf.Tensor, batch: number, length: number): tf.Tensor4D {
     return tf.transpose(tf.reshape(x, [batch, length, this.options.nHeads, this.headSize]), [0, 2, 1, 3]);
   }
+}
+
+/**
+ * softmax(scale·scores + mask) over the keys. With the native kernels, one fused kernel forward and one
+ * backward replace the scale, the mask, the softmax and their ~6 gradient kernels; the mask is a
+ * constant, so only the scores get a gradient.
+ */
+function attentionProbabilities(scores: tf.Tensor4D, mask: tf.Tensor2D | null, scale: number): tf.Tensor4D {
+  const maskFits = mask === null || (mask.shape[1] === scores.shape[3] && scores.shape[2] % mask.shape[0] === 0);
+  if (!hasFusedKernel(FUSED_KERNELS.scaledSoftmax) || !maskFits) {
+    const scaled = tf.mul(scores, scale);
+    return tf.softmax(mask ? tf.add(scaled, mask) : scaled) as tf.Tensor4D;
+  }
+  const apply = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const value = tf.engine().runKernel(FUSED_KERNELS.scaledSoftmax, mask ? { scores: x, mask } : { scores: x }, { scale }) as tf.Tensor;
+    save([value]);
+    const gradFunc = (dy: tf.Tensor, [probs]: tf.Tensor[]): tf.Tensor => tf.engine().runKernel(FUSED_KERNELS.scaledSoftmaxGrad, { probs: probs as tf.Tensor, dy }, { scale }) as tf.Tensor;
+    return { value, gradFunc };
+  });
+  return apply(scores) as tf.Tensor4D;
 }
 
 /** Concatenates the new keys/values after the cached ones and stores the result, kept past the tidy. */

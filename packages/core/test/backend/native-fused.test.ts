@@ -133,6 +133,24 @@ describe('fused native kernels on wasm', () => {
     expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
   });
 
+  it.each([
+    { label: 'llama (rotary, RMSNorm, SwiGLU, tied)', extra: {} },
+    { label: 'Grokfast (learned positions, LayerNorm, GELU, untied)', extra: { positions: 'learned', norm: 'layernorm', mlp: 'gelu', tiedEmbeddings: false } },
+  ] as const)('a whole model ($label) gives the cpu reference loss and gradients with every fused kernel in play', async ({ extra }) => {
+    const config = parseModelConfig({ vocabSize: 37, dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16, ...extra });
+    const compute = (): tf.Tensor[] => {
+      const model = new TinyTitan(config, { seed: 8 });
+      const weights = [...model.namedWeights().values()];
+      const tokens = tf.tensor2d(Int32Array.from({ length: 3 * 13 }, (_, i) => (i * 11 + 3) % 37), [3, 13], 'int32');
+      const { value, grads } = tf.variableGrads(() => model.loss(tokens), weights);
+      const out = [value, ...weights.map((w) => grads[w.name] as tf.Tensor)];
+      model.dispose();
+      return out;
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-3, 1e-5);
+  });
+
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
     const { wasm, cpu } = await onWasmAndCpu(() => [tf.exp(tf.tensor1d([0, 1, 2], 'int32'))]);
     expectSameOutputs(wasm, cpu);

@@ -34,6 +34,10 @@ export const FUSED_KERNELS = {
   activation: 'ForgeActivation',
   /** Inputs a, b?, dy; attr op; outputs [da] or [da, db]. */
   activationGrad: 'ForgeActivationGrad',
+  /** Inputs scores [..., T, K], mask? [T, K] (additive); attr scale; output softmax(scale·scores + mask) over K. */
+  scaledSoftmax: 'ForgeScaledSoftmax',
+  /** Inputs probs, dy; attr scale; output the gradient with respect to the scores. */
+  scaledSoftmaxGrad: 'ForgeScaledSoftmaxGrad',
 } as const;
 
 /** Whether a fused kernel is registered for the backend active now (so the caller may use it). */
