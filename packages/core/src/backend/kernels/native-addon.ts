@@ -42,7 +42,9 @@ export const FUSED_KERNELS = {
 
 /** Whether a fused kernel is registered for the backend active now (so the caller may use it). */
 export function hasFusedKernel(name: (typeof FUSED_KERNELS)[keyof typeof FUSED_KERNELS]): boolean {
-  return tf.getKernel(name, tf.getBackend()) !== undefined;
+  // engine().backendName, not getBackend(): asking must not make tfjs pick a backend when none is set.
+  const active: unknown = tf.engine().backendName;
+  return typeof active === 'string' && tf.getKernel(name, active) !== undefined;
 }
 
 /** Removes the fused kernels from wasm, so model and training code take their tensor-op paths. */
