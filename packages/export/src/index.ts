@@ -1,0 +1,17 @@
+/**
+ * @agent-forge/export — a model as the files other tools run: the 🤗 transformers Llama layout
+ * (with a 🤗 tokenizers tokenizer.json that encodes exactly as ours) and GGUF for llama.cpp.
+ * @packageDocumentation
+ */
+export {
+  EXPORT_FORMATS, exportModel, prepareModel,
+  type ExportFormat, type ExportFormatName, type ExportOptions, type ExportResult, type ExportSource, type PreparedModel,
+} from './export-model.js';
+export { EXTENSION_POLICIES, assertExportableExtensions, type ExtensionPolicy } from './extensions.js';
+export {
+  GGUF_PRETOKENIZER, encodeLlamaGguf, ggufModelMetadata, ggufTensors, ggufTokenizerMetadata, interleaveRopeRows, type GgufWeightType,
+} from './gguf-export.js';
+export { GGUF_VALUE_TYPE, encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
+export { HF_FILES, hfGenerationConfig, hfLlamaConfig, writeHfModel } from './hf-export.js';
+export { HF_PRETOKENIZER_REGEX, hfTokenizerConfig, hfTokenizerJson, mergeStrings, tokenStrings, type HfAddedToken, type HfTokenizerJson } from './hf-tokenizer.js';
+export { assertLlamaConfig, llamaTensors, transpose, type LlamaTensor } from './llama-layout.js';
