@@ -1,0 +1,59 @@
+// `forge export` on the kinds of directory a pipeline run leaves: a plain checkpoint (what cognate,
+// evomerge, forge-train and baking's merged/ write) exports as both formats; BitNet and baked ones are
+// refused with the reason. The formats themselves are tested against their real clients in @agent-forge/export.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TinyTitan, readSafetensorsFile, saveModelCheckpoint, silentProgress, trainBpe, useBackend } from '@agent-forge/core';
+import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, ternaryLayerNames, writePackedWeights } from '@agent-forge/bitnet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProgram } from '../src/index.js';
+
+const MICRO = { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32, initStd: 0.3 };
+let root: string;
+let denseDir: string;
+let ternaryDir: string;
+const printed: string[] = [];
+const forge = (...args: string[]): Promise<unknown> =>
+  createProgram({ print: (line) => printed.push(line), progress: silentProgress })
+    .exitOverride()
+    .parseAsync(['node', 'forge', ...args]);
+
+beforeAll(async () => {
+  await useBackend('cpu');
+  root = mkdtempSync(path.join(os.tmpdir(), 'forge-export-'));
+  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+  const config = { ...MICRO, vocabSize: tokenizer.vocabSize };
+  denseDir = path.join(root, 'dense');
+  const dense = new TinyTitan(config, { seed: 2 });
+  await saveModelCheckpoint(denseDir, { model: dense, tokenizer });
+  dense.dispose();
+  ternaryDir = path.join(root, 'ternary');
+  const bitnet = createBitNetModel(config, {}, 4);
+  const settings = BitNetSettingsSchema.parse({});
+  await saveModelCheckpoint(ternaryDir, { model: bitnet, tokenizer, extensions: { bitnet: bitnetExtension(bitnet, settings) } });
+  await writePackedWeights(path.join(ternaryDir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
+  bitnet.dispose();
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('forge export', () => {
+  it('writes a plain checkpoint as the 🤗 Llama layout and as GGUF', async () => {
+    const hfDir = path.join(root, 'out-hf');
+    await forge('export', denseDir, '--format', 'hf', '-o', hfDir);
+    const config = JSON.parse(readFileSync(path.join(hfDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ architectures: ['LlamaForCausalLM'], hidden_size: 16, num_hidden_layers: 1 });
+    const { weights } = await readSafetensorsFile(path.join(hfDir, 'model.safetensors'));
+    expect(weights.has('model.layers.0.self_attn.q_proj.weight')).toBe(true);
+    const ggufDir = path.join(root, 'out-gguf');
+    await forge('export', denseDir, '--format', 'gguf', '--type', 'f16', '-o', ggufDir);
+    expect(readFileSync(path.join(ggufDir, 'model.gguf')).subarray(0, 4).toString('latin1')).toBe('GGUF');
+    expect(printed.at(-1)).toBe(`exported ${denseDir} as gguf to ${ggufDir}: model.gguf`);
+  });
+
+  it('refuses a BitNet model with the reason, and writes nothing', async () => {
+    const outDir = path.join(root, 'out-ternary');
+    await expect(forge('export', ternaryDir, '--format', 'gguf', '-o', outDir)).rejects.toThrow(/cannot export a 'bitnet' model: BitLinear/);
+    expect(existsSync(outDir)).toBe(false);
+  });
+});
