@@ -7,7 +7,8 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ForgeError, replaceDirectory } from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfig, TinyTitan } from '@agent-forge/core';
-import { assertExportableExtensions } from './extensions.js';
+import { bitnetTernaryScales } from './bitnet-gguf.js';
+import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js';
 import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
 import { HF_FILES, writeHfModel } from './hf-export.js';
 import { llamaTensors, type LlamaTensor } from './llama-layout.js';
@@ -33,7 +34,7 @@ export interface ExportOptions {
   readonly format: ExportFormatName;
   /** Output directory; created, or replaced as a whole when `overwrite` is set. */
   readonly outDir: string;
-  /** GGUF weight type of the matrices: `f32` (default) or `f16`. Only for `gguf`. */
+  /** GGUF weight type of the matrices: `f32` (default), `f16`, or `tq2_0` (BitNet models' ternary layers). Only for `gguf`. */
   readonly weightType?: GgufWeightType;
   /** Replace a non-empty `outDir`; without it a non-empty directory is an error. */
   readonly overwrite?: boolean;
@@ -59,6 +60,8 @@ export interface PreparedModel {
   readonly tokenizer: BpeTokenizer;
   /** Name recorded in the files. */
   readonly name: string;
+  /** For a BitNet model: γ by GGUF tensor name of each ternary layer. */
+  readonly ternary?: ReadonlyMap<string, number>;
 }
 
 /** One export format: its name, the specification it follows, and its writer. */
@@ -77,6 +80,9 @@ export const EXPORT_FORMATS: Readonly<Record<ExportFormatName, ExportFormat>> = 
     name: 'hf',
     reference: 'https://huggingface.co/docs/transformers/model_doc/llama',
     write: async (dir, model) => {
+      if (model.ternary) {
+        throw new ForgeError(`cannot export a 'bitnet' model as hf: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`, { field: 'extensions.bitnet' });
+      }
       await writeHfModel(dir, model);
       return [...HF_FILES];
     },
@@ -99,7 +105,10 @@ export function prepareModel(source: ExportSource, name: string): PreparedModel 
   for (const [weightName, variable] of source.model.namedWeights()) {
     weights.set(weightName, { shape: variable.shape, data: variable.dataSync() as Float32Array });
   }
-  return { config: source.model.config, tensors: llamaTensors(source.model.config, weights), tokenizer: source.tokenizer, name };
+  const tensors = llamaTensors(source.model.config, weights);
+  const bitnet = source.extensions?.bitnet;
+  const ternary = bitnet === undefined ? undefined : bitnetTernaryScales(bitnet, source.model.config, tensors);
+  return { config: source.model.config, tensors, tokenizer: source.tokenizer, name, ternary };
 }
 
 async function assertWritable(outDir: string, overwrite: boolean): Promise<void> {

@@ -2,7 +2,8 @@
  * What an export does with each model extension a checkpoint names. A Llama has one plain forward pass:
  * an extension that changes it (ACT halting, Titans memory, BitLinear's activation quantizer, LoRA
  * adapters kept apart) is refused with its reason; one that leaves the language model's forward pass as
- * it is (Quiet-STaR's thought head, compressed storage decoded at load) exports unchanged.
+ * it is (Quiet-STaR's thought head, compressed storage decoded at load) exports unchanged; BitNet
+ * exports to GGUF only.
  */
 import { ForgeError } from '@agent-forge/core';
 
@@ -10,8 +11,11 @@ import { ForgeError } from '@agent-forge/core';
 export interface ExtensionPolicy {
   /** The extension's key in a checkpoint's `extensions`. */
   readonly name: string;
-  /** `unchanged`: the exported Llama computes what `forge chat` does; `refused`: an error. */
-  readonly treatment: 'unchanged' | 'refused';
+  /**
+   * `unchanged`: the exported Llama computes what `forge chat` does; `ternary`: GGUF only, as llama.cpp's
+   * `bitnet` graph (a documented approximation, see bitnet-gguf.ts); `refused`: an error.
+   */
+  readonly treatment: 'unchanged' | 'ternary' | 'refused';
   /** Why, in words shown to the user. */
   readonly reason: string;
 }
@@ -31,8 +35,8 @@ export const EXTENSION_POLICIES: Readonly<Record<string, ExtensionPolicy>> = {
     reason: 'ACT halting repeats blocks per token and the Titans long-term memory is read and written between blocks; no Llama, GGUF or ONNX Llama graph expresses either',
   },
   bitnet: {
-    name: 'bitnet', treatment: 'refused',
-    reason: "BitLinear normalises and 8-bit-quantizes every linear layer's input per token, which a Llama graph has no place for (ternary export is not implemented yet)",
+    name: 'bitnet', treatment: 'ternary',
+    reason: "BitLinear normalises and 8-bit-quantizes every linear layer's input per token: llama.cpp's bitnet graph (GGUF) expresses most of it, a plain Llama (the 🤗 layout) none",
   },
   lora: {
     name: 'lora', treatment: 'refused',

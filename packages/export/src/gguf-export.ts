@@ -3,20 +3,25 @@
  * architecture's metadata keys, the tokenizer embedded as a GPT-2-style BPE, and the weights in F32 or
  * F16 (norms stay F32, as llama.cpp's converter keeps them).
  */
-import { float32ToFloat16Bits } from '@agent-forge/core';
+import { ForgeError, float32ToFloat16Bits } from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfig } from '@agent-forge/core';
+import { bitnetNormTensors, encodeTq2 } from './bitnet-gguf.js';
 import { mergeStrings, tokenStrings } from './hf-tokenizer.js';
 import type { LlamaTensor } from './llama-layout.js';
 import { encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
 
-/** Weight types of a GGUF export. */
-export type GgufWeightType = 'f32' | 'f16';
+/** Weight types of a GGUF export: `tq2_0` (llama.cpp's 2-bit ternary) for a BitNet model's ternary layers. */
+export type GgufWeightType = 'f32' | 'f16' | 'tq2_0';
 
-/** ggml's type ids and llama.cpp's `general.file_type` for each weight type. */
+/** ggml's type ids and llama.cpp's `general.file_type` (`LLAMA_FTYPE_*`) for each weight type. */
 const WEIGHT_TYPES: Readonly<Record<GgufWeightType, { ggmlType: number; fileType: number }>> = {
   f32: { ggmlType: 0, fileType: 0 },
   f16: { ggmlType: 1, fileType: 1 },
+  tq2_0: { ggmlType: 35, fileType: 37 },
 };
+
+/** The llama.cpp architecture a model exports as: `llama`, or `bitnet` for a BitNet b1.58 model. */
+export type GgufArchitecture = 'llama' | 'bitnet';
 
 /** llama.cpp's token types: 1 normal, 3 control. Reserved tokens are control tokens. */
 const TOKEN_TYPE = { normal: 1, control: 3 } as const;
@@ -56,18 +61,22 @@ function encodeTensorData(data: Float32Array, type: GgufWeightType): Uint8Array 
   return new Uint8Array(half.buffer);
 }
 
-/** GGUF tensors of a Llama: 2-D weights in `type`, 1-D norms in F32, W_q/W_k rows reordered for llama.cpp. */
-export function ggufTensors(tensors: readonly LlamaTensor[], config: ModelConfig, type: GgufWeightType): GgufTensor[] {
+/**
+ * GGUF tensors: 2-D weights in `type` (with `tq2_0`, ternary layers as TQ2_0 and the embedding as F16),
+ * 1-D norms in F32. For `llama` the W_q/W_k rows are reordered (llama.cpp rotates adjacent pairs there);
+ * `bitnet` rotates halves as we do.
+ */
+export function ggufTensors(tensors: readonly LlamaTensor[], config: ModelConfig, type: GgufWeightType, architecture: GgufArchitecture = 'llama', ternary: ReadonlyMap<string, number> = new Map()): GgufTensor[] {
   return tensors.map((tensor) => {
     const [rows = 0, cols = 1] = tensor.shape;
-    const data = tensor.rope ? interleaveRopeRows(tensor.data, rows, cols, config.nHeads) : tensor.data;
-    const weightType: GgufWeightType = tensor.shape.length === 2 ? type : 'f32';
-    return {
-      name: tensor.ggufName,
-      dims: [...tensor.shape].reverse(),
-      ggmlType: WEIGHT_TYPES[weightType].ggmlType,
-      bytes: encodeTensorData(data, weightType),
-    };
+    const data = tensor.rope && architecture === 'llama' ? interleaveRopeRows(tensor.data, rows, cols, config.nHeads) : tensor.data;
+    const scale = ternary.get(tensor.ggufName);
+    const dims = [...tensor.shape].reverse();
+    if (type === 'tq2_0' && scale !== undefined) {
+      return { name: tensor.ggufName, dims, ggmlType: WEIGHT_TYPES.tq2_0.ggmlType, bytes: encodeTq2(data, cols, scale, tensor.source) };
+    }
+    const floatType: GgufWeightType = tensor.shape.length !== 2 ? 'f32' : type === 'tq2_0' ? 'f16' : type;
+    return { name: tensor.ggufName, dims, ggmlType: WEIGHT_TYPES[floatType].ggmlType, bytes: encodeTensorData(data, floatType) };
   });
 }
 
@@ -89,28 +98,31 @@ export function ggufTokenizerMetadata(tokenizer: BpeTokenizer): Array<[string, G
   ];
 }
 
-/** The `general.*` and `llama.*` metadata of the architecture. */
-export function ggufModelMetadata(config: ModelConfig, name: string, type: GgufWeightType): Array<[string, GgufValue]> {
+/** The `general.*` and `<architecture>.*` metadata. */
+export function ggufModelMetadata(config: ModelConfig, name: string, type: GgufWeightType, architecture: GgufArchitecture = 'llama'): Array<[string, GgufValue]> {
   const u32 = (value: number): GgufValue => ({ type: 'uint32', value });
+  const entries: Array<[string, GgufValue]> = [
+    ['vocab_size', u32(config.vocabSize)],
+    ['context_length', u32(config.contextLength)],
+    ['embedding_length', u32(config.dModel)],
+    ['block_count', u32(config.nLayers)],
+    ['feed_forward_length', u32(config.dFF)],
+    ['attention.head_count', u32(config.nHeads)],
+    ['attention.head_count_kv', u32(config.nHeads)],
+    ['attention.layer_norm_rms_epsilon', { type: 'float32', value: config.normEps }],
+    ['rope.freq_base', { type: 'float32', value: config.ropeTheta }],
+    ['rope.dimension_count', u32(config.dModel / config.nHeads)],
+  ];
   return [
-    ['general.architecture', { type: 'string', value: 'llama' }],
+    ['general.architecture', { type: 'string', value: architecture }],
     ['general.name', { type: 'string', value: name }],
     ['general.file_type', u32(WEIGHT_TYPES[type].fileType)],
     ['general.alignment', u32(32)],
-    ['llama.vocab_size', u32(config.vocabSize)],
-    ['llama.context_length', u32(config.contextLength)],
-    ['llama.embedding_length', u32(config.dModel)],
-    ['llama.block_count', u32(config.nLayers)],
-    ['llama.feed_forward_length', u32(config.dFF)],
-    ['llama.attention.head_count', u32(config.nHeads)],
-    ['llama.attention.head_count_kv', u32(config.nHeads)],
-    ['llama.attention.layer_norm_rms_epsilon', { type: 'float32', value: config.normEps }],
-    ['llama.rope.freq_base', { type: 'float32', value: config.ropeTheta }],
-    ['llama.rope.dimension_count', u32(config.dModel / config.nHeads)],
+    ...entries.map(([key, value]): [string, GgufValue] => [`${architecture}.${key}`, value]),
   ];
 }
 
-/** The complete GGUF file (as chunks) of a Llama and its tokenizer. */
+/** The complete GGUF file (as chunks) of a Llama (or a BitNet model) and its tokenizer. */
 export function encodeLlamaGguf(options: {
   /** The model's validated config. */
   readonly config: ModelConfig;
@@ -122,10 +134,17 @@ export function encodeLlamaGguf(options: {
   readonly name: string;
   /** Weight type of the 2-D tensors. */
   readonly type: GgufWeightType;
+  /** γ by GGUF tensor name of each ternary layer; present for a BitNet model, which then exports as `bitnet`. */
+  readonly ternary?: ReadonlyMap<string, number>;
 }): Uint8Array[] {
+  const architecture: GgufArchitecture = options.ternary ? 'bitnet' : 'llama';
+  if (options.type === 'tq2_0' && !options.ternary) {
+    throw new ForgeError('weight type tq2_0 is for BitNet models (ternary layers); this model has none', { field: 'weightType' });
+  }
+  const tensors = options.ternary ? bitnetNormTensors(options.tensors, options.config) : options.tensors;
   const metadata = new Map<string, GgufValue>([
-    ...ggufModelMetadata(options.config, options.name, options.type),
+    ...ggufModelMetadata(options.config, options.name, options.type, architecture),
     ...ggufTokenizerMetadata(options.tokenizer),
   ]);
-  return encodeGguf(metadata, ggufTensors(options.tensors, options.config, options.type));
+  return encodeGguf(metadata, ggufTensors(tensors, options.config, options.type, architecture, options.ternary));
 }

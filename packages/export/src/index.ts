@@ -7,9 +7,10 @@ export {
   EXPORT_FORMATS, exportModel, prepareModel,
   type ExportFormat, type ExportFormatName, type ExportOptions, type ExportResult, type ExportSource, type PreparedModel,
 } from './export-model.js';
+export { TQ2_BLOCK, bitnetNormTensors, bitnetTernaryScales, encodeTq2, ternaryScale } from './bitnet-gguf.js';
 export { EXTENSION_POLICIES, assertExportableExtensions, type ExtensionPolicy } from './extensions.js';
 export {
-  GGUF_PRETOKENIZER, encodeLlamaGguf, ggufModelMetadata, ggufTensors, ggufTokenizerMetadata, interleaveRopeRows, type GgufWeightType,
+  GGUF_PRETOKENIZER, encodeLlamaGguf, ggufModelMetadata, ggufTensors, ggufTokenizerMetadata, interleaveRopeRows, type GgufArchitecture, type GgufWeightType,
 } from './gguf-export.js';
 export { GGUF_VALUE_TYPE, encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
 export { HF_FILES, hfGenerationConfig, hfLlamaConfig, writeHfModel } from './hf-export.js';
