@@ -1,7 +1,8 @@
 // `forge export` on the kinds of directory a pipeline run leaves: a plain checkpoint (what cognate,
-// evomerge, forge-train and baking's merged/ write) exports as both formats; BitNet and baked ones are
-// refused with the reason. The formats themselves are tested against their real clients in @agent-forge/export.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// evomerge, forge-train and baking's merged/ write) exports as both formats; a BitNet one only as GGUF
+// (export-bitnet.test.ts runs it in llama.cpp), a baked one not at all. The formats themselves are
+// tested against their real clients in @agent-forge/export.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TinyTitan, readSafetensorsFile, saveModelCheckpoint, silentProgress, trainBpe, useBackend } from '@agent-forge/core';
@@ -51,9 +52,11 @@ describe('forge export', () => {
     expect(printed.at(-1)).toBe(`exported ${denseDir} as gguf to ${ggufDir}: model.gguf`);
   });
 
-  it('refuses a BitNet model with the reason, and writes nothing', async () => {
+  it('refuses a BitNet model as hf with the reason, and writes nothing; a baked model is refused too', async () => {
     const outDir = path.join(root, 'out-ternary');
-    await expect(forge('export', ternaryDir, '--format', 'gguf', '-o', outDir)).rejects.toThrow(/cannot export a 'bitnet' model: BitLinear/);
+    await expect(forge('export', ternaryDir, '--format', 'hf', '-o', outDir)).rejects.toThrow(/cannot export a 'bitnet' model as hf: BitLinear/);
     expect(existsSync(outDir)).toBe(false);
+    mkdirSync(path.join(root, 'baked', 'adapters'), { recursive: true });
+    await expect(forge('export', path.join(root, 'baked'), '--format', 'gguf', '-o', outDir)).rejects.toThrow(/baked model's personas are adapters/);
   });
 });

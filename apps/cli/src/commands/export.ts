@@ -51,11 +51,11 @@ export async function exportCommand(options: ExportCommandOptions): Promise<Expo
 export function registerExportCommand(program: Command, io: ProgramIo): void {
   program
     .command('export')
-    .description('write a model as files other tools run: hf (🤗 transformers Llama) or gguf (llama.cpp, ollama, LM Studio)')
+    .description('write a model as files other tools run: hf (🤗 transformers Llama) or gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0)')
     .argument('<model>', 'model directory: a plain, merged, BitNet or compressed checkpoint')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory())
     .requiredOption('-o, --out <dir>', 'output directory (created; see --force)')
-    .addOption(new Option('--type <type>', 'GGUF weight type of the matrices (default f32)').choices(['f32', 'f16']))
+    .addOption(new Option('--type <type>', 'GGUF weight type of the matrices (default f32; tq2_0: BitNet ternary layers at 2 bits)').choices(['f32', 'f16', 'tq2_0']))
     .option('--force', 'replace a non-empty output directory')
     .action(async (modelDir: string, flags: { format: ExportFormatName; out: string; type?: GgufWeightType; force?: boolean }) => {
       const result = await exportCommand({ modelDir, format: flags.format, outDir: flags.out, type: flags.type, force: flags.force });
