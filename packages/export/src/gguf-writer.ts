@@ -7,21 +7,62 @@
 
 /** GGUF metadata value types (gguf.md `gguf_metadata_value_type`). */
 export const GGUF_VALUE_TYPE = {
+  /** Unsigned 32-bit integer. */
   uint32: 4,
+  /** Signed 32-bit integer. */
   int32: 5,
+  /** 32-bit float. */
   float32: 6,
+  /** One byte, 0 or 1. */
   bool: 7,
+  /** uint64 byte length, then UTF-8 bytes. */
   string: 8,
+  /** Element type, uint64 count, then the elements. */
   array: 9,
 } as const;
 
-/** One metadata value: its GGUF type and the value (arrays hold strings or int32s). */
-export type GgufValue =
-  | { readonly type: 'uint32' | 'int32' | 'float32'; readonly value: number }
-  | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'string[]'; readonly value: readonly string[] }
-  | { readonly type: 'int32[]'; readonly value: ArrayLike<number> };
+/** A metadata number: `uint32`, `int32` or `float32`. */
+export interface GgufNumberValue {
+  /** Its GGUF type. */
+  readonly type: 'uint32' | 'int32' | 'float32';
+  /** The number. */
+  readonly value: number;
+}
+
+/** A metadata boolean. */
+export interface GgufBoolValue {
+  /** Always `bool`. */
+  readonly type: 'bool';
+  /** The flag. */
+  readonly value: boolean;
+}
+
+/** A metadata string. */
+export interface GgufStringValue {
+  /** Always `string`. */
+  readonly type: 'string';
+  /** The text. */
+  readonly value: string;
+}
+
+/** A metadata array of strings (e.g. tokens, merges). */
+export interface GgufStringArrayValue {
+  /** Always `string[]`. */
+  readonly type: 'string[]';
+  /** The strings, in order. */
+  readonly value: readonly string[];
+}
+
+/** A metadata array of int32 (e.g. token types). */
+export interface GgufInt32ArrayValue {
+  /** Always `int32[]`. */
+  readonly type: 'int32[]';
+  /** The integers, in order. */
+  readonly value: ArrayLike<number>;
+}
+
+/** One metadata value: its GGUF type and the value. */
+export type GgufValue = GgufNumberValue | GgufBoolValue | GgufStringValue | GgufStringArrayValue | GgufInt32ArrayValue;
 
 /** A tensor ready to write: ggml type id, dims in GGUF order and the encoded bytes. */
 export interface GgufTensor {

@@ -12,7 +12,10 @@ export { EXTENSION_POLICIES, assertExportableExtensions, type ExtensionPolicy } 
 export {
   GGUF_PRETOKENIZER, encodeLlamaGguf, ggufModelMetadata, ggufTensors, ggufTokenizerMetadata, interleaveRopeRows, type GgufArchitecture, type GgufWeightType,
 } from './gguf-export.js';
-export { GGUF_VALUE_TYPE, encodeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
+export {
+  GGUF_VALUE_TYPE, encodeGguf,
+  type GgufBoolValue, type GgufInt32ArrayValue, type GgufNumberValue, type GgufStringArrayValue, type GgufStringValue, type GgufTensor, type GgufValue,
+} from './gguf-writer.js';
 export { HF_FILES, hfGenerationConfig, hfLlamaConfig, writeHfModel } from './hf-export.js';
 export { HF_PRETOKENIZER_REGEX, hfTokenizerConfig, hfTokenizerJson, mergeStrings, tokenStrings, type HfAddedToken, type HfTokenizerJson } from './hf-tokenizer.js';
 export { assertLlamaConfig, llamaTensors, transpose, type LlamaTensor } from './llama-layout.js';
