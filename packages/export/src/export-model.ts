@@ -3,7 +3,7 @@
  * registry of one shape (name, reference, writer); each writes into a staging directory that replaces
  * the output directory as a whole (core's `replaceDirectory`), so a failed export leaves nothing half-written.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ForgeError, replaceDirectory } from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfig, TinyTitan } from '@agent-forge/core';
@@ -12,6 +12,7 @@ import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js'
 import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
 import { HF_FILES, writeHfModel } from './hf-export.js';
 import { llamaTensors, type LlamaTensor } from './llama-layout.js';
+import { encodeOnnxDecoder } from './onnx-export.js';
 
 /** What to export: a loaded model, its tokenizer and the extensions its checkpoint names. */
 export interface ExportSource {
@@ -26,11 +27,11 @@ export interface ExportSource {
 }
 
 /** The formats `exportModel` writes. */
-export type ExportFormatName = 'hf' | 'gguf';
+export type ExportFormatName = 'hf' | 'gguf' | 'onnx';
 
 /** Options of `exportModel`. */
 export interface ExportOptions {
-  /** `hf` (🤗 transformers Llama layout) or `gguf` (llama.cpp). */
+  /** `hf` (🤗 transformers Llama layout), `gguf` (llama.cpp) or `onnx` (onnxruntime, transformers.js). */
   readonly format: ExportFormatName;
   /** Output directory; created, or replaced as a whole when `overwrite` is set. */
   readonly outDir: string;
@@ -56,6 +57,8 @@ export interface PreparedModel {
   readonly config: ModelConfig;
   /** Every weight under its Llama names, `[out, in]`. */
   readonly tensors: readonly LlamaTensor[];
+  /** Every weight under our names as the model holds them (`[in, out]` matrices). */
+  readonly weights: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
   /** The tokenizer. */
   readonly tokenizer: BpeTokenizer;
   /** Name recorded in the files. */
@@ -80,11 +83,20 @@ export const EXPORT_FORMATS: Readonly<Record<ExportFormatName, ExportFormat>> = 
     name: 'hf',
     reference: 'https://huggingface.co/docs/transformers/model_doc/llama',
     write: async (dir, model) => {
-      if (model.ternary) {
-        throw new ForgeError(`cannot export a 'bitnet' model as hf: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`, { field: 'extensions.bitnet' });
-      }
+      assertFloatModel(model, 'hf');
       await writeHfModel(dir, model);
       return [...HF_FILES];
+    },
+  },
+  onnx: {
+    name: 'onnx',
+    reference: 'https://onnx.ai/onnx/repo-docs/IR.html (decoder with past as 🤗 optimum exports it)',
+    write: async (dir, model) => {
+      assertFloatModel(model, 'onnx');
+      await writeHfModel(dir, model, { weights: false });
+      await mkdir(path.join(dir, 'onnx'));
+      await writeFile(path.join(dir, ONNX_FILE), encodeOnnxDecoder(model));
+      return [...HF_FILES.filter((file) => file !== 'model.safetensors'), ONNX_FILE];
     },
   },
   gguf: {
@@ -98,6 +110,15 @@ export const EXPORT_FORMATS: Readonly<Record<ExportFormatName, ExportFormat>> = 
   },
 };
 
+/** The ONNX graph's path inside an `onnx` export (where transformers.js looks for it). */
+export const ONNX_FILE = 'onnx/model.onnx';
+
+function assertFloatModel(model: PreparedModel, format: ExportFormatName): void {
+  if (model.ternary) {
+    throw new ForgeError(`cannot export a 'bitnet' model as ${format}: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`, { field: 'extensions.bitnet' });
+  }
+}
+
 /** Reads the model's weights and maps them to a Llama, refusing extensions and configs a Llama cannot express. */
 export function prepareModel(source: ExportSource, name: string): PreparedModel {
   assertExportableExtensions(source.extensions ?? {});
@@ -108,7 +129,7 @@ export function prepareModel(source: ExportSource, name: string): PreparedModel 
   const tensors = llamaTensors(source.model.config, weights);
   const bitnet = source.extensions?.bitnet;
   const ternary = bitnet === undefined ? undefined : bitnetTernaryScales(bitnet, source.model.config, tensors);
-  return { config: source.model.config, tensors, tokenizer: source.tokenizer, name, ternary };
+  return { config: source.model.config, tensors, weights, tokenizer: source.tokenizer, name, ternary };
 }
 
 async function assertWritable(outDir: string, overwrite: boolean): Promise<void> {

@@ -53,13 +53,17 @@ export function hfGenerationConfig(config: ModelConfig): Record<string, unknown>
   };
 }
 
-/** Writes the 🤗 files into `dir` (an empty staging directory). */
-export async function writeHfModel(dir: string, model: { config: ModelConfig; tensors: readonly LlamaTensor[]; tokenizer: BpeTokenizer }): Promise<void> {
+/** Writes the 🤗 files into `dir` (an empty staging directory); `weights: false` leaves out model.safetensors. */
+export async function writeHfModel(
+  dir: string,
+  model: { config: ModelConfig; tensors: readonly LlamaTensor[]; tokenizer: BpeTokenizer },
+  options: { weights?: boolean } = {},
+): Promise<void> {
   const weights: WeightMap = new Map(model.tensors.map((tensor) => [tensor.hfName, { dtype: 'F32', shape: [...tensor.shape], data: tensor.data }]));
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
   await writeFile(path.join(dir, 'config.json'), json(hfLlamaConfig(model.config)));
   await writeFile(path.join(dir, 'generation_config.json'), json(hfGenerationConfig(model.config)));
-  await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(weights, { metadata: { format: 'pt' } }));
+  if (options.weights ?? true) await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(weights, { metadata: { format: 'pt' } }));
   await writeFile(path.join(dir, 'tokenizer.json'), json(hfTokenizerJson(model.tokenizer)));
   await writeFile(path.join(dir, 'tokenizer_config.json'), json(hfTokenizerConfig(model.tokenizer, model.config.contextLength)));
 }

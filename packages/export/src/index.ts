@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export {
-  EXPORT_FORMATS, exportModel, prepareModel,
+  EXPORT_FORMATS, ONNX_FILE, exportModel, prepareModel,
   type ExportFormat, type ExportFormatName, type ExportOptions, type ExportResult, type ExportSource, type PreparedModel,
 } from './export-model.js';
 export { TQ2_BLOCK, bitnetNormTensors, bitnetTernaryScales, encodeTq2, ternaryScale } from './bitnet-gguf.js';
@@ -19,3 +19,5 @@ export {
 export { HF_FILES, hfGenerationConfig, hfLlamaConfig, writeHfModel } from './hf-export.js';
 export { HF_PRETOKENIZER_REGEX, hfTokenizerConfig, hfTokenizerJson, mergeStrings, tokenStrings, type HfAddedToken, type HfTokenizerJson } from './hf-tokenizer.js';
 export { assertLlamaConfig, llamaTensors, transpose, type LlamaTensor } from './llama-layout.js';
+export { encodeOnnxDecoder, type OnnxSource } from './onnx-export.js';
+export { ONNX_TYPE, ProtoWriter, nodeProto, tensorProto, valueInfo, type OnnxAttribute, type OnnxDim } from './onnx-proto.js';

@@ -51,7 +51,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<Expo
 export function registerExportCommand(program: Command, io: ProgramIo): void {
   program
     .command('export')
-    .description('write a model as files other tools run: hf (🤗 transformers Llama) or gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0)')
+    .description('write a model as files other tools run: hf (🤗 transformers Llama), gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0) or onnx (onnxruntime, transformers.js)')
     .argument('<model>', 'model directory: a plain, merged, BitNet or compressed checkpoint')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory())
     .requiredOption('-o, --out <dir>', 'output directory (created; see --force)')
