@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('forge export', () => {
-  it('writes a plain checkpoint as the 🤗 Llama layout and as GGUF', async () => {
+  it('writes a plain checkpoint as the 🤗 Llama layout, GGUF and ONNX', async () => {
     const hfDir = path.join(root, 'out-hf');
     await forge('export', denseDir, '--format', 'hf', '-o', hfDir);
     const config = JSON.parse(readFileSync(path.join(hfDir, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -50,6 +50,10 @@ describe('forge export', () => {
     await forge('export', denseDir, '--format', 'gguf', '--type', 'f16', '-o', ggufDir);
     expect(readFileSync(path.join(ggufDir, 'model.gguf')).subarray(0, 4).toString('latin1')).toBe('GGUF');
     expect(printed.at(-1)).toBe(`exported ${denseDir} as gguf to ${ggufDir}: model.gguf`);
+    const onnxDir = path.join(root, 'out-onnx');
+    await forge('export', denseDir, '--format', 'onnx', '-o', onnxDir);
+    expect(existsSync(path.join(onnxDir, 'onnx', 'model.onnx'))).toBe(true);
+    expect(existsSync(path.join(onnxDir, 'tokenizer.json'))).toBe(true);
   });
 
   it('refuses a BitNet model as hf with the reason, and writes nothing; a baked model is refused too', async () => {
