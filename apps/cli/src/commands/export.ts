@@ -2,13 +2,13 @@
  * `forge export <model> --format hf|gguf -o DIR`: loads the model with the loaders `forge chat` uses
  * (BitNet directories dequantized, compressed ones decoded) and writes it in a format other tools run.
  */
-import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, parseConfig, readJsonFile } from '@agent-forge/core';
+import { ForgeError } from '@agent-forge/core';
 import { EXPORT_FORMATS, exportModel } from '@agent-forge/export';
 import type { ExportFormatName, ExportResult, GgufWeightType } from '@agent-forge/export';
 import { hasAdapters } from '@agent-forge/edge';
 import { Option, type Command } from 'commander';
 import { loadEdgeModel } from '../load-model.js';
+import { readModelExtensions } from '../runtimes/index.js';
 import type { ProgramIo } from '../program.js';
 
 /** What `forge export` is asked to do. */
@@ -33,8 +33,7 @@ export async function exportCommand(options: ExportCommandOptions): Promise<Expo
       { file: options.modelDir },
     );
   }
-  const configFile = path.join(options.modelDir, CHECKPOINT_FILES.config);
-  const { extensions } = parseConfig(ModelCheckpointConfigSchema, await readJsonFile(configFile), { file: configFile });
+  const extensions = await readModelExtensions(options.modelDir);
   // Ternary layers load as W_q·γ in float32 so the exporter sees the exact ternary values.
   const loaded = await loadEdgeModel(options.modelDir, { float: true });
   try {
