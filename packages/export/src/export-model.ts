@@ -11,7 +11,7 @@ import { bitnetTernaryScales } from './bitnet-gguf.js';
 import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js';
 import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
 import { HF_FILES, writeHfModel } from './hf-export.js';
-import { llamaTensors, type LlamaTensor } from './llama-layout.js';
+import { llamaTensors, type HostWeight, type LlamaTensor } from './llama-layout.js';
 import { encodeOnnxDecoder } from './onnx-export.js';
 
 /** What to export: a loaded model, its tokenizer and the extensions its checkpoint names. */
@@ -58,7 +58,7 @@ export interface PreparedModel {
   /** Every weight under its Llama names, `[out, in]`. */
   readonly tensors: readonly LlamaTensor[];
   /** Every weight under our names as the model holds them (`[in, out]` matrices). */
-  readonly weights: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
+  readonly weights: ReadonlyMap<string, HostWeight>;
   /** The tokenizer. */
   readonly tokenizer: BpeTokenizer;
   /** Name recorded in the files. */
@@ -122,7 +122,7 @@ function assertFloatModel(model: PreparedModel, format: ExportFormatName): void 
 /** Reads the model's weights and maps them to a Llama, refusing extensions and configs a Llama cannot express. */
 export function prepareModel(source: ExportSource, name: string): PreparedModel {
   assertExportableExtensions(source.extensions ?? {});
-  const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  const weights = new Map<string, HostWeight>();
   for (const [weightName, variable] of source.model.namedWeights()) {
     weights.set(weightName, { shape: variable.shape, data: variable.dataSync() as Float32Array });
   }

@@ -18,6 +18,6 @@ export {
 } from './gguf-writer.js';
 export { HF_FILES, hfGenerationConfig, hfLlamaConfig, writeHfModel } from './hf-export.js';
 export { HF_PRETOKENIZER_REGEX, hfTokenizerConfig, hfTokenizerJson, mergeStrings, tokenStrings, type HfAddedToken, type HfTokenizerJson } from './hf-tokenizer.js';
-export { assertLlamaConfig, llamaTensors, transpose, type LlamaTensor } from './llama-layout.js';
+export { assertLlamaConfig, llamaTensors, transpose, type HostWeight, type LlamaTensor } from './llama-layout.js';
 export { encodeOnnxDecoder, type OnnxSource } from './onnx-export.js';
-export { ONNX_TYPE, ProtoWriter, nodeProto, tensorProto, valueInfo, type OnnxAttribute, type OnnxDim } from './onnx-proto.js';
+export { ONNX_TYPE, ProtoWriter, nodeProto, tensorProto, valueInfo, type OnnxAttribute, type OnnxDim, type OnnxFloatAttribute, type OnnxIntAttribute, type OnnxIntsAttribute } from './onnx-proto.js';

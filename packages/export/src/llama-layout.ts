@@ -6,6 +6,14 @@
 import { ForgeError } from '@agent-forge/core';
 import type { ModelConfig } from '@agent-forge/core';
 
+/** A weight as the model holds it: shape and row-major float32 values. */
+export interface HostWeight {
+  /** Its shape (`[in, out]` for our linear layers). */
+  readonly shape: readonly number[];
+  /** Row-major values. */
+  readonly data: Float32Array;
+}
+
 /** One weight of the exported Llama. */
 export interface LlamaTensor {
   /** Our checkpoint name, e.g. `blocks.0.attn.q.weight`. */
@@ -87,7 +95,7 @@ function llamaNames(config: ModelConfig): NameMap[] {
  * The Llama tensors of a model's weights (`[in, out]` matrices as our checkpoints hold them). Every
  * weight must be used: one the Llama has no place for (a runner's, an adapter's) is an error.
  */
-export function llamaTensors(config: ModelConfig, weights: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): LlamaTensor[] {
+export function llamaTensors(config: ModelConfig, weights: ReadonlyMap<string, HostWeight>): LlamaTensor[] {
   assertLlamaConfig(config);
   const names = llamaNames(config);
   const unused = [...weights.keys()].filter((name) => !names.some((entry) => entry.source === name));

@@ -6,6 +6,7 @@
  * Weights keep our `[in, out]` layout, which is what ONNX `MatMul(x, W)` takes.
  */
 import type { ModelConfig } from '@agent-forge/core';
+import type { HostWeight } from './llama-layout.js';
 import { ONNX_TYPE, ProtoWriter, nodeProto, tensorProto, valueInfo, type OnnxAttribute } from './onnx-proto.js';
 
 const OPSET = 17;
@@ -41,7 +42,7 @@ export interface OnnxSource {
   /** The validated architecture. */
   readonly config: ModelConfig;
   /** Our weights by checkpoint name, row-major. */
-  readonly weights: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
+  readonly weights: ReadonlyMap<string, HostWeight>;
 }
 
 function rmsNorm(graph: GraphBuilder, x: string, gain: string, eps: string): string {

@@ -79,7 +79,14 @@ export class ProtoWriter {
 }
 
 /** ONNX TensorProto data types used here. */
-export const ONNX_TYPE = { float: 1, bool: 9, int64: 7 } as const;
+export const ONNX_TYPE = {
+  /** float32. */
+  float: 1,
+  /** bool. */
+  bool: 9,
+  /** int64. */
+  int64: 7,
+} as const;
 
 /** A dimension of a graph input or output: a number, or a symbolic name (`batch`, `sequence`). */
 export type OnnxDim = number | string;
@@ -101,8 +108,26 @@ export function valueInfo(name: string, elementType: number, dims: readonly Onnx
   return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
 }
 
+/** An integer attribute (e.g. `axis`). */
+export interface OnnxIntAttribute {
+  /** The value. */
+  readonly int: number;
+}
+
+/** A float attribute. */
+export interface OnnxFloatAttribute {
+  /** The value. */
+  readonly float: number;
+}
+
+/** A list-of-integers attribute (e.g. `perm`, `axes`). */
+export interface OnnxIntsAttribute {
+  /** The values, in order. */
+  readonly ints: readonly number[];
+}
+
 /** An attribute value of a node. */
-export type OnnxAttribute = { readonly int: number } | { readonly float: number } | { readonly ints: readonly number[] };
+export type OnnxAttribute = OnnxIntAttribute | OnnxFloatAttribute | OnnxIntsAttribute;
 
 /** NodeProto: one operator call. */
 export function nodeProto(opType: string, inputs: readonly string[], outputs: readonly string[], name: string, attributes: Readonly<Record<string, OnnxAttribute>> = {}): ProtoWriter {
