@@ -1,5 +1,5 @@
 // Runtime comparison for `pnpm bench`: ms/token, first-token latency and peak RSS of each `--runtime`
-// (ours on the wasm backend, llama.cpp through node-llama-cpp) on the same model: the `paper` shape
+// (ours on the wasm backend, llama.cpp through node-llama-cpp, onnxruntime-node) on the same model: the `paper` shape
 // with random weights and a vocabulary of a tokenizer trained here (so every id decodes). Each runtime
 // runs in its own process, so RSS is its own. A benchmark, not a test: numbers depend on the machine.
 //   node apps/cli/bench/runtime-bench.mjs [preset=paper] [newTokens=64] [threads=cores]

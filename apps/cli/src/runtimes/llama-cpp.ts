@@ -8,17 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ForgeError } from '@agent-forge/core';
-import type { EdgeModel, GenerationSummary, StreamOptions, StreamStopReason, TokenGenerator } from '@agent-forge/edge';
+import type { EdgeModel, GenerationSummary, StreamOptions, StreamStopReason } from '@agent-forge/edge';
 import { exportModel, type GgufWeightType } from '@agent-forge/export';
 import type { LlamaContext, Token } from 'node-llama-cpp';
-
-/** A token generator on llama.cpp, and how to free it. */
-export interface LlamaCppRuntime {
-  /** Generates like the edge engine's default, on llama.cpp. */
-  readonly generate: TokenGenerator;
-  /** Frees llama.cpp's model and context and removes the temporary GGUF. */
-  dispose(): Promise<void>;
-}
+import { stopAfter, type ExternalRuntime } from './stop-rules.js';
 
 /** Ternary layers stay 2-bit when every input width fits TQ2_0's 256-value blocks. */
 function weightTypeFor(model: EdgeModel['model'], extensions: Readonly<Record<string, unknown>>): GgufWeightType {
@@ -28,15 +21,6 @@ function weightTypeFor(model: EdgeModel['model'], extensions: Readonly<Record<st
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Why generation ends after `token`, or null to go on; the rules of the edge runtime's `streamTokens`. */
-function stopAfter(token: number, generated: number, promptLength: number, options: StreamOptions, contextLength: number): StreamStopReason | null {
-  if ((options.stopTokens ?? []).includes(token)) return 'stop-token';
-  if (generated >= options.maxNewTokens) return 'max-new-tokens';
-  // The token just picked would need the position after the context.
-  if (promptLength + generated - 1 >= contextLength) return 'context-full';
-  return options.signal?.aborted ? 'aborted' : null;
-}
 
 async function generateOn(context: LlamaContext, promptIds: readonly number[], options: StreamOptions, onToken: (token: number) => void): Promise<GenerationSummary> {
   const started = performance.now();
@@ -69,7 +53,7 @@ async function generateOn(context: LlamaContext, promptIds: readonly number[], o
 }
 
 /** Exports `edgeModel` to GGUF and loads it into llama.cpp (CPU). */
-export async function startLlamaCppRuntime(edgeModel: EdgeModel, extensions: Readonly<Record<string, unknown>>, threads?: number): Promise<LlamaCppRuntime> {
+export async function startLlamaCppRuntime(edgeModel: EdgeModel, extensions: Readonly<Record<string, unknown>>, threads?: number): Promise<ExternalRuntime> {
   if (edgeModel.kind !== 'float') {
     throw new ForgeError(`--runtime llama.cpp needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export their merged/ checkpoint)`, { field: 'runtime' });
   }

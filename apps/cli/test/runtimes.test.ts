@@ -1,6 +1,6 @@
-// `--runtime llama.cpp`: chat and serve generate with llama.cpp (node-llama-cpp) on the model exported to
-// GGUF, and a plain model answers exactly as with our runtime (greedy), through the same prompt layout,
-// stop strings and token counts.
+// `--runtime llama.cpp|onnxruntime`: chat and serve generate with llama.cpp (node-llama-cpp) on the model
+// exported to GGUF, or with onnxruntime-node on it exported to ONNX, and a plain model answers exactly as
+// with our runtime (greedy), through the same prompt layout, stop strings and token counts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,12 +37,12 @@ async function chatTranscript(runtime: RuntimeName): Promise<string> {
   return text.split('\n').slice(1).map((line) => line.replace(/, [\d.]+ ms\/token/, '')).join('\n');
 }
 
-describe('--runtime llama.cpp', () => {
+describe('--runtime llama.cpp and onnxruntime', () => {
   it('forge chat answers exactly as with our runtime', async () => {
     const ours = await chatTranscript('forge');
-    const theirs = await chatTranscript('llama.cpp');
     expect(ours).toMatch(/model> .+\n\(\d+ tokens\)/);
-    expect(theirs).toBe(ours);
+    expect(await chatTranscript('llama.cpp')).toBe(ours);
+    expect(await chatTranscript('onnxruntime')).toBe(ours);
   });
 
   it('forge serve completes exactly as with our runtime', async () => {
@@ -61,5 +61,6 @@ describe('--runtime llama.cpp', () => {
     const ours = await complete('forge');
     expect(ours).toMatchObject({ usage: { completion_tokens: 10 } });
     expect(await complete('llama.cpp')).toEqual(ours);
+    expect(await complete('onnxruntime')).toEqual(ours);
   });
 });
