@@ -85,6 +85,7 @@ function torchAnchor(preset) {
 const PHASE_BENCHES = [
   { title: 'bitnet: ternary share and sizes (small)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['small'] },
   { title: 'bitnet: ternary share and sizes (paper)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['paper'] },
+  { title: 'chat/serve runtimes: ours, llama.cpp, onnxruntime (paper)', script: 'apps/cli/bench/runtime-bench.mjs', args: ['paper'] },
 ];
 const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo, bench.script))).map((bench) => {
   const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], { encoding: 'utf8', cwd: repo });

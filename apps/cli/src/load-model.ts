@@ -16,6 +16,7 @@ async function loadCompressedEdgeModel(dir: string): Promise<EdgeModel> {
   return { id: path.basename(path.resolve(dir)), model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
 }
 
+/** How `loadEdgeModel` loads a directory. */
 export interface LoadModelOptions {
   /** Persona active from the start (baked models only). */
   readonly persona?: string;
@@ -23,14 +24,17 @@ export interface LoadModelOptions {
   readonly float?: boolean;
 }
 
+/** One way to load a model directory: an entry of {@link MODEL_LOADERS}. */
 export interface ModelLoader {
+  /** Its name in messages (`compressed`, `baked`, `bitnet-packed`, `checkpoint`). */
   readonly name: string;
   /** Whether this loader serves `dir`; cheap (file checks, config read). */
   detect(dir: string): Promise<boolean>;
+  /** Loads `dir` (after `detect` accepted it). */
   load(dir: string, options: LoadModelOptions): Promise<EdgeModel>;
 }
 
-/** In priority order. */
+/** The loaders, in priority order: the first whose `detect` accepts a directory loads it. */
 export const MODEL_LOADERS: ModelLoader[] = [
   { name: 'compressed', detect: isCompressedModelDir, load: (dir) => loadCompressedEdgeModel(dir) },
   { name: 'baked', detect: hasAdapters, load: (dir, options) => loadBakedEdgeModel(dir, { persona: options.persona }) },

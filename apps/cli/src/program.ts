@@ -3,6 +3,7 @@ import { silentProgress } from '@agent-forge/core';
 import type { ProgressReporter } from '@agent-forge/core';
 import { registerChatCommand } from './commands/chat.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerGrokfastDemoCommand } from './commands/grokfast-demo.js';
 import { infoCommand } from './commands/info.js';
 import { mergeCommand } from './commands/merge.js';
@@ -109,6 +110,7 @@ export function createProgram(io: ProgramIo = { print: (line) => console.log(lin
     .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
   registerChatCommand(program, io);
   registerServeCommand(program, io);
+  registerExportCommand(program, io);
   registerDashboardCommand(program, io);
   registerGrokfastDemoCommand(program, io);
   return program;

@@ -5,7 +5,7 @@
 import { ForgeError, SPECIAL_IDS } from '@agent-forge/core';
 import type { EdgeModel } from './edge-model.js';
 import { SerialQueue } from './queue.js';
-import { generateStreaming, type GenerationSummary } from './runtime.js';
+import { generateStreaming, type GenerationSummary, type StreamOptions } from './runtime.js';
 import { TextStream } from './text-stream.js';
 
 /** One completion for {@link EdgeEngine.complete}: a prompt and the sampling limits. */
@@ -46,14 +46,37 @@ export interface CompletionResult {
 }
 
 /**
+ * Generates the tokens of one completion: what {@link EdgeEngine} runs for each request. The default is
+ * this package's `generateStreaming` on the model; another runtime (llama.cpp, onnxruntime running an
+ * exported copy of the model) plugs in here with the same stop rules and the same summary.
+ */
+export type TokenGenerator = (promptIds: readonly number[], options: StreamOptions, onToken: (token: number) => void) => Promise<GenerationSummary>;
+
+/** Options of {@link EdgeEngine}. */
+export interface EdgeEngineOptions {
+  /** Generates the tokens; default `generateStreaming` on the edge model. */
+  readonly generate?: TokenGenerator;
+}
+
+/**
  * Serves completions from one loaded {@link EdgeModel}, one request at a time in arrival order
  * (never two in one KV cache); used by `forge chat`, `forge serve` and {@link serveModel}.
  */
 export class EdgeEngine {
   private readonly queue = new SerialQueue();
 
-  /** @param edgeModel The model served; the engine does not dispose it. */
-  constructor(readonly edgeModel: EdgeModel) {}
+  private readonly generate: TokenGenerator;
+
+  /**
+   * @param edgeModel The model served (its tokenizer always; its weights unless `options.generate` runs elsewhere); the engine does not dispose it.
+   * @param options Another token generator, e.g. llama.cpp on an exported copy.
+   */
+  constructor(
+    readonly edgeModel: EdgeModel,
+    options: EdgeEngineOptions = {},
+  ) {
+    this.generate = options.generate ?? ((ids, streamOptions, onToken) => generateStreaming(this.edgeModel.model, ids, streamOptions, onToken));
+  }
 
   /** The model's context in tokens: the longest prompt accepted, and the cap on prompt + completion. */
   get contextLength(): number {
@@ -95,7 +118,7 @@ export class EdgeEngine {
     const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
     const text = new TextStream(this.edgeModel.tokenizer, request.stop ?? [], new Set([SPECIAL_IDS.eos, SPECIAL_IDS.pad]));
     const options = { maxNewTokens: request.maxTokens, temperature: request.temperature ?? 0, topK: request.topK, seed: request.seed ?? 0, stopTokens: [SPECIAL_IDS.eos], signal };
-    const summary = await generateStreaming(this.edgeModel.model, ids, options, (token) => {
+    const summary = await this.generate(ids, options, (token) => {
       const piece = text.push(token);
       if (piece) onText(piece);
       if (text.stopped) stopped.abort();

@@ -15,7 +15,7 @@ export { TextStream } from './text-stream.js';
 export { SerialQueue } from './queue.js';
 export { chatPrompt, CHAT_STOP_STRINGS, type ChatMessage } from './prompt-format.js';
 export type { EdgeModel, EdgeModelKind } from './edge-model.js';
-export { EdgeEngine, type CompletionRequest, type CompletionResult, type FinishReason } from './engine.js';
+export { EdgeEngine, type CompletionRequest, type CompletionResult, type EdgeEngineOptions, type FinishReason, type TokenGenerator } from './engine.js';
 export { serveModel, type RunningServer, type ServeOptions } from './server/server.js';
 export { measureLatency, percentile, type LatencyOptions, type LatencyReport } from './latency.js';
 export { ADAPTERS_DIR, pickInputModel, writeDeployable, type DeploySummary } from './deploy.js';

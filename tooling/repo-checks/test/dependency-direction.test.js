@@ -26,8 +26,8 @@ function importedForgePackages(file) {
 }
 
 describe('dependency direction: cli → phases → core', () => {
-  it('finds all eleven product packages', () => {
-    expect(productDirs.map((d) => readJson(path.join(d, 'package.json')).name).sort()).toHaveLength(11);
+  it('finds all twelve product packages', () => {
+    expect(productDirs.map((d) => readJson(path.join(d, 'package.json')).name).sort()).toHaveLength(12);
   });
 
   for (const dir of productDirs) {

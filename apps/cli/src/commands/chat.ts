@@ -2,9 +2,10 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ForgeError, isForgeError } from '@agent-forge/core';
 import { CHAT_STOP_STRINGS, EdgeEngine, chatPrompt } from '@agent-forge/edge';
-import type { ChatMessage, EdgeModel } from '@agent-forge/edge';
+import type { ChatMessage, EdgeEngineOptions, EdgeModel } from '@agent-forge/edge';
 import type { Command } from 'commander';
 import { loadEdgeModel, type LoadModelOptions } from '../load-model.js';
+import { openRuntime, type OpenRuntime, type RuntimeName } from '../runtimes/index.js';
 import type { ProgramIo } from '../program.js';
 import type { SignalSource } from '../stop-signals.js';
 import { addEdgeOptions, positiveInt, startEdgeEngine, type EdgeFlags } from './edge-options.js';
@@ -20,8 +21,9 @@ export class ChatSession {
   constructor(
     readonly edgeModel: EdgeModel,
     private readonly settings: { maxTokens: number; temperature: number },
+    engineOptions: EdgeEngineOptions = {},
   ) {
-    this.engine = new EdgeEngine(edgeModel);
+    this.engine = new EdgeEngine(edgeModel, engineOptions);
   }
 
   reset(): void {
@@ -60,6 +62,10 @@ export interface ChatCommandOptions extends LoadModelOptions {
   readonly output?: Writable;
   /** Where Ctrl-C comes from besides the terminal (default: the process). */
   readonly signals?: SignalSource;
+  /** Which runtime generates (default ours). */
+  readonly runtime?: RuntimeName;
+  /** Threads of that runtime (llama.cpp; default its own choice). */
+  readonly threads?: number;
 }
 
 const HELP = 'commands: /reset (forget the conversation), /persona NAME|none (baked models), /exit. Ctrl-C stops an answer.';
@@ -67,10 +73,20 @@ const HELP = 'commands: /reset (forget the conversation), /persona NAME|none (ba
 /** `forge chat <model>`: an interactive chat in the terminal, answers streamed as they are generated. */
 export async function chatCommand(options: ChatCommandOptions): Promise<void> {
   const output = options.output ?? process.stdout;
-  const edgeModel = await loadEdgeModel(options.modelDir, options);
-  const session = new ChatSession(edgeModel, { maxTokens: options.maxTokens ?? edgeModel.model.config.contextLength, temperature: options.temperature ?? 0 });
+  const runtimeName = options.runtime ?? 'forge';
+  // Another runtime reads the weights to export them: ternary layers are loaded as their float values.
+  const edgeModel = await loadEdgeModel(options.modelDir, { ...options, float: options.float || runtimeName !== 'forge' });
+  let runtime: OpenRuntime;
+  try {
+    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
+  } catch (error) {
+    edgeModel.dispose();
+    throw error;
+  }
+  const session = new ChatSession(edgeModel, { maxTokens: options.maxTokens ?? edgeModel.model.config.contextLength, temperature: options.temperature ?? 0 }, runtime.engineOptions);
   const personas = edgeModel.personas.length ? ` — personas: ${edgeModel.personas.join(', ')}` : '';
-  output.write(`${edgeModel.id} (${edgeModel.kind}, context ${edgeModel.model.config.contextLength} tokens)${personas}\n${HELP}\n`);
+  const runtimeNote = runtimeName === 'forge' ? '' : `, ${runtimeName} runtime`;
+  output.write(`${edgeModel.id} (${edgeModel.kind}${runtimeNote}, context ${edgeModel.model.config.contextLength} tokens)${personas}\n${HELP}\n`);
   const input = options.input ?? process.stdin;
   // A terminal gets line editing and Ctrl-C as a readline event; piped input is read line by line.
   const lines = readline.createInterface({ input, output, terminal: input === process.stdin && Boolean(process.stdin.isTTY) });
@@ -99,6 +115,7 @@ export async function chatCommand(options: ChatCommandOptions): Promise<void> {
   } finally {
     signals.off('SIGINT', interrupt);
     lines.close();
+    await runtime.dispose();
     edgeModel.dispose();
   }
 }
@@ -137,6 +154,8 @@ export function registerChatCommand(program: Command, io: ProgramIo): void {
     .option('--temperature <t>', 'sampling temperature, 0 = greedy (default 0)', Number)
     .action(async (modelDir: string, flags: EdgeFlags & { maxTokens?: number; temperature?: number }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
-      await chatCommand({ modelDir, persona: flags.persona, float: flags.float, maxTokens: flags.maxTokens, temperature: flags.temperature, signals: io.signals });
+      await chatCommand({
+        modelDir, persona: flags.persona, float: flags.float, maxTokens: flags.maxTokens, temperature: flags.temperature, signals: io.signals, runtime: flags.runtime, threads: flags.threads,
+      });
     });
 }

@@ -2,6 +2,7 @@ import { EdgeEngine, serveModel } from '@agent-forge/edge';
 import type { RunningServer } from '@agent-forge/edge';
 import type { Command } from 'commander';
 import { loadEdgeModel, type LoadModelOptions } from '../load-model.js';
+import { openRuntime, type OpenRuntime, type RuntimeName } from '../runtimes/index.js';
 import type { ProgramIo } from '../program.js';
 import { type SignalSource, untilStopSignal } from '../stop-signals.js';
 import { addEdgeOptions, positiveInt, startEdgeEngine, type EdgeFlags } from './edge-options.js';
@@ -15,6 +16,10 @@ export interface ServeCommandOptions extends LoadModelOptions {
   readonly verbose?: boolean;
   /** Where the stop signal comes from (default: the process). */
   readonly signals?: SignalSource;
+  /** Which runtime generates (default ours). */
+  readonly runtime?: RuntimeName;
+  /** Threads of that runtime (llama.cpp; default its own choice). */
+  readonly threads?: number;
 }
 
 /**
@@ -22,22 +27,29 @@ export interface ServeCommandOptions extends LoadModelOptions {
  * the running server and a `stop` that closes it and frees the model.
  */
 export async function startServe(options: ServeCommandOptions): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
-  const edgeModel = await loadEdgeModel(options.modelDir, options);
+  const runtimeName = options.runtime ?? 'forge';
+  // Another runtime reads the weights to export them: ternary layers are loaded as their float values.
+  const edgeModel = await loadEdgeModel(options.modelDir, { ...options, float: options.float || runtimeName !== 'forge' });
   let server: RunningServer;
+  let runtime: OpenRuntime | undefined;
   try {
-    server = await serveModel(new EdgeEngine(edgeModel), {
+    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
+    server = await serveModel(new EdgeEngine(edgeModel, runtime.engineOptions), {
       port: options.port, host: options.host, onRequest: options.verbose ? options.print : undefined,
     });
   } catch (error) {
+    await runtime?.dispose();
     edgeModel.dispose();
     throw error;
   }
+  const openedRuntime = runtime;
   options.print(`serving ${edgeModel.id} (${edgeModel.kind}${edgeModel.personas.length ? `, personas: ${edgeModel.personas.join(', ')}` : ''}) at ${server.url}/v1`);
   options.print(`  try: curl ${server.url}/v1/completions -H 'Content-Type: application/json' -d '{"model": "${edgeModel.id}", "prompt": "Question: 2 + 3?\\nAnswer:", "max_tokens": 32}'`);
   return {
     server,
     stop: async () => {
       await server.close();
+      await openedRuntime.dispose();
       edgeModel.dispose();
     },
   };
@@ -59,6 +71,8 @@ export function registerServeCommand(program: Command, io: ProgramIo): void {
     .option('-v, --verbose', 'log every request')
     .action(async (modelDir: string, flags: EdgeFlags & { port: number; host: string; verbose?: boolean }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
-      await serveCommand({ modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print, signals: io.signals });
+      await serveCommand({
+        modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print, signals: io.signals, runtime: flags.runtime, threads: flags.threads,
+      });
     });
 }

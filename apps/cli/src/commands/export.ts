@@ -1,0 +1,122 @@
+/**
+ * `forge export <model> --format hf|gguf -o DIR`: loads the model with the loaders `forge chat` uses
+ * (BitNet directories dequantized, compressed ones decoded; baked ones with a persona merged) and writes it
+ * in a format other tools run.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ForgeError, buildModel, loadModelCheckpoint } from '@agent-forge/core';
+import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import { EXPORT_FORMATS, exportModel } from '@agent-forge/export';
+import type { ExportFormatName, ExportOptions, ExportResult, GgufWeightType } from '@agent-forge/export';
+import { hasAdapters } from '@agent-forge/edge';
+import { Option, type Command } from 'commander';
+import { loadEdgeModel } from '../load-model.js';
+import { readModelExtensions } from '../runtimes/index.js';
+import type { ProgramIo } from '../program.js';
+
+/** What `forge export` is asked to do. */
+export interface ExportCommandOptions {
+  /** The model directory (any that `forge chat` loads, baked models excepted). */
+  readonly modelDir: string;
+  /** Output format. */
+  readonly format: ExportFormatName;
+  /** Output directory. */
+  readonly outDir: string;
+  /** GGUF weight type. */
+  readonly type?: GgufWeightType;
+  /** Replace a non-empty output directory. */
+  readonly force?: boolean;
+  /** A baked model's persona to merge into the exported weights; `all`: one export per persona, in `<outDir>/<persona>`. */
+  readonly persona?: string;
+}
+
+/** Exports `modelDir`; the model is loaded, exported and disposed. A baked model exports one model per persona asked for. */
+export async function exportCommand(options: ExportCommandOptions): Promise<ExportResult[]> {
+  const extensions = await readModelExtensions(options.modelDir);
+  if (await hasAdapters(options.modelDir)) return exportPersonas(options, extensions);
+  if (options.persona !== undefined) throw new ForgeError('--persona needs a baked model (with adapters/)', { field: 'persona' });
+  // Ternary layers load as W_q·γ in float32 so the exporter sees the exact ternary values.
+  const loaded = await loadEdgeModel(options.modelDir, { float: true });
+  try {
+    return [await exportModel({ model: loaded.model, tokenizer: loaded.tokenizer, extensions, name: loaded.id }, exportOptions(options, options.outDir))];
+  } finally {
+    loaded.dispose();
+  }
+}
+
+function exportOptions(options: ExportCommandOptions, outDir: string): ExportOptions {
+  return { format: options.format, outDir, weightType: options.type, overwrite: options.force };
+}
+
+/** Each persona's adapter file in a baked model's adapters/, by the persona name the file records. */
+async function personaFiles(dir: string): Promise<Map<string, string>> {
+  const { BAKED_ADAPTERS_DIR, readAdapterFile } = await import('@agent-forge/baking');
+  const folder = path.join(dir, BAKED_ADAPTERS_DIR);
+  const files = new Map<string, string>();
+  for (const entry of (await readdir(folder)).filter((name) => name.endsWith('.safetensors')).sort()) {
+    const { info, tensors } = await readAdapterFile(path.join(folder, entry));
+    for (const tensor of tensors.values()) tensor.dispose();
+    files.set(info.name, path.join(folder, entry));
+  }
+  return files;
+}
+
+/** The base checkpoint with one persona's adapter added into its weights (W + (alpha/rank)·A·B, exact for dense layers). */
+async function mergedPersona(dir: string, file: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
+  const { LoraAdapters, loadAdapterFile, loraExtension, mergeAdapter, readAdapterFile } = await import('@agent-forge/baking');
+  const { info, tensors } = await readAdapterFile(file);
+  for (const tensor of tensors.values()) tensor.dispose();
+  const { model, tokenizer } = await loadModelCheckpoint(dir, { build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(info.targetLayers) }) });
+  const adapters = LoraAdapters.of(model);
+  try {
+    await loadAdapterFile(file, adapters);
+    mergeAdapter(model, adapters, info.name);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    adapters.dispose();
+  }
+  return { model, tokenizer };
+}
+
+/** A baked model's personas, each merged into the weights and exported as its own model. */
+async function exportPersonas(options: ExportCommandOptions, extensions: Record<string, unknown>): Promise<ExportResult[]> {
+  if (extensions.bitnet !== undefined) {
+    throw new ForgeError('a baked BitNet model cannot be exported: merging an adapter into ternary weights un-ternarizes them', { file: options.modelDir });
+  }
+  const files = await personaFiles(options.modelDir);
+  const personas = [...files.keys()];
+  if (options.persona === undefined || (options.persona !== 'all' && !files.has(options.persona))) {
+    throw new ForgeError(`a baked model exports one persona at a time, merged into the weights: pass --persona with one of ${personas.join(', ')}, or all`, { field: 'persona' });
+  }
+  const results: ExportResult[] = [];
+  for (const persona of options.persona === 'all' ? personas : [options.persona]) {
+    const { model, tokenizer } = await mergedPersona(options.modelDir, files.get(persona) as string);
+    try {
+      const outDir = options.persona === 'all' ? path.join(options.outDir, persona) : options.outDir;
+      results.push(await exportModel({ model, tokenizer, extensions, name: persona }, exportOptions(options, outDir)));
+    } finally {
+      model.dispose();
+    }
+  }
+  return results;
+}
+
+/** Registers `forge export`. */
+export function registerExportCommand(program: Command, io: ProgramIo): void {
+  program
+    .command('export')
+    .description('write a model as files other tools run: hf (🤗 transformers Llama), gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0) or onnx (onnxruntime, transformers.js)')
+    .argument('<model>', 'model directory: a plain, merged, BitNet or compressed checkpoint')
+    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', 'output directory (created; see --force)')
+    .addOption(new Option('--type <type>', 'GGUF weight type of the matrices (default f32; tq2_0: BitNet ternary layers at 2 bits)').choices(['f32', 'f16', 'tq2_0']))
+    .option('--force', 'replace a non-empty output directory')
+    .option('--persona <name>', 'baked models: the persona merged into the weights, or all (one model each, in OUT/<persona>)')
+    .action(async (modelDir: string, flags: { format: ExportFormatName; out: string; type?: GgufWeightType; force?: boolean; persona?: string }) => {
+      const results = await exportCommand({ modelDir, format: flags.format, outDir: flags.out, type: flags.type, force: flags.force, persona: flags.persona });
+      for (const result of results) io.print(`exported ${modelDir} as ${result.format} to ${result.outDir}: ${result.files.join(', ')}`);
+    });
+}

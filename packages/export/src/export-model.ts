@@ -1,0 +1,162 @@
+/**
+ * `exportModel`: a loaded model and its tokenizer → a directory another tool loads. The formats are a
+ * registry of one shape (name, reference, writer); each writes into a staging directory that replaces
+ * the output directory as a whole (core's `replaceDirectory`), so a failed export leaves nothing half-written.
+ */
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ForgeError, replaceDirectory } from '@agent-forge/core';
+import type { BpeTokenizer, ModelConfig, TinyTitan } from '@agent-forge/core';
+import { bitnetTernaryScales } from './bitnet-gguf.js';
+import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js';
+import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
+import { HF_FILES, writeHfModel } from './hf-export.js';
+import { llamaTensors, type HostWeight, type LlamaTensor } from './llama-layout.js';
+import { encodeOnnxDecoder } from './onnx-export.js';
+
+/** What to export: a loaded model, its tokenizer and the extensions its checkpoint names. */
+export interface ExportSource {
+  /** The model as `forge chat` runs it (any loader); its `namedWeights()` are read, not changed. */
+  readonly model: Pick<TinyTitan, 'config' | 'namedWeights'>;
+  /** The model's tokenizer. */
+  readonly tokenizer: BpeTokenizer;
+  /** The checkpoint's `extensions` (config.json); each is checked against `EXTENSION_POLICIES`. Default none. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  /** Name recorded in the files (GGUF `general.name`); default the output directory's name. */
+  readonly name?: string;
+}
+
+/** The formats `exportModel` writes. */
+export type ExportFormatName = 'hf' | 'gguf' | 'onnx';
+
+/** Options of `exportModel`. */
+export interface ExportOptions {
+  /** `hf` (🤗 transformers Llama layout), `gguf` (llama.cpp) or `onnx` (onnxruntime, transformers.js). */
+  readonly format: ExportFormatName;
+  /** Output directory; created, or replaced as a whole when `overwrite` is set. */
+  readonly outDir: string;
+  /** GGUF weight type of the matrices: `f32` (default), `f16`, or `tq2_0` (BitNet models' ternary layers). Only for `gguf`. */
+  readonly weightType?: GgufWeightType;
+  /** Replace a non-empty `outDir`; without it a non-empty directory is an error. */
+  readonly overwrite?: boolean;
+}
+
+/** What `exportModel` wrote. */
+export interface ExportResult {
+  /** The format written. */
+  readonly format: ExportFormatName;
+  /** The output directory. */
+  readonly outDir: string;
+  /** The files in it, by name. */
+  readonly files: readonly string[];
+}
+
+/** The model, ready for a format writer. */
+export interface PreparedModel {
+  /** The validated architecture. */
+  readonly config: ModelConfig;
+  /** Every weight under its Llama names, `[out, in]`. */
+  readonly tensors: readonly LlamaTensor[];
+  /** Every weight under our names as the model holds them (`[in, out]` matrices). */
+  readonly weights: ReadonlyMap<string, HostWeight>;
+  /** The tokenizer. */
+  readonly tokenizer: BpeTokenizer;
+  /** Name recorded in the files. */
+  readonly name: string;
+  /** For a BitNet model: γ by GGUF tensor name of each ternary layer. */
+  readonly ternary?: ReadonlyMap<string, number>;
+}
+
+/** One export format: its name, the specification it follows, and its writer. */
+export interface ExportFormat {
+  /** Its `--format` name. */
+  readonly name: ExportFormatName;
+  /** The specification or reference implementation it follows. */
+  readonly reference: string;
+  /** Writes the files into the empty directory `dir` and returns their names. */
+  write(dir: string, model: PreparedModel, options: ExportOptions): Promise<string[]>;
+}
+
+/** Every export format, by `--format` name. */
+export const EXPORT_FORMATS: Readonly<Record<ExportFormatName, ExportFormat>> = {
+  hf: {
+    name: 'hf',
+    reference: 'https://huggingface.co/docs/transformers/model_doc/llama',
+    write: async (dir, model) => {
+      assertFloatModel(model, 'hf');
+      await writeHfModel(dir, model);
+      return [...HF_FILES];
+    },
+  },
+  onnx: {
+    name: 'onnx',
+    reference: 'https://onnx.ai/onnx/repo-docs/IR.html (decoder with past as 🤗 optimum exports it)',
+    write: async (dir, model) => {
+      assertFloatModel(model, 'onnx');
+      await writeHfModel(dir, model, { weights: false });
+      await mkdir(path.join(dir, 'onnx'));
+      await writeFile(path.join(dir, ONNX_FILE), encodeOnnxDecoder(model));
+      return [...HF_FILES.filter((file) => file !== 'model.safetensors'), ONNX_FILE];
+    },
+  },
+  gguf: {
+    name: 'gguf',
+    reference: 'https://github.com/ggml-org/ggml/blob/master/docs/gguf.md',
+    write: async (dir, model, options) => {
+      const chunks = encodeLlamaGguf({ ...model, type: options.weightType ?? 'f32' });
+      await writeFile(path.join(dir, 'model.gguf'), chunks);
+      return ['model.gguf'];
+    },
+  },
+};
+
+/** The ONNX graph's path inside an `onnx` export (where transformers.js looks for it). */
+export const ONNX_FILE = 'onnx/model.onnx';
+
+function assertFloatModel(model: PreparedModel, format: ExportFormatName): void {
+  if (model.ternary) {
+    throw new ForgeError(`cannot export a 'bitnet' model as ${format}: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`, { field: 'extensions.bitnet' });
+  }
+}
+
+/** Reads the model's weights and maps them to a Llama, refusing extensions and configs a Llama cannot express. */
+export function prepareModel(source: ExportSource, name: string): PreparedModel {
+  assertExportableExtensions(source.extensions ?? {});
+  const weights = new Map<string, HostWeight>();
+  for (const [weightName, variable] of source.model.namedWeights()) {
+    weights.set(weightName, { shape: variable.shape, data: variable.dataSync() as Float32Array });
+  }
+  const tensors = llamaTensors(source.model.config, weights);
+  const bitnet = source.extensions?.bitnet;
+  const ternary = bitnet === undefined ? undefined : bitnetTernaryScales(bitnet, source.model.config, tensors);
+  return { config: source.model.config, tensors, weights, tokenizer: source.tokenizer, name, ternary };
+}
+
+async function assertWritable(outDir: string, overwrite: boolean): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ForgeError(`cannot use the output directory: ${(error as Error).message}`, { file: outDir, cause: error });
+  }
+  if (entries.length > 0 && !overwrite) {
+    throw new ForgeError('the output directory is not empty; choose another or pass overwrite (--force) to replace it', { file: outDir });
+  }
+}
+
+/** Exports `source` as `options.format` into `options.outDir`. */
+export async function exportModel(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
+  const format = EXPORT_FORMATS[options.format];
+  if (!format) throw new ForgeError(`unknown export format '${String(options.format)}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`, { field: 'format' });
+  if (options.weightType !== undefined && options.format !== 'gguf') {
+    throw new ForgeError(`weightType is a GGUF setting; the '${options.format}' export is float32`, { field: 'weightType' });
+  }
+  const prepared = prepareModel(source, source.name ?? path.basename(path.resolve(options.outDir)));
+  await assertWritable(options.outDir, options.overwrite ?? false);
+  let files: string[] = [];
+  await replaceDirectory(options.outDir, async (staging) => {
+    files = await format.write(staging, prepared, options);
+  });
+  return { format: options.format, outDir: options.outDir, files };
+}

@@ -1,0 +1,3 @@
+import { forgeTsup } from '@agent-forge/tsup-config';
+
+export default forgeTsup();

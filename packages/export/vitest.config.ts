@@ -1,0 +1,3 @@
+import { forgeVitest } from '@agent-forge/vitest-config';
+
+export default forgeVitest();
