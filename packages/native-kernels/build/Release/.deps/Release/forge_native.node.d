@@ -1,1 +1,0 @@
-cmd_Release/forge_native.node := ln -f "Release/obj.target/forge_native.node" "Release/forge_native.node" 2>/dev/null || (rm -rf "Release/forge_native.node" && cp -af "Release/obj.target/forge_native.node" "Release/forge_native.node")
