@@ -6,15 +6,7 @@ import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isFastWasmBatchMatMulRegistered } from '../../src/backend/kernels/fast-batch-matmul.js';
-import { expectSameOutputs, onWasmAndCpu, runOn, seededTensor } from './reference.js';
-
-interface MatMulCase {
-  label: string;
-  a: number[];
-  b: number[];
-  transposeA: boolean;
-  transposeB: boolean;
-}
+import { expectSameOutputs, matMulValueAndGradients, onWasmAndCpu, runOn, seededTensor, type MatMulCase } from './reference.js';
 
 const cases: MatMulCase[] = [
   { label: '2-D NN', a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
@@ -29,19 +21,6 @@ const cases: MatMulCase[] = [
   { label: '4-D gradient-shaped aᵀ·dy', a: [2, 3, 6, 5], b: [2, 3, 6, 4], transposeA: true, transposeB: false },
 ];
 
-/** sum(sin(a·b)) so that every output element gets a different upstream gradient. */
-function valueAndGradients({ a, b, transposeA, transposeB }: MatMulCase): () => tf.Tensor[] {
-  return () => {
-    const left = seededTensor(a, 11);
-    const right = seededTensor(b, 23);
-    const product = tf.matMul(left, right, transposeA, transposeB);
-    const loss = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sum(tf.sin(tf.matMul(x, y, transposeA, transposeB)));
-    const [gradA, gradB] = tf.grads(loss)([left, right]);
-    if (gradA === undefined || gradB === undefined) throw new Error('missing gradient');
-    return [product, gradA, gradB];
-  };
-}
-
 describe('fast wasm BatchMatMul', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
@@ -54,7 +33,7 @@ describe('fast wasm BatchMatMul', () => {
   });
 
   it.each(cases)('matches the cpu backend in values and both gradients: $label', async (matMulCase) => {
-    const { wasm, cpu } = await onWasmAndCpu(valueAndGradients(matMulCase));
+    const { wasm, cpu } = await onWasmAndCpu(matMulValueAndGradients(matMulCase));
     expectSameOutputs(wasm, cpu);
   });
 

@@ -5,15 +5,7 @@ process.env['FORGE_NATIVE_KERNELS'] = '1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isNativeWasmBatchMatMulRegistered } from '../../src/backend/kernels/native-batch-matmul.js';
-import { expectSameOutputs, onWasmAndCpu, runOn, seededTensor } from './reference.js';
-
-interface MatMulCase {
-  label: string;
-  a: number[];
-  b: number[];
-  transposeA: boolean;
-  transposeB: boolean;
-}
+import { expectSameOutputs, matMulValueAndGradients, onWasmAndCpu, runOn, seededTensor, type MatMulCase } from './reference.js';
 
 // Odd sizes, batch 1, rows of one (decoding), and shapes big enough to take the threaded paths:
 // one product split into column blocks (n ≥ m) or row blocks (m > n), and whole slices per thread.
@@ -34,19 +26,6 @@ const cases: MatMulCase[] = [
   { label: '4-D aᵀ·dy', a: [2, 3, 17, 5], b: [2, 3, 17, 4], transposeA: true, transposeB: false },
 ];
 
-/** sum(sin(a·b)) so that every output element gets a different upstream gradient. */
-function valueAndGradients({ a, b, transposeA, transposeB }: MatMulCase): () => tf.Tensor[] {
-  return () => {
-    const left = seededTensor(a, 11);
-    const right = seededTensor(b, 23);
-    const product = tf.matMul(left, right, transposeA, transposeB);
-    const loss = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sum(tf.sin(tf.matMul(x, y, transposeA, transposeB)));
-    const [gradA, gradB] = tf.grads(loss)([left, right]);
-    if (gradA === undefined || gradB === undefined) throw new Error('missing gradient');
-    return [product, gradA, gradB];
-  };
-}
-
 describe('native BatchMatMul on the wasm heap', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
@@ -62,7 +41,7 @@ describe('native BatchMatMul on the wasm heap', () => {
   // atol 3e-4: inner sums of up to 1031 terms of size ~1 round differently in Eigen's blocked order
   // than in the cpu kernel's; a wrong index or a missed block is off by O(1).
   it.each(cases)('matches the cpu backend in values and both gradients: $label', async (matMulCase) => {
-    const { wasm, cpu } = await onWasmAndCpu(valueAndGradients(matMulCase));
+    const { wasm, cpu } = await onWasmAndCpu(matMulValueAndGradients(matMulCase));
     expectSameOutputs(wasm, cpu, 1e-4, 3e-4);
   });
 

@@ -62,3 +62,25 @@ export function expectSameOutputs(actual: Outputs, expected: Outputs, rtol = 1e-
     expect(ratio, `output ${i} (shape ${expected.shapes[i]?.join('x')})`).toBeLessThanOrEqual(1);
   });
 }
+
+/** One batched product: operand shapes and transposes. */
+export interface MatMulCase {
+  label: string;
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/** The product and both gradients of sum(sin(a·b)), so that every output element gets a different upstream gradient. */
+export function matMulValueAndGradients({ a, b, transposeA, transposeB }: MatMulCase): () => tf.Tensor[] {
+  return () => {
+    const left = seededTensor(a, 11);
+    const right = seededTensor(b, 23);
+    const product = tf.matMul(left, right, transposeA, transposeB);
+    const loss = (x: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.sum(tf.sin(tf.matMul(x, y, transposeA, transposeB)));
+    const [gradA, gradB] = tf.grads(loss)([left, right]);
+    if (gradA === undefined || gradB === undefined) throw new Error('missing gradient');
+    return [product, gradA, gradB];
+  };
+}
