@@ -12,6 +12,7 @@ import type { EdgeModel, GenerationSummary, StreamOptions, StreamStopReason } fr
 import { exportModel, type GgufWeightType } from '@agent-forge/export';
 import type { LlamaContext, Token } from 'node-llama-cpp';
 import { stopAfter, type ExternalRuntime } from './stop-rules.js';
+import { importRuntimePackage } from './optional-package.js';
 
 /** Ternary layers stay 2-bit when every input width fits TQ2_0's 256-value blocks. */
 function weightTypeFor(model: EdgeModel['model'], extensions: Readonly<Record<string, unknown>>): GgufWeightType {
@@ -62,7 +63,7 @@ export async function startLlamaCppRuntime(edgeModel: EdgeModel, extensions: Rea
     const outDir = path.join(dir, 'gguf');
     await exportModel({ model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id }, { format: 'gguf', outDir, weightType: weightTypeFor(edgeModel.model, extensions) });
     // Imported when asked for: loading llama.cpp's binary costs a second that our own runtime never needs.
-    const { LlamaLogLevel, getLlama } = await import('node-llama-cpp');
+    const { LlamaLogLevel, getLlama } = await importRuntimePackage('llama.cpp', 'node-llama-cpp', () => import('node-llama-cpp'));
     const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: path.join(outDir, 'model.gguf') });
     const context = await model.createContext({ contextSize: edgeModel.model.config.contextLength, threads });

@@ -13,6 +13,7 @@ import { ONNX_FILE, exportModel } from '@agent-forge/export';
 import type * as OnnxRuntime from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { stopAfter, type ExternalRuntime } from './stop-rules.js';
+import { importRuntimePackage } from './optional-package.js';
 
 type Ort = typeof OnnxRuntime;
 
@@ -69,7 +70,7 @@ export async function startOnnxRuntime(edgeModel: EdgeModel, extensions: Readonl
     const outDir = path.join(dir, 'onnx');
     await exportModel({ model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id }, { format: 'onnx', outDir });
     // Imported when asked for: onnxruntime's library is loaded only by this runtime.
-    const ort = await import('onnxruntime-node');
+    const ort = await importRuntimePackage('onnxruntime', 'onnxruntime-node', () => import('onnxruntime-node'));
     const session = await ort.InferenceSession.create(path.join(outDir, ONNX_FILE), threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 });
     const generate: TokenGenerator = (ids, options, onToken) => generateOn(ort, session, edgeModel.model, ids, options, onToken);
     return {
