@@ -9,11 +9,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BpeTokenizer, MODEL_PRESETS, TinyTitan, initBackend, saveModelCheckpoint, tf } from '@agent-forge/core';
-import { PACKED_FILE, absmeanTernary, convertToBitNet, loadPackedModel, packModelWeights, packTernary, unpackTernary, writePackedWeights } from '@agent-forge/bitnet';
+import {
+  PACKED_FILE,
+  absmeanTernary,
+  convertToBitNet,
+  loadPackedModel,
+  packModelWeights,
+  packTernary,
+  unpackTernary,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
 
 await initBackend();
 const dense = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }); // stands in for evomerge's output
-const { model, extension: { ternaryLayers }, extensions } = convertToBitNet(dense); // latent fp32 weights are kept for training
+const {
+  model,
+  extension: { ternaryLayers },
+  extensions,
+} = convertToBitNet(dense); // latent fp32 weights are kept for training
 const layer = ternaryLayers[0];
 console.log(`ternary layers: ${ternaryLayers.length} (first: ${layer})`);
 
@@ -26,9 +39,13 @@ const values = Array.from(latent.dataSync());
 const gamma = values.reduce((s, v) => s + Math.abs(v), 0) / values.length;
 const byHand = values.map((v) => Math.max(-1, Math.min(1, Math.round(v / (gamma + 1e-5)))));
 const count = (c) => codes.filter((v) => v === c).length;
-console.log(`codes: ${[...new Set(codes)].sort().join(', ')}; shares -1/0/+1: ${[-1, 0, 1].map((c) => (count(c) / codes.length).toFixed(3)).join(' / ')}`);
+console.log(
+  `codes: ${[...new Set(codes)].sort().join(', ')}; shares -1/0/+1: ${[-1, 0, 1].map((c) => (count(c) / codes.length).toFixed(3)).join(' / ')}`,
+);
 console.log(`scale gamma: ${scale.dataSync()[0].toFixed(6)} (mean|W| by hand: ${gamma.toFixed(6)})`);
-console.log(`codes that differ from the hand-computed ones: ${codes.filter((v, i) => v !== byHand[i]).length} of ${codes.length}`);
+console.log(
+  `codes that differ from the hand-computed ones: ${codes.filter((v, i) => v !== byHand[i]).length} of ${codes.length}`,
+);
 
 // %%
 // 2 bits per weight, 4 per byte; the round trip is exact.
@@ -38,7 +55,9 @@ console.log(`one layer: ${codes.length} weights -> ${packed.length} packed bytes
 console.log(`pack/unpack mismatches: ${roundTrip.filter((v, i) => v !== codes[i]).length}`);
 const { weights } = packModelWeights(model, ternaryLayers);
 const packedBytes = [...weights.values()].reduce((sum, t) => sum + t.data.byteLength, 0);
-console.log(`whole model: fp32 bytes ${4 * dense.parameterCount}, packed bytes ${packedBytes}, ratio ${(4 * dense.parameterCount / packedBytes).toFixed(2)}x (embedding and norms stay fp32)`);
+console.log(
+  `whole model: fp32 bytes ${4 * dense.parameterCount}, packed bytes ${packedBytes}, ratio ${((4 * dense.parameterCount) / packedBytes).toFixed(2)}x (embedding and norms stay fp32)`,
+);
 
 // %%
 // Save as the phase does and load the deployable model from the 2-bit file alone.

@@ -6,7 +6,15 @@
 
 // %%
 import { MODEL_PRESETS, SPECIAL_IDS, buildModel, initBackend } from '@agent-forge/core';
-import { BakingPhaseConfigSchema, LoraAdapters, bakeAdapter, klReport, loraExtension, loraTargetLayers, sampleTrajectories } from '@agent-forge/baking';
+import {
+  BakingPhaseConfigSchema,
+  LoraAdapters,
+  bakeAdapter,
+  klReport,
+  loraExtension,
+  loraTargetLayers,
+  sampleTrajectories,
+} from '@agent-forge/baking';
 
 await initBackend();
 const targets = loraTargetLayers(MODEL_PRESETS.tiny, ['q', 'k', 'v', 'o']);
@@ -18,9 +26,18 @@ console.log(`LoRA target layers: ${targets.length}`);
 
 // %%
 // Trajectories: continuations sampled from the model WITH the prompt (the teacher).
-const sampled = await sampleTrajectories(model, adapters, prompt, inputs, { maxNewTokens: 8, temperature: 1, seed: 0, stopTokens: [SPECIAL_IDS.eos] });
+const sampled = await sampleTrajectories(model, adapters, prompt, inputs, {
+  maxNewTokens: 8,
+  temperature: 1,
+  seed: 0,
+  stopTokens: [SPECIAL_IDS.eos],
+});
 await bakeAdapter(model, adapters, {
-  name: 'math', promptIds: prompt, trajectories: sampled.slice(0, 16), shape: { rank: 8, alpha: 8 }, seed: 0,
+  name: 'math',
+  promptIds: prompt,
+  trajectories: sampled.slice(0, 16),
+  shape: { rank: 8, alpha: 8 },
+  seed: 0,
   train: BakingPhaseConfigSchema.parse({ steps: 10, batchSize: 8 }), // baking's defaults: lr 5e-3, no decay
 });
 
@@ -32,4 +49,6 @@ console.log(`KL(prompted || baked without prompt): ${report.klBaked.toExponentia
 console.log(`KL reduction: ${report.klReductionPct.toFixed(1)}%`);
 const adapterWeights = adapters.weights('math'); // lora_a [in, rank] and lora_b [rank, out] per target layer
 const adapterParams = [...adapterWeights.values()].reduce((n, w) => n + w.size, 0);
-console.log(`adapter tensors: ${adapterWeights.size}, parameters: ${adapterParams} (base model: ${model.parameterCount})`);
+console.log(
+  `adapter tensors: ${adapterWeights.size}, parameters: ${adapterParams} (base model: ${model.parameterCount})`,
+);

@@ -8,14 +8,32 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BpeTokenizer, MODEL_PRESETS, TinyTitan, argmax, initBackend, saveModelCheckpoint, tf } from '@agent-forge/core';
+import {
+  BpeTokenizer,
+  MODEL_PRESETS,
+  TinyTitan,
+  argmax,
+  initBackend,
+  saveModelCheckpoint,
+  tf,
+} from '@agent-forge/core';
 import { PACKED_FILE, convertToBitNet, writePackedWeights } from '@agent-forge/bitnet';
-import { EdgeEngine, generateStreaming, loadDequantizedEdgeModel, loadPackedEdgeModel, percentile } from '@agent-forge/edge';
+import {
+  EdgeEngine,
+  generateStreaming,
+  loadDequantizedEdgeModel,
+  loadPackedEdgeModel,
+  percentile,
+} from '@agent-forge/edge';
 
 await initBackend();
 // A fresh tiny model converted to BitNet and saved as the bitnet phase saves it.
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-edge-'));
-const { model, extension: { ternaryLayers }, extensions } = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
+const {
+  model,
+  extension: { ternaryLayers },
+  extensions,
+} = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
 await saveModelCheckpoint(dir, { model, tokenizer: new BpeTokenizer([]), extensions });
 await writePackedWeights(path.join(dir, PACKED_FILE), model, ternaryLayers);
 const packed = await loadPackedEdgeModel(dir); // ternary layers on the 2-bit kernel
@@ -36,14 +54,22 @@ function uncachedGreedy(net, start, count) {
   const ms = [];
   for (let i = 0; i < count; i++) {
     const began = performance.now();
-    const last = tf.tidy(() => net.forward(tf.tensor2d([seq], undefined, 'int32')).slice([0, seq.length - 1, 0], [1, 1, -1]).dataSync());
+    const last = tf.tidy(() =>
+      net
+        .forward(tf.tensor2d([seq], undefined, 'int32'))
+        .slice([0, seq.length - 1, 0], [1, 1, -1])
+        .dataSync(),
+    );
     seq.push(argmax(last));
     ms.push(performance.now() - began);
   }
   return { tokens: seq.slice(start.length), ms };
 }
 const newTokens = 24;
-for (const [name, edge] of new Map([['packed', packed], ['float', float]])) {
+for (const [name, edge] of new Map([
+  ['packed', packed],
+  ['float', float],
+])) {
   await generateStreaming(edge.model, prompt, { maxNewTokens: 4, temperature: 0 }); // warm-up
   const cached = await generateStreaming(edge.model, prompt, { maxNewTokens: newTokens, temperature: 0 });
   const uncached = uncachedGreedy(edge.model, prompt, cached.tokens.length);
@@ -56,5 +82,7 @@ for (const [name, edge] of new Map([['packed', packed], ['float', float]])) {
 // %%
 // The engine behind `forge chat` and `forge serve` (OpenAI-compatible HTTP with serveModel).
 const reply = await new EdgeEngine(packed).complete({ prompt: 'Question: 2+3?\nAnswer:', maxTokens: 12 });
-console.log(`engine: ${reply.promptTokens} prompt tokens, ${reply.completionTokens} completion tokens, finish ${reply.finishReason}`);
+console.log(
+  `engine: ${reply.promptTokens} prompt tokens, ${reply.completionTokens} completion tokens, finish ${reply.finishReason}`,
+);
 await rm(dir, { recursive: true, force: true });

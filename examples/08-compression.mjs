@@ -10,7 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { MODEL_PRESETS, Rng, TinyTitan, initBackend } from '@agent-forge/core';
 import { absmeanTernary } from '@agent-forge/bitnet';
-import { bitsPerWeight, decodeTensor, getCompressor, parseMethodSettings, readCompressedFile, relativeError, writeCompressedFile } from '@agent-forge/compression';
+import {
+  bitsPerWeight,
+  decodeTensor,
+  getCompressor,
+  parseMethodSettings,
+  readCompressedFile,
+  relativeError,
+  writeCompressedFile,
+} from '@agent-forge/compression';
 
 await initBackend();
 const weight = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }).namedWeights().get('blocks.0.mlp.up.weight'); // 64 x 192
@@ -25,7 +33,9 @@ for (const [method, settings] of Object.entries(lossy)) {
   const compressor = getCompressor(method);
   const result = compressor.encode(values, weight.shape, parseMethodSettings(method, settings), Rng.fromSeed(0));
   encoded.set(method, result);
-  console.log(`${method}: ${bitsPerWeight(result).toFixed(2)} bits/weight, relative error ${relativeError(values, compressor.decode(result)).toFixed(4)}`);
+  console.log(
+    `${method}: ${bitsPerWeight(result).toFixed(2)} bits/weight, relative error ${relativeError(values, compressor.decode(result)).toFixed(4)}`,
+  );
 }
 
 // %%
@@ -36,18 +46,28 @@ const ternaryValues = Float32Array.from(ternary.dataSync(), (c) => c * gamma);
 for (const method of ['ternary-2bit', 'ternary-base3']) {
   const compressor = getCompressor(method);
   const result = compressor.encode(ternaryValues, weight.shape, parseMethodSettings(method, {}), Rng.fromSeed(0));
-  console.log(`${method}: ${bitsPerWeight(result).toFixed(2)} bits/weight, relative error ${relativeError(ternaryValues, compressor.decode(result)).toFixed(4)}`);
+  console.log(
+    `${method}: ${bitsPerWeight(result).toFixed(2)} bits/weight, relative error ${relativeError(ternaryValues, compressor.decode(result)).toFixed(4)}`,
+  );
 }
 
 // %%
 // Through a file: what the phase writes and what `loadCompressedModel` decodes at load time.
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-compression-'));
 const file = path.join(dir, 'compressed.safetensors');
-await writeCompressedFile(file, new Map([['w.seedlm', encoded.get('seedlm')], ['w.vptq', encoded.get('vptq')]]));
+await writeCompressedFile(
+  file,
+  new Map([
+    ['w.seedlm', encoded.get('seedlm')],
+    ['w.vptq', encoded.get('vptq')],
+  ]),
+);
 const read = await readCompressedFile(file);
 for (const method of ['seedlm', 'vptq']) {
   const fromFile = decodeTensor(read.get(`w.${method}`));
   const direct = getCompressor(method).decode(encoded.get(method));
-  console.log(`${method} from file: values that differ from decoding in memory: ${fromFile.filter((v, i) => v !== direct[i]).length}`);
+  console.log(
+    `${method} from file: values that differ from decoding in memory: ${fromFile.filter((v, i) => v !== direct[i]).length}`,
+  );
 }
 await rm(dir, { recursive: true, force: true });

@@ -40,7 +40,11 @@ function fieldComments(file, into) {
   for (const match of text.matchAll(/\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*(\w+)\s*:/g)) {
     const name = match[2];
     if (into.has(name)) continue;
-    const doc = match[1].split('\n').map((line) => line.replace(/^\s*\*\s?/, '').trim()).filter(Boolean).join(' ');
+    const doc = match[1]
+      .split('\n')
+      .map((line) => line.replace(/^\s*\*\s?/, '').trim())
+      .filter(Boolean)
+      .join(' ');
     into.set(name, doc);
   }
 }
@@ -67,7 +71,9 @@ function show(value) {
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
     if (keys.length === 0) return '`{}`';
-    return keys.length <= 2 ? `${keys.length} ${keys.length === 1 ? 'entry' : 'entries'} (${keys.join(', ')})` : `${keys.length} entries`;
+    return keys.length <= 2
+      ? `${keys.length} ${keys.length === 1 ? 'entry' : 'entries'} (${keys.join(', ')})`
+      : `${keys.length} entries`;
   }
   if (typeof value === 'number' && value !== 0 && Math.abs(value) < 1e-2) return `\`${value.toExponential()}\``;
   return `\`${JSON.stringify(value).replaceAll('"', "'")}\``;
@@ -82,7 +88,9 @@ async function tableFor(dir, exportName) {
   const phase = module[exportName];
   const schema = phase.configSchema;
   const defaults = schema.parse({});
-  const presets = Object.fromEntries(PRESETS.map((preset) => [preset, schema.parse(phase.presetDefaults?.(preset) ?? {})]));
+  const presets = Object.fromEntries(
+    PRESETS.map((preset) => [preset, schema.parse(phase.presetDefaults?.(preset) ?? {})]),
+  );
   const comments = commentsFor(dir);
   const keys = Object.keys(schema.shape ?? defaults);
   const lines = [

@@ -45,8 +45,10 @@ const memberDeclarationKinds = new Set([
 
 /** True when the reflection is a member of a type literal TypeDoc made from an expanded type (`….__type.name`). */
 function isTypeLiteralMember(reflection) {
-  return reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method | ReflectionKind.Accessor)
-    && reflection.parent?.kindOf(ReflectionKind.TypeLiteral) === true;
+  return (
+    reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method | ReflectionKind.Accessor) &&
+    reflection.parent?.kindOf(ReflectionKind.TypeLiteral) === true
+  );
 }
 
 /** The symbol and every symbol it was made from, nearest first. */
@@ -125,12 +127,19 @@ function exportNamesOf(sourceFile, checker) {
 }
 
 function propertyNameText(name) {
-  return name && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) ? name.text : undefined;
+  return name && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name))
+    ? name.text
+    : undefined;
 }
 
 /** True for declarations of a member of an interface, class or type literal. */
 function isMemberDeclaration(node) {
-  return ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node);
+  return (
+    ts.isPropertySignature(node) ||
+    ts.isMethodSignature(node) ||
+    ts.isPropertyDeclaration(node) ||
+    ts.isMethodDeclaration(node)
+  );
 }
 
 /**
@@ -148,13 +157,18 @@ function placeOf(declaration) {
       const name = propertyNameText(child.name);
       if (name === undefined) return undefined;
       steps.push({ property: name });
-      if (ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node)) return { top: node, value: false, steps: steps.reverse() };
+      if (ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node))
+        return { top: node, value: false, steps: steps.reverse() };
       if (!ts.isTypeLiteralNode(node)) return undefined;
-    } else if (ts.isTypeLiteralNode(node) || ts.isParenthesizedTypeNode(node) || ts.isNamedTupleMember(node)
-      || (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)) {
+    } else if (
+      ts.isTypeLiteralNode(node) ||
+      ts.isParenthesizedTypeNode(node) ||
+      ts.isNamedTupleMember(node) ||
+      (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)
+    ) {
       // Transparent.
     } else if (ts.isTypeReferenceNode(node) || ts.isTupleTypeNode(node)) {
-      const index = (ts.isTupleTypeNode(node) ? node.elements : node.typeArguments ?? []).indexOf(child);
+      const index = (ts.isTupleTypeNode(node) ? node.elements : (node.typeArguments ?? [])).indexOf(child);
       if (index === -1) return undefined;
       steps.push({ typeArgument: index });
     } else if (ts.isArrayTypeNode(node)) {
@@ -184,7 +198,8 @@ const MAX_CANDIDATES = 64;
 
 /** The non-nullish constituents of each type (a union stands for all of its members). */
 function expandUnions(types) {
-  return types.flatMap((type) => (type.isUnion() ? type.types : [type]))
+  return types
+    .flatMap((type) => (type.isUnion() ? type.types : [type]))
     .filter((type) => !(type.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
 }
 
@@ -193,14 +208,18 @@ function takeStep(checker, types, step) {
   const expanded = expandUnions(types);
   if ('property' in step) return expanded.map((type) => checker.getPropertyOfType(type, step.property)).filter(Boolean);
   if ('typeArgument' in step) {
-    return expanded.flatMap((type) => [
-      type.aliasTypeArguments?.[step.typeArgument],
-      type.objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(type)[step.typeArgument] : undefined,
-    ]).filter(Boolean);
+    return expanded
+      .flatMap((type) => [
+        type.aliasTypeArguments?.[step.typeArgument],
+        type.objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(type)[step.typeArgument] : undefined,
+      ])
+      .filter(Boolean);
   }
-  if ('element' in step) return expanded.map((type) => checker.getIndexTypeOfType(type, ts.IndexKind.Number)).filter(Boolean);
+  if ('element' in step)
+    return expanded.map((type) => checker.getIndexTypeOfType(type, ts.IndexKind.Number)).filter(Boolean);
   if ('constituent' in step) return expanded.flatMap((type) => (type.isIntersection() ? type.types : [type]));
-  if ('returnType' in step) return expanded.flatMap((type) => type.getCallSignatures().map((signature) => signature.getReturnType()));
+  if ('returnType' in step)
+    return expanded.flatMap((type) => type.getCallSignatures().map((signature) => signature.getReturnType()));
   return [];
 }
 
@@ -223,7 +242,10 @@ function sourceSymbolsOf(context, declaration) {
   const last = place.steps.at(-1);
   for (const step of place.steps.slice(0, -1)) {
     const next = takeStep(checker, types, step);
-    types = ('property' in step ? next.map((member) => checker.getTypeOfSymbol(member)) : next).slice(0, MAX_CANDIDATES);
+    types = ('property' in step ? next.map((member) => checker.getTypeOfSymbol(member)) : next).slice(
+      0,
+      MAX_CANDIDATES,
+    );
     if (types.length === 0) return undefined;
   }
   return { source, symbols: takeStep(checker, types, last).slice(0, MAX_CANDIDATES) };
@@ -279,12 +301,22 @@ export function load(app) {
     if (comment) {
       reflection.comment = comment;
       documented++;
-      if (debug) app.logger.info(`member-comments: documented ${reflection.getFriendlyFullName()}: ${comment.summary.map((part) => part.text).join("").replaceAll("\n", " ")}`);
+      if (debug)
+        app.logger.info(
+          `member-comments: documented ${reflection.getFriendlyFullName()}: ${comment.summary
+            .map((part) => part.text)
+            .join('')
+            .replaceAll('\n', ' ')}`,
+        );
     } else if (debug) {
-      app.logger.info(`member-comments: none for ${reflection.getFriendlyFullName()} [${looked.join('; ') || 'no declarations'}]`);
+      app.logger.info(
+        `member-comments: none for ${reflection.getFriendlyFullName()} [${looked.join('; ') || 'no declarations'}]`,
+      );
     }
   });
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, () => {
-    app.logger.verbose(`typedoc-plugin-member-comments: ${documented} expanded type members given their source comment`);
+    app.logger.verbose(
+      `typedoc-plugin-member-comments: ${documented} expanded type members given their source comment`,
+    );
   });
 }

@@ -8,10 +8,12 @@ import { Comment, Converter, LiteralType, ReflectionKind } from 'typedoc';
 
 /** True for `{ name: "name" }`: a property of a type literal whose type is the literal of its name. */
 function isSelfNamedLiteral(reflection) {
-  return reflection.kindOf(ReflectionKind.Property)
-    && reflection.parent?.kindOf(ReflectionKind.TypeLiteral) === true
-    && reflection.type instanceof LiteralType
-    && reflection.type.value === reflection.name;
+  return (
+    reflection.kindOf(ReflectionKind.Property) &&
+    reflection.parent?.kindOf(ReflectionKind.TypeLiteral) === true &&
+    reflection.type instanceof LiteralType &&
+    reflection.type.value === reflection.name
+  );
 }
 
 /** @param {import('typedoc').Application} app */
@@ -20,7 +22,11 @@ export function load(app) {
     let documented = 0;
     for (const reflection of context.project.getReflectionsByKind(ReflectionKind.Property)) {
       if (reflection.hasComment() || !isSelfNamedLiteral(reflection)) continue;
-      reflection.comment = new Comment([{ kind: 'text', text: 'The value ' }, { kind: 'code', text: `\`"${reflection.name}"\`` }, { kind: 'text', text: '.' }]);
+      reflection.comment = new Comment([
+        { kind: 'text', text: 'The value ' },
+        { kind: 'code', text: `\`"${reflection.name}"\`` },
+        { kind: 'text', text: '.' },
+      ]);
       documented++;
     }
     app.logger.verbose(`typedoc-plugin-zod-enums: ${documented} self-named literal members documented`);

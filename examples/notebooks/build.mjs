@@ -32,15 +32,29 @@ export async function exampleScripts() {
   return names.sort();
 }
 
-const lines = (text) => text.replace(/\n+$/, '').split('\n').map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
+const lines = (text) =>
+  text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((line, i, all) => (i < all.length - 1 ? `${line}\n` : line));
 
 /** Splits a script at its `// %%` lines; the first chunk (the header comment) becomes markdown. */
 export function notebookOf(script, name) {
   const [header, ...chunks] = script.split(/^\/\/ %%\n/m);
-  const markdown = header.trim().split('\n').map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
+  const markdown = header
+    .trim()
+    .split('\n')
+    .map((line) => line.replace(/^\/\/ ?/, ''))
+    .join('\n');
   const cells = [
     { cell_type: 'markdown', metadata: {}, source: lines(`# ${name}\n\n${markdown}`) },
-    ...[SETUP_CELL, ...chunks].map((code) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(code.trim()) })),
+    ...[SETUP_CELL, ...chunks].map((code) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source: lines(code.trim()),
+    })),
   ].map((cell, i) => ({ id: `cell-${i}`, ...cell })); // nbformat 4.5 wants an id on every cell
   const metadata = {
     kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' },

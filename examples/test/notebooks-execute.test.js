@@ -33,8 +33,17 @@ function execute(jupyterDir, name) {
   const outDir = path.join(jupyterDir, 'out');
   const args = [
     // --allow-errors: a failing cell still leaves the executed notebook, whose stderr output says why.
-    '--to', 'notebook', '--execute', '--allow-errors', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=600',
-    '--output-dir', outDir, '--output', name, path.join(NOTEBOOKS_DIR, `${name}.ipynb`),
+    '--to',
+    'notebook',
+    '--execute',
+    '--allow-errors',
+    '--ExecutePreprocessor.kernel_name=tslab',
+    '--ExecutePreprocessor.timeout=600',
+    '--output-dir',
+    outDir,
+    '--output',
+    name,
+    path.join(NOTEBOOKS_DIR, `${name}.ipynb`),
   ];
   const env = {
     ...process.env,
@@ -68,7 +77,11 @@ describe.skipIf(unavailable && !process.env.CI)('notebooks in the tslab kernel',
     if (unavailable) return;
     jupyterDir = await mkdtemp(path.join(os.tmpdir(), 'forge-notebooks-'));
     await mkdir(path.join(jupyterDir, 'kernels', 'tslab'), { recursive: true });
-    const kernel = { argv: [TSLAB, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' };
+    const kernel = {
+      argv: [TSLAB, 'kernel', '--config-path', '{connection_file}'],
+      display_name: 'TypeScript',
+      language: 'typescript',
+    };
     await writeFile(path.join(jupyterDir, 'kernels', 'tslab', 'kernel.json'), JSON.stringify(kernel));
   });
   afterAll(async () => {
@@ -89,9 +102,17 @@ describe.skipIf(unavailable && !process.env.CI)('notebooks in the tslab kernel',
     // tslab writes a cell's type errors and exceptions to stderr (and nothing else when it fails); a clean
     // run writes nothing there.
     const outputs = outputsOf(notebook);
-    const failures = outputs.filter((o) => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'));
-    expect(failures.map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : textOf(o))), `${name}.ipynb`).toEqual([]);
-    const stdout = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(textOf).join('');
+    const failures = outputs.filter(
+      (o) => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'),
+    );
+    expect(
+      failures.map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : textOf(o))),
+      `${name}.ipynb`,
+    ).toEqual([]);
+    const stdout = outputs
+      .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+      .map(textOf)
+      .join('');
     CHECKS[script](stdout, expect);
   });
 });

@@ -10,7 +10,10 @@ const notebooks = await buildNotebooks();
 describe('notebooks', () => {
   test('every committed notebook is what build.mjs makes from its script', () => {
     for (const [file, contents] of notebooks) {
-      expect(readFileSync(path.join(NOTEBOOKS_DIR, file), 'utf8'), `${file} is stale: run node examples/notebooks/build.mjs`).toBe(contents);
+      expect(
+        readFileSync(path.join(NOTEBOOKS_DIR, file), 'utf8'),
+        `${file} is stale: run node examples/notebooks/build.mjs`,
+      ).toBe(contents);
     }
   });
 });

@@ -9,7 +9,10 @@ export const EXAMPLES_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.
 export function runExample(script) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [path.join(EXAMPLES_DIR, script)], { cwd: EXAMPLES_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(EXAMPLES_DIR, script)], {
+      cwd: EXAMPLES_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -35,7 +38,9 @@ export const CHECKS = {
     expect(figure(out, 'reasoning vs adaptive-computation: ')).toBe(0);
     for (const role of ['reasoning', 'memory-integration', 'adaptive-computation']) {
       const before = figure(out, `${role} perplexity before: `);
-      const after = Number(/perplexity after \d+ steps: ([\d.]+)/.exec(out.slice(out.indexOf(`${role} perplexity after`)))[1]);
+      const after = Number(
+        /perplexity after \d+ steps: ([\d.]+)/.exec(out.slice(out.indexOf(`${role} perplexity after`)))[1],
+      );
       expect(after).toBeGreaterThan(0);
       expect(after).toBeLessThan(before); // a few steps already beat the untrained model
       expect(figure(out, `${role} mean ponder steps: `)).toBeGreaterThanOrEqual(1);
@@ -55,7 +60,8 @@ export const CHECKS = {
     expect(Math.abs(figure(out, 'LM loss: ') - Math.log(512))).toBeLessThan(0.5);
     expect(figure(out, 'thought rows: ')).toBe(32);
     // Timings are printed, not compared: a loaded machine may reorder them (speed is for `pnpm bench`).
-    for (const label of ['ms/token with thoughts: ', 'ms/token without thoughts: ']) expect(figure(out, label)).toBeGreaterThan(0);
+    for (const label of ['ms/token with thoughts: ', 'ms/token without thoughts: '])
+      expect(figure(out, label)).toBeGreaterThan(0);
   },
   '04-bitnet.mjs': (out, expect) => {
     expect(out).toContain('codes: -1, 0, 1;');
@@ -70,7 +76,9 @@ export const CHECKS = {
     expect(figure(out, 'grokfast-ema: final training loss ')).toBeLessThan(Math.log(512));
   },
   '06-baking.mjs': (out, expect) => {
-    expect(figure(out, 'KL(prompted || baked without prompt): ')).toBeLessThan(figure(out, 'KL(prompted || base without prompt): '));
+    expect(figure(out, 'KL(prompted || baked without prompt): ')).toBeLessThan(
+      figure(out, 'KL(prompted || base without prompt): '),
+    );
     expect(figure(out, 'adapter tensors: ')).toBe(16);
   },
   '07-edge.mjs': (out, expect) => {
@@ -79,7 +87,8 @@ export const CHECKS = {
     expect(out).toContain('float: same 24 tokens with and without the cache: true');
     // Timings are printed, not compared: a loaded machine may reorder them (speed is for `pnpm bench`).
     for (const path of ['packed', 'float']) {
-      for (const cache of ['with', 'without']) expect(figure(out, `${path}: ms/token ${cache} KV cache: `)).toBeGreaterThan(0);
+      for (const cache of ['with', 'without'])
+        expect(figure(out, `${path}: ms/token ${cache} KV cache: `)).toBeGreaterThan(0);
     }
   },
   '08-compression.mjs': (out, expect) => {
@@ -93,7 +102,16 @@ export const CHECKS = {
     expect(figure(out, 'vptq from file: values that differ from decoding in memory: ')).toBe(0);
   },
   'pipeline.mjs': (out, expect) => {
-    for (const dir of ['01-cognate', '02-evomerge', '03-quietstar', '04-bitnet', '05-forge-train', '06-baking', '07-edge', '08-compression']) {
+    for (const dir of [
+      '01-cognate',
+      '02-evomerge',
+      '03-quietstar',
+      '04-bitnet',
+      '05-forge-train',
+      '06-baking',
+      '07-edge',
+      '08-compression',
+    ]) {
       expect(out).toContain(`${dir}: done, `);
       expect(figure(out, `${dir}: done, `)).toBeGreaterThan(0); // seconds
     }

@@ -6,7 +6,17 @@ import { MODEL_PRESETS, parseModelConfig } from '@agent-forge/core';
 
 export const BENCH_MODELS = {
   ...MODEL_PRESETS,
-  grokfast: parseModelConfig({ vocabSize: 99, dModel: 128, nLayers: 2, nHeads: 4, contextLength: 4, positions: 'learned', mlp: 'gelu', norm: 'layernorm', tiedEmbeddings: false }),
+  grokfast: parseModelConfig({
+    vocabSize: 99,
+    dModel: 128,
+    nLayers: 2,
+    nHeads: 4,
+    contextLength: 4,
+    positions: 'learned',
+    mlp: 'gelu',
+    norm: 'layernorm',
+    tiedEmbeddings: false,
+  }),
 };
 
 export const BENCH_BATCH = { tiny: 8, small: 8, paper: 4, grokfast: 512 };

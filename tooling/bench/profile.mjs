@@ -11,7 +11,11 @@ const config = BENCH_MODELS[preset];
 const batch = BENCH_BATCH[preset];
 const native = describeBackend().nativeKernels?.active ? ' + native kernels' : '';
 const model = new TinyTitan(config, { seed: 0 });
-const tokens = tf.tensor2d(Int32Array.from({ length: batch * (config.contextLength + 1) }, (_, i) => (i * 31) % config.vocabSize), [batch, config.contextLength + 1], 'int32');
+const tokens = tf.tensor2d(
+  Int32Array.from({ length: batch * (config.contextLength + 1) }, (_, i) => (i * 31) % config.vocabSize),
+  [batch, config.contextLength + 1],
+  'int32',
+);
 const weights = [...model.namedWeights().values()];
 const step = () => {
   const { value, grads } = tf.variableGrads(() => model.loss(tokens), weights);
@@ -30,7 +34,9 @@ for (const kernel of profile.kernels) {
   byKernel.set(kernel.name, entry);
 }
 const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
-console.log(`${preset} forward+backward, batch ${batch} × ${config.contextLength}, ${backend}${native}, ${describeBackend().threads} threads: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (${profile.kernels.length} kernel calls)\n`);
+console.log(
+  `${preset} forward+backward, batch ${batch} × ${config.contextLength}, ${backend}${native}, ${describeBackend().threads} threads: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (${profile.kernels.length} kernel calls)\n`,
+);
 console.log('| kernel | calls | ms | share |\n|---|---:|---:|---:|');
 for (const [name, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
   console.log(`| ${name} | ${calls} | ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)} % |`);

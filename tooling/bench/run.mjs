@@ -19,13 +19,19 @@ const loadAtStart = os.loadavg();
 function runJson(command, args, env = {}) {
   const started = Date.now();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...env } });
-  const line = result.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (result.status !== 0 || !line) {
     console.error(`bench: ${command} ${args.join(' ')} failed:\n${result.stderr.slice(-2000)}`);
     return { error: (result.stderr.trim().split('\n').pop() ?? 'failed').slice(0, 200) };
   }
   const parsed = JSON.parse(line);
-  console.error(`bench: ${parsed.backend} ${args[1] ?? ''} threads=${parsed.threads}: ${parsed.msPerStep?.toFixed(0)} ms/step (${((Date.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(2)})`);
+  console.error(
+    `bench: ${parsed.backend} ${args[1] ?? ''} threads=${parsed.threads}: ${parsed.msPerStep?.toFixed(0)} ms/step (${((Date.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(2)})`,
+  );
   return parsed;
 }
 
@@ -42,10 +48,18 @@ const ENGINE_RUNS = [
 const engineRuns = [];
 for (const preset of presets) {
   for (const run of ENGINE_RUNS) {
-    engineRuns.push({ preset, label: run.label, ...runJson(process.execPath, [trainBench, 'wasm', preset, String(steps), String(run.threads), '1'], run.env) });
+    engineRuns.push({
+      preset,
+      label: run.label,
+      ...runJson(process.execPath, [trainBench, 'wasm', preset, String(steps), String(run.threads), '1'], run.env),
+    });
   }
   if (process.env.BENCH_CPU === '1' && preset === 'tiny') {
-    engineRuns.push({ preset, label: 'pure JS', ...runJson(process.execPath, [trainBench, 'cpu', preset, '1', '1', '0']) });
+    engineRuns.push({
+      preset,
+      label: 'pure JS',
+      ...runJson(process.execPath, [trainBench, 'cpu', preset, '1', '1', '0']),
+    });
   }
 }
 // PyTorch at its best: this machine's environment pins OpenBLAS to its Haswell (AVX2) kernels
@@ -59,7 +73,14 @@ if (torch) {
   for (const preset of presets) {
     torchRuns[preset] = [];
     for (const torchThreads of [...new Set([threads, 1])]) {
-      const args = [path.join(here, 'torch_tinytitan.py'), JSON.stringify(BENCH_MODELS[preset]), String(BENCH_BATCH[preset]), String(steps + 2), String(torchThreads), '2'];
+      const args = [
+        path.join(here, 'torch_tinytitan.py'),
+        JSON.stringify(BENCH_MODELS[preset]),
+        String(BENCH_BATCH[preset]),
+        String(steps + 2),
+        String(torchThreads),
+        '2',
+      ];
       torchRuns[preset].push({ label: 'pinned env', ...runJson('/usr/bin/python3', args) });
       torchRuns[preset].push(spawnSyncJson(args, unpinned));
     }
@@ -68,10 +89,17 @@ if (torch) {
 
 function spawnSyncJson(args, env) {
   const result = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 24, env });
-  const line = result.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (result.status !== 0 || !line) return { label: 'OPENBLAS_* unset', error: (result.stderr.trim().split('\n').pop() ?? 'failed').slice(0, 200) };
+  const line = result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (result.status !== 0 || !line)
+    return { label: 'OPENBLAS_* unset', error: (result.stderr.trim().split('\n').pop() ?? 'failed').slice(0, 200) };
   const parsed = JSON.parse(line);
-  console.error(`bench: torch (OPENBLAS_* unset) threads=${parsed.threads}: ${parsed.msPerStep?.toFixed(0)} ms/step (load ${os.loadavg()[0].toFixed(2)})`);
+  console.error(
+    `bench: torch (OPENBLAS_* unset) threads=${parsed.threads}: ${parsed.msPerStep?.toFixed(0)} ms/step (load ${os.loadavg()[0].toFixed(2)})`,
+  );
   return { label: 'OPENBLAS_* unset', ...parsed };
 }
 
@@ -83,27 +111,47 @@ function torchAnchor(preset) {
 
 // Phase benchmarks: each prints plain lines; they go into the file verbatim, with their command.
 const PHASE_BENCHES = [
-  { title: 'bitnet: ternary share and sizes (small)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['small'] },
-  { title: 'bitnet: ternary share and sizes (paper)', script: 'packages/bitnet/bench/bitnet-bench.mjs', args: ['paper'] },
-  { title: 'chat/serve runtimes: ours, llama.cpp, onnxruntime (paper)', script: 'apps/cli/bench/runtime-bench.mjs', args: ['paper'] },
+  {
+    title: 'bitnet: ternary share and sizes (small)',
+    script: 'packages/bitnet/bench/bitnet-bench.mjs',
+    args: ['small'],
+  },
+  {
+    title: 'bitnet: ternary share and sizes (paper)',
+    script: 'packages/bitnet/bench/bitnet-bench.mjs',
+    args: ['paper'],
+  },
+  {
+    title: 'chat/serve runtimes: ours, llama.cpp, onnxruntime (paper)',
+    script: 'apps/cli/bench/runtime-bench.mjs',
+    args: ['paper'],
+  },
 ];
 const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo, bench.script))).map((bench) => {
-  const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], { encoding: 'utf8', cwd: repo });
+  const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], {
+    encoding: 'utf8',
+    cwd: repo,
+  });
   const output = result.status === 0 ? result.stdout.trim() : `failed: ${result.stderr.trim().split('\n').pop()}`;
   console.error(`bench: ${bench.title} done`);
   return `### ${bench.title}\n\n\`node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
 });
 const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
-const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], { encoding: 'utf8' });
+const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], {
+  encoding: 'utf8',
+});
 const loadAtEnd = os.loadavg();
-const profileTable = profiled.status === 0 ? profiled.stdout.trim() : `profile failed: ${profiled.stderr.trim().split('\n').pop()}`;
+const profileTable =
+  profiled.status === 0 ? profiled.stdout.trim() : `profile failed: ${profiled.stderr.trim().split('\n').pop()}`;
 // Figures that take too long to re-measure on every bench run (evolution, Grokfast, whole phases)
 // live below this marker with their commands; the bench keeps them as they are.
 const HAND_MARKER = '<!-- measured-by-hand: kept by pnpm bench -->';
 const benchmarksFile = path.join(repo, 'docs/benchmarks.md');
 const previous = existsSync(benchmarksFile) ? readFileSync(benchmarksFile, 'utf8') : '';
 const handMeasured = previous.includes(HAND_MARKER) ? previous.slice(previous.indexOf(HAND_MARKER)) : HAND_MARKER;
-writeFileSync(benchmarksFile, `${render(engineRuns, torch)}
+writeFileSync(
+  benchmarksFile,
+  `${render(engineRuns, torch)}
 ## Where the time goes
 
 One forward + backward at \`${profilePreset}\` under \`tf.profile\` (tooling/bench/profile.mjs), kernels by total time:
@@ -116,28 +164,45 @@ Analysis and what would move these numbers: [performance.md](performance.md).
 
 ${phaseSections.join('\n')}
 ${handMeasured}
-`);
+`,
+);
 console.error('bench: wrote docs/benchmarks.md');
 
 function render(runs, hasTorch) {
   const cpu = os.cpus()[0]?.model ?? 'unknown';
-  const tfjs = JSON.parse(readFileSync(path.join(repo, 'packages/core/node_modules/@tensorflow/tfjs-core/package.json'), 'utf8')).version;
+  const tfjs = JSON.parse(
+    readFileSync(path.join(repo, 'packages/core/node_modules/@tensorflow/tfjs-core/package.json'), 'utf8'),
+  ).version;
   const fmt = (x, d = 0) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–');
   const rows = [];
   const ratios = [];
   for (const preset of presets) {
     const anchor = torchAnchor(preset);
-    const pct = (run) => (anchor && !run.error ? `${fmt((100 * run.tokensPerSecond) / anchor.tokensPerSecond, 1)} %` : '–');
+    const pct = (run) =>
+      anchor && !run.error ? `${fmt((100 * run.tokensPerSecond) / anchor.tokensPerSecond, 1)} %` : '–';
     for (const run of runs.filter((r) => r.preset === preset)) {
-      const name = run.error ? `${run.label} (failed: ${run.error})` : `tfjs ${run.backend}${run.simd ? ' SIMD' : ''}, ${run.label}${run.nativeKernels === false && run.label.startsWith('native') ? ' (NOT ACTIVE)' : ''}`;
-      rows.push(`| ${preset} | ${name} | ${run.threads ?? '–'} | ${run.microBatch ?? '–'} | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | ${fmt(run.wasmHeapMb)} |`);
+      const name = run.error
+        ? `${run.label} (failed: ${run.error})`
+        : `tfjs ${run.backend}${run.simd ? ' SIMD' : ''}, ${run.label}${run.nativeKernels === false && run.label.startsWith('native') ? ' (NOT ACTIVE)' : ''}`;
+      rows.push(
+        `| ${preset} | ${name} | ${run.threads ?? '–'} | ${run.microBatch ?? '–'} | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | ${fmt(run.wasmHeapMb)} |`,
+      );
     }
     for (const run of torchRuns[preset] ?? []) {
-      const name = run.error ? `PyTorch, ${run.label} (failed: ${run.error})` : `PyTorch ${run.torch} (OpenBLAS ${run.blasCore}, ${run.label}${run === anchor ? ', **anchor**' : ''})`;
-      rows.push(`| ${preset} | ${name} | ${run.threads ?? '–'} | – | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | – |`);
+      const name = run.error
+        ? `PyTorch, ${run.label} (failed: ${run.error})`
+        : `PyTorch ${run.torch} (OpenBLAS ${run.blasCore}, ${run.label}${run === anchor ? ', **anchor**' : ''})`;
+      rows.push(
+        `| ${preset} | ${name} | ${run.threads ?? '–'} | – | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | – |`,
+      );
     }
-    const best = runs.filter((r) => r.preset === preset && r.label === 'native kernels' && !r.error).sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
-    if (best && anchor) ratios.push(`${preset} ${fmt((100 * best.tokensPerSecond) / anchor.tokensPerSecond, 1)} % (${best.threads} vs ${anchor.threads} threads)`);
+    const best = runs
+      .filter((r) => r.preset === preset && r.label === 'native kernels' && !r.error)
+      .sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
+    if (best && anchor)
+      ratios.push(
+        `${preset} ${fmt((100 * best.tokensPerSecond) / anchor.tokensPerSecond, 1)} % (${best.threads} vs ${anchor.threads} threads)`,
+      );
   }
   return `# Benchmarks
 

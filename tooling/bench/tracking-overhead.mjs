@@ -6,7 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MODEL_PRESETS, TinyTitan, TrainConfigSchema, Tracker, describeBackend, initBackend, train } from '@agent-forge/core';
+import {
+  MODEL_PRESETS,
+  TinyTitan,
+  TrainConfigSchema,
+  Tracker,
+  describeBackend,
+  initBackend,
+  train,
+} from '@agent-forge/core';
 
 const records = Number(process.argv[2] ?? 20000);
 const steps = Number(process.argv[3] ?? 12);
@@ -42,12 +50,32 @@ async function msPerTrainStep() {
       return { tokens, rows, cols };
     },
     getState: () => state,
-    setState: (s) => { state = s; },
+    setState: (s) => {
+      state = s;
+    },
   };
   const times = [];
   let last = performance.now();
-  const progress = { log: () => undefined, start: () => ({ tick: (n) => { if (n === 0) return; const now = performance.now(); times.push(now - last); last = now; }, done: () => undefined }) };
-  const trainConfig = TrainConfigSchema.parse({ steps: steps + 2, batchSize: 8, warmupSteps: 1, checkpointEvery: 0, spikeFactor: 0, lr: 1e-3 });
+  const progress = {
+    log: () => undefined,
+    start: () => ({
+      tick: (n) => {
+        if (n === 0) return;
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      },
+      done: () => undefined,
+    }),
+  };
+  const trainConfig = TrainConfigSchema.parse({
+    steps: steps + 2,
+    batchSize: 8,
+    warmupSteps: 1,
+    checkpointEvery: 0,
+    spikeFactor: 0,
+    lr: 1e-3,
+  });
   last = performance.now();
   await train({ model, data, config: trainConfig, progress, shape: config });
   model.dispose();
@@ -63,10 +91,16 @@ const stepMs = await msPerTrainStep();
 const backend = describeBackend();
 
 console.log(`## Tracking overhead\n`);
-console.log(`\`node tooling/bench/tracking-overhead.mjs ${records} ${steps}\` — ${records} metrics per sink; tiny preset (${MODEL_PRESETS.tiny.dModel}×${MODEL_PRESETS.tiny.nLayers}, ctx ${MODEL_PRESETS.tiny.contextLength}), batch 8, backend ${backend.backend}, ${os.cpus().length} CPUs, Node ${process.version}.\n`);
-console.log(`Median training step: **${stepMs.toFixed(2)} ms**. Overhead = ${METRICS_PER_STEP} metrics × ms/metric ÷ step time (logEvery = 1, the worst case).\n`);
+console.log(
+  `\`node tooling/bench/tracking-overhead.mjs ${records} ${steps}\` — ${records} metrics per sink; tiny preset (${MODEL_PRESETS.tiny.dModel}×${MODEL_PRESETS.tiny.nLayers}, ctx ${MODEL_PRESETS.tiny.contextLength}), batch 8, backend ${backend.backend}, ${os.cpus().length} CPUs, Node ${process.version}.\n`,
+);
+console.log(
+  `Median training step: **${stepMs.toFixed(2)} ms**. Overhead = ${METRICS_PER_STEP} metrics × ms/metric ÷ step time (logEvery = 1, the worst case).\n`,
+);
 console.log('| sinks | µs per metric | overhead per tiny step |');
 console.log('|---|---:|---:|');
 for (const { sinks, ms } of perMetric) {
-  console.log(`| ${sinks.join(' + ')} | ${(ms * 1000).toFixed(1)} | ${((METRICS_PER_STEP * ms) / stepMs * 100).toFixed(3)}% |`);
+  console.log(
+    `| ${sinks.join(' + ')} | ${(ms * 1000).toFixed(1)} | ${(((METRICS_PER_STEP * ms) / stepMs) * 100).toFixed(3)}% |`,
+  );
 }

@@ -28,7 +28,9 @@ const data = {
     return { tokens, rows, cols };
   },
   getState: () => state,
-  setState: (s) => { state = s; },
+  setState: (s) => {
+    state = s;
+  },
 };
 const stepTimes = [];
 let last = performance.now();
@@ -45,7 +47,15 @@ const progress = {
   }),
 };
 const micro = process.env.BENCH_MICRO ? { microBatchSize: Number(process.env.BENCH_MICRO) } : {};
-const trainConfig = TrainConfigSchema.parse({ steps: warmup + steps, batchSize: batch, warmupSteps: 1, checkpointEvery: 0, spikeFactor: 0, lr: 1e-3, ...micro });
+const trainConfig = TrainConfigSchema.parse({
+  steps: warmup + steps,
+  batchSize: batch,
+  warmupSteps: 1,
+  checkpointEvery: 0,
+  spikeFactor: 0,
+  lr: 1e-3,
+  ...micro,
+});
 last = performance.now();
 const summary = await train({ model, data, config: trainConfig, progress, shape: config });
 const timed = stepTimes.slice(warmup).sort((a, b) => a - b);
@@ -70,7 +80,11 @@ if (timeGeneration) {
 
 /** Batch 1, the whole context in one forward pass (no gradient): median of 5 after one warm-up. */
 function medianForwardMs(model, modelConfig) {
-  const tokens = tf.tensor2d(Int32Array.from({ length: modelConfig.contextLength }, (_, i) => (i * 13) % modelConfig.vocabSize), [1, modelConfig.contextLength], 'int32');
+  const tokens = tf.tensor2d(
+    Int32Array.from({ length: modelConfig.contextLength }, (_, i) => (i * 13) % modelConfig.vocabSize),
+    [1, modelConfig.contextLength],
+    'int32',
+  );
   const times = [];
   for (let i = 0; i < 6; i++) {
     const t0 = performance.now();
@@ -83,12 +97,25 @@ function medianForwardMs(model, modelConfig) {
   return times.sort((a, b) => a - b)[2];
 }
 const report = describeBackend();
-console.log(JSON.stringify({
-  backend: report.backend, threads: report.threads, simd: report.simd, preset, batch,
-  params: [...model.namedWeights().values()].reduce((n, w) => n + w.size, 0),
-  msPerStep, tokensPerSecond: (batch * config.contextLength) / (msPerStep / 1000), microBatch: summary.microBatch,
-  generateMsPerToken, forwardMs, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  wasmHeapMb: report.backend === 'wasm' ? Math.round(tf.backend().wasm.HEAPU8.buffer.byteLength / 2 ** 20) : undefined,
-  nativeKernels: report.nativeKernels?.active ?? false,
-  firstLoss: summary.losses[0], lastLoss: summary.finalLoss, tensorsLeft: tf.memory().numTensors,
-}));
+console.log(
+  JSON.stringify({
+    backend: report.backend,
+    threads: report.threads,
+    simd: report.simd,
+    preset,
+    batch,
+    params: [...model.namedWeights().values()].reduce((n, w) => n + w.size, 0),
+    msPerStep,
+    tokensPerSecond: (batch * config.contextLength) / (msPerStep / 1000),
+    microBatch: summary.microBatch,
+    generateMsPerToken,
+    forwardMs,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    wasmHeapMb:
+      report.backend === 'wasm' ? Math.round(tf.backend().wasm.HEAPU8.buffer.byteLength / 2 ** 20) : undefined,
+    nativeKernels: report.nativeKernels?.active ?? false,
+    firstLoss: summary.losses[0],
+    lastLoss: summary.finalLoss,
+    tensorsLeft: tf.memory().numTensors,
+  }),
+);

@@ -3,9 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Every phase package, in pipeline order. */
-export const PHASES = [
-  'cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression',
-];
+export const PHASES = ['cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression'];
 
 /** DESIGN.md §1: the only phase → phase imports allowed. */
 export const ALLOWED_PHASE_IMPORTS = {
@@ -62,13 +60,22 @@ export function forgeEslint({ packageName, tsconfigRootDir }) {
           'error',
           {
             patterns: restricted.length
-              ? [{ group: restricted, message: 'Dependencies point cli → phases → core: a phase never imports another phase (DESIGN.md §1).' }]
+              ? [
+                  {
+                    group: restricted,
+                    message:
+                      'Dependencies point cli → phases → core: a phase never imports another phase (DESIGN.md §1).',
+                  },
+                ]
               : [],
           },
         ],
         'no-restricted-syntax': [
           'error',
-          { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Every random choice takes a seed: use the core rng.' },
+          {
+            selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+            message: 'Every random choice takes a seed: use the core rng.',
+          },
         ],
       },
     },

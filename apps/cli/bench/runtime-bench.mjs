@@ -23,7 +23,11 @@ async function child(runtimeName, dir, newTokens, threads) {
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     const { summary } = await engine.complete({ prompt: PROMPT, maxTokens: newTokens, stop: [] });
     const steps = [...summary.stepMs].sort((a, b) => a - b);
-    runs.push({ firstTokenMs: summary.timeToFirstTokenMs, msPerToken: steps[Math.floor(steps.length / 2)] ?? 0, tokens: summary.tokens.length });
+    runs.push({
+      firstTokenMs: summary.timeToFirstTokenMs,
+      msPerToken: steps[Math.floor(steps.length / 2)] ?? 0,
+      tokens: summary.tokens.length,
+    });
   }
   await runtime.dispose();
   edgeModel.dispose();
@@ -40,17 +44,29 @@ async function parent(preset, newTokens, threads) {
     const model = new TinyTitan({ ...MODEL_PRESETS[preset], vocabSize: tokenizer.vocabSize }, { seed: 1 });
     await saveModelCheckpoint(path.join(dir, 'model'), { model, tokenizer });
     model.dispose();
-    console.log(`runtime comparison, ${preset} shape (vocab ${tokenizer.vocabSize}), ${newTokens} new tokens, ${threads} threads, median step of the best of ${REPEATS - 1} warm runs`);
+    console.log(
+      `runtime comparison, ${preset} shape (vocab ${tokenizer.vocabSize}), ${newTokens} new tokens, ${threads} threads, median step of the best of ${REPEATS - 1} warm runs`,
+    );
     console.log('runtime     ms/token  first token ms  peak RSS MB');
     for (const runtime of RUNTIME_NAMES) {
-      const result = spawnSync(process.execPath, [import.meta.filename, '--child', runtime, path.join(dir, 'model'), String(newTokens), String(threads)], { encoding: 'utf8' });
-      const line = result.stdout.trim().split('\n').filter((text) => text.startsWith('{')).pop();
+      const result = spawnSync(
+        process.execPath,
+        [import.meta.filename, '--child', runtime, path.join(dir, 'model'), String(newTokens), String(threads)],
+        { encoding: 'utf8' },
+      );
+      const line = result.stdout
+        .trim()
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
+        .pop();
       if (result.status !== 0 || !line) {
         console.log(`${runtime.padEnd(10)}  failed: ${result.stderr.trim().split('\n').pop()}`);
         continue;
       }
       const run = JSON.parse(line);
-      console.log(`${runtime.padEnd(10)}  ${run.msPerToken.toFixed(2).padStart(8)}  ${run.firstTokenMs.toFixed(1).padStart(14)}  ${run.peakRssMb.toFixed(0).padStart(11)}`);
+      console.log(
+        `${runtime.padEnd(10)}  ${run.msPerToken.toFixed(2).padStart(8)}  ${run.firstTokenMs.toFixed(1).padStart(14)}  ${run.peakRssMb.toFixed(0).padStart(11)}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,8 @@ export function describeEngine(): BackendReport {
 function nativeKernelsLine(report: BackendReport): string {
   const native = report.nativeKernels;
   if (native === undefined) return 'not initialised';
-  if (native.active) return `on (${native.simd ?? 'unknown'} SIMD, ${native.threads ?? 1} threads): matrix products run natively on the wasm heap`;
+  if (native.active)
+    return `on (${native.simd ?? 'unknown'} SIMD, ${native.threads ?? 1} threads): matrix products run natively on the wasm heap`;
   return `off: ${native.reason ?? 'unknown reason'} — the engine uses wasm kernels`;
 }
 
@@ -32,10 +33,19 @@ export function engineLines(report: BackendReport): Array<[string, string]> {
     ['backend', report.backend ?? 'none'],
     ['threads', report.threads === undefined ? 'decided by libtensorflow' : String(report.threads)],
     ['simd', String(report.simd)],
-    ['wasm threads', report.threadsWorkaround ? 'on (Node worker workaround)' : `off${report.threadsWorkaroundSkipped ? `: ${report.threadsWorkaroundSkipped}` : ''}`],
+    [
+      'wasm threads',
+      report.threadsWorkaround
+        ? 'on (Node worker workaround)'
+        : `off${report.threadsWorkaroundSkipped ? `: ${report.threadsWorkaroundSkipped}` : ''}`,
+    ],
   ];
   lines.push(['native kernels', nativeKernelsLine(report)]);
   for (const skipped of report.skipped) lines.push([`not ${skipped.choice}`, skipped.reason]);
-  lines.push(['versions', versions.join(', ')], ['node', report.node], ['cpu', `${report.cpu.model}, ${report.cpu.cores} cores`]);
+  lines.push(
+    ['versions', versions.join(', ')],
+    ['node', report.node],
+    ['cpu', `${report.cpu.model}, ${report.cpu.cores} cores`],
+  );
   return lines;
 }

@@ -6,14 +6,27 @@ import path from 'node:path';
 import { isCompressedModelDir, loadCompressedModel } from '@agent-forge/compression';
 import { ForgeError } from '@agent-forge/core';
 import {
-  hasAdapters, hasFloatWeights, hasPackedWeights, loadBakedEdgeModel, loadDequantizedEdgeModel, loadFloatEdgeModel, loadPackedEdgeModel,
+  hasAdapters,
+  hasFloatWeights,
+  hasPackedWeights,
+  loadBakedEdgeModel,
+  loadDequantizedEdgeModel,
+  loadFloatEdgeModel,
+  loadPackedEdgeModel,
 } from '@agent-forge/edge';
 import type { EdgeModel } from '@agent-forge/edge';
 
 /** A compressed model (phase 8), decoded to float weights at load time. */
 async function loadCompressedEdgeModel(dir: string): Promise<EdgeModel> {
   const { model, tokenizer } = await loadCompressedModel(dir);
-  return { id: path.basename(path.resolve(dir)), model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
+  return {
+    id: path.basename(path.resolve(dir)),
+    model,
+    tokenizer,
+    kind: 'float',
+    personas: [],
+    dispose: () => model.dispose(),
+  };
 }
 
 /** How `loadEdgeModel` loads a directory. */
@@ -51,7 +64,9 @@ export async function loadEdgeModel(dir: string, options: LoadModelOptions = {})
   for (const loader of MODEL_LOADERS) {
     if (!(await loader.detect(dir))) continue;
     if (options.persona !== undefined && loader.name !== 'baked') {
-      throw new ForgeError(`--persona needs a baked model (with adapters/), but ${dir} is a ${loader.name} model`, { field: 'persona' });
+      throw new ForgeError(`--persona needs a baked model (with adapters/), but ${dir} is a ${loader.name} model`, {
+        field: 'persona',
+      });
     }
     return loader.load(dir, options);
   }

@@ -15,7 +15,10 @@ export interface ErrorOutput {
 export function errorLines(error: unknown, debug: boolean): string[] {
   if (isForgeError(error)) return [`forge: ${error.message}`];
   if (error instanceof Error) {
-    return [`forge: unexpected error: ${error.message}`, debug ? (error.stack ?? '') : '(set FORGE_DEBUG=1 to see the stack trace)'];
+    return [
+      `forge: unexpected error: ${error.message}`,
+      debug ? (error.stack ?? '') : '(set FORGE_DEBUG=1 to see the stack trace)',
+    ];
   }
   return [`forge: unexpected error: ${String(error)}`];
 }

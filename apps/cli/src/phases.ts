@@ -14,7 +14,14 @@ import type { Phase } from '@agent-forge/core';
  * really implements it: a stub here would make `forge run` claim work it did not do.
  */
 export const REGISTERED_PHASES: readonly Phase[] = [
-  cognatePhase, evomergePhase, quietstarPhase, bitnetPhase, forgeTrainPhase, bakingPhase, edgePhase, compressionPhase,
+  cognatePhase,
+  evomergePhase,
+  quietstarPhase,
+  bitnetPhase,
+  forgeTrainPhase,
+  bakingPhase,
+  edgePhase,
+  compressionPhase,
 ].map((phase) => phase as Phase);
 
 /** The phase called `name` (e.g. `evomerge`) among `phases` (default: all registered), or undefined when this version has none. */
@@ -36,17 +43,23 @@ export function pipelineGap(phases: readonly Phase[] = REGISTERED_PHASES): strin
 }
 
 /** The registered phases from `from` to `to` (both included; either may be left out). */
-export function selectPhases(from?: string, to?: string, phases: readonly Phase[] = REGISTERED_PHASES): readonly Phase[] {
+export function selectPhases(
+  from?: string,
+  to?: string,
+  phases: readonly Phase[] = REGISTERED_PHASES,
+): readonly Phase[] {
   const names = phases.map((phase) => phase.name as string);
   const indexOf = (name: string, flag: string): number => {
     const index = names.indexOf(name);
-    if (index < 0) throw new ForgeError(`'${name}' is not a phase this version runs (phases: ${names.join(', ')})`, { field: flag });
+    if (index < 0)
+      throw new ForgeError(`'${name}' is not a phase this version runs (phases: ${names.join(', ')})`, { field: flag });
     return index;
   };
   const first = from === undefined ? 0 : indexOf(from, '--from');
   const last = to === undefined ? phases.length - 1 : indexOf(to, '--to');
   // Only both flags can be out of order; an empty registry with neither selects nothing.
-  if (from !== undefined && to !== undefined && first > last) throw new ForgeError(`--from ${from} comes after --to ${to} in the pipeline`, { field: '--from' });
+  if (from !== undefined && to !== undefined && first > last)
+    throw new ForgeError(`--from ${from} comes after --to ${to} in the pipeline`, { field: '--from' });
   return phases.slice(first, last + 1);
 }
 
@@ -54,7 +67,8 @@ export function selectPhases(from?: string, to?: string, phases: readonly Phase[
 export function phasesNamed(names: readonly string[], phases: readonly Phase[] = REGISTERED_PHASES): readonly Phase[] {
   return names.map((name) => {
     const phase = phases.find((candidate) => candidate.name === name);
-    if (!phase) throw new ForgeError(`the run uses phase '${name}', which this version does not have`, { field: 'phases' });
+    if (!phase)
+      throw new ForgeError(`the run uses phase '${name}', which this version does not have`, { field: 'phases' });
     return phase;
   });
 }

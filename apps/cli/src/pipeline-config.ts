@@ -25,10 +25,13 @@ export const PipelineConfigSchema = z
     /** Where runs live: `<runsDir>/<runId>/`. */
     runsDir: z.string().min(1).default('runs'),
     /** Where metrics go during the run; default: only the run store. */
-    tracking: z.object({
-      /** Registered tracker sink names, e.g. `run-store` (metrics in the run directory) or `tensorboard`; at least one. */
-      sinks: z.array(z.string()).min(1).default(['run-store']),
-    }).strict().default({ sinks: ['run-store'] }),
+    tracking: z
+      .object({
+        /** Registered tracker sink names, e.g. `run-store` (metrics in the run directory) or `tensorboard`; at least one. */
+        sinks: z.array(z.string()).min(1).default(['run-store']),
+      })
+      .strict()
+      .default({ sinks: ['run-store'] }),
     /** Data for every phase that trains: a file path (format detected) or a data source; default: built-in problems. */
     data: z.union([z.string().min(1), datasetSourceSchema]).optional(),
     /** Per-phase settings, each validated by that phase's own schema. */
@@ -45,11 +48,15 @@ export function readConfigFile(file: string): Record<string, unknown> {
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   const first = doc.errors[0];
   if (first) {
-    throw new ForgeError(`not valid YAML: ${first.message.split('\n')[0] ?? ''}`, { file, line: first.linePos?.[0]?.line });
+    throw new ForgeError(`not valid YAML: ${first.message.split('\n')[0] ?? ''}`, {
+      file,
+      line: first.linePos?.[0]?.line,
+    });
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ForgeError('expected a mapping of settings at the top level', { file });
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ForgeError('expected a mapping of settings at the top level', { file });
   return value as Record<string, unknown>;
 }
 

@@ -39,7 +39,9 @@ interface CommonFlags {
 }
 
 const backendOption = (): Option =>
-  new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(BackendChoiceSchema.options);
+  new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(
+    BackendChoiceSchema.options,
+  );
 const intArg = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new Error(`expected an integer, got '${value}'`);
@@ -54,22 +56,41 @@ function addCommonOptions(command: Command): Command {
     .addOption(backendOption())
     .option('--threads <n>', 'wasm threads (default: one per core)', intArg)
     .option('--runs-dir <dir>', 'where runs are stored (default: runs)')
-    .option('--data <file>', 'train on this file: GSM8K-style or {"text"} JSONL, or plain text (default: built-in problems)')
-    .option('--set <key=value>', 'override any config field, e.g. --set phases.bitnet.steps=100', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--data <file>',
+      'train on this file: GSM8K-style or {"text"} JSONL, or plain text (default: built-in problems)',
+    )
+    .option(
+      '--set <key=value>',
+      'override any config field, e.g. --set phases.bitnet.steps=100',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('-q, --quiet', 'no progress output');
 }
 
 function configFrom(flags: CommonFlags): PipelineConfig {
   return loadPipelineConfig({
     file: flags.config,
-    flags: { preset: flags.preset, seed: flags.seed, backend: flags.backend, threads: flags.threads, runsDir: flags.runsDir, data: flags.data },
+    flags: {
+      preset: flags.preset,
+      seed: flags.seed,
+      backend: flags.backend,
+      threads: flags.threads,
+      runsDir: flags.runsDir,
+      data: flags.data,
+    },
     overrides: flags.set,
   });
 }
 
 /** The `forge` command line (commander: subcommands, typed options, generated help). */
-export function createProgram(io: ProgramIo = { print: (line) => console.log(line), progress: terminalProgress() }): Command {
-  const program = new Command('forge').description('Agent Forge: create small language models on your own machine.').showHelpAfterError();
+export function createProgram(
+  io: ProgramIo = { print: (line) => console.log(line), progress: terminalProgress() },
+): Command {
+  const program = new Command('forge')
+    .description('Agent Forge: create small language models on your own machine.')
+    .showHelpAfterError();
   const progressFor = (flags: CommonFlags): ProgressReporter => (flags.quiet ? silentProgress : io.progress);
   program
     .command('info')
@@ -79,7 +100,12 @@ export function createProgram(io: ProgramIo = { print: (line) => console.log(lin
     .option('--json', 'machine-readable output')
     .action(async (flags: { backend?: string; threads?: number; json?: boolean }) => {
       const config = configFrom({ backend: flags.backend, set: [] });
-      await infoCommand({ backend: config.backend, threads: flags.threads, json: Boolean(flags.json), print: io.print });
+      await infoCommand({
+        backend: config.backend,
+        threads: flags.threads,
+        json: Boolean(flags.json),
+        print: io.print,
+      });
     });
   addCommonOptions(program.command('run').description('run the whole pipeline (or continue one with --resume)'))
     .option('--resume <runId>', 'continue an interrupted run: finished phases are skipped')
@@ -88,21 +114,38 @@ export function createProgram(io: ProgramIo = { print: (line) => console.log(lin
     .option('-i, --input <dir>', 'start from this checkpoint or phase directory')
     .action(async (flags: CommonFlags & { resume?: string; from?: string; to?: string; input?: string }) => {
       await runCommand({
-        config: configFrom(flags), resume: flags.resume, from: flags.from, to: flags.to, inputDir: flags.input,
-        progress: progressFor(flags), print: io.print,
+        config: configFrom(flags),
+        resume: flags.resume,
+        from: flags.from,
+        to: flags.to,
+        inputDir: flags.input,
+        progress: progressFor(flags),
+        print: io.print,
       });
     });
-  addCommonOptions(program.command('phase').description('run one phase alone').argument('<name>', 'phase name, e.g. bitnet'))
+  addCommonOptions(
+    program.command('phase').description('run one phase alone').argument('<name>', 'phase name, e.g. bitnet'),
+  )
     .option('-i, --input <dir>', "a phase or checkpoint directory holding the previous phase's result.json")
     .action(async (name: string, flags: CommonFlags & { input?: string }) => {
-      await phaseCommand({ name, input: flags.input, config: configFrom(flags), progress: progressFor(flags), print: io.print });
+      await phaseCommand({
+        name,
+        input: flags.input,
+        config: configFrom(flags),
+        progress: progressFor(flags),
+        print: io.print,
+      });
     });
   program
     .command('merge')
-    .description('merge checkpoints as a mergekit-style YAML config describes (linear, slerp, ties, dare, frankenmerge, dfs, …)')
+    .description(
+      'merge checkpoints as a mergekit-style YAML config describes (linear, slerp, ties, dare, frankenmerge, dfs, …)',
+    )
     .argument('<config>', 'merge config (YAML), e.g. merge.yaml')
     .requiredOption('-o, --out <dir>', 'output checkpoint directory (replaced as a whole)')
-    .action((configFile: string, flags: { out: string }) => mergeCommand({ configFile, outDir: flags.out, print: io.print }));
+    .action((configFile: string, flags: { out: string }) =>
+      mergeCommand({ configFile, outDir: flags.out, print: io.print }),
+    );
   program
     .command('runs')
     .description('list runs and the state of their phases')

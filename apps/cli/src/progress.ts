@@ -15,13 +15,22 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     log: writeLine,
     start(label, total) {
       const bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} {info}`, stream, hideCursor: true, clearOnComplete: false },
+        {
+          format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} {info}`,
+          stream,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { info: '' });
       return {
         tick(amount = 1, info) {
-          const text = info ? Object.entries(info).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+          const text = info
+            ? Object.entries(info)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')
+            : '';
           bar.increment(amount, { info: text });
         },
         done() {

@@ -6,7 +6,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, PHASE_NAMES, bytesOnDisk, countParameters, parseConfig, readJsonFile, readPhaseResult,
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  PHASE_NAMES,
+  bytesOnDisk,
+  countParameters,
+  parseConfig,
+  readJsonFile,
+  readPhaseResult,
 } from '@agent-forge/core';
 import type { Phase, PhaseName, PhaseResult } from '@agent-forge/core';
 
@@ -28,8 +36,15 @@ export async function readRunInput(dir: string, first: Phase | undefined): Promi
   const config = await readJsonFile(configFile);
   const resolved = path.resolve(dir);
   return {
-    phase: precedingPhase(first), runId: 'input', startedAt: new Date().toISOString(), durationMs: 0,
-    models: [{ dir: resolved, role: 'input', params: parameterCount(config, configFile), bytes: await bytesOnDisk(resolved) }],
-    metrics: {}, artifacts: {}, config: { input: resolved },
+    phase: precedingPhase(first),
+    runId: 'input',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: [
+      { dir: resolved, role: 'input', params: parameterCount(config, configFile), bytes: await bytesOnDisk(resolved) },
+    ],
+    metrics: {},
+    artifacts: {},
+    config: { input: resolved },
   };
 }

@@ -4,7 +4,10 @@ import type { ProgressReporter } from '@agent-forge/core';
  * First Ctrl-C asks the running phase to stop at its next safe point (after a checkpoint), so
  * nothing is lost and `forge run --resume` continues; a second Ctrl-C exits at once.
  */
-export async function withInterruptSignal<T>(progress: ProgressReporter, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterruptSignal<T>(
+  progress: ProgressReporter,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onSignal = (): void => {
     if (controller.signal.aborted) process.exit(130);

@@ -11,7 +11,9 @@ const OUTPUT_HINT = /(after|final|best|output|trained|baked|compressed|grokfast)
 /** The metric for `word` that describes the phase's output, or undefined. */
 export function pickMetric(metrics: Record<string, number>, word: string): number | undefined {
   if (metrics[word] !== undefined) return metrics[word];
-  const matching = Object.keys(metrics).filter((key) => key.toLowerCase().includes(word) && !/(degradation|delta|gain|ratio|pct)/i.test(key));
+  const matching = Object.keys(metrics).filter(
+    (key) => key.toLowerCase().includes(word) && !/(degradation|delta|gain|ratio|pct)/i.test(key),
+  );
   const preferred = matching.find((key) => OUTPUT_HINT.test(key)) ?? matching[0];
   return preferred === undefined ? undefined : metrics[preferred];
 }
@@ -27,8 +29,13 @@ function rowFor(name: string, result: PhaseResult | undefined, status: string): 
   if (!result) return [name, status, '—', '—', '—', '—', '—'];
   const main = result.models[0];
   return [
-    name, status, `${(result.durationMs / 1000).toFixed(1)} s`, main ? main.params.toLocaleString('en-US') : '—',
-    main ? formatBytes(main.bytes) : '—', show(pickMetric(result.metrics, 'perplexity'), 2), show(pickMetric(result.metrics, 'accuracy'), 3),
+    name,
+    status,
+    `${(result.durationMs / 1000).toFixed(1)} s`,
+    main ? main.params.toLocaleString('en-US') : '—',
+    main ? formatBytes(main.bytes) : '—',
+    show(pickMetric(result.metrics, 'perplexity'), 2),
+    show(pickMetric(result.metrics, 'accuracy'), 3),
   ];
 }
 
@@ -36,7 +43,13 @@ function rowFor(name: string, result: PhaseResult | undefined, status: string): 
 export function summaryTable(state: PipelineState): string[] {
   const header = ['phase', 'status', 'time', 'params', 'bytes', 'perplexity', 'accuracy'];
   const rows = state.phases.map((phase) => rowFor(phase.name, phase.result, phase.status));
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }

@@ -21,22 +21,30 @@ describe('runForge', () => {
   it('returns 0 after a command that succeeds', async () => {
     const { printed, errors, program } = capture();
     const runsDir = missingRunsDir();
-    expect(await runForge(['node', 'forge', 'runs', '--runs-dir', runsDir], program, { printError: (l) => errors.push(l), debug: false })).toBe(0);
+    expect(
+      await runForge(['node', 'forge', 'runs', '--runs-dir', runsDir], program, {
+        printError: (l) => errors.push(l),
+        debug: false,
+      }),
+    ).toBe(0);
     expect(printed).toEqual([`no runs yet (${runsDir} does not exist)`]);
     expect(errors).toEqual([]);
   });
 
   it('prints bad input as one line and returns 1', async () => {
     const { errors, program } = capture();
-    expect(await runForge(['node', 'forge', 'phase', 'bogus'], program, { printError: (l) => errors.push(l), debug: false })).toBe(1);
+    expect(
+      await runForge(['node', 'forge', 'phase', 'bogus'], program, { printError: (l) => errors.push(l), debug: false }),
+    ).toBe(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^forge: unknown phase 'bogus' \(phases: cognate, evomerge/);
   });
 
   it('shows a bug with a hint, or with its stack when debugging', async () => {
-    const failing = (): Command => new Command('forge').action(() => {
-      throw new Error('boom');
-    });
+    const failing = (): Command =>
+      new Command('forge').action(() => {
+        throw new Error('boom');
+      });
     const plain: string[] = [];
     expect(await runForge(['node', 'forge'], failing(), { printError: (l) => plain.push(l), debug: false })).toBe(1);
     expect(plain).toEqual(['forge: unexpected error: boom', '(set FORGE_DEBUG=1 to see the stack trace)']);
@@ -48,7 +56,9 @@ describe('runForge', () => {
 
   it('formats a thrown non-Error as text, and a ForgeError with its file and field', () => {
     expect(errorLines('weird', false)).toEqual(['forge: unexpected error: weird']);
-    expect(errorLines(new ForgeError('bad value', { file: 'forge.yaml', field: 'seed' }), true)).toEqual(["forge: forge.yaml, field 'seed': bad value"]);
+    expect(errorLines(new ForgeError('bad value', { file: 'forge.yaml', field: 'seed' }), true)).toEqual([
+      "forge: forge.yaml, field 'seed': bad value",
+    ]);
   });
 });
 

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runPipeline, saveModelCheckpoint, trainBpe, useBackend } from '@agent-forge/core';
 import type { PhaseResult } from '@agent-forge/core';
-import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, ternaryLayerNames, writePackedWeights } from '@agent-forge/bitnet';
+import {
+  BitNetSettingsSchema,
+  PACKED_FILE,
+  bitnetExtension,
+  createBitNetModel,
+  ternaryLayerNames,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
 import { compressionPhase, isCompressedModelDir } from '@agent-forge/compression';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,19 +27,36 @@ let compressedDir: string;
 beforeAll(async () => {
   await useBackend('cpu');
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-compressed-chat-'));
-  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], {
+    vocabSize: 300,
+  });
   // The model's vocabulary is the tokenizer's, so every generated id decodes.
   const bitnet = createBitNetModel({ ...MICRO, vocabSize: tokenizer.vocabSize }, {}, 4);
   const ternaryDir = path.join(root, 'ternary');
   const settings = BitNetSettingsSchema.parse({});
-  await saveModelCheckpoint(ternaryDir, { model: bitnet, tokenizer, extensions: { bitnet: bitnetExtension(bitnet, settings) } });
+  await saveModelCheckpoint(ternaryDir, {
+    model: bitnet,
+    tokenizer,
+    extensions: { bitnet: bitnetExtension(bitnet, settings) },
+  });
   await writePackedWeights(path.join(ternaryDir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
   bitnet.dispose();
   const input: PhaseResult = {
-    phase: 'edge', runId: 'input', startedAt: 'now', durationMs: 0, metrics: {}, artifacts: {}, config: {},
+    phase: 'edge',
+    runId: 'input',
+    startedAt: 'now',
+    durationMs: 0,
+    metrics: {},
+    artifacts: {},
+    config: {},
     models: [{ dir: ternaryDir, role: 'deployable', params: 0, bytes: 0 }],
   };
-  const outcome = await runPipeline({ phases: [compressionPhase as never], runsDir: path.join(root, 'runs'), input, preset: 'tiny' });
+  const outcome = await runPipeline({
+    phases: [compressionPhase as never],
+    runsDir: path.join(root, 'runs'),
+    input,
+    preset: 'tiny',
+  });
   compressedDir = outcome.result?.models[0]?.dir ?? '';
 }, 900_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -48,7 +72,11 @@ describe('forge chat on a compressed model', () => {
     input.end('Tom has 3 apples.\n/exit\n');
     await chatCommand({ modelDir: compressedDir, input, output, maxTokens: 6 });
     const model = await loadEdgeModel(compressedDir);
-    const expected = await new EdgeEngine(model).complete({ prompt: chatPrompt([{ role: 'user', content: 'Tom has 3 apples.' }]), maxTokens: 6, stop: ['\nQuestion:'] });
+    const expected = await new EdgeEngine(model).complete({
+      prompt: chatPrompt([{ role: 'user', content: 'Tom has 3 apples.' }]),
+      maxTokens: 6,
+      stop: ['\nQuestion:'],
+    });
     model.dispose();
     expect(expected.text.length).toBeGreaterThan(0);
     expect(text).toContain(`model> ${expected.text}`);

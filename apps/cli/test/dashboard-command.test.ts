@@ -9,7 +9,9 @@ import { createProgram } from '../src/index.js';
 
 describe('forge dashboard', () => {
   it('is a registered command with --runs and --port', () => {
-    const command = createProgram({ print: () => undefined, progress: silentProgress }).commands.find((c) => c.name() === 'dashboard');
+    const command = createProgram({ print: () => undefined, progress: silentProgress }).commands.find(
+      (c) => c.name() === 'dashboard',
+    );
     expect(command?.options.map((o) => o.long)).toEqual(['--runs', '--port']);
   });
 
@@ -17,7 +19,12 @@ describe('forge dashboard', () => {
     const runsDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-dash-cmd-')), 'runs');
     const lines: string[] = [];
     let stop: () => void = () => undefined;
-    const running = dashboardCommand({ runsDir, port: 0, print: (line) => lines.push(line), until: new Promise((resolve) => (stop = resolve)) });
+    const running = dashboardCommand({
+      runsDir,
+      port: 0,
+      print: (line) => lines.push(line),
+      until: new Promise((resolve) => (stop = resolve)),
+    });
     while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(lines[0] ?? '')?.[0] ?? '';
     expect(url).not.toBe('');
@@ -33,7 +40,9 @@ describe('forge dashboard', () => {
     const program = createProgram({ print: () => undefined, progress: silentProgress });
     program.exitOverride();
     for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => undefined });
-    await expect(program.parseAsync(['node', 'forge', 'dashboard', '--port', '70000'])).rejects.toThrow(/expected a port 0–65535/);
+    await expect(program.parseAsync(['node', 'forge', 'dashboard', '--port', '70000'])).rejects.toThrow(
+      /expected a port 0–65535/,
+    );
   });
 
   it('runs as `forge dashboard` until SIGINT, and lists only the runs it can read', async () => {
@@ -43,8 +52,15 @@ describe('forge dashboard', () => {
     writeFileSync(path.join(runsDir, 'half-written', PIPELINE_FILE), '{"version": 1, "runId": ');
     const lines: string[] = [];
     const signals = new EventEmitter();
-    const running = createProgram({ print: (line) => lines.push(line), progress: silentProgress, signals })
-      .parseAsync(['node', 'forge', 'dashboard', '--runs', runsDir, '--port', '0']);
+    const running = createProgram({ print: (line) => lines.push(line), progress: silentProgress, signals }).parseAsync([
+      'node',
+      'forge',
+      'dashboard',
+      '--runs',
+      runsDir,
+      '--port',
+      '0',
+    ]);
     await vi.waitFor(() => expect(lines).toHaveLength(1), { timeout: 60_000, interval: 20 });
     expect(lines[0]?.startsWith(`dashboard for ${runsDir}: `)).toBe(true);
     expect(lines[0]).toMatch(/: http:\/\/127\.0\.0\.1:\d+\/ \(Ctrl-C stops it\)$/);

@@ -12,9 +12,13 @@ import { runAlertRun, runMicroPipeline, startLiveRun, tempRunsDir } from './dash
 
 const CHROMIUM = process.env.FORGE_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`dashboard browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium); in CI it runs`);
+if (!haveChromium && !process.env.CI)
+  console.warn(`dashboard browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium); in CI it runs`);
 
-interface ChartData { labels?: unknown[]; datasets: Array<{ label: string; data: unknown[] }> }
+interface ChartData {
+  labels?: unknown[];
+  datasets: Array<{ label: string; data: unknown[] }>;
+}
 const GENERATIONS = [
   { bestFitness: 1.5, meanFitness: 1.25, diversity: 0.75 },
   { bestFitness: 1.75, meanFitness: 1.5, diversity: 0.5 },
@@ -51,7 +55,11 @@ describe('dashboard JSON API', () => {
   it('lists both runs, the live one marked, and serves the page and Chart.js from 127.0.0.1', async () => {
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const runs = (await getJson(`${dashboard.url}api/runs`)).body as Array<{ runId: string; live: boolean }>;
-    expect(runs.map((r) => [r.runId, r.live]).sort()).toEqual([['alert-run', false], ['live-run', true], ['micro-run', false]]);
+    expect(runs.map((r) => [r.runId, r.live]).sort()).toEqual([
+      ['alert-run', false],
+      ['live-run', true],
+      ['micro-run', false],
+    ]);
     expect(listRuns(runsDir)).toHaveLength(3);
     const page = await fetch(dashboard.url);
     expect(await page.text()).toContain('<canvas id="chart-loss">');
@@ -63,7 +71,9 @@ describe('dashboard JSON API', () => {
   it('returns the run store series exactly and refuses ids that leave the runs directory', async () => {
     const view = readRunView(runsDir, 'micro-run');
     const records = readRunStore(path.join(runsDir, 'micro-run'));
-    expect(view.series.find((s) => s.phase === 'bitnet' && s.name === 'loss')?.points).toEqual(metricSeries(records, 'bitnet', 'loss'));
+    expect(view.series.find((s) => s.phase === 'bitnet' && s.name === 'loss')?.points).toEqual(
+      metricSeries(records, 'bitnet', 'loss'),
+    );
     expect(view.phaseViews.map((p) => p.status)).toEqual(['done', 'done']);
     expect((await getJson(`${dashboard.url}api/runs/..%2F..%2Fetc`)).status).toBe(404);
     expect((await getJson(`${dashboard.url}api/runs/nope`)).status).toBe(404);
@@ -75,7 +85,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
   }, 900_000);
   afterAll(async () => {
@@ -85,7 +99,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
   // Browser-side code as strings: this package compiles without the DOM types.
   const CHART_DATA = `Object.fromEntries(Object.entries(window.forgeDashboard.charts).map(([key, chart]) =>
     [key, { labels: chart.data.labels, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) }]))`;
-  const chartData = async (p: Page): Promise<Record<string, ChartData>> => (await p.evaluate(CHART_DATA)) as Record<string, ChartData>;
+  const chartData = async (p: Page): Promise<Record<string, ChartData>> =>
+    (await p.evaluate(CHART_DATA)) as Record<string, ChartData>;
 
   async function open(runId: string): Promise<Record<string, ChartData>> {
     await page.goto(`${dashboard.url}?run=${runId}`);
@@ -93,7 +108,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
     return chartData(page);
   }
 
-  it('draws the micro run: loss curves, timeline, sizes and latency carry the run\'s logged numbers', async () => {
+  it("draws the micro run: loss curves, timeline, sizes and latency carry the run's logged numbers", async () => {
     const charts = await open('micro-run');
     const records = readRunStore(path.join(runsDir, 'micro-run'));
     const phases = ['cognate:reasoning', 'cognate:memory-integration', 'cognate:adaptive-computation', 'bitnet'];
@@ -104,17 +119,25 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
     expect(charts.loss?.datasets[3]?.data.length).toBe(4);
     const [cognate, bitnet] = micro.phases;
     const origin = Date.parse(cognate?.startedAt ?? '');
-    const span = (p: typeof cognate) => [(Date.parse(p?.startedAt ?? '') - origin) / 1000, (Date.parse(p?.finishedAt ?? '') - origin) / 1000];
+    const span = (p: typeof cognate) => [
+      (Date.parse(p?.startedAt ?? '') - origin) / 1000,
+      (Date.parse(p?.finishedAt ?? '') - origin) / 1000,
+    ];
     expect(charts.timeline?.labels).toEqual(['cognate (done)', 'bitnet (done)']);
     expect(charts.timeline?.datasets[0]?.data).toEqual([span(cognate), span(bitnet)]);
     const bytes = (p: typeof cognate) => (p?.result?.models ?? []).reduce((a, m) => a + m.bytes, 0);
     const params = (p: typeof cognate) => (p?.result?.models ?? []).reduce((a, m) => a + m.params, 0);
     expect(charts.sizes?.datasets[0]?.data).toEqual([bytes(cognate) / 1e6, bytes(bitnet) / 1e6]);
-    expect(charts.sizes?.datasets[1]?.data).toEqual([(bytes(cognate) * 8) / params(cognate), (bytes(bitnet) * 8) / params(bitnet)]);
+    expect(charts.sizes?.datasets[1]?.data).toEqual([
+      (bytes(cognate) * 8) / params(cognate),
+      (bytes(bitnet) * 8) / params(bitnet),
+    ]);
     const latencyLabels = charts.latency?.labels as string[];
     const reasoningMs = cognate?.result?.metrics['reasoning.msPerForward'];
     expect(reasoningMs).toBeGreaterThan(0);
-    expect(charts.latency?.datasets[0]?.data[latencyLabels.indexOf('cognate reasoning.msPerForward')]).toBe(reasoningMs);
+    expect(charts.latency?.datasets[0]?.data[latencyLabels.indexOf('cognate reasoning.msPerForward')]).toBe(
+      reasoningMs,
+    );
     const painted = (await page.evaluate(`(() => {
       const canvas = document.getElementById('chart-loss');
       const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -125,17 +148,30 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
     expect(painted.hidden).toBe(false);
     expect(painted.opaque).toBeGreaterThan(1000);
     expect(await page.locator('#phase-table tbody tr').count()).toBe(2);
-    if (process.env.FORGE_DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.FORGE_DASHBOARD_SCREENSHOT, fullPage: true });
+    if (process.env.FORGE_DASHBOARD_SCREENSHOT)
+      await page.screenshot({ path: process.env.FORGE_DASHBOARD_SCREENSHOT, fullPage: true });
   });
 
   it('follows a live run: new generations appear on the evolution chart without a reload', async () => {
     const charts = await open('live-run');
     expect(await page.locator('#live').isVisible()).toBe(true);
-    expect(charts.evolution?.datasets.map((d) => d.label)).toEqual(['evomerge bestFitness', 'evomerge meanFitness', 'evomerge diversity']);
-    expect(charts.evolution?.datasets[0]?.data).toEqual([{ x: 0, y: 1.5 }, { x: 1, y: 1.75 }]);
-    expect(charts.evolution?.datasets[2]?.data).toEqual([{ x: 0, y: 0.75 }, { x: 1, y: 0.5 }]);
+    expect(charts.evolution?.datasets.map((d) => d.label)).toEqual([
+      'evomerge bestFitness',
+      'evomerge meanFitness',
+      'evomerge diversity',
+    ]);
+    expect(charts.evolution?.datasets[0]?.data).toEqual([
+      { x: 0, y: 1.5 },
+      { x: 1, y: 1.75 },
+    ]);
+    expect(charts.evolution?.datasets[2]?.data).toEqual([
+      { x: 0, y: 0.75 },
+      { x: 1, y: 0.5 },
+    ]);
     live.logMore({ bestFitness: 2.25, meanFitness: 1.875, diversity: 0.375 });
-    await page.waitForFunction('window.forgeDashboard.charts.evolution.data.datasets[0].data.length === 3', undefined, { timeout: 15_000 });
+    await page.waitForFunction('window.forgeDashboard.charts.evolution.data.datasets[0].data.length === 3', undefined, {
+      timeout: 15_000,
+    });
     const updated = await chartData(page);
     expect(updated.evolution?.datasets[0]?.data.at(-1)).toEqual({ x: 2, y: 2.25 });
     expect(updated.evolution?.datasets[2]?.data.at(-1)).toEqual({ x: 2, y: 0.375 });
@@ -144,7 +180,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
   });
 
   it('lists the alerts logged in the run store, and none for a run without a drop', async () => {
-    expect(alertMessages).toEqual(['accuracy dropped 50.0% from cognate (0.5000) to bitnet (0.2500), more than the allowed 20%']);
+    expect(alertMessages).toEqual([
+      'accuracy dropped 50.0% from cognate (0.5000) to bitnet (0.2500), more than the allowed 20%',
+    ]);
     await open('alert-run');
     expect(await page.locator('#alerts').isVisible()).toBe(true);
     expect(await page.locator('#alert-list li').allTextContents()).toEqual(alertMessages);

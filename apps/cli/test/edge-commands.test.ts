@@ -3,9 +3,30 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { TinyTitan, buildModel, parseModelConfig, saveModelCheckpoint, silentProgress, trainBpe, useBackend } from '@agent-forge/core';
-import { BAKED_ADAPTERS_DIR, LoraAdapters, loraExtension, loraTargetLayers, saveAdapterFile } from '@agent-forge/baking';
-import { PACKED_FILE, createBitNetModel, ternaryLayerNames, writePackedWeights, BitNetSettingsSchema, bitnetExtension } from '@agent-forge/bitnet';
+import {
+  TinyTitan,
+  buildModel,
+  parseModelConfig,
+  saveModelCheckpoint,
+  silentProgress,
+  trainBpe,
+  useBackend,
+} from '@agent-forge/core';
+import {
+  BAKED_ADAPTERS_DIR,
+  LoraAdapters,
+  loraExtension,
+  loraTargetLayers,
+  saveAdapterFile,
+} from '@agent-forge/baking';
+import {
+  PACKED_FILE,
+  createBitNetModel,
+  ternaryLayerNames,
+  writePackedWeights,
+  BitNetSettingsSchema,
+  bitnetExtension,
+} from '@agent-forge/bitnet';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProgram } from '../src/index.js';
@@ -25,11 +46,17 @@ let bakedDir: string;
 beforeAll(async () => {
   await useBackend('cpu');
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-edge-'));
-  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], {
+    vocabSize: 300,
+  });
   const bitnet = createBitNetModel(MICRO, {}, 4);
   packedDir = path.join(root, 'ternary');
   const settings = BitNetSettingsSchema.parse({});
-  await saveModelCheckpoint(packedDir, { model: bitnet, tokenizer, extensions: { bitnet: bitnetExtension(bitnet, settings) } });
+  await saveModelCheckpoint(packedDir, {
+    model: bitnet,
+    tokenizer,
+    extensions: { bitnet: bitnetExtension(bitnet, settings) },
+  });
   await writePackedWeights(path.join(packedDir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
   bitnet.dispose();
   denseDir = path.join(root, 'dense');
@@ -38,13 +65,18 @@ beforeAll(async () => {
   dense.dispose();
   // A baked model: the dense base with two LoRA adapters (personas) beside it, as the baking phase saves it.
   bakedDir = path.join(root, 'baked');
-  const baked = buildModel(MICRO, { lora: loraExtension(loraTargetLayers(parseModelConfig(MICRO), ['q', 'v'])) }, { seed: 3 });
+  const baked = buildModel(
+    MICRO,
+    { lora: loraExtension(loraTargetLayers(parseModelConfig(MICRO), ['q', 'v'])) },
+    { seed: 3 },
+  );
   const adapters = LoraAdapters.of(baked);
   adapters.create('math', { rank: 2, alpha: 1 }, 5);
   adapters.create('code', { rank: 2, alpha: 1 }, 6);
   await saveModelCheckpoint(bakedDir, { model: baked, tokenizer });
   mkdirSync(path.join(bakedDir, BAKED_ADAPTERS_DIR));
-  for (const name of ['math', 'code']) await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+  for (const name of ['math', 'code'])
+    await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
   baked.dispose();
 });
 
@@ -52,7 +84,9 @@ beforeAll(async () => {
 function testProgram(lines: string[], signals?: EventEmitter): ReturnType<typeof createProgram> {
   const program = createProgram({ print: (line) => lines.push(line), progress: silentProgress, signals });
   for (const command of [program, ...program.commands]) {
-    command.exitOverride().configureOutput({ writeOut: (text) => lines.push(text), writeErr: (text) => lines.push(text) });
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => lines.push(text), writeErr: (text) => lines.push(text) });
   }
   return program;
 }
@@ -73,7 +107,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('model loaders', () => {
   it('picks the packed kernel for a BitNet directory, the float path on request, core for a plain checkpoint', async () => {
-    for (const [dir, options, kind] of [[packedDir, {}, 'packed-ternary'], [packedDir, { float: true }, 'float'], [denseDir, {}, 'float']] as const) {
+    for (const [dir, options, kind] of [
+      [packedDir, {}, 'packed-ternary'],
+      [packedDir, { float: true }, 'float'],
+      [denseDir, {}, 'float'],
+    ] as const) {
       const model = await loadEdgeModel(dir, options);
       expect(model.kind).toBe(kind);
       model.dispose();
@@ -88,7 +126,9 @@ describe('model loaders', () => {
   it('registers chat and serve: forge chat on a non-model fails with that message', async () => {
     const program = createProgram({ print: () => undefined, progress: silentProgress });
     expect(program.commands.map((command) => command.name())).toEqual(expect.arrayContaining(['chat', 'serve']));
-    await expect(program.parseAsync(['node', 'forge', 'chat', root, '--backend', 'cpu'])).rejects.toThrow(/is not a model directory/);
+    await expect(program.parseAsync(['node', 'forge', 'chat', root, '--backend', 'cpu'])).rejects.toThrow(
+      /is not a model directory/,
+    );
   });
 });
 
@@ -101,7 +141,11 @@ describe('forge chat', () => {
     input.end('Tom has 3 apples.\n/reset\nHow many?\n/exit\nnever read\n');
     await chatCommand({ modelDir: packedDir, input, output, maxTokens: 6 });
     const model = await loadEdgeModel(packedDir);
-    const expected = await new EdgeEngine(model).complete({ prompt: chatPrompt([{ role: 'user', content: 'Tom has 3 apples.' }]), maxTokens: 6, stop: ['\nQuestion:'] });
+    const expected = await new EdgeEngine(model).complete({
+      prompt: chatPrompt([{ role: 'user', content: 'Tom has 3 apples.' }]),
+      maxTokens: 6,
+      stop: ['\nQuestion:'],
+    });
     model.dispose();
     expect(expected.text.length).toBeGreaterThan(0);
     expect(text).toContain(`model> ${expected.text}`);
@@ -112,7 +156,10 @@ describe('forge chat', () => {
   });
 
   it('switches the personas of a baked model, and reports a persona or a message it cannot use', async () => {
-    const text = await chat('/persona math\n/persona pirate\n/persona none\n/persona\n/exit\n', { modelDir: bakedDir, persona: 'code' });
+    const text = await chat('/persona math\n/persona pirate\n/persona none\n/persona\n/exit\n', {
+      modelDir: bakedDir,
+      persona: 'code',
+    });
     expect(text).toMatch(/^baked \(baked, context 64 tokens\) — personas: code, math\n/);
     expect(text).toContain('(persona: math)\n');
     expect(text).toMatch(/\nerror: .*unknown persona 'pirate'/);
@@ -120,7 +167,9 @@ describe('forge chat', () => {
   });
 
   it('says a model without adapters has no personas, and refuses a message longer than the context', async () => {
-    const text = await chat(`/persona math\n${'seven apples and nine pears '.repeat(20)}\n/exit\n`, { modelDir: packedDir });
+    const text = await chat(`/persona math\n${'seven apples and nine pears '.repeat(20)}\n/exit\n`, {
+      modelDir: packedDir,
+    });
     expect(text).toContain("\nerror: field 'persona': this model has no personas (it is not a baked model)\n");
     expect(text).toContain("\nerror: field 'message': the message is too long for the model's context of 64 tokens\n");
   });
@@ -166,9 +215,14 @@ describe('forge serve', () => {
     try {
       expect(lines[0]).toMatch(/serving ternary \(packed-ternary\) at http:\/\/127\.0\.0\.1:\d+\/v1/);
       const response = await fetch(`${server.url}/v1/completions`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'ternary', prompt: 'Question: 1+1?\nAnswer:', max_tokens: 4 }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model: 'ternary', prompt: 'Question: 1+1?\nAnswer:', max_tokens: 4 }),
       });
-      const body = (await response.json()) as { choices: Array<{ text: string }>; usage: { completion_tokens: number } };
+      const body = (await response.json()) as {
+        choices: Array<{ text: string }>;
+        usage: { completion_tokens: number };
+      };
       expect(response.status).toBe(200);
       expect(body.usage.completion_tokens).toBeGreaterThan(0);
     } finally {
@@ -176,10 +230,20 @@ describe('forge serve', () => {
     }
   });
 
-  it('runs as `forge serve` until SIGTERM, logging requests with -v, and lists a baked model\'s personas', async () => {
+  it("runs as `forge serve` until SIGTERM, logging requests with -v, and lists a baked model's personas", async () => {
     const lines: string[] = [];
     const signals = new EventEmitter();
-    const serving = testProgram(lines, signals).parseAsync(['node', 'forge', 'serve', bakedDir, '--port', '0', '--backend', 'cpu', '-v']);
+    const serving = testProgram(lines, signals).parseAsync([
+      'node',
+      'forge',
+      'serve',
+      bakedDir,
+      '--port',
+      '0',
+      '--backend',
+      'cpu',
+      '-v',
+    ]);
     await waitFor(() => expect(lines.some((line) => line.startsWith('serving'))).toBe(true));
     expect(lines[0]).toMatch(/^backend: cpu/);
     expect(lines[1]).toMatch(/^serving baked \(baked, personas: code, math\) at http:\/\/127\.0\.0\.1:\d+\/v1$/);
@@ -202,6 +266,8 @@ describe('forge serve', () => {
       await first.stop();
     }
     const lines: string[] = [];
-    await expect(testProgram(lines).parseAsync(['node', 'forge', 'serve', denseDir, '--threads', '1.5'])).rejects.toThrow(/expected a non-negative integer, got '1\.5'/);
+    await expect(
+      testProgram(lines).parseAsync(['node', 'forge', 'serve', denseDir, '--threads', '1.5']),
+    ).rejects.toThrow(/expected a non-negative integer, got '1\.5'/);
   });
 });

@@ -7,7 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng, generate, saveModelCheckpoint, tf, trainBpe, useBackend } from '@agent-forge/core';
 import type { BpeTokenizer } from '@agent-forge/core';
-import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, ternaryLayerNames, writePackedWeights } from '@agent-forge/bitnet';
+import {
+  BitNetSettingsSchema,
+  PACKED_FILE,
+  bitnetExtension,
+  createBitNetModel,
+  ternaryLayerNames,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
 import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../src/commands/export.js';
@@ -64,11 +71,16 @@ async function llamaCppContinuations(file: string): Promise<number[][]> {
 async function bitnetDir(name: string, gain: (index: number) => number): Promise<{ dir: string; ours: number[][] }> {
   const bitnet = createBitNetModel({ ...CONFIG, vocabSize: tokenizer.vocabSize }, {}, 4);
   for (const [weight, variable] of bitnet.namedWeights()) {
-    if (/^blocks\.\d+\.(attn|mlp)_norm\.weight$/.test(weight)) variable.assign(tf.tensor1d(Array.from({ length: variable.size }, (_, i) => gain(i))));
+    if (/^blocks\.\d+\.(attn|mlp)_norm\.weight$/.test(weight))
+      variable.assign(tf.tensor1d(Array.from({ length: variable.size }, (_, i) => gain(i))));
   }
   const dir = path.join(root, name);
   const settings = BitNetSettingsSchema.parse({});
-  await saveModelCheckpoint(dir, { model: bitnet, tokenizer, extensions: { bitnet: bitnetExtension(bitnet, settings) } });
+  await saveModelCheckpoint(dir, {
+    model: bitnet,
+    tokenizer,
+    extensions: { bitnet: bitnetExtension(bitnet, settings) },
+  });
   await writePackedWeights(path.join(dir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
   bitnet.dispose();
   const loaded = await loadEdgeModel(dir);
@@ -79,7 +91,11 @@ async function bitnetDir(name: string, gain: (index: number) => number): Promise
 }
 
 /** Exports `dir` as GGUF with `type` and returns the file's size and llama.cpp's agreement with `ours`. */
-async function exportAndRun(dir: string, ours: number[][], type: 'tq2_0' | 'f32'): Promise<{ bytes: number; agreement: number }> {
+async function exportAndRun(
+  dir: string,
+  ours: number[][],
+  type: 'tq2_0' | 'f32',
+): Promise<{ bytes: number; agreement: number }> {
   const outDir = `${dir}-${type}`;
   await exportCommand({ modelDir: dir, format: 'gguf', outDir, type });
   const file = path.join(outDir, 'model.gguf');
@@ -89,7 +105,9 @@ async function exportAndRun(dir: string, ours: number[][], type: 'tq2_0' | 'f32'
 beforeAll(async () => {
   await useBackend('cpu');
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-export-bitnet-'));
-  tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more. How many apples?\nAnswer: 3+2=5\n#### 5'], { vocabSize: 320 });
+  tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more. How many apples?\nAnswer: 3+2=5\n#### 5'], {
+    vocabSize: 320,
+  });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -6,11 +6,35 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Rng, TinyTitan, buildModel, generate, parseModelConfig, readSafetensorsFile, saveModelCheckpoint, silentProgress, tf, trainBpe, useBackend,
+  Rng,
+  TinyTitan,
+  buildModel,
+  generate,
+  parseModelConfig,
+  readSafetensorsFile,
+  saveModelCheckpoint,
+  silentProgress,
+  tf,
+  trainBpe,
+  useBackend,
 } from '@agent-forge/core';
-import { BAKED_ADAPTERS_DIR, LoraAdapters, loadBakedModel, loraExtension, loraTargetLayers, saveAdapterFile } from '@agent-forge/baking';
+import {
+  BAKED_ADAPTERS_DIR,
+  LoraAdapters,
+  loadBakedModel,
+  loraExtension,
+  loraTargetLayers,
+  saveAdapterFile,
+} from '@agent-forge/baking';
 import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
-import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, ternaryLayerNames, writePackedWeights } from '@agent-forge/bitnet';
+import {
+  BitNetSettingsSchema,
+  PACKED_FILE,
+  bitnetExtension,
+  createBitNetModel,
+  ternaryLayerNames,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
 
@@ -31,10 +55,12 @@ function smallestGap(model: TinyTitan, prompt: readonly number[], continuation: 
   const logits = tf.tidy(() => model.forward(tf.tensor2d([all.slice(0, -1)], [1, all.length - 1], 'int32')));
   const rows = (logits.arraySync() as number[][][])[0] as number[][];
   logits.dispose();
-  return Math.min(...rows.slice(prompt.length - 1).map((row) => {
-    const [best = 0, second = 0] = [...row].sort((a, b) => b - a);
-    return best - second;
-  }));
+  return Math.min(
+    ...rows.slice(prompt.length - 1).map((row) => {
+      const [best = 0, second = 0] = [...row].sort((a, b) => b - a);
+      return best - second;
+    }),
+  );
 }
 
 /** llama.cpp's greedy continuation of `prompt` (one thread: more only spin on a 2-core machine). */
@@ -44,7 +70,9 @@ async function llamaCppGreedy(file: string, prompt: readonly number[], count: nu
   const context = await model.createContext({ contextSize: MICRO.contextLength, threads: 1 });
   const tokens: number[] = [];
   try {
-    for await (const token of context.getSequence().evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true })) {
+    for await (const token of context
+      .getSequence()
+      .evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true })) {
       tokens.push(token);
       if (tokens.length >= count) break;
     }
@@ -59,7 +87,9 @@ async function llamaCppGreedy(file: string, prompt: readonly number[], count: nu
 beforeAll(async () => {
   await useBackend('cpu');
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-export-'));
-  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], {
+    vocabSize: 300,
+  });
   const config = { ...MICRO, vocabSize: tokenizer.vocabSize };
   denseDir = path.join(root, 'dense');
   const dense = new TinyTitan(config, { seed: 2 });
@@ -68,22 +98,32 @@ beforeAll(async () => {
   ternaryDir = path.join(root, 'ternary');
   const bitnet = createBitNetModel(config, {}, 4);
   const settings = BitNetSettingsSchema.parse({});
-  await saveModelCheckpoint(ternaryDir, { model: bitnet, tokenizer, extensions: { bitnet: bitnetExtension(bitnet, settings) } });
+  await saveModelCheckpoint(ternaryDir, {
+    model: bitnet,
+    tokenizer,
+    extensions: { bitnet: bitnetExtension(bitnet, settings) },
+  });
   await writePackedWeights(path.join(ternaryDir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
   bitnet.dispose();
   // A baked model: a dense base with two LoRA personas beside it, as the baking phase saves it; the
   // adapters get random weights (a fresh adapter's B is zero, and merging it would change nothing).
   bakedDir = path.join(root, 'baked');
-  const base = buildModel(config, { lora: loraExtension(loraTargetLayers(parseModelConfig(config), ['q', 'v', 'up'])) }, { seed: 3 });
+  const base = buildModel(
+    config,
+    { lora: loraExtension(loraTargetLayers(parseModelConfig(config), ['q', 'v', 'up'])) },
+    { seed: 3 },
+  );
   const adapters = LoraAdapters.of(base);
   const rng = Rng.fromSeed(10);
   for (const [index, name] of ['math', 'code'].entries()) {
     adapters.create(name, { rank: 2, alpha: 4 }, 5 + index);
-    for (const variable of adapters.weights(name).values()) variable.assign(tf.randomNormal(variable.shape, 0, 0.5, 'float32', rng.int(0, 1_000_000)));
+    for (const variable of adapters.weights(name).values())
+      variable.assign(tf.randomNormal(variable.shape, 0, 0.5, 'float32', rng.int(0, 1_000_000)));
   }
   await saveModelCheckpoint(bakedDir, { model: base, tokenizer });
   mkdirSync(path.join(bakedDir, BAKED_ADAPTERS_DIR));
-  for (const name of ['math', 'code']) await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+  for (const name of ['math', 'code'])
+    await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
   base.dispose();
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -108,13 +148,19 @@ describe('forge export', () => {
 
   it('refuses a BitNet model as hf with the reason, and writes nothing', async () => {
     const outDir = path.join(root, 'out-ternary');
-    await expect(forge('export', ternaryDir, '--format', 'hf', '-o', outDir)).rejects.toThrow(/cannot export a 'bitnet' model as hf: BitLinear/);
+    await expect(forge('export', ternaryDir, '--format', 'hf', '-o', outDir)).rejects.toThrow(
+      /cannot export a 'bitnet' model as hf: BitLinear/,
+    );
     expect(existsSync(outDir)).toBe(false);
-    await expect(forge('export', denseDir, '--format', 'gguf', '-o', outDir, '--persona', 'math')).rejects.toThrow(/--persona needs a baked model/);
+    await expect(forge('export', denseDir, '--format', 'gguf', '-o', outDir, '--persona', 'math')).rejects.toThrow(
+      /--persona needs a baked model/,
+    );
   });
 
   it('exports a baked model one persona at a time, merged: llama.cpp continues as our model with that persona active', async () => {
-    await expect(forge('export', bakedDir, '--format', 'gguf', '-o', path.join(root, 'none'))).rejects.toThrow(/pass --persona with one of (code, math|math, code), or all/);
+    await expect(forge('export', bakedDir, '--format', 'gguf', '-o', path.join(root, 'none'))).rejects.toThrow(
+      /pass --persona with one of (code, math|math, code), or all/,
+    );
     const outDir = path.join(root, 'out-personas');
     await forge('export', bakedDir, '--format', 'gguf', '-o', outDir, '--persona', 'all');
     const baked = await loadBakedModel(bakedDir);
@@ -133,7 +179,9 @@ describe('forge export', () => {
         // 0.0005 gap, where llama.cpp rightly took the runner-up).
         expect(smallestGap(baked.model, prompt, continuations[persona] as number[])).toBeGreaterThan(0.02);
         expect(continuations[persona]).toHaveLength(12);
-        expect(await llamaCppGreedy(path.join(outDir, persona, 'model.gguf'), prompt, 12), persona).toEqual(continuations[persona]);
+        expect(await llamaCppGreedy(path.join(outDir, persona, 'model.gguf'), prompt, 12), persona).toEqual(
+          continuations[persona],
+        );
       }
     } finally {
       baked.dispose();

@@ -18,7 +18,10 @@ import '../src/phases.js';
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const ROOT_PACKAGE = fileURLToPath(new URL('../../../package.json', import.meta.url));
 
-interface Finished { code: number | null; output: string }
+interface Finished {
+  code: number | null;
+  output: string;
+}
 
 function forge(args: string[]): Promise<Finished> {
   return new Promise((resolve, reject) => {
@@ -48,7 +51,10 @@ afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
 
 const metric = (phase: string, name: string): number => {
   const value = results.get(phase)?.metrics[name];
-  if (value === undefined) throw new Error(`${phase} reported no metric '${name}' (has: ${Object.keys(results.get(phase)?.metrics ?? {}).join(', ')})`);
+  if (value === undefined)
+    throw new Error(
+      `${phase} reported no metric '${name}' (has: ${Object.keys(results.get(phase)?.metrics ?? {}).join(', ')})`,
+    );
   return value;
 };
 const mainModel = (phase: string) => {
@@ -58,7 +64,7 @@ const mainModel = (phase: string) => {
 };
 
 describe('forge run --preset tiny (the whole pipeline)', () => {
-  it('is what the README\'s first command runs', () => {
+  it("is what the README's first command runs", () => {
     const scripts = (JSON.parse(readFileSync(ROOT_PACKAGE, 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.demo).toMatch(/&& node apps\/cli\/dist\/bin\.js run --preset tiny$/);
   });
@@ -83,13 +89,20 @@ describe('forge run --preset tiny (the whole pipeline)', () => {
     }
   });
 
-  it('hands each phase\'s model to the next: each later checkpoint carries what the earlier phases added', () => {
+  it("hands each phase's model to the next: each later checkpoint carries what the earlier phases added", () => {
     expect(results.get('cognate')?.models).toHaveLength(3);
     const extensionsOf = (name: string): string[] => {
-      const config = JSON.parse(readFileSync(path.join(mainModel(name).dir, 'config.json'), 'utf8')) as { extensions?: Record<string, unknown> };
+      const config = JSON.parse(readFileSync(path.join(mainModel(name).dir, 'config.json'), 'utf8')) as {
+        extensions?: Record<string, unknown>;
+      };
       return Object.keys(config.extensions ?? {});
     };
-    const addedBy: Record<string, string> = { cognate: 'titan', quietstar: 'quietstar', bitnet: 'bitnet', compression: 'compression' };
+    const addedBy: Record<string, string> = {
+      cognate: 'titan',
+      quietstar: 'quietstar',
+      bitnet: 'bitnet',
+      compression: 'compression',
+    };
     const tokenizer = readFileSync(path.join(mainModel('cognate').dir, 'tokenizer.json'), 'utf8');
     PHASE_NAMES.forEach((name, index) => {
       const expected = PHASE_NAMES.slice(0, index + 1).flatMap((earlier) => addedBy[earlier] ?? []);
@@ -115,7 +128,10 @@ describe('forge run --preset tiny (the whole pipeline)', () => {
     await useBackend('cpu');
     const model = await loadEdgeModel(mainModel('compression').dir);
     try {
-      const reply = await generate(model.model, model.tokenizer.encode('Tom has 3 apples.'), { maxNewTokens: 6, temperature: 0 });
+      const reply = await generate(model.model, model.tokenizer.encode('Tom has 3 apples.'), {
+        maxNewTokens: 6,
+        temperature: 0,
+      });
       expect(reply.tokens.length).toBeGreaterThan(0);
     } finally {
       model.dispose();

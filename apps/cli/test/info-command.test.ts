@@ -41,27 +41,40 @@ describe('forge info', () => {
   it('prints the same facts as JSON with --json', async () => {
     const { lines, error } = await forge('info', '--backend', 'cpu', '--json');
     expect(error).toBeUndefined();
-    const report = JSON.parse(lines.join('\n')) as BackendReport & { phases: Array<{ name: string; implemented: boolean }> };
+    const report = JSON.parse(lines.join('\n')) as BackendReport & {
+      phases: Array<{ name: string; implemented: boolean }>;
+    };
     expect(report.backend).toBe('cpu');
     expect(report.node).toBe(process.version);
     expect(report.phases).toEqual(PHASE_NAMES.map((name) => ({ name, implemented: true })));
   });
 
   it('rejects a backend it does not know before starting one', async () => {
-    expect((await forge('info', '--backend', 'gpu')).error?.message).toMatch(/Allowed choices are auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    expect((await forge('info', '--backend', 'gpu')).error?.message).toMatch(
+      /Allowed choices are auto, tensorflow-gpu, tensorflow, wasm, cpu/,
+    );
   });
 });
 
 describe('engineLines', () => {
   const report: BackendReport = {
-    backend: 'wasm', threads: 4, simd: true, threadsWorkaround: false, threadsWorkaroundSkipped: 'tfjs-backend-wasm is not 4.22.0',
+    backend: 'wasm',
+    threads: 4,
+    simd: true,
+    threadsWorkaround: false,
+    threadsWorkaroundSkipped: 'tfjs-backend-wasm is not 4.22.0',
     nativeKernels: { active: false, reason: 'Eigen 3 headers not found' },
     skipped: [{ choice: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }],
     versions: {
-      '@tensorflow/tfjs': undefined, '@tensorflow/tfjs-core': '4.22.0', '@tensorflow/tfjs-backend-cpu': '4.22.0',
-      '@tensorflow/tfjs-backend-wasm': '4.22.0', '@tensorflow/tfjs-node': undefined, '@tensorflow/tfjs-node-gpu': undefined,
+      '@tensorflow/tfjs': undefined,
+      '@tensorflow/tfjs-core': '4.22.0',
+      '@tensorflow/tfjs-backend-cpu': '4.22.0',
+      '@tensorflow/tfjs-backend-wasm': '4.22.0',
+      '@tensorflow/tfjs-node': undefined,
+      '@tensorflow/tfjs-node-gpu': undefined,
     },
-    node: 'v20.19.0', cpu: { model: 'Test CPU', cores: 2 },
+    node: 'v20.19.0',
+    cpu: { model: 'Test CPU', cores: 2 },
   };
 
   it('names each backend passed over with its reason, and why wasm threads are off', () => {
@@ -72,27 +85,38 @@ describe('engineLines', () => {
       ['wasm threads', 'off: tfjs-backend-wasm is not 4.22.0'],
       ['native kernels', 'off: Eigen 3 headers not found — the engine uses wasm kernels'],
       ['not tensorflow', '@tensorflow/tfjs-node is not installed'],
-      ['versions', '@tensorflow/tfjs (not installed), @tensorflow/tfjs-core 4.22.0, @tensorflow/tfjs-backend-cpu 4.22.0, @tensorflow/tfjs-backend-wasm 4.22.0, @tensorflow/tfjs-node (not installed), @tensorflow/tfjs-node-gpu (not installed)'],
+      [
+        'versions',
+        '@tensorflow/tfjs (not installed), @tensorflow/tfjs-core 4.22.0, @tensorflow/tfjs-backend-cpu 4.22.0, @tensorflow/tfjs-backend-wasm 4.22.0, @tensorflow/tfjs-node (not installed), @tensorflow/tfjs-node-gpu (not installed)',
+      ],
       ['node', 'v20.19.0'],
       ['cpu', 'Test CPU, 2 cores'],
     ]);
   });
 
   it('says when libtensorflow decides the threads, when the workaround is on, and when no backend started', () => {
-    const lines = new Map(engineLines({ ...report, backend: undefined, threads: undefined, threadsWorkaround: true, skipped: [] }));
+    const lines = new Map(
+      engineLines({ ...report, backend: undefined, threads: undefined, threadsWorkaround: true, skipped: [] }),
+    );
     expect(lines.get('backend')).toBe('none');
     expect(lines.get('threads')).toBe('decided by libtensorflow');
     expect(lines.get('wasm threads')).toBe('on (Node worker workaround)');
     expect(new Map(engineLines({ ...report, threadsWorkaroundSkipped: undefined })).get('wasm threads')).toBe('off');
     expect(lines.get('native kernels')).toMatch(/^off: Eigen/);
-    expect(new Map(engineLines({ ...report, nativeKernels: { active: true, simd: 'avx2', threads: 4 } })).get('native kernels')).toBe('on (avx2 SIMD, 4 threads): matrix products run natively on the wasm heap');
+    expect(
+      new Map(engineLines({ ...report, nativeKernels: { active: true, simd: 'avx2', threads: 4 } })).get(
+        'native kernels',
+      ),
+    ).toBe('on (avx2 SIMD, 4 threads): matrix products run natively on the wasm heap');
     expect(new Map(engineLines({ ...report, nativeKernels: undefined })).get('native kernels')).toBe('not initialised');
   });
 
   // In its own process: this file's other tests start the cpu backend in this one.
   it('forge info --json, run as a user runs it, reports the native kernels active (built in CI)', () => {
     const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-    const report = JSON.parse(execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' })) as BackendReport;
+    const report = JSON.parse(
+      execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' }),
+    ) as BackendReport;
     expect(report.backend).toBe('wasm');
     expect(report.nativeKernels).toMatchObject({ active: true, threads: os.cpus().length });
   });
@@ -100,7 +124,21 @@ describe('engineLines', () => {
 
 describe('forge grokfast-demo', () => {
   it('runs every arm on a tiny modulus and prints the table of steps to 95% accuracy', async () => {
-    const { lines, logs, error } = await forge('grokfast-demo', '--operation', 'add', '--modulus', '5', '--seeds', '0', '--max-steps', '2', '--d-model', '8', '--batch', '4');
+    const { lines, logs, error } = await forge(
+      'grokfast-demo',
+      '--operation',
+      'add',
+      '--modulus',
+      '5',
+      '--seeds',
+      '0',
+      '--max-steps',
+      '2',
+      '--d-model',
+      '8',
+      '--batch',
+      '4',
+    );
     expect(error).toBeUndefined();
     expect(logs[0]).toMatch(/^backend: cpu/);
     // The flags reach the experiment: the table's header states them, each arm evaluates at the cap.
@@ -108,7 +146,9 @@ describe('forge grokfast-demo', () => {
     expect(table).toMatch(/^Modular addition mod 5, .* width 8 × .* batch 4; .* cap 2 steps; seeds 0\./);
     for (const arm of ['baseline', 'Grokfast-MA', 'Grokfast-EMA']) {
       expect(table).toMatch(new RegExp(`\\| ${arm}[^|]* \\| (not within 2 \\(val [\\d.]+%\\)|[12]) \\|`));
-      expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^${arm}.* seed 0 step 2: validation accuracy [\\d.]+%$`)));
+      expect(logs).toContainEqual(
+        expect.stringMatching(new RegExp(`^${arm}.* seed 0 step 2: validation accuracy [\\d.]+%$`)),
+      );
     }
   });
 

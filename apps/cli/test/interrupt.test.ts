@@ -9,12 +9,27 @@ import { describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const STEPS = 12;
 const ARGS = [
-  'run', '--preset', 'tiny', '--to', 'cognate', '--seed', '5',
+  'run',
+  '--preset',
+  'tiny',
+  '--to',
+  'cognate',
+  '--seed',
+  '5',
   // No periodic checkpoint before the end: the only mid-run state is the one the interrupt writes.
-  '--set', `phases.cognate.steps=${STEPS}`, '--set', 'phases.cognate.checkpointEvery=1000', '--set', 'phases.cognate.logEvery=1',
+  '--set',
+  `phases.cognate.steps=${STEPS}`,
+  '--set',
+  'phases.cognate.checkpointEvery=1000',
+  '--set',
+  'phases.cognate.logEvery=1',
 ];
 
-interface Finished { code: number | null; output: string; signalledAtStep?: number }
+interface Finished {
+  code: number | null;
+  output: string;
+  signalledAtStep?: number;
+}
 
 /** Runs the CLI; when `interruptAtStep` is given, sends one SIGINT once the first model reports that step. */
 function runForge(args: string[], interruptAtStep?: number): Promise<Finished> {

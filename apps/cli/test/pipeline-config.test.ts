@@ -13,13 +13,22 @@ function yamlFile(text: string): string {
 describe('loadPipelineConfig', () => {
   it('fills documented defaults with no file and no flags', () => {
     expect(loadPipelineConfig({ flags: {} })).toEqual({
-      preset: 'tiny', seed: 42, backend: 'auto', runsDir: 'runs', tracking: { sinks: ['run-store'] }, phases: {},
+      preset: 'tiny',
+      seed: 42,
+      backend: 'auto',
+      runsDir: 'runs',
+      tracking: { sinks: ['run-store'] },
+      phases: {},
     });
   });
 
   it('reads YAML, then flags, then --set overrides, in that order of precedence', () => {
     const file = yamlFile('preset: small\nseed: 1\nphases:\n  bitnet:\n    steps: 10\n');
-    const config = loadPipelineConfig({ file, flags: { seed: 7 }, overrides: ['phases.bitnet.steps=25', 'phases.bitnet.layers=[1, 2]'] });
+    const config = loadPipelineConfig({
+      file,
+      flags: { seed: 7 },
+      overrides: ['phases.bitnet.steps=25', 'phases.bitnet.layers=[1, 2]'],
+    });
     expect(config.preset).toBe('small');
     expect(config.seed).toBe(7);
     expect(config.phases).toEqual({ bitnet: { steps: 25, layers: [1, 2] } });
@@ -39,7 +48,9 @@ describe('loadPipelineConfig', () => {
   it('names the line of a YAML syntax error, and a missing file', () => {
     const file = yamlFile('preset: tiny\nphases: [unclosed\n');
     expect(() => loadPipelineConfig({ file, flags: {} })).toThrow(/forge\.yaml:\d+: not valid YAML/);
-    expect(() => loadPipelineConfig({ file: '/nope/forge.yaml', flags: {} })).toThrow(/\/nope\/forge\.yaml: config file not found/);
+    expect(() => loadPipelineConfig({ file: '/nope/forge.yaml', flags: {} })).toThrow(
+      /\/nope\/forge\.yaml: config file not found/,
+    );
   });
 
   it('rejects a malformed --set', () => {

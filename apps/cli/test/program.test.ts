@@ -24,8 +24,31 @@ async function forge(...args: string[]): Promise<{ lines: string[]; error?: Erro
 describe('forge command line', () => {
   it('runs the implemented phases as one pipeline and prints each phase with its metrics', async () => {
     const runsDir = mkdtempSync(path.join(os.tmpdir(), 'forge-runs-'));
-    const short = ['--set', 'phases.cognate.steps=2', '--set', 'phases.cognate.evalProblems=1', '--set', 'phases.bitnet.steps=2', '--set', 'phases.bitnet.evalProblems=1'];
-    const { lines, error } = await forge('run', '--preset', 'tiny', '--runs-dir', runsDir, '-q', '--to', 'bitnet', '--set', 'phases.evomerge.generations=1', '--set', 'phases.quietstar.steps=1', ...short);
+    const short = [
+      '--set',
+      'phases.cognate.steps=2',
+      '--set',
+      'phases.cognate.evalProblems=1',
+      '--set',
+      'phases.bitnet.steps=2',
+      '--set',
+      'phases.bitnet.evalProblems=1',
+    ];
+    const { lines, error } = await forge(
+      'run',
+      '--preset',
+      'tiny',
+      '--runs-dir',
+      runsDir,
+      '-q',
+      '--to',
+      'bitnet',
+      '--set',
+      'phases.evomerge.generations=1',
+      '--set',
+      'phases.quietstar.steps=1',
+      ...short,
+    );
     expect(error).toBeUndefined();
     const output = lines.join('\n');
     expect(output).toMatch(/run \S+ finished/);
@@ -36,7 +59,16 @@ describe('forge command line', () => {
   it('refuses a pipeline that does not start with cognate, naming what is missing', () => {
     expect(pipelineGap([])).toMatch(/no phase is implemented/);
     expect(pipelineGap(REGISTERED_PHASES.slice(1))).toMatch(/starts with cognate/);
-    expect(REGISTERED_PHASES.map((phase) => phase.name)).toEqual(['cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression']);
+    expect(REGISTERED_PHASES.map((phase) => phase.name)).toEqual([
+      'cognate',
+      'evomerge',
+      'quietstar',
+      'bitnet',
+      'forge-train',
+      'baking',
+      'edge',
+      'compression',
+    ]);
     expect(pipelineGap(REGISTERED_PHASES)).toBeUndefined();
   });
 

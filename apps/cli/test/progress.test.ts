@@ -20,7 +20,13 @@ describe('terminalProgress', () => {
     bar.tick(1, { loss: 0.5 });
     bar.tick();
     bar.done();
-    expect(text().split('\n')).toEqual(['backend: cpu', 'train: 1/2 (50%) loss=0.5', 'train: 2/2 (100%)', expect.stringMatching(/^train: done in \d+\.\ds$/), '']);
+    expect(text().split('\n')).toEqual([
+      'backend: cpu',
+      'train: 1/2 (50%) loss=0.5',
+      'train: 2/2 (100%)',
+      expect.stringMatching(/^train: done in \d+\.\ds$/),
+      '',
+    ]);
   });
 
   it('draws a bar on a terminal, with the values and the last tick’s info in the final frame', () => {
@@ -33,7 +39,10 @@ describe('terminalProgress', () => {
     bar.done();
     expect(text().startsWith('backend: cpu\n')).toBe(true);
     // The final frame is drawn by done(), whatever the redraw throttle skipped before.
-    const frames = text().split('\u001b').map((piece) => piece.replace(/^(\[[0-9;?]*[A-Za-z]|[78])/, '')).filter((frame) => frame.startsWith('train ['));
+    const frames = text()
+      .split('\u001b')
+      .map((piece) => piece.replace(/^(\[[0-9;?]*[A-Za-z]|[78])/, ''))
+      .filter((frame) => frame.startsWith('train ['));
     expect(frames.at(-1)).toMatch(/^train \[█{40}\] 100% \| 4\/4 \| ETA 0s loss=0\.25 lr=0\.001\s*$/);
   });
 });

@@ -21,16 +21,23 @@ const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'forge-run-cmd-
 /** A phase that writes a 2 KiB model and reports the given accuracy; `calls` records each run. */
 function reporting(name: PhaseName, accuracy: number, calls: string[] = []): Phase {
   return {
-    name, description: 'reports a given accuracy', configSchema: z.object({}),
+    name,
+    description: 'reports a given accuracy',
+    configSchema: z.object({}),
     run: async (_input, config, ctx) => {
       calls.push(name);
       const dir = path.join(ctx.phaseDir, 'model');
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(2048));
       return {
-        phase: name, runId: ctx.runId, startedAt: new Date().toISOString(), durationMs: 1500,
+        phase: name,
+        runId: ctx.runId,
+        startedAt: new Date().toISOString(),
+        durationMs: 1500,
         models: [{ dir, role: name === 'bitnet' ? 'deployable' : 'reasoning', params: 1234, bytes: 2048 }],
-        metrics: { accuracy, perplexity: 3.5, steps: 3 }, artifacts: {}, config,
+        metrics: { accuracy, perplexity: 3.5, steps: 3 },
+        artifacts: {},
+        config,
       };
     },
   };
@@ -51,9 +58,16 @@ describe('forge run', () => {
     const lines = await run({ runsDir, registered });
     const runId = /^run (\S+) finished: (.+)$/.exec(lines[0] ?? '')?.[1] ?? '';
     expect(lines[0]).toBe(`run ${runId} finished: ${path.join(runsDir, runId)}`);
-    expect(lines.slice(1, 3)).toEqual(['  01-cognate  done  accuracy=0.5000 perplexity=3.500 steps=3', '  04-bitnet  done  accuracy=0.2500 perplexity=3.500 steps=3']);
-    expect(lines).toContainEqual(expect.stringMatching(/^cognate\s+done\s+1\.5 s\s+1,234\s+2\.0 KiB\s+3\.50\s+0\.500$/));
-    expect(lines).toContain('ALERT: accuracy dropped 50.0% from cognate (0.5000) to bitnet (0.2500), more than the allowed 20%');
+    expect(lines.slice(1, 3)).toEqual([
+      '  01-cognate  done  accuracy=0.5000 perplexity=3.500 steps=3',
+      '  04-bitnet  done  accuracy=0.2500 perplexity=3.500 steps=3',
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^cognate\s+done\s+1\.5 s\s+1,234\s+2\.0 KiB\s+3\.50\s+0\.500$/),
+    );
+    expect(lines).toContain(
+      'ALERT: accuracy dropped 50.0% from cognate (0.5000) to bitnet (0.2500), more than the allowed 20%',
+    );
     expect(lines.at(-1)).toBe(`\nfinal model (deployable): ${path.join(runsDir, runId, '04-bitnet', 'model')}`);
     expect(calls).toEqual(['cognate', 'bitnet']);
 
@@ -67,9 +81,9 @@ describe('forge run', () => {
     const runsDir = path.join(tempDir(), 'runs');
     const lines: string[] = [];
     const program = createProgram({ print: (line) => lines.push(line), progress: silentProgress });
-    await expect(program.parseAsync(['node', 'forge', 'run', '--from', 'bitnet', '--runs-dir', runsDir])).rejects.toThrow(
-      /field 'input': a pipeline that starts at 'bitnet' needs a model: pass --input <dir>/,
-    );
+    await expect(
+      program.parseAsync(['node', 'forge', 'run', '--from', 'bitnet', '--runs-dir', runsDir]),
+    ).rejects.toThrow(/field 'input': a pipeline that starts at 'bitnet' needs a model: pass --input <dir>/);
     expect(lines).toEqual([]);
   });
 
@@ -79,7 +93,9 @@ describe('forge run', () => {
       'Nothing was run: the pipeline starts with cognate, which this version does not implement yet; the implemented phases (bitnet) run alone: forge phase <name> --input <phase dir>.',
       'See `forge info` for the phases this version implements.',
     ]);
-    expect((await run({ runsDir, registered: [] }))[0]).toBe('Nothing was run: no phase is implemented in this version yet, so the pipeline is empty.');
+    expect((await run({ runsDir, registered: [] }))[0]).toBe(
+      'Nothing was run: no phase is implemented in this version yet, so the pipeline is empty.',
+    );
   });
 
   it('does not call a run with no phases finished', async () => {
@@ -100,7 +116,13 @@ describe('forge phase', () => {
 describe('forge runs', () => {
   async function forgeRuns(runsDir: string): Promise<string[]> {
     const lines: string[] = [];
-    await createProgram({ print: (line) => lines.push(line), progress: silentProgress }).parseAsync(['node', 'forge', 'runs', '--runs-dir', runsDir]);
+    await createProgram({ print: (line) => lines.push(line), progress: silentProgress }).parseAsync([
+      'node',
+      'forge',
+      'runs',
+      '--runs-dir',
+      runsDir,
+    ]);
     return lines;
   }
 
@@ -108,7 +130,13 @@ describe('forge runs', () => {
     const runsDir = tempDir();
     expect(await forgeRuns(runsDir)).toEqual([`no runs in ${runsDir}`]);
     await runPipeline({ phases: [reporting('cognate', 0.5)], runsDir, runId: '20260101-000000-aaaa', seed: 7 });
-    await runPipeline({ phases: [reporting('cognate', 0.5), reporting('bitnet', 0.5)], runsDir, runId: '20260102-000000-bbbb', preset: 'small', seed: 3 });
+    await runPipeline({
+      phases: [reporting('cognate', 0.5), reporting('bitnet', 0.5)],
+      runsDir,
+      runId: '20260102-000000-bbbb',
+      preset: 'small',
+      seed: 3,
+    });
     mkdirSync(path.join(runsDir, 'not-a-run'));
     expect(await forgeRuns(runsDir)).toEqual([
       '20260102-000000-bbbb  preset=small seed=3  cognate:done bitnet:done',

@@ -13,7 +13,12 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const fake = (name: PhaseName): Phase => ({ name, description: name, configSchema: z.unknown(), run: () => Promise.reject(new Error('not run')) });
+const fake = (name: PhaseName): Phase => ({
+  name,
+  description: name,
+  configSchema: z.unknown(),
+  run: () => Promise.reject(new Error('not run')),
+});
 const PHASES = [fake('cognate'), fake('evomerge'), fake('quietstar'), fake('bitnet')];
 
 describe('pipeline slices', () => {
@@ -29,12 +34,20 @@ describe('pipeline slices', () => {
 
   it('starts from a checkpoint directory as if it were the previous phase’s model', async () => {
     const tokenizer = trainBpe(['a b c', 'a b d'], { vocabSize: 280 });
-    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 });
+    const model = new TinyTitan({
+      vocabSize: tokenizer.vocabSize,
+      dModel: 16,
+      nLayers: 1,
+      nHeads: 2,
+      contextLength: 8,
+    });
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-input-')), 'ckpt');
     await saveModelCheckpoint(dir, { model, tokenizer });
     const input = await readRunInput(dir, fake('bitnet'));
     expect(input.phase).toBe('quietstar');
-    expect(input.models).toEqual([expect.objectContaining({ dir: path.resolve(dir), role: 'input', params: model.parameterCount })]);
+    expect(input.models).toEqual([
+      expect.objectContaining({ dir: path.resolve(dir), role: 'input', params: model.parameterCount }),
+    ]);
     expect(input.models[0]?.bytes).toBeGreaterThan(0);
     model.dispose();
     await expect(readRunInput(path.join(dir, 'missing'), fake('bitnet'))).rejects.toThrow(/no such directory/);
@@ -54,7 +67,21 @@ describe('run summary', () => {
   it('prints one aligned row per phase with the result’s own numbers', () => {
     const state = {
       phases: [
-        { name: 'cognate', dir: '01-cognate', status: 'done', result: { phase: 'cognate', runId: 'r', startedAt: 'x', durationMs: 12_345, models: [{ dir: 'd', role: 'reasoning', params: 160_388, bytes: 3 * 2 ** 20 }], metrics: { perplexity: 12.5, accuracy: 0.25 }, artifacts: {}, config: {} } },
+        {
+          name: 'cognate',
+          dir: '01-cognate',
+          status: 'done',
+          result: {
+            phase: 'cognate',
+            runId: 'r',
+            startedAt: 'x',
+            durationMs: 12_345,
+            models: [{ dir: 'd', role: 'reasoning', params: 160_388, bytes: 3 * 2 ** 20 }],
+            metrics: { perplexity: 12.5, accuracy: 0.25 },
+            artifacts: {},
+            config: {},
+          },
+        },
         { name: 'evomerge', dir: '02-evomerge', status: 'pending' },
       ],
     } as unknown as PipelineState;

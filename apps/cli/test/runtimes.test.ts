@@ -17,9 +17,14 @@ let denseDir: string;
 beforeAll(async () => {
   await useBackend('cpu');
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-runtime-'));
-  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+  const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more.\nAnswer: 3+2=5\n#### 5'], {
+    vocabSize: 300,
+  });
   denseDir = path.join(root, 'dense');
-  const dense = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 64, initStd: 0.3 }, { seed: 5 });
+  const dense = new TinyTitan(
+    { vocabSize: tokenizer.vocabSize, dModel: 32, nLayers: 1, nHeads: 2, contextLength: 64, initStd: 0.3 },
+    { seed: 5 },
+  );
   await saveModelCheckpoint(denseDir, { model: dense, tokenizer });
   dense.dispose();
 });
@@ -34,7 +39,11 @@ async function chatTranscript(runtime: RuntimeName): Promise<string> {
   // One llama.cpp thread: more only spin against the other jobs of a 2-core machine.
   await chatCommand({ modelDir: denseDir, input, output, maxTokens: 12, runtime, threads: 1 });
   // Everything but the timings and the header, which names the runtime.
-  return text.split('\n').slice(1).map((line) => line.replace(/, [\d.]+ ms\/token/, '')).join('\n');
+  return text
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/, [\d.]+ ms\/token/, ''))
+    .join('\n');
 }
 
 describe('--runtime llama.cpp and onnxruntime', () => {
@@ -47,12 +56,23 @@ describe('--runtime llama.cpp and onnxruntime', () => {
 
   it('forge serve completes exactly as with our runtime', async () => {
     const complete = async (runtime: RuntimeName): Promise<unknown> => {
-      const { server, stop } = await startServe({ modelDir: denseDir, port: 0, print: () => undefined, runtime, threads: 1 });
+      const { server, stop } = await startServe({
+        modelDir: denseDir,
+        port: 0,
+        print: () => undefined,
+        runtime,
+        threads: 1,
+      });
       try {
         const response = await fetch(`${server.url}/v1/completions`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'dense', prompt: 'Question: 1+1?\nAnswer:', max_tokens: 10 }),
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ model: 'dense', prompt: 'Question: 1+1?\nAnswer:', max_tokens: 10 }),
         });
-        const body = (await response.json()) as { choices: Array<{ text: string; finish_reason: string }>; usage: unknown };
+        const body = (await response.json()) as {
+          choices: Array<{ text: string; finish_reason: string }>;
+          usage: unknown;
+        };
         return { text: body.choices[0]?.text, finish: body.choices[0]?.finish_reason, usage: body.usage };
       } finally {
         await stop();

@@ -11,8 +11,20 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MODEL_PRESETS, SPECIAL_IDS, TinyTitan, TrainConfigSchema, documentBatchSource, formatProblem, generateProblems, phaseDirName,
-  readPhaseResult, runPipeline, saveModelCheckpoint, train, trainBpe, useBackend,
+  MODEL_PRESETS,
+  SPECIAL_IDS,
+  TinyTitan,
+  TrainConfigSchema,
+  documentBatchSource,
+  formatProblem,
+  generateProblems,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  saveModelCheckpoint,
+  train,
+  trainBpe,
+  useBackend,
 } from '@agent-forge/core';
 import { bakingPhase } from '@agent-forge/baking';
 
@@ -29,8 +41,20 @@ const model = new TinyTitan(config, { seed: 1 });
 const documents = problems.map((text) => Int32Array.from(tokenizer.encode(text)));
 const pretrainStarted = performance.now();
 const summary = await train({
-  model, data: documentBatchSource(documents, { batchSize: 16, contextLength: config.contextLength, seed: 1, eosId: SPECIAL_IDS.eos }),
-  config: TrainConfigSchema.parse({ steps: pretrainSteps, batchSize: 16, lr: 3e-3, warmupSteps: 20, checkpointEvery: 0 }),
+  model,
+  data: documentBatchSource(documents, {
+    batchSize: 16,
+    contextLength: config.contextLength,
+    seed: 1,
+    eosId: SPECIAL_IDS.eos,
+  }),
+  config: TrainConfigSchema.parse({
+    steps: pretrainSteps,
+    batchSize: 16,
+    lr: 3e-3,
+    warmupSteps: 20,
+    checkpointEvery: 0,
+  }),
 });
 const pretrainSeconds = (performance.now() - pretrainStarted) / 1000;
 const root = mkdtempSync(path.join(os.tmpdir(), 'baking-bench-'));
@@ -38,7 +62,16 @@ const inputDir = path.join(root, 'trained');
 await saveModelCheckpoint(inputDir, { model, tokenizer });
 model.dispose();
 
-const input = { phase: 'forge-train', runId: 'bench', startedAt: new Date().toISOString(), durationMs: 0, models: [{ dir: inputDir, role: 'trained', params: 0, bytes: 0 }], metrics: {}, artifacts: {}, config: {} };
+const input = {
+  phase: 'forge-train',
+  runId: 'bench',
+  startedAt: new Date().toISOString(),
+  durationMs: 0,
+  models: [{ dir: inputDir, role: 'trained', params: 0, bytes: 0 }],
+  metrics: {},
+  artifacts: {},
+  config: {},
+};
 const started = performance.now();
 const outcome = await runPipeline({ phases: [bakingPhase], runsDir: path.join(root, 'runs'), input, preset, seed: 1 });
 const phaseSeconds = (performance.now() - started) / 1000;
@@ -46,8 +79,14 @@ const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('baking'))
 
 console.log(`## baking — ${preset} preset, ${backend} backend`);
 console.log('');
-console.log(`Base: TinyTitan ${preset} pre-trained ${pretrainSteps} steps on built-in problems (final loss ${summary.finalLoss.toFixed(3)}, ${pretrainSeconds.toFixed(0)} s).`);
-console.log(`Phase wall time (${result.metrics.adapters} bakes incl. sampling, training, evaluation, saving): ${phaseSeconds.toFixed(1)} s.`);
-console.log(`Mean KL reduction ${result.metrics.meanKlReductionPct.toFixed(1)}%, min ${result.metrics.minKlReductionPct.toFixed(1)}%.`);
+console.log(
+  `Base: TinyTitan ${preset} pre-trained ${pretrainSteps} steps on built-in problems (final loss ${summary.finalLoss.toFixed(3)}, ${pretrainSeconds.toFixed(0)} s).`,
+);
+console.log(
+  `Phase wall time (${result.metrics.adapters} bakes incl. sampling, training, evaluation, saving): ${phaseSeconds.toFixed(1)} s.`,
+);
+console.log(
+  `Mean KL reduction ${result.metrics.meanKlReductionPct.toFixed(1)}%, min ${result.metrics.minKlReductionPct.toFixed(1)}%.`,
+);
 console.log('');
 console.log(readFileSync(result.artifacts.report, 'utf8'));

@@ -30,11 +30,21 @@ const MetadataSchema = z.object({
 });
 
 /** Writes adapter `name` of `adapters` to `file` atomically. */
-export async function saveAdapterFile(file: string, adapters: LoraAdapters, name: string, prompt: string): Promise<void> {
+export async function saveAdapterFile(
+  file: string,
+  adapters: LoraAdapters,
+  name: string,
+  prompt: string,
+): Promise<void> {
   const info = adapters.info(name);
   const metadata = {
-    format: ADAPTER_FORMAT, version: '1', persona: name, prompt,
-    rank: String(info.rank), alpha: String(info.alpha), targetLayers: JSON.stringify(info.targetLayers),
+    format: ADAPTER_FORMAT,
+    version: '1',
+    persona: name,
+    prompt,
+    rank: String(info.rank),
+    alpha: String(info.alpha),
+    targetLayers: JSON.stringify(info.targetLayers),
   };
   await writeSafetensorsFile(file, weightsFromTf(adapters.weights(name)), { metadata });
 }
@@ -50,11 +60,18 @@ export async function readAdapterFile(file: string): Promise<{
   const parsed = MetadataSchema.safeParse(metadata);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ForgeError(`not an Agent Forge LoRA adapter: __metadata__.${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { file });
+    throw new ForgeError(
+      `not an Agent Forge LoRA adapter: __metadata__.${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+      { file },
+    );
   }
   const targetLayers = parseLayers(parsed.data.targetLayers, file);
   const info: AdapterFileInfo = {
-    name: parsed.data.persona, prompt: parsed.data.prompt, rank: Number(parsed.data.rank), alpha: Number(parsed.data.alpha), targetLayers,
+    name: parsed.data.persona,
+    prompt: parsed.data.prompt,
+    rank: Number(parsed.data.rank),
+    alpha: Number(parsed.data.alpha),
+    targetLayers,
   };
   return { info, tensors: weightsToTf(weights) };
 }
@@ -78,6 +95,7 @@ function parseLayers(text: string, file: string): string[] {
     throw new ForgeError('__metadata__.targetLayers is not JSON', { file, cause: error });
   }
   const layers = z.array(z.string().min(1)).min(1).safeParse(value);
-  if (!layers.success) throw new ForgeError('__metadata__.targetLayers must be a non-empty list of layer names', { file });
+  if (!layers.success)
+    throw new ForgeError('__metadata__.targetLayers must be a non-empty list of layer names', { file });
   return layers.data;
 }

@@ -9,7 +9,14 @@ import { z } from 'zod';
 import type { BpeTokenizer, PhaseContext, TinyTitan } from '@agent-forge/core';
 import { ADAPTER_EXTENSION, loadAdapterFile, saveAdapterFile } from './adapter-file.js';
 import { bakeAdapter } from './bake.js';
-import { klReport, markerRates, measureLatency, type KlReport, type LatencyReport, type MarkerRates } from './evaluate.js';
+import {
+  klReport,
+  markerRates,
+  measureLatency,
+  type KlReport,
+  type LatencyReport,
+  type MarkerRates,
+} from './evaluate.js';
 import type { LoraAdapters } from './lora/adapters.js';
 import { encodePrompt } from './personas.js';
 import type { BakingPhaseConfig } from './phase-config.js';
@@ -74,28 +81,60 @@ export interface BakeEnvironment {
   readonly workDir: string;
 }
 
-const TrainingRecordSchema = z.object({ step: z.number().int().nonnegative(), finalLoss: z.number(), resumedFrom: z.number().int().nonnegative() });
+const TrainingRecordSchema = z.object({
+  step: z.number().int().nonnegative(),
+  finalLoss: z.number(),
+  resumedFrom: z.number().int().nonnegative(),
+});
 type TrainingRecord = z.output<typeof TrainingRecordSchema>;
 
 /** Sampling settings of the trajectories labelled `label` (its seed comes from the phase's stream). */
 export function samplingFor(env: BakeEnvironment, label: string): SamplingSettings {
   const { config } = env;
-  return { maxNewTokens: config.maxNewTokens, temperature: config.temperature, topK: config.topK, seed: env.ctx.rng.fork(label).int(0, 2 ** 30), stopTokens: STOP_TOKENS };
+  return {
+    maxNewTokens: config.maxNewTokens,
+    temperature: config.temperature,
+    topK: config.topK,
+    seed: env.ctx.rng.fork(label).int(0, 2 ** 30),
+    stopTokens: STOP_TOKENS,
+  };
 }
 
 /** Bakes `job.name` (or loads it when a previous run finished it) and leaves it in `env.adapters`. */
-async function bakeOrResume(env: BakeEnvironment, job: BakeJob, promptIds: number[]): Promise<TrainingRecord & { resumed: boolean; file: string }> {
+async function bakeOrResume(
+  env: BakeEnvironment,
+  job: BakeJob,
+  promptIds: number[],
+): Promise<TrainingRecord & { resumed: boolean; file: string }> {
   const file = path.join(env.workDir, `${job.name}${ADAPTER_EXTENSION}`);
   const recordFile = path.join(env.workDir, `${job.name}.training.json`);
   if (existsSync(file) && existsSync(recordFile)) {
     await loadAdapterFile(file, env.adapters);
-    return { ...parseConfig(TrainingRecordSchema, await readJsonFile(recordFile), { file: recordFile }), resumed: true, file };
+    return {
+      ...parseConfig(TrainingRecordSchema, await readJsonFile(recordFile), { file: recordFile }),
+      resumed: true,
+      file,
+    };
   }
   const { model, adapters, config, ctx } = env;
-  const trajectories = await sampleTrajectories(model, adapters, promptIds, env.inputs.train, samplingFor(env, `train:${job.name}`));
+  const trajectories = await sampleTrajectories(
+    model,
+    adapters,
+    promptIds,
+    env.inputs.train,
+    samplingFor(env, `train:${job.name}`),
+  );
   const { training } = await bakeAdapter(model, adapters, {
-    name: job.name, promptIds, trajectories, shape: { rank: config.rank, alpha: config.alpha }, seed: ctx.rng.fork(`adapter:${job.name}`).int(0, 2 ** 30),
-    train: config, stateDir: path.join(ctx.phaseDir, 'train-state', job.name), tracker: ctx.tracker, progress: ctx.progress, signal: ctx.signal,
+    name: job.name,
+    promptIds,
+    trajectories,
+    shape: { rank: config.rank, alpha: config.alpha },
+    seed: ctx.rng.fork(`adapter:${job.name}`).int(0, 2 ** 30),
+    train: config,
+    stateDir: path.join(ctx.phaseDir, 'train-state', job.name),
+    tracker: ctx.tracker,
+    progress: ctx.progress,
+    signal: ctx.signal,
   });
   await saveAdapterFile(file, adapters, job.name, job.prompt);
   const record = { step: training.step, finalLoss: training.finalLoss, resumedFrom: training.resumedFrom };
@@ -114,11 +153,31 @@ export async function runBakeJob(env: BakeEnvironment, job: BakeJob): Promise<Ba
     const heldOutSampling = samplingFor(env, `held-out:${job.name}`);
     const heldOut = await sampleTrajectories(model, adapters, promptIds, env.inputs.heldOut, heldOutSampling);
     const kl = klReport(model, adapters, job.name, promptIds, heldOut, config.batchSize);
-    const latency = await measureLatency(model, adapters, job.name, promptIds, env.inputs.heldOut.slice(0, config.latencyInputs), config.maxNewTokens);
-    const markers = job.marker === undefined ? null : await markerRates(model, adapters, job.name, env.tokenizer, heldOut, heldOutSampling, job.marker);
+    const latency = await measureLatency(
+      model,
+      adapters,
+      job.name,
+      promptIds,
+      env.inputs.heldOut.slice(0, config.latencyInputs),
+      config.maxNewTokens,
+    );
+    const markers =
+      job.marker === undefined
+        ? null
+        : await markerRates(model, adapters, job.name, env.tokenizer, heldOut, heldOutSampling, job.marker);
     return {
-      job, promptTokens: promptIds.length, kl, latency, markers, steps: baked.step, finalLoss: baked.finalLoss, resumedFrom: baked.resumedFrom, resumed: baked.resumed,
-      adapterFile: baked.file, adapterBytes: await bytesOnDisk(baked.file), bakeMs: performance.now() - started,
+      job,
+      promptTokens: promptIds.length,
+      kl,
+      latency,
+      markers,
+      steps: baked.step,
+      finalLoss: baked.finalLoss,
+      resumedFrom: baked.resumedFrom,
+      resumed: baked.resumed,
+      adapterFile: baked.file,
+      adapterBytes: await bytesOnDisk(baked.file),
+      bakeMs: performance.now() - started,
     };
   } finally {
     adapters.remove(job.name);

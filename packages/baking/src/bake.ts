@@ -4,7 +4,14 @@
  * adapter's A and B are handed to the optimizer; every base weight (dense or BitNet latent) stays frozen.
  */
 import { tf, train } from '@agent-forge/core';
-import type { ProgressReporter, TinyTitan, TrainConfig, TrainSummary, Tracker, TrainableModel } from '@agent-forge/core';
+import type {
+  ProgressReporter,
+  TinyTitan,
+  TrainConfig,
+  TrainSummary,
+  Tracker,
+  TrainableModel,
+} from '@agent-forge/core';
 import { klSum } from './kl.js';
 import type { AdapterInfo, AdapterShape, LoraAdapters } from './lora/adapters.js';
 import { trajectoryBatchSource, type Trajectory } from './trajectories.js';
@@ -52,7 +59,11 @@ export function bakeObjective(
 }
 
 /** Creates adapter `options.name` on `model`'s slots and trains it; the adapter stays in `adapters`. */
-export async function bakeAdapter(model: TinyTitan, adapters: LoraAdapters, options: BakeOptions): Promise<{
+export async function bakeAdapter(
+  model: TinyTitan,
+  adapters: LoraAdapters,
+  options: BakeOptions,
+): Promise<{
   /** The new adapter's name, rank, alpha and layers, as registered in `adapters`. */
   info: AdapterInfo;
   /** The training loop's summary of the bake: steps taken, per-step KL losses (nats per token), final loss, throughput. */

@@ -30,13 +30,18 @@ export interface BakedModel {
   dispose(): void;
 }
 
-async function readAdapters(dir: string): Promise<{ file: string; info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }[]> {
+async function readAdapters(
+  dir: string,
+): Promise<{ file: string; info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }[]> {
   const folder = path.join(dir, BAKED_ADAPTERS_DIR);
   let names: string[];
   try {
     names = (await readdir(folder)).filter((name) => name.endsWith(ADAPTER_EXTENSION)).sort();
   } catch (error) {
-    throw new ForgeError(`no ${BAKED_ADAPTERS_DIR}/ folder: ${dir} is not a baked model (run the baking phase)`, { file: folder, cause: error });
+    throw new ForgeError(`no ${BAKED_ADAPTERS_DIR}/ folder: ${dir} is not a baked model (run the baking phase)`, {
+      file: folder,
+      cause: error,
+    });
   }
   if (names.length === 0) throw new ForgeError(`no adapters (*${ADAPTER_EXTENSION}) in ${folder}`, { file: folder });
   const files = [];
@@ -82,7 +87,9 @@ export async function loadBakedModel(dir: string, options: { persona?: string } 
       throw error;
     }
     return {
-      model, tokenizer, personas: [...adapters.names].sort(),
+      model,
+      tokenizer,
+      personas: [...adapters.names].sort(),
       usePersona: (name) => adapters.activate(name),
       dispose: () => {
         adapters.dispose();

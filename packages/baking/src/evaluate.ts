@@ -24,7 +24,14 @@ export interface KlReport {
  * Mean per-token KL(prompted ‖ unprompted) on `heldOut`, with no adapter and with adapter `name`,
  * evaluated `batchSize` trajectories at a time.
  */
-export function klReport(model: TinyTitan, adapters: LoraAdapters, name: string, promptIds: readonly number[], heldOut: readonly Trajectory[], batchSize: number): KlReport {
+export function klReport(
+  model: TinyTitan,
+  adapters: LoraAdapters,
+  name: string,
+  promptIds: readonly number[],
+  heldOut: readonly Trajectory[],
+  batchSize: number,
+): KlReport {
   const klBase = meanKl(model, adapters, promptIds, heldOut, null, batchSize);
   const klBaked = meanKl(model, adapters, promptIds, heldOut, name, batchSize);
   return { klBase, klBaked, klReductionPct: 100 * (1 - klBaked / klBase) };
@@ -104,11 +111,16 @@ export async function markerRates(
   marker: string,
 ): Promise<MarkerRates> {
   const share = (continuations: readonly (readonly number[])[]): number =>
-    continuations.filter((tokens) => tokenizer.decode(tokens).includes(marker)).length / Math.max(1, continuations.length);
+    continuations.filter((tokens) => tokenizer.decode(tokens).includes(marker)).length /
+    Math.max(1, continuations.length);
   const previous = adapters.active;
   const unprompted = async (adapter: string | null): Promise<number[][]> => {
     adapters.activate(adapter);
-    return sampleContinuations(model, heldOut.map((row) => row.input), sampling);
+    return sampleContinuations(
+      model,
+      heldOut.map((row) => row.input),
+      sampling,
+    );
   };
   try {
     const base = share(await unprompted(null));

@@ -3,20 +3,54 @@
  * LoRA adapters, trained to minimise KL(prompted ‖ unprompted+adapter) on sampled trajectories.
  * @packageDocumentation
  */
-export { LORA_MODULES, LoraExtensionSchema, LoraModulesSchema, loraTargetLayers, parseLoraExtension, type LoraExtension, type LoraModule } from './lora/settings.js';
+export {
+  LORA_MODULES,
+  LoraExtensionSchema,
+  LoraModulesSchema,
+  loraTargetLayers,
+  parseLoraExtension,
+  type LoraExtension,
+  type LoraModule,
+} from './lora/settings.js';
 export { LoraSlot, type LoraPair } from './lora/slot.js';
 export { loraExtension, loraLinearFactory, loraModelExtension, loraSlotsOf } from './lora/extension.js';
 export { LoraAdapters, loraTensorNames, type AdapterInfo, type AdapterShape } from './lora/adapters.js';
 export { mergeAdapter } from './lora/merge.js';
-export { ADAPTER_EXTENSION, ADAPTER_FORMAT, loadAdapterFile, readAdapterFile, saveAdapterFile, type AdapterFileInfo } from './adapter-file.js';
+export {
+  ADAPTER_EXTENSION,
+  ADAPTER_FORMAT,
+  loadAdapterFile,
+  readAdapterFile,
+  saveAdapterFile,
+  type AdapterFileInfo,
+} from './adapter-file.js';
 export { DEFAULT_PERSONAS, DEFAULT_TOOLS, PERSONA_NAME, encodePrompt, mergePrompts } from './personas.js';
 export { sampleContinuations, type BatchSampling } from './sample-batch.js';
-export { sampleTrajectories, trajectoryBatchSource, withBaseModel, type SamplingSettings, type Trajectory } from './trajectories.js';
+export {
+  sampleTrajectories,
+  trajectoryBatchSource,
+  withBaseModel,
+  type SamplingSettings,
+  type Trajectory,
+} from './trajectories.js';
 export { klSum, meanKl } from './kl.js';
 export { bakeAdapter, bakeObjective, type BakeOptions } from './bake.js';
-export { klReport, markerRates, measureLatency, type KlReport, type LatencyReport, type MarkerRates } from './evaluate.js';
+export {
+  klReport,
+  markerRates,
+  measureLatency,
+  type KlReport,
+  type LatencyReport,
+  type MarkerRates,
+} from './evaluate.js';
 export { BAKED_ADAPTERS_DIR, loadBakedModel, type BakedModel } from './baked-model.js';
-export { BakingPhaseConfigSchema, ToolPromptSchema, bakingPresetDefaults, type BakingPhaseConfig, type ToolPrompt } from './phase-config.js';
+export {
+  BakingPhaseConfigSchema,
+  ToolPromptSchema,
+  bakingPresetDefaults,
+  type BakingPhaseConfig,
+  type ToolPrompt,
+} from './phase-config.js';
 export { runBakeJob, type BakeEnvironment, type BakeJob, type BakeOutcome } from './bake-job.js';
 export type { BakeInputs } from './phase-steps.js';
 export { MERGED_MODEL_DIR } from './merge-step.js';

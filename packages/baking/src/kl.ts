@@ -45,7 +45,11 @@ function logProbs(model: TinyTitan, adapters: LoraAdapters, adapter: string | nu
  * that count. The gather is on the teacher side only, which needs no gradient: a gather's gradient
  * (a segment sum over every position) is very slow on tfjs's cpu backend.
  */
-function alignTeacher(teacher: tf.Tensor2D, teacherLayout: Layout, studentLayout: Layout): { aligned: tf.Tensor2D; mask: tf.Tensor2D } {
+function alignTeacher(
+  teacher: tf.Tensor2D,
+  teacherLayout: Layout,
+  studentLayout: Layout,
+): { aligned: tf.Tensor2D; mask: tf.Tensor2D } {
   const studentPositions = studentLayout.ids.size;
   const source = new Int32Array(studentPositions);
   const mask = new Float32Array(studentPositions);
@@ -53,7 +57,10 @@ function alignTeacher(teacher: tf.Tensor2D, teacherLayout: Layout, studentLayout
     source[position] = teacherLayout.positions[k] as number;
     mask[position] = 1;
   });
-  return { aligned: tf.gather(teacher, tf.tensor1d(source, 'int32')) as tf.Tensor2D, mask: tf.tensor2d(mask, [studentPositions, 1]) };
+  return {
+    aligned: tf.gather(teacher, tf.tensor1d(source, 'int32')) as tf.Tensor2D,
+    mask: tf.tensor2d(mask, [studentPositions, 1]),
+  };
 }
 
 /**

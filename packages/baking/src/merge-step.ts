@@ -23,17 +23,33 @@ export const MERGED_MODEL_DIR = 'merged';
  * saves it with the input's extensions; a BitNet input gets its packed file re-written from the
  * merged weights, other sidecar files are copied from `inputDir`.
  */
-export async function saveMergedPersona(env: BakeEnvironment, job: BakeJob, inputDir: string, extensions: Record<string, unknown>): Promise<MergedOutcome> {
+export async function saveMergedPersona(
+  env: BakeEnvironment,
+  job: BakeJob,
+  inputDir: string,
+  extensions: Record<string, unknown>,
+): Promise<MergedOutcome> {
   const { model, adapters, config, ctx } = env;
   await loadAdapterFile(path.join(env.workDir, `${job.name}${ADAPTER_EXTENSION}`), adapters);
   const promptIds = encodePrompt(env.tokenizer, job.prompt, job.name);
-  const heldOut = await sampleTrajectories(model, adapters, promptIds, env.inputs.heldOut, samplingFor(env, `held-out:${job.name}`));
+  const heldOut = await sampleTrajectories(
+    model,
+    adapters,
+    promptIds,
+    env.inputs.heldOut,
+    samplingFor(env, `held-out:${job.name}`),
+  );
   const klBaked = meanKl(model, adapters, promptIds, heldOut, job.name, config.batchSize);
   mergeAdapter(model, adapters, job.name);
   adapters.remove(job.name);
   const klMerged = meanKl(model, adapters, promptIds, heldOut, null, config.batchSize);
   const dir = path.join(ctx.phaseDir, MERGED_MODEL_DIR);
-  await saveModelCheckpoint(dir, { model, tokenizer: env.tokenizer, extensions, metadata: { mergedPersona: job.name } });
+  await saveModelCheckpoint(dir, {
+    model,
+    tokenizer: env.tokenizer,
+    extensions,
+    metadata: { mergedPersona: job.name },
+  });
   await copySidecarFiles(inputDir, dir);
   if (extensions.bitnet !== undefined) {
     const bitnet = parseBitNetExtension(extensions.bitnet);
@@ -41,4 +57,3 @@ export async function saveMergedPersona(env: BakeEnvironment, job: BakeJob, inpu
   }
   return { persona: job.name, klMerged, klBaked, dir };
 }
-

@@ -32,7 +32,10 @@ export const DEFAULT_TOOLS: Readonly<Record<string, string>> = Object.freeze({
 export const PERSONA_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
 /** `defaults` with `overrides` on top; an override of null removes that entry. */
-export function mergePrompts(defaults: Readonly<Record<string, string>>, overrides: Readonly<Record<string, string | null>>): Record<string, string> {
+export function mergePrompts(
+  defaults: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string | null>>,
+): Record<string, string> {
   const merged: Record<string, string> = { ...defaults };
   for (const [name, prompt] of Object.entries(overrides)) {
     if (prompt === null) delete merged[name];

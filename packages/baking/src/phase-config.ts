@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { LoraModulesSchema } from './lora/settings.js';
 import { DEFAULT_PERSONAS, DEFAULT_TOOLS, PERSONA_NAME, mergePrompts } from './personas.js';
 
-const nameSchema = z.string().regex(PERSONA_NAME, 'names are lower-case letters, digits and dashes (they become file names)');
+const nameSchema = z
+  .string()
+  .regex(PERSONA_NAME, 'names are lower-case letters, digits and dashes (they become file names)');
 
 /** A tool convention: the prompt that demonstrates it and the text whose appearance shows it is used. */
 export const ToolPromptSchema = z.object({
@@ -35,16 +37,22 @@ export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
    * Persona → system prompt, merged over the nine defaults (reasoning, memory, math, code,
    * translation, summarization, qa, creative, general); a value of null drops that persona.
    */
-  personas: z.record(nameSchema, z.string().min(1).nullable()).default({}).transform((value) => mergePrompts(DEFAULT_PERSONAS, value)),
+  personas: z
+    .record(nameSchema, z.string().min(1).nullable())
+    .default({})
+    .transform((value) => mergePrompts(DEFAULT_PERSONAS, value)),
   /** Tool conventions to bake, merged over the default `calculator` (GSM8K `<<a*b=c>>`); null drops one. */
-  tools: z.record(nameSchema, ToolPromptSchema.nullable()).default({}).transform((value) => {
-    const merged: Record<string, ToolPrompt> = { ...DEFAULT_TOOL_PROMPTS };
-    for (const [name, tool] of Object.entries(value)) {
-      if (tool === null) delete merged[name];
-      else merged[name] = tool;
-    }
-    return merged;
-  }),
+  tools: z
+    .record(nameSchema, ToolPromptSchema.nullable())
+    .default({})
+    .transform((value) => {
+      const merged: Record<string, ToolPrompt> = { ...DEFAULT_TOOL_PROMPTS };
+      for (const [name, tool] of Object.entries(value)) {
+        if (tool === null) delete merged[name];
+        else merged[name] = tool;
+      }
+      return merged;
+    }),
   /** LoRA rank of every adapter (the authors: 32 on Llama-3-8B). */
   rank: z.number().int().positive().default(8),
   /** The update is scaled by alpha / rank (the authors: α = 1 with r = 32 and lr 1e-4 on an 8B model). */
@@ -93,10 +101,38 @@ export type BakingPhaseConfig = z.output<typeof BakingPhaseConfigSchema>;
 export function bakingPresetDefaults(preset: PresetName): Record<string, unknown> {
   switch (preset) {
     case 'tiny':
-      return { steps: 8, batchSize: 16, trajectories: 32, heldOutInputs: 8, inputTokens: 12, maxNewTokens: 12, latencyInputs: 2 };
+      return {
+        steps: 8,
+        batchSize: 16,
+        trajectories: 32,
+        heldOutInputs: 8,
+        inputTokens: 12,
+        maxNewTokens: 12,
+        latencyInputs: 2,
+      };
     case 'small':
-      return { steps: 60, batchSize: 16, trajectories: 64, heldOutInputs: 32, inputTokens: 24, maxNewTokens: 32, latencyInputs: 8, lr: 3e-3 };
+      return {
+        steps: 60,
+        batchSize: 16,
+        trajectories: 64,
+        heldOutInputs: 32,
+        inputTokens: 24,
+        maxNewTokens: 32,
+        latencyInputs: 8,
+        lr: 3e-3,
+      };
     case 'paper':
-      return { steps: 200, batchSize: 16, trajectories: 256, heldOutInputs: 64, inputTokens: 48, maxNewTokens: 96, latencyInputs: 16, rank: 16, alpha: 16, lr: 1e-3 };
+      return {
+        steps: 200,
+        batchSize: 16,
+        trajectories: 256,
+        heldOutInputs: 64,
+        inputTokens: 48,
+        maxNewTokens: 96,
+        latencyInputs: 16,
+        rank: 16,
+        alpha: 16,
+        lr: 1e-3,
+      };
   }
 }

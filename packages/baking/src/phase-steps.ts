@@ -4,7 +4,16 @@ import path from 'node:path';
 // Registers the `bitnet` model extension, so bitnet's and forge-train's BitNet checkpoints load.
 import '@agent-forge/bitnet';
 import {
-  CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, buildModel, writeFileAtomic, builtinDataFor, formatProblem, loadDataset, loadModelCheckpoint, parseModelConfig,
+  CHECKPOINT_FILES,
+  ForgeError,
+  SPECIAL_IDS,
+  buildModel,
+  writeFileAtomic,
+  builtinDataFor,
+  formatProblem,
+  loadDataset,
+  loadModelCheckpoint,
+  parseModelConfig,
 } from '@agent-forge/core';
 import type { BpeTokenizer, DataExample, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
 import { loraExtension } from './lora/extension.js';
@@ -15,13 +24,18 @@ import type { BakingPhaseConfig } from './phase-config.js';
 const PREFERRED_ROLES = ['trained', 'ternary'];
 
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null) throw new ForgeError('baking needs a model: run after forge-train or pass --input', { field: 'input' });
+  if (input === null)
+    throw new ForgeError('baking needs a model: run after forge-train or pass --input', { field: 'input' });
   for (const role of PREFERRED_ROLES) {
     const match = input.models.find((model) => model.role === role);
     if (match) return match;
   }
   const first = input.models[0];
-  if (!first) throw new ForgeError(`baking needs a model, but the ${input.phase} result lists none: run after forge-train or pass --input`, { field: 'input.models' });
+  if (!first)
+    throw new ForgeError(
+      `baking needs a model, but the ${input.phase} result lists none: run after forge-train or pass --input`,
+      { field: 'input.models' },
+    );
   return first;
 }
 
@@ -39,7 +53,10 @@ export async function loadWithSlots(dir: string, modules: readonly LoraModule[])
     const loaded = await loadModelCheckpoint(dir, {
       build: (config, own) => {
         extensions = Object.fromEntries(Object.entries(own).filter(([name]) => name !== 'lora'));
-        return buildModel(config, { ...extensions, lora: loraExtension(loraTargetLayers(parseModelConfig(config), modules)) });
+        return buildModel(config, {
+          ...extensions,
+          lora: loraExtension(loraTargetLayers(parseModelConfig(config), modules)),
+        });
       },
     });
     return { model: loaded.model, tokenizer: loaded.tokenizer, extensions };
@@ -64,12 +81,22 @@ export interface BakeInputs {
 }
 
 /** Inputs x from the data: training ones from its train split, held-out ones from its validation split. */
-export async function prepareInputs(config: BakingPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer): Promise<BakeInputs> {
+export async function prepareInputs(
+  config: BakingPhaseConfig,
+  ctx: PhaseContext,
+  tokenizer: BpeTokenizer,
+): Promise<BakeInputs> {
   const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
   const { train, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
   const pick = (examples: readonly DataExample[], count: number): number[][] =>
-    examples.map((example) => inputOf(example, tokenizer, config.inputTokens)).filter((ids) => ids.length > 0).slice(0, count);
-  const inputs = { train: pick(train.examples, config.trajectories), heldOut: pick(validation.examples, config.heldOutInputs) };
+    examples
+      .map((example) => inputOf(example, tokenizer, config.inputTokens))
+      .filter((ids) => ids.length > 0)
+      .slice(0, count);
+  const inputs = {
+    train: pick(train.examples, config.trajectories),
+    heldOut: pick(validation.examples, config.heldOutInputs),
+  };
   if (inputs.train.length < config.trajectories || inputs.heldOut.length < config.heldOutInputs) {
     throw new ForgeError(
       `the data (${dataset.size} examples) gives ${inputs.train.length} training and ${inputs.heldOut.length} held-out inputs; baking asks for ${config.trajectories} and ${config.heldOutInputs}`,
@@ -80,7 +107,13 @@ export async function prepareInputs(config: BakingPhaseConfig, ctx: PhaseContext
 }
 
 /** Prompt, input and continuation must fit the context together, or the prompted teacher cannot see them. */
-export function assertFitsContext(name: string, kind: string, promptTokens: number, config: BakingPhaseConfig, contextLength: number): void {
+export function assertFitsContext(
+  name: string,
+  kind: string,
+  promptTokens: number,
+  config: BakingPhaseConfig,
+  contextLength: number,
+): void {
   const needed = promptTokens + config.inputTokens + config.maxNewTokens;
   if (needed > contextLength) {
     throw new ForgeError(

@@ -25,16 +25,27 @@ const WORK_DIR = 'adapters-work';
 export function bakeJobs(config: BakingPhaseConfig): BakeJob[] {
   const jobs: BakeJob[] = [
     ...Object.entries(config.personas).map(([name, prompt]) => ({ name, kind: 'personas' as const, prompt })),
-    ...Object.entries(config.tools).map(([name, tool]) => ({ name, kind: 'tools' as const, prompt: tool.prompt, marker: tool.marker })),
+    ...Object.entries(config.tools).map(([name, tool]) => ({
+      name,
+      kind: 'tools' as const,
+      prompt: tool.prompt,
+      marker: tool.marker,
+    })),
   ];
   const seen = new Set<string>();
   for (const job of jobs) {
-    if (seen.has(job.name)) throw new ForgeError(`'${job.name}' is both a persona and a tool; adapter names must be unique`, { field: `tools.${job.name}` });
+    if (seen.has(job.name))
+      throw new ForgeError(`'${job.name}' is both a persona and a tool; adapter names must be unique`, {
+        field: `tools.${job.name}`,
+      });
     seen.add(job.name);
   }
-  if (jobs.length === 0) throw new ForgeError('nothing to bake: personas and tools are both empty', { field: 'personas' });
+  if (jobs.length === 0)
+    throw new ForgeError('nothing to bake: personas and tools are both empty', { field: 'personas' });
   if (config.mergePersona !== null && !seen.has(config.mergePersona)) {
-    throw new ForgeError(`mergePersona '${config.mergePersona}' is not baked here (baked: ${[...seen].join(', ')})`, { field: 'mergePersona' });
+    throw new ForgeError(`mergePersona '${config.mergePersona}' is not baked here (baked: ${[...seen].join(', ')})`, {
+      field: 'mergePersona',
+    });
   }
   return jobs;
 }
@@ -46,7 +57,11 @@ async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[]): Promise<
     for (const [index, job] of jobs.entries()) {
       const outcome = await runBakeJob(env, job);
       bakes.push(outcome);
-      env.ctx.tracker.metrics('baking', index + 1, { klBase: outcome.kl.klBase, klBaked: outcome.kl.klBaked, klReductionPct: outcome.kl.klReductionPct });
+      env.ctx.tracker.metrics('baking', index + 1, {
+        klBase: outcome.kl.klBase,
+        klBaked: outcome.kl.klBaked,
+        klReductionPct: outcome.kl.klReductionPct,
+      });
       task.tick(1, { [job.name]: `${outcome.kl.klReductionPct.toFixed(0)}%` });
     }
   } finally {
@@ -55,7 +70,11 @@ async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[]): Promise<
   return bakes;
 }
 
-async function runBaking(input: PhaseResult | null, config: BakingPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runBaking(
+  input: PhaseResult | null,
+  config: BakingPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const jobs = bakeJobs(config);
@@ -65,22 +84,44 @@ async function runBaking(input: PhaseResult | null, config: BakingPhaseConfig, c
   try {
     const workDir = path.join(ctx.phaseDir, WORK_DIR);
     await mkdir(workDir, { recursive: true });
-    const env: BakeEnvironment = { model, adapters, tokenizer, inputs: await prepareInputs(config, ctx, tokenizer), config, ctx, workDir };
+    const env: BakeEnvironment = {
+      model,
+      adapters,
+      tokenizer,
+      inputs: await prepareInputs(config, ctx, tokenizer),
+      config,
+      ctx,
+      workDir,
+    };
     const bakes = await bakeAll(env, jobs);
     const dir = path.join(ctx.phaseDir, BAKED_MODEL_DIR);
     await saveModelCheckpoint(dir, { model, tokenizer, extensions });
     const sidecars = await copySidecarFiles(source.dir, dir);
     await copyFilesEndingWith(workDir, path.join(dir, BAKED_ADAPTERS_DIR), ADAPTER_EXTENSION);
     const mergeJob = jobs.find((job) => job.name === config.mergePersona);
-    const merged: MergedOutcome | null = mergeJob ? await saveMergedPersona(env, mergeJob, source.dir, extensions) : null;
+    const merged: MergedOutcome | null = mergeJob
+      ? await saveMergedPersona(env, mergeJob, source.dir, extensions)
+      : null;
     const outcome = { bakes, merged, inputDir: source.dir, sidecars };
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     const models: PhaseModel[] = [{ dir, role: 'baked', params: model.parameterCount, bytes: await bytesOnDisk(dir) }];
-    if (merged) models.push({ dir: merged.dir, role: 'baked-merged', params: model.parameterCount, bytes: await bytesOnDisk(merged.dir) });
+    if (merged)
+      models.push({
+        dir: merged.dir,
+        role: 'baked-merged',
+        params: model.parameterCount,
+        bytes: await bytesOnDisk(merged.dir),
+      });
     return {
-      phase: 'baking', runId: ctx.runId, startedAt, durationMs: performance.now() - started, models,
-      metrics: phaseMetrics(outcome), artifacts: { report: reportFile, adapters: path.join(dir, BAKED_ADAPTERS_DIR) }, config,
+      phase: 'baking',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
+      models,
+      metrics: phaseMetrics(outcome),
+      artifacts: { report: reportFile, adapters: path.join(dir, BAKED_ADAPTERS_DIR) },
+      config,
     };
   } finally {
     adapters.dispose();
@@ -91,7 +132,8 @@ async function runBaking(input: PhaseResult | null, config: BakingPhaseConfig, c
 /** Phase 6 of the pipeline; the CLI registers it as `baking`. */
 export const bakingPhase: Phase<BakingPhaseConfig> = {
   name: 'baking',
-  description: 'Prompt Baking: nine personas and a tool convention baked into swappable LoRA adapters by KL to the prompted model',
+  description:
+    'Prompt Baking: nine personas and a tool convention baked into swappable LoRA adapters by KL to the prompted model',
   configSchema: BakingPhaseConfigSchema,
   presetDefaults: bakingPresetDefaults,
   run: runBaking,

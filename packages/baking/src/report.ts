@@ -66,7 +66,9 @@ const num = (value: number, digits = 4): string => (Number.isFinite(value) ? val
 const pct = (value: number): string => `${num(value * 100, 1)}%`;
 
 function bakeRow(bake: BakeOutcome): string {
-  const latency = bake.latency ? `${num(bake.latency.promptedMs, 1)} → ${num(bake.latency.bakedMs, 1)} (${num(bake.latency.savedMs, 1)})` : 'not measured';
+  const latency = bake.latency
+    ? `${num(bake.latency.promptedMs, 1)} → ${num(bake.latency.bakedMs, 1)} (${num(bake.latency.savedMs, 1)})`
+    : 'not measured';
   return `| ${bake.job.name}${bake.resumed ? ' (resumed)' : ''} | ${bake.promptTokens} | ${num(bake.kl.klBase, 5)} | ${num(bake.kl.klBaked, 5)} | ${num(bake.kl.klReductionPct, 1)}% | ${latency} | ${bake.steps} | ${num(bake.finalLoss, 5)} |`;
 }
 
@@ -77,8 +79,8 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '# baking (Prompt Baking, Bhargava et al. 2024)',
     '',
     `Input: ${outcome.inputDir}. Output: the input checkpoint${outcome.sidecars.length ? ` (with ${outcome.sidecars.join(', ')})` : ''} plus one LoRA adapter per prompt in \`adapters/\`.`,
-    'KL: mean per-token KL(prompted base ‖ model without the prompt), nats, over the held-out inputs\' trajectories sampled from the prompted model.',
-    'Latency: mean ms to prefill and greedily generate the same number of tokens, prompted base vs baked without the prompt (saved in brackets; the adapter\'s own matmuls are included).',
+    "KL: mean per-token KL(prompted base ‖ model without the prompt), nats, over the held-out inputs' trajectories sampled from the prompted model.",
+    "Latency: mean ms to prefill and greedily generate the same number of tokens, prompted base vs baked without the prompt (saved in brackets; the adapter's own matmuls are included).",
     '',
     '| prompt | prompt tokens | KL base | KL baked | reduction | latency ms prompted → baked (saved) | steps | final train KL |',
     '|---|---|---|---|---|---|---|---|',
@@ -86,16 +88,26 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '',
   ];
   if (tools.length > 0) {
-    lines.push('Tool conventions: share of held-out generations containing the marker.', '', '| tool | marker | base, no prompt | prompted | baked, no prompt |', '|---|---|---|---|---|');
+    lines.push(
+      'Tool conventions: share of held-out generations containing the marker.',
+      '',
+      '| tool | marker | base, no prompt | prompted | baked, no prompt |',
+      '|---|---|---|---|---|',
+    );
     for (const bake of tools) {
       const markers = bake.markers as NonNullable<BakeOutcome['markers']>;
-      lines.push(`| ${bake.job.name} | \`${bake.job.marker ?? ''}\` | ${pct(markers.base)} | ${pct(markers.prompted)} | ${pct(markers.baked)} |`);
+      lines.push(
+        `| ${bake.job.name} | \`${bake.job.marker ?? ''}\` | ${pct(markers.base)} | ${pct(markers.prompted)} | ${pct(markers.baked)} |`,
+      );
     }
     lines.push('');
   }
   if (outcome.merged) {
     const { merged } = outcome;
-    lines.push(`Merged '${merged.persona}' into the weights (${merged.dir}): KL ${num(merged.klMerged, 5)} vs ${num(merged.klBaked, 5)} with the adapter (exact for dense layers; BitLinear layers re-quantize the merged latent weight).`, '');
+    lines.push(
+      `Merged '${merged.persona}' into the weights (${merged.dir}): KL ${num(merged.klMerged, 5)} vs ${num(merged.klBaked, 5)} with the adapter (exact for dense layers; BitLinear layers re-quantize the merged latent weight).`,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -24,7 +24,11 @@ export interface BatchSampling {
 }
 
 /** Feeds `rows` through `cache` and reads back each row's last-position logits. */
-async function lastLogits(model: TinyTitan, cache: KvCache, rows: readonly (readonly number[])[]): Promise<Float32Array[]> {
+async function lastLogits(
+  model: TinyTitan,
+  cache: KvCache,
+  rows: readonly (readonly number[])[],
+): Promise<Float32Array[]> {
   const width = (rows[0] as readonly number[]).length;
   const vocab = model.config.vocabSize;
   const last = tf.tidy(() => {
@@ -39,7 +43,12 @@ async function lastLogits(model: TinyTitan, cache: KvCache, rows: readonly (read
   }
 }
 
-async function sampleGroup(model: TinyTitan, prefixes: readonly (readonly number[])[], indices: readonly number[], settings: BatchSampling): Promise<number[][]> {
+async function sampleGroup(
+  model: TinyTitan,
+  prefixes: readonly (readonly number[])[],
+  indices: readonly number[],
+  settings: BatchSampling,
+): Promise<number[][]> {
   const stop = new Set(settings.stopTokens);
   const rngs = indices.map((index) => Rng.fromSeed(settings.seed + index));
   const outputs: number[][] = indices.map(() => []);
@@ -66,7 +75,11 @@ async function sampleGroup(model: TinyTitan, prefixes: readonly (readonly number
 }
 
 /** One continuation per prefix (each 1 … contextLength tokens), in prefix order. */
-export async function sampleContinuations(model: TinyTitan, prefixes: readonly (readonly number[])[], settings: BatchSampling): Promise<number[][]> {
+export async function sampleContinuations(
+  model: TinyTitan,
+  prefixes: readonly (readonly number[])[],
+  settings: BatchSampling,
+): Promise<number[][]> {
   const byLength = new Map<number, number[]>();
   prefixes.forEach((prefix, index) => byLength.set(prefix.length, [...(byLength.get(prefix.length) ?? []), index]));
   const results: number[][] = new Array<number[]>(prefixes.length);
@@ -74,7 +87,12 @@ export async function sampleContinuations(model: TinyTitan, prefixes: readonly (
   for (const indices of byLength.values()) {
     for (let start = 0; start < indices.length; start += groupSize) {
       const group = indices.slice(start, start + groupSize);
-      const outputs = await sampleGroup(model, group.map((index) => prefixes[index] as number[]), group, settings);
+      const outputs = await sampleGroup(
+        model,
+        group.map((index) => prefixes[index] as number[]),
+        group,
+        settings,
+      );
       group.forEach((index, k) => (results[index] = outputs[k] as number[]));
     }
   }

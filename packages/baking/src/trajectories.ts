@@ -41,10 +41,19 @@ export async function sampleTrajectories(
   const room = model.config.contextLength - promptIds.length;
   inputs.forEach((input, index) => {
     if (input.length === 0 || input.length >= room) {
-      throw new ForgeError(`input ${index} has ${input.length} tokens; with a ${promptIds.length}-token prompt it needs 1 to ${room - 1}`, { field: 'inputTokens' });
+      throw new ForgeError(
+        `input ${index} has ${input.length} tokens; with a ${promptIds.length}-token prompt it needs 1 to ${room - 1}`,
+        { field: 'inputTokens' },
+      );
     }
   });
-  const continuations = await withBaseModel(adapters, () => sampleContinuations(model, inputs.map((input) => [...promptIds, ...input]), settings));
+  const continuations = await withBaseModel(adapters, () =>
+    sampleContinuations(
+      model,
+      inputs.map((input) => [...promptIds, ...input]),
+      settings,
+    ),
+  );
   return inputs.map((input, index) => ({ input: [...input], continuation: continuations[index] as number[] }));
 }
 
@@ -60,7 +69,10 @@ interface SourceState {
  */
 export function trajectoryBatchSource(count: number, seed: number): BatchSource {
   if (count < 1) throw new ForgeError('baking needs at least one trajectory', { field: 'trajectories' });
-  const orderOf = (epoch: number): number[] => Rng.fromSeed(seed).fork(`epoch-${epoch}`).shuffle(Array.from({ length: count }, (_, i) => i));
+  const orderOf = (epoch: number): number[] =>
+    Rng.fromSeed(seed)
+      .fork(`epoch-${epoch}`)
+      .shuffle(Array.from({ length: count }, (_, i) => i));
   let state: SourceState = { epoch: 0, cursor: 0 };
   let order = orderOf(0);
   return {
@@ -79,8 +91,15 @@ export function trajectoryBatchSource(count: number, seed: number): BatchSource 
     getState: () => ({ ...state }),
     setState(value) {
       const restored = value as Partial<SourceState> | null;
-      if (!restored || !Number.isInteger(restored.epoch) || !Number.isInteger(restored.cursor) || (restored.cursor as number) > count) {
-        throw new ForgeError('the saved trajectory position does not fit these trajectories', { field: 'train-state.data' });
+      if (
+        !restored ||
+        !Number.isInteger(restored.epoch) ||
+        !Number.isInteger(restored.cursor) ||
+        (restored.cursor as number) > count
+      ) {
+        throw new ForgeError('the saved trajectory position does not fit these trajectories', {
+          field: 'train-state.data',
+        });
       }
       state = { epoch: restored.epoch as number, cursor: restored.cursor as number };
       order = orderOf(state.epoch);

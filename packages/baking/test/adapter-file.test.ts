@@ -2,9 +2,24 @@ import { writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ForgeError, buildModel, parseModelConfig, readSafetensorsFile, saveModelCheckpoint, tf, useBackend, writeSafetensorsFile } from '@agent-forge/core';
 import {
-  BAKED_ADAPTERS_DIR, LoraAdapters, loadAdapterFile, loadBakedModel, loraExtension, loraTargetLayers, saveAdapterFile,
+  ForgeError,
+  buildModel,
+  parseModelConfig,
+  readSafetensorsFile,
+  saveModelCheckpoint,
+  tf,
+  useBackend,
+  writeSafetensorsFile,
+} from '@agent-forge/core';
+import {
+  BAKED_ADAPTERS_DIR,
+  LoraAdapters,
+  loadAdapterFile,
+  loadBakedModel,
+  loraExtension,
+  loraTargetLayers,
+  saveAdapterFile,
 } from '../src/index.js';
 import { MICRO, logitsOf, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
@@ -15,7 +30,10 @@ beforeAll(async () => {
 const TARGETS = loraTargetLayers(parseModelConfig(MICRO), ['q', 'v', 'up']);
 
 /** A model with slots and adapter `name` holding seeded non-zero matrices. */
-function modelWithAdapter(name: string, seed: number): { model: ReturnType<typeof buildModel>; adapters: LoraAdapters } {
+function modelWithAdapter(
+  name: string,
+  seed: number,
+): { model: ReturnType<typeof buildModel>; adapters: LoraAdapters } {
   const model = buildModel(MICRO, { lora: loraExtension(TARGETS) }, { seed: 8 });
   const adapters = LoraAdapters.of(model);
   adapters.create(name, { rank: 3, alpha: 1.5 }, seed);
@@ -36,9 +54,17 @@ describe('adapter files', () => {
     const expected = logitsOf(model, tokens);
 
     const stored = await readSafetensorsFile(file);
-    expect(stored.metadata).toMatchObject({ format: 'agent-forge-lora', persona: 'math', prompt: '<|persona_2|>Be exact.', rank: '3', alpha: '1.5' });
+    expect(stored.metadata).toMatchObject({
+      format: 'agent-forge-lora',
+      persona: 'math',
+      prompt: '<|persona_2|>Be exact.',
+      rank: '3',
+      alpha: '1.5',
+    });
     expect(JSON.parse(stored.metadata.targetLayers as string)).toEqual(TARGETS);
-    expect([...stored.weights.keys()].sort()).toEqual(TARGETS.flatMap((layer) => [`${layer}.lora_a`, `${layer}.lora_b`]).sort());
+    expect([...stored.weights.keys()].sort()).toEqual(
+      TARGETS.flatMap((layer) => [`${layer}.lora_a`, `${layer}.lora_b`]).sort(),
+    );
     expect(stored.weights.get(`${TARGETS[0]}.lora_a`)?.shape).toEqual([32, 3]);
 
     const fresh = buildModel(MICRO, { lora: loraExtension(TARGETS) }, { seed: 8 });
@@ -58,11 +84,15 @@ describe('adapter files', () => {
     const plain = path.join(dir, 'plain.safetensors');
     await writeSafetensorsFile(plain, new Map([['x', { dtype: 'F32', shape: [1], data: new Float32Array(1) }]]));
     const { model, adapters } = modelWithAdapter('code', 4);
-    await expect(loadAdapterFile(plain, adapters)).rejects.toThrow(/plain\.safetensors.*not an Agent Forge LoRA adapter/);
+    await expect(loadAdapterFile(plain, adapters)).rejects.toThrow(
+      /plain\.safetensors.*not an Agent Forge LoRA adapter/,
+    );
     const wide = buildModel({ ...MICRO, dModel: 16 }, { lora: loraExtension(TARGETS) });
     const file = path.join(dir, 'code.safetensors');
     await saveAdapterFile(file, adapters, 'code', 'p');
-    await expect(loadAdapterFile(file, LoraAdapters.of(wide))).rejects.toThrow(/code\.safetensors.*has shape \[32, 3\], expected \[16, 3\]/);
+    await expect(loadAdapterFile(file, LoraAdapters.of(wide))).rejects.toThrow(
+      /code\.safetensors.*has shape \[32, 3\], expected \[16, 3\]/,
+    );
     adapters.dispose();
     model.dispose();
     wide.dispose();
@@ -74,10 +104,12 @@ describe('loadBakedModel', () => {
     const dir = path.join(tempDir('baked'), 'model');
     const { model, adapters } = modelWithAdapter('math', 5);
     adapters.create('code', { rank: 2, alpha: 2 }, 6);
-    for (const [name, variable] of adapters.weights('code')) if (name.endsWith('.lora_b')) variable.assign(tf.fill(variable.shape, 0.3));
+    for (const [name, variable] of adapters.weights('code'))
+      if (name.endsWith('.lora_b')) variable.assign(tf.fill(variable.shape, 0.3));
     await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer() });
     await mkdir(path.join(dir, BAKED_ADAPTERS_DIR));
-    for (const name of ['math', 'code']) await saveAdapterFile(path.join(dir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+    for (const name of ['math', 'code'])
+      await saveAdapterFile(path.join(dir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
     const tokens = randomTokens(6, 1, 12, 320);
     const expected = new Map<string | null, Float32Array>();
     for (const name of [null, 'math', 'code']) {

@@ -2,7 +2,16 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, buildModel, useBackend } from '@agent-forge/core';
 import {
-  DEFAULT_PERSONAS, LoraAdapters, bakeAdapter, encodePrompt, loadAdapterFile, loraExtension, loraTargetLayers, meanKl, sampleTrajectories, saveAdapterFile,
+  DEFAULT_PERSONAS,
+  LoraAdapters,
+  bakeAdapter,
+  encodePrompt,
+  loadAdapterFile,
+  loraExtension,
+  loraTargetLayers,
+  meanKl,
+  sampleTrajectories,
+  saveAdapterFile,
 } from '../src/index.js';
 import { logitsOf, microInputs, microTokenizer, randomTokens, tempDir, trainConfig } from './helpers.js';
 
@@ -20,9 +29,19 @@ describe('bakeAdapter on the tiny preset', () => {
     const promptIds = encodePrompt(microTokenizer(), DEFAULT_PERSONAS.math as string, 'math');
     const sampling = { maxNewTokens: 8, temperature: 1, seed: 1, stopTokens: [] };
     const trainSet = await sampleTrajectories(model, adapters, promptIds, microInputs(24, 11, 8), sampling);
-    const heldOut = await sampleTrajectories(model, adapters, promptIds, microInputs(8, 99, 8), { ...sampling, seed: 1000 });
+    const heldOut = await sampleTrajectories(model, adapters, promptIds, microInputs(8, 99, 8), {
+      ...sampling,
+      seed: 1000,
+    });
     const before = meanKl(model, adapters, promptIds, heldOut, null);
-    const { training } = await bakeAdapter(model, adapters, { name: 'math', promptIds, trajectories: trainSet, shape: { rank: 4, alpha: 4 }, seed: 2, train: trainConfig({ steps: 16 }) });
+    const { training } = await bakeAdapter(model, adapters, {
+      name: 'math',
+      promptIds,
+      trajectories: trainSet,
+      shape: { rank: 4, alpha: 4 },
+      seed: 2,
+      train: trainConfig({ steps: 16 }),
+    });
     const after = meanKl(model, adapters, promptIds, heldOut, 'math');
     expect(training.step).toBe(16);
     expect(after).toBeLessThan(0.5 * before);

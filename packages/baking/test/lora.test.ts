@@ -1,8 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BitNetSettingsSchema, bitnetExtension } from '@agent-forge/bitnet';
 import { ForgeError, buildModel, parseModelConfig, tf, useBackend } from '@agent-forge/core';
-import { LoraAdapters, bakeAdapter, encodePrompt, loraExtension, loraSlotsOf, loraTargetLayers, meanKl, mergeAdapter, sampleTrajectories } from '../src/index.js';
-import { MICRO, logitsOf, maxAbsDifference, microInputs, microTokenizer, randomTokens, trainConfig } from './helpers.js';
+import {
+  LoraAdapters,
+  bakeAdapter,
+  encodePrompt,
+  loraExtension,
+  loraSlotsOf,
+  loraTargetLayers,
+  meanKl,
+  mergeAdapter,
+  sampleTrajectories,
+} from '../src/index.js';
+import {
+  MICRO,
+  logitsOf,
+  maxAbsDifference,
+  microInputs,
+  microTokenizer,
+  randomTokens,
+  trainConfig,
+} from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -57,8 +75,12 @@ describe('LoRA slots', () => {
   });
 
   it('rejects a slot list naming layers the model lacks', () => {
-    expect(() => buildModel(MICRO, { lora: loraExtension(['blocks.7.attn.q']) })).toThrow(/extensions\.lora names layers this model does not have: blocks\.7\.attn\.q/);
-    expect(() => buildModel(MICRO, { lora: { version: 1, targetLayers: [] } })).toThrow(/extensions\.lora\.targetLayers/);
+    expect(() => buildModel(MICRO, { lora: loraExtension(['blocks.7.attn.q']) })).toThrow(
+      /extensions\.lora names layers this model does not have: blocks\.7\.attn\.q/,
+    );
+    expect(() => buildModel(MICRO, { lora: { version: 1, targetLayers: [] } })).toThrow(
+      /extensions\.lora\.targetLayers/,
+    );
     expect(() => loraTargetLayers(parseModelConfig(MICRO), ['head'])).toThrow(/untied output head/);
   });
 
@@ -68,14 +90,25 @@ describe('LoRA slots', () => {
     probe.dispose();
     const model = buildModel(MICRO, { ...extensions, lora: loraExtension(TARGETS) }, { seed: 4 });
     const adapters = LoraAdapters.of(model);
-    expect(loraSlotsOf(model).get(TARGETS[0] as string)?.inner.weights.has(`${TARGETS[0]}.weight`)).toBe(true);
+    expect(
+      loraSlotsOf(model)
+        .get(TARGETS[0] as string)
+        ?.inner.weights.has(`${TARGETS[0]}.weight`),
+    ).toBe(true);
     expect(extensions.bitnet.ternaryLayers).toContain(TARGETS[0]);
     const before = new Map([...model.namedWeights()].map(([name, variable]) => [name, variable.dataSync().slice()]));
     const promptIds = encodePrompt(microTokenizer(), '<|persona_1|>Recall.', 'memory');
     const sampling = { maxNewTokens: 6, temperature: 1, seed: 5, stopTokens: [] };
     const trajectories = await sampleTrajectories(model, adapters, promptIds, microInputs(16, 21), sampling);
     const klBefore = meanKl(model, adapters, promptIds, trajectories, null);
-    await bakeAdapter(model, adapters, { name: 'memory', promptIds, trajectories, shape: { rank: 4, alpha: 4 }, seed: 1, train: trainConfig({ steps: 12 }) });
+    await bakeAdapter(model, adapters, {
+      name: 'memory',
+      promptIds,
+      trajectories,
+      shape: { rank: 4, alpha: 4 },
+      seed: 1,
+      train: trainConfig({ steps: 12 }),
+    });
     for (const [name, variable] of model.namedWeights()) expect(variable.dataSync(), name).toEqual(before.get(name));
     const b = adapters.weights('memory').get(`${TARGETS[0]}.lora_b`) as tf.Variable;
     expect(tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0] as number)).toBeGreaterThan(0);

@@ -22,20 +22,38 @@ const dense = new TinyTitan(config, { seed: 1 });
 const { model, extension } = convertToBitNet(dense);
 dense.dispose();
 // The tokenizer is not part of the measured files; a small one keeps the bench quick.
-const tokenizer = trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 300 });
+const tokenizer = trainBpe(
+  generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+  { vocabSize: 300 },
+);
 const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'bitnet-bench-')), 'model');
 await saveModelCheckpoint(dir, { model, tokenizer, extensions: { bitnet: extension } });
 await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
-const sizes = await measureSizes(path.join(dir, PACKED_FILE), path.join(dir, 'model.safetensors'), extension.ternaryLayers);
+const sizes = await measureSizes(
+  path.join(dir, PACKED_FILE),
+  path.join(dir, 'model.safetensors'),
+  extension.ternaryLayers,
+);
 
-const ternaryParams = extension.ternaryLayers.reduce((sum, layer) => sum + model.namedWeights().get(`${layer}.weight`).size, 0);
+const ternaryParams = extension.ternaryLayers.reduce(
+  (sum, layer) => sum + model.namedWeights().get(`${layer}.weight`).size,
+  0,
+);
 const embedParams = model.namedWeights().get('embed.weight').size;
 const total = model.parameterCount;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-console.log(`preset ${preset}: ${total} params, ${ternaryParams} ternary (${((100 * ternaryParams) / total).toFixed(1)}%), embedding ${embedParams} (${((100 * embedParams) / total).toFixed(1)}%)`);
-console.log(`quantized layers: fp32 ${kib(sizes.quantizedBytesFp32)} → packed ${kib(sizes.quantizedBytesPacked)} = ${sizes.quantizedRatio.toFixed(2)}×`);
-console.log(`whole checkpoint: fp32 ${kib(sizes.checkpointBytesFp32)} → packed ${kib(sizes.checkpointBytesPacked)} = ${sizes.checkpointRatio.toFixed(2)}×`);
-console.log(`full-precision tensors in the packed file: ${kib(sizes.fullPrecisionBytes)} (${((100 * sizes.fullPrecisionBytes) / sizes.checkpointBytesPacked).toFixed(1)}% of it)`);
+console.log(
+  `preset ${preset}: ${total} params, ${ternaryParams} ternary (${((100 * ternaryParams) / total).toFixed(1)}%), embedding ${embedParams} (${((100 * embedParams) / total).toFixed(1)}%)`,
+);
+console.log(
+  `quantized layers: fp32 ${kib(sizes.quantizedBytesFp32)} → packed ${kib(sizes.quantizedBytesPacked)} = ${sizes.quantizedRatio.toFixed(2)}×`,
+);
+console.log(
+  `whole checkpoint: fp32 ${kib(sizes.checkpointBytesFp32)} → packed ${kib(sizes.checkpointBytesPacked)} = ${sizes.checkpointRatio.toFixed(2)}×`,
+);
+console.log(
+  `full-precision tensors in the packed file: ${kib(sizes.fullPrecisionBytes)} (${((100 * sizes.fullPrecisionBytes) / sizes.checkpointBytesPacked).toFixed(1)}% of it)`,
+);
 const ideal = total / (ternaryParams / 16 + (total - ternaryParams));
 console.log(`bound if only the ternary layers shrink (16×): ${ideal.toFixed(2)}×`);
 model.dispose();

@@ -37,5 +37,6 @@ export function createBitLinear(spec: LinearSpec, init: WeightInit, settings: Bi
 
 /** A factory for TinyTitan: BitLinear for the layers `settings` selects, the dense layer for the rest. */
 export function bitLinearFactory(settings: BitNetSettings): LinearFactory {
-  return (spec, init) => (isTernaryLayer(spec.name, settings) ? createBitLinear(spec, init, settings) : denseLinear(spec, init));
+  return (spec, init) =>
+    isTernaryLayer(spec.name, settings) ? createBitLinear(spec, init, settings) : denseLinear(spec, init);
 }

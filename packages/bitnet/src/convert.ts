@@ -7,7 +7,14 @@ import { ForgeError, buildModel, parseConfig, registerModelExtension } from '@ag
 import type { ModelBuilder, ModelConfigInput, ModelExtension, TinyTitan } from '@agent-forge/core';
 import { bitLinearFactory } from './bit-linear.js';
 import { PACKED_FILE } from './packed-checkpoint.js';
-import { BitNetExtensionSchema, BitNetSettingsSchema, isTernaryLayer, type BitNetExtension, type BitNetSettings, type BitNetSettingsInput } from './settings.js';
+import {
+  BitNetExtensionSchema,
+  BitNetSettingsSchema,
+  isTernaryLayer,
+  type BitNetExtension,
+  type BitNetSettings,
+  type BitNetSettingsInput,
+} from './settings.js';
 
 /** Linear modules of `model` that `settings` makes ternary, in checkpoint order. */
 export function ternaryLayerNames(model: { namedWeights(): Map<string, unknown> }, settings: BitNetSettings): string[] {
@@ -18,7 +25,10 @@ export function ternaryLayerNames(model: { namedWeights(): Map<string, unknown> 
 }
 
 /** The `extensions.bitnet` record for a model built with `settings`. */
-export function bitnetExtension(model: { namedWeights(): Map<string, unknown> }, settings: BitNetSettings): BitNetExtension {
+export function bitnetExtension(
+  model: { namedWeights(): Map<string, unknown> },
+  settings: BitNetSettings,
+): BitNetExtension {
   return { version: 1, settings, ternaryLayers: ternaryLayerNames(model, settings), packedFile: PACKED_FILE };
 }
 
@@ -31,7 +41,10 @@ export function parseBitNetExtension(value: unknown): BitNetExtension {
 export function verifyTernaryLayers(model: TinyTitan, extension: BitNetExtension): void {
   const expected = ternaryLayerNames(model, extension.settings).join(',');
   if (expected !== extension.ternaryLayers.join(',')) {
-    throw new ForgeError(`extensions.bitnet.ternaryLayers [${extension.ternaryLayers.join(', ')}] do not match its settings [${expected}]`, { field: 'extensions.bitnet.ternaryLayers' });
+    throw new ForgeError(
+      `extensions.bitnet.ternaryLayers [${extension.ternaryLayers.join(', ')}] do not match its settings [${expected}]`,
+      { field: 'extensions.bitnet.ternaryLayers' },
+    );
   }
 }
 
@@ -92,6 +105,9 @@ export function convertToBitNet(
  * BitNet checkpoints once this package is imported).
  */
 export const buildBitNetModel: ModelBuilder = (config, extensions) => {
-  if (extensions.bitnet === undefined) throw new ForgeError('the checkpoint has no extensions.bitnet: it is not a BitNet model', { field: 'extensions.bitnet' });
+  if (extensions.bitnet === undefined)
+    throw new ForgeError('the checkpoint has no extensions.bitnet: it is not a BitNet model', {
+      field: 'extensions.bitnet',
+    });
   return buildModel(config, extensions);
 };

@@ -7,8 +7,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, applyMatrix, buildModel, constantWeight, denseLinear,
-  loadTokenizer, parseConfig, readSafetensorsFile, tf, weightsToTf, writeSafetensorsFile,
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  applyMatrix,
+  buildModel,
+  constantWeight,
+  denseLinear,
+  loadTokenizer,
+  parseConfig,
+  readSafetensorsFile,
+  tf,
+  weightsToTf,
+  writeSafetensorsFile,
 } from '@agent-forge/core';
 import type { BpeTokenizer, Linear, LinearFactory, ModelExtension, TinyTitan, WeightMap } from '@agent-forge/core';
 import { quantizeInput } from './bit-linear.js';
@@ -32,7 +43,10 @@ export function packedTensorNames(layer: string): {
 }
 
 /** Quantizes and packs `model`'s ternary layers; the rest is copied as F32. */
-export function packModelWeights(model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): {
+export function packModelWeights(
+  model: { namedWeights(): Map<string, tf.Variable> },
+  ternaryLayers: readonly string[],
+): {
   /** Packed codes and scales of the ternary layers, every other weight as F32 under its own name. */
   weights: WeightMap;
   /** The file's `__metadata__`: `bitnet.packing` (the packing name) and `bitnet.ternary_shapes` (JSON, layer → original shape). */
@@ -49,18 +63,27 @@ export function packModelWeights(model: { namedWeights(): Map<string, tf.Variabl
     }
     const { ternary, scale } = absmeanTernary(variable);
     const names = packedTensorNames(layer);
-    weights.set(names.packed, { dtype: 'U8', shape: [Math.ceil(variable.size / 4)], data: packTernary(ternary.dataSync()) });
+    weights.set(names.packed, {
+      dtype: 'U8',
+      shape: [Math.ceil(variable.size / 4)],
+      data: packTernary(ternary.dataSync()),
+    });
     weights.set(names.scale, { dtype: 'F32', shape: [1], data: scale.dataSync() as Float32Array });
     shapes[layer] = variable.shape;
     tf.dispose([ternary, scale]);
   }
   const missing = ternaryLayers.filter((layer) => shapes[layer] === undefined);
-  if (missing.length > 0) throw new ForgeError(`ternary layers not in the model: ${missing.join(', ')}`, { field: 'ternaryLayers' });
+  if (missing.length > 0)
+    throw new ForgeError(`ternary layers not in the model: ${missing.join(', ')}`, { field: 'ternaryLayers' });
   return { weights, metadata: { 'bitnet.packing': PACKING_NAME, 'bitnet.ternary_shapes': JSON.stringify(shapes) } };
 }
 
 /** Writes the packed file (atomically). */
-export async function writePackedWeights(file: string, model: { namedWeights(): Map<string, tf.Variable> }, ternaryLayers: readonly string[]): Promise<void> {
+export async function writePackedWeights(
+  file: string,
+  model: { namedWeights(): Map<string, tf.Variable> },
+  ternaryLayers: readonly string[],
+): Promise<void> {
   const { weights, metadata } = packModelWeights(model, ternaryLayers);
   await writeSafetensorsFile(file, weights, { metadata });
 }
@@ -69,9 +92,15 @@ export async function writePackedWeights(file: string, model: { namedWeights(): 
  * Unpacks a packed weight map into dense tensors by model weight name: ternary layers become
  * W_q · γ, computed with the same tfjs op as BitLinear's forward so the values are bit-identical.
  */
-export function unpackWeights(weights: WeightMap, metadata: Record<string, string>, file: string): Map<string, tf.Tensor> {
+export function unpackWeights(
+  weights: WeightMap,
+  metadata: Record<string, string>,
+  file: string,
+): Map<string, tf.Tensor> {
   if (metadata['bitnet.packing'] !== PACKING_NAME) {
-    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, { file });
+    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, {
+      file,
+    });
   }
   const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
   const dense = new Map<string, tf.Tensor>();
@@ -80,10 +109,14 @@ export function unpackWeights(weights: WeightMap, metadata: Record<string, strin
     const names = packedTensorNames(layer);
     const packed = weights.get(names.packed);
     const scale = weights.get(names.scale);
-    if (packed?.dtype !== 'U8' || scale?.dtype !== 'F32') throw new ForgeError(`packed layer '${layer}' needs a U8 ${names.packed} and an F32 ${names.scale}`, { file });
+    if (packed?.dtype !== 'U8' || scale?.dtype !== 'F32')
+      throw new ForgeError(`packed layer '${layer}' needs a U8 ${names.packed} and an F32 ${names.scale}`, { file });
     const count = shape.reduce((a, b) => a * b, 1);
     const ternary = Float32Array.from(unpackTernary(packed.data, count));
-    dense.set(`${layer}.weight`, tf.tidy(() => tf.mul(tf.tensor(ternary, shape, 'float32'), tf.scalar(scale.data[0] as number))));
+    dense.set(
+      `${layer}.weight`,
+      tf.tidy(() => tf.mul(tf.tensor(ternary, shape, 'float32'), tf.scalar(scale.data[0] as number))),
+    );
     packedNames.add(names.packed).add(names.scale);
   }
   const rest: WeightMap = new Map([...weights].filter(([name]) => !packedNames.has(name)));
@@ -92,7 +125,10 @@ export function unpackWeights(weights: WeightMap, metadata: Record<string, strin
 }
 
 /** A ternary layer whose weight already holds W_q · γ: no requantization, only the activation path. */
-function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatures: number }, settings: BitNetSettings): Linear {
+function frozenTernaryLinear(
+  spec: { name: string; inFeatures: number; outFeatures: number },
+  settings: BitNetSettings,
+): Linear {
   const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
   return {
     ...spec,
@@ -103,12 +139,18 @@ function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatur
 
 function frozenFactory(extension: BitNetExtension): LinearFactory {
   const ternary = new Set(extension.ternaryLayers);
-  return (spec, init) => (ternary.has(spec.name) ? frozenTernaryLinear(spec, extension.settings) : denseLinear(spec, init));
+  return (spec, init) =>
+    ternary.has(spec.name) ? frozenTernaryLinear(spec, extension.settings) : denseLinear(spec, init);
 }
 
 /** Stands in for the `bitnet` extension when the weights are the unpacked W_q · γ. */
 function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
-  return { name: 'bitnet', order: 10, packageName: '@agent-forge/bitnet', plan: (plan) => ({ ...plan, createLinear: frozenFactory(extension) }) };
+  return {
+    name: 'bitnet',
+    order: 10,
+    packageName: '@agent-forge/bitnet',
+    plan: (plan) => ({ ...plan, createLinear: frozenFactory(extension) }),
+  };
 }
 
 /**
@@ -126,8 +168,13 @@ export async function loadPackedModel(dir: string): Promise<{
   extension: BitNetExtension;
 }> {
   const configFile = path.join(dir, CHECKPOINT_FILES.config);
-  const config = parseConfig(ModelCheckpointConfigSchema, JSON.parse(await readFile(configFile, 'utf8')) as unknown, { file: configFile });
-  const extension = parseConfig(BitNetExtensionSchema, config.extensions.bitnet, { prefix: 'extensions.bitnet', file: configFile });
+  const config = parseConfig(ModelCheckpointConfigSchema, JSON.parse(await readFile(configFile, 'utf8')) as unknown, {
+    file: configFile,
+  });
+  const extension = parseConfig(BitNetExtensionSchema, config.extensions.bitnet, {
+    prefix: 'extensions.bitnet',
+    file: configFile,
+  });
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const tensors = unpackWeights(weights, metadata, file);
@@ -142,4 +189,3 @@ export async function loadPackedModel(dir: string): Promise<{
   }
   return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), extension };
 }
-

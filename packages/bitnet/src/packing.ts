@@ -30,7 +30,8 @@ export function packTernary(values: ArrayLike<number>): Uint8Array {
   for (let index = 0; index < values.length; index++) {
     const value = values[index] as number;
     const code = CODE_OF[String(value === 0 ? 0 : value)];
-    if (code === undefined) throw new ForgeError(`value ${value} at index ${index} is not ternary (−1, 0, +1)`, { field: 'ternary' });
+    if (code === undefined)
+      throw new ForgeError(`value ${value} at index ${index} is not ternary (−1, 0, +1)`, { field: 'ternary' });
     packed[index >> 2] = (packed[index >> 2] as number) | (code << ((index & 3) * 2));
   }
   return packed;
@@ -39,7 +40,10 @@ export function packTernary(values: ArrayLike<number>): Uint8Array {
 /** Unpacks `count` values; a wrong length or the unused code 3 means a corrupt file. */
 export function unpackTernary(packed: Uint8Array, count: number): Int8Array {
   if (packed.length !== packedByteLength(count)) {
-    throw new ForgeError(`packed ternary tensor has ${packed.length} bytes, ${count} values need ${packedByteLength(count)}`, { field: 'packed' });
+    throw new ForgeError(
+      `packed ternary tensor has ${packed.length} bytes, ${count} values need ${packedByteLength(count)}`,
+      { field: 'packed' },
+    );
   }
   const values = new Int8Array(count);
   for (let index = 0; index < count; index++) {

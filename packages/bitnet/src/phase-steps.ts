@@ -1,7 +1,14 @@
 /** The bitnet phase's steps: pick and load the input model, prepare data, fine-tune, save. */
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, SPECIAL_IDS, documentBatchSource, loadModelCheckpoint, saveModelCheckpoint, train, trainingObjective,
+  CHECKPOINT_FILES,
+  ForgeError,
+  SPECIAL_IDS,
+  documentBatchSource,
+  loadModelCheckpoint,
+  saveModelCheckpoint,
+  train,
+  trainingObjective,
 } from '@agent-forge/core';
 import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan, TrainSummary } from '@agent-forge/core';
 import { PACKED_FILE, writePackedWeights } from './packed-checkpoint.js';
@@ -14,18 +21,25 @@ const PREFERRED_ROLES = ['merged', 'reasoning'];
 
 /** The checkpoint to convert: role 'merged' or 'reasoning' if present, else the first model. */
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null) throw new ForgeError('bitnet needs a model: run after cognate/evomerge or pass --input', { field: 'input' });
+  if (input === null)
+    throw new ForgeError('bitnet needs a model: run after cognate/evomerge or pass --input', { field: 'input' });
   for (const role of PREFERRED_ROLES) {
     const match = input.models.find((model) => model.role === role);
     if (match) return match;
   }
   const first = input.models[0];
-  if (!first) throw new ForgeError(`bitnet needs a model, but the ${input.phase} result lists none: run after cognate/evomerge or pass --input`, { field: 'input.models' });
+  if (!first)
+    throw new ForgeError(
+      `bitnet needs a model, but the ${input.phase} result lists none: run after cognate/evomerge or pass --input`,
+      { field: 'input.models' },
+    );
   return first;
 }
 
 /** Loads the input checkpoint (with its ACT/memory extensions); a BitNet input is refused by the caller. */
-export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
+export async function loadDenseInput(
+  dir: string,
+): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
   try {
     const { model, tokenizer, config } = await loadModelCheckpoint(dir);
     if (config.extensions.bitnet !== undefined) {
@@ -35,28 +49,58 @@ export async function loadDenseInput(dir: string): Promise<{ model: TinyTitan; t
     return { model, tokenizer, extensions: config.extensions };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ForgeError(`bitnet cannot load the input model at ${dir} (it converts full-precision TinyTitan checkpoints): ${reason}`, { file: dir, cause: error });
+    throw new ForgeError(
+      `bitnet cannot load the input model at ${dir} (it converts full-precision TinyTitan checkpoints): ${reason}`,
+      { file: dir, cause: error },
+    );
   }
 }
 
 export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /** Quantization-aware fine-tune through core's loop; resumes from `<phaseDir>/train-state`. */
-export async function fineTune(model: TinyTitan, config: BitNetPhaseConfig, ctx: PhaseContext, documents: Int32Array[]): Promise<TrainSummary> {
+export async function fineTune(
+  model: TinyTitan,
+  config: BitNetPhaseConfig,
+  ctx: PhaseContext,
+  documents: Int32Array[],
+): Promise<TrainSummary> {
   const { contextLength } = model.config;
-  const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
+  const data = documentBatchSource(documents, {
+    batchSize: config.batchSize,
+    contextLength,
+    seed: ctx.seed,
+    eosId: SPECIAL_IDS.eos,
+  });
   return train({
-    model: trainingObjective(model), data, config, shape: model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
-    tracker: ctx.tracker, phase: 'bitnet', progress: ctx.progress, signal: ctx.signal, rng: ctx.rng.fork('bitnet-train'),
+    model: trainingObjective(model),
+    data,
+    config,
+    shape: model.config,
+    stateDir: path.join(ctx.phaseDir, 'train-state'),
+    tracker: ctx.tracker,
+    phase: 'bitnet',
+    progress: ctx.progress,
+    signal: ctx.signal,
+    rng: ctx.rng.fork('bitnet-train'),
   });
 }
 
 /** Saves the latent checkpoint plus the packed file in one directory and measures both. */
 export async function saveBitNetCheckpoint(
   dir: string,
-  contents: { model: TinyTitan; tokenizer: BpeTokenizer; extension: BitNetExtension; extensions: Record<string, unknown> },
+  contents: {
+    model: TinyTitan;
+    tokenizer: BpeTokenizer;
+    extension: BitNetExtension;
+    extensions: Record<string, unknown>;
+  },
 ): Promise<SizeReport> {
-  await saveModelCheckpoint(dir, { model: contents.model, tokenizer: contents.tokenizer, extensions: contents.extensions });
+  await saveModelCheckpoint(dir, {
+    model: contents.model,
+    tokenizer: contents.tokenizer,
+    extensions: contents.extensions,
+  });
   const packedFile = path.join(dir, PACKED_FILE);
   await writePackedWeights(packedFile, contents.model, contents.extension.ternaryLayers);
   return measureSizes(packedFile, path.join(dir, CHECKPOINT_FILES.weights), contents.extension.ternaryLayers);

@@ -17,7 +17,11 @@ import { BitNetSettingsSchema } from './settings.js';
 /** Directory of the output checkpoint inside the phase directory. */
 export const BITNET_MODEL_DIR = 'model';
 
-async function runBitnet(input: PhaseResult | null, config: BitNetPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runBitnet(
+  input: PhaseResult | null,
+  config: BitNetPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const source = pickInputModel(input);
@@ -30,7 +34,11 @@ async function runBitnet(input: PhaseResult | null, config: BitNetPhaseConfig, c
   };
   let bitnet: ReturnType<typeof convertToBitNet>;
   try {
-    bitnet = convertToBitNet(dense.model, parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' }), dense.extensions);
+    bitnet = convertToBitNet(
+      dense.model,
+      parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' }),
+      dense.extensions,
+    );
   } catch (error) {
     releaseDense();
     throw error;
@@ -45,12 +53,26 @@ async function runBitnet(input: PhaseResult | null, config: BitNetPhaseConfig, c
     const after = await evaluateQuality(model, tokenizer, data.heldOut);
     const dir = path.join(ctx.phaseDir, BITNET_MODEL_DIR);
     const sizes = await saveBitNetCheckpoint(dir, { model, tokenizer, extension, extensions });
-    const ternaryParams = extension.ternaryLayers.reduce((sum, layer) => sum + (model.namedWeights().get(`${layer}.weight`)?.size ?? 0), 0);
-    const outcome: PhaseOutcome = { before, converted, after, sizes, ternaryParams, totalParams: model.parameterCount, training };
+    const ternaryParams = extension.ternaryLayers.reduce(
+      (sum, layer) => sum + (model.namedWeights().get(`${layer}.weight`)?.size ?? 0),
+      0,
+    );
+    const outcome: PhaseOutcome = {
+      before,
+      converted,
+      after,
+      sizes,
+      ternaryParams,
+      totalParams: model.parameterCount,
+      training,
+    };
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'bitnet', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      phase: 'bitnet',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
       models: [{ dir, role: 'ternary', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
       artifacts: { report: reportFile, packedWeights: path.join(dir, extension.packedFile) },

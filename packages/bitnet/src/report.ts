@@ -26,14 +26,21 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     perplexityDegradationPct: perplexityDegradationPct(before.perplexity, after.perplexity),
     accuracyBefore: before.accuracy,
     accuracyAfter: after.accuracy,
-    accuracyDegradationPct: before.accuracy !== undefined && after.accuracy !== undefined ? accuracyDegradationPct(before.accuracy, after.accuracy) : undefined,
+    accuracyDegradationPct:
+      before.accuracy !== undefined && after.accuracy !== undefined
+        ? accuracyDegradationPct(before.accuracy, after.accuracy)
+        : undefined,
     trainSteps: outcome.training.step,
     /** Step the fine-tune continued from after an interruption (0 for a fresh run). */
     resumedFromStep: outcome.training.resumedFrom,
     finalTrainLoss: outcome.training.finalLoss,
     ...sizes,
   };
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(
+      (entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
 const pct = (value: number): string => `${value.toFixed(1)}%`;

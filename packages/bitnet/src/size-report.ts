@@ -31,7 +31,11 @@ async function tensorBytes(file: string): Promise<Map<string, number>> {
 }
 
 /** Measures `packedFile` against `fp32File` for `ternaryLayers`. */
-export async function measureSizes(packedFile: string, fp32File: string, ternaryLayers: readonly string[]): Promise<SizeReport> {
+export async function measureSizes(
+  packedFile: string,
+  fp32File: string,
+  ternaryLayers: readonly string[],
+): Promise<SizeReport> {
   const [packed, fp32] = await Promise.all([tensorBytes(packedFile), tensorBytes(fp32File)]);
   let quantizedBytesFp32 = 0;
   let quantizedBytesPacked = 0;
@@ -42,7 +46,9 @@ export async function measureSizes(packedFile: string, fp32File: string, ternary
   }
   let packedTotal = 0;
   for (const bytes of packed.values()) packedTotal += bytes;
-  const [checkpointBytesPacked, checkpointBytesFp32] = await Promise.all([stat(packedFile), stat(fp32File)]).then((s) => s.map((x) => x.size));
+  const [checkpointBytesPacked, checkpointBytesFp32] = await Promise.all([stat(packedFile), stat(fp32File)]).then((s) =>
+    s.map((x) => x.size),
+  );
   return {
     quantizedBytesFp32,
     quantizedBytesPacked,

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, tf, useBackend } from '@agent-forge/core';
-import { BitNetSettingsSchema, absmaxActivations, createBitLinear, parameterFreeRmsNorm, ternaryWeight } from '../src/index.js';
+import {
+  BitNetSettingsSchema,
+  absmaxActivations,
+  createBitLinear,
+  parameterFreeRmsNorm,
+  ternaryWeight,
+} from '../src/index.js';
 import type { BitNetSettingsInput } from '../src/index.js';
 import { maxAbsDifference, randomTensor } from './helpers.js';
 
@@ -34,7 +40,11 @@ describe('BitLinear', () => {
       const bit = layer({ inputNorm });
       const weight = bit.weights.get('blocks.0.mlp.up.weight') as tf.Variable;
       const x = randomTensor(3, [2, 3, 7], 2);
-      const expected = hostForward((x.reshape([6, 7]).arraySync() as number[][]), weight.arraySync() as number[][], inputNorm === 'rms');
+      const expected = hostForward(
+        x.reshape([6, 7]).arraySync() as number[][],
+        weight.arraySync() as number[][],
+        inputNorm === 'rms',
+      );
       const actual = bit.apply(x);
       expect(actual.shape).toEqual([2, 3, 5]);
       expect(maxAbsDifference(actual.reshape([6, 5]), tf.tensor2d(expected))).toBeLessThan(1e-4);
@@ -51,7 +61,9 @@ describe('BitLinear', () => {
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(bit.apply(x), upstream)), [weight]);
     const latentGrad = grads[weight.name] as tf.Tensor;
     const quantizedInput = absmaxActivations(parameterFreeRmsNorm(x, 1e-5), 8);
-    const quantizedGrad = tf.grad((wq: tf.Tensor) => tf.sum(tf.mul(tf.matMul(quantizedInput, wq as tf.Tensor2D), upstream)))(ternaryWeight(weight));
+    const quantizedGrad = tf.grad((wq: tf.Tensor) =>
+      tf.sum(tf.mul(tf.matMul(quantizedInput, wq as tf.Tensor2D), upstream)),
+    )(ternaryWeight(weight));
     expect(maxAbsDifference(latentGrad, quantizedGrad)).toBeLessThan(1e-6);
     expect(tf.tidy(() => tf.sum(tf.abs(latentGrad)).dataSync()[0])).toBeGreaterThan(0);
   });

@@ -18,7 +18,11 @@ export function randomTensor(seed: number, shape: number[], std = 1): tf.Tensor 
 
 export function randomTokens(seed: number, batch: number, length: number, vocabSize: number): tf.Tensor2D {
   const rng = Rng.fromSeed(seed);
-  return tf.tensor2d(Int32Array.from({ length: batch * length }, () => rng.int(0, vocabSize - 1)), [batch, length], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: batch * length }, () => rng.int(0, vocabSize - 1)),
+    [batch, length],
+    'int32',
+  );
 }
 
 export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
@@ -28,7 +32,10 @@ export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
 let cachedTokenizer: BpeTokenizer | undefined;
 /** A BPE tokenizer trained on built-in problems, vocab ≤ MICRO.vocabSize. */
 export function microTokenizer(): BpeTokenizer {
-  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  cachedTokenizer ??= trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 320 },
+  );
   return cachedTokenizer;
 }
 
@@ -42,7 +49,13 @@ export async function saveDenseInput(dir: string, config: ModelConfigInput = MIC
 /** A previous phase's result pointing at `dirs` (role per entry). */
 export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
   return {
-    phase: 'evomerge', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
-    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+    phase: 'evomerge',
+    runId: 'fake',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })),
+    metrics: {},
+    artifacts: {},
+    config: {},
   };
 }

@@ -1,8 +1,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TinyTitan, TitanRunner, createTitanModel, loadModelCheckpoint, parseSafetensorsHeader, readSafetensorsFile, tf, useBackend } from '@agent-forge/core';
-import { PACKED_FILE, PACKING_NAME, absmeanTernary, buildBitNetModel, convertToBitNet, loadPackedModel, packedTensorNames } from '../src/index.js';
+import {
+  TinyTitan,
+  TitanRunner,
+  createTitanModel,
+  loadModelCheckpoint,
+  parseSafetensorsHeader,
+  readSafetensorsFile,
+  tf,
+  useBackend,
+} from '@agent-forge/core';
+import {
+  PACKED_FILE,
+  PACKING_NAME,
+  absmeanTernary,
+  buildBitNetModel,
+  convertToBitNet,
+  loadPackedModel,
+  packedTensorNames,
+} from '../src/index.js';
 import { saveBitNetCheckpoint } from '../src/phase-steps.js';
 import { MICRO, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
@@ -63,7 +80,8 @@ describe('packed checkpoint', () => {
   it('loads back the latent checkpoint exactly through loadModelCheckpoint + buildBitNetModel', async () => {
     const { model, dir } = await savedBitNet({ ...MICRO, tiedEmbeddings: false });
     const loaded = await loadModelCheckpoint(dir, { build: buildBitNetModel });
-    for (const [name, variable] of model.namedWeights()) expect(maxAbsDifference(loaded.model.namedWeights().get(name) as tf.Variable, variable)).toBe(0);
+    for (const [name, variable] of model.namedWeights())
+      expect(maxAbsDifference(loaded.model.namedWeights().get(name) as tf.Variable, variable)).toBe(0);
     const tokens = randomTokens(3, 1, 12, MICRO.vocabSize);
     expect(maxAbsDifference(loaded.model.forward(tokens), model.forward(tokens))).toBe(0);
     expect(loaded.config.extensions.bitnet).toMatchObject({ version: 1, packedFile: PACKED_FILE });
@@ -76,16 +94,32 @@ describe('packed checkpoint', () => {
     model.dispose();
     expect(() => buildBitNetModel(MICRO, {})).toThrow(/not a BitNet model/);
     const configFile = path.join(dir, 'config.json');
-    const config = JSON.parse(readFileSync(configFile, 'utf8')) as { extensions: { bitnet: { ternaryLayers: string[] } } };
-    expect(() => buildBitNetModel(MICRO, { bitnet: { ...config.extensions.bitnet, ternaryLayers: ['blocks.0.attn.q'] } })).toThrow(/do not match its settings/);
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+      extensions: { bitnet: { ternaryLayers: string[] } };
+    };
+    expect(() =>
+      buildBitNetModel(MICRO, { bitnet: { ...config.extensions.bitnet, ternaryLayers: ['blocks.0.attn.q'] } }),
+    ).toThrow(/do not match its settings/);
     const packedFile = path.join(dir, PACKED_FILE);
-    writeFileSync(packedFile, readFileSync(packedFile).toString('latin1').replace(PACKING_NAME, 'ternary-2bit-v9'), 'latin1');
+    writeFileSync(
+      packedFile,
+      readFileSync(packedFile).toString('latin1').replace(PACKING_NAME, 'ternary-2bit-v9'),
+      'latin1',
+    );
     await expect(loadPackedModel(dir)).rejects.toThrow(/unknown packing 'ternary-2bit-v9'/);
   });
 
   it('keeps ACT + memory through conversion: a Titan BitNet checkpoint loads back with its runner, latent and packed', async () => {
-    const titan = createTitanModel(MICRO, { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } }, { seed: 2 });
-    const { model, extension, extensions } = convertToBitNet(titan, {}, { titan: { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } } });
+    const titan = createTitanModel(
+      MICRO,
+      { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } },
+      { seed: 2 },
+    );
+    const { model, extension, extensions } = convertToBitNet(
+      titan,
+      {},
+      { titan: { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } } },
+    );
     titan.dispose();
     expect(model.blockRunner).toBeInstanceOf(TitanRunner);
     const dir = path.join(tempDir('titan'), 'model');

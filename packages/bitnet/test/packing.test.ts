@@ -9,7 +9,15 @@ function randomTernary(seed: number, count: number): number[] {
 
 describe('2-bit ternary packing', () => {
   it('round-trips random ternary tensors of odd sizes exactly', () => {
-    for (const [seed, count] of [[1, 1], [2, 3], [3, 5], [4, 7], [5, 13 * 7], [6, 1001], [7, 33 * 65]] as const) {
+    for (const [seed, count] of [
+      [1, 1],
+      [2, 3],
+      [3, 5],
+      [4, 7],
+      [5, 13 * 7],
+      [6, 1001],
+      [7, 33 * 65],
+    ] as const) {
       const values = randomTernary(seed, count);
       const packed = packTernary(values);
       expect(packed.length).toBe(Math.ceil(count / 4));

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ForgeError, loadModelCheckpoint, phaseDirName, readPhaseResult, runPipeline, tf, useBackend } from '@agent-forge/core';
+import {
+  ForgeError,
+  loadModelCheckpoint,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  tf,
+  useBackend,
+} from '@agent-forge/core';
 import { BITNET_MODEL_DIR, PACKED_FILE, bitnetPhase, buildBitNetModel, loadPackedModel } from '../src/index.js';
 import { fakeResult, maxAbsDifference, randomTokens, saveDenseInput, tempDir } from './helpers.js';
 
@@ -9,7 +17,14 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const MICRO_PHASE = { steps: 4, batchSize: 4, evalWindows: 4, evalProblems: 2, maxNewTokens: 6, data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } };
+const MICRO_PHASE = {
+  steps: 4,
+  batchSize: 4,
+  evalWindows: 4,
+  evalProblems: 2,
+  maxNewTokens: 6,
+  data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
+};
 
 describe('bitnet phase', () => {
   it('converts, fine-tunes, reports and saves a checkpoint that loads back exactly, end to end', async () => {
@@ -17,13 +32,31 @@ describe('bitnet phase', () => {
     const inputDir = path.join(root, 'dense');
     await saveDenseInput(inputDir);
     const decoy = path.join(root, 'decoy');
-    const input = fakeResult([{ dir: decoy, role: 'candidate' }, { dir: inputDir, role: 'merged' }]);
-    const outcome = await runPipeline({ phases: [bitnetPhase], runsDir: path.join(root, 'runs'), input, phaseConfigs: { bitnet: MICRO_PHASE }, seed: 1 });
+    const input = fakeResult([
+      { dir: decoy, role: 'candidate' },
+      { dir: inputDir, role: 'merged' },
+    ]);
+    const outcome = await runPipeline({
+      phases: [bitnetPhase],
+      runsDir: path.join(root, 'runs'),
+      input,
+      phaseConfigs: { bitnet: MICRO_PHASE },
+      seed: 1,
+    });
     const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('bitnet')));
     const { metrics } = result;
     expect(metrics.ternaryShare).toBeGreaterThan(0);
     expect(metrics.ternaryShare).toBeLessThan(1);
-    for (const key of ['perplexityBefore', 'perplexityConverted', 'perplexityAfter', 'perplexityDegradationPct', 'accuracyBefore', 'accuracyAfter', 'quantizedRatio', 'checkpointRatio']) {
+    for (const key of [
+      'perplexityBefore',
+      'perplexityConverted',
+      'perplexityAfter',
+      'perplexityDegradationPct',
+      'accuracyBefore',
+      'accuracyAfter',
+      'quantizedRatio',
+      'checkpointRatio',
+    ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     expect(metrics.trainSteps).toBe(4);
@@ -40,7 +73,9 @@ describe('bitnet phase', () => {
     const packed = await loadPackedModel(dir);
     const tokens = randomTokens(4, 2, 8, latent.model.config.vocabSize);
     expect(maxAbsDifference(packed.model.forward(tokens), latent.model.forward(tokens))).toBe(0);
-    const evalLoss = tf.tidy(() => latent.model.loss(randomTokens(5, 2, 9, latent.model.config.vocabSize)).dataSync()[0]);
+    const evalLoss = tf.tidy(
+      () => latent.model.loss(randomTokens(5, 2, 9, latent.model.config.vocabSize)).dataSync()[0],
+    );
     expect(Number.isFinite(evalLoss)).toBe(true);
     latent.model.dispose();
     packed.model.dispose();
@@ -50,10 +85,18 @@ describe('bitnet phase', () => {
     const root = tempDir('resume');
     const inputDir = path.join(root, 'dense');
     await saveDenseInput(inputDir);
-    const options = { phases: [bitnetPhase], runsDir: path.join(root, 'runs'), input: fakeResult([{ dir: inputDir, role: 'merged' }]), phaseConfigs: { bitnet: MICRO_PHASE }, seed: 1 };
+    const options = {
+      phases: [bitnetPhase],
+      runsDir: path.join(root, 'runs'),
+      input: fakeResult([{ dir: inputDir, role: 'merged' }]),
+      phaseConfigs: { bitnet: MICRO_PHASE },
+      seed: 1,
+    };
     const abort = new AbortController();
     abort.abort();
-    await expect(runPipeline({ ...options, runId: 'r1', signal: abort.signal })).rejects.toThrow(/forge run --resume r1/);
+    await expect(runPipeline({ ...options, runId: 'r1', signal: abort.signal })).rejects.toThrow(
+      /forge run --resume r1/,
+    );
     const outcome = await runPipeline({ ...options, resumeRunId: 'r1' });
     expect(outcome.result?.metrics.resumedFromStep).toBe(1);
     expect(outcome.result?.metrics.trainSteps).toBe(4);
@@ -61,19 +104,35 @@ describe('bitnet phase', () => {
 
   it('fails clearly without an input model', async () => {
     const runsDir = path.join(tempDir('noinput'), 'runs');
-    await expect(runPipeline({ phases: [bitnetPhase], runsDir, phaseConfigs: { bitnet: MICRO_PHASE } })).rejects.toThrow(/bitnet needs a model: run after cognate\/evomerge or pass --input/);
-    await expect(runPipeline({ phases: [bitnetPhase], runsDir, input: fakeResult([]), phaseConfigs: { bitnet: MICRO_PHASE } })).rejects.toThrow(/lists none/);
+    await expect(
+      runPipeline({ phases: [bitnetPhase], runsDir, phaseConfigs: { bitnet: MICRO_PHASE } }),
+    ).rejects.toThrow(/bitnet needs a model: run after cognate\/evomerge or pass --input/);
+    await expect(
+      runPipeline({ phases: [bitnetPhase], runsDir, input: fakeResult([]), phaseConfigs: { bitnet: MICRO_PHASE } }),
+    ).rejects.toThrow(/lists none/);
   });
 
   it('names the directory when the input checkpoint cannot be loaded', async () => {
     const missing = path.join(tempDir('missing'), 'nothing-here');
-    const run = bitnetPhase.run(fakeResult([{ dir: missing, role: 'merged' }]), bitnetPhase.configSchema.parse(MICRO_PHASE), {} as never);
+    const run = bitnetPhase.run(
+      fakeResult([{ dir: missing, role: 'merged' }]),
+      bitnetPhase.configSchema.parse(MICRO_PHASE),
+      {} as never,
+    );
     await expect(run).rejects.toThrow(ForgeError);
-    await expect(bitnetPhase.run(fakeResult([{ dir: missing, role: 'merged' }]), bitnetPhase.configSchema.parse(MICRO_PHASE), {} as never)).rejects.toThrow(/bitnet cannot load the input model at .*nothing-here/);
+    await expect(
+      bitnetPhase.run(
+        fakeResult([{ dir: missing, role: 'merged' }]),
+        bitnetPhase.configSchema.parse(MICRO_PHASE),
+        {} as never,
+      ),
+    ).rejects.toThrow(/bitnet cannot load the input model at .*nothing-here/);
   });
 
   it('rejects a bad config naming the field', async () => {
     const runsDir = path.join(tempDir('badconfig'), 'runs');
-    await expect(runPipeline({ phases: [bitnetPhase], runsDir, phaseConfigs: { bitnet: { activationBits: 1 } } })).rejects.toThrow(/phases\.bitnet\.activationBits/);
+    await expect(
+      runPipeline({ phases: [bitnetPhase], runsDir, phaseConfigs: { bitnet: { activationBits: 1 } } }),
+    ).rejects.toThrow(/phases\.bitnet\.activationBits/);
   });
 });

@@ -9,13 +9,22 @@ beforeAll(async () => {
 
 describe('absmean ternary weights', () => {
   it('matches the hand-computed case: γ = mean|W|, W_q = RoundClip(W / γ)', () => {
-    const { ternary, scale } = absmeanTernary(tf.tensor2d([[0.5, 0.1], [0.45, -0.5]]));
+    const { ternary, scale } = absmeanTernary(
+      tf.tensor2d([
+        [0.5, 0.1],
+        [0.45, -0.5],
+      ]),
+    );
     expect(scale.dataSync()[0]).toBeCloseTo(0.3875, 6);
     expect(Array.from(ternary.dataSync())).toEqual([1, 0, 1, -1]);
   });
 
   it('puts every quantized weight in {−1, 0, +1}·γ, with γ the mean absolute latent weight', () => {
-    for (const [seed, std] of [[1, 0.02], [2, 1], [3, 30]] as const) {
+    for (const [seed, std] of [
+      [1, 0.02],
+      [2, 1],
+      [3, 30],
+    ] as const) {
       const latent = randomTensor(seed, [17, 23], std);
       const gamma = Array.from(latent.dataSync()).reduce((sum, v) => sum + Math.abs(v), 0) / latent.size;
       const { ternary, scale } = absmeanTernary(latent);
@@ -29,7 +38,15 @@ describe('absmean ternary weights', () => {
   it('leaves every ternary layer of a converted model in {−1, 0, +1}·γ and the rest untouched', () => {
     const dense = new TinyTitan(MICRO, { seed: 4 });
     const { model, extension } = convertToBitNet(dense);
-    expect(extension.ternaryLayers).toEqual(['blocks.0.attn.q', 'blocks.0.attn.k', 'blocks.0.attn.v', 'blocks.0.attn.o', 'blocks.0.mlp.gate', 'blocks.0.mlp.up', 'blocks.0.mlp.down']);
+    expect(extension.ternaryLayers).toEqual([
+      'blocks.0.attn.q',
+      'blocks.0.attn.k',
+      'blocks.0.attn.v',
+      'blocks.0.attn.o',
+      'blocks.0.mlp.gate',
+      'blocks.0.mlp.up',
+      'blocks.0.mlp.down',
+    ]);
     for (const layer of extension.ternaryLayers) {
       const { ternary, scale } = absmeanTernary(model.namedWeights().get(`${layer}.weight`) as tf.Variable);
       const gamma = scale.dataSync()[0] as number;
@@ -44,7 +61,10 @@ describe('absmean ternary weights', () => {
 
 describe('per-token absmax 8-bit activations', () => {
   it('maps each token to integers in [−128, 127] times its own scale, the largest to ±127', () => {
-    const x = tf.tensor2d([[0.1, -2, 0.5, 1], [30, 3, -0.03, 0]]);
+    const x = tf.tensor2d([
+      [0.1, -2, 0.5, 1],
+      [30, 3, -0.03, 0],
+    ]);
     const quantized = absmaxActivations(x, 8).arraySync() as number[][];
     const rows = x.arraySync() as number[][];
     rows.forEach((row, r) => {
@@ -61,7 +81,13 @@ describe('per-token absmax 8-bit activations', () => {
   });
 
   it('quantizes per token, not per tensor: a large token does not flatten a small one', () => {
-    const quantized = absmaxActivations(tf.tensor2d([[1000, -1000], [0.001, 0.002]]), 8).arraySync() as number[][];
+    const quantized = absmaxActivations(
+      tf.tensor2d([
+        [1000, -1000],
+        [0.001, 0.002],
+      ]),
+      8,
+    ).arraySync() as number[][];
     expect(quantized[1]?.[0]).toBeGreaterThan(0);
     expect(quantized[1]?.[1]).toBeCloseTo(0.002, 6);
   });

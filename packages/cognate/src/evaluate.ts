@@ -31,7 +31,11 @@ export interface ForwardProfile {
 }
 
 /** Perplexity of `model` on the held-out windows, plus greedy exact-match answer accuracy when `heldOut` has problems (slow: token-by-token decoding). */
-export async function evaluateQuality(model: TinyTitan, tokenizer: BpeTokenizer, heldOut: HeldOut): Promise<VariantQuality> {
+export async function evaluateQuality(
+  model: TinyTitan,
+  tokenizer: BpeTokenizer,
+  heldOut: HeldOut,
+): Promise<VariantQuality> {
   const { perplexity: value, loss } = perplexity(model, heldOut.windows);
   if (heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };
   const complete = greedyCompleter(model, tokenizer, heldOut.maxNewTokens);
@@ -53,7 +57,17 @@ export function profileForward(model: TinyTitan, windows: HeldOut['windows']): F
   let passes = 0;
   for (let start = 0; start < windows.rows; start += PROFILE_BATCH) {
     const rows = Math.min(PROFILE_BATCH, windows.rows - start);
-    const input = tf.tidy(() => tf.slice(tf.tensor2d(windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols), [rows, windows.cols], 'int32'), [0, 0], [rows, length]));
+    const input = tf.tidy(() =>
+      tf.slice(
+        tf.tensor2d(
+          windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols),
+          [rows, windows.cols],
+          'int32',
+        ),
+        [0, 0],
+        [rows, length],
+      ),
+    );
     const began = performance.now();
     const logits = model.forward(input as tf.Tensor2D);
     logits.dataSync();
@@ -68,5 +82,11 @@ export function profileForward(model: TinyTitan, windows: HeldOut['windows']): F
     tokens += stats.memoryTokens;
     surprise += stats.meanSurprise * rows * length;
   }
-  return { meanPonderSteps: steps / positions, maxPonderSteps: maxSteps, memoryUpdateRate: tokens ? writes / tokens : 0, memorySurprise: surprise / positions, msPerForward: elapsed / passes };
+  return {
+    meanPonderSteps: steps / positions,
+    maxPonderSteps: maxSteps,
+    memoryUpdateRate: tokens ? writes / tokens : 0,
+    memorySurprise: surprise / positions,
+    msPerForward: elapsed / passes,
+  };
 }

@@ -27,6 +27,11 @@ export function variantSettings(variant: CognateVariant, config: CognatePhaseCon
  * One variant's model from the shared initialisation: every variant gets the same `seed`, so all three
  * start from identical weights and their differences after training are what merging works on.
  */
-export function createCognateModel(model: ModelConfig, variant: CognateVariant, config: CognatePhaseConfig, seed: number): TinyTitan {
+export function createCognateModel(
+  model: ModelConfig,
+  variant: CognateVariant,
+  config: CognatePhaseConfig,
+  seed: number,
+): TinyTitan {
   return createTitanModel(model, variantSettings(variant, config), { seed });
 }

@@ -31,7 +31,10 @@ export const CognatePhaseConfigSchema = TrainConfigSchema.extend({
   /** Capacities are the paper-scale values times this (presets: tiny 1/32, small 1/8, paper 1). */
   capacityScale: z.number().positive().default(1),
   /** The three models: role, ACT threshold, memory capacity, surprise threshold. */
-  variants: z.array(CognateVariantSchema).length(3).default(() => SEED_VARIANTS.map((variant) => ({ ...variant }))),
+  variants: z
+    .array(CognateVariantSchema)
+    .length(3)
+    .default(() => SEED_VARIANTS.map((variant) => ({ ...variant }))),
   /** Share of the data held out for perplexity and accuracy. */
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   /** Held-out windows for perplexity, ponder and memory statistics (at most). */
@@ -55,8 +58,25 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
     case 'tiny':
       return { steps: 40, batchSize: 8, capacityScale: 1 / 32, evalWindows: 16, evalProblems: 8, maxNewTokens: 32 };
     case 'small':
-      return { steps: 200, batchSize: 16, microBatchSize: 4, capacityScale: 1 / 8, evalWindows: 64, evalProblems: 50, maxNewTokens: 48 };
+      return {
+        steps: 200,
+        batchSize: 16,
+        microBatchSize: 4,
+        capacityScale: 1 / 8,
+        evalWindows: 64,
+        evalProblems: 50,
+        maxNewTokens: 48,
+      };
     case 'paper':
-      return { steps: 2000, batchSize: 16, microBatchSize: 1, lr: 1e-3, capacityScale: 1, evalWindows: 128, evalProblems: 100, maxNewTokens: 64 };
+      return {
+        steps: 2000,
+        batchSize: 16,
+        microBatchSize: 1,
+        lr: 1e-3,
+        capacityScale: 1,
+        evalWindows: 128,
+        evalProblems: 100,
+        maxNewTokens: 64,
+      };
   }
 }

@@ -30,14 +30,30 @@ export interface CognateData {
  * Run-wide data wins over `config.data`, which wins over the preset's built-in problems. The BPE
  * training is deterministic, so a resumed phase rebuilds the very same tokenizer.
  */
-export async function prepareCognateData(config: CognatePhaseConfig, ctx: PhaseContext, model: { vocabSize: number; contextLength: number }): Promise<CognateData> {
+export async function prepareCognateData(
+  config: CognatePhaseConfig,
+  ctx: PhaseContext,
+  model: { vocabSize: number; contextLength: number },
+): Promise<CognateData> {
   const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
   const { train, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
   const tokenizer = trainBpe(train.texts(), { vocabSize: model.vocabSize });
-  const windows = heldOutWindows(validation.tokenize(tokenizer), model.contextLength, SPECIAL_IDS.eos, config.evalWindows);
+  const windows = heldOutWindows(
+    validation.tokenize(tokenizer),
+    model.contextLength,
+    SPECIAL_IDS.eos,
+    config.evalWindows,
+  );
   if (windows.rows === 0 || train.size === 0) {
-    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${model.contextLength} tokens) and training examples`, { field: 'data' });
+    throw new ForgeError(
+      `the data (${dataset.size} examples) is too small: need held-out text longer than the context (${model.contextLength} tokens) and training examples`,
+      { field: 'data' },
+    );
   }
   const problems = validation.problems().slice(0, config.evalProblems);
-  return { tokenizer, trainDocuments: train.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: config.maxNewTokens } };
+  return {
+    tokenizer,
+    trainDocuments: train.tokenize(tokenizer),
+    heldOut: { windows, problems, maxNewTokens: config.maxNewTokens },
+  };
 }

@@ -6,7 +6,15 @@
  */
 import path from 'node:path';
 import { bytesOnDisk, saveModelCheckpoint, titanExtensions, writeFileAtomic } from '@agent-forge/core';
-import type { BpeTokenizer, ModelConfig, Phase, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
+import type {
+  BpeTokenizer,
+  ModelConfig,
+  Phase,
+  PhaseContext,
+  PhaseModel,
+  PhaseResult,
+  TinyTitan,
+} from '@agent-forge/core';
 import { evaluateQuality, profileForward } from './evaluate.js';
 import { createCognateModel, cognateModelConfig } from './models.js';
 import { CognatePhaseConfigSchema, cognatePresetDefaults, type CognatePhaseConfig } from './phase-config.js';
@@ -27,7 +35,10 @@ interface VariantRun {
   readonly ctx: PhaseContext;
 }
 
-async function runVariant(variant: CognateVariant, run: VariantRun): Promise<{ outcome: VariantOutcome; saved: PhaseModel }> {
+async function runVariant(
+  variant: CognateVariant,
+  run: VariantRun,
+): Promise<{ outcome: VariantOutcome; saved: PhaseModel }> {
   const model = createCognateModel(run.model, variant, run.config, run.ctx.seed);
   try {
     const training = await trainVariant(model, variant, run.config, run.ctx, run.data.trainDocuments);
@@ -42,12 +53,26 @@ async function runVariant(variant: CognateVariant, run: VariantRun): Promise<{ o
   }
 }
 
-async function saveCognateCheckpoint(dir: string, model: TinyTitan, tokenizer: BpeTokenizer, outcome: VariantOutcome): Promise<void> {
-  const result = { role: outcome.variant.role, variant: outcome.variant, quality: outcome.quality, profile: outcome.profile };
+async function saveCognateCheckpoint(
+  dir: string,
+  model: TinyTitan,
+  tokenizer: BpeTokenizer,
+  outcome: VariantOutcome,
+): Promise<void> {
+  const result = {
+    role: outcome.variant.role,
+    variant: outcome.variant,
+    quality: outcome.quality,
+    profile: outcome.profile,
+  };
   await saveModelCheckpoint(dir, { model, tokenizer, extensions: titanExtensions(model), result });
 }
 
-async function runCognate(_input: PhaseResult | null, config: CognatePhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runCognate(
+  _input: PhaseResult | null,
+  config: CognatePhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const model = cognateModelConfig(ctx.preset, config.model);
@@ -64,8 +89,14 @@ async function runCognate(_input: PhaseResult | null, config: CognatePhaseConfig
   const reportFile = path.join(ctx.phaseDir, 'report.md');
   await writeFileAtomic(reportFile, phaseReport(outcomes, peakMemoryMb));
   return {
-    phase: 'cognate', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
-    models, metrics: phaseMetrics(outcomes, peakMemoryMb), artifacts: { report: reportFile }, config,
+    phase: 'cognate',
+    runId: ctx.runId,
+    startedAt,
+    durationMs: performance.now() - started,
+    models,
+    metrics: phaseMetrics(outcomes, peakMemoryMb),
+    artifacts: { report: reportFile },
+    config,
   };
 }
 

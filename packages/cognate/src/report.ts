@@ -22,10 +22,18 @@ export function phaseMetrics(outcomes: readonly VariantOutcome[], peakMemoryMb: 
   const metrics: Record<string, number> = { params: outcomes[0]?.params ?? 0, peakMemoryMb };
   for (const { variant, params, quality, profile, training } of outcomes) {
     const values: Record<string, number | undefined> = {
-      params, perplexity: quality.perplexity, loss: quality.loss, accuracy: quality.accuracy,
-      meanPonderSteps: profile.meanPonderSteps, maxPonderSteps: profile.maxPonderSteps,
-      memoryUpdateRate: profile.memoryUpdateRate, memorySurprise: profile.memorySurprise, msPerForward: profile.msPerForward,
-      trainSteps: training.step, resumedFromStep: training.resumedFrom, finalTrainLoss: training.finalLoss,
+      params,
+      perplexity: quality.perplexity,
+      loss: quality.loss,
+      accuracy: quality.accuracy,
+      meanPonderSteps: profile.meanPonderSteps,
+      maxPonderSteps: profile.maxPonderSteps,
+      memoryUpdateRate: profile.memoryUpdateRate,
+      memorySurprise: profile.memorySurprise,
+      msPerForward: profile.msPerForward,
+      trainSteps: training.step,
+      resumedFromStep: training.resumedFrom,
+      finalTrainLoss: training.finalLoss,
     };
     for (const [name, value] of Object.entries(values)) {
       if (value !== undefined && Number.isFinite(value)) metrics[`${variant.role}.${name}`] = value;
@@ -34,12 +42,15 @@ export function phaseMetrics(outcomes: readonly VariantOutcome[], peakMemoryMb: 
   return metrics;
 }
 
-const fixed = (value: number | undefined, digits: number): string => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const fixed = (value: number | undefined, digits: number): string =>
+  value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 /** A Markdown table of the three models. */
 export function phaseReport(outcomes: readonly VariantOutcome[], peakMemoryMb: number): string {
-  const rows = outcomes.map(({ variant, params, quality, profile }) =>
-    `| ${variant.role} | ${variant.actThreshold} | ${variant.memoryCapacity} | ${variant.surpriseThreshold} | ${params.toLocaleString('en-US')} | ${fixed(quality.perplexity, 2)} | ${fixed(quality.accuracy, 3)} | ${fixed(profile.meanPonderSteps, 3)} | ${profile.maxPonderSteps} | ${fixed(profile.memoryUpdateRate, 3)} | ${fixed(profile.msPerForward, 1)} |`);
+  const rows = outcomes.map(
+    ({ variant, params, quality, profile }) =>
+      `| ${variant.role} | ${variant.actThreshold} | ${variant.memoryCapacity} | ${variant.surpriseThreshold} | ${params.toLocaleString('en-US')} | ${fixed(quality.perplexity, 2)} | ${fixed(quality.accuracy, 3)} | ${fixed(profile.meanPonderSteps, 3)} | ${profile.maxPonderSteps} | ${fixed(profile.memoryUpdateRate, 3)} | ${fixed(profile.msPerForward, 1)} |`,
+  );
   return [
     '# cognate: three TinyTitan models (ACT + Titans MAL memory)',
     '',

@@ -1,6 +1,13 @@
 /** Trains one cognate variant through core's loop, with the ponder cost in the loss and its own data order. */
 import path from 'node:path';
-import { SPECIAL_IDS, activationBytesPerSequence, documentBatchSource, ponderingLoss, titanRunnerOf, train } from '@agent-forge/core';
+import {
+  SPECIAL_IDS,
+  activationBytesPerSequence,
+  documentBatchSource,
+  ponderingLoss,
+  titanRunnerOf,
+  train,
+} from '@agent-forge/core';
 import type { ActivationShape, PhaseContext, TinyTitan, TrainSummary } from '@agent-forge/core';
 import type { CognatePhaseConfig } from './phase-config.js';
 import type { CognateVariant } from './variants.js';
@@ -23,8 +30,12 @@ export function trainingShape(model: TinyTitan): ActivationShape & {
 } {
   const { config } = model;
   const { act, memory } = titanRunnerOf(model).settings;
-  const perLayer = activationBytesPerSequence({ ...config, nLayers: 1 }, config.contextLength) - activationBytesPerSequence({ ...config, nLayers: 0 }, config.contextLength);
-  const memoryBytes = memory.enabled ? 1.5 * 4 * MEMORY_TENSORS_PER_CHUNK * memory.dim ** 2 * Math.ceil(config.contextLength / memory.chunkSize) : 0;
+  const perLayer =
+    activationBytesPerSequence({ ...config, nLayers: 1 }, config.contextLength) -
+    activationBytesPerSequence({ ...config, nLayers: 0 }, config.contextLength);
+  const memoryBytes = memory.enabled
+    ? 1.5 * 4 * MEMORY_TENSORS_PER_CHUNK * memory.dim ** 2 * Math.ceil(config.contextLength / memory.chunkSize)
+    : 0;
   const steps = act.enabled ? act.maxSteps : 1;
   return { ...config, nLayers: config.nLayers * steps + Math.ceil(memoryBytes / perLayer) };
 }
@@ -33,12 +44,31 @@ export function trainingShape(model: TinyTitan): ActivationShape & {
  * Resumes from the variant's state directory when it holds one (a finished variant returns at once).
  * The data order is seeded by the role, so the three models see the same data in different orders.
  */
-export async function trainVariant(model: TinyTitan, variant: CognateVariant, config: CognatePhaseConfig, ctx: PhaseContext, documents: Int32Array[]): Promise<TrainSummary> {
+export async function trainVariant(
+  model: TinyTitan,
+  variant: CognateVariant,
+  config: CognatePhaseConfig,
+  ctx: PhaseContext,
+  documents: Int32Array[],
+): Promise<TrainSummary> {
   const { contextLength } = model.config;
   const dataSeed = ctx.rng.fork(`data:${variant.role}`).seed();
-  const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: dataSeed, eosId: SPECIAL_IDS.eos });
+  const data = documentBatchSource(documents, {
+    batchSize: config.batchSize,
+    contextLength,
+    seed: dataSeed,
+    eosId: SPECIAL_IDS.eos,
+  });
   return train({
-    model: ponderingLoss(model), data, config, shape: trainingShape(model), stateDir: trainStateDir(ctx.phaseDir, variant.role),
-    tracker: ctx.tracker, phase: `cognate:${variant.role}`, progress: ctx.progress, signal: ctx.signal, rng: ctx.rng.fork(`train:${variant.role}`),
+    model: ponderingLoss(model),
+    data,
+    config,
+    shape: trainingShape(model),
+    stateDir: trainStateDir(ctx.phaseDir, variant.role),
+    tracker: ctx.tracker,
+    phase: `cognate:${variant.role}`,
+    progress: ctx.progress,
+    signal: ctx.signal,
+    rng: ctx.rng.fork(`train:${variant.role}`),
   });
 }

@@ -7,8 +7,17 @@ import type { ProgressReporter } from '@agent-forge/core';
 export const MICRO_MODEL = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 };
 export const MICRO_DATA = { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } as const;
 export const MICRO_PHASE = {
-  steps: 4, batchSize: 4, model: MICRO_MODEL, data: MICRO_DATA, chunkSize: 4, actMaxSteps: 3,
-  evalWindows: 4, evalProblems: 2, maxNewTokens: 6, capacityScale: 1 / 256, checkpointEvery: 1,
+  steps: 4,
+  batchSize: 4,
+  model: MICRO_MODEL,
+  data: MICRO_DATA,
+  chunkSize: 4,
+  actMaxSteps: 3,
+  evalWindows: 4,
+  evalProblems: 2,
+  maxNewTokens: 6,
+  capacityScale: 1 / 256,
+  checkpointEvery: 1,
 };
 
 export function tempDir(label: string): string {

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, Rng, TitanRunner, countParameters, tf, titanRunnerOf, useBackend } from '@agent-forge/core';
-import { CognatePhaseConfigSchema, SEED_VARIANTS, cognateModelConfig, cognatePresetDefaults, createCognateModel, variantSettings } from '../src/index.js';
+import {
+  CognatePhaseConfigSchema,
+  SEED_VARIANTS,
+  cognateModelConfig,
+  cognatePresetDefaults,
+  createCognateModel,
+  variantSettings,
+} from '../src/index.js';
 import { MICRO_MODEL } from './helpers.js';
 
 beforeAll(async () => {
@@ -17,7 +24,10 @@ describe('cognate variants', () => {
     for (const weights of rest) {
       expect([...weights.keys()]).toEqual([...(first as Map<string, tf.Variable>).keys()]);
       for (const [name, weight] of weights) {
-        expect(tf.tidy(() => tf.max(tf.abs(tf.sub(weight, first?.get(name) as tf.Variable))).dataSync()[0]), name).toBe(0);
+        expect(
+          tf.tidy(() => tf.max(tf.abs(tf.sub(weight, first?.get(name) as tf.Variable))).dataSync()[0]),
+          name,
+        ).toBe(0);
       }
     }
     models.forEach((m) => m.dispose());
@@ -26,7 +36,11 @@ describe('cognate variants', () => {
   it('ponder no longer at a lower ACT threshold, position by position, on the same input', () => {
     const model = cognateModelConfig('tiny', MICRO_MODEL);
     const rng = Rng.fromSeed(3);
-    const tokens = tf.tensor2d(Int32Array.from({ length: 48 }, () => rng.int(0, MICRO_MODEL.vocabSize - 1)), [4, 12], 'int32');
+    const tokens = tf.tensor2d(
+      Int32Array.from({ length: 48 }, () => rng.int(0, MICRO_MODEL.vocabSize - 1)),
+      [4, 12],
+      'int32',
+    );
     const stepsOf = SEED_VARIANTS.map((variant) => {
       const built = createCognateModel(model, variant, config, 7);
       built.forward(tokens);
@@ -35,7 +49,9 @@ describe('cognate variants', () => {
       return { threshold: variant.actThreshold, steps };
     }).sort((a, b) => a.threshold - b.threshold);
     for (let i = 1; i < stepsOf.length; i++) {
-      stepsOf[i - 1]?.steps.forEach((steps, position) => expect(steps).toBeLessThanOrEqual(stepsOf[i]?.steps[position] as number));
+      stepsOf[i - 1]?.steps.forEach((steps, position) =>
+        expect(steps).toBeLessThanOrEqual(stepsOf[i]?.steps[position] as number),
+      );
     }
   });
 
@@ -49,7 +65,10 @@ describe('cognate variants', () => {
 
   it('lands within ±10% of 25M parameters at the paper preset', () => {
     const paper = cognateModelConfig('paper', {});
-    const runner = new TitanRunner(paper, variantSettings(SEED_VARIANTS[0] as (typeof SEED_VARIANTS)[number], CognatePhaseConfigSchema.parse({})));
+    const runner = new TitanRunner(
+      paper,
+      variantSettings(SEED_VARIANTS[0] as (typeof SEED_VARIANTS)[number], CognatePhaseConfigSchema.parse({})),
+    );
     let extra = 0;
     for (const weight of runner.weights.values()) extra += weight.size;
     const total = countParameters(paper) + extra;

@@ -2,7 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  SPECIAL_IDS, heldOutWindows, loadDataset, loadModelCheckpoint, perplexity, phaseDirName, readPhaseResult, runPipeline, tf, titanRunnerOf, useBackend,
+  SPECIAL_IDS,
+  heldOutWindows,
+  loadDataset,
+  loadModelCheckpoint,
+  perplexity,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  tf,
+  titanRunnerOf,
+  useBackend,
 } from '@agent-forge/core';
 import type { PhaseResult, TinyTitan } from '@agent-forge/core';
 import { buildCognateModel, cognatePhase } from '../src/index.js';
@@ -27,17 +37,35 @@ async function loadRole(result: PhaseResult, role: string) {
 /** The phase's held-out windows, rebuilt from the data source and the checkpoint's tokenizer. */
 async function heldOutFor(tokenizer: { encode(text: string): number[] }) {
   const { validation } = (await loadDataset(MICRO_DATA)).split({ validationFraction: 0.1, seed: 1 });
-  return heldOutWindows(validation.tokenize(tokenizer), MICRO_PHASE.model.contextLength, SPECIAL_IDS.eos, MICRO_PHASE.evalWindows);
+  return heldOutWindows(
+    validation.tokenize(tokenizer),
+    MICRO_PHASE.model.contextLength,
+    SPECIAL_IDS.eos,
+    MICRO_PHASE.evalWindows,
+  );
 }
 
 describe('cognate phase', () => {
   it('trains, evaluates and saves three mergeable checkpoints that load back bit-exactly', async () => {
     const runsDir = path.join(tempDir('e2e'), 'runs');
-    const outcome = await runPipeline({ phases: [cognatePhase], runsDir, phaseConfigs: { cognate: MICRO_PHASE }, seed: 1 });
+    const outcome = await runPipeline({
+      phases: [cognatePhase],
+      runsDir,
+      phaseConfigs: { cognate: MICRO_PHASE },
+      seed: 1,
+    });
     const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('cognate')));
     expect(result.models.map((model) => model.role)).toEqual(ROLES);
     for (const role of ROLES) {
-      for (const name of ['params', 'perplexity', 'accuracy', 'meanPonderSteps', 'maxPonderSteps', 'memoryUpdateRate', 'msPerForward']) {
+      for (const name of [
+        'params',
+        'perplexity',
+        'accuracy',
+        'meanPonderSteps',
+        'maxPonderSteps',
+        'memoryUpdateRate',
+        'msPerForward',
+      ]) {
         expect(Number.isFinite(result.metrics[`${role}.${name}`]), `${role}.${name}`).toBe(true);
       }
       expect(result.metrics[`${role}.trainSteps`]).toBe(4);
@@ -67,13 +95,27 @@ describe('cognate phase', () => {
 
   it('resumes an interrupted phase where each model stopped, ending with the uninterrupted run’s weights', async () => {
     const root = tempDir('resume');
-    const options = { phases: [cognatePhase], runsDir: path.join(root, 'runs'), phaseConfigs: { cognate: MICRO_PHASE }, seed: 2 };
+    const options = {
+      phases: [cognatePhase],
+      runsDir: path.join(root, 'runs'),
+      phaseConfigs: { cognate: MICRO_PHASE },
+      seed: 2,
+    };
     const abort = new AbortController();
-    const interrupted = runPipeline({ ...options, runId: 'r1', signal: abort.signal, progress: abortingProgress('memory-integration', 2, abort) });
+    const interrupted = runPipeline({
+      ...options,
+      runId: 'r1',
+      signal: abort.signal,
+      progress: abortingProgress('memory-integration', 2, abort),
+    });
     await expect(interrupted).rejects.toThrow(/forge run --resume r1/);
     const resumed = await runPipeline({ ...options, resumeRunId: 'r1' });
     const metrics = resumed.result?.metrics ?? {};
-    expect([metrics['reasoning.resumedFromStep'], metrics['memory-integration.resumedFromStep'], metrics['adaptive-computation.resumedFromStep']]).toEqual([4, 2, 0]);
+    expect([
+      metrics['reasoning.resumedFromStep'],
+      metrics['memory-integration.resumedFromStep'],
+      metrics['adaptive-computation.resumedFromStep'],
+    ]).toEqual([4, 2, 0]);
     ROLES.forEach((role) => expect(metrics[`${role}.trainSteps`]).toBe(4));
 
     const straight = await runPipeline({ ...options, runId: 'r2' });
@@ -81,7 +123,10 @@ describe('cognate phase', () => {
     const b = await loadRole(straight.result as PhaseResult, 'memory-integration');
     for (const [name, weight] of a.model.namedWeights()) {
       const other = b.model.namedWeights().get(name) as tf.Variable;
-      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(weight, other))).dataSync()[0]), name).toBe(0);
+      expect(
+        tf.tidy(() => tf.max(tf.abs(tf.sub(weight, other))).dataSync()[0]),
+        name,
+      ).toBe(0);
     }
     a.model.dispose();
     b.model.dispose();
@@ -89,7 +134,11 @@ describe('cognate phase', () => {
 
   it('rejects a bad config naming the field', async () => {
     const runsDir = path.join(tempDir('bad'), 'runs');
-    await expect(runPipeline({ phases: [cognatePhase], runsDir, phaseConfigs: { cognate: { actMaxSteps: 0 } } })).rejects.toThrow(/phases\.cognate\.actMaxSteps/);
-    await expect(runPipeline({ phases: [cognatePhase], runsDir, phaseConfigs: { cognate: { variants: [] } } })).rejects.toThrow(/phases\.cognate\.variants/);
+    await expect(
+      runPipeline({ phases: [cognatePhase], runsDir, phaseConfigs: { cognate: { actMaxSteps: 0 } } }),
+    ).rejects.toThrow(/phases\.cognate\.actMaxSteps/);
+    await expect(
+      runPipeline({ phases: [cognatePhase], runsDir, phaseConfigs: { cognate: { variants: [] } } }),
+    ).rejects.toThrow(/phases\.cognate\.variants/);
   });
 });

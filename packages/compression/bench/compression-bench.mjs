@@ -14,8 +14,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { bitnetPhase } from '@agent-forge/bitnet';
 import {
-  MODEL_PRESETS, TinyTitan, formatProblem, generateProblems, initBackend, lineProgress, readPhaseResult, phaseDirName,
-  runPipeline, saveModelCheckpoint, trainBpe,
+  MODEL_PRESETS,
+  TinyTitan,
+  formatProblem,
+  generateProblems,
+  initBackend,
+  lineProgress,
+  readPhaseResult,
+  phaseDirName,
+  runPipeline,
+  saveModelCheckpoint,
+  trainBpe,
 } from '@agent-forge/core';
 import { compressionPhase } from '@agent-forge/compression';
 
@@ -35,9 +44,24 @@ dense.dispose();
 
 const started = performance.now();
 const outcome = await runPipeline({
-  phases: [bitnetPhase, compressionPhase], runsDir: path.join(root, 'runs'), preset, seed: 1,
-  input: { phase: 'evomerge', runId: 'bench', startedAt: new Date().toISOString(), durationMs: 0, models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }], metrics: {}, artifacts: {}, config: {} },
-  phaseConfigs: { bitnet: { steps, batchSize: 8, evalWindows: 8, evalProblems: 0 }, compression: { evalWindows: 16, budgetWindows: 4, evalProblems: 8, maxNewTokens: 24 } },
+  phases: [bitnetPhase, compressionPhase],
+  runsDir: path.join(root, 'runs'),
+  preset,
+  seed: 1,
+  input: {
+    phase: 'evomerge',
+    runId: 'bench',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }],
+    metrics: {},
+    artifacts: {},
+    config: {},
+  },
+  phaseConfigs: {
+    bitnet: { steps, batchSize: 8, evalWindows: 8, evalProblems: 0 },
+    compression: { evalWindows: 16, budgetWindows: 4, evalProblems: 8, maxNewTokens: 24 },
+  },
   progress: lineProgress((line) => process.stderr.write(`${line}\n`), 25),
 });
 const seconds = (performance.now() - started) / 1000;
@@ -45,11 +69,20 @@ const bitnet = readPhaseResult(path.join(outcome.runDir, phaseDirName('bitnet'))
 const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('compression')));
 const m = result.metrics;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-console.log(`## compression bench — preset ${preset} (${m.params} params, BitNet fine-tune ${steps} steps, backend ${backend.choice}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+console.log(
+  `## compression bench — preset ${preset} (${m.params} params, BitNet fine-tune ${steps} steps, backend ${backend.choice}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')})`,
+);
 console.log('');
 console.log(`bitnet input: perplexity ${bitnet.metrics.perplexityAfter?.toFixed(3)}, packed file ${kib(m.inputBytes)}`);
-console.log(`compressed file on disk: ${kib(m.bytes)} = ${m.bitsPerWeight.toFixed(3)} bits/weight overall, ${m.ratioVsInput.toFixed(2)}× smaller than the packed input`);
-console.log(`held-out loss ${m.heldOutLossBefore.toFixed(4)} → ${m.heldOutLossAfter.toFixed(4)}; perplexity ${m.perplexityBefore.toFixed(3)} → ${m.perplexityAfter.toFixed(3)} (${m.perplexityIncreasePct.toFixed(2)}%); accuracy ${m.accuracyBefore ?? 'n/a'} → ${m.accuracyAfter ?? 'n/a'}`);
+console.log(
+  `compressed file on disk: ${kib(m.bytes)} = ${m.bitsPerWeight.toFixed(3)} bits/weight overall, ${m.ratioVsInput.toFixed(2)}× smaller than the packed input`,
+);
+console.log(
+  `held-out loss ${m.heldOutLossBefore.toFixed(4)} → ${m.heldOutLossAfter.toFixed(4)}; perplexity ${m.perplexityBefore.toFixed(3)} → ${m.perplexityAfter.toFixed(3)} (${m.perplexityIncreasePct.toFixed(2)}%); accuracy ${m.accuracyBefore ?? 'n/a'} → ${m.accuracyAfter ?? 'n/a'}`,
+);
 console.log(`both phases: ${seconds.toFixed(0)} s wall`);
 console.log('');
 console.log(readFileSync(result.artifacts.report, 'utf8'));

@@ -11,7 +11,8 @@ export function packedBytes(count: number, bits: number): number {
 }
 
 function checkWidth(bits: number): void {
-  if (!Number.isInteger(bits) || bits < 1 || bits > 24) throw new ForgeError(`bit width ${bits} must be an integer in 1…24`, { field: 'bits' });
+  if (!Number.isInteger(bits) || bits < 1 || bits > 24)
+    throw new ForgeError(`bit width ${bits} must be an integer in 1…24`, { field: 'bits' });
 }
 
 /** Packs `values` (each an integer in [0, 2^bits)). */
@@ -22,7 +23,8 @@ export function packBits(values: ArrayLike<number>, bits: number): Uint8Array {
   let bitPosition = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number;
-    if (!Number.isInteger(value) || value < 0 || value >= limit) throw new ForgeError(`value ${value} at index ${i} does not fit in ${bits} bits`, { field: 'values' });
+    if (!Number.isInteger(value) || value < 0 || value >= limit)
+      throw new ForgeError(`value ${value} at index ${i} does not fit in ${bits} bits`, { field: 'values' });
     for (let b = 0; b < bits; b++, bitPosition++) {
       if ((value >>> b) & 1) out[bitPosition >> 3] = (out[bitPosition >> 3] as number) | (1 << (bitPosition & 7));
     }
@@ -34,13 +36,17 @@ export function packBits(values: ArrayLike<number>, bits: number): Uint8Array {
 export function unpackBits(bytes: Uint8Array, bits: number, count: number): Uint32Array {
   checkWidth(bits);
   if (bytes.length !== packedBytes(count, bits)) {
-    throw new ForgeError(`packed buffer has ${bytes.length} bytes, ${count} values of ${bits} bits need ${packedBytes(count, bits)}`, { field: 'packed' });
+    throw new ForgeError(
+      `packed buffer has ${bytes.length} bytes, ${count} values of ${bits} bits need ${packedBytes(count, bits)}`,
+      { field: 'packed' },
+    );
   }
   const out = new Uint32Array(count);
   let bitPosition = 0;
   for (let i = 0; i < count; i++) {
     let value = 0;
-    for (let b = 0; b < bits; b++, bitPosition++) value |= (((bytes[bitPosition >> 3] as number) >> (bitPosition & 7)) & 1) << b;
+    for (let b = 0; b < bits; b++, bitPosition++)
+      value |= (((bytes[bitPosition >> 3] as number) >> (bitPosition & 7)) & 1) << b;
     out[i] = value >>> 0;
   }
   return out;

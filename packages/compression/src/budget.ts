@@ -75,7 +75,11 @@ function stepUp(group: readonly TensorPlan[]): boolean {
   let target: TensorPlan | undefined;
   for (const plan of group) {
     if (plan.chosen >= plan.ladder.length - 1) continue;
-    if (target === undefined || (plan.ladder[plan.chosen]?.relativeError ?? 0) > (target.ladder[target.chosen]?.relativeError ?? 0)) target = plan;
+    if (
+      target === undefined ||
+      (plan.ladder[plan.chosen]?.relativeError ?? 0) > (target.ladder[target.chosen]?.relativeError ?? 0)
+    )
+      target = plan;
   }
   if (target === undefined) return false;
   target.chosen++;
@@ -83,7 +87,13 @@ function stepUp(group: readonly TensorPlan[]): boolean {
 }
 
 /** Runs the budget over `plans` (mutating their `chosen`); the model ends holding the chosen weights. */
-export function selectWithinBudget(model: TinyTitan, plans: readonly TensorPlan[], evalLoss: () => number, maxLossIncrease: number, onGroup?: (done: number, total: number) => void): BudgetOutcome {
+export function selectWithinBudget(
+  model: TinyTitan,
+  plans: readonly TensorPlan[],
+  evalLoss: () => number,
+  maxLossIncrease: number,
+  onGroup?: (done: number, total: number) => void,
+): BudgetOutcome {
   const baselineLoss = evalLoss();
   const grouped = groupPlans(plans);
   const groups: GroupOutcome[] = [];

@@ -12,7 +12,11 @@ import { frozenBitNetExtension } from './model-loading.js';
 const PROBE = 'compression-calibration';
 
 /** Weight name (`<layer>.weight`) → mean squared input per input feature. */
-export function measureRowImportance(config: ModelCheckpointConfig, model: TinyTitan, windows: { tokens: Int32Array; rows: number; cols: number }): Map<string, Float32Array> {
+export function measureRowImportance(
+  config: ModelCheckpointConfig,
+  model: TinyTitan,
+  windows: { tokens: Int32Array; rows: number; cols: number },
+): Map<string, Float32Array> {
   const sums = new Map<string, { sum: Float64Array; count: number }>();
   const record = (name: string, x: tf.Tensor): void => {
     const features = x.shape[x.shape.length - 1] as number;
@@ -23,14 +27,26 @@ export function measureRowImportance(config: ModelCheckpointConfig, model: TinyT
     sums.set(name, entry);
   };
   const probe: ModelExtension = {
-    name: PROBE, order: 2000, packageName: '@agent-forge/compression',
-    plan: (plan) => ({ ...plan, createLinear: (spec, init) => {
-      const inner = plan.createLinear(spec, init);
-      return { ...inner, apply: (x: tf.Tensor) => { record(spec.name, x); return inner.apply(x); } };
-    } }),
+    name: PROBE,
+    order: 2000,
+    packageName: '@agent-forge/compression',
+    plan: (plan) => ({
+      ...plan,
+      createLinear: (spec, init) => {
+        const inner = plan.createLinear(spec, init);
+        return {
+          ...inner,
+          apply: (x: tf.Tensor) => {
+            record(spec.name, x);
+            return inner.apply(x);
+          },
+        };
+      },
+    }),
   };
   const replace: Record<string, ModelExtension> = { [PROBE]: probe };
-  if (config.extensions.bitnet !== undefined) replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
+  if (config.extensions.bitnet !== undefined)
+    replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
   const probeModel = buildModel(config.model, { ...config.extensions, [PROBE]: {} }, { replace });
   try {
     probeModel.loadWeights(model.namedWeights());
@@ -41,5 +57,10 @@ export function measureRowImportance(config: ModelCheckpointConfig, model: TinyT
   } finally {
     probeModel.dispose();
   }
-  return new Map([...sums].map(([layer, { sum, count }]) => [`${layer}.weight`, Float32Array.from(sum, (s) => s / Math.max(1, count))]));
+  return new Map(
+    [...sums].map(([layer, { sum, count }]) => [
+      `${layer}.weight`,
+      Float32Array.from(sum, (s) => s / Math.max(1, count)),
+    ]),
+  );
 }

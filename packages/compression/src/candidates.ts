@@ -52,22 +52,41 @@ export interface TensorPlan {
 
 const FALLBACK: CandidateSpec = { label: 'fp32', method: 'fp32', settings: {}, matricesOnly: false };
 
-function encodeCandidate(spec: CandidateSpec, values: Float32Array, shape: readonly number[], rng: Rng, context: EncodeContext | undefined): TensorCandidate {
+function encodeCandidate(
+  spec: CandidateSpec,
+  values: Float32Array,
+  shape: readonly number[],
+  rng: Rng,
+  context: EncodeContext | undefined,
+): TensorCandidate {
   const compressor = getCompressor(spec.method);
   const started = performance.now();
   const encoded = compressor.encode(values, shape, spec.settings, rng, context);
   const encodeMs = performance.now() - started;
   const decoded = compressor.decode(encoded);
   return {
-    label: spec.label, encoded, bytes: storedBytes(encoded), bitsPerWeight: bitsPerWeight(encoded),
-    relativeError: relativeError(values, decoded), lossless: compressor.lossless, encodeMs,
+    label: spec.label,
+    encoded,
+    bytes: storedBytes(encoded),
+    bitsPerWeight: bitsPerWeight(encoded),
+    relativeError: relativeError(values, decoded),
+    lossless: compressor.lossless,
+    encodeMs,
   };
 }
 
 /** Encodes `values` with every applicable spec and orders the ones within `maxRelativeError`. */
 export function planTensor(
-  name: string, values: Float32Array, shape: readonly number[],
-  options: { specs: readonly CandidateSpec[]; maxRelativeError: number; minElements: number; rng: Rng; context?: EncodeContext },
+  name: string,
+  values: Float32Array,
+  shape: readonly number[],
+  options: {
+    specs: readonly CandidateSpec[];
+    maxRelativeError: number;
+    minElements: number;
+    rng: Rng;
+    context?: EncodeContext;
+  },
 ): TensorPlan {
   const isMatrix = shape.length === 2 && values.length >= options.minElements;
   const specs = options.specs.some((s) => s.method === 'fp32') ? options.specs : [...options.specs, FALLBACK];
@@ -77,7 +96,9 @@ export function planTensor(
     if (!getCompressor(spec.method).accepts(values, shape, spec.settings)) continue;
     all.push(encodeCandidate(spec, values, shape, options.rng.fork(`${spec.label}:${name}`), options.context));
   }
-  const sorted = all.filter((c) => c.lossless || c.relativeError <= options.maxRelativeError).sort((a, b) => a.bytes - b.bytes || a.relativeError - b.relativeError);
+  const sorted = all
+    .filter((c) => c.lossless || c.relativeError <= options.maxRelativeError)
+    .sort((a, b) => a.bytes - b.bytes || a.relativeError - b.relativeError);
   const firstLossless = sorted.findIndex((c) => c.lossless);
   return { name, shape, all, ladder: sorted.slice(0, firstLossless + 1), chosen: 0 };
 }

@@ -88,7 +88,10 @@ export function relativeError(original: Float32Array, decoded: Float32Array): nu
 export function requirePart<D extends Dtype>(encoded: EncodedTensor, part: string, dtype: D): DtypeArrays[D] {
   const tensor = encoded.tensors.get(part);
   if (tensor?.dtype !== dtype) {
-    throw new ForgeError(`${encoded.method}: part '${part}' must be a ${dtype} tensor, got ${tensor === undefined ? 'none' : tensor.dtype}`, { field: part });
+    throw new ForgeError(
+      `${encoded.method}: part '${part}' must be a ${dtype} tensor, got ${tensor === undefined ? 'none' : tensor.dtype}`,
+      { field: part },
+    );
   }
   return tensor.data as DtypeArrays[D];
 }
@@ -96,6 +99,10 @@ export function requirePart<D extends Dtype>(encoded: EncodedTensor, part: strin
 /** A numeric parameter of `encoded`, checked. */
 export function numberParam(encoded: EncodedTensor, key: string): number {
   const value = encoded.params[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ForgeError(`${encoded.method}: parameter '${key}' must be a finite number, got ${JSON.stringify(value)}`, { field: key });
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ForgeError(
+      `${encoded.method}: parameter '${key}' must be a finite number, got ${JSON.stringify(value)}`,
+      { field: key },
+    );
   return value;
 }

@@ -28,9 +28,18 @@ export function firstWindows(windows: Windows, rows: number): Windows {
   return { tokens: windows.tokens.subarray(0, kept * windows.cols), rows: kept, cols: windows.cols };
 }
 
-export async function evaluateQuality(model: TinyTitan, tokenizer: BpeTokenizer, heldOut: HeldOut, withAccuracy = true): Promise<Quality> {
+export async function evaluateQuality(
+  model: TinyTitan,
+  tokenizer: BpeTokenizer,
+  heldOut: HeldOut,
+  withAccuracy = true,
+): Promise<Quality> {
   const { perplexity: value, loss } = perplexity(model, heldOut.windows);
   if (!withAccuracy || heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };
-  const { accuracy } = await answerAccuracy(heldOut.problems, (problem) => formatProblem(problem).prompt, greedyCompleter(model, tokenizer, heldOut.maxNewTokens));
+  const { accuracy } = await answerAccuracy(
+    heldOut.problems,
+    (problem) => formatProblem(problem).prompt,
+    greedyCompleter(model, tokenizer, heldOut.maxNewTokens),
+  );
   return { perplexity: value, loss, accuracy };
 }

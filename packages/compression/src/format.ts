@@ -35,7 +35,12 @@ export function compressedFileContents(encoded: ReadonlyMap<string, EncodedTenso
   const metadata: Record<string, string> = { [FORMAT_KEY]: COMPRESSED_FORMAT };
   for (const [name, tensor] of encoded) {
     for (const [part, data] of tensor.tensors) weights.set(`${name}/${part}`, data);
-    const record: TensorRecord = { method: tensor.method, shape: [...tensor.shape], params: tensor.params, parts: [...tensor.tensors.keys()] };
+    const record: TensorRecord = {
+      method: tensor.method,
+      shape: [...tensor.shape],
+      params: tensor.params,
+      parts: [...tensor.tensors.keys()],
+    };
     metadata[`${TENSOR_KEY_PREFIX}${name}`] = JSON.stringify(record);
   }
   return { weights, metadata };
@@ -55,7 +60,12 @@ function parseRecord(name: string, text: string, file: string): TensorRecord {
     throw new ForgeError(`metadata for '${name}' is not JSON`, { file, cause: error });
   }
   const r = record as Partial<TensorRecord> | null;
-  if (typeof r?.method !== 'string' || !Array.isArray(r.shape) || typeof r.params !== 'object' || !Array.isArray(r.parts)) {
+  if (
+    typeof r?.method !== 'string' ||
+    !Array.isArray(r.shape) ||
+    typeof r.params !== 'object' ||
+    !Array.isArray(r.parts)
+  ) {
     throw new ForgeError(`metadata for '${name}' needs method, shape, params and parts`, { file });
   }
   return r as TensorRecord;
@@ -65,7 +75,10 @@ function parseRecord(name: string, text: string, file: string): TensorRecord {
 export async function readCompressedFile(file: string): Promise<Map<string, EncodedTensor>> {
   const { weights, metadata } = await readSafetensorsFile(file);
   if (metadata[FORMAT_KEY] !== COMPRESSED_FORMAT) {
-    throw new ForgeError(`not a compressed model file: ${FORMAT_KEY} is '${metadata[FORMAT_KEY] ?? '(none)'}', expected '${COMPRESSED_FORMAT}'`, { file });
+    throw new ForgeError(
+      `not a compressed model file: ${FORMAT_KEY} is '${metadata[FORMAT_KEY] ?? '(none)'}', expected '${COMPRESSED_FORMAT}'`,
+      { file },
+    );
   }
   const out = new Map<string, EncodedTensor>();
   for (const [key, text] of Object.entries(metadata)) {
@@ -76,7 +89,8 @@ export async function readCompressedFile(file: string): Promise<Map<string, Enco
     const tensors = new Map<string, HostTensor>();
     for (const part of record.parts) {
       const tensor = weights.get(`${name}/${part}`);
-      if (tensor === undefined) throw new ForgeError(`tensor '${name}/${part}' named in the metadata is missing`, { file });
+      if (tensor === undefined)
+        throw new ForgeError(`tensor '${name}/${part}' named in the metadata is missing`, { file });
       tensors.set(part, tensor);
     }
     out.set(name, { method: record.method, shape: record.shape, params: record.params, tensors });

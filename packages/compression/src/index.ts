@@ -5,26 +5,70 @@
  * @packageDocumentation
  */
 export {
-  bitsPerWeight, relativeError, sizeOf, storedBytes,
-  type Compressor, type EncodeContext, type EncodedParams, type EncodedTensor,
+  bitsPerWeight,
+  relativeError,
+  sizeOf,
+  storedBytes,
+  type Compressor,
+  type EncodeContext,
+  type EncodedParams,
+  type EncodedTensor,
 } from './compressor.js';
 export { compressorNames, getCompressor, parseMethodSettings, registerCompressor } from './registry.js';
 export { indexBits, packBits, packedBytes, unpackBits } from './bit-packing.js';
 export { NoSettingsSchema, fp16Compressor, fp32Compressor, type NoSettings } from './methods/float.js';
 export { RtnSettingsSchema, rtnCompressor, type RtnSettings } from './methods/rtn.js';
-export { packBase3, ternary2bitCompressor, ternaryBase3Compressor, ternaryCodes, unpackBase3 } from './methods/ternary.js';
+export {
+  packBase3,
+  ternary2bitCompressor,
+  ternaryBase3Compressor,
+  ternaryCodes,
+  unpackBase3,
+} from './methods/ternary.js';
 export { LFSR_BITS, LFSR_PERIOD, lfsrNext, lfsrPeriod, lfsrStates, seedMatrix } from './methods/lfsr.js';
-export { SeedLmSettingsSchema, candidateSeeds, seedLmCompressor, seedLmNominalBits, type SeedLmSettings } from './methods/seedlm.js';
+export {
+  SeedLmSettingsSchema,
+  candidateSeeds,
+  seedLmCompressor,
+  seedLmNominalBits,
+  type SeedLmSettings,
+} from './methods/seedlm.js';
 export { kMeans, type KMeansResult } from './methods/kmeans.js';
 export { VptqSettingsSchema, vptqCompressor, type VptqSettings } from './methods/vptq.js';
-export { HyperSettingsSchema, hyperCompressor, trajectoryPoint, windingDirection, type HyperSettings } from './methods/hyper.js';
-export { COMPRESSED_FILE, COMPRESSED_FORMAT, compressedFileContents, decodeTensor, readCompressedFile, writeCompressedFile } from './format.js';
 export {
-  CompressionExtensionSchema, compressionModelExtension, decodeAll, frozenBitNetExtension, isCompressedModelDir, loadCompressedModel, loadInputModel,
+  HyperSettingsSchema,
+  hyperCompressor,
+  trajectoryPoint,
+  windingDirection,
+  type HyperSettings,
+} from './methods/hyper.js';
+export {
+  COMPRESSED_FILE,
+  COMPRESSED_FORMAT,
+  compressedFileContents,
+  decodeTensor,
+  readCompressedFile,
+  writeCompressedFile,
+} from './format.js';
+export {
+  CompressionExtensionSchema,
+  compressionModelExtension,
+  decodeAll,
+  frozenBitNetExtension,
+  isCompressedModelDir,
+  loadCompressedModel,
+  loadInputModel,
   type CompressionExtension,
 } from './model-loading.js';
 export { planTensor, type CandidateSpec, type TensorCandidate, type TensorPlan } from './candidates.js';
 export { groupPlans, layerGroup, selectWithinBudget, type BudgetOutcome, type GroupOutcome } from './budget.js';
 export { measureRowImportance } from './calibration.js';
-export { CandidateConfigSchema, CompressionPhaseConfigSchema, DEFAULT_CANDIDATES, compressionPresetDefaults, type CandidateConfig, type CompressionPhaseConfig } from './phase-config.js';
+export {
+  CandidateConfigSchema,
+  CompressionPhaseConfigSchema,
+  DEFAULT_CANDIDATES,
+  compressionPresetDefaults,
+  type CandidateConfig,
+  type CompressionPhaseConfig,
+} from './phase-config.js';
 export { COMPRESSION_MODEL_DIR, compressionPhase } from './phase.js';

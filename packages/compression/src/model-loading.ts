@@ -10,10 +10,27 @@ import path from 'node:path';
 import { PACKED_FILE, loadPackedModel, parseBitNetExtension, quantizeInput } from '@agent-forge/bitnet';
 import type { BitNetExtension } from '@agent-forge/bitnet';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, applyMatrix, buildModel, constantWeight, denseLinear,
-  loadModelCheckpoint, loadTokenizer, parseConfig, registerModelExtension, tf,
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  applyMatrix,
+  buildModel,
+  constantWeight,
+  denseLinear,
+  loadModelCheckpoint,
+  loadTokenizer,
+  parseConfig,
+  registerModelExtension,
+  tf,
 } from '@agent-forge/core';
-import type { BpeTokenizer, Linear, LinearFactory, ModelCheckpointConfig, ModelExtension, TinyTitan } from '@agent-forge/core';
+import type {
+  BpeTokenizer,
+  Linear,
+  LinearFactory,
+  ModelCheckpointConfig,
+  ModelExtension,
+  TinyTitan,
+} from '@agent-forge/core';
 import { z } from 'zod';
 import type { EncodedTensor } from './compressor.js';
 import { COMPRESSED_FILE, decodeTensor, readCompressedFile } from './format.js';
@@ -45,7 +62,10 @@ export const compressionModelExtension: ModelExtension = {
 };
 registerModelExtension(compressionModelExtension);
 
-function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatures: number }, extension: BitNetExtension): Linear {
+function frozenTernaryLinear(
+  spec: { name: string; inFeatures: number; outFeatures: number },
+  extension: BitNetExtension,
+): Linear {
   const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
   return {
     ...spec,
@@ -57,8 +77,14 @@ function frozenTernaryLinear(spec: { name: string; inFeatures: number; outFeatur
 /** Stands in for `bitnet` when the ternary layers' weights are given already dequantized. */
 export function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
   const ternary = new Set(extension.ternaryLayers);
-  const factory: LinearFactory = (spec, init) => (ternary.has(spec.name) ? frozenTernaryLinear(spec, extension) : denseLinear(spec, init));
-  return { name: 'bitnet', order: 10, packageName: '@agent-forge/bitnet', plan: (plan) => ({ ...plan, createLinear: factory }) };
+  const factory: LinearFactory = (spec, init) =>
+    ternary.has(spec.name) ? frozenTernaryLinear(spec, extension) : denseLinear(spec, init);
+  return {
+    name: 'bitnet',
+    order: 10,
+    packageName: '@agent-forge/bitnet',
+    plan: (plan) => ({ ...plan, createLinear: factory }),
+  };
 }
 
 async function readCheckpointConfig(dir: string): Promise<ModelCheckpointConfig> {
@@ -75,7 +101,9 @@ async function readCheckpointConfig(dir: string): Promise<ModelCheckpointConfig>
 /** Whether `dir` is a compressed checkpoint (config names `extensions.compression` and its file exists). */
 export async function isCompressedModelDir(dir: string): Promise<boolean> {
   try {
-    const config = JSON.parse(await readFile(path.join(dir, CHECKPOINT_FILES.config), 'utf8')) as { extensions?: { compression?: { file?: unknown } } };
+    const config = JSON.parse(await readFile(path.join(dir, CHECKPOINT_FILES.config), 'utf8')) as {
+      extensions?: { compression?: { file?: unknown } };
+    };
     const file = config.extensions?.compression?.file;
     if (typeof file !== 'string') return false;
     await access(path.join(dir, file));
@@ -86,9 +114,14 @@ export async function isCompressedModelDir(dir: string): Promise<boolean> {
 }
 
 /** Builds the model `config` describes (BitNet layers frozen) and loads `weights` into it. */
-export function modelFromDecoded(config: ModelCheckpointConfig, weights: ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>, file: string): TinyTitan {
+export function modelFromDecoded(
+  config: ModelCheckpointConfig,
+  weights: ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>,
+  file: string,
+): TinyTitan {
   const replace: Record<string, ModelExtension> = {};
-  if (config.extensions.bitnet !== undefined) replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
+  if (config.extensions.bitnet !== undefined)
+    replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
   const model = buildModel(config.model, config.extensions, { replace });
   const tensors = new Map([...weights].map(([name, w]) => [name, tf.tensor(w.values, [...w.shape], 'float32')]));
   try {
@@ -103,12 +136,15 @@ export function modelFromDecoded(config: ModelCheckpointConfig, weights: Readonl
 }
 
 /** Decodes every tensor of a compressed file (weight name → shape and values). */
-export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<string, {
-  /** The weight's original shape. */
-  shape: readonly number[];
-  /** Its decoded values, row-major, as many as the shape holds. */
-  values: Float32Array;
-}> {
+export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<
+  string,
+  {
+    /** The weight's original shape. */
+    shape: readonly number[];
+    /** Its decoded values, row-major, as many as the shape holds. */
+    values: Float32Array;
+  }
+> {
   return new Map([...encoded].map(([name, tensor]) => [name, { shape: tensor.shape, values: decodeTensor(tensor) }]));
 }
 
@@ -125,7 +161,10 @@ export async function loadCompressedModel(dir: string): Promise<{
   config: ModelCheckpointConfig;
 }> {
   const config = await readCheckpointConfig(dir);
-  const extension = parseConfig(CompressionExtensionSchema, config.extensions.compression, { prefix: 'extensions.compression', file: path.join(dir, CHECKPOINT_FILES.config) });
+  const extension = parseConfig(CompressionExtensionSchema, config.extensions.compression, {
+    prefix: 'extensions.compression',
+    file: path.join(dir, CHECKPOINT_FILES.config),
+  });
   const file = path.join(dir, extension.file);
   const model = modelFromDecoded(config, decodeAll(await readCompressedFile(file)), file);
   return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config };
@@ -144,7 +183,8 @@ export async function loadInputModel(dir: string): Promise<{
 }> {
   try {
     const config = await readCheckpointConfig(dir);
-    if (config.extensions.compression !== undefined) throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });
+    if (config.extensions.compression !== undefined)
+      throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });
     if (config.extensions.bitnet !== undefined) {
       const extension = parseBitNetExtension(config.extensions.bitnet);
       const { model, tokenizer } = await loadPackedModel(dir);

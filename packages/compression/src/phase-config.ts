@@ -27,7 +27,11 @@ export const DEFAULT_CANDIDATES: CandidateConfig[] = [
   { label: 'seedlm-4bit', method: 'seedlm', settings: { blockSize: 8, latentDim: 3 } },
   { label: 'seedlm-3bit', method: 'seedlm', settings: { blockSize: 12, latentDim: 4 } },
   { label: 'vptq-2bit', method: 'vptq', settings: { vectorLength: 4, codebookSize: 256 } },
-  { label: 'vptq-3bit-res', method: 'vptq', settings: { vectorLength: 4, codebookSize: 256, residualCodebookSize: 16 } },
+  {
+    label: 'vptq-3bit-res',
+    method: 'vptq',
+    settings: { vectorLength: 4, codebookSize: 256, residualCodebookSize: 16 },
+  },
   { label: 'hyper-4bit', method: 'hyper', settings: { groupSize: 2, indexBits: 8 } },
   { label: 'hyper-6bit', method: 'hyper', settings: { groupSize: 2, indexBits: 12 } },
   { label: 'int4', method: 'rtn', settings: { bits: 4, groupSize: 32 }, matricesOnly: true },

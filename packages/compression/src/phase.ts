@@ -12,18 +12,37 @@ import { measureRowImportance } from './calibration.js';
 import { evaluateQuality } from './evaluate.js';
 import { COMPRESSED_FILE } from './format.js';
 import { loadCompressedModel, loadInputModel } from './model-loading.js';
-import { CompressionPhaseConfigSchema, compressionPresetDefaults, type CompressionPhaseConfig } from './phase-config.js';
-import { methodOutcomes, pickInputModel, planModel, preparePhaseData, resolveCandidates, saveCompressedCheckpoint } from './phase-steps.js';
+import {
+  CompressionPhaseConfigSchema,
+  compressionPresetDefaults,
+  type CompressionPhaseConfig,
+} from './phase-config.js';
+import {
+  methodOutcomes,
+  pickInputModel,
+  planModel,
+  preparePhaseData,
+  resolveCandidates,
+  saveCompressedCheckpoint,
+} from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
 export const COMPRESSION_MODEL_DIR = 'model';
 
 function finiteMetrics(metrics: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(
+      (entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
-async function runCompression(input: PhaseResult | null, rawConfig: CompressionPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runCompression(
+  input: PhaseResult | null,
+  rawConfig: CompressionPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const config = parseConfig(CompressionPhaseConfigSchema, rawConfig, { prefix: 'phases.compression' });
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -34,7 +53,9 @@ async function runCompression(input: PhaseResult | null, rawConfig: CompressionP
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
     const before = await evaluateQuality(model, tokenizer, data.heldOut);
-    const importance = config.calibrate ? measureRowImportance(loaded.config, model, data.calibration) : new Map<string, Float32Array>();
+    const importance = config.calibrate
+      ? measureRowImportance(loaded.config, model, data.calibration)
+      : new Map<string, Float32Array>();
     const encodeTask = ctx.progress.start('compression: encode tensors', model.namedWeights().size);
     const plans = planModel(model, specs, config, ctx.rng, importance, () => {
       encodeTask.tick();
@@ -43,25 +64,48 @@ async function runCompression(input: PhaseResult | null, rawConfig: CompressionP
     });
     encodeTask.done();
     const methods = await methodOutcomes(model, tokenizer, plans, specs, data.heldOut, config.methodReports);
-    const budgetTask = ctx.progress.start('compression: loss budget per layer group', new Set(plans.map((p) => layerGroup(p.name))).size);
-    const budget = selectWithinBudget(model, plans, () => perplexity(model, data.heldOut.budgetWindows).loss, config.maxLossIncrease, () => budgetTask.tick());
+    const budgetTask = ctx.progress.start(
+      'compression: loss budget per layer group',
+      new Set(plans.map((p) => layerGroup(p.name))).size,
+    );
+    const budget = selectWithinBudget(
+      model,
+      plans,
+      () => perplexity(model, data.heldOut.budgetWindows).loss,
+      config.maxLossIncrease,
+      () => budgetTask.tick(),
+    );
     budgetTask.done();
     const dir = path.join(ctx.phaseDir, COMPRESSION_MODEL_DIR);
     await saveCompressedCheckpoint(dir, plans, { dir: source.dir, config: loaded.config });
     const compressed = await loadCompressedModel(dir);
-    const after = await evaluateQuality(compressed.model, tokenizer, data.heldOut).finally(() => compressed.model.dispose());
+    const after = await evaluateQuality(compressed.model, tokenizer, data.heldOut).finally(() =>
+      compressed.model.dispose(),
+    );
     const outcome: PhaseOutcome = {
-      before, after, budget, plans, methods, params: model.parameterCount, maxLossIncrease: config.maxLossIncrease,
-      fileBytes: await bytesOnDisk(path.join(dir, COMPRESSED_FILE)), inputBytes: await bytesOnDisk(loaded.weightsFile),
+      before,
+      after,
+      budget,
+      plans,
+      methods,
+      params: model.parameterCount,
+      maxLossIncrease: config.maxLossIncrease,
+      fileBytes: await bytesOnDisk(path.join(dir, COMPRESSED_FILE)),
+      inputBytes: await bytesOnDisk(loaded.weightsFile),
     };
     const metrics = finiteMetrics(phaseMetrics(outcome));
     ctx.tracker.metrics('compression', 0, metrics);
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'compression', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      phase: 'compression',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
       models: [{ dir, role: 'compressed', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
-      metrics, artifacts: { report: reportFile, compressedWeights: path.join(dir, COMPRESSED_FILE) }, config,
+      metrics,
+      artifacts: { report: reportFile, compressedWeights: path.join(dir, COMPRESSED_FILE) },
+      config,
     };
   } finally {
     model.dispose();
@@ -71,7 +115,8 @@ async function runCompression(input: PhaseResult | null, rawConfig: CompressionP
 /** Phase 8 of the pipeline; the CLI registers it as `compression`. */
 export const compressionPhase: Phase<CompressionPhaseConfig> = {
   name: 'compression',
-  description: 'SeedLM, VPTQ and hyper-compression per tensor within a quality budget; compressed safetensors decoded at load',
+  description:
+    'SeedLM, VPTQ and hyper-compression per tensor within a quality budget; compressed safetensors decoded at load',
   configSchema: CompressionPhaseConfigSchema,
   presetDefaults: compressionPresetDefaults,
   run: runCompression,

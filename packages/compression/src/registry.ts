@@ -22,7 +22,10 @@ export function registerCompressor<S>(compressor: Compressor<S>): void {
 /** The compressor called `name`; an unknown name is a ForgeError listing the known ones. */
 export function getCompressor(name: string): Compressor {
   const found = registry.get(name);
-  if (!found) throw new ForgeError(`unknown compression method '${name}' (known: ${[...registry.keys()].join(', ')})`, { field: 'method' });
+  if (!found)
+    throw new ForgeError(`unknown compression method '${name}' (known: ${[...registry.keys()].join(', ')})`, {
+      field: 'method',
+    });
   return found;
 }
 
@@ -37,5 +40,13 @@ export function parseMethodSettings(name: string, settings: unknown, prefix = 's
 }
 
 for (const compressor of [
-  fp32Compressor, fp16Compressor, rtnCompressor, ternary2bitCompressor, ternaryBase3Compressor, seedLmCompressor, vptqCompressor, hyperCompressor,
-] as Compressor<never>[]) registerCompressor(compressor);
+  fp32Compressor,
+  fp16Compressor,
+  rtnCompressor,
+  ternary2bitCompressor,
+  ternaryBase3Compressor,
+  seedLmCompressor,
+  vptqCompressor,
+  hyperCompressor,
+] as Compressor<never>[])
+  registerCompressor(compressor);

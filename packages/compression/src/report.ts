@@ -18,7 +18,9 @@ export interface PhaseOutcome {
 }
 
 /** Per chosen label: weights, stored bytes and tensors. */
-export function chosenByLabel(plans: readonly TensorPlan[]): Map<string, { weights: number; bytes: number; tensors: number }> {
+export function chosenByLabel(
+  plans: readonly TensorPlan[],
+): Map<string, { weights: number; bytes: number; tensors: number }> {
   const out = new Map<string, { weights: number; bytes: number; tensors: number }>();
   for (const plan of plans) {
     const candidate = plan.ladder[plan.chosen];
@@ -32,7 +34,8 @@ export function chosenByLabel(plans: readonly TensorPlan[]): Map<string, { weigh
   return out;
 }
 
-const key = (label: string): string => label.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase());
+const key = (label: string): string =>
+  label.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase());
 
 /** Flat numeric metrics for `PhaseResult.metrics`; undefined values are left out. */
 export function phaseMetrics(outcome: PhaseOutcome): Record<string, number | undefined> {
@@ -71,21 +74,28 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number | und
   return metrics;
 }
 
-const pct = (value: number | undefined): string => (value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`);
-const fixed = (value: number | undefined, digits = 3): string => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
+const pct = (value: number | undefined): string =>
+  value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`;
+const fixed = (value: number | undefined, digits = 3): string =>
+  value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 
 function methodTable(methods: readonly MethodOutcome[]): string[] {
   return [
     '| candidate | tensors | coverage | bits/weight | bytes | rel. error | held-out loss | accuracy | encode ms |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...methods.map((m) => `| ${m.label} | ${m.tensors} | ${pct(m.coverage)} | ${fixed(m.bitsPerWeight, 2)} | ${m.bytes} | ${fixed(m.relativeError, 4)} | ${fixed(m.quality?.loss, 4)} | ${pct(m.quality?.accuracy)} | ${fixed(m.encodeMs, 0)} |`),
+    ...methods.map(
+      (m) =>
+        `| ${m.label} | ${m.tensors} | ${pct(m.coverage)} | ${fixed(m.bitsPerWeight, 2)} | ${m.bytes} | ${fixed(m.relativeError, 4)} | ${fixed(m.quality?.loss, 4)} | ${pct(m.quality?.accuracy)} | ${fixed(m.encodeMs, 0)} |`,
+    ),
   ];
 }
 
 /** Markdown report: the final model, what each layer got, and each method on its own. */
 export function phaseReport(outcome: PhaseOutcome): string {
   const { before, after, budget } = outcome;
-  const chosen = [...chosenByLabel(outcome.plans)].map(([label, c]) => `| ${label} | ${c.tensors} | ${c.weights} | ${c.bytes} | ${fixed((8 * c.bytes) / c.weights, 2)} |`);
+  const chosen = [...chosenByLabel(outcome.plans)].map(
+    ([label, c]) => `| ${label} | ${c.tensors} | ${c.weights} | ${c.bytes} | ${fixed((8 * c.bytes) / c.weights, 2)} |`,
+  );
   return [
     '# compression (SeedLM, VPTQ, hyper-compression)',
     '',
@@ -100,7 +110,9 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '',
     '| group | tensors | loss | allowed | step-ups |',
     '|---|---|---|---|---|',
-    ...budget.groups.map((g) => `| ${g.group} | ${g.tensors} | ${fixed(g.loss, 4)} | ${fixed(g.allowedLoss, 4)} | ${g.stepUps} |`),
+    ...budget.groups.map(
+      (g) => `| ${g.group} | ${g.tensors} | ${fixed(g.loss, 4)} | ${fixed(g.allowedLoss, 4)} | ${g.stepUps} |`,
+    ),
     '',
     '## Chosen storage',
     '',

@@ -1,7 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, writePackedWeights } from '@agent-forge/bitnet';
+import {
+  BitNetSettingsSchema,
+  PACKED_FILE,
+  bitnetExtension,
+  createBitNetModel,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
 import { Rng, TinyTitan, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfigInput, PhaseResult } from '@agent-forge/core';
 
@@ -19,7 +25,11 @@ export function gaussian(seed: number, count: number, std = 0.02): Float32Array 
 
 export function randomTokens(seed: number, batch: number, length: number, vocabSize: number): tf.Tensor2D {
   const rng = Rng.fromSeed(seed);
-  return tf.tensor2d(Int32Array.from({ length: batch * length }, () => rng.int(0, vocabSize - 1)), [batch, length], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: batch * length }, () => rng.int(0, vocabSize - 1)),
+    [batch, length],
+    'int32',
+  );
 }
 
 export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
@@ -28,7 +38,10 @@ export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
 
 let cachedTokenizer: BpeTokenizer | undefined;
 export function microTokenizer(): BpeTokenizer {
-  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  cachedTokenizer ??= trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 320 },
+  );
   return cachedTokenizer;
 }
 
@@ -50,7 +63,13 @@ export async function saveDenseInput(dir: string, seed = 5): Promise<void> {
 
 export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
   return {
-    phase: 'edge', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
-    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+    phase: 'edge',
+    runId: 'fake',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })),
+    metrics: {},
+    artifacts: {},
+    config: {},
   };
 }

@@ -2,14 +2,40 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForgeError, Rng } from '@agent-forge/core';
 import {
-  bitsPerWeight, compressorNames, getCompressor, indexBits, packBits, parseMethodSettings, readCompressedFile, relativeError,
-  seedLmNominalBits, storedBytes, trajectoryPoint, unpackBits, windingDirection, writeCompressedFile,
-  type EncodeContext, type EncodedTensor,
+  bitsPerWeight,
+  compressorNames,
+  getCompressor,
+  indexBits,
+  packBits,
+  parseMethodSettings,
+  readCompressedFile,
+  relativeError,
+  seedLmNominalBits,
+  storedBytes,
+  trajectoryPoint,
+  unpackBits,
+  windingDirection,
+  writeCompressedFile,
+  type EncodeContext,
+  type EncodedTensor,
 } from '../src/index.js';
 import { gaussian, tempDir } from './helpers.js';
 
-function encode(method: string, settings: Record<string, unknown>, values: Float32Array, shape: number[], seed = 1, context?: EncodeContext): EncodedTensor {
-  return getCompressor(method).encode(values, shape, parseMethodSettings(method, settings), Rng.fromSeed(seed), context);
+function encode(
+  method: string,
+  settings: Record<string, unknown>,
+  values: Float32Array,
+  shape: number[],
+  seed = 1,
+  context?: EncodeContext,
+): EncodedTensor {
+  return getCompressor(method).encode(
+    values,
+    shape,
+    parseMethodSettings(method, settings),
+    Rng.fromSeed(seed),
+    context,
+  );
 }
 
 const decode = (encoded: EncodedTensor): Float32Array => getCompressor(encoded.method).decode(encoded);
@@ -35,27 +61,35 @@ const CASES: Array<[string, Record<string, unknown>, number]> = [
 
 describe('compressor registry', () => {
   it('holds the built-in methods and names an unknown one', () => {
-    expect(compressorNames()).toEqual(expect.arrayContaining(['fp32', 'fp16', 'rtn', 'ternary-2bit', 'ternary-base3', 'seedlm', 'vptq', 'hyper']));
+    expect(compressorNames()).toEqual(
+      expect.arrayContaining(['fp32', 'fp16', 'rtn', 'ternary-2bit', 'ternary-base3', 'seedlm', 'vptq', 'hyper']),
+    );
     expect(() => getCompressor('zip')).toThrow(/unknown compression method 'zip'/);
     expect(() => parseMethodSettings('seedlm', { blockSize: 1 }, 'x')).toThrow(/x\.blockSize/);
   });
 
-  it.each(CASES)('%s %j: decode is deterministic, exact to what the file stores, and within its error', async (method, settings, bound) => {
-    const shape = [48, 64];
-    const values = gaussian(7, 48 * 64);
-    const encoded = encode(method, settings, values, shape);
-    const again = encode(method, settings, values, shape);
-    for (const [part, tensor] of encoded.tensors) expect(Buffer.from(again.tensors.get(part)?.data.buffer ?? new ArrayBuffer(0))).toEqual(Buffer.from(tensor.data.buffer));
-    const decoded = decode(encoded);
-    const file = path.join(tempDir('roundtrip'), 'm.safetensors');
-    await writeCompressedFile(file, new Map([['w', encoded]]));
-    const fromFile = (await readCompressedFile(file)).get('w') as EncodedTensor;
-    expect(fromFile.params).toEqual(encoded.params);
-    expect(Buffer.from(decode(fromFile).buffer)).toEqual(Buffer.from(decoded.buffer));
-    const error = relativeError(values, decoded);
-    expect(error).toBeLessThanOrEqual(bound);
-    if (method !== 'fp32') expect(error).toBeGreaterThan(0);
-  });
+  it.each(CASES)(
+    '%s %j: decode is deterministic, exact to what the file stores, and within its error',
+    async (method, settings, bound) => {
+      const shape = [48, 64];
+      const values = gaussian(7, 48 * 64);
+      const encoded = encode(method, settings, values, shape);
+      const again = encode(method, settings, values, shape);
+      for (const [part, tensor] of encoded.tensors)
+        expect(Buffer.from(again.tensors.get(part)?.data.buffer ?? new ArrayBuffer(0))).toEqual(
+          Buffer.from(tensor.data.buffer),
+        );
+      const decoded = decode(encoded);
+      const file = path.join(tempDir('roundtrip'), 'm.safetensors');
+      await writeCompressedFile(file, new Map([['w', encoded]]));
+      const fromFile = (await readCompressedFile(file)).get('w') as EncodedTensor;
+      expect(fromFile.params).toEqual(encoded.params);
+      expect(Buffer.from(decode(fromFile).buffer)).toEqual(Buffer.from(decoded.buffer));
+      const error = relativeError(values, decoded);
+      expect(error).toBeLessThanOrEqual(bound);
+      if (method !== 'fp32') expect(error).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('bit packing', () => {
@@ -76,7 +110,10 @@ describe('bit packing', () => {
 describe('ternary packings', () => {
   it('store W_q·γ exactly at 2 and 1.6 bits/weight and refuse non-ternary values', () => {
     const values = ternary(2, 1000, 0.0375);
-    for (const [method, bits] of [['ternary-2bit', 2], ['ternary-base3', 1.6]] as const) {
+    for (const [method, bits] of [
+      ['ternary-2bit', 2],
+      ['ternary-base3', 1.6],
+    ] as const) {
       const encoded = encode(method, {}, values, [10, 100]);
       expect(Buffer.from(decode(encoded).buffer)).toEqual(Buffer.from(values.buffer));
       expect(bitsPerWeight(encoded)).toBe(bits);
@@ -89,7 +126,10 @@ describe('ternary packings', () => {
 describe('SeedLM', () => {
   it('stores exactly (16 + 4 + 4P)/C bits per weight', () => {
     const values = gaussian(4, 96 * 8);
-    for (const settings of [{ blockSize: 8, latentDim: 3 }, { blockSize: 12, latentDim: 4 }]) {
+    for (const settings of [
+      { blockSize: 8, latentDim: 3 },
+      { blockSize: 12, latentDim: 4 },
+    ]) {
       const encoded = encode('seedlm', { ...settings, seedCandidates: 16 }, values, [96, 8]);
       const nominal = seedLmNominalBits(parseMethodSettings('seedlm', settings) as never);
       expect(bitsPerWeight(encoded)).toBe(nominal);
@@ -100,7 +140,8 @@ describe('SeedLM', () => {
 
   it('searching more seeds lowers the error; more coefficients lower it too', () => {
     const values = gaussian(5, 64 * 8);
-    const error = (settings: Record<string, unknown>): number => relativeError(values, decode(encode('seedlm', settings, values, [64, 8])));
+    const error = (settings: Record<string, unknown>): number =>
+      relativeError(values, decode(encode('seedlm', settings, values, [64, 8])));
     const one = error({ seedCandidates: 1 });
     const many = error({ seedCandidates: 512 });
     expect(many).toBeLessThan(one * 0.8);
@@ -124,11 +165,14 @@ describe('VPTQ', () => {
     const weightedError = (encoded: EncodedTensor): number => {
       const decoded = decode(encoded);
       let sum = 0;
-      for (let i = 0; i < values.length; i++) sum += (importance[Math.floor(i / 64)] as number) * ((values[i] as number) - (decoded[i] as number)) ** 2;
+      for (let i = 0; i < values.length; i++)
+        sum += (importance[Math.floor(i / 64)] as number) * ((values[i] as number) - (decoded[i] as number)) ** 2;
       return sum;
     };
     const settings = { codebookSize: 32 };
-    const plain = encode('vptq', { ...settings, importanceWeighting: false }, values, [rows, 64], 1, { rowImportance: importance });
+    const plain = encode('vptq', { ...settings, importanceWeighting: false }, values, [rows, 64], 1, {
+      rowImportance: importance,
+    });
     const weighted = encode('vptq', settings, values, [rows, 64], 1, { rowImportance: importance });
     expect(weightedError(weighted)).toBeLessThan(weightedError(plain));
     const uniform = encode('vptq', settings, values, [rows, 64], 1, { rowImportance: new Float32Array(rows).fill(1) });
@@ -165,10 +209,15 @@ describe('hyper-compression', () => {
       let best = Number.POSITIVE_INFINITY;
       for (let theta = 0; theta < 1024; theta++) {
         trajectoryPoint(theta, 1, direction, point);
-        best = Math.min(best, ((point[0] as number) - (target[0] as number)) ** 2 + ((point[1] as number) - (target[1] as number)) ** 2);
+        best = Math.min(
+          best,
+          ((point[0] as number) - (target[0] as number)) ** 2 + ((point[1] as number) - (target[1] as number)) ** 2,
+        );
       }
       trajectoryPoint(thetas[g] as number, 1, direction, point);
-      expect(((point[0] as number) - (target[0] as number)) ** 2 + ((point[1] as number) - (target[1] as number)) ** 2).toBe(best);
+      expect(
+        ((point[0] as number) - (target[0] as number)) ** 2 + ((point[1] as number) - (target[1] as number)) ** 2,
+      ).toBe(best);
     }
     expect(bitsPerWeight(encoded)).toBe(5);
   });

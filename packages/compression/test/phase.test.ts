@@ -4,7 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPackedModel } from '@agent-forge/bitnet';
 import { generate, phaseDirName, readPhaseResult, runPipeline, tf, useBackend } from '@agent-forge/core';
 import {
-  COMPRESSED_FILE, compressionPhase, decodeAll, isCompressedModelDir, loadCompressedModel, readCompressedFile, storedBytes,
+  COMPRESSED_FILE,
+  compressionPhase,
+  decodeAll,
+  isCompressedModelDir,
+  loadCompressedModel,
+  readCompressedFile,
+  storedBytes,
 } from '../src/index.js';
 import { fakeResult, maxAbsDifference, randomTokens, saveBitNetInput, saveDenseInput, tempDir } from './helpers.js';
 
@@ -12,24 +18,45 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const EVAL = { evalWindows: 4, budgetWindows: 2, calibrationWindows: 2, evalProblems: 2, maxNewTokens: 6, minElements: 512, data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } };
+const EVAL = {
+  evalWindows: 4,
+  budgetWindows: 2,
+  calibrationWindows: 2,
+  evalProblems: 2,
+  maxNewTokens: 6,
+  minElements: 512,
+  data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
+};
 const FAST_CANDIDATES = [
-  { method: 'ternary-base3' }, { method: 'ternary-2bit' },
+  { method: 'ternary-base3' },
+  { method: 'ternary-2bit' },
   { label: 'seedlm-4bit', method: 'seedlm', settings: { seedCandidates: 32 } },
   { label: 'vptq-2bit', method: 'vptq', settings: { codebookSize: 64, iterations: 4 } },
   { label: 'hyper-6bit', method: 'hyper', settings: { indexBits: 12 } },
-  { label: 'int8', method: 'rtn', settings: { bits: 8 } }, { method: 'fp16' }, { method: 'fp32' },
+  { label: 'int8', method: 'rtn', settings: { bits: 8 } },
+  { method: 'fp16' },
+  { method: 'fp32' },
 ];
 
-async function runPhase(inputDir: string, phaseConfig: Record<string, unknown>): Promise<{ dir: string; metrics: Record<string, number>; report: string }> {
+async function runPhase(
+  inputDir: string,
+  phaseConfig: Record<string, unknown>,
+): Promise<{ dir: string; metrics: Record<string, number>; report: string }> {
   const root = path.dirname(inputDir);
   const outcome = await runPipeline({
-    phases: [compressionPhase], runsDir: path.join(root, 'runs'), input: fakeResult([{ dir: inputDir, role: 'deployable' }]),
-    phaseConfigs: { compression: { ...EVAL, ...phaseConfig } }, seed: 1,
+    phases: [compressionPhase],
+    runsDir: path.join(root, 'runs'),
+    input: fakeResult([{ dir: inputDir, role: 'deployable' }]),
+    phaseConfigs: { compression: { ...EVAL, ...phaseConfig } },
+    seed: 1,
   });
   const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('compression')));
   expect(result.models[0]?.role).toBe('compressed');
-  return { dir: result.models[0]?.dir as string, metrics: result.metrics, report: readFileSync(result.artifacts.report as string, 'utf8') };
+  return {
+    dir: result.models[0]?.dir as string,
+    metrics: result.metrics,
+    report: readFileSync(result.artifacts.report as string, 'utf8'),
+  };
 }
 
 describe('compression phase', () => {
@@ -47,7 +74,16 @@ describe('compression phase', () => {
     expect(encoded.get('blocks.0.attn.q.weight')?.method).toMatch(/^(ternary-base3|seedlm|vptq|hyper)$/);
     expect(metrics.ratioVsInput).toBeGreaterThan(1);
     expect(metrics.budgetLossFinal).toBeLessThanOrEqual((metrics.budgetLossBaseline as number) * 1.05 + 1e-9);
-    for (const key of ['heldOutLossBefore', 'heldOutLossAfter', 'accuracyBefore', 'accuracyAfter', 'bitsPerWeight', 'method.seedlm4bit.bitsPerWeight', 'method.vptq2bit.heldOutLoss', 'method.hyper6bit.relativeError']) {
+    for (const key of [
+      'heldOutLossBefore',
+      'heldOutLossAfter',
+      'accuracyBefore',
+      'accuracyAfter',
+      'bitsPerWeight',
+      'method.seedlm4bit.bitsPerWeight',
+      'method.vptq2bit.heldOutLoss',
+      'method.hyper6bit.relativeError',
+    ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     const stored = [...encoded.values()].reduce((sum, tensor) => sum + storedBytes(tensor), 0);
@@ -57,7 +93,9 @@ describe('compression phase', () => {
     const { model, tokenizer } = await loadCompressedModel(dir);
     const decoded = decodeAll(encoded);
     for (const [name, variable] of model.namedWeights()) {
-      expect(Buffer.from((variable.dataSync() as Float32Array).buffer)).toEqual(Buffer.from((decoded.get(name)?.values as Float32Array).buffer));
+      expect(Buffer.from((variable.dataSync() as Float32Array).buffer)).toEqual(
+        Buffer.from((decoded.get(name)?.values as Float32Array).buffer),
+      );
     }
     const { tokens } = await generate(model, tokenizer.encode('Tom has 3 apples.'), { maxNewTokens: 4 });
     expect(tokens.length).toBeGreaterThan(0);
@@ -67,7 +105,10 @@ describe('compression phase', () => {
   it('with lossless candidates only, the loaded model gives exactly the packed input logits', async () => {
     const inputDir = path.join(tempDir('lossless'), 'input');
     await saveBitNetInput(inputDir, 9);
-    const { dir, metrics } = await runPhase(inputDir, { candidates: [{ method: 'ternary-base3' }, { method: 'fp32' }], methodReports: false });
+    const { dir, metrics } = await runPhase(inputDir, {
+      candidates: [{ method: 'ternary-base3' }, { method: 'fp32' }],
+      methodReports: false,
+    });
     const compressed = await loadCompressedModel(dir);
     const packed = await loadPackedModel(inputDir);
     const tokens = randomTokens(4, 2, 8, compressed.model.config.vocabSize);
@@ -84,7 +125,9 @@ describe('compression phase', () => {
     const inputDir = path.join(tempDir('dense'), 'input');
     await saveDenseInput(inputDir);
     const { dir, metrics } = await runPhase(inputDir, { candidates: FAST_CANDIDATES.slice(2), methodReports: false });
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { extensions: { compression: { methods: Record<string, string> } } };
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      extensions: { compression: { methods: Record<string, string> } };
+    };
     expect(Object.keys(config.extensions.compression.methods)).toContain('embed.weight');
     expect(metrics.ratioVsInput).toBeGreaterThan(1.5);
     expect(metrics.budgetLossFinal).toBeLessThanOrEqual((metrics.budgetLossBaseline as number) * 1.05 + 1e-9);
@@ -92,11 +135,19 @@ describe('compression phase', () => {
 
   it('fails clearly without an input and names a bad candidate setting', async () => {
     const runsDir = path.join(tempDir('bad'), 'runs');
-    await expect(runPipeline({ phases: [compressionPhase], runsDir, phaseConfigs: { compression: EVAL } })).rejects.toThrow(/compression needs a model/);
+    await expect(
+      runPipeline({ phases: [compressionPhase], runsDir, phaseConfigs: { compression: EVAL } }),
+    ).rejects.toThrow(/compression needs a model/);
     const inputDir = path.join(tempDir('bad-setting'), 'input');
     await saveDenseInput(inputDir);
-    await expect(runPhase(inputDir, { candidates: [{ method: 'seedlm', settings: { blockSize: 1 } }] })).rejects.toThrow(/phases\.compression\.candidates\[0\]\.settings\.blockSize/);
-    await expect(runPhase(inputDir, { candidates: [{ method: 'gzip' }] })).rejects.toThrow(/unknown compression method 'gzip'/);
-    await expect(runPhase(path.join(path.dirname(inputDir), 'nothing-here'), {})).rejects.toThrow(/compression cannot load the input model at .*nothing-here/);
+    await expect(
+      runPhase(inputDir, { candidates: [{ method: 'seedlm', settings: { blockSize: 1 } }] }),
+    ).rejects.toThrow(/phases\.compression\.candidates\[0\]\.settings\.blockSize/);
+    await expect(runPhase(inputDir, { candidates: [{ method: 'gzip' }] })).rejects.toThrow(
+      /unknown compression method 'gzip'/,
+    );
+    await expect(runPhase(path.join(path.dirname(inputDir), 'nothing-here'), {})).rejects.toThrow(
+      /compression cannot load the input model at .*nothing-here/,
+    );
   });
 });

@@ -14,10 +14,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  MODEL_PRESETS, Rng, bytesOnDisk, describeBackend, formatProblem, generateProblems, initBackend, saveModelCheckpoint, tf, trainBpe,
+  MODEL_PRESETS,
+  Rng,
+  bytesOnDisk,
+  describeBackend,
+  formatProblem,
+  generateProblems,
+  initBackend,
+  saveModelCheckpoint,
+  tf,
+  trainBpe,
 } from '@agent-forge/core';
-import { BitNetSettingsSchema, PACKED_FILE, bitnetExtension, createBitNetModel, loadPackedModel, packTernary, writePackedWeights } from '@agent-forge/bitnet';
-import { columnPackedMatrix, generateStreaming, loadPackedKernelModel, measureLatency, packedMatmul, percentile, writeDeployable } from '@agent-forge/edge';
+import {
+  BitNetSettingsSchema,
+  PACKED_FILE,
+  bitnetExtension,
+  createBitNetModel,
+  loadPackedModel,
+  packTernary,
+  writePackedWeights,
+} from '@agent-forge/bitnet';
+import {
+  columnPackedMatrix,
+  generateStreaming,
+  loadPackedKernelModel,
+  measureLatency,
+  packedMatmul,
+  percentile,
+  writeDeployable,
+} from '@agent-forge/edge';
 
 const LENGTHS = { tiny: [32, 24], small: [64, 48], paper: [128, 64] };
 
@@ -46,7 +71,11 @@ async function child(mode, dir, preset, backend) {
 
 function kernelTimings(config) {
   const settings = BitNetSettingsSchema.parse({});
-  const shapes = [[config.dModel, config.dModel], [config.dModel, config.dFF], [config.dFF, config.dModel]];
+  const shapes = [
+    [config.dModel, config.dModel],
+    [config.dModel, config.dFF],
+    [config.dFF, config.dModel],
+  ];
   const rng = Rng.fromSeed(2);
   return shapes.map(([inFeatures, outFeatures]) => {
     const ternary = Int8Array.from({ length: inFeatures * outFeatures }, () => rng.int(0, 2) - 1);
@@ -55,7 +84,14 @@ function kernelTimings(config) {
     const weight = tf.tensor2d(Float32Array.from(ternary), [inFeatures, outFeatures]);
     const timeIt = (fn) => {
       for (let i = 0; i < 20; i++) fn();
-      return percentile(Array.from({ length: 200 }, () => { const t = performance.now(); fn(); return performance.now() - t; }), 0.5);
+      return percentile(
+        Array.from({ length: 200 }, () => {
+          const t = performance.now();
+          fn();
+          return performance.now() - t;
+        }),
+        0.5,
+      );
     };
     const packedMs = timeIt(() => packedMatmul(matrix, x, settings));
     const floatMs = timeIt(() => tf.tidy(() => tf.matMul(tf.tensor2d(x, [1, inFeatures]), weight).dataSync()));
@@ -71,7 +107,10 @@ async function main(preset, backend) {
   const model = createBitNetModel(config, {}, 1);
   const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
   // The tokenizer is not what is timed; a small one keeps the bench quick (prompts are random ids).
-  const tokenizer = trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 300 });
+  const tokenizer = trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 300 },
+  );
   const root = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
   const source = path.join(root, 'ternary');
   await saveModelCheckpoint(source, { model, tokenizer, extensions: { bitnet: extension } });
@@ -81,10 +120,20 @@ async function main(preset, backend) {
   const deploy = await writeDeployable(source, path.join(root, 'deployable'));
   const kernels = kernelTimings(config);
   const self = fileURLToPath(import.meta.url);
-  const run = (mode) => JSON.parse(execFileSync(process.execPath, [self, '--child', mode, deploy.dir, preset, backend ?? ''], { encoding: 'utf8' }).trim().split('\n').pop());
+  const run = (mode) =>
+    JSON.parse(
+      execFileSync(process.execPath, [self, '--child', mode, deploy.dir, preset, backend ?? ''], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
   const results = { packed: run('packed'), float: run('float') };
   const fp32Bytes = statSync(path.join(source, 'model.safetensors')).size;
-  print(preset, engine, params, results, kernels, { deployable: await bytesOnDisk(deploy.dir), packed: statSync(path.join(deploy.dir, PACKED_FILE)).size, fp32Bytes });
+  print(preset, engine, params, results, kernels, {
+    deployable: await bytesOnDisk(deploy.dir),
+    packed: statSync(path.join(deploy.dir, PACKED_FILE)).size,
+    fp32Bytes,
+  });
   rmSync(root, { recursive: true, force: true });
 }
 
@@ -94,20 +143,37 @@ function print(preset, engine, params, results, kernels, bytes) {
   const lines = [
     `### edge latency — \`${preset}\` (${(params / 1e6).toFixed(2)}M params), ${engine}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}`,
     '',
-    `Batch 1, greedy, KV cache, prompt ${promptTokens} tokens, ${newTokens} generated per run, 3 timed runs after 1 warm-up; each path in its own process. Load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(' / ')} (1 / 5 / 15 min).`,
+    `Batch 1, greedy, KV cache, prompt ${promptTokens} tokens, ${newTokens} generated per run, 3 timed runs after 1 warm-up; each path in its own process. Load average at the end: ${os
+      .loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min).`,
     '',
     '| path | load | prompt tok/s | time to first token | ms/token p50 | ms/token p95 | full forward, no cache | peak RSS | CPU time per run (all threads) |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, r] of Object.entries(results)) {
-    const label = name === 'packed' ? 'packed ternary kernel (2-bit, int8 act.)' : 'float (dequantized F32, backend matmul)';
-    lines.push(`| ${label} | ${f(r.loadMs, 0)} ms | ${f(r.promptTokensPerSecond, 0)} | ${f(r.timeToFirstTokenMs)} ms | ${f(r.msPerTokenP50)} ms | ${f(r.msPerTokenP95)} ms | ${f(r.fullForwardMs)} ms | ${f(r.peakRssMb, 0)} MB | ${f(r.cpuMsPerRun, 0)} ms |`);
+    const label =
+      name === 'packed' ? 'packed ternary kernel (2-bit, int8 act.)' : 'float (dequantized F32, backend matmul)';
+    lines.push(
+      `| ${label} | ${f(r.loadMs, 0)} ms | ${f(r.promptTokensPerSecond, 0)} | ${f(r.timeToFirstTokenMs)} ms | ${f(r.msPerTokenP50)} ms | ${f(r.msPerTokenP95)} ms | ${f(r.fullForwardMs)} ms | ${f(r.peakRssMb, 0)} MB | ${f(r.cpuMsPerRun, 0)} ms |`,
+    );
   }
-  lines.push('', `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}); the fp32 checkpoint is ${bytes.fp32Bytes}.`, '');
-  lines.push('Kernel alone, one token row (median of 200 calls):', '', '| layer [in, out] | packed kernel | backend float matMul |', '|---|---|---|');
-  for (const k of kernels) lines.push(`| [${k.inFeatures}, ${k.outFeatures}] | ${f(k.packedMs, 3)} ms | ${f(k.floatMs, 3)} ms |`);
+  lines.push(
+    '',
+    `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}); the fp32 checkpoint is ${bytes.fp32Bytes}.`,
+    '',
+  );
+  lines.push(
+    'Kernel alone, one token row (median of 200 calls):',
+    '',
+    '| layer [in, out] | packed kernel | backend float matMul |',
+    '|---|---|---|',
+  );
+  for (const k of kernels)
+    lines.push(`| [${k.inFeatures}, ${k.outFeatures}] | ${f(k.packedMs, 3)} ms | ${f(k.floatMs, 3)} ms |`);
   console.log(lines.join('\n'));
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] || undefined);
+if (process.argv[2] === '--child')
+  await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] || undefined);
 else await main(process.argv[2] ?? 'small', process.argv[3]);

@@ -19,7 +19,13 @@ function roundHalfEven(value: number): number {
  * Quantizes row `row` of `x` (`inFeatures` values from `row · inFeatures`) into `levels` and returns
  * the row's scale s: the layer's true input is levels / s.
  */
-export function quantizeRow(x: Float32Array, row: number, inFeatures: number, settings: BitNetSettings, levels: Int32Array): number {
+export function quantizeRow(
+  x: Float32Array,
+  row: number,
+  inFeatures: number,
+  settings: BitNetSettings,
+  levels: Int32Array,
+): number {
   const offset = row * inFeatures;
   let norm = 1;
   if (settings.inputNorm === 'rms') {
@@ -28,7 +34,8 @@ export function quantizeRow(x: Float32Array, row: number, inFeatures: number, se
     norm = Math.fround(1 / Math.sqrt(Math.fround(Math.fround(squares / inFeatures) + settings.normEps)));
   }
   let largest = 0;
-  for (let i = 0; i < inFeatures; i++) largest = Math.max(largest, Math.abs(Math.fround((x[offset + i] as number) * norm)));
+  for (let i = 0; i < inFeatures; i++)
+    largest = Math.max(largest, Math.abs(Math.fround((x[offset + i] as number) * norm)));
   const positiveLimit = 2 ** (settings.activationBits - 1) - 1;
   const scale = Math.fround(positiveLimit / Math.max(largest, QUANT_EPS));
   for (let i = 0; i < inFeatures; i++) {

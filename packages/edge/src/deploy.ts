@@ -19,13 +19,15 @@ const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
 
 /** The model of `input` to deploy: the first with role `baked`, else `trained`, else `ternary`, else the first listed. */
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null) throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
+  if (input === null)
+    throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
   for (const role of PREFERRED_ROLES) {
     const match = input.models.find((model) => model.role === role);
     if (match) return match;
   }
   const first = input.models[0];
-  if (!first) throw new ForgeError(`edge needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
+  if (!first)
+    throw new ForgeError(`edge needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
   return first;
 }
 
@@ -52,7 +54,12 @@ export interface DeploySummary {
   readonly hasLatentWeights: boolean;
 }
 
-async function packInto(source: string, staging: string, packedFile: string, ternaryLayers: readonly string[]): Promise<boolean> {
+async function packInto(
+  source: string,
+  staging: string,
+  packedFile: string,
+  ternaryLayers: readonly string[],
+): Promise<boolean> {
   const from = path.join(source, packedFile);
   if (await exists(from)) {
     await copyFile(from, path.join(staging, packedFile));
@@ -75,9 +82,11 @@ export async function writeDeployable(source: string, target: string): Promise<D
   const hasLatentWeights = extension === null || hasAdapters;
   let packedWritten = false;
   await replaceDirectory(target, async (staging) => {
-    for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer]) await copyFile(path.join(source, file), path.join(staging, file));
+    for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer])
+      await copyFile(path.join(source, file), path.join(staging, file));
     if (extension) packedWritten = await packInto(source, staging, extension.packedFile, extension.ternaryLayers);
-    if (hasLatentWeights) await copyFile(path.join(source, CHECKPOINT_FILES.weights), path.join(staging, CHECKPOINT_FILES.weights));
+    if (hasLatentWeights)
+      await copyFile(path.join(source, CHECKPOINT_FILES.weights), path.join(staging, CHECKPOINT_FILES.weights));
     if (hasAdapters) await cp(path.join(source, ADAPTERS_DIR), path.join(staging, ADAPTERS_DIR), { recursive: true });
   });
   return { dir: target, packedFile: extension?.packedFile ?? null, packedWritten, hasAdapters, hasLatentWeights };

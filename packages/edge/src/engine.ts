@@ -50,7 +50,11 @@ export interface CompletionResult {
  * this package's `generateStreaming` on the model; another runtime (llama.cpp, onnxruntime running an
  * exported copy of the model) plugs in here with the same stop rules and the same summary.
  */
-export type TokenGenerator = (promptIds: readonly number[], options: StreamOptions, onToken: (token: number) => void) => Promise<GenerationSummary>;
+export type TokenGenerator = (
+  promptIds: readonly number[],
+  options: StreamOptions,
+  onToken: (token: number) => void,
+) => Promise<GenerationSummary>;
 
 /** Options of {@link EdgeEngine}. */
 export interface EdgeEngineOptions {
@@ -75,7 +79,9 @@ export class EdgeEngine {
     readonly edgeModel: EdgeModel,
     options: EdgeEngineOptions = {},
   ) {
-    this.generate = options.generate ?? ((ids, streamOptions, onToken) => generateStreaming(this.edgeModel.model, ids, streamOptions, onToken));
+    this.generate =
+      options.generate ??
+      ((ids, streamOptions, onToken) => generateStreaming(this.edgeModel.model, ids, streamOptions, onToken));
   }
 
   /** The model's context in tokens: the longest prompt accepted, and the cap on prompt + completion. */
@@ -98,13 +104,19 @@ export class EdgeEngine {
     const ids = typeof prompt === 'string' ? this.edgeModel.tokenizer.encode(prompt) : [...prompt];
     if (ids.length === 0) throw new ForgeError('the prompt is empty', { field: 'prompt' });
     if (ids.length > this.contextLength) {
-      throw new ForgeError(`the prompt has ${ids.length} tokens, more than the model's context of ${this.contextLength}`, { field: 'prompt' });
+      throw new ForgeError(
+        `the prompt has ${ids.length} tokens, more than the model's context of ${this.contextLength}`,
+        { field: 'prompt' },
+      );
     }
     return ids;
   }
 
   /** Generates after every earlier request has finished; `onText` receives each final piece of text. */
-  async complete(request: CompletionRequest, onText: (piece: string) => void = () => undefined): Promise<CompletionResult> {
+  async complete(
+    request: CompletionRequest,
+    onText: (piece: string) => void = () => undefined,
+  ): Promise<CompletionResult> {
     const ids = this.promptIds(request.prompt);
     this.checkPersona(request.persona);
     return this.queue.run(async () => {
@@ -113,11 +125,26 @@ export class EdgeEngine {
     });
   }
 
-  private async run(ids: number[], request: CompletionRequest, onText: (piece: string) => void): Promise<CompletionResult> {
+  private async run(
+    ids: number[],
+    request: CompletionRequest,
+    onText: (piece: string) => void,
+  ): Promise<CompletionResult> {
     const stopped = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal;
-    const text = new TextStream(this.edgeModel.tokenizer, request.stop ?? [], new Set([SPECIAL_IDS.eos, SPECIAL_IDS.pad]));
-    const options = { maxNewTokens: request.maxTokens, temperature: request.temperature ?? 0, topK: request.topK, seed: request.seed ?? 0, stopTokens: [SPECIAL_IDS.eos], signal };
+    const text = new TextStream(
+      this.edgeModel.tokenizer,
+      request.stop ?? [],
+      new Set([SPECIAL_IDS.eos, SPECIAL_IDS.pad]),
+    );
+    const options = {
+      maxNewTokens: request.maxTokens,
+      temperature: request.temperature ?? 0,
+      topK: request.topK,
+      seed: request.seed ?? 0,
+      stopTokens: [SPECIAL_IDS.eos],
+      signal,
+    };
     const summary = await this.generate(ids, options, (token) => {
       const piece = text.push(token);
       if (piece) onText(piece);
@@ -127,7 +154,13 @@ export class EdgeEngine {
     if (rest) onText(rest);
     const ranOut = summary.stopReason === 'max-new-tokens' || summary.stopReason === 'context-full';
     const finishReason: FinishReason = ranOut && !text.stopped ? 'length' : 'stop';
-    return { text: text.text, finishReason, promptTokens: ids.length, completionTokens: summary.tokens.length, summary };
+    return {
+      text: text.text,
+      finishReason,
+      promptTokens: ids.length,
+      completionTokens: summary.tokens.length,
+      summary,
+    };
   }
 
   private checkPersona(persona: string | null | undefined): void {

@@ -58,7 +58,11 @@ function timeFullForward(model: TinyTitan, ids: readonly number[]): number {
 }
 
 /** Greedy generations from `promptIds` (no stop token, so every run generates the same length). */
-export async function measureLatency(model: TinyTitan, promptIds: readonly number[], options: LatencyOptions): Promise<LatencyReport> {
+export async function measureLatency(
+  model: TinyTitan,
+  promptIds: readonly number[],
+  options: LatencyOptions,
+): Promise<LatencyReport> {
   const settings = { maxNewTokens: options.newTokens, temperature: 0 };
   for (let run = 0; run < options.warmupRuns; run++) await generateStreaming(model, promptIds, settings);
   const steps: number[] = [];
@@ -75,7 +79,10 @@ export async function measureLatency(model: TinyTitan, promptIds: readonly numbe
   const fullLength = Math.min(model.config.contextLength, promptIds.length + generated.length);
   const fullIds = [...promptIds, ...generated].slice(0, fullLength);
   timeFullForward(model, fullIds);
-  const fullForwardMs = percentile([0, 1, 2].map(() => timeFullForward(model, fullIds)), 0.5);
+  const fullForwardMs = percentile(
+    [0, 1, 2].map(() => timeFullForward(model, fullIds)),
+    0.5,
+  );
   return {
     promptTokens: promptIds.length,
     generatedTokens: generated.length,

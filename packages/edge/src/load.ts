@@ -50,12 +50,21 @@ export async function loadFloatEdgeModel(dir: string, id = modelIdOf(dir)): Prom
 }
 
 /** A baked model with its persona adapters (`persona` active from the start, if given). */
-export async function loadBakedEdgeModel(dir: string, options: { persona?: string } = {}, id = modelIdOf(dir)): Promise<EdgeModel> {
+export async function loadBakedEdgeModel(
+  dir: string,
+  options: { persona?: string } = {},
+  id = modelIdOf(dir),
+): Promise<EdgeModel> {
   // Imported when needed: baking pulls in its training code, which serving a plain model never uses.
   const { loadBakedModel } = await import('@agent-forge/baking');
   const baked = await loadBakedModel(dir, options.persona === undefined ? {} : { persona: options.persona });
   return {
-    id, model: baked.model, tokenizer: baked.tokenizer, kind: 'baked', personas: [...baked.personas],
-    usePersona: (name) => baked.usePersona(name), dispose: () => baked.dispose(),
+    id,
+    model: baked.model,
+    tokenizer: baked.tokenizer,
+    kind: 'baked',
+    personas: [...baked.personas],
+    usePersona: (name) => baked.usePersona(name),
+    dispose: () => baked.dispose(),
   };
 }

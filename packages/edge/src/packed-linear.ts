@@ -21,7 +21,12 @@ export interface PackedLinearSpec {
 }
 
 /** `y = Q(x) · W_q · γ` for every row of `x` (`rows · inFeatures` values), into a new array. */
-export function packedMatmul(matrix: PackedTernaryMatrix, x: Float32Array, settings: BitNetSettings, scratch = createScratch(matrix)): Float32Array {
+export function packedMatmul(
+  matrix: PackedTernaryMatrix,
+  x: Float32Array,
+  settings: BitNetSettings,
+  scratch = createScratch(matrix),
+): Float32Array {
   const { inFeatures, outFeatures } = matrix;
   const rows = x.length / inFeatures;
   const out = new Float32Array(rows * outFeatures);
@@ -48,13 +53,24 @@ export interface KernelScratch {
 
 /** The per-layer buffers the kernel reuses across calls. */
 export function createScratch(matrix: PackedTernaryMatrix): KernelScratch {
-  return { levels: new Int32Array(matrix.inFeatures), table: new Int32Array(sumTableLength(matrix.inFeatures)), sums: new Int32Array(matrix.outFeatures) };
+  return {
+    levels: new Int32Array(matrix.inFeatures),
+    table: new Int32Array(sumTableLength(matrix.inFeatures)),
+    sums: new Int32Array(matrix.outFeatures),
+  };
 }
 
 /** The ternary layer `spec` served from `matrix`; it holds no tfjs variable (nothing to train or load). */
-export function packedTernaryLinear(spec: PackedLinearSpec, matrix: PackedTernaryMatrix, settings: BitNetSettings): Linear {
+export function packedTernaryLinear(
+  spec: PackedLinearSpec,
+  matrix: PackedTernaryMatrix,
+  settings: BitNetSettings,
+): Linear {
   if (matrix.inFeatures !== spec.inFeatures || matrix.outFeatures !== spec.outFeatures) {
-    throw new ForgeError(`packed layer '${spec.name}' is [${matrix.inFeatures}, ${matrix.outFeatures}], the model needs [${spec.inFeatures}, ${spec.outFeatures}]`, { field: spec.name });
+    throw new ForgeError(
+      `packed layer '${spec.name}' is [${matrix.inFeatures}, ${matrix.outFeatures}], the model needs [${spec.inFeatures}, ${spec.outFeatures}]`,
+      { field: spec.name },
+    );
   }
   const scratch = createScratch(matrix);
   return {

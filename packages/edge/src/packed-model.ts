@@ -6,10 +6,25 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, buildModel, denseLinear, loadTokenizer, parseConfig,
-  readSafetensorsFile, tf, weightsToTf,
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  buildModel,
+  denseLinear,
+  loadTokenizer,
+  parseConfig,
+  readSafetensorsFile,
+  tf,
+  weightsToTf,
 } from '@agent-forge/core';
-import type { BpeTokenizer, LinearFactory, ModelCheckpointConfig, ModelExtension, TinyTitan, WeightMap } from '@agent-forge/core';
+import type {
+  BpeTokenizer,
+  LinearFactory,
+  ModelCheckpointConfig,
+  ModelExtension,
+  TinyTitan,
+  WeightMap,
+} from '@agent-forge/core';
 import { BitNetExtensionSchema, PACKING_NAME, packedTensorNames, type BitNetExtension } from '@agent-forge/bitnet';
 import { packedTernaryLinear } from './packed-linear.js';
 import { columnPackedMatrix, type PackedTernaryMatrix } from './ternary-kernel.js';
@@ -39,14 +54,20 @@ export function bitnetExtensionOf(config: ModelCheckpointConfig, file?: string):
 }
 
 /** Splits the packed weight map into kernel matrices (by layer) and the remaining F32 weights. */
-export function splitPackedWeights(weights: WeightMap, metadata: Record<string, string>, file: string): {
+export function splitPackedWeights(
+  weights: WeightMap,
+  metadata: Record<string, string>,
+  file: string,
+): {
   /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix re-laid out for the packed kernel, with its scale γ. */
   matrices: Map<string, PackedTernaryMatrix>;
   /** Every weight that is not a packed code or scale tensor (embeddings, norms, full-precision layers), F32 by name. */
   rest: WeightMap;
 } {
   if (metadata['bitnet.packing'] !== PACKING_NAME) {
-    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, { file });
+    throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, {
+      file,
+    });
   }
   const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
   const matrices = new Map<string, PackedTernaryMatrix>();
@@ -56,21 +77,31 @@ export function splitPackedWeights(weights: WeightMap, metadata: Record<string, 
     const packed = weights.get(names.packed);
     const scale = weights.get(names.scale);
     if (packed?.dtype !== 'U8' || scale?.dtype !== 'F32' || shape.length !== 2) {
-      throw new ForgeError(`packed layer '${layer}' needs a U8 ${names.packed}, an F32 ${names.scale} and a 2-D shape`, { file });
+      throw new ForgeError(
+        `packed layer '${layer}' needs a U8 ${names.packed}, an F32 ${names.scale} and a 2-D shape`,
+        { file },
+      );
     }
-    matrices.set(layer, columnPackedMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number));
+    matrices.set(
+      layer,
+      columnPackedMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number),
+    );
     used.add(names.packed).add(names.scale);
   }
   return { matrices, rest: new Map([...weights].filter(([name]) => !used.has(name))) };
 }
 
 /** The `bitnet` extension served by the packed kernel: ternary layers read `matrices`, others stay dense. */
-export function packedKernelExtension(extension: BitNetExtension, matrices: ReadonlyMap<string, PackedTernaryMatrix>): ModelExtension {
+export function packedKernelExtension(
+  extension: BitNetExtension,
+  matrices: ReadonlyMap<string, PackedTernaryMatrix>,
+): ModelExtension {
   const ternary = new Set(extension.ternaryLayers);
   const createLinear: LinearFactory = (spec, init) => {
     if (!ternary.has(spec.name)) return denseLinear(spec, init);
     const matrix = matrices.get(spec.name);
-    if (!matrix) throw new ForgeError(`the packed file has no weights for ternary layer '${spec.name}'`, { field: spec.name });
+    if (!matrix)
+      throw new ForgeError(`the packed file has no weights for ternary layer '${spec.name}'`, { field: spec.name });
     return packedTernaryLinear(spec, matrix, extension.settings);
   };
   return {
@@ -104,11 +135,14 @@ export async function loadPackedKernelModel(dir: string): Promise<PackedKernelMo
   const config = await readModelConfig(dir);
   const configFile = path.join(dir, CHECKPOINT_FILES.config);
   const extension = bitnetExtensionOf(config, configFile);
-  if (!extension) throw new ForgeError('the model has no extensions.bitnet: it has no packed ternary layers', { file: configFile });
+  if (!extension)
+    throw new ForgeError('the model has no extensions.bitnet: it has no packed ternary layers', { file: configFile });
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const { matrices, rest } = splitPackedWeights(weights, metadata, file);
-  const model = buildModel(config.model, config.extensions, { replace: { bitnet: packedKernelExtension(extension, matrices) } });
+  const model = buildModel(config.model, config.extensions, {
+    replace: { bitnet: packedKernelExtension(extension, matrices) },
+  });
   const tensors = weightsToTf(rest);
   try {
     model.loadWeights(tensors);
@@ -120,5 +154,11 @@ export async function loadPackedKernelModel(dir: string): Promise<PackedKernelMo
   }
   let params = model.parameterCount;
   for (const matrix of matrices.values()) params += matrix.inFeatures * matrix.outFeatures;
-  return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config, extension, params };
+  return {
+    model,
+    tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)),
+    config,
+    extension,
+    params,
+  };
 }

@@ -4,7 +4,15 @@
  * path — into metrics and report.md.
  */
 import path from 'node:path';
-import { CHECKPOINT_FILES, bytesOnDisk, formatProblem, generateProblems, loadModelCheckpoint, loadTokenizer, writeFileAtomic } from '@agent-forge/core';
+import {
+  CHECKPOINT_FILES,
+  bytesOnDisk,
+  formatProblem,
+  generateProblems,
+  loadModelCheckpoint,
+  loadTokenizer,
+  writeFileAtomic,
+} from '@agent-forge/core';
 import type { BpeTokenizer, Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
 import { loadPackedModel } from '@agent-forge/bitnet';
 import { pickInputModel, writeDeployable } from './deploy.js';
@@ -27,7 +35,11 @@ export function benchmarkPrompt(tokenizer: BpeTokenizer, length: number, seed: n
 }
 
 /** Loads a model, times it and frees it. */
-async function timePath(load: () => Promise<{ model: TinyTitan; params?: number }>, prompt: readonly number[], options: LatencyOptions): Promise<LatencyReport & { params: number }> {
+async function timePath(
+  load: () => Promise<{ model: TinyTitan; params?: number }>,
+  prompt: readonly number[],
+  options: LatencyOptions,
+): Promise<LatencyReport & { params: number }> {
   const { model, params } = await load();
   try {
     return { ...(await measureLatency(model, prompt, options)), params: params ?? model.parameterCount };
@@ -49,30 +61,48 @@ async function runEdge(input: PhaseResult | null, config: EdgePhaseConfig, ctx: 
   const options: LatencyOptions = { newTokens: config.newTokens, runs: config.runs, warmupRuns: config.warmupRuns };
   const task = ctx.progress.start('edge: timing', deploy.packedFile && config.measureFloat ? 2 : 1);
   const packed = deploy.packedFile !== null;
-  const mainLatency = await timePath(() => (packed ? loadPackedKernelModel(dir) : loadModelCheckpoint(dir)), prompt, options);
+  const mainLatency = await timePath(
+    () => (packed ? loadPackedKernelModel(dir) : loadModelCheckpoint(dir)),
+    prompt,
+    options,
+  );
   task.tick();
   const float = packed && config.measureFloat ? await timePath(() => loadPackedModel(dir), prompt, options) : null;
   task.done();
   const outcome: EdgeOutcome = {
-    deploy, bytesOnDisk: await bytesOnDisk(dir), packedBytes: deploy.packedFile ? await bytesOnDisk(path.join(dir, deploy.packedFile)) : 0,
-    main: { path: packed ? 'packed-ternary' : 'float', latency: mainLatency }, float, backend: ctx.backend,
-    forwardBudgetMs: config.forwardBudgetMs, params: mainLatency.params,
+    deploy,
+    bytesOnDisk: await bytesOnDisk(dir),
+    packedBytes: deploy.packedFile ? await bytesOnDisk(path.join(dir, deploy.packedFile)) : 0,
+    main: { path: packed ? 'packed-ternary' : 'float', latency: mainLatency },
+    float,
+    backend: ctx.backend,
+    forwardBudgetMs: config.forwardBudgetMs,
+    params: mainLatency.params,
   };
   const metrics = phaseMetrics(outcome);
   ctx.tracker.metrics('edge', 0, metrics);
   const reportFile = path.join(ctx.phaseDir, 'report.md');
   await writeFileAtomic(reportFile, phaseReport(outcome));
   return {
-    phase: 'edge', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+    phase: 'edge',
+    runId: ctx.runId,
+    startedAt,
+    durationMs: performance.now() - started,
     models: [{ dir, role: 'deployable', params: outcome.params, bytes: outcome.bytesOnDisk }],
-    metrics, artifacts: { report: reportFile, ...(deploy.packedFile ? { packedWeights: path.join(dir, deploy.packedFile) } : {}) }, config,
+    metrics,
+    artifacts: {
+      report: reportFile,
+      ...(deploy.packedFile ? { packedWeights: path.join(dir, deploy.packedFile) } : {}),
+    },
+    config,
   };
 }
 
 /** Phase 7 of the pipeline; the CLI registers it as `edge`. */
 export const edgePhase: Phase<EdgePhaseConfig> = {
   name: 'edge',
-  description: 'edge runtime: deployable packed model directory and its latency report (packed ternary kernel vs float)',
+  description:
+    'edge runtime: deployable packed model directory and its latency report (packed ternary kernel vs float)',
   configSchema: EdgePhaseConfigSchema,
   presetDefaults: edgePresetDefaults,
   run: runEdge,

@@ -27,7 +27,14 @@ export interface EdgeOutcome {
   readonly params: number;
 }
 
-const LATENCY_KEYS = ['promptTokensPerSecond', 'timeToFirstTokenMs', 'msPerTokenP50', 'msPerTokenP95', 'fullForwardMs', 'peakRssMb'] as const;
+const LATENCY_KEYS = [
+  'promptTokensPerSecond',
+  'timeToFirstTokenMs',
+  'msPerTokenP50',
+  'msPerTokenP95',
+  'fullForwardMs',
+  'peakRssMb',
+] as const;
 
 /** Flat numeric metrics: the main path's figures plain, the float path's prefixed `float`. */
 export function phaseMetrics(outcome: EdgeOutcome): Record<string, number> {
@@ -62,7 +69,10 @@ export function phaseReport(outcome: EdgeOutcome): string {
     '',
     '| path | prompt tok/s | time to first token | ms/token p50 | ms/token p95 | full forward (no cache) | peak RSS |',
     '|---|---|---|---|---|---|---|',
-    row(main.path === 'packed-ternary' ? 'packed ternary kernel (2-bit weights, int8 activations)' : 'float', main.latency),
+    row(
+      main.path === 'packed-ternary' ? 'packed ternary kernel (2-bit weights, int8 activations)' : 'float',
+      main.latency,
+    ),
     ...(float ? [row('float (ternary dequantized to F32, backend matmul)', float)] : []),
     '',
     `Budget: one cached token takes ${ms(main.latency.msPerTokenP50)} (p50), ${verdict} the ${outcome.forwardBudgetMs} ms per forward pass budget; a full uncached forward takes ${ms(main.latency.fullForwardMs)}.`,
@@ -71,7 +81,9 @@ export function phaseReport(outcome: EdgeOutcome): string {
     `Deployable model: ${deploy.dir} — ${outcome.bytesOnDisk} bytes on disk (packed weights ${outcome.packedBytes} bytes).`,
     `Holds: config.json, tokenizer.json${deploy.packedFile ? `, ${deploy.packedFile}` : ''}${deploy.hasLatentWeights ? ', model.safetensors' : ''}${deploy.hasAdapters ? ', adapters/' : ''}.`,
     deploy.packedWritten ? 'The input had no packed file; it was packed here from the latent weights.' : '',
-    deploy.hasAdapters ? 'Persona adapters are served through @agent-forge/baking\'s loader on the float path; the timings above are the base model\'s.' : '',
+    deploy.hasAdapters
+      ? "Persona adapters are served through @agent-forge/baking's loader on the float path; the timings above are the base model's."
+      : '',
     '',
   ];
   return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n');

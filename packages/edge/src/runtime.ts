@@ -59,7 +59,9 @@ async function nextTokenLogits(model: TinyTitan, cache: KvCache, ids: Int32Array
 function checkPrompt(model: TinyTitan, promptIds: readonly number[]): void {
   const { contextLength, vocabSize } = model.config;
   if (promptIds.length === 0 || promptIds.length > contextLength) {
-    throw new ForgeError(`prompt has ${promptIds.length} tokens; the model takes 1 to ${contextLength}`, { field: 'prompt' });
+    throw new ForgeError(`prompt has ${promptIds.length} tokens; the model takes 1 to ${contextLength}`, {
+      field: 'prompt',
+    });
   }
   const bad = promptIds.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
   if (bad !== undefined) throw new ForgeError(`prompt id ${bad} is not in [0, ${vocabSize})`, { field: 'prompt' });
@@ -69,15 +71,26 @@ function checkPrompt(model: TinyTitan, promptIds: readonly number[]): void {
  * Yields generated token ids one at a time and returns the summary. Breaking out of the loop early
  * frees the cache as well (the generator's `finally`).
  */
-export async function* streamTokens(model: TinyTitan, promptIds: readonly number[], options: StreamOptions): AsyncGenerator<number, GenerationSummary, void> {
+export async function* streamTokens(
+  model: TinyTitan,
+  promptIds: readonly number[],
+  options: StreamOptions,
+): AsyncGenerator<number, GenerationSummary, void> {
   const settings = parseConfig(GenerateOptionsSchema, { ...options, signal: undefined }, { prefix: 'generate' });
   checkPrompt(model, promptIds);
   const started = performance.now();
   const tokens: number[] = [];
   const stepMs: number[] = [];
-  const summary = (stopReason: StreamStopReason, prefillMs: number, firstMs: number): GenerationSummary =>
-    ({ tokens, stopReason, promptTokens: promptIds.length, prefillMs, timeToFirstTokenMs: firstMs, stepMs });
-  if (settings.maxNewTokens === 0 || options.signal?.aborted) return summary(options.signal?.aborted ? 'aborted' : 'max-new-tokens', 0, 0);
+  const summary = (stopReason: StreamStopReason, prefillMs: number, firstMs: number): GenerationSummary => ({
+    tokens,
+    stopReason,
+    promptTokens: promptIds.length,
+    prefillMs,
+    timeToFirstTokenMs: firstMs,
+    stepMs,
+  });
+  if (settings.maxNewTokens === 0 || options.signal?.aborted)
+    return summary(options.signal?.aborted ? 'aborted' : 'max-new-tokens', 0, 0);
   const stopTokens = new Set(settings.stopTokens);
   const rng = Rng.fromSeed(settings.seed);
   const cache = model.createCache();

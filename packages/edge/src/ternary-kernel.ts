@@ -34,10 +34,18 @@ export interface PackedTernaryMatrix {
  * Re-lays bitnet's row-major packed bytes (`[in, out]` flattened, 4 values per byte) column by column.
  * A wrong length or the unused code 3 means a corrupt file and throws.
  */
-export function columnPackedMatrix(packed: Uint8Array, inFeatures: number, outFeatures: number, scale: number): PackedTernaryMatrix {
+export function columnPackedMatrix(
+  packed: Uint8Array,
+  inFeatures: number,
+  outFeatures: number,
+  scale: number,
+): PackedTernaryMatrix {
   const count = inFeatures * outFeatures;
   if (packed.length !== packedByteLength(count)) {
-    throw new ForgeError(`packed ternary weight has ${packed.length} bytes, [${inFeatures}, ${outFeatures}] needs ${packedByteLength(count)}`, { field: 'packed' });
+    throw new ForgeError(
+      `packed ternary weight has ${packed.length} bytes, [${inFeatures}, ${outFeatures}] needs ${packedByteLength(count)}`,
+      { field: 'packed' },
+    );
   }
   const groups = Math.ceil(inFeatures / VALUES_PER_BYTE);
   const columns = new Uint8Array(outFeatures * groups);
@@ -56,7 +64,12 @@ export function columnPackedMatrix(packed: Uint8Array, inFeatures: number, outFe
  * Fills `table` (`groups · 256` int32) with every signed sum of each group of 4 activations. Inputs
  * past `levels.length` (the padding of the last byte) count as 0, as their code does.
  */
-export function buildSumTables(levels: Int32Array | Int8Array, offset: number, inFeatures: number, table: Int32Array): void {
+export function buildSumTables(
+  levels: Int32Array | Int8Array,
+  offset: number,
+  inFeatures: number,
+  table: Int32Array,
+): void {
   const groups = Math.ceil(inFeatures / VALUES_PER_BYTE);
   for (let group = 0; group < groups; group++) {
     const first = offset + group * 4;

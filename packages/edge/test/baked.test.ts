@@ -17,7 +17,8 @@ async function saveBakedDir(target: string): Promise<void> {
   const model = buildModel(MICRO, { ...extensions, titan: TITAN_SETTINGS, lora: loraExtension(TARGETS) }, { seed: 12 });
   const adapters = LoraAdapters.of(model);
   adapters.create('terse', { rank: 4, alpha: 8 }, 3);
-  for (const [name, weight] of adapters.weights('terse')) if (name.endsWith('lora_b')) weight.assign(weight.add(0.8).mul(1));
+  for (const [name, weight] of adapters.weights('terse'))
+    if (name.endsWith('lora_b')) weight.assign(weight.add(0.8).mul(1));
   mkdirSync(path.join(target, 'adapters'));
   await saveAdapterFile(path.join(target, 'adapters', `terse.safetensors`), adapters, 'terse', 'Answer briefly.');
   adapters.dispose();
@@ -40,7 +41,8 @@ describe('baked models (personas)', () => {
     expect(baked.kind).toBe('baked');
     expect(baked.personas).toEqual(['terse']);
     const engine = new EdgeEngine(baked);
-    const ask = (persona: string | null) => engine.complete({ prompt: 'Question: 6 * 7?\nAnswer:', maxTokens: 10, persona });
+    const ask = (persona: string | null) =>
+      engine.complete({ prompt: 'Question: 6 * 7?\nAnswer:', maxTokens: 10, persona });
     const [base, persona, baseAgain] = [await ask(null), await ask('terse'), await ask(null)];
     expect(persona.text).not.toBe(base.text);
     expect(baseAgain.text).toBe(base.text);
@@ -50,7 +52,11 @@ describe('baked models (personas)', () => {
     try {
       const models = (await (await fetch(`${running.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
       expect(models.data.map((m) => m.id)).toEqual(['baked', 'baked:terse']);
-      const post = (model: string) => fetch(`${running.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model, prompt: 'Question: 6 * 7?\nAnswer:', max_tokens: 10 }) });
+      const post = (model: string) =>
+        fetch(`${running.url}/v1/completions`, {
+          method: 'POST',
+          body: JSON.stringify({ model, prompt: 'Question: 6 * 7?\nAnswer:', max_tokens: 10 }),
+        });
       const viaHttp = (await (await post('baked:terse')).json()) as { choices: Array<{ text: string }> };
       expect(viaHttp.choices[0]?.text).toBe(persona.text);
       expect((await post('baked:pirate')).status).toBe(404);

@@ -10,10 +10,20 @@ import { BitNetSettingsSchema } from '@agent-forge/bitnet';
  * A model small enough for many forwards in a test. initStd is large so random weights give decisive
  * logits: greedy comparisons then test the computation, not float ties.
  */
-export const MICRO: ModelConfigInput = { vocabSize: 320, dModel: 32, nLayers: 2, nHeads: 2, contextLength: 24, initStd: 0.35 };
+export const MICRO: ModelConfigInput = {
+  vocabSize: 320,
+  dModel: 32,
+  nLayers: 2,
+  nHeads: 2,
+  contextLength: 24,
+  initStd: 0.35,
+};
 
 /** ACT and memory on, as cognate's models have them. */
-export const TITAN_SETTINGS = { act: { enabled: true, maxSteps: 2, threshold: 0.6 }, memory: { enabled: true, chunkSize: 4 } };
+export const TITAN_SETTINGS = {
+  act: { enabled: true, maxSteps: 2, threshold: 0.6 },
+  memory: { enabled: true, chunkSize: 4 },
+};
 
 export function tempDir(label: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `edge-${label}-`));
@@ -22,7 +32,10 @@ export function tempDir(label: string): string {
 let cachedTokenizer: BpeTokenizer | undefined;
 /** A BPE tokenizer trained on built-in problems, vocab ≤ MICRO.vocabSize. */
 export function microTokenizer(): BpeTokenizer {
-  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  cachedTokenizer ??= trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 320 },
+  );
   return cachedTokenizer;
 }
 
@@ -32,7 +45,10 @@ export function randomIds(seed: number, length: number, vocabSize: number): numb
 }
 
 /** A BitNet model (ACT + memory too when `titan`), randomly initialised, with its extensions. */
-export function createBitNet(options: { titan?: boolean; seed?: number; config?: ModelConfigInput } = {}): { model: TinyTitan; extensions: Record<string, unknown> } {
+export function createBitNet(options: { titan?: boolean; seed?: number; config?: ModelConfigInput } = {}): {
+  model: TinyTitan;
+  extensions: Record<string, unknown>;
+} {
   const config = options.config ?? MICRO;
   const base = options.titan ? { titan: TITAN_SETTINGS } : {};
   const probe = buildModel(config, base, { seed: options.seed ?? 3 });
@@ -72,7 +88,13 @@ export function recomputeGreedy(model: TinyTitan, promptIds: readonly number[], 
 /** A previous phase's result pointing at `dirs` (role per entry). */
 export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
   return {
-    phase: 'baking', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
-    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+    phase: 'baking',
+    runId: 'fake',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })),
+    metrics: {},
+    artifacts: {},
+    config: {},
   };
 }

@@ -62,7 +62,12 @@ describe('cached streaming generation', () => {
     const prompt = randomIds(4, 4, 320);
     const all = await streamed(model, prompt, 6);
     const seen: number[] = [];
-    const stopAt = await generateStreaming(model, prompt, { maxNewTokens: 6, stopTokens: [all[2] as number] }, (token) => seen.push(token));
+    const stopAt = await generateStreaming(
+      model,
+      prompt,
+      { maxNewTokens: 6, stopTokens: [all[2] as number] },
+      (token) => seen.push(token),
+    );
     expect(stopAt.stopReason).toBe('stop-token');
     expect(seen).toEqual(all.slice(0, all.indexOf(all[2] as number) + 1));
     const full = await generateStreaming(model, randomIds(5, 20, 320), { maxNewTokens: 50 });
@@ -75,7 +80,12 @@ describe('cached streaming generation', () => {
   it('stops when the signal aborts, keeping the tokens so far', async () => {
     const model = new TinyTitan(MICRO, { seed: 9 });
     const controller = new AbortController();
-    const summary = await generateStreaming(model, randomIds(6, 3, 320), { maxNewTokens: 15, signal: controller.signal }, () => controller.abort());
+    const summary = await generateStreaming(
+      model,
+      randomIds(6, 3, 320),
+      { maxNewTokens: 15, signal: controller.signal },
+      () => controller.abort(),
+    );
     expect(summary.stopReason).toBe('aborted');
     expect(summary.tokens).toHaveLength(1);
     model.dispose();
@@ -83,7 +93,9 @@ describe('cached streaming generation', () => {
 
   it('rejects a prompt longer than the context with a ForgeError naming the prompt', async () => {
     const model = buildModel(MICRO, {}, { seed: 1 });
-    await expect(generateStreaming(model, randomIds(7, 25, 320), { maxNewTokens: 1 })).rejects.toThrow(/prompt has 25 tokens/);
+    await expect(generateStreaming(model, randomIds(7, 25, 320), { maxNewTokens: 1 })).rejects.toThrow(
+      /prompt has 25 tokens/,
+    );
     model.dispose();
   });
 });

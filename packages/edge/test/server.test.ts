@@ -16,7 +16,14 @@ beforeAll(async () => {
   dir = tempDir('server');
   await saveBitNetDir(path.join(dir, 'model'), { titan: true, seed: 11 });
   const loaded = await loadPackedKernelModel(path.join(dir, 'model'));
-  edgeModel = { id: 'micro', model: loaded.model, tokenizer: loaded.tokenizer, kind: 'packed-ternary', personas: [], dispose: () => loaded.model.dispose() };
+  edgeModel = {
+    id: 'micro',
+    model: loaded.model,
+    tokenizer: loaded.tokenizer,
+    kind: 'packed-ternary',
+    personas: [],
+    dispose: () => loaded.model.dispose(),
+  };
   running = await serveModel(new EdgeEngine(edgeModel), { port: 0 });
   client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: 'not-needed', maxRetries: 0 });
 });
@@ -26,7 +33,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const post = (route: string, body: string) => fetch(`${running.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+const post = (route: string, body: string) =>
+  fetch(`${running.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 
 describe('forge serve (OpenAI-compatible, real HTTP)', () => {
   it('binds to 127.0.0.1 and answers /health and /v1/models', async () => {
@@ -38,12 +46,23 @@ describe('forge serve (OpenAI-compatible, real HTTP)', () => {
   });
 
   it('serves /v1/completions to the openai client, streaming and not, with the same greedy text', async () => {
-    const completion = await client.completions.create({ model: 'micro', prompt: 'Question: 2 + 3?\nAnswer:', max_tokens: 8, temperature: 0 });
+    const completion = await client.completions.create({
+      model: 'micro',
+      prompt: 'Question: 2 + 3?\nAnswer:',
+      max_tokens: 8,
+      temperature: 0,
+    });
     const choice = completion.choices[0];
     expect(completion.object).toBe('text_completion');
     expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
     expect(['stop', 'length']).toContain(choice?.finish_reason);
-    const stream = await client.completions.create({ model: 'micro', prompt: 'Question: 2 + 3?\nAnswer:', max_tokens: 8, temperature: 0, stream: true });
+    const stream = await client.completions.create({
+      model: 'micro',
+      prompt: 'Question: 2 + 3?\nAnswer:',
+      max_tokens: 8,
+      temperature: 0,
+      stream: true,
+    });
     const pieces: string[] = [];
     let finish: string | null = null;
     for await (const chunk of stream) {
@@ -59,7 +78,13 @@ describe('forge serve (OpenAI-compatible, real HTTP)', () => {
     const reply = await client.chat.completions.create({ model: 'micro', messages, max_tokens: 10 });
     expect(reply.object).toBe('chat.completion');
     expect(reply.choices[0]?.message.role).toBe('assistant');
-    const stream = await client.chat.completions.create({ model: 'micro', messages, max_tokens: 10, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'micro',
+      messages,
+      max_tokens: 10,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: number | undefined;
     for await (const chunk of stream) {
@@ -73,15 +98,19 @@ describe('forge serve (OpenAI-compatible, real HTTP)', () => {
   it('queues concurrent requests: each gets the answer it gets alone', async () => {
     const prompts = ['Question: 1 + 1?\nAnswer:', 'Question: 9 - 4?\nAnswer:', 'Question: 7 + 8?\nAnswer:'];
     const alone: string[] = [];
-    for (const prompt of prompts) alone.push((await client.completions.create({ model: 'micro', prompt, max_tokens: 10 })).choices[0]?.text ?? '');
-    const together = await Promise.all(prompts.map((prompt, i) =>
-      i === 1
-        ? client.completions.create({ model: 'micro', prompt, max_tokens: 10, stream: true }).then(async (stream) => {
-          let text = '';
-          for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
-          return text;
-        })
-        : client.completions.create({ model: 'micro', prompt, max_tokens: 10 }).then((c) => c.choices[0]?.text ?? '')));
+    for (const prompt of prompts)
+      alone.push((await client.completions.create({ model: 'micro', prompt, max_tokens: 10 })).choices[0]?.text ?? '');
+    const together = await Promise.all(
+      prompts.map((prompt, i) =>
+        i === 1
+          ? client.completions.create({ model: 'micro', prompt, max_tokens: 10, stream: true }).then(async (stream) => {
+              let text = '';
+              for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+              return text;
+            })
+          : client.completions.create({ model: 'micro', prompt, max_tokens: 10 }).then((c) => c.choices[0]?.text ?? ''),
+      ),
+    );
     expect(alone.every((text) => text.length > 0)).toBe(true);
     expect(new Set(alone).size).toBeGreaterThan(1);
     expect(together).toEqual(alone);
@@ -91,9 +120,19 @@ describe('forge serve (OpenAI-compatible, real HTTP)', () => {
     const cases: Array<[string, string, number, RegExp]> = [
       ['/v1/completions', '{"model": "micro", "prompt": ', 400, /not valid JSON/],
       ['/v1/completions', JSON.stringify({ model: 'gpt-4', prompt: 'hi' }), 404, /does not exist/],
-      ['/v1/completions', JSON.stringify({ model: 'micro', prompt: 'hi', max_tokens: 0 }), 400, /max_tokens must be between 1 and 24/],
+      [
+        '/v1/completions',
+        JSON.stringify({ model: 'micro', prompt: 'hi', max_tokens: 0 }),
+        400,
+        /max_tokens must be between 1 and 24/,
+      ],
       ['/v1/completions', JSON.stringify({ model: 'micro', prompt: 'hi', max_tokens: 1000 }), 400, /max_tokens/],
-      ['/v1/completions', JSON.stringify({ model: 'micro', prompt: 'word '.repeat(40) }), 400, /more than the model's context of 24/],
+      [
+        '/v1/completions',
+        JSON.stringify({ model: 'micro', prompt: 'word '.repeat(40) }),
+        400,
+        /more than the model's context of 24/,
+      ],
       ['/v1/chat/completions', JSON.stringify({ model: 'micro', messages: [] }), 400, /messages/],
       ['/v1/chat/completions', JSON.stringify({ model: 'micro' }), 400, /messages/],
       ['/v1/nothing', '{}', 404, /no route/],

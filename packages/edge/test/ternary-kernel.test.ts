@@ -1,7 +1,20 @@
 import { useBackend, tf, Rng } from '@agent-forge/core';
-import { BitNetSettingsSchema, absmaxActivations, packTernary, parameterFreeRmsNorm, quantizeInput } from '@agent-forge/bitnet';
+import {
+  BitNetSettingsSchema,
+  absmaxActivations,
+  packTernary,
+  parameterFreeRmsNorm,
+  quantizeInput,
+} from '@agent-forge/bitnet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accumulateColumns, buildSumTables, columnPackedMatrix, packedMatmul, quantizeRow, sumTableLength } from '../src/index.js';
+import {
+  accumulateColumns,
+  buildSumTables,
+  columnPackedMatrix,
+  packedMatmul,
+  quantizeRow,
+  sumTableLength,
+} from '../src/index.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -12,14 +25,29 @@ function randomTernary(rng: Rng, count: number): Int8Array {
 }
 
 /** The float reference: `activations · (W_q · γ)` as a tfjs matmul. */
-function floatMatmul(x: Float32Array, rows: number, ternary: Int8Array, inFeatures: number, outFeatures: number, scale: number): Float32Array {
+function floatMatmul(
+  x: Float32Array,
+  rows: number,
+  ternary: Int8Array,
+  inFeatures: number,
+  outFeatures: number,
+  scale: number,
+): Float32Array {
   return tf.tidy(() => {
     const weight = tf.mul(tf.tensor2d(Float32Array.from(ternary), [inFeatures, outFeatures]), scale);
     return tf.matMul(tf.tensor2d(x, [rows, inFeatures]), weight as tf.Tensor2D).dataSync() as Float32Array;
   });
 }
 
-const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [1, 7, 5], [3, 13, 9], [2, 33, 1], [1, 64, 48], [5, 97, 31], [1, 192, 512]];
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [1, 7, 5],
+  [3, 13, 9],
+  [2, 33, 1],
+  [1, 64, 48],
+  [5, 97, 31],
+  [1, 192, 512],
+];
 
 describe('packed ternary kernel', () => {
   it('integer sums equal Σ levels · W_q exactly, odd sizes included', () => {
@@ -32,7 +60,9 @@ describe('packed ternary kernel', () => {
       const sums = new Int32Array(outFeatures);
       buildSumTables(levels, 0, inFeatures, table);
       accumulateColumns(matrix, table, sums);
-      const expected = Array.from({ length: outFeatures }, (_, j) => levels.reduce((sum, level, i) => sum + level * (ternary[i * outFeatures + j] as number), 0));
+      const expected = Array.from({ length: outFeatures }, (_, j) =>
+        levels.reduce((sum, level, i) => sum + level * (ternary[i * outFeatures + j] as number), 0),
+      );
       expect([...sums]).toEqual(expected);
     }
   });
@@ -45,11 +75,14 @@ describe('packed ternary kernel', () => {
       const scale = 0.01 + rng.float() * 0.1;
       const matrix = columnPackedMatrix(packTernary(ternary), inFeatures, outFeatures, scale);
       const x = Float32Array.from({ length: rows * inFeatures }, () => rng.normal(0, 2));
-      const quantized = tf.tidy(() => quantizeInput(tf.tensor2d(x, [rows, inFeatures]), settings).dataSync() as Float32Array);
+      const quantized = tf.tidy(
+        () => quantizeInput(tf.tensor2d(x, [rows, inFeatures]), settings).dataSync() as Float32Array,
+      );
       const expected = floatMatmul(quantized, rows, ternary, inFeatures, outFeatures, scale);
       const actual = packedMatmul(matrix, x, settings);
       const largest = Math.max(...expected.map(Math.abs), 1e-6);
-      for (let i = 0; i < expected.length; i++) expect(Math.abs((actual[i] as number) - (expected[i] as number))).toBeLessThan(1e-4 * largest + 1e-6);
+      for (let i = 0; i < expected.length; i++)
+        expect(Math.abs((actual[i] as number) - (expected[i] as number))).toBeLessThan(1e-4 * largest + 1e-6);
     }
   });
 
@@ -66,7 +99,8 @@ describe('packed ternary kernel', () => {
       const levels = new Int32Array(50);
       for (let row = 0; row < 4; row++) {
         const scale = quantizeRow(x, row, 50, settings, levels);
-        for (let i = 0; i < 50; i++) expect((levels[i] as number) / scale).toBeCloseTo(reference[row * 50 + i] as number, 5);
+        for (let i = 0; i < 50; i++)
+          expect((levels[i] as number) / scale).toBeCloseTo(reference[row * 50 + i] as number, 5);
       }
     }
   });

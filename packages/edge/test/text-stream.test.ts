@@ -36,16 +36,22 @@ describe('SerialQueue', () => {
   it('runs jobs one at a time in arrival order, a failure not blocking the next', async () => {
     const queue = new SerialQueue();
     const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => {
-        log.push(`start ${name}`);
-        setTimeout(() => {
-          log.push(`end ${name}`);
-          if (fail) reject(new Error(name));
-          else resolve(name);
-        }, ms);
-      });
-    const results = await Promise.allSettled([queue.run(job('a', 20)), queue.run(job('b', 5, true)), queue.run(job('c', 1))]);
+    const job =
+      (name: string, ms: number, fail = false) =>
+      () =>
+        new Promise<string>((resolve, reject) => {
+          log.push(`start ${name}`);
+          setTimeout(() => {
+            log.push(`end ${name}`);
+            if (fail) reject(new Error(name));
+            else resolve(name);
+          }, ms);
+        });
+    const results = await Promise.allSettled([
+      queue.run(job('a', 20)),
+      queue.run(job('b', 5, true)),
+      queue.run(job('c', 1)),
+    ]);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(queue.pending).toBe(0);
@@ -54,7 +60,13 @@ describe('SerialQueue', () => {
 
 describe('chatPrompt', () => {
   it('lays a chat out in the Question/Answer training format, open for the answer', () => {
-    expect(chatPrompt([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: '2+2?' }, { role: 'assistant', content: '4' }, { role: 'user', content: 'and 3+3?' }]))
-      .toBe('Be brief.\nQuestion: 2+2?\nAnswer: 4\nQuestion: and 3+3?\nAnswer:');
+    expect(
+      chatPrompt([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: '2+2?' },
+        { role: 'assistant', content: '4' },
+        { role: 'user', content: 'and 3+3?' },
+      ]),
+    ).toBe('Be brief.\nQuestion: 2+2?\nAnswer: 4\nQuestion: and 3+3?\nAnswer:');
   });
 });

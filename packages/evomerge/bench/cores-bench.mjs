@@ -7,10 +7,18 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { Rng, Tracker, initBackend, readPhaseResult, silentProgress } from '@agent-forge/core';
 import {
-  EvomergePhaseConfigSchema, MergeEvaluator, evomergePresetDefaults, genomeSpace, loadSources, pickSources, preparePhaseData, randomGenome,
+  EvomergePhaseConfigSchema,
+  MergeEvaluator,
+  evomergePresetDefaults,
+  genomeSpace,
+  loadSources,
+  pickSources,
+  preparePhaseData,
+  randomGenome,
 } from '../dist/index.js';
 
-const [inputDir, preset = 'tiny', count = '8', role = 'main', threads = '2', part = '0', parts = '1'] = process.argv.slice(2);
+const [inputDir, preset = 'tiny', count = '8', role = 'main', threads = '2', part = '0', parts = '1'] =
+  process.argv.slice(2);
 
 async function evaluateShare() {
   await initBackend({ prefer: 'wasm', threads: Number(threads) });
@@ -32,7 +40,9 @@ async function evaluateShare() {
 
 function child(args) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [new URL(import.meta.url).pathname, inputDir, preset, count, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [new URL(import.meta.url).pathname, inputDir, preset, count, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (chunk) => (out += chunk));
     proc.on('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(`child exited ${code}`))));
@@ -46,7 +56,13 @@ if (role === 'child') {
   for (const [label, runs] of [
     ['1 process, wasm 2 threads', [['child', '2', '0', '1']]],
     ['1 process, wasm 1 thread', [['child', '1', '0', '1']]],
-    ['2 processes × 1 thread, half each', [['child', '1', '0', '2'], ['child', '1', '1', '2']]],
+    [
+      '2 processes × 1 thread, half each',
+      [
+        ['child', '1', '0', '2'],
+        ['child', '1', '1', '2'],
+      ],
+    ],
   ]) {
     const started = performance.now();
     const loops = await Promise.all(runs.map(child));
@@ -54,9 +70,14 @@ if (role === 'child') {
   }
   console.log(`### evomerge — what the second core buys (${preset}, ${count} evaluations)`);
   console.log('');
-  console.log(`Command: \`node packages/evomerge/bench/cores-bench.mjs ${inputDir} ${preset} ${count}\`, ${os.cpus().length} CPUs, load avg ${os.loadavg()[0].toFixed(1)} at the end. Evaluation time: the slowest process's loop over its genomes (after a warm-up evaluation); wall time adds start-up and loading.`);
+  console.log(
+    `Command: \`node packages/evomerge/bench/cores-bench.mjs ${inputDir} ${preset} ${count}\`, ${os.cpus().length} CPUs, load avg ${os.loadavg()[0].toFixed(1)} at the end. Evaluation time: the slowest process's loop over its genomes (after a warm-up evaluation); wall time adds start-up and loading.`,
+  );
   console.log('');
   console.log('| setup | evaluation time | speed-up vs 2 threads | wall time |');
   console.log('|---|---:|---:|---:|');
-  for (const [label, ms, wall] of rows) console.log(`| ${label} | ${(ms / 1000).toFixed(1)} s | ${(rows[0][1] / ms).toFixed(2)}× | ${(wall / 1000).toFixed(1)} s |`);
+  for (const [label, ms, wall] of rows)
+    console.log(
+      `| ${label} | ${(ms / 1000).toFixed(1)} s | ${(rows[0][1] / ms).toFixed(2)}× | ${(wall / 1000).toFixed(1)} s |`,
+    );
 }

@@ -4,15 +4,34 @@
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MODEL_PRESETS, Rng, createTitanModel, generateProblems, formatProblem, initBackend, saveModelCheckpoint, titanExtensions, trainBpe,
+  MODEL_PRESETS,
+  Rng,
+  createTitanModel,
+  generateProblems,
+  formatProblem,
+  initBackend,
+  saveModelCheckpoint,
+  titanExtensions,
+  trainBpe,
 } from '@agent-forge/core';
-import { EvomergePhaseConfigSchema, MergeEvaluator, evomergePresetDefaults, genomeSpace, loadSources, preparePhaseData, randomGenome } from '../dist/index.js';
+import {
+  EvomergePhaseConfigSchema,
+  MergeEvaluator,
+  evomergePresetDefaults,
+  genomeSpace,
+  loadSources,
+  preparePhaseData,
+  randomGenome,
+} from '../dist/index.js';
 
 const [preset = 'small', count = '3'] = process.argv.slice(2);
 const backend = await initBackend();
 const modelConfig = MODEL_PRESETS[preset];
 const problems = generateProblems({ count: 2000, seed: 0, difficulty: 2 });
-const tokenizer = trainBpe(problems.map((p) => formatProblem(p).text), { vocabSize: modelConfig.vocabSize });
+const tokenizer = trainBpe(
+  problems.map((p) => formatProblem(p).text),
+  { vocabSize: modelConfig.vocabSize },
+);
 const root = path.join(os.tmpdir(), `evomerge-eval-cost-${preset}`);
 const models = [];
 for (const [index, threshold] of [0.95, 0.9, 0.99].entries()) {
@@ -37,4 +56,6 @@ for (let i = 0; i < Number(count); i++) {
 }
 evaluator.dispose();
 const mean = times.reduce((a, b) => a + b, 0) / times.length;
-console.log(`| ${preset} | ${models[0].params} | ${data.search.windows.rows} × ${data.search.windows.cols} | ${(mean / 1000).toFixed(1)} s | ${((mean * 6 * 50) / 60000).toFixed(0)} min | ${backend.choice} ${backend.threads}t, load ${os.loadavg()[0].toFixed(1)} |`);
+console.log(
+  `| ${preset} | ${models[0].params} | ${data.search.windows.rows} × ${data.search.windows.cols} | ${(mean / 1000).toFixed(1)} s | ${((mean * 6 * 50) / 60000).toFixed(0)} min | ${backend.choice} ${backend.threads}t, load ${os.loadavg()[0].toFixed(1)} |`,
+);

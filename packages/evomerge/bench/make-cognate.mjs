@@ -10,9 +10,15 @@ const { cognatePhase } = await import(new URL('../../cognate/dist/index.js', imp
 const backend = await initBackend();
 const started = performance.now();
 const outcome = await runPipeline({
-  phases: [cognatePhase], runsDir, preset, seed: 0, backend: backend.choice,
+  phases: [cognatePhase],
+  runsDir,
+  preset,
+  seed: 0,
+  backend: backend.choice,
   phaseConfigs: { cognate: steps === undefined ? {} : { steps: Number(steps) } },
   progress: lineProgress((line) => console.error(line), 25),
 });
-console.error(`cognate ${preset}: ${((performance.now() - started) / 1000).toFixed(0)} s on ${backend.choice} (${backend.threads} threads)`);
+console.error(
+  `cognate ${preset}: ${((performance.now() - started) / 1000).toFixed(0)} s on ${backend.choice} (${backend.threads} threads)`,
+);
 console.log(path.join(outcome.runDir, phaseDirName('cognate')));

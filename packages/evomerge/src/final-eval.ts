@@ -67,7 +67,12 @@ async function timedDecode(model: TinyTitan, ctx: FinalContext): Promise<number>
   return (await msPerToken(() => generate(model, prompt, { maxNewTokens }))).msPerToken;
 }
 
-async function summarize(label: string, genome: Genome, ctx: FinalContext, detailed: boolean): Promise<CandidateSummary> {
+async function summarize(
+  label: string,
+  genome: Genome,
+  ctx: FinalContext,
+  detailed: boolean,
+): Promise<CandidateSummary> {
   let record: FitnessRecord | undefined = ctx.state.cache[genomeHash(genome)];
   if (record === undefined) {
     const { measures, fingerprint } = await ctx.evaluator.evaluate(genome);
@@ -77,12 +82,21 @@ async function summarize(label: string, genome: Genome, ctx: FinalContext, detai
   return ctx.evaluator.withModel(genome, async (model) => {
     const test = heldOutLoss(model, ctx.data.testWindows);
     const summary: CandidateSummary = {
-      label, genome, fitness: known.fitness, searchPerplexity: known.measures.perplexity, testPerplexity: Math.exp(test.loss), depth: model.config.nLayers,
+      label,
+      genome,
+      fitness: known.fitness,
+      searchPerplexity: known.measures.perplexity,
+      testPerplexity: Math.exp(test.loss),
+      depth: model.config.nLayers,
     };
     if (!detailed) return summary;
     const msPerTokenValue = await timedDecode(model, ctx);
     if (ctx.data.reportProblems.length === 0) return { ...summary, msPerToken: msPerTokenValue };
-    const { accuracy } = await answerAccuracy(ctx.data.reportProblems, (problem) => formatProblem(problem).prompt, greedyCompleter(model, ctx.tokenizer, ctx.maxNewTokens));
+    const { accuracy } = await answerAccuracy(
+      ctx.data.reportProblems,
+      (problem) => formatProblem(problem).prompt,
+      greedyCompleter(model, ctx.tokenizer, ctx.maxNewTokens),
+    );
     return { ...summary, msPerToken: msPerTokenValue, greedyAccuracy: accuracy };
   });
 }
@@ -94,7 +108,11 @@ export function uniformSoup(space: GenomeSpace): Genome {
 }
 
 /** Measures best, initial best, soup and every source (`roles` label the sources, in order) on the test windows, one at a time. */
-export async function finalEvaluation(ctx: FinalContext, space: GenomeSpace, roles: readonly string[]): Promise<FinalEvaluation> {
+export async function finalEvaluation(
+  ctx: FinalContext,
+  space: GenomeSpace,
+  roles: readonly string[],
+): Promise<FinalEvaluation> {
   const bestGenome = ctx.state.population[0] as Genome;
   const initialHash = ctx.state.history[0]?.bestHash;
   const initialGenome = ctx.state.initialPopulation.find((genome) => genomeHash(genome) === initialHash) ?? bestGenome;
@@ -103,6 +121,7 @@ export async function finalEvaluation(ctx: FinalContext, space: GenomeSpace, rol
   const initialBest = await summarize('initial best', initialGenome, ctx, true);
   const soup = await summarize('uniform soup', uniformSoup(space), ctx, false);
   const sources: CandidateSummary[] = [];
-  for (const [index, role] of roles.entries()) sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
+  for (const [index, role] of roles.entries())
+    sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
   return { best, initialBest, soup, sources };
 }

@@ -9,23 +9,52 @@
  */
 export {
   tensorwiseMethod,
-  type BaseModelUse, type DfsSettings, type LayerRoute, type LayerRoutingMergeMethod, type MergeMethod, type ModelTensor,
-  type RouteStep, type RoutingConfig, type TensorMergeInput, type TensorwiseMergeMethod,
+  type BaseModelUse,
+  type DfsSettings,
+  type LayerRoute,
+  type LayerRoutingMergeMethod,
+  type MergeMethod,
+  type ModelTensor,
+  type RouteStep,
+  type RoutingConfig,
+  type TensorMergeInput,
+  type TensorwiseMergeMethod,
 } from './method.js';
 export { MERGE_METHODS, getMergeMethod } from './registry.js';
 export { MergeConfigSchema, OUTPUT_DTYPES, type MergeConfig, type MergeConfigInput } from './config/schema.js';
 export { parseMergeConfig } from './config/parse.js';
 export {
-  ParameterSettingSchema, ParametersSchema, evaluateSetting,
-  type ConditionalParameter, type ParameterSetting, type Parameters, type ScalarOrGradient, type ScalarValue,
+  ParameterSettingSchema,
+  ParametersSchema,
+  evaluateSetting,
+  type ConditionalParameter,
+  type ParameterSetting,
+  type Parameters,
+  type ScalarOrGradient,
+  type ScalarValue,
 } from './params/setting.js';
-export { countLayers, gradientPosition, isBeforeBlocks, layerTensorName, parseLayerName, positionInRun, type LayerName } from './params/position.js';
+export {
+  countLayers,
+  gradientPosition,
+  isBeforeBlocks,
+  layerTensorName,
+  parseLayerName,
+  positionInRun,
+  type LayerName,
+} from './params/position.js';
 export { mergeCheckpoints, mergeWeightMaps, type MergeSummary } from './merge.js';
 export { planMerge, referencedModels } from './plan/plan-merge.js';
 export type { MergePlan, PlannedTensor } from './plan/planned-tensor.js';
 export {
-  SHARD_INDEX_FILE, openModelSource, resolveModel, safetensorsSource, shardedSafetensorsSource, weightMapSource,
-  type ResolvedModel, type TensorInfo, type TensorSource,
+  SHARD_INDEX_FILE,
+  openModelSource,
+  resolveModel,
+  safetensorsSource,
+  shardedSafetensorsSource,
+  weightMapSource,
+  type ResolvedModel,
+  type TensorInfo,
+  type TensorSource,
 } from './plan/sources.js';
 export { TOKENIZER_FILES } from './output/write-checkpoint.js';
 export { RESIDUAL_WRITER_SUFFIXES } from './plan/route-tensors.js';
@@ -36,22 +65,78 @@ export { RESCALE_MODES, type RescaleMode } from './kernels/rescale.js';
 export type { Consensus } from './kernels/task-vectors.js';
 export { evomergePhase, genomeSpace, searchSettings, EVOMERGE_MODEL_DIR, EVOLUTION_STATE_FILE } from './phase.js';
 export { EvomergePhaseConfigSchema, evomergePresetDefaults, type EvomergePhaseConfig } from './phase-config.js';
-export { pickSources, loadSources, preparePhaseData, COGNATE_ROLES, type LoadedSources, type PhaseData } from './phase-steps.js';
-export { gainFromHistory, phaseMetrics, phaseReport, type EvolutionOutcome, type Gains } from './report.js';
-export { finalEvaluation, uniformSoup, type CandidateSummary, type FinalContext, type FinalEvaluation } from './final-eval.js';
 export {
-  GenomeSchema, RouteStepGeneSchema, SEARCH_METHODS, genomeHash, randomGenome, sourceGenome, repairGenome,
-  type Genome, type GenomeSpace, type RouteStepGene, type SearchMethod,
+  pickSources,
+  loadSources,
+  preparePhaseData,
+  COGNATE_ROLES,
+  type LoadedSources,
+  type PhaseData,
+} from './phase-steps.js';
+export { gainFromHistory, phaseMetrics, phaseReport, type EvolutionOutcome, type Gains } from './report.js';
+export {
+  finalEvaluation,
+  uniformSoup,
+  type CandidateSummary,
+  type FinalContext,
+  type FinalEvaluation,
+} from './final-eval.js';
+export {
+  GenomeSchema,
+  RouteStepGeneSchema,
+  SEARCH_METHODS,
+  genomeHash,
+  randomGenome,
+  sourceGenome,
+  repairGenome,
+  type Genome,
+  type GenomeSpace,
+  type RouteStepGene,
+  type SearchMethod,
 } from './evolve/genome.js';
 export { genomeToMergeConfig, sourceName } from './evolve/decode.js';
 export { crossover, mutate, tournament, type MutationSettings, type Scored } from './evolve/operators.js';
 export { breed, initialPopulation, type BreedSettings } from './evolve/breed.js';
-export { genomeDistance, genomeDiversity, weightDiversity, fingerprintDistance, randomGenomeDistance } from './evolve/diversity.js';
 export {
-  FitnessWeightsSchema, MeasuresSchema, ReferenceSchema, compositeFitness, fitnessScores, referenceOf,
-  type FitnessScores, type FitnessWeights, type Measures, type Reference,
+  genomeDistance,
+  genomeDiversity,
+  weightDiversity,
+  fingerprintDistance,
+  randomGenomeDistance,
+} from './evolve/diversity.js';
+export {
+  FitnessWeightsSchema,
+  MeasuresSchema,
+  ReferenceSchema,
+  compositeFitness,
+  fitnessScores,
+  referenceOf,
+  type FitnessScores,
+  type FitnessWeights,
+  type Measures,
+  type Reference,
 } from './evolve/fitness.js';
-export { MergeEvaluator, heldOutLoss, type EvalData, type Evaluation, type EvaluatorSources } from './evolve/evaluator.js';
+export {
+  MergeEvaluator,
+  heldOutLoss,
+  type EvalData,
+  type Evaluation,
+  type EvaluatorSources,
+} from './evolve/evaluator.js';
 export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './evolve/answer-probes.js';
-export { runEvolution, type GenomeEvaluator, type SearchContext, type SearchOutcome, type SearchSettings } from './evolve/search.js';
-export { EvolutionStateSchema, FitnessRecordSchema, GenerationRecordSchema, loadState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './evolve/state.js';
+export {
+  runEvolution,
+  type GenomeEvaluator,
+  type SearchContext,
+  type SearchOutcome,
+  type SearchSettings,
+} from './evolve/search.js';
+export {
+  EvolutionStateSchema,
+  FitnessRecordSchema,
+  GenerationRecordSchema,
+  loadState,
+  type EvolutionState,
+  type FitnessRecord,
+  type GenerationRecord,
+} from './evolve/state.js';

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { CHECKPOINT_FILES, DTYPE_BYTES, elementCount, replaceDirectory, type Dtype, type WeightMap } from '@agent-forge/core';
+import {
+  CHECKPOINT_FILES,
+  DTYPE_BYTES,
+  elementCount,
+  replaceDirectory,
+  type Dtype,
+  type WeightMap,
+} from '@agent-forge/core';
 import { parseMergeConfig } from './config/parse.js';
 import { OUTPUT_DTYPES, type MergeConfig, type MergeConfigInput } from './config/schema.js';
 import { collectWeights } from './output/merge-weights.js';
@@ -7,7 +14,13 @@ import { writeSafetensorsStream } from './output/stream-safetensors.js';
 import { largestShardBytes, writeShardedSafetensors } from './output/write-shards.js';
 import { assertReplaceableOutput, checkSameTokenizer, writeCompanionFiles } from './output/write-checkpoint.js';
 import { planMerge, referencedModels } from './plan/plan-merge.js';
-import { openModelSource, resolveModel, weightMapSource, type ResolvedModel, type TensorSource } from './plan/sources.js';
+import {
+  openModelSource,
+  resolveModel,
+  weightMapSource,
+  type ResolvedModel,
+  type TensorSource,
+} from './plan/sources.js';
 
 /** What {@link mergeCheckpoints} did, for a one-line report (`forge merge` prints it). */
 export interface MergeSummary {
@@ -52,20 +65,39 @@ export async function mergeCheckpoints(
     let stats = { tensors: 0, bytes: 0 };
     await replaceDirectory(options.outDir, async (staging) => {
       const primary = resolved.get(plan.primaryModel) as ResolvedModel;
-      stats = primary.shardIndex === undefined
-        ? await writeSafetensorsStream(path.join(staging, CHECKPOINT_FILES.weights), plan.tensors, metadata)
-        : await writeShardedSafetensors(staging, plan.tensors, metadata, await largestShardBytes(primary.shardIndex));
-      await writeCompanionFiles(staging, resolved.get(plan.primaryModel) as ResolvedModel, plan, torchDtypeName(config));
+      stats =
+        primary.shardIndex === undefined
+          ? await writeSafetensorsStream(path.join(staging, CHECKPOINT_FILES.weights), plan.tensors, metadata)
+          : await writeShardedSafetensors(staging, plan.tensors, metadata, await largestShardBytes(primary.shardIndex));
+      await writeCompanionFiles(
+        staging,
+        resolved.get(plan.primaryModel) as ResolvedModel,
+        plan,
+        torchDtypeName(config),
+      );
     });
-    const bytesRead = [...sources.values()].reduce((sum, source) => sum + source.tensors.reduce((s, t) => s + byteSize(t.shape, t.dtype), 0), 0);
-    return { method: config.merge_method, outDir: path.resolve(options.outDir), tensors: stats.tensors, layerCount: plan.layerCount, bytesRead, bytesWritten: stats.bytes };
+    const bytesRead = [...sources.values()].reduce(
+      (sum, source) => sum + source.tensors.reduce((s, t) => s + byteSize(t.shape, t.dtype), 0),
+      0,
+    );
+    return {
+      method: config.merge_method,
+      outDir: path.resolve(options.outDir),
+      tensors: stats.tensors,
+      layerCount: plan.layerCount,
+      bytesRead,
+      bytesWritten: stats.bytes,
+    };
   } finally {
     for (const source of sources.values()) await source.close();
   }
 }
 
 /** Merge weight maps already in memory (keys are the model references the config uses). */
-export async function mergeWeightMaps(input: MergeConfigInput | MergeConfig, models: ReadonlyMap<string, WeightMap>): Promise<WeightMap> {
+export async function mergeWeightMaps(
+  input: MergeConfigInput | MergeConfig,
+  models: ReadonlyMap<string, WeightMap>,
+): Promise<WeightMap> {
   const config = parseMergeConfig(input);
   const sources = new Map([...models].map(([name, weights]) => [name, weightMapSource(name, weights)]));
   return collectWeights(planMerge(config, sources));

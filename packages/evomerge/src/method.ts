@@ -146,24 +146,24 @@ export interface RoutingConfig {
  */
 export type DfsSettings =
   | {
-    /** The path written out: one step per output block, in output order. */
-    readonly route: readonly {
-      /** Model the block is taken from (listed under `models`). */
-      readonly model: string;
-      /** 0-based block index in that model. */
-      readonly layer: number;
-      /** Factor (> 0) on the hidden state entering the block; 1 leaves it as it is. */
-      readonly scale: number;
-    }[];
-  }
+      /** The path written out: one step per output block, in output order. */
+      readonly route: readonly {
+        /** Model the block is taken from (listed under `models`). */
+        readonly model: string;
+        /** 0-based block index in that model. */
+        readonly layer: number;
+        /** Factor (> 0) on the hidden state entering the block; 1 leaves it as it is. */
+        readonly scale: number;
+      }[];
+    }
   | {
-    /** Times r the concatenated layers of all models are repeated into slots (≥ 1; 3 in Sakana's paper). */
-    readonly repeats: number;
-    /** One flag per slot (total layers M × `repeats` entries); the slot's layer is used when its entry is > 0. */
-    readonly include: readonly number[];
-    /** M × M: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; absent: all 1. */
-    readonly scales?: readonly (readonly number[])[];
-  };
+      /** Times r the concatenated layers of all models are repeated into slots (≥ 1; 3 in Sakana's paper). */
+      readonly repeats: number;
+      /** One flag per slot (total layers M × `repeats` entries); the slot's layer is used when its entry is > 0. */
+      readonly include: readonly number[];
+      /** M × M: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; absent: all 1. */
+      readonly scales?: readonly (readonly number[])[];
+    };
 
 /**
  * Build a tensorwise method with typed parameters. The driver validates each tensor's parameters

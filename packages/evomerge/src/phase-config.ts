@@ -14,60 +14,65 @@ const share = z.number().min(0).max(1);
  * Zod schema of the `evomerge` phase config (`phaseConfigs.evomerge`): every field has a default;
  * `elites` < `populationSize` and `scaleMin` ≤ `scaleMax` are checked.
  */
-export const EvomergePhaseConfigSchema = z.object({
-  /** Generations bred after generation 0 (the sources + random merges). */
-  generations: z.number().int().min(0).default(50),
-  /** Members per generation; generation 0 is the source models plus random merges up to this size. */
-  populationSize: z.number().int().min(4).default(8),
-  /** Best distinct members copied unchanged into the next generation (elitism: the best never gets worse). */
-  elites: z.number().int().min(1).default(2),
-  /** Members drawn per tournament; the fittest of them becomes a parent. */
-  tournamentSize: z.number().int().min(2).default(3),
-  /** Chance that a child is bred by crossover of two parents (else it copies one). */
-  crossoverRate: share.default(0.9),
-  /** Chance that each gene mutates. */
-  mutationRate: share.default(0.2),
-  /** Gaussian mutation step as a share of the gene's range. */
-  mutationScale: z.number().positive().default(0.15),
-  /** Chance that a child switches merge method. */
-  methodMutationRate: share.default(0.1),
-  /** Below this genome diversity the next generation is bred with raised mutation and immigrants. */
-  diversityThreshold: share.default(0.3),
-  /** Multiplier of mutation rate and scale while diversity is low. */
-  boostFactor: z.number().min(1).default(2),
-  /** Random genomes injected while diversity is low. */
-  immigrants: z.number().int().min(0).default(2),
-  /** Merge methods the search may pick. */
-  methods: z.array(z.enum(SEARCH_METHODS)).min(1).default(() => [...SEARCH_METHODS]),
-  /** Anchors of the per-layer-group gradients of weights and slerp t. */
-  layerGroups: z.number().int().min(1).default(2),
-  /** Longest layer plan of frankenmerge/dfs, as a multiple of the source depth (rounded up). */
-  maxDepthFactor: z.number().min(1).default(1.5),
-  /** Lowest task-vector density (highest drop rate is 1 − this). */
-  densityMin: z.number().gt(0).max(1).default(0.1),
-  /** Upper bound of per-model weights (linear and task-vector). */
-  weightMax: z.number().positive().default(1),
-  /** Bounds of the dfs hidden-state scales. */
-  scaleMin: z.number().positive().default(0.5),
-  /** Upper bound of the dfs hidden-state scales. */
-  scaleMax: z.number().positive().default(1.5),
-  /** Weights of the composite fitness (normalised scores, see README). */
-  fitness: FitnessWeightsSchema.prefault({}),
-  /** Data to evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out; the same split (and seed) as cognate, so evaluation never sees training text. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows the fitness is measured on (the fixed evaluation subset). */
-  evalWindows: z.number().int().positive().default(8),
-  /** Further held-out windows, never seen by the search, for the report's test perplexity. */
-  testWindows: z.number().int().min(0).default(16),
-  /** Held-out problems for the fitness's teacher-forced answer accuracy. */
-  evalProblems: z.number().int().min(0).default(8),
-  /** Problems decoded greedily in the report (best vs initial best); 0 skips. */
-  reportProblems: z.number().int().min(0).default(4),
-  /** Tokens generated per report problem and for the ms/token figure. */
-  maxNewTokens: z.number().int().positive().default(32),
-}).refine((c) => c.elites < c.populationSize, { message: 'elites must be fewer than populationSize', path: ['elites'] })
+export const EvomergePhaseConfigSchema = z
+  .object({
+    /** Generations bred after generation 0 (the sources + random merges). */
+    generations: z.number().int().min(0).default(50),
+    /** Members per generation; generation 0 is the source models plus random merges up to this size. */
+    populationSize: z.number().int().min(4).default(8),
+    /** Best distinct members copied unchanged into the next generation (elitism: the best never gets worse). */
+    elites: z.number().int().min(1).default(2),
+    /** Members drawn per tournament; the fittest of them becomes a parent. */
+    tournamentSize: z.number().int().min(2).default(3),
+    /** Chance that a child is bred by crossover of two parents (else it copies one). */
+    crossoverRate: share.default(0.9),
+    /** Chance that each gene mutates. */
+    mutationRate: share.default(0.2),
+    /** Gaussian mutation step as a share of the gene's range. */
+    mutationScale: z.number().positive().default(0.15),
+    /** Chance that a child switches merge method. */
+    methodMutationRate: share.default(0.1),
+    /** Below this genome diversity the next generation is bred with raised mutation and immigrants. */
+    diversityThreshold: share.default(0.3),
+    /** Multiplier of mutation rate and scale while diversity is low. */
+    boostFactor: z.number().min(1).default(2),
+    /** Random genomes injected while diversity is low. */
+    immigrants: z.number().int().min(0).default(2),
+    /** Merge methods the search may pick. */
+    methods: z
+      .array(z.enum(SEARCH_METHODS))
+      .min(1)
+      .default(() => [...SEARCH_METHODS]),
+    /** Anchors of the per-layer-group gradients of weights and slerp t. */
+    layerGroups: z.number().int().min(1).default(2),
+    /** Longest layer plan of frankenmerge/dfs, as a multiple of the source depth (rounded up). */
+    maxDepthFactor: z.number().min(1).default(1.5),
+    /** Lowest task-vector density (highest drop rate is 1 − this). */
+    densityMin: z.number().gt(0).max(1).default(0.1),
+    /** Upper bound of per-model weights (linear and task-vector). */
+    weightMax: z.number().positive().default(1),
+    /** Bounds of the dfs hidden-state scales. */
+    scaleMin: z.number().positive().default(0.5),
+    /** Upper bound of the dfs hidden-state scales. */
+    scaleMax: z.number().positive().default(1.5),
+    /** Weights of the composite fitness (normalised scores, see README). */
+    fitness: FitnessWeightsSchema.prefault({}),
+    /** Data to evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
+    data: datasetSourceSchema.optional(),
+    /** Share of the data held out; the same split (and seed) as cognate, so evaluation never sees training text. */
+    validationFraction: z.number().gt(0).lt(1).default(0.1),
+    /** Held-out windows the fitness is measured on (the fixed evaluation subset). */
+    evalWindows: z.number().int().positive().default(8),
+    /** Further held-out windows, never seen by the search, for the report's test perplexity. */
+    testWindows: z.number().int().min(0).default(16),
+    /** Held-out problems for the fitness's teacher-forced answer accuracy. */
+    evalProblems: z.number().int().min(0).default(8),
+    /** Problems decoded greedily in the report (best vs initial best); 0 skips. */
+    reportProblems: z.number().int().min(0).default(4),
+    /** Tokens generated per report problem and for the ms/token figure. */
+    maxNewTokens: z.number().int().positive().default(32),
+  })
+  .refine((c) => c.elites < c.populationSize, { message: 'elites must be fewer than populationSize', path: ['elites'] })
   .refine((c) => c.scaleMin <= c.scaleMax, { message: 'scaleMin must not exceed scaleMax', path: ['scaleMin'] });
 /** The `evomerge` phase's settings, defaults filled in (see {@link EvomergePhaseConfigSchema}). */
 export type EvomergePhaseConfig = z.output<typeof EvomergePhaseConfigSchema>;

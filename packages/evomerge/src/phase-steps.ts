@@ -1,10 +1,25 @@
 /** The evomerge phase's inputs: the source checkpoints (loaded as weight maps) and the fixed evaluation data. */
 import path from 'node:path';
 import {
-  CHECKPOINT_FILES, ForgeError, ModelCheckpointConfigSchema, SPECIAL_IDS, builtinDataFor, heldOutWindows, loadCheckpoint,
-  loadDataset, tokenizerFromFile,
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  SPECIAL_IDS,
+  builtinDataFor,
+  heldOutWindows,
+  loadCheckpoint,
+  loadDataset,
+  tokenizerFromFile,
 } from '@agent-forge/core';
-import type { BpeTokenizer, ModelConfig, PhaseContext, PhaseModel, PhaseResult, Problem, WeightMap } from '@agent-forge/core';
+import type {
+  BpeTokenizer,
+  ModelConfig,
+  PhaseContext,
+  PhaseModel,
+  PhaseResult,
+  Problem,
+  WeightMap,
+} from '@agent-forge/core';
 import { answerProbes } from './evolve/answer-probes.js';
 import type { EvalData, EvaluatorSources } from './evolve/evaluator.js';
 import type { EvomergePhaseConfig } from './phase-config.js';
@@ -14,11 +29,15 @@ export const COGNATE_ROLES = ['reasoning', 'memory-integration', 'adaptive-compu
 
 /** The models to merge: cognate's roles first (in their order), then any others; at least two. */
 export function pickSources(input: PhaseResult | null): PhaseModel[] {
-  if (input === null) throw new ForgeError('evomerge needs the models to merge: run after cognate or pass --input', { field: 'input' });
-  const rank = (role: string): number => (COGNATE_ROLES.includes(role) ? COGNATE_ROLES.indexOf(role) : COGNATE_ROLES.length);
+  if (input === null)
+    throw new ForgeError('evomerge needs the models to merge: run after cognate or pass --input', { field: 'input' });
+  const rank = (role: string): number =>
+    COGNATE_ROLES.includes(role) ? COGNATE_ROLES.indexOf(role) : COGNATE_ROLES.length;
   const models = [...input.models].sort((a, b) => rank(a.role) - rank(b.role));
   if (models.length < 2) {
-    throw new ForgeError(`evomerge merges at least 2 models, but the ${input.phase} result lists ${models.length}`, { field: 'input.models' });
+    throw new ForgeError(`evomerge merges at least 2 models, but the ${input.phase} result lists ${models.length}`, {
+      field: 'input.models',
+    });
   }
   return models;
 }
@@ -41,12 +60,21 @@ export async function loadSources(models: readonly PhaseModel[]): Promise<Loaded
     const loaded = await loadCheckpoint(entry.dir, { configSchema: ModelCheckpointConfigSchema });
     const file = path.join(entry.dir, CHECKPOINT_FILES.config);
     if (modelConfig !== undefined && JSON.stringify(loaded.config.model) !== JSON.stringify(modelConfig)) {
-      throw new ForgeError(`model '${entry.role}' has another architecture than '${models[0]?.role}'; merging needs one architecture`, { file, field: 'model' });
+      throw new ForgeError(
+        `model '${entry.role}' has another architecture than '${models[0]?.role}'; merging needs one architecture`,
+        { file, field: 'model' },
+      );
     }
     const tokenizer = JSON.stringify(loaded.tokenizer ?? null);
-    if (loaded.tokenizer === undefined) throw new ForgeError('a source checkpoint needs its tokenizer.json', { file: path.join(entry.dir, CHECKPOINT_FILES.tokenizer) });
+    if (loaded.tokenizer === undefined)
+      throw new ForgeError('a source checkpoint needs its tokenizer.json', {
+        file: path.join(entry.dir, CHECKPOINT_FILES.tokenizer),
+      });
     if (tokenizerJson !== undefined && tokenizer !== tokenizerJson) {
-      throw new ForgeError(`model '${entry.role}' has another tokenizer than '${models[0]?.role}'; merging needs one vocabulary`, { file: path.join(entry.dir, CHECKPOINT_FILES.tokenizer) });
+      throw new ForgeError(
+        `model '${entry.role}' has another tokenizer than '${models[0]?.role}'; merging needs one vocabulary`,
+        { file: path.join(entry.dir, CHECKPOINT_FILES.tokenizer) },
+      );
     }
     modelConfig = loaded.config.model;
     tokenizerJson = tokenizer;
@@ -54,7 +82,10 @@ export async function loadSources(models: readonly PhaseModel[]): Promise<Loaded
     extensions.push(loaded.config.extensions);
   }
   const first = models[0] as PhaseModel;
-  const tokenizer = tokenizerFromFile(JSON.parse(tokenizerJson as string) as unknown, path.join(first.dir, CHECKPOINT_FILES.tokenizer));
+  const tokenizer = tokenizerFromFile(
+    JSON.parse(tokenizerJson as string) as unknown,
+    path.join(first.dir, CHECKPOINT_FILES.tokenizer),
+  );
   return { models, weights, extensions, modelConfig: modelConfig as ModelConfig, tokenizer };
 }
 
@@ -73,17 +104,33 @@ function sliceRows(windows: EvalData['windows'], from: number, to: number): Eval
 }
 
 /** Run-wide data wins over `config.data`, which wins over the preset's built-in problems (cognate's own order and split). */
-export async function preparePhaseData(config: EvomergePhaseConfig, ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
+export async function preparePhaseData(
+  config: EvomergePhaseConfig,
+  ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>,
+  tokenizer: BpeTokenizer,
+  contextLength: number,
+): Promise<PhaseData> {
   const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
   const { validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
-  const all = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows + config.testWindows);
+  const all = heldOutWindows(
+    validation.tokenize(tokenizer),
+    contextLength,
+    SPECIAL_IDS.eos,
+    config.evalWindows + config.testWindows,
+  );
   if (all.rows < 2) {
-    throw new ForgeError(`the held-out data (${validation.size} examples) gives ${all.rows} window(s) of ${contextLength} tokens; evomerge needs at least 2`, { field: 'data' });
+    throw new ForgeError(
+      `the held-out data (${validation.size} examples) gives ${all.rows} window(s) of ${contextLength} tokens; evomerge needs at least 2`,
+      { field: 'data' },
+    );
   }
   const searchRows = Math.min(config.evalWindows, all.rows - 1);
   const problems = validation.problems();
   return {
-    search: { windows: sliceRows(all, 0, searchRows), probes: answerProbes(problems.slice(0, config.evalProblems), tokenizer, contextLength) },
+    search: {
+      windows: sliceRows(all, 0, searchRows),
+      probes: answerProbes(problems.slice(0, config.evalProblems), tokenizer, contextLength),
+    },
     testWindows: sliceRows(all, searchRows, all.rows),
     reportProblems: problems.slice(config.evalProblems, config.evalProblems + config.reportProblems),
   };

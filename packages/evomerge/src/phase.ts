@@ -29,35 +29,65 @@ export const EVOLUTION_STATE_FILE = path.join('evolution', 'state.json');
 export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers: number): GenomeSpace {
   // model_stock needs two models besides its base.
   const methods = config.methods.filter((method) => method !== 'model_stock' || sources >= 3);
-  if (methods.length === 0) throw new ForgeError(`none of the methods can merge ${sources} models`, { field: 'methods' });
+  if (methods.length === 0)
+    throw new ForgeError(`none of the methods can merge ${sources} models`, { field: 'methods' });
   if (config.populationSize <= sources) {
-    throw new ForgeError(`populationSize must exceed the ${sources} source models (generation 0 holds them plus merges)`, { field: 'populationSize' });
+    throw new ForgeError(
+      `populationSize must exceed the ${sources} source models (generation 0 holds them plus merges)`,
+      { field: 'populationSize' },
+    );
   }
   return {
-    models: sources, layers, layerGroups: config.layerGroups, methods, maxDepth: Math.ceil(config.maxDepthFactor * layers),
-    densityRange: [config.densityMin, 1], weightRange: [0, config.weightMax], scaleRange: [config.scaleMin, config.scaleMax],
+    models: sources,
+    layers,
+    layerGroups: config.layerGroups,
+    methods,
+    maxDepth: Math.ceil(config.maxDepthFactor * layers),
+    densityRange: [config.densityMin, 1],
+    weightRange: [0, config.weightMax],
+    scaleRange: [config.scaleMin, config.scaleMax],
   };
 }
 
 /** The phase config's GA fields as {@link SearchSettings} (mutation fields grouped). */
 export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
   return {
-    generations: config.generations, populationSize: config.populationSize, elites: config.elites, tournamentSize: config.tournamentSize,
-    crossoverRate: config.crossoverRate, boostFactor: config.boostFactor, immigrants: config.immigrants,
+    generations: config.generations,
+    populationSize: config.populationSize,
+    elites: config.elites,
+    tournamentSize: config.tournamentSize,
+    crossoverRate: config.crossoverRate,
+    boostFactor: config.boostFactor,
+    immigrants: config.immigrants,
     mutation: { rate: config.mutationRate, scale: config.mutationScale, methodRate: config.methodMutationRate },
-    diversityThreshold: config.diversityThreshold, fitness: config.fitness,
+    diversityThreshold: config.diversityThreshold,
+    fitness: config.fitness,
   };
 }
 
-async function saveMerged(dir: string, best: Genome, evaluator: MergeEvaluator, sources: LoadedSources): Promise<number> {
+async function saveMerged(
+  dir: string,
+  best: Genome,
+  evaluator: MergeEvaluator,
+  sources: LoadedSources,
+): Promise<number> {
   return evaluator.withModel(best, async (model) => {
     const recipe = genomeToMergeConfig(best, sources.models.length, (i) => sources.models[i]?.dir ?? String(i));
-    await saveModelCheckpoint(dir, { model, tokenizer: sources.tokenizer, extensions: evaluator.extensionsOf(best), result: { role: 'merged', genome: best, recipe } });
+    await saveModelCheckpoint(dir, {
+      model,
+      tokenizer: sources.tokenizer,
+      extensions: evaluator.extensionsOf(best),
+      result: { role: 'merged', genome: best, recipe },
+    });
     return model.parameterCount;
   });
 }
 
-async function runEvomerge(input: PhaseResult | null, config: EvomergePhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runEvomerge(
+  input: PhaseResult | null,
+  config: EvomergePhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const sources = await loadSources(pickSources(input));
@@ -67,26 +97,61 @@ async function runEvomerge(input: PhaseResult | null, config: EvomergePhaseConfi
   try {
     const stateFile = path.join(ctx.phaseDir, EVOLUTION_STATE_FILE);
     await mkdir(path.dirname(stateFile), { recursive: true });
-    const runKey = runKeyOf({ config, seed: ctx.seed, preset: ctx.preset, data: ctx.data ?? null, sources: sources.models.map((m) => m.dir) });
+    const runKey = runKeyOf({
+      config,
+      seed: ctx.seed,
+      preset: ctx.preset,
+      data: ctx.data ?? null,
+      sources: sources.models.map((m) => m.dir),
+    });
     const searchStarted = performance.now();
     const { state, resumedFrom } = await runEvolution(searchSettings(config), {
-      evaluator, space, stateFile, runKey, resume: ctx.resuming, rng: ctx.rng.fork('evolution'),
-      tracker: ctx.tracker, progress: ctx.progress, signal: ctx.signal, phase: 'evomerge',
+      evaluator,
+      space,
+      stateFile,
+      runKey,
+      resume: ctx.resuming,
+      rng: ctx.rng.fork('evolution'),
+      tracker: ctx.tracker,
+      progress: ctx.progress,
+      signal: ctx.signal,
+      phase: 'evomerge',
     });
     const searchMs = performance.now() - searchStarted;
-    const final = await finalEvaluation({ evaluator, state, data, tokenizer: sources.tokenizer, weights: config.fitness, maxNewTokens: config.maxNewTokens }, space, sources.models.map((m) => m.role));
+    const final = await finalEvaluation(
+      {
+        evaluator,
+        state,
+        data,
+        tokenizer: sources.tokenizer,
+        weights: config.fitness,
+        maxNewTokens: config.maxNewTokens,
+      },
+      space,
+      sources.models.map((m) => m.role),
+    );
     const dir = path.join(ctx.phaseDir, EVOMERGE_MODEL_DIR);
     const params = await saveMerged(dir, final.best.genome, evaluator, sources);
     const recipeFile = path.join(ctx.phaseDir, 'recipe.json');
-    await writeJsonAtomic(recipeFile, genomeToMergeConfig(final.best.genome, sources.models.length, (i) => sources.models[i]?.dir ?? String(i)));
+    await writeJsonAtomic(
+      recipeFile,
+      genomeToMergeConfig(final.best.genome, sources.models.length, (i) => sources.models[i]?.dir ?? String(i)),
+    );
     const outcome: EvolutionOutcome = {
-      history: state.history, final, evaluations: Object.keys(state.cache).length, resumedFrom, searchMs,
+      history: state.history,
+      final,
+      evaluations: Object.keys(state.cache).length,
+      resumedFrom,
+      searchMs,
       titanFrom: `source ${sources.models[final.best.genome.base]?.role ?? final.best.genome.base} (the genome's base)`,
     };
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'evomerge', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      phase: 'evomerge',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
       models: [{ dir, role: 'merged', params, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
       artifacts: { report: reportFile, recipe: recipeFile, state: stateFile },
@@ -100,7 +165,8 @@ async function runEvomerge(input: PhaseResult | null, config: EvomergePhaseConfi
 /** Phase 2 of the pipeline; the CLI registers it as `evomerge`. */
 export const evomergePhase: Phase<EvomergePhaseConfig> = {
   name: 'evomerge',
-  description: 'Evolutionary search over merges (linear, slerp, TIES, DARE, DELLA, frankenmerge, DFS…) of the cognate models',
+  description:
+    'Evolutionary search over merges (linear, slerp, TIES, DARE, DELLA, frankenmerge, DFS…) of the cognate models',
   configSchema: EvomergePhaseConfigSchema,
   presetDefaults: evomergePresetDefaults,
   run: runEvomerge,

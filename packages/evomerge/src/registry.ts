@@ -21,8 +21,29 @@ import { ties } from './methods/ties.js';
 /** Every merge method by its config name (`merge_method:`), mergekit's aliases included. */
 export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
   [
-    linear, slerp, nuslerp, multislerp, karcher, taskArithmetic, ties, dare, dareTies, dareLinear, breadcrumbs, breadcrumbsTies,
-    della, dellaLinear, sce, modelStock, nearswap, arceeFusion, ram, ramPlusTensorLocal, frankenmerge, passthrough, dfs,
+    linear,
+    slerp,
+    nuslerp,
+    multislerp,
+    karcher,
+    taskArithmetic,
+    ties,
+    dare,
+    dareTies,
+    dareLinear,
+    breadcrumbs,
+    breadcrumbsTies,
+    della,
+    dellaLinear,
+    sce,
+    modelStock,
+    nearswap,
+    arceeFusion,
+    ram,
+    ramPlusTensorLocal,
+    frankenmerge,
+    passthrough,
+    dfs,
   ].map((method) => [method.name, method]),
 );
 
@@ -30,7 +51,9 @@ export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
 export function getMergeMethod(name: string): MergeMethod {
   const method = MERGE_METHODS.get(name);
   if (method === undefined) {
-    throw new ForgeError(`unknown merge method '${name}' (methods: ${[...MERGE_METHODS.keys()].join(', ')})`, { field: 'merge_method' });
+    throw new ForgeError(`unknown merge method '${name}' (methods: ${[...MERGE_METHODS.keys()].join(', ')})`, {
+      field: 'merge_method',
+    });
   }
   return method;
 }

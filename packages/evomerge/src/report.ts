@@ -38,7 +38,11 @@ export interface Gains {
 export function gainFromHistory(history: readonly Pick<GenerationRecord, 'bestFitness'>[]): Gains {
   const initialBestFitness = history[0]?.bestFitness ?? Number.NaN;
   const bestFitness = history.at(-1)?.bestFitness ?? Number.NaN;
-  return { initialBestFitness, bestFitness, gainPercent: (100 * (bestFitness - initialBestFitness)) / initialBestFitness };
+  return {
+    initialBestFitness,
+    bestFitness,
+    gainPercent: (100 * (bestFitness - initialBestFitness)) / initialBestFitness,
+  };
 }
 
 const reduction = (before: number, after: number): number => (100 * (before - after)) / before;
@@ -76,11 +80,16 @@ export function phaseMetrics(outcome: EvolutionOutcome): Record<string, number> 
     resumedFromGeneration: outcome.resumedFrom,
     searchSeconds: outcome.searchMs / 1000,
   };
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(
+      (entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
 const f4 = (value: number): string => value.toFixed(4);
-const f2 = (value: number | undefined, suffix = ''): string => (value === undefined ? 'not measured' : `${value.toFixed(2)}${suffix}`);
+const f2 = (value: number | undefined, suffix = ''): string =>
+  value === undefined ? 'not measured' : `${value.toFixed(2)}${suffix}`;
 
 function candidateRow(c: CandidateSummary): string {
   const accuracy = c.greedyAccuracy === undefined ? 'not measured' : `${(c.greedyAccuracy * 100).toFixed(0)}%`;
@@ -91,7 +100,10 @@ function historyTable(history: readonly GenerationRecord[]): string[] {
   return [
     '| generation | best fitness | mean fitness | diversity | weight diversity | best method | evaluations | cache hits | boosted |',
     '|---:|---:|---:|---:|---:|---|---:|---:|---|',
-    ...history.map((r) => `| ${r.generation} | ${f4(r.bestFitness)} | ${f4(r.meanFitness)} | ${r.diversity.toFixed(3)} | ${r.weightDiversity.toFixed(3)} | ${r.bestMethod} | ${r.evaluations} | ${r.cacheHits} | ${r.boosted ? `yes (+${r.immigrants} immigrants)` : ''} |`),
+    ...history.map(
+      (r) =>
+        `| ${r.generation} | ${f4(r.bestFitness)} | ${f4(r.meanFitness)} | ${r.diversity.toFixed(3)} | ${r.weightDiversity.toFixed(3)} | ${r.bestMethod} | ${r.evaluations} | ${r.cacheHits} | ${r.boosted ? `yes (+${r.immigrants} immigrants)` : ''} |`,
+    ),
   ];
 }
 

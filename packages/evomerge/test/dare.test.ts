@@ -30,7 +30,9 @@ describe('DARE', () => {
       });
     }
     // Per entry the mean's std is |τ|·√(p/(1−p))/√trials ≈ 0.048|τ|; allow 5σ.
-    sums.forEach((sum, i) => expect(Math.abs(sum / trials - (TAU[i] as number))).toBeLessThan(0.25 * Math.abs(TAU[i] as number)));
+    sums.forEach((sum, i) =>
+      expect(Math.abs(sum / trials - (TAU[i] as number))).toBeLessThan(0.25 * Math.abs(TAU[i] as number)),
+    );
     // 20 000 draws: the dropped fraction's std is ≈ 0.0032.
     expect(dropped / (trials * TAU.length)).toBeGreaterThan(p - 0.02);
     expect(dropped / (trials * TAU.length)).toBeLessThan(p + 0.02);

@@ -2,7 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  SPECIAL_IDS, TinyTitan, createTitanModel, documentBatchSource, loadDataset, saveModelCheckpoint, tf, titanExtensions, trainBpe,
+  SPECIAL_IDS,
+  TinyTitan,
+  createTitanModel,
+  documentBatchSource,
+  loadDataset,
+  saveModelCheckpoint,
+  tf,
+  titanExtensions,
+  trainBpe,
 } from '@agent-forge/core';
 import type { PhaseResult, ProgressReporter } from '@agent-forge/core';
 
@@ -11,7 +19,13 @@ export const MICRO_MODEL = { vocabSize: 320, dModel: 16, nLayers: 2, nHeads: 2, 
 export const MICRO_DATA = { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } as const;
 /** The phase at test size: 4 generations, few windows, no greedy decoding. */
 export const MICRO_PHASE = {
-  generations: 4, data: MICRO_DATA, evalWindows: 3, testWindows: 2, evalProblems: 3, reportProblems: 1, maxNewTokens: 4,
+  generations: 4,
+  data: MICRO_DATA,
+  evalWindows: 3,
+  testWindows: 2,
+  evalProblems: 3,
+  reportProblems: 1,
+  maxNewTokens: 4,
 };
 /** Cognate's three variants: the same architecture, different ACT thresholds and memory settings. */
 const VARIANTS = [
@@ -25,11 +39,20 @@ export function tempDir(label: string): string {
 }
 
 function trainSteps(model: TinyTitan, documents: Int32Array[], steps: number, seed: number): void {
-  const batches = documentBatchSource(documents, { batchSize: 8, contextLength: MICRO_MODEL.contextLength, seed, eosId: SPECIAL_IDS.eos });
+  const batches = documentBatchSource(documents, {
+    batchSize: 8,
+    contextLength: MICRO_MODEL.contextLength,
+    seed,
+    eosId: SPECIAL_IDS.eos,
+  });
   const optimizer = tf.train.adam(0.02);
   for (let step = 0; step < steps; step++) {
     const batch = batches.next(8);
-    const cost = optimizer.minimize(() => tf.tidy(() => model.loss(tf.tensor2d(batch.tokens, [batch.rows, batch.cols], 'int32'))), true, [...model.namedWeights().values()]);
+    const cost = optimizer.minimize(
+      () => tf.tidy(() => model.loss(tf.tensor2d(batch.tokens, [batch.rows, batch.cols], 'int32'))),
+      true,
+      [...model.namedWeights().values()],
+    );
     cost?.dispose();
   }
   optimizer.dispose();
@@ -60,7 +83,10 @@ export async function makeCognateLikeInput(root: string, sharedSteps = 6, ownSte
     const own = new TinyTitan(MICRO_MODEL, { seed: 7 });
     copyWeights(shared, own);
     trainSteps(own, documents, ownSteps, 100 + index);
-    const settings = { act: { threshold: variant.act, maxSteps: 2 }, memory: { chunkSize: 4, capacity: 32, surpriseThreshold: variant.surprise } };
+    const settings = {
+      act: { threshold: variant.act, maxSteps: 2 },
+      memory: { chunkSize: 4, capacity: 32, surpriseThreshold: variant.surprise },
+    };
     const model = createTitanModel(MICRO_MODEL, settings, { seed: 7 });
     copyWeights(own, model);
     own.dispose();
@@ -70,7 +96,16 @@ export async function makeCognateLikeInput(root: string, sharedSteps = 6, ownSte
     model.dispose();
   }
   shared.dispose();
-  return { phase: 'cognate', runId: 'fixture', startedAt: new Date().toISOString(), durationMs: 0, models, metrics: {}, artifacts: {}, config: {} };
+  return {
+    phase: 'cognate',
+    runId: 'fixture',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models,
+    metrics: {},
+    artifacts: {},
+    config: {},
+  };
 }
 
 /** Progress that aborts `controller` once the evolution task has ticked `generations` finished generations. */

@@ -16,24 +16,38 @@ function fixedDraws(draws: number[]): Rng {
 }
 
 /** Run a tensorwise method's own `merge` on a zero base with the models' task vectors and fixed draws per model. */
-function mergeFixed(name: string, taus: number[][], draws: number[][], model: Record<string, number>, global: Record<string, unknown>): number[] {
+function mergeFixed(
+  name: string,
+  taus: number[][],
+  draws: number[][],
+  model: Record<string, number>,
+  global: Record<string, unknown>,
+): number[] {
   const method = getMergeMethod(name) as TensorwiseMergeMethod;
   const length = (taus[0] as number[]).length;
-  return [...method.merge({
-    name: 'w',
-    shape: [length],
-    base: new Float32Array(length),
-    models: taus.map((tau) => ({ values: Float32Array.from(tau), params: method.modelParameters.parse(model) })),
-    params: method.globalParameters.parse(global),
-    rng: (index) => fixedDraws(draws[index] as number[]),
-  })];
+  return [
+    ...method.merge({
+      name: 'w',
+      shape: [length],
+      base: new Float32Array(length),
+      models: taus.map((tau) => ({ values: Float32Array.from(tau), params: method.modelParameters.parse(model) })),
+      params: method.globalParameters.parse(global),
+      rng: (index) => fixedDraws(draws[index] as number[]),
+    }),
+  ];
 }
 
 describe('DARE with its mask fixed', () => {
   // τ1 = [2, −1, 3, 0.5], τ2 = [−1, −2, 1, 1], density 0.5: an entry stays when its draw is < 0.5.
   // Draws τ1: 0.1 0.9 0.4 0.2 → keep 0, 2, 3; τ2: 0.6 0.3 0.7 0.1 → keep 1, 3. Kept entries × 1/0.5.
-  const taus = [[2, -1, 3, 0.5], [-1, -2, 1, 1]];
-  const draws = [[0.1, 0.9, 0.4, 0.2], [0.6, 0.3, 0.7, 0.1]];
+  const taus = [
+    [2, -1, 3, 0.5],
+    [-1, -2, 1, 1],
+  ];
+  const draws = [
+    [0.1, 0.9, 0.4, 0.2],
+    [0.6, 0.3, 0.7, 0.1],
+  ];
   const model = { weight: 1, density: 0.5 };
 
   it('dare_ties: dropped and rescaled, then TIES sign election (no normalisation by default)', () => {
@@ -46,10 +60,25 @@ describe('DARE with its mask fixed', () => {
     expectClose(mergeFixed('dare_linear', taus, draws, model, {}), [4, -4, 6, 3]);
     // L1: τ1 6.5 → kept 5.5, factor 6.5/5.5; τ2 5 → kept 3, factor 5/3.
     const [f1, f2] = [6.5 / 5.5, 5 / 3];
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: 'l1' }), [2 * f1, -2 * f2, 3 * f1, 0.5 * f1 + f2]);
+    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: 'l1' }), [
+      2 * f1,
+      -2 * f2,
+      3 * f1,
+      0.5 * f1 + f2,
+    ]);
     // mergekit's spelling: rescale true is its L1 matching, false none.
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: true }), [2 * f1, -2 * f2, 3 * f1, 0.5 * f1 + f2]);
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: false }), [2, -2, 3, 0.5 + 1]);
+    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: true }), [
+      2 * f1,
+      -2 * f2,
+      3 * f1,
+      0.5 * f1 + f2,
+    ]);
+    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: false }), [
+      2,
+      -2,
+      3,
+      0.5 + 1,
+    ]);
   });
 });
 
@@ -57,7 +86,13 @@ describe('della_linear with its draws fixed', () => {
   it('keeps by rank-dependent probability and divides kept entries by it', () => {
     // τ = [1, −4, 2, 3], density 0.5, ε 0.2: ranks by |τ| (draws are taken in that order) 1, 2, 3, 4
     // → keep probabilities 0.3, 0.4333, 0.5667, 0.7. Draws 0.5 0.2 0.6 0.1: keep 2 and −4 only.
-    const merged = mergeFixed('della_linear', [[1, -4, 2, 3]], [[0.5, 0.2, 0.6, 0.1]], { weight: 1, density: 0.5, epsilon: 0.2 }, {});
+    const merged = mergeFixed(
+      'della_linear',
+      [[1, -4, 2, 3]],
+      [[0.5, 0.2, 0.6, 0.1]],
+      { weight: 1, density: 0.5, epsilon: 0.2 },
+      {},
+    );
     expectClose(merged, [0, -4 / 0.7, 2 / (0.3 + 0.4 / 3), 0]);
   });
 });
@@ -69,7 +104,14 @@ describe('breadcrumbs_ties', () => {
     // Sums 0, 2, 1, 0, −2 → signs +, +, +, +, −: [0, 3, 2, 0, −3] (no normalisation by default).
     const params = { weight: 1, density: 0.6, gamma: 0.2 };
     const merged = await mergeOne(
-      { merge_method: 'breadcrumbs_ties', base_model: 'base', models: [{ model: 't1', parameters: params }, { model: 't2', parameters: params }] },
+      {
+        merge_method: 'breadcrumbs_ties',
+        base_model: 'base',
+        models: [
+          { model: 't1', parameters: params },
+          { model: 't2', parameters: params },
+        ],
+      },
       { base: [0, 0, 0, 0, 0], t1: [10, -1, 2, 0.5, -3], t2: [-4, 3, -1, 0.2, 1] },
     );
     expectClose(merged, [0, 3, 2, 0, -3]);

@@ -7,7 +7,12 @@ export const LLAMA = { vocab: 16, width: 8, mlp: 12 } as const;
 
 export function llamaWeights(seed: number, layers: number): WeightMap {
   const rng = Rng.fromSeed(seed);
-  const tensor = (shape: number[]) => hostTensor('F32', shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 0.5)));
+  const tensor = (shape: number[]) =>
+    hostTensor(
+      'F32',
+      shape,
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 0.5)),
+    );
   const { vocab, width, mlp } = LLAMA;
   const map: WeightMap = new Map([['model.embed_tokens.weight', tensor([vocab, width])]]);
   for (let i = 0; i < layers; i++) {
@@ -34,18 +39,37 @@ export const HF_FILES = {
  * Save `weights` as a sharded Hugging Face checkpoint: `model-0000N-of-0000M.safetensors` (tensors
  * dealt out by name order), `model.safetensors.index.json`, config.json and tokenizer files.
  */
-export async function saveShardedLlama(dir: string, weights: WeightMap, shards: number, layers: number): Promise<string> {
+export async function saveShardedLlama(
+  dir: string,
+  weights: WeightMap,
+  shards: number,
+  layers: number,
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const names = [...weights.keys()].sort();
-  const shardName = (i: number) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
+  const shardName = (i: number) =>
+    `model-${String(i + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
   const weightMap: Record<string, string> = {};
   for (let i = 0; i < shards; i++) {
     const part = names.filter((_, n) => n % shards === i);
     for (const name of part) weightMap[name] = shardName(i);
-    await writeSafetensorsFile(path.join(dir, shardName(i)), new Map(part.map((name) => [name, weights.get(name) as never])));
+    await writeSafetensorsFile(
+      path.join(dir, shardName(i)),
+      new Map(part.map((name) => [name, weights.get(name) as never])),
+    );
   }
-  await writeFile(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
-  const config = { architectures: ['LlamaForCausalLM'], model_type: 'llama', hidden_size: LLAMA.width, num_hidden_layers: layers, vocab_size: LLAMA.vocab, torch_dtype: 'float32' };
+  await writeFile(
+    path.join(dir, 'model.safetensors.index.json'),
+    JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
+  );
+  const config = {
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    hidden_size: LLAMA.width,
+    num_hidden_layers: layers,
+    vocab_size: LLAMA.vocab,
+    torch_dtype: 'float32',
+  };
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
   for (const [name, text] of Object.entries(HF_FILES)) await writeFile(path.join(dir, name), text);
   return dir;

@@ -12,13 +12,42 @@ import { tinyWeights } from './tiny-models.js';
  */
 const COPIES: Record<string, MergeConfigInput> = (() => {
   const half = { weight: 0.5 };
-  const onBase = (method: string, parameters: Record<string, unknown> = {}, perModel: Record<string, unknown> = half): MergeConfigInput => ({
-    merge_method: method, base_model: 'base', models: [{ model: 'x', parameters: perModel }, { model: 'y', parameters: perModel }], parameters: parameters as never,
+  const onBase = (
+    method: string,
+    parameters: Record<string, unknown> = {},
+    perModel: Record<string, unknown> = half,
+  ): MergeConfigInput => ({
+    merge_method: method,
+    base_model: 'base',
+    models: [
+      { model: 'x', parameters: perModel },
+      { model: 'y', parameters: perModel },
+    ],
+    parameters: parameters as never,
   });
-  const slices = (method: string): MergeConfigInput => ({ merge_method: method, slices: [{ sources: [{ model: 'x', layer_range: [0, 1] }] }, { sources: [{ model: 'y', layer_range: [1, 2] }] }] });
-  const taskVector = ['task_arithmetic', 'ties', 'dare', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear'];
+  const slices = (method: string): MergeConfigInput => ({
+    merge_method: method,
+    slices: [{ sources: [{ model: 'x', layer_range: [0, 1] }] }, { sources: [{ model: 'y', layer_range: [1, 2] }] }],
+  });
+  const taskVector = [
+    'task_arithmetic',
+    'ties',
+    'dare',
+    'dare_ties',
+    'dare_linear',
+    'breadcrumbs',
+    'breadcrumbs_ties',
+    'della',
+    'della_linear',
+  ];
   return {
-    linear: { merge_method: 'linear', models: [{ model: 'x', parameters: { weight: 0.6 } }, { model: 'y', parameters: { weight: 1.4 } }] }, // normalised by 2
+    linear: {
+      merge_method: 'linear',
+      models: [
+        { model: 'x', parameters: { weight: 0.6 } },
+        { model: 'y', parameters: { weight: 1.4 } },
+      ],
+    }, // normalised by 2
     slerp: { merge_method: 'slerp', base_model: 'x', models: [{ model: 'y' }], parameters: { t: 0.4 } },
     nuslerp: onBase('nuslerp', {}, { weight: 0.3 }),
     multislerp: onBase('multislerp'),
@@ -40,24 +69,36 @@ const NOT_AN_IDENTITY = new Set(['arcee_fusion']);
 
 describe('merging copies of one model over a different base gives that model back', () => {
   it('covers every registered method', () => {
-    expect([...MERGE_METHODS.keys()].filter((name) => COPIES[name] === undefined && !NOT_AN_IDENTITY.has(name))).toEqual([]);
+    expect(
+      [...MERGE_METHODS.keys()].filter((name) => COPIES[name] === undefined && !NOT_AN_IDENTITY.has(name)),
+    ).toEqual([]);
   });
 
   it.each(Object.keys(COPIES))('%s', async (method) => {
     const base = await tinyWeights(1);
     const tuned = await tinyWeights(2);
-    const models = new Map<string, WeightMap>([['base', base], ['x', tuned], ['y', tuned]]);
+    const models = new Map<string, WeightMap>([
+      ['base', base],
+      ['x', tuned],
+      ['y', tuned],
+    ]);
     const merged = await mergeWeightMaps(COPIES[method] as MergeConfigInput, models);
     expect([...merged.keys()].sort()).toEqual([...tuned.keys()].sort());
     let worst = 0;
     for (const [name, tensor] of tuned) {
       const out = merged.get(name)?.data as Float32Array;
       const want = tensor.data as Float32Array;
-      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs((out[i] as number) - (want[i] as number)) / (1e-3 + Math.abs(want[i] as number)));
+      for (let i = 0; i < want.length; i++)
+        worst = Math.max(
+          worst,
+          Math.abs((out[i] as number) - (want[i] as number)) / (1e-3 + Math.abs(want[i] as number)),
+        );
     }
     // ram leaves entries the fine-tune moved by ≤ 1e-5 at the base; everything else is float rounding.
     expect(worst, method).toBeLessThan(method.startsWith('ram') ? 1e-2 : 1e-4);
     // The base really differs, so returning it (or any mix of it) would fail above.
-    expect(Math.abs((base.get('embed.weight')?.data[0] as number) - (tuned.get('embed.weight')?.data[0] as number))).toBeGreaterThan(1e-4);
+    expect(
+      Math.abs((base.get('embed.weight')?.data[0] as number) - (tuned.get('embed.weight')?.data[0] as number)),
+    ).toBeGreaterThan(1e-4);
   });
 });

@@ -6,7 +6,13 @@ const norm = (values: readonly number[]): number => Math.hypot(...values);
 describe('linear', () => {
   it('is the weighted mean: [1,2]·0.25 + [3,4]·0.75 = [2.5, 3.5]', async () => {
     const merged = await mergeOne(
-      { merge_method: 'linear', models: [{ model: 'a', parameters: { weight: 0.25 } }, { model: 'b', parameters: { weight: 0.75 } }] },
+      {
+        merge_method: 'linear',
+        models: [
+          { model: 'a', parameters: { weight: 0.25 } },
+          { model: 'b', parameters: { weight: 0.75 } },
+        ],
+      },
       { a: [1, 2], b: [3, 4] },
     );
     expect(merged).toEqual([2.5, 3.5]);
@@ -14,14 +20,25 @@ describe('linear', () => {
 
   it('divides by the weight total unless normalize is false', async () => {
     const models = { a: [1, 2], b: [3, 4] };
-    const config = { merge_method: 'linear', models: [{ model: 'a', parameters: { weight: 1 } }, { model: 'b', parameters: { weight: 3 } }] };
+    const config = {
+      merge_method: 'linear',
+      models: [
+        { model: 'a', parameters: { weight: 1 } },
+        { model: 'b', parameters: { weight: 3 } },
+      ],
+    };
     expect(await mergeOne(config, models)).toEqual([2.5, 3.5]);
     expect(await mergeOne({ ...config, parameters: { normalize: false } }, models)).toEqual([10, 14]);
   });
 });
 
 describe('slerp', () => {
-  const config = (t: number) => ({ merge_method: 'slerp', base_model: 'a', models: [{ model: 'a' }, { model: 'b' }], parameters: { t } });
+  const config = (t: number) => ({
+    merge_method: 'slerp',
+    base_model: 'a',
+    models: [{ model: 'a' }, { model: 'b' }],
+    parameters: { t },
+  });
 
   it('of orthogonal unit vectors at t = 0.5 is the normalised bisector, norm 1 (lerp would give 0.7071)', async () => {
     const merged = await mergeOne(config(0.5), { a: [1, 0], b: [0, 1] });

@@ -6,7 +6,10 @@ const S = Math.SQRT1_2;
 const deg = (degrees: number) => (degrees * Math.PI) / 180;
 
 /** Merge models given as `{name: {shape, values}}` (tensor `w`) and return the merged `w`. */
-async function mergeShaped(config: MergeConfigInput, models: Record<string, { shape: number[]; values: number[] }>): Promise<number[]> {
+async function mergeShaped(
+  config: MergeConfigInput,
+  models: Record<string, { shape: number[]; values: number[] }>,
+): Promise<number[]> {
   const maps = new Map(Object.entries(models).map(([name, spec]) => [name, weights({ w: spec })]));
   return [...((await mergeWeightMaps(config, maps)).get('w')?.data ?? [])];
 }
@@ -19,8 +22,13 @@ describe('the registry', () => {
 
 describe('nuslerp', () => {
   const two = (w1: number, w2: number, parameters: Record<string, boolean> = {}, base?: string): MergeConfigInput => ({
-    merge_method: 'nuslerp', ...(base === undefined ? {} : { base_model: base }),
-    models: [{ model: 'a', parameters: { weight: w1 } }, { model: 'b', parameters: { weight: w2 } }], parameters,
+    merge_method: 'nuslerp',
+    ...(base === undefined ? {} : { base_model: base }),
+    models: [
+      { model: 'a', parameters: { weight: w1 } },
+      { model: 'b', parameters: { weight: w2 } },
+    ],
+    parameters,
   });
 
   it('slerps at t = w₂/(w₁ + w₂): orthogonal unit vectors, weights 1 and 3 → 67.5° from a', async () => {
@@ -41,18 +49,30 @@ describe('nuslerp', () => {
     // Columns: [1, 1] vs [0, 1] at 45° → (a + b)·sin 22.5°/sin 45°; [0, 0] vs [1, 0]: a zero vector's
     // direction is 0, so cos = 0 → 90° → √½·b.
     const c = Math.sin(deg(22.5)) / Math.sin(deg(45));
-    expectClose(await mergeShaped(two(1, 1, { nuslerp_flatten: false, nuslerp_row_wise: true }), models), [c, S, 2 * c, 0]);
+    expectClose(await mergeShaped(two(1, 1, { nuslerp_flatten: false, nuslerp_row_wise: true }), models), [
+      c,
+      S,
+      2 * c,
+      0,
+    ]);
   });
 
   it('needs exactly two models besides the base', async () => {
-    const error = await forgeError(mergeWeightMaps({ merge_method: 'nuslerp', models: [{ model: 'a', parameters: { weight: 1 } }] }, new Map([['a', weights({ w: [1] })]])));
+    const error = await forgeError(
+      mergeWeightMaps(
+        { merge_method: 'nuslerp', models: [{ model: 'a', parameters: { weight: 1 } }] },
+        new Map([['a', weights({ w: [1] })]]),
+      ),
+    );
     expect(error.field).toBe('models');
   });
 });
 
 describe('multislerp', () => {
   const config = (names: string[], base?: string): MergeConfigInput => ({
-    merge_method: 'multislerp', ...(base === undefined ? {} : { base_model: base }), models: names.map((model) => ({ model, parameters: { weight: 1 } })),
+    merge_method: 'multislerp',
+    ...(base === undefined ? {} : { base_model: base }),
+    models: names.map((model) => ({ model, parameters: { weight: 1 } })),
   });
 
   it('points along the weighted mean direction with the weighted mean norm: [1, 0] and [0, 2] → 1.5·[√½, √½]', async () => {
@@ -60,7 +80,10 @@ describe('multislerp', () => {
   });
 
   it('works on task vectors when given a base', async () => {
-    expectClose(await mergeOne(config(['a', 'b'], 'base'), { base: [1, 1], a: [2, 1], b: [1, 3] }), [1 + 1.5 * S, 1 + 1.5 * S]);
+    expectClose(await mergeOne(config(['a', 'b'], 'base'), { base: [1, 1], a: [2, 1], b: [1, 3] }), [
+      1 + 1.5 * S,
+      1 + 1.5 * S,
+    ]);
   });
 
   it('three directions 0°, 90°, 180° average to 90°; two that cancel are lerped; three that cancel are an error', async () => {
@@ -72,7 +95,11 @@ describe('multislerp', () => {
 });
 
 describe('karcher', () => {
-  const config = (parameters: Record<string, number> = {}): MergeConfigInput => ({ merge_method: 'karcher', models: [{ model: 'a' }, { model: 'b' }, { model: 'c' }], parameters });
+  const config = (parameters: Record<string, number> = {}): MergeConfigInput => ({
+    merge_method: 'karcher',
+    models: [{ model: 'a' }, { model: 'b' }, { model: 'c' }],
+    parameters,
+  });
   // Directions 0°, 30°, 90° with norms 1, 2, 3: on a circle the Karcher mean of arcs < π is the mean angle, 40°.
   const models = { a: [1, 0], b: [2 * Math.cos(deg(30)), 2 * Math.sin(deg(30))], c: [0, 3] };
 
@@ -89,7 +116,12 @@ describe('karcher', () => {
 describe('sce', () => {
   // τ1 = [2, −1, 0.5, 1], τ2 = [1, 1, −0.5, 3] over a zero base.
   const models = { base: [0, 0, 0, 0], t1: [2, -1, 0.5, 1], t2: [1, 1, -0.5, 3] };
-  const config = (parameters: Record<string, number> = {}): MergeConfigInput => ({ merge_method: 'sce', base_model: 'base', models: [{ model: 't1' }, { model: 't2' }], parameters });
+  const config = (parameters: Record<string, number> = {}): MergeConfigInput => ({
+    merge_method: 'sce',
+    base_model: 'base',
+    models: [{ model: 't1' }, { model: 't2' }],
+    parameters,
+  });
 
   it('weights by mean square, erases minority signs, divides by the kept weights', async () => {
     // mean τ1² = 6.25/4, mean τ2² = 11.25/4 → w = 5/14, 9/14. Signs of the sums: +, + (0), + (0), +.
@@ -112,9 +144,27 @@ describe('nearswap', () => {
   });
 
   it('needs t, and t ≥ 0', async () => {
-    const models = new Map([['a', weights({ w: [1] })], ['b', weights({ w: [2] })]]);
-    expect((await forgeError(mergeWeightMaps({ merge_method: 'nearswap', base_model: 'a', models: [{ model: 'b' }] }, models))).field).toBe('parameters.t');
-    expect((await forgeError(mergeWeightMaps({ merge_method: 'nearswap', base_model: 'a', models: [{ model: 'b' }], parameters: { t: -1 } }, models))).field).toBe('parameters.t');
+    const models = new Map([
+      ['a', weights({ w: [1] })],
+      ['b', weights({ w: [2] })],
+    ]);
+    expect(
+      (
+        await forgeError(
+          mergeWeightMaps({ merge_method: 'nearswap', base_model: 'a', models: [{ model: 'b' }] }, models),
+        )
+      ).field,
+    ).toBe('parameters.t');
+    expect(
+      (
+        await forgeError(
+          mergeWeightMaps(
+            { merge_method: 'nearswap', base_model: 'a', models: [{ model: 'b' }], parameters: { t: -1 } },
+            models,
+          ),
+        )
+      ).field,
+    ).toBe('parameters.t');
   });
 });
 
@@ -140,7 +190,11 @@ describe('arcee_fusion', () => {
 describe('ram and ramplus_tl', () => {
   // τ1 = [1, 0, 2, 0], τ2 = [3, 0, 0, 10⁻⁶]: changed (|τ| > 10⁻⁵) counts 2, 0, 1, 0.
   const models = { base: [0, 0, 0, 0], t1: [1, 0, 2, 0], t2: [3, 0, 0, 1e-6] };
-  const config = (method: string): MergeConfigInput => ({ merge_method: method, base_model: 'base', models: [{ model: 't1' }, { model: 't2' }] });
+  const config = (method: string): MergeConfigInput => ({
+    merge_method: method,
+    base_model: 'base',
+    models: [{ model: 't1' }, { model: 't2' }],
+  });
 
   it('ram averages the changes per entry over the models that made them', async () => {
     expectClose(await mergeOne(config('ram'), models), [2, 0, 2, 0]);

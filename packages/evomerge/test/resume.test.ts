@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModelCheckpoint, metricSeries, phaseDirName, readRunStore, runPipeline, tf, useBackend } from '@agent-forge/core';
+import {
+  loadModelCheckpoint,
+  metricSeries,
+  phaseDirName,
+  readRunStore,
+  runPipeline,
+  tf,
+  useBackend,
+} from '@agent-forge/core';
 import type { PhaseResult } from '@agent-forge/core';
 import { EVOLUTION_STATE_FILE, EvolutionStateSchema, evomergePhase } from '../src/index.js';
 import { MICRO_PHASE, abortAfterGenerations, makeCognateLikeInput, tempDir } from './evolve-helpers.js';
@@ -14,15 +22,28 @@ beforeAll(async () => {
 }, 900_000);
 
 function readState(runDir: string) {
-  return EvolutionStateSchema.parse(JSON.parse(readFileSync(path.join(runDir, phaseDirName('evomerge'), EVOLUTION_STATE_FILE), 'utf8')));
+  return EvolutionStateSchema.parse(
+    JSON.parse(readFileSync(path.join(runDir, phaseDirName('evomerge'), EVOLUTION_STATE_FILE), 'utf8')),
+  );
 }
 
 describe('evomerge resume', () => {
   it('resumes a killed search from its last finished generation and ends exactly where an uninterrupted run ends', async () => {
     const runsDir = path.join(tempDir('resume'), 'runs');
-    const options = { phases: [evomergePhase], runsDir, input, phaseConfigs: { evomerge: { ...MICRO_PHASE, generations: 3, populationSize: 6, reportProblems: 0 } }, seed: 3 };
+    const options = {
+      phases: [evomergePhase],
+      runsDir,
+      input,
+      phaseConfigs: { evomerge: { ...MICRO_PHASE, generations: 3, populationSize: 6, reportProblems: 0 } },
+      seed: 3,
+    };
     const abort = new AbortController();
-    const killed = runPipeline({ ...options, runId: 'killed', signal: abort.signal, progress: abortAfterGenerations(2, abort) });
+    const killed = runPipeline({
+      ...options,
+      runId: 'killed',
+      signal: abort.signal,
+      progress: abortAfterGenerations(2, abort),
+    });
     await expect(killed).rejects.toThrow(/forge run --resume killed/);
     expect(readState(path.join(runsDir, 'killed')).generation).toBe(1);
 
@@ -32,16 +53,24 @@ describe('evomerge resume', () => {
     expect(straight.result?.metrics.resumedFromGeneration).toBe(-1);
     const a = readState(resumed.runDir);
     const b = readState(straight.runDir);
-    expect(a.history.map((r) => [r.bestFitness, r.meanFitness, r.bestHash, r.diversity])).toEqual(b.history.map((r) => [r.bestFitness, r.meanFitness, r.bestHash, r.diversity]));
+    expect(a.history.map((r) => [r.bestFitness, r.meanFitness, r.bestHash, r.diversity])).toEqual(
+      b.history.map((r) => [r.bestFitness, r.meanFitness, r.bestHash, r.diversity]),
+    );
     expect(a.population).toEqual(b.population);
     // The resumed run logged generations 2–3 after the killed one logged 0–1: one value per generation in all.
-    expect(metricSeries(readRunStore(resumed.runDir), 'evomerge', 'bestFitness').map(([step]) => step)).toEqual([0, 1, 2, 3]);
-    const merged = await Promise.all([resumed, straight].map((run) => loadModelCheckpoint(run.result?.models[0]?.dir as string)));
+    expect(metricSeries(readRunStore(resumed.runDir), 'evomerge', 'bestFitness').map(([step]) => step)).toEqual([
+      0, 1, 2, 3,
+    ]);
+    const merged = await Promise.all(
+      [resumed, straight].map((run) => loadModelCheckpoint(run.result?.models[0]?.dir as string)),
+    );
     for (const [name, weight] of merged[0]?.model.namedWeights() ?? []) {
       const other = merged[1]?.model.namedWeights().get(name) as tf.Variable;
-      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(weight, other))).dataSync()[0]), name).toBe(0);
+      expect(
+        tf.tidy(() => tf.max(tf.abs(tf.sub(weight, other))).dataSync()[0]),
+        name,
+      ).toBe(0);
     }
     merged.forEach(({ model }) => model.dispose());
   }, 900_000);
-
 });

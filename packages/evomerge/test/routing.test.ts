@@ -1,4 +1,13 @@
-import { MODEL_PRESETS, TinyTitan, hostTensor, tf, useBackend, weightsToTf, type HostTensor, type WeightMap } from '@agent-forge/core';
+import {
+  MODEL_PRESETS,
+  TinyTitan,
+  hostTensor,
+  tf,
+  useBackend,
+  weightsToTf,
+  type HostTensor,
+  type WeightMap,
+} from '@agent-forge/core';
 import { describe, expect, it } from 'vitest';
 import { RESIDUAL_WRITER_SUFFIXES, decodeGenome, mergeWeightMaps, parseLayerName } from '../src/index.js';
 import { forgeError } from './helpers.js';
@@ -17,15 +26,26 @@ describe('frankenmerge', () => {
           { sources: [{ model: 'b', layer_range: [0, 1] }] },
         ],
       },
-      new Map([['a', a], ['b', b]]),
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
     );
-    const donors: [typeof a, number][] = [[b, 2], [a, 0], [a, 1], [b, 0]];
+    const donors: [typeof a, number][] = [
+      [b, 2],
+      [a, 0],
+      [a, 1],
+      [b, 0],
+    ];
     const layers = new Set([...merged.keys()].flatMap((name) => parseLayerName(name)?.layer ?? []));
     expect([...layers].sort()).toEqual([0, 1, 2, 3]);
     for (const [name, tensor] of merged) {
       const parsed = parseLayerName(name);
       // Outside the blocks: embeddings from the first slice's model, final norm from the last's (both b).
-      const donor = parsed === undefined ? b.get(name) : donors[parsed.layer]?.[0].get(`blocks.${donors[parsed.layer]?.[1]}.${parsed.suffix}`);
+      const donor =
+        parsed === undefined
+          ? b.get(name)
+          : donors[parsed.layer]?.[0].get(`blocks.${donors[parsed.layer]?.[1]}.${parsed.suffix}`);
       expect(donor, name).toBeDefined();
       expect(sameBytes(tensor, donor as typeof tensor), name).toBe(true);
     }
@@ -37,7 +57,12 @@ describe('frankenmerge', () => {
 
   it('rejects a layer range past the end of its model, naming the field', async () => {
     const a = await tinyWeights(1);
-    const error = await forgeError(mergeWeightMaps({ merge_method: 'frankenmerge', slices: [{ sources: [{ model: 'a', layer_range: [1, 5] }] }] }, new Map([['a', a]])));
+    const error = await forgeError(
+      mergeWeightMaps(
+        { merge_method: 'frankenmerge', slices: [{ sources: [{ model: 'a', layer_range: [1, 5] }] }] },
+        new Map([['a', a]]),
+      ),
+    );
     expect(error.field).toBe('slices[0].sources[0].layer_range');
     expect(error.message).toMatch(/runs past 'a', which has 2 layers/);
   });
@@ -45,8 +70,16 @@ describe('frankenmerge', () => {
 
 describe('dfs', () => {
   it('decodes Sakana’s genome: slots of all models’ layers × repeats, included when > 0, scaled by W[previous][next]', () => {
-    const layers = [{ model: 'a', layer: 0 }, { model: 'a', layer: 1 }, { model: 'b', layer: 0 }];
-    const scales = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    const layers = [
+      { model: 'a', layer: 0 },
+      { model: 'a', layer: 1 },
+      { model: 'b', layer: 0 },
+    ];
+    const scales = [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ];
     // T = 3 layers × 2 repeats: slots a0 a1 b0 | a0 a1 b0
     const steps = decodeGenome({ repeats: 2, include: [1, 0, 0.5, 0, 1, -1], scales }, layers);
     expect(steps).toEqual([
@@ -60,18 +93,37 @@ describe('dfs', () => {
     const a = await tinyWeights(1);
     const b = await tinyWeights(2);
     const merged = await mergeWeightMaps(
-      { merge_method: 'dfs', models: [{ model: 'a' }, { model: 'b' }], dfs: { route: [{ model: 'b', layer: 1, scale: 2 }, { model: 'a', layer: 0, scale: 0.5 }, { model: 'a', layer: 1, scale: 4 }] } },
-      new Map([['a', a], ['b', b]]),
+      {
+        merge_method: 'dfs',
+        models: [{ model: 'a' }, { model: 'b' }],
+        dfs: {
+          route: [
+            { model: 'b', layer: 1, scale: 2 },
+            { model: 'a', layer: 0, scale: 0.5 },
+            { model: 'a', layer: 1, scale: 4 },
+          ],
+        },
+      },
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
     );
     const cumulative = [2, 1, 4];
-    const donors: [typeof a, number][] = [[b, 1], [a, 0], [a, 1]];
+    const donors: [typeof a, number][] = [
+      [b, 1],
+      [a, 0],
+      [a, 1],
+    ];
     for (const [step, [donor, layer]] of donors.entries()) {
       for (const [name, tensor] of donor) {
         const parsed = parseLayerName(name);
         if (parsed?.layer !== layer) continue;
         const out = merged.get(`blocks.${step}.${parsed.suffix}`);
         const factor = RESIDUAL_WRITER_SUFFIXES.includes(parsed.suffix) ? 1 / (cumulative[step] as number) : 1;
-        expect([...(out?.data ?? [])], `${step} ${parsed.suffix}`).toEqual([...tensor.data].map((v) => Math.fround(v * factor)));
+        expect([...(out?.data ?? [])], `${step} ${parsed.suffix}`).toEqual(
+          [...tensor.data].map((v) => Math.fround(v * factor)),
+        );
       }
     }
     expect(merged.has('blocks.3.attn.q.weight')).toBe(false);
@@ -86,13 +138,27 @@ describe('dfs', () => {
     // hidden state's mean square.
     const source = await tinyWeights(1);
     const embed = source.get('embed.weight') as HostTensor;
-    const scaledEmbed = (factor: number) => hostTensor('F32', embed.shape, Float32Array.from(embed.data as Float32Array, (v) => v * 10 * factor));
+    const scaledEmbed = (factor: number) =>
+      hostTensor(
+        'F32',
+        embed.shape,
+        Float32Array.from(embed.data as Float32Array, (v) => v * 10 * factor),
+      );
     const a = new Map(source).set('embed.weight', scaledEmbed(1));
     const s = 2.5;
     // Both steps are divided by the cumulative scale C = 2.5 · 1: dividing the second by its own
     // scale (1) only would not match the reference.
     const merged = await mergeWeightMaps(
-      { merge_method: 'dfs', models: [{ model: 'a' }], dfs: { route: [{ model: 'a', layer: 0, scale: s }, { model: 'a', layer: 1, scale: 1 }] } },
+      {
+        merge_method: 'dfs',
+        models: [{ model: 'a' }],
+        dfs: {
+          route: [
+            { model: 'a', layer: 0, scale: s },
+            { model: 'a', layer: 1, scale: 1 },
+          ],
+        },
+      },
       new Map([['a', a]]),
     );
     const reference = new Map(source).set('embed.weight', scaledEmbed(s));

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, mergeOne } from './helpers.js';
 
 /** A config merging task models t1..tn onto base `base`, with per-model parameters. */
-function taskConfig(method: string, models: Record<string, Record<string, number>>, parameters: Record<string, unknown> = {}) {
+function taskConfig(
+  method: string,
+  models: Record<string, Record<string, number>>,
+  parameters: Record<string, unknown> = {},
+) {
   return {
     merge_method: method,
     base_model: 'base',
@@ -18,7 +22,10 @@ describe('TIES', () => {
     // τ1 = [3, −1, 0.1], τ2 = [−2, −1, 0.2], τ3 = [1, 2, −0.1]: sums [2, 0, 0.2] → signs [+, + (tie), +];
     // agreeing entries: (3 + 1)/2 = 2; only 2 → 2; (0.1 + 0.2)/2 = 0.15.
     const merged = await mergeOne(taskConfig('ties', { t1: ONE, t2: ONE, t3: ONE }), {
-      base: [0, 0, 0], t1: [3, -1, 0.1], t2: [-2, -1, 0.2], t3: [1, 2, -0.1],
+      base: [0, 0, 0],
+      t1: [3, -1, 0.1],
+      t2: [-2, -1, 0.2],
+      t3: [1, 2, -0.1],
     });
     expectClose(merged, [2, 2, 0.15]);
   });
@@ -36,7 +43,10 @@ describe('TIES', () => {
     // density 0.34 of 3 entries keeps ⌊1.02⌋ = 1: τ1 → [3, 0, 0], τ2 → [−2, 0, 0], τ3 → [0, 2, 0].
     const dense = { weight: 1, density: 0.34 };
     const merged = await mergeOne(taskConfig('ties', { t1: dense, t2: dense, t3: dense }), {
-      base: [0, 0, 0], t1: [3, -1, 0.1], t2: [-2, -1, 0.2], t3: [1, 2, -0.1],
+      base: [0, 0, 0],
+      t1: [3, -1, 0.1],
+      t2: [-2, -1, 0.2],
+      t3: [1, 2, -0.1],
     });
     // coordinate 0: 3 − 2 = +1 → + → only 3 agrees → 3; coordinate 1: only τ3 → 2; coordinate 2: all trimmed → 0.
     expectClose(merged, [3, 2, 0]);
@@ -44,7 +54,11 @@ describe('TIES', () => {
 
   it('weights enter the election and the disjoint mean (weighted by weight)', async () => {
     // weighted deltas: 2·(+1) = +2 and 1·(−3) = −3 → − wins; mean over agreeing = −3 / 1.
-    const merged = await mergeOne(taskConfig('ties', { t1: { weight: 2 }, t2: { weight: 1 } }), { base: [0], t1: [1], t2: [-3] });
+    const merged = await mergeOne(taskConfig('ties', { t1: { weight: 2 }, t2: { weight: 1 } }), {
+      base: [0],
+      t1: [1],
+      t2: [-3],
+    });
     expectClose(merged, [-3]);
   });
 });
@@ -78,7 +92,10 @@ describe('DELLA', () => {
     let keptLarge = 0;
     const trials = 400;
     for (let seed = 0; seed < trials; seed++) {
-      const config = { ...taskConfig('della', { t1: { weight: 1, density: 0.5, epsilon: 0.4 } }, { rescale: 'none' }), seed };
+      const config = {
+        ...taskConfig('della', { t1: { weight: 1, density: 0.5, epsilon: 0.4 } }, { rescale: 'none' }),
+        seed,
+      };
       const [small, large] = await mergeOne(config, { base: [0, 0], t1: [1, 5] });
       if (small !== 0) keptSmall++;
       if (large !== 0) keptLarge++;

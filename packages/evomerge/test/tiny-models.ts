@@ -12,5 +12,7 @@ export async function tinyWeights(seed: number, layers = MODEL_PRESETS.tiny.nLay
 }
 
 export function sameBytes(a: { data: ArrayBufferView }, b: { data: ArrayBufferView }): boolean {
-  return Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+  return Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(
+    Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+  );
 }

@@ -45,25 +45,46 @@ export function ternaryScale(data: Float32Array): number | null {
  * Checks that a BitNet model fits llama.cpp's `bitnet` graph and returns γ by GGUF tensor name for each
  * ternary layer. Every block linear must be ternary, with BitLinear's RMS input norm and 8-bit activations.
  */
-export function bitnetTernaryScales(record: unknown, config: ModelConfig, tensors: readonly LlamaTensor[]): Map<string, number> {
+export function bitnetTernaryScales(
+  record: unknown,
+  config: ModelConfig,
+  tensors: readonly LlamaTensor[],
+): Map<string, number> {
   const parsed = BitNetRecordSchema.safeParse(record);
-  if (!parsed.success) throw new ForgeError(`extensions.bitnet is not a BitNet record: ${parsed.error.issues[0]?.message ?? ''}`, { field: 'extensions.bitnet' });
+  if (!parsed.success)
+    throw new ForgeError(`extensions.bitnet is not a BitNet record: ${parsed.error.issues[0]?.message ?? ''}`, {
+      field: 'extensions.bitnet',
+    });
   const { ternaryLayers, settings } = parsed.data;
   if (settings.inputNorm !== 'rms' || settings.activationBits !== 8) {
-    throw new ForgeError("llama.cpp's bitnet graph needs BitLinear's RMS input norm and 8-bit activations", { field: 'extensions.bitnet.settings' });
+    throw new ForgeError("llama.cpp's bitnet graph needs BitLinear's RMS input norm and 8-bit activations", {
+      field: 'extensions.bitnet.settings',
+    });
   }
-  if (!config.tiedEmbeddings) throw new ForgeError("llama.cpp's bitnet graph reads the head from the embedding: the model must have tied embeddings", { field: 'model.tiedEmbeddings' });
-  const expected = Array.from({ length: config.nLayers }, (_, block) => BLOCK_LINEARS.map((part) => `blocks.${block}.${part}`)).flat();
+  if (!config.tiedEmbeddings)
+    throw new ForgeError(
+      "llama.cpp's bitnet graph reads the head from the embedding: the model must have tied embeddings",
+      { field: 'model.tiedEmbeddings' },
+    );
+  const expected = Array.from({ length: config.nLayers }, (_, block) =>
+    BLOCK_LINEARS.map((part) => `blocks.${block}.${part}`),
+  ).flat();
   const missing = expected.filter((layer) => !ternaryLayers.includes(layer));
   if (missing.length > 0 || ternaryLayers.length !== expected.length) {
-    throw new ForgeError(`llama.cpp's bitnet graph needs every block linear ternary and nothing else; not ternary: ${missing.join(', ') || '(none)'}`, { field: 'extensions.bitnet.ternaryLayers' });
+    throw new ForgeError(
+      `llama.cpp's bitnet graph needs every block linear ternary and nothing else; not ternary: ${missing.join(', ') || '(none)'}`,
+      { field: 'extensions.bitnet.ternaryLayers' },
+    );
   }
   const scales = new Map<string, number>();
   for (const layer of expected) {
     const tensor = tensors.find((candidate) => candidate.source === `${layer}.weight`) as LlamaTensor;
     const scale = ternaryScale(tensor.data);
     if (scale === null) {
-      throw new ForgeError(`${layer} holds latent weights, not W_q·γ: load the BitNet directory with its packed weights (forge export does)`, { field: layer });
+      throw new ForgeError(
+        `${layer} holds latent weights, not W_q·γ: load the BitNet directory with its packed weights (forge export does)`,
+        { field: layer },
+      );
     }
     scales.set(tensor.ggufName, scale);
   }
@@ -78,8 +99,20 @@ export function bitnetNormTensors(tensors: readonly LlamaTensor[], config: Model
     return { ...tensor, data: tensor.data.map((value) => value / rms) };
   });
   const subNorms = Array.from({ length: config.nLayers }, (_, block): LlamaTensor[] => [
-    { source: '(none)', hfName: '', ggufName: `blk.${block}.attn_sub_norm.weight`, shape: [config.dModel], data: new Float32Array(config.dModel).fill(1) },
-    { source: '(none)', hfName: '', ggufName: `blk.${block}.ffn_sub_norm.weight`, shape: [config.dFF], data: new Float32Array(config.dFF).fill(1) },
+    {
+      source: '(none)',
+      hfName: '',
+      ggufName: `blk.${block}.attn_sub_norm.weight`,
+      shape: [config.dModel],
+      data: new Float32Array(config.dModel).fill(1),
+    },
+    {
+      source: '(none)',
+      hfName: '',
+      ggufName: `blk.${block}.ffn_sub_norm.weight`,
+      shape: [config.dFF],
+      data: new Float32Array(config.dFF).fill(1),
+    },
   ]).flat();
   return [...rescaled, ...subNorms];
 }
@@ -87,7 +120,10 @@ export function bitnetNormTensors(tensors: readonly LlamaTensor[], config: Model
 /** A ternary `[rows, cols]` matrix (values −γ, 0, +γ) as TQ2_0 blocks; `cols` must be a multiple of 256. */
 export function encodeTq2(data: Float32Array, cols: number, scale: number, name: string): Uint8Array {
   if (cols % TQ2_BLOCK !== 0) {
-    throw new ForgeError(`TQ2_0 packs rows in blocks of ${TQ2_BLOCK}, but ${name} has rows of ${cols}: export with --type f16 or f32`, { field: name });
+    throw new ForgeError(
+      `TQ2_0 packs rows in blocks of ${TQ2_BLOCK}, but ${name} has rows of ${cols}: export with --type f16 or f32`,
+      { field: name },
+    );
   }
   const blocks = data.length / TQ2_BLOCK;
   const out = new Uint8Array(blocks * TQ2_BLOCK_BYTES);

@@ -115,7 +115,10 @@ export const ONNX_FILE = 'onnx/model.onnx';
 
 function assertFloatModel(model: PreparedModel, format: ExportFormatName): void {
   if (model.ternary) {
-    throw new ForgeError(`cannot export a 'bitnet' model as ${format}: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`, { field: 'extensions.bitnet' });
+    throw new ForgeError(
+      `cannot export a 'bitnet' model as ${format}: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`,
+      { field: 'extensions.bitnet' },
+    );
   }
 }
 
@@ -138,19 +141,31 @@ async function assertWritable(outDir: string, overwrite: boolean): Promise<void>
     entries = await readdir(outDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new ForgeError(`cannot use the output directory: ${(error as Error).message}`, { file: outDir, cause: error });
+    throw new ForgeError(`cannot use the output directory: ${(error as Error).message}`, {
+      file: outDir,
+      cause: error,
+    });
   }
   if (entries.length > 0 && !overwrite) {
-    throw new ForgeError('the output directory is not empty; choose another or pass overwrite (--force) to replace it', { file: outDir });
+    throw new ForgeError(
+      'the output directory is not empty; choose another or pass overwrite (--force) to replace it',
+      { file: outDir },
+    );
   }
 }
 
 /** Exports `source` as `options.format` into `options.outDir`. */
 export async function exportModel(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
   const format = EXPORT_FORMATS[options.format];
-  if (!format) throw new ForgeError(`unknown export format '${String(options.format)}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`, { field: 'format' });
+  if (!format)
+    throw new ForgeError(
+      `unknown export format '${String(options.format)}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`,
+      { field: 'format' },
+    );
   if (options.weightType !== undefined && options.format !== 'gguf') {
-    throw new ForgeError(`weightType is a GGUF setting; the '${options.format}' export is float32`, { field: 'weightType' });
+    throw new ForgeError(`weightType is a GGUF setting; the '${options.format}' export is float32`, {
+      field: 'weightType',
+    });
   }
   const prepared = prepareModel(source, source.name ?? path.basename(path.resolve(options.outDir)));
   await assertWritable(options.outDir, options.overwrite ?? false);

@@ -23,24 +23,32 @@ export interface ExtensionPolicy {
 /** Every extension this package knows, by name. */
 export const EXTENSION_POLICIES: Readonly<Record<string, ExtensionPolicy>> = {
   quietstar: {
-    name: 'quietstar', treatment: 'unchanged',
+    name: 'quietstar',
+    treatment: 'unchanged',
     reason: 'the thought mixing head is a sidecar; the language model decodes without it, as forge chat does',
   },
   compression: {
-    name: 'compression', treatment: 'unchanged',
+    name: 'compression',
+    treatment: 'unchanged',
     reason: 'compressed weights are decoded to float32 at load time; the export holds the decoded weights',
   },
   titan: {
-    name: 'titan', treatment: 'refused',
-    reason: 'ACT halting repeats blocks per token and the Titans long-term memory is read and written between blocks; no Llama, GGUF or ONNX Llama graph expresses either',
+    name: 'titan',
+    treatment: 'refused',
+    reason:
+      'ACT halting repeats blocks per token and the Titans long-term memory is read and written between blocks; no Llama, GGUF or ONNX Llama graph expresses either',
   },
   bitnet: {
-    name: 'bitnet', treatment: 'ternary',
-    reason: "BitLinear normalises and 8-bit-quantizes every linear layer's input per token: llama.cpp's bitnet graph (GGUF) expresses most of it, a plain Llama (the 🤗 layout) none",
+    name: 'bitnet',
+    treatment: 'ternary',
+    reason:
+      "BitLinear normalises and 8-bit-quantizes every linear layer's input per token: llama.cpp's bitnet graph (GGUF) expresses most of it, a plain Llama (the 🤗 layout) none",
   },
   lora: {
-    name: 'lora', treatment: 'refused',
-    reason: "persona adapters are not merged by the exporter; export the baking phase's merged/ checkpoint instead (phase setting `mergePersona`), which has the persona in its weights",
+    name: 'lora',
+    treatment: 'refused',
+    reason:
+      "persona adapters are not merged by the exporter; export the baking phase's merged/ checkpoint instead (phase setting `mergePersona`), which has the persona in its weights",
   },
 };
 
@@ -49,7 +57,9 @@ export function assertExportableExtensions(extensions: Readonly<Record<string, u
   for (const name of Object.keys(extensions)) {
     const policy = EXTENSION_POLICIES[name];
     if (!policy) {
-      throw new ForgeError(`cannot export: the model uses extension '${name}', which the exporter does not know`, { field: `extensions.${name}` });
+      throw new ForgeError(`cannot export: the model uses extension '${name}', which the exporter does not know`, {
+        field: `extensions.${name}`,
+      });
     }
     if (policy.treatment === 'refused') {
       throw new ForgeError(`cannot export a '${name}' model: ${policy.reason}`, { field: `extensions.${name}` });

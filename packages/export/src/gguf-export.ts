@@ -66,17 +66,36 @@ function encodeTensorData(data: Float32Array, type: GgufWeightType): Uint8Array 
  * 1-D norms in F32. For `llama` the W_q/W_k rows are reordered (llama.cpp rotates adjacent pairs there);
  * `bitnet` rotates halves as we do.
  */
-export function ggufTensors(tensors: readonly LlamaTensor[], config: ModelConfig, type: GgufWeightType, architecture: GgufArchitecture = 'llama', ternary: ReadonlyMap<string, number> = new Map()): GgufTensor[] {
+export function ggufTensors(
+  tensors: readonly LlamaTensor[],
+  config: ModelConfig,
+  type: GgufWeightType,
+  architecture: GgufArchitecture = 'llama',
+  ternary: ReadonlyMap<string, number> = new Map(),
+): GgufTensor[] {
   return tensors.map((tensor) => {
     const [rows = 0, cols = 1] = tensor.shape;
-    const data = tensor.rope && architecture === 'llama' ? interleaveRopeRows(tensor.data, rows, cols, config.nHeads) : tensor.data;
+    const data =
+      tensor.rope && architecture === 'llama'
+        ? interleaveRopeRows(tensor.data, rows, cols, config.nHeads)
+        : tensor.data;
     const scale = ternary.get(tensor.ggufName);
     const dims = [...tensor.shape].reverse();
     if (type === 'tq2_0' && scale !== undefined) {
-      return { name: tensor.ggufName, dims, ggmlType: WEIGHT_TYPES.tq2_0.ggmlType, bytes: encodeTq2(data, cols, scale, tensor.source) };
+      return {
+        name: tensor.ggufName,
+        dims,
+        ggmlType: WEIGHT_TYPES.tq2_0.ggmlType,
+        bytes: encodeTq2(data, cols, scale, tensor.source),
+      };
     }
     const floatType: GgufWeightType = tensor.shape.length !== 2 ? 'f32' : type === 'tq2_0' ? 'f16' : type;
-    return { name: tensor.ggufName, dims, ggmlType: WEIGHT_TYPES[floatType].ggmlType, bytes: encodeTensorData(data, floatType) };
+    return {
+      name: tensor.ggufName,
+      dims,
+      ggmlType: WEIGHT_TYPES[floatType].ggmlType,
+      bytes: encodeTensorData(data, floatType),
+    };
   });
 }
 
@@ -88,7 +107,10 @@ export function ggufTokenizerMetadata(tokenizer: BpeTokenizer): Array<[string, G
     ['tokenizer.ggml.model', { type: 'string', value: 'gpt2' }],
     ['tokenizer.ggml.pre', { type: 'string', value: GGUF_PRETOKENIZER }],
     ['tokenizer.ggml.tokens', { type: 'string[]', value: tokens }],
-    ['tokenizer.ggml.token_type', { type: 'int32[]', value: tokens.map((_, id) => (id < reserved ? TOKEN_TYPE.control : TOKEN_TYPE.normal)) }],
+    [
+      'tokenizer.ggml.token_type',
+      { type: 'int32[]', value: tokens.map((_, id) => (id < reserved ? TOKEN_TYPE.control : TOKEN_TYPE.normal)) },
+    ],
     ['tokenizer.ggml.merges', { type: 'string[]', value: mergeStrings(tokenizer, tokens) }],
     ['tokenizer.ggml.bos_token_id', { type: 'uint32', value: 1 }],
     ['tokenizer.ggml.eos_token_id', { type: 'uint32', value: 2 }],
@@ -99,7 +121,12 @@ export function ggufTokenizerMetadata(tokenizer: BpeTokenizer): Array<[string, G
 }
 
 /** The `general.*` and `<architecture>.*` metadata. */
-export function ggufModelMetadata(config: ModelConfig, name: string, type: GgufWeightType, architecture: GgufArchitecture = 'llama'): Array<[string, GgufValue]> {
+export function ggufModelMetadata(
+  config: ModelConfig,
+  name: string,
+  type: GgufWeightType,
+  architecture: GgufArchitecture = 'llama',
+): Array<[string, GgufValue]> {
   const u32 = (value: number): GgufValue => ({ type: 'uint32', value });
   const entries: Array<[string, GgufValue]> = [
     ['vocab_size', u32(config.vocabSize)],
@@ -139,7 +166,9 @@ export function encodeLlamaGguf(options: {
 }): Uint8Array[] {
   const architecture: GgufArchitecture = options.ternary ? 'bitnet' : 'llama';
   if (options.type === 'tq2_0' && !options.ternary) {
-    throw new ForgeError('weight type tq2_0 is for BitNet models (ternary layers); this model has none', { field: 'weightType' });
+    throw new ForgeError('weight type tq2_0 is for BitNet models (ternary layers); this model has none', {
+      field: 'weightType',
+    });
   }
   const tensors = options.ternary ? bitnetNormTensors(options.tensors, options.config) : options.tensors;
   const metadata = new Map<string, GgufValue>([

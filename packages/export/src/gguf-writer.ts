@@ -119,11 +119,16 @@ class ByteSink {
 
 function writeValue(sink: ByteSink, entry: GgufValue): void {
   switch (entry.type) {
-    case 'uint32': return sink.u32(entry.value);
-    case 'int32': return sink.scalar(4, (view) => view.setInt32(0, entry.value, true));
-    case 'float32': return sink.scalar(4, (view) => view.setFloat32(0, entry.value, true));
-    case 'bool': return sink.scalar(1, (view) => view.setUint8(0, entry.value ? 1 : 0));
-    case 'string': return sink.string(entry.value);
+    case 'uint32':
+      return sink.u32(entry.value);
+    case 'int32':
+      return sink.scalar(4, (view) => view.setInt32(0, entry.value, true));
+    case 'float32':
+      return sink.scalar(4, (view) => view.setFloat32(0, entry.value, true));
+    case 'bool':
+      return sink.scalar(1, (view) => view.setUint8(0, entry.value ? 1 : 0));
+    case 'string':
+      return sink.string(entry.value);
     case 'string[]':
       sink.u32(GGUF_VALUE_TYPE.string);
       sink.u64(entry.value.length);
@@ -141,7 +146,9 @@ function writeValue(sink: ByteSink, entry: GgufValue): void {
 }
 
 function typeId(entry: GgufValue): number {
-  return entry.type.endsWith('[]') ? GGUF_VALUE_TYPE.array : GGUF_VALUE_TYPE[entry.type as keyof typeof GGUF_VALUE_TYPE];
+  return entry.type.endsWith('[]')
+    ? GGUF_VALUE_TYPE.array
+    : GGUF_VALUE_TYPE[entry.type as keyof typeof GGUF_VALUE_TYPE];
 }
 
 /** The whole GGUF file as chunks (write them in order); tensors appear in the given order. */

@@ -11,7 +11,13 @@ import { hfTokenizerConfig, hfTokenizerJson } from './hf-tokenizer.js';
 import type { LlamaTensor } from './llama-layout.js';
 
 /** The files of a 🤗 export, in the order they are written. */
-export const HF_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'] as const;
+export const HF_FILES = [
+  'config.json',
+  'generation_config.json',
+  'model.safetensors',
+  'tokenizer.json',
+  'tokenizer_config.json',
+] as const;
 
 /** `config.json` for `LlamaForCausalLM`. */
 export function hfLlamaConfig(config: ModelConfig): Record<string, unknown> {
@@ -59,11 +65,17 @@ export async function writeHfModel(
   model: { config: ModelConfig; tensors: readonly LlamaTensor[]; tokenizer: BpeTokenizer },
   options: { weights?: boolean } = {},
 ): Promise<void> {
-  const weights: WeightMap = new Map(model.tensors.map((tensor) => [tensor.hfName, { dtype: 'F32', shape: [...tensor.shape], data: tensor.data }]));
+  const weights: WeightMap = new Map(
+    model.tensors.map((tensor) => [tensor.hfName, { dtype: 'F32', shape: [...tensor.shape], data: tensor.data }]),
+  );
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
   await writeFile(path.join(dir, 'config.json'), json(hfLlamaConfig(model.config)));
   await writeFile(path.join(dir, 'generation_config.json'), json(hfGenerationConfig(model.config)));
-  if (options.weights ?? true) await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(weights, { metadata: { format: 'pt' } }));
+  if (options.weights ?? true)
+    await writeFile(path.join(dir, 'model.safetensors'), encodeSafetensors(weights, { metadata: { format: 'pt' } }));
   await writeFile(path.join(dir, 'tokenizer.json'), json(hfTokenizerJson(model.tokenizer)));
-  await writeFile(path.join(dir, 'tokenizer_config.json'), json(hfTokenizerConfig(model.tokenizer, model.config.contextLength)));
+  await writeFile(
+    path.join(dir, 'tokenizer_config.json'),
+    json(hfTokenizerConfig(model.tokenizer, model.config.contextLength)),
+  );
 }

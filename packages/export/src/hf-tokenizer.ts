@@ -19,8 +19,7 @@ const NOT_SPACE = `[^${JS_WHITESPACE}]`;
  * core's pre-tokenizer regex (`gpt2-single-digits-v1`) in a form Oniguruma and JavaScript read alike.
  * Kept in step with core by the test that encodes a corpus both ways.
  */
-export const HF_PRETOKENIZER_REGEX =
-  `'(?:[sdmt]|ll|ve|re)|'(?:[SDMT]|LL|VE|RE)| ?[\\p{L}\\p{M}]+|\\p{N}| ?[^${JS_WHITESPACE}\\p{L}\\p{M}\\p{N}]+|${SPACE}+(?!${NOT_SPACE})|${SPACE}+`;
+export const HF_PRETOKENIZER_REGEX = `'(?:[sdmt]|ll|ve|re)|'(?:[SDMT]|LL|VE|RE)| ?[\\p{L}\\p{M}]+|\\p{N}| ?[^${JS_WHITESPACE}\\p{L}\\p{M}\\p{N}]+|${SPACE}+(?!${NOT_SPACE})|${SPACE}+`;
 
 /** One entry of `added_tokens` in a 🤗 tokenizer.json. */
 export interface HfAddedToken {
@@ -104,7 +103,13 @@ export function hfTokenizerJson(tokenizer: BpeTokenizer): HfTokenizerJson {
     truncation: null,
     padding: null,
     added_tokens: tokenizer.specialTokens.map((content, id) => ({
-      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
     })),
     normalizer: null,
     pre_tokenizer: {
@@ -117,8 +122,16 @@ export function hfTokenizerJson(tokenizer: BpeTokenizer): HfTokenizerJson {
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: mergeStrings(tokenizer, strings),
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: mergeStrings(tokenizer, strings),
     },
   };
 }
@@ -137,7 +150,10 @@ export function hfTokenizerConfig(tokenizer: BpeTokenizer, contextLength: number
     clean_up_tokenization_spaces: false,
     model_max_length: contextLength,
     added_tokens_decoder: Object.fromEntries(
-      tokenizer.specialTokens.map((content, id) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
+      tokenizer.specialTokens.map((content, id) => [
+        String(id),
+        { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+      ]),
     ),
   };
 }

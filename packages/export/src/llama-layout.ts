@@ -41,7 +41,10 @@ const LLAMA_REQUIREMENTS: ReadonlyArray<{ field: keyof ModelConfig; value: strin
 export function assertLlamaConfig(config: ModelConfig): void {
   for (const { field, value, what } of LLAMA_REQUIREMENTS) {
     if (config[field] !== value) {
-      throw new ForgeError(`cannot export as a Llama: model.${field} is '${String(config[field])}', but ${what} ('${value}')`, { field: `model.${field}` });
+      throw new ForgeError(
+        `cannot export as a Llama: model.${field} is '${String(config[field])}', but ${what} ('${value}')`,
+        { field: `model.${field}` },
+      );
     }
   }
 }
@@ -67,7 +70,10 @@ function blockNames(index: number): NameMap[] {
   const hf = `model.layers.${index}`;
   const gguf = `blk.${index}`;
   const linear = (part: string, hfPart: string, ggufPart: string, rope?: 'q' | 'k'): NameMap => ({
-    source: `${ours}.${part}.weight`, hf: `${hf}.${hfPart}.weight`, gguf: `${gguf}.${ggufPart}.weight`, rope,
+    source: `${ours}.${part}.weight`,
+    hf: `${hf}.${hfPart}.weight`,
+    gguf: `${gguf}.${ggufPart}.weight`,
+    rope,
   });
   return [
     { source: `${ours}.attn_norm.weight`, hf: `${hf}.input_layernorm.weight`, gguf: `${gguf}.attn_norm.weight` },
@@ -100,7 +106,9 @@ export function llamaTensors(config: ModelConfig, weights: ReadonlyMap<string, H
   const names = llamaNames(config);
   const unused = [...weights.keys()].filter((name) => !names.some((entry) => entry.source === name));
   if (unused.length > 0) {
-    throw new ForgeError(`cannot export as a Llama: weights with no Llama counterpart: ${unused.join(', ')}`, { field: 'weights' });
+    throw new ForgeError(`cannot export as a Llama: weights with no Llama counterpart: ${unused.join(', ')}`, {
+      field: 'weights',
+    });
   }
   return names.map(({ source, hf, gguf, rope }) => {
     const weight = weights.get(source);
@@ -108,7 +116,10 @@ export function llamaTensors(config: ModelConfig, weights: ReadonlyMap<string, H
     const isMatrix = weight.shape.length === 2 && source !== 'embed.weight';
     const [rows = 0, cols = 0] = weight.shape;
     return {
-      source, hfName: hf, ggufName: gguf, rope,
+      source,
+      hfName: hf,
+      ggufName: gguf,
+      rope,
       shape: isMatrix ? [cols, rows] : [...weight.shape],
       data: isMatrix ? transpose(weight.data, rows, cols) : Float32Array.from(weight.data),
     };

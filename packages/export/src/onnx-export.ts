@@ -20,7 +20,12 @@ class GraphBuilder {
   readonly initializers: ProtoWriter[] = [];
   private count = 0;
 
-  op(type: string, inputs: readonly string[], attributes: Readonly<Record<string, OnnxAttribute>> = {}, output?: string): string {
+  op(
+    type: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, OnnxAttribute>> = {},
+    output?: string,
+  ): string {
     const name = output ?? `${type.toLowerCase()}_${this.count}`;
     this.nodes.push(nodeProto(type, inputs, [name], `n${this.count++}`, attributes));
     return name;
@@ -77,10 +82,24 @@ function attention(graph: GraphBuilder, layer: number, input: LayerInputs): stri
   const k = rotary(graph, heads(graph, graph.op('MatMul', [normed, w('k')])), input.cos, input.sin);
   const v = heads(graph, graph.op('MatMul', [normed, w('v')]));
   const keys = graph.op('Concat', [`past_key_values.${layer}.key`, k], { axis: { int: 2 } }, `present.${layer}.key`);
-  const values = graph.op('Concat', [`past_key_values.${layer}.value`, v], { axis: { int: 2 } }, `present.${layer}.value`);
-  const scores = graph.op('Mul', [graph.op('MatMul', [q, graph.op('Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]), 'c_scale']);
-  const mixed = graph.op('MatMul', [graph.op('Softmax', [graph.op('Add', [scores, input.mask])], { axis: { int: -1 } }), values]);
-  const merged = graph.op('Reshape', [graph.op('Transpose', [mixed], { perm: { ints: [0, 2, 1, 3] } }), 'c_model_shape']);
+  const values = graph.op(
+    'Concat',
+    [`past_key_values.${layer}.value`, v],
+    { axis: { int: 2 } },
+    `present.${layer}.value`,
+  );
+  const scores = graph.op('Mul', [
+    graph.op('MatMul', [q, graph.op('Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } })]),
+    'c_scale',
+  ]);
+  const mixed = graph.op('MatMul', [
+    graph.op('Softmax', [graph.op('Add', [scores, input.mask])], { axis: { int: -1 } }),
+    values,
+  ]);
+  const merged = graph.op('Reshape', [
+    graph.op('Transpose', [mixed], { perm: { ints: [0, 2, 1, 3] } }),
+    'c_model_shape',
+  ]);
   return graph.op('Add', [input.x, graph.op('MatMul', [merged, w('o')])]);
 }
 
@@ -88,7 +107,10 @@ function mlp(graph: GraphBuilder, layer: number, x: string): string {
   const w = (part: string): string => `blocks.${layer}.mlp.${part}.weight`;
   const normed = rmsNorm(graph, x, `blocks.${layer}.mlp_norm.weight`, 'c_eps');
   const gate = graph.op('MatMul', [normed, w('gate')]);
-  const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), graph.op('MatMul', [normed, w('up')])]);
+  const activated = graph.op('Mul', [
+    graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]),
+    graph.op('MatMul', [normed, w('up')]),
+  ]);
   return graph.op('Add', [x, graph.op('MatMul', [activated, w('down')])]);
 }
 
@@ -115,7 +137,9 @@ function causalMask(graph: GraphBuilder): string {
   const keyPositions = graph.op('Range', ['c_zero_scalar', total, 'c_one_scalar']);
   const queryPositions = graph.op('Unsqueeze', ['position_ids', 'c_axis_last']);
   const causal = graph.op('LessOrEqual', [keyPositions, queryPositions]);
-  const padding = graph.op('Cast', [graph.op('Unsqueeze', ['attention_mask', 'c_axis1'])], { to: { int: ONNX_TYPE.bool } });
+  const padding = graph.op('Cast', [graph.op('Unsqueeze', ['attention_mask', 'c_axis1'])], {
+    to: { int: ONNX_TYPE.bool },
+  });
   const allowed = graph.op('And', [causal, padding]);
   return graph.op('Unsqueeze', [graph.op('Where', [allowed, 'c_open', 'c_masked']), 'c_axis1']);
 }
@@ -137,7 +161,10 @@ function addConstants(graph: GraphBuilder, config: ModelConfig): void {
   graph.ints('c_axis_last', [-1]);
   graph.ints('c_heads_shape', [0, 0, config.nHeads, headSize]);
   graph.ints('c_model_shape', [0, 0, config.dModel]);
-  graph.initializers.push(tensorProto('c_zero_scalar', [], BigInt64Array.of(0n)), tensorProto('c_one_scalar', [], BigInt64Array.of(1n)));
+  graph.initializers.push(
+    tensorProto('c_zero_scalar', [], BigInt64Array.of(0n)),
+    tensorProto('c_one_scalar', [], BigInt64Array.of(1n)),
+  );
 }
 
 function graphIo(config: ModelConfig): { inputs: ProtoWriter[]; outputs: ProtoWriter[] } {
@@ -165,13 +192,16 @@ export function encodeOnnxDecoder(source: OnnxSource): Uint8Array {
   for (const [name, weight] of weights) graph.floats(name, weight.shape, weight.data);
   addConstants(graph, config);
   let x = graph.op('Gather', ['embed.weight', 'input_ids'], { axis: { int: 0 } });
-  const table = (name: string): string => graph.op('Unsqueeze', [graph.op('Gather', [name, 'position_ids'], { axis: { int: 0 } }), 'c_axis1']);
+  const table = (name: string): string =>
+    graph.op('Unsqueeze', [graph.op('Gather', [name, 'position_ids'], { axis: { int: 0 } }), 'c_axis1']);
   const layerInputs = { cos: table('rope_cos'), sin: table('rope_sin'), mask: causalMask(graph) };
   for (let layer = 0; layer < config.nLayers; layer++) {
     x = mlp(graph, layer, attention(graph, layer, { ...layerInputs, x }));
   }
   const normed = rmsNorm(graph, x, 'norm_f.weight', 'c_eps');
-  const head = config.tiedEmbeddings ? graph.op('Transpose', ['embed.weight'], { perm: { ints: [1, 0] } }) : 'head.weight';
+  const head = config.tiedEmbeddings
+    ? graph.op('Transpose', ['embed.weight'], { perm: { ints: [1, 0] } })
+    : 'head.weight';
   graph.op('MatMul', [normed, head], {}, 'logits');
   const { inputs, outputs } = graphIo(config);
   const graphProto = new ProtoWriter();

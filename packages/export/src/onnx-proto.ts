@@ -103,7 +103,8 @@ export function tensorProto(name: string, dims: readonly number[], data: Float32
 /** ValueInfoProto: a graph input or output with its element type and shape. */
 export function valueInfo(name: string, elementType: number, dims: readonly OnnxDim[]): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const dim of dims) shape.message(1, typeof dim === 'number' ? new ProtoWriter().int(1, dim) : new ProtoWriter().string(2, dim));
+  for (const dim of dims)
+    shape.message(1, typeof dim === 'number' ? new ProtoWriter().int(1, dim) : new ProtoWriter().string(2, dim));
   const tensorType = new ProtoWriter().int(1, elementType).message(2, shape);
   return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
 }
@@ -130,7 +131,13 @@ export interface OnnxIntsAttribute {
 export type OnnxAttribute = OnnxIntAttribute | OnnxFloatAttribute | OnnxIntsAttribute;
 
 /** NodeProto: one operator call. */
-export function nodeProto(opType: string, inputs: readonly string[], outputs: readonly string[], name: string, attributes: Readonly<Record<string, OnnxAttribute>> = {}): ProtoWriter {
+export function nodeProto(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  name: string,
+  attributes: Readonly<Record<string, OnnxAttribute>> = {},
+): ProtoWriter {
   const node = new ProtoWriter();
   for (const input of inputs) node.string(1, input);
   for (const output of outputs) node.string(2, output);

@@ -33,10 +33,15 @@ beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
   tokenizer = trainBpe('Tom has 3 apples and buys 2 more.', { vocabSize: 290 });
   // Dense weights set to W_q·γ, as the BitNet loader hands them to the exporter.
-  model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 256, nLayers: 1, nHeads: 4, dFF: 256, contextLength: 32 }, { seed: 1 });
+  model = new TinyTitan(
+    { vocabSize: tokenizer.vocabSize, dModel: 256, nLayers: 1, nHeads: 4, dFF: 256, contextLength: 32 },
+    { seed: 1 },
+  );
   for (const layer of ternaryLayers) {
     const weight = model.namedWeights().get(`${layer}.weight`) as tf.Variable;
-    weight.assign(tf.tidy(() => tf.mul(tf.clipByValue(tf.round(tf.div(weight, tf.mean(tf.abs(weight)))), -1, 1), 0.05)));
+    weight.assign(
+      tf.tidy(() => tf.mul(tf.clipByValue(tf.round(tf.div(weight, tf.mean(tf.abs(weight)))), -1, 1), 0.05)),
+    );
   }
 });
 afterAll(() => model.dispose());
@@ -54,7 +59,10 @@ describe('BitNet models as GGUF', () => {
 
   it('writes the bitnet architecture with TQ2_0 ternary layers and gain-1 sub-norms', async () => {
     const outDir = path.join(root, 'tq2');
-    await exportModel({ model, tokenizer, extensions: { bitnet: { ternaryLayers, settings: SETTINGS } } }, { format: 'gguf', outDir, weightType: 'tq2_0' });
+    await exportModel(
+      { model, tokenizer, extensions: { bitnet: { ternaryLayers, settings: SETTINGS } } },
+      { format: 'gguf', outDir, weightType: 'tq2_0' },
+    );
     const file = readFileSync(path.join(outDir, 'model.gguf'));
     const text = file.toString('latin1');
     expect(text).toContain('general.architecture');
@@ -68,15 +76,31 @@ describe('BitNet models as GGUF', () => {
   it('refuses what the bitnet graph cannot express, and the 🤗 layout for a BitNet model', async () => {
     const outDir = path.join(root, 'refused');
     const export_ = (extensions: Record<string, unknown>, format: 'hf' | 'gguf' = 'gguf') =>
-      exportModel({ model, tokenizer, extensions }, { format, outDir, weightType: format === 'gguf' ? 'tq2_0' : undefined });
-    await expect(export_({ bitnet: { ternaryLayers, settings: SETTINGS } }, 'hf')).rejects.toThrow(/as hf: .*use --format gguf/);
-    await expect(export_({ bitnet: { ternaryLayers: ternaryLayers.slice(1), settings: SETTINGS } })).rejects.toThrow(/not ternary: blocks.0.attn.q/);
-    await expect(export_({ bitnet: { ternaryLayers, settings: { ...SETTINGS, inputNorm: 'none' } } })).rejects.toThrow(/RMS input norm/);
+      exportModel(
+        { model, tokenizer, extensions },
+        { format, outDir, weightType: format === 'gguf' ? 'tq2_0' : undefined },
+      );
+    await expect(export_({ bitnet: { ternaryLayers, settings: SETTINGS } }, 'hf')).rejects.toThrow(
+      /as hf: .*use --format gguf/,
+    );
+    await expect(export_({ bitnet: { ternaryLayers: ternaryLayers.slice(1), settings: SETTINGS } })).rejects.toThrow(
+      /not ternary: blocks.0.attn.q/,
+    );
+    await expect(export_({ bitnet: { ternaryLayers, settings: { ...SETTINGS, inputNorm: 'none' } } })).rejects.toThrow(
+      /RMS input norm/,
+    );
     await expect(export_({ bitnet: { ternaryLayers } })).rejects.toThrow(/not a BitNet record/);
-    await expect(exportModel({ model, tokenizer }, { format: 'gguf', outDir, weightType: 'tq2_0' })).rejects.toThrow(/tq2_0 is for BitNet models/);
+    await expect(exportModel({ model, tokenizer }, { format: 'gguf', outDir, weightType: 'tq2_0' })).rejects.toThrow(
+      /tq2_0 is for BitNet models/,
+    );
     const latent = new TinyTitan(model.config, { seed: 2 });
     try {
-      await expect(exportModel({ model: latent, tokenizer, extensions: { bitnet: { ternaryLayers, settings: SETTINGS } } }, { format: 'gguf', outDir })).rejects.toThrow(/holds latent weights/);
+      await expect(
+        exportModel(
+          { model: latent, tokenizer, extensions: { bitnet: { ternaryLayers, settings: SETTINGS } } },
+          { format: 'gguf', outDir },
+        ),
+      ).rejects.toThrow(/holds latent weights/);
     } finally {
       latent.dispose();
     }

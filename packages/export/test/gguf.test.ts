@@ -25,14 +25,22 @@ afterAll(() => model.dispose());
  * `@huggingface/gguf`'s reading of `file`, in a child process: once the tfjs backend is initialised in
  * this one, the parser's resizable read buffer comes back without the file's bytes (seen, not chased).
  */
-function parseWithHfGguf(file: string): { metadata: Record<string, unknown>; tensors: Array<{ name: string; shape: number[] }> } {
+function parseWithHfGguf(file: string): {
+  metadata: Record<string, unknown>;
+  tensors: Array<{ name: string; shape: number[] }>;
+} {
   const script = [
     "import { gguf } from '@huggingface/gguf';",
     'const { metadata, tensorInfos } = await gguf(process.argv[1], { allowLocalFile: true });',
     'const tensors = tensorInfos.map((info) => ({ name: info.name, shape: info.shape.map(Number) }));',
     'console.log(JSON.stringify({ metadata, tensors }, (key, value) => (typeof value === "bigint" ? Number(value) : value)));',
   ].join('\n');
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8', cwd: import.meta.dirname })) as ReturnType<typeof parseWithHfGguf>;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script, file], {
+      encoding: 'utf8',
+      cwd: import.meta.dirname,
+    }),
+  ) as ReturnType<typeof parseWithHfGguf>;
 }
 
 /** llama.cpp's greedy continuation of our prompt ids, through node-llama-cpp on the CPU (one thread: more spin against the other jobs of a 2-core machine). */
@@ -69,7 +77,9 @@ describe('GGUF export', () => {
     expect(metadata['llama.embedding_length']).toBe(64);
     expect(metadata['llama.block_count']).toBe(2);
     expect(metadata['tokenizer.ggml.tokens']).toHaveLength(tokenizer.vocabSize);
-    expect((metadata['tokenizer.ggml.merges'] as string[])[0]).toBe(`${tokenizer.idToToken(tokenizer.merges[0]![0])} ${tokenizer.idToToken(tokenizer.merges[0]![1])}`);
+    expect((metadata['tokenizer.ggml.merges'] as string[])[0]).toBe(
+      `${tokenizer.idToToken(tokenizer.merges[0]![0])} ${tokenizer.idToToken(tokenizer.merges[0]![1])}`,
+    );
     expect(tensors).toHaveLength(model.namedWeights().size);
     const q = tensors.find((info) => info.name === 'blk.0.attn_q.weight');
     expect(q?.shape).toEqual([64, 64]);

@@ -13,10 +13,17 @@ export const PROMPTS = [HELD_OUT[0] as string, 'The cat sat on the', 'x = 12 + 7
 export const NEW_TOKENS = 24;
 
 /** A tokenizer and a `tiny`-shaped model (untied head optional) on the wasm backend. */
-export async function smallModel(options: { tied?: boolean } = {}): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
+export async function smallModel(
+  options: { tied?: boolean } = {},
+): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
   await initBackend({ prefer: 'wasm' });
   const tokenizer = await trainedTokenizer();
-  const config = { ...MODEL_PRESETS.tiny, vocabSize: tokenizer.vocabSize, initStd: 0.25, tiedEmbeddings: options.tied ?? true };
+  const config = {
+    ...MODEL_PRESETS.tiny,
+    vocabSize: tokenizer.vocabSize,
+    initStd: 0.25,
+    tiedEmbeddings: options.tied ?? true,
+  };
   return { model: new TinyTitan(config, { seed: 3 }), tokenizer };
 }
 

@@ -12,7 +12,8 @@ import { smallModel } from './helpers.js';
 let model: TinyTitan;
 let tokenizer: BpeTokenizer;
 const root = mkdtempSync(path.join(os.tmpdir(), 'forge-hf-'));
-const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+const readJson = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 beforeAll(async () => {
   ({ model, tokenizer } = await smallModel({ tied: false }));
@@ -26,9 +27,16 @@ describe('🤗 transformers export', () => {
     expect(result.files).toEqual([...HF_FILES]);
     const config = readJson(path.join(outDir, 'config.json'));
     expect(config).toMatchObject({
-      architectures: ['LlamaForCausalLM'], hidden_size: 64, intermediate_size: model.config.dFF, num_attention_heads: 4,
-      num_hidden_layers: 2, vocab_size: tokenizer.vocabSize, max_position_embeddings: 64, rms_norm_eps: 1e-5,
-      rope_theta: 10_000, tie_word_embeddings: false,
+      architectures: ['LlamaForCausalLM'],
+      hidden_size: 64,
+      intermediate_size: model.config.dFF,
+      num_attention_heads: 4,
+      num_hidden_layers: 2,
+      vocab_size: tokenizer.vocabSize,
+      max_position_embeddings: 64,
+      rms_norm_eps: 1e-5,
+      rope_theta: 10_000,
+      tie_word_embeddings: false,
     });
     const { weights, metadata } = await readSafetensorsFile(path.join(outDir, 'model.safetensors'));
     expect(metadata).toEqual({ format: 'pt' });
@@ -38,18 +46,26 @@ describe('🤗 transformers export', () => {
     expect(theirs?.shape).toEqual([64, model.config.dFF]);
     const [inFeatures = 0, outFeatures = 0] = ours?.shape ?? [];
     const source = ours?.dataSync() as Float32Array;
-    for (const [i, o] of [[0, 1], [5, 60], [inFeatures - 1, outFeatures - 1]] as const) {
+    for (const [i, o] of [
+      [0, 1],
+      [5, 60],
+      [inFeatures - 1, outFeatures - 1],
+    ] as const) {
       expect(theirs?.data[o * inFeatures + i]).toBe(source[i * outFeatures + o]);
     }
     expect(weights.get('lm_head.weight')?.shape).toEqual([tokenizer.vocabSize, 64]);
-    expect(readJson(path.join(outDir, 'tokenizer_config.json'))).toMatchObject({ eos_token: '<eos>', add_bos_token: false });
+    expect(readJson(path.join(outDir, 'tokenizer_config.json'))).toMatchObject({
+      eos_token: '<eos>',
+      add_bos_token: false,
+    });
   });
 
-  it("the written tokenizer.json, loaded from the folder by 🤗 tokenizers, encodes the held-out text as we do", async () => {
+  it('the written tokenizer.json, loaded from the folder by 🤗 tokenizers, encodes the held-out text as we do', async () => {
     const outDir = path.join(root, 'hf-tokenizer');
     await exportModel({ model, tokenizer }, { format: 'hf', outDir });
     const theirs = Tokenizer.fromFile(path.join(outDir, 'tokenizer.json'));
-    for (const line of HELD_OUT) expect((await theirs.encode(line)).getIds(), line).toEqual(tokenizer.encode(line, { allowSpecial: true }));
+    for (const line of HELD_OUT)
+      expect((await theirs.encode(line)).getIds(), line).toEqual(tokenizer.encode(line, { allowSpecial: true }));
   });
 
   it('refuses a non-empty output directory unless told to overwrite, then replaces it whole', async () => {
@@ -63,12 +79,25 @@ describe('🤗 transformers export', () => {
 
   it('refuses what a Llama cannot express, naming the field', async () => {
     const outDir = path.join(root, 'refused');
-    await expect(exportModel({ model, tokenizer, extensions: { titan: {} } }, { format: 'hf', outDir })).rejects.toThrow(/'titan' model: ACT halting/);
-    await expect(exportModel({ model, tokenizer, extensions: { mystery: {} } }, { format: 'gguf', outDir })).rejects.toThrow(/extension 'mystery'/);
-    await expect(exportModel({ model, tokenizer }, { format: 'hf', outDir, weightType: 'f16' })).rejects.toThrow(/weightType is a GGUF setting/);
-    const gpt2 = new TinyTitan({ ...MODEL_PRESETS.tiny, vocabSize: tokenizer.vocabSize, positions: 'learned', mlp: 'gelu' });
+    await expect(
+      exportModel({ model, tokenizer, extensions: { titan: {} } }, { format: 'hf', outDir }),
+    ).rejects.toThrow(/'titan' model: ACT halting/);
+    await expect(
+      exportModel({ model, tokenizer, extensions: { mystery: {} } }, { format: 'gguf', outDir }),
+    ).rejects.toThrow(/extension 'mystery'/);
+    await expect(exportModel({ model, tokenizer }, { format: 'hf', outDir, weightType: 'f16' })).rejects.toThrow(
+      /weightType is a GGUF setting/,
+    );
+    const gpt2 = new TinyTitan({
+      ...MODEL_PRESETS.tiny,
+      vocabSize: tokenizer.vocabSize,
+      positions: 'learned',
+      mlp: 'gelu',
+    });
     try {
-      await expect(exportModel({ model: gpt2, tokenizer }, { format: 'gguf', outDir })).rejects.toMatchObject({ field: 'model.positions' });
+      await expect(exportModel({ model: gpt2, tokenizer }, { format: 'gguf', outDir })).rejects.toMatchObject({
+        field: 'model.positions',
+      });
     } finally {
       gpt2.dispose();
     }

@@ -23,7 +23,12 @@ describe('the 🤗 tokenizer.json, read by the tokenizers binding', () => {
     const b = 24 + 98;
     const c = 24 + 99;
     // "ab"+"c" and "a"+"bc" both spell "abc".
-    const merges: Array<[number, number]> = [[a, b], [b, c], [280, c], [a, 281]];
+    const merges: Array<[number, number]> = [
+      [a, b],
+      [b, c],
+      [280, c],
+      [a, 281],
+    ];
     expect(() => hfTokenizerJson(new BpeTokenizer(merges))).toThrow(/token 283 has the same text as token 282/);
   });
 });

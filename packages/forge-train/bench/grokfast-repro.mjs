@@ -16,23 +16,41 @@ import { GrokfastDemoOptionsSchema, grokfastTable, runGrokfastArm } from '@agent
 
 const { values } = parseArgs({
   options: {
-    operation: { type: 'string', default: 'multiply' }, seeds: { type: 'string', default: '0,1,2' },
-    'max-steps': { type: 'string', default: '3000' }, 'eval-every': { type: 'string', default: '25' },
-    'd-model': { type: 'string', default: '128' }, batch: { type: 'string', default: '512' },
-    'weight-decay': { type: 'string', default: '1' }, modulus: { type: 'string', default: '97' },
-    arms: { type: 'string', default: 'baseline,ma,ema' }, jsonl: { type: 'string' }, 'table-only': { type: 'boolean', default: false },
+    operation: { type: 'string', default: 'multiply' },
+    seeds: { type: 'string', default: '0,1,2' },
+    'max-steps': { type: 'string', default: '3000' },
+    'eval-every': { type: 'string', default: '25' },
+    'd-model': { type: 'string', default: '128' },
+    batch: { type: 'string', default: '512' },
+    'weight-decay': { type: 'string', default: '1' },
+    modulus: { type: 'string', default: '97' },
+    arms: { type: 'string', default: 'baseline,ma,ema' },
+    jsonl: { type: 'string' },
+    'table-only': { type: 'boolean', default: false },
   },
 });
 const defaults = GrokfastDemoOptionsSchema.parse({});
 const wanted = values.arms.split(',');
 const options = GrokfastDemoOptionsSchema.parse({
-  operation: values.operation, modulus: Number(values.modulus), seeds: values.seeds.split(',').map(Number),
-  maxSteps: Number(values['max-steps']), evalEvery: Number(values['eval-every']), dModel: Number(values['d-model']),
-  batchSize: Number(values.batch), weightDecay: Number(values['weight-decay']),
+  operation: values.operation,
+  modulus: Number(values.modulus),
+  seeds: values.seeds.split(',').map(Number),
+  maxSteps: Number(values['max-steps']),
+  evalEvery: Number(values['eval-every']),
+  dModel: Number(values['d-model']),
+  batchSize: Number(values.batch),
+  weightDecay: Number(values['weight-decay']),
   arms: wanted.map((name) => defaults.arms.find((arm) => (arm.filter ?? 'baseline') === name)).filter(Boolean),
 });
 
-const done = values.jsonl && existsSync(values.jsonl) ? readFileSync(values.jsonl, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+const done =
+  values.jsonl && existsSync(values.jsonl)
+    ? readFileSync(values.jsonl, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+    : [];
 const runs = [...done];
 if (!values['table-only']) {
   const backend = await initBackend({ prefer: process.env.FORGE_BACKEND || 'wasm', threads: 1 });
@@ -40,11 +58,20 @@ if (!values['table-only']) {
   for (const seed of options.seeds) {
     for (const arm of options.arms) {
       if (runs.some((run) => run.arm === arm.label && run.seed === seed)) continue;
-      const run = runGrokfastArm(arm, seed, options, (event) => console.error(`${event.arm} seed ${event.seed} step ${event.step}: val ${(event.validationAccuracy * 100).toFixed(1)}%`));
+      const run = runGrokfastArm(arm, seed, options, (event) =>
+        console.error(
+          `${event.arm} seed ${event.seed} step ${event.step}: val ${(event.validationAccuracy * 100).toFixed(1)}%`,
+        ),
+      );
       console.error(JSON.stringify(run));
       runs.push(run);
       if (values.jsonl) appendFileSync(values.jsonl, `${JSON.stringify(run)}\n`);
     }
   }
 }
-console.log(`## Grokfast reproduction (forge-train)\n\n${grokfastTable(options, runs.filter((run) => options.seeds.includes(run.seed)))}\n\nCommand: \`node bench/grokfast-repro.mjs ${process.argv.slice(2).join(' ')}\``);
+console.log(
+  `## Grokfast reproduction (forge-train)\n\n${grokfastTable(
+    options,
+    runs.filter((run) => options.seeds.includes(run.seed)),
+  )}\n\nCommand: \`node bench/grokfast-repro.mjs ${process.argv.slice(2).join(' ')}\``,
+);

@@ -5,7 +5,14 @@
  */
 import path from 'node:path';
 import { readJsonFile, train, trainingObjective, writeJsonAtomic } from '@agent-forge/core';
-import type { BatchSource, GradientTransform, PhaseContext, TinyTitan, TrainConfig, TrainSummary } from '@agent-forge/core';
+import type {
+  BatchSource,
+  GradientTransform,
+  PhaseContext,
+  TinyTitan,
+  TrainConfig,
+  TrainSummary,
+} from '@agent-forge/core';
 import { z } from 'zod';
 
 const CURVE_FILE = 'curve.json';
@@ -95,7 +102,9 @@ export async function trainWithCurve(options: CurveOptions): Promise<CurveRun> {
   const { config, stateDir, ctx } = options;
   const curveFile = path.join(stateDir, CURVE_FILE);
   const saved = CurveFileSchema.safeParse(await readJsonFile(curveFile, { required: false }));
-  const previous = saved.success ? saved.data : { points: [{ step: 0, heldOutLoss: options.measure() }], trainMs: 0, filterMs: 0 };
+  const previous = saved.success
+    ? saved.data
+    : { points: [{ step: 0, heldOutLoss: options.measure() }], trainMs: 0, filterMs: 0 };
   const points = [...previous.points];
   let trainMs = previous.trainMs;
   let filterMs = previous.filterMs;
@@ -107,18 +116,36 @@ export async function trainWithCurve(options: CurveOptions): Promise<CurveRun> {
     const filterBefore = options.transform?.elapsedMs ?? 0;
     const started = performance.now();
     summary = await train({
-      model: trainingObjective(options.model), data: options.data, config, shape: options.model.config, stateDir, untilStep: until,
-      tracker: ctx.tracker, phase: `forge-train/${options.label}`, progress: ctx.progress, signal: ctx.signal,
+      model: trainingObjective(options.model),
+      data: options.data,
+      config,
+      shape: options.model.config,
+      stateDir,
+      untilStep: until,
+      tracker: ctx.tracker,
+      phase: `forge-train/${options.label}`,
+      progress: ctx.progress,
+      signal: ctx.signal,
       gradientTransforms: options.transform ? [options.transform] : [],
     });
     trainMs += performance.now() - started;
     filterMs += (options.transform?.elapsedMs ?? 0) - filterBefore;
     resumedFrom ??= summary.resumedFrom;
     step = summary.step;
-    points.push({ step, heldOutLoss: options.measure(), ...(Number.isFinite(summary.finalLoss) ? { trainLoss: summary.finalLoss } : {}) });
+    points.push({
+      step,
+      heldOutLoss: options.measure(),
+      ...(Number.isFinite(summary.finalLoss) ? { trainLoss: summary.finalLoss } : {}),
+    });
     await writeJsonAtomic(curveFile, { points, trainMs, filterMs });
   }
-  summary ??= await train({ model: trainingObjective(options.model), data: options.data, config, stateDir, gradientTransforms: options.transform ? [options.transform] : [] });
+  summary ??= await train({
+    model: trainingObjective(options.model),
+    data: options.data,
+    config,
+    stateDir,
+    gradientTransforms: options.transform ? [options.transform] : [],
+  });
   return { points, summary, trainMs, filterMs, resumedFrom: resumedFrom ?? summary.resumedFrom };
 }
 

@@ -9,13 +9,18 @@ import type { BpeTokenizer, PhaseModel, PhaseResult, TinyTitan } from '@agent-fo
 const PREFERRED_ROLES = ['ternary', 'reasoning-enhanced', 'merged'];
 
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null) throw new ForgeError('forge-train needs a model: run after bitnet or pass --input', { field: 'input' });
+  if (input === null)
+    throw new ForgeError('forge-train needs a model: run after bitnet or pass --input', { field: 'input' });
   for (const role of PREFERRED_ROLES) {
     const match = input.models.find((model) => model.role === role);
     if (match) return match;
   }
   const first = input.models[0];
-  if (!first) throw new ForgeError(`forge-train needs a model, but the ${input.phase} result lists none: run after bitnet or pass --input`, { field: 'input.models' });
+  if (!first)
+    throw new ForgeError(
+      `forge-train needs a model, but the ${input.phase} result lists none: run after bitnet or pass --input`,
+      { field: 'input.models' },
+    );
   return first;
 }
 
@@ -43,7 +48,11 @@ export async function loadInput(dir: string): Promise<LoadedInput> {
 export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /** Saves the trained model with the input's extensions, plus the 2-bit packed file for a BitNet model. */
-export async function saveTrainedCheckpoint(dir: string, input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>, model: TinyTitan): Promise<string | undefined> {
+export async function saveTrainedCheckpoint(
+  dir: string,
+  input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>,
+  model: TinyTitan,
+): Promise<string | undefined> {
   await saveModelCheckpoint(dir, { model, tokenizer: input.tokenizer, extensions: input.extensions });
   if (!input.bitnet) return undefined;
   const packedFile = path.join(dir, PACKED_FILE);

@@ -11,7 +11,12 @@ import type { Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/c
 import { stepsToReach, timedTransform, trainWithCurve, type CurveRun, type TimedTransform } from './curve.js';
 import { evaluateQuality, heldOutLoss, type Quality } from './evaluate.js';
 import { createGrokfast } from './filters/registry.js';
-import { ForgeTrainPhaseConfigSchema, filterSettings, forgeTrainPresetDefaults, type ForgeTrainPhaseConfig } from './phase-config.js';
+import {
+  ForgeTrainPhaseConfigSchema,
+  filterSettings,
+  forgeTrainPresetDefaults,
+  type ForgeTrainPhaseConfig,
+} from './phase-config.js';
 import { loadInput, pickInputModel, preparePhaseData, saveTrainedCheckpoint, type PhaseData } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome, type RunOutcome } from './report.js';
 
@@ -20,16 +25,38 @@ export const FORGE_TRAIN_MODEL_DIR = 'model';
 const GROKFAST_STATE = 'train-state-grokfast';
 const BASELINE_STATE = 'train-state-baseline';
 
-async function trainOne(model: TinyTitan, data: PhaseData, config: ForgeTrainPhaseConfig, ctx: PhaseContext, options: { label: string; stateDir: string; transform?: TimedTransform }): Promise<CurveRun> {
-  const batches = documentBatchSource(data.trainDocuments, { batchSize: config.batchSize, contextLength: model.config.contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
+async function trainOne(
+  model: TinyTitan,
+  data: PhaseData,
+  config: ForgeTrainPhaseConfig,
+  ctx: PhaseContext,
+  options: { label: string; stateDir: string; transform?: TimedTransform },
+): Promise<CurveRun> {
+  const batches = documentBatchSource(data.trainDocuments, {
+    batchSize: config.batchSize,
+    contextLength: model.config.contextLength,
+    seed: ctx.seed,
+    eosId: SPECIAL_IDS.eos,
+  });
   return trainWithCurve({
-    model, data: batches, config, ctx, label: options.label, stateDir: path.join(ctx.phaseDir, options.stateDir),
-    measure: () => heldOutLoss(model, data.heldOut), transform: options.transform,
+    model,
+    data: batches,
+    config,
+    ctx,
+    label: options.label,
+    stateDir: path.join(ctx.phaseDir, options.stateDir),
+    measure: () => heldOutLoss(model, data.heldOut),
+    transform: options.transform,
   });
 }
 
 /** The baseline on its own copy of the input: same start, same batches, no filter. */
-async function runBaseline(dir: string, data: PhaseData, config: ForgeTrainPhaseConfig, ctx: PhaseContext): Promise<RunOutcome> {
+async function runBaseline(
+  dir: string,
+  data: PhaseData,
+  config: ForgeTrainPhaseConfig,
+  ctx: PhaseContext,
+): Promise<RunOutcome> {
   const { model, tokenizer } = await loadInput(dir);
   try {
     const run = await trainOne(model, data, config, ctx, { label: 'baseline', stateDir: BASELINE_STATE });
@@ -39,7 +66,11 @@ async function runBaseline(dir: string, data: PhaseData, config: ForgeTrainPhase
   }
 }
 
-async function runForgeTrain(input: PhaseResult | null, config: ForgeTrainPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runForgeTrain(
+  input: PhaseResult | null,
+  config: ForgeTrainPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const source = pickInputModel(input);
@@ -58,7 +89,12 @@ async function runForgeTrain(input: PhaseResult | null, config: ForgeTrainPhaseC
     const grokfast: RunOutcome = { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
     const baselineFinal = baseline?.run.points[baseline.run.points.length - 1]?.heldOutLoss;
     const outcome: PhaseOutcome = {
-      filter: config.filter, filterSettings: settings, before, grokfast, baseline, steps: config.steps,
+      filter: config.filter,
+      filterSettings: settings,
+      before,
+      grokfast,
+      baseline,
+      steps: config.steps,
       stepsToBaselineLoss: baselineFinal === undefined ? undefined : stepsToReach(run.points, baselineFinal),
     };
     const dir = path.join(ctx.phaseDir, FORGE_TRAIN_MODEL_DIR);
@@ -66,7 +102,10 @@ async function runForgeTrain(input: PhaseResult | null, config: ForgeTrainPhaseC
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'forge-train', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
+      phase: 'forge-train',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
       models: [{ dir, role: 'trained', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
       artifacts: { report: reportFile, ...(packedFile ? { packedWeights: packedFile } : {}) },
@@ -81,7 +120,8 @@ async function runForgeTrain(input: PhaseResult | null, config: ForgeTrainPhaseC
 /** Phase 5 of the pipeline; the CLI registers it as `forge-train`. */
 export const forgeTrainPhase: Phase<ForgeTrainPhaseConfig> = {
   name: 'forge-train',
-  description: 'Grokfast (EMA/MA gradient filter) training of the BitNet model, against a no-filter baseline of the same budget',
+  description:
+    'Grokfast (EMA/MA gradient filter) training of the BitNet model, against a no-filter baseline of the same budget',
   configSchema: ForgeTrainPhaseConfigSchema,
   presetDefaults: forgeTrainPresetDefaults,
   run: runForgeTrain,

@@ -38,16 +38,23 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     baselineAccuracy: baseline?.quality.accuracy,
     stepsToBaselineLoss: outcome.stepsToBaselineLoss,
     /** Baseline steps ÷ Grokfast steps to the baseline's final loss. */
-    stepSpeedup: baseline && outcome.stepsToBaselineLoss ? baseline.run.summary.step / outcome.stepsToBaselineLoss : undefined,
+    stepSpeedup:
+      baseline && outcome.stepsToBaselineLoss ? baseline.run.summary.step / outcome.stepsToBaselineLoss : undefined,
     filterOverheadMsPerStep: grokfast.run.filterMs / Math.max(1, grokfast.run.summary.step),
     grokfastMsPerStep: msPerStep(grokfast.run),
     baselineMsPerStep: baseline ? msPerStep(baseline.run) : undefined,
   };
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(
+      (entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
-const pct = (value: number | undefined): string => (value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`);
-const num = (value: number | undefined, digits = 3): string => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
+const pct = (value: number | undefined): string =>
+  value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`;
+const num = (value: number | undefined, digits = 3): string =>
+  value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 
 function curveTable(outcome: PhaseOutcome): string[] {
   const baselinePoints = outcome.baseline?.run.points ?? [];
@@ -61,9 +68,10 @@ function curveTable(outcome: PhaseOutcome): string[] {
 export function phaseReport(outcome: PhaseOutcome): string {
   const { grokfast, baseline } = outcome;
   const metrics = phaseMetrics(outcome);
-  const reached = outcome.stepsToBaselineLoss === undefined
-    ? `Grokfast did not reach the baseline's final held-out loss (${num(metrics.baselineFinalLoss, 4)}) within ${outcome.steps} steps.`
-    : `Grokfast reached the baseline's final held-out loss (${num(metrics.baselineFinalLoss, 4)}, after ${outcome.steps} steps) at step ${outcome.stepsToBaselineLoss} (×${num(metrics.stepSpeedup, 2)} fewer steps; resolution: the measuring interval).`;
+  const reached =
+    outcome.stepsToBaselineLoss === undefined
+      ? `Grokfast did not reach the baseline's final held-out loss (${num(metrics.baselineFinalLoss, 4)}) within ${outcome.steps} steps.`
+      : `Grokfast reached the baseline's final held-out loss (${num(metrics.baselineFinalLoss, 4)}, after ${outcome.steps} steps) at step ${outcome.stepsToBaselineLoss} (×${num(metrics.stepSpeedup, 2)} fewer steps; resolution: the measuring interval).`;
   return [
     '# forge-train (Grokfast)',
     '',
@@ -73,7 +81,9 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '|---|---|---|---|---|',
     `| input | ${num(outcome.before.loss, 4)} | ${num(outcome.before.perplexity)} | ${pct(outcome.before.accuracy)} | — |`,
     `| Grokfast | ${num(metrics.grokfastFinalLoss, 4)} | ${num(grokfast.quality.perplexity)} | ${pct(grokfast.quality.accuracy)} | ${num(metrics.grokfastMsPerStep, 1)} |`,
-    baseline ? `| baseline (no filter) | ${num(metrics.baselineFinalLoss, 4)} | ${num(baseline.quality.perplexity)} | ${pct(baseline.quality.accuracy)} | ${num(metrics.baselineMsPerStep, 1)} |` : '| baseline | not run | | | |',
+    baseline
+      ? `| baseline (no filter) | ${num(metrics.baselineFinalLoss, 4)} | ${num(baseline.quality.perplexity)} | ${pct(baseline.quality.accuracy)} | ${num(metrics.baselineMsPerStep, 1)} |`
+      : '| baseline | not run | | | |',
     '',
     baseline ? reached : 'No baseline was trained (baseline: false), so there is no step comparison.',
     '',

@@ -46,11 +46,13 @@ describe('Grokfast filters', () => {
     const lambda = 2;
     const mu: Record<string, number[]> = {};
     const expected = SEQUENCE.map((gradients) =>
-      Object.fromEntries(Object.entries(gradients).map(([name, g]) => {
-        const previous = mu[name] ?? g;
-        mu[name] = g.map((value, j) => alpha * (previous[j] as number) + (1 - alpha) * value);
-        return [name, g.map((value, j) => value + lambda * (mu[name]?.[j] as number))];
-      })),
+      Object.fromEntries(
+        Object.entries(gradients).map(([name, g]) => {
+          const previous = mu[name] ?? g;
+          mu[name] = g.map((value, j) => alpha * (previous[j] as number) + (1 - alpha) * value);
+          return [name, g.map((value, j) => value + lambda * (mu[name]?.[j] as number))];
+        }),
+      ),
     );
     expectClose(applyAll('ema', { alpha, lambda }), expected);
     // Hand check of step 2 for a[0]: μ = 0.9·1 + 0.1·0.25 = 0.925, g' = 0.25 + 2·0.925 = 2.1.
@@ -61,11 +63,18 @@ describe('Grokfast filters', () => {
     const windowSize = 3;
     const lambda = 5;
     const expected = SEQUENCE.map((gradients, step) =>
-      Object.fromEntries(Object.entries(gradients).map(([name, g]) => {
-        if (step + 1 < windowSize) return [name, g];
-        const window = SEQUENCE.slice(step + 1 - windowSize, step + 1).map((past) => past[name] as number[]);
-        return [name, g.map((value, j) => value + (lambda * window.reduce((sum, past) => sum + (past[j] as number), 0)) / windowSize)];
-      })),
+      Object.fromEntries(
+        Object.entries(gradients).map(([name, g]) => {
+          if (step + 1 < windowSize) return [name, g];
+          const window = SEQUENCE.slice(step + 1 - windowSize, step + 1).map((past) => past[name] as number[]);
+          return [
+            name,
+            g.map(
+              (value, j) => value + (lambda * window.reduce((sum, past) => sum + (past[j] as number), 0)) / windowSize,
+            ),
+          ];
+        }),
+      ),
     );
     expectClose(applyAll('ma', { windowSize, lambda }), expected);
     // Step 4, b: window (−1, 0.5, 7), mean 6.5/3, g' = 7 + 5·6.5/3.
@@ -73,16 +82,23 @@ describe('Grokfast filters', () => {
   });
 
   it('λ = 0 returns the gradients unchanged, bit for bit', () => {
-    for (const [name, settings] of [['ema', { lambda: 0 }], ['ma', { windowSize: 2, lambda: 0 }]] as const) {
+    for (const [name, settings] of [
+      ['ema', { lambda: 0 }],
+      ['ma', { windowSize: 2, lambda: 0 }],
+    ] as const) {
       const outputs = applyAll(name, settings);
       outputs.forEach((step, i) => expect(step, `${name} step ${i + 1}`).toEqual(SEQUENCE[i]));
     }
   });
 
   it('state() and loadState() continue a filter exactly', () => {
-    for (const [name, settings] of [['ema', {}], ['ma', { windowSize: 3 }]] as const) {
+    for (const [name, settings] of [
+      ['ema', {}],
+      ['ma', { windowSize: 3 }],
+    ] as const) {
       const original = createGrokfast(name, settings);
-      for (const [index, gradients] of SEQUENCE.slice(0, 3).entries()) tf.dispose([...original.apply(gradientMap(gradients), index + 1).values()]);
+      for (const [index, gradients] of SEQUENCE.slice(0, 3).entries())
+        tf.dispose([...original.apply(gradientMap(gradients), index + 1).values()]);
       const restored = createGrokfast(name, settings);
       restored.loadState?.(original.state?.() ?? new Map());
       const next = SEQUENCE[3] as Record<string, number[]>;

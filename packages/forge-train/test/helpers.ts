@@ -2,8 +2,25 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BitNetSettingsSchema, bitnetExtension, createBitNetModel } from '@agent-forge/bitnet';
-import { Rng, SPECIAL_IDS, TrainConfigSchema, documentBatchSource, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
-import type { BatchSource, BpeTokenizer, GradientMap, ModelConfigInput, PhaseResult, TrainConfig } from '@agent-forge/core';
+import {
+  Rng,
+  SPECIAL_IDS,
+  TrainConfigSchema,
+  documentBatchSource,
+  formatProblem,
+  generateProblems,
+  saveModelCheckpoint,
+  tf,
+  trainBpe,
+} from '@agent-forge/core';
+import type {
+  BatchSource,
+  BpeTokenizer,
+  GradientMap,
+  ModelConfigInput,
+  PhaseResult,
+  TrainConfig,
+} from '@agent-forge/core';
 
 /** A model small enough for a few training steps in a test. */
 export const MICRO: ModelConfigInput = { vocabSize: 64, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 };
@@ -15,12 +32,27 @@ export function tempDir(label: string): string {
 /** Seeded random token documents for the micro model. */
 export function microData(seed = 1, batchSize = 4): BatchSource {
   const rng = Rng.fromSeed(seed);
-  const documents = Array.from({ length: 24 }, () => Int32Array.from({ length: 40 }, () => rng.int(4, (MICRO.vocabSize ?? 64) - 1)));
-  return documentBatchSource(documents, { batchSize, contextLength: MICRO.contextLength ?? 16, seed, eosId: SPECIAL_IDS.eos });
+  const documents = Array.from({ length: 24 }, () =>
+    Int32Array.from({ length: 40 }, () => rng.int(4, (MICRO.vocabSize ?? 64) - 1)),
+  );
+  return documentBatchSource(documents, {
+    batchSize,
+    contextLength: MICRO.contextLength ?? 16,
+    seed,
+    eosId: SPECIAL_IDS.eos,
+  });
 }
 
 export function microTrainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return TrainConfigSchema.parse({ steps: 6, batchSize: 4, lr: 1e-2, warmupSteps: 2, checkpointEvery: 0, spikeFactor: 0, ...overrides });
+  return TrainConfigSchema.parse({
+    steps: 6,
+    batchSize: 4,
+    lr: 1e-2,
+    warmupSteps: 2,
+    checkpointEvery: 0,
+    spikeFactor: 0,
+    ...overrides,
+  });
 }
 
 /** Copies of every weight's values, to compare bit for bit. */
@@ -39,7 +71,10 @@ export function readMap(map: Map<string, tf.Tensor>): Record<string, number[]> {
 let cachedTokenizer: BpeTokenizer | undefined;
 /** A BPE tokenizer trained on built-in problems, vocab ≤ 320. */
 export function microTokenizer(): BpeTokenizer {
-  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  cachedTokenizer ??= trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 320 },
+  );
   return cachedTokenizer;
 }
 
@@ -54,7 +89,13 @@ export async function saveTernaryInput(dir: string, seed = 5): Promise<void> {
 /** A previous phase's result pointing at `dirs` (role per entry). */
 export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
   return {
-    phase: 'bitnet', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
-    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+    phase: 'bitnet',
+    runId: 'fake',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })),
+    metrics: {},
+    artifacts: {},
+    config: {},
   };
 }

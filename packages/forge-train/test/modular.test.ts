@@ -1,14 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError, useBackend } from '@agent-forge/core';
 import {
-  EQUATION_LENGTH, EpochBatches, GrokfastDemoOptionsSchema, grokfastTable, modularEquations, modularVocab, runGrokfastArm, runGrokfastDemo,
+  EQUATION_LENGTH,
+  EpochBatches,
+  GrokfastDemoOptionsSchema,
+  grokfastTable,
+  modularEquations,
+  modularVocab,
+  runGrokfastArm,
+  runGrokfastDemo,
 } from '../src/index.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const rowsOf = (data: Int32Array): number[][] => Array.from({ length: data.length / EQUATION_LENGTH }, (_, i) => Array.from(data.subarray(i * EQUATION_LENGTH, (i + 1) * EQUATION_LENGTH)));
+const rowsOf = (data: Int32Array): number[][] =>
+  Array.from({ length: data.length / EQUATION_LENGTH }, (_, i) =>
+    Array.from(data.subarray(i * EQUATION_LENGTH, (i + 1) * EQUATION_LENGTH)),
+  );
 
 describe('modular arithmetic task', () => {
   it('builds the reference table: a·b mod p for b ≠ 0, split in halves without overlap', () => {
@@ -17,7 +27,9 @@ describe('modular arithmetic task', () => {
     expect(all.length).toBe(97 * 96);
     expect(split.train.length / EQUATION_LENGTH).toBe((97 * 96) / 2);
     const { equals, operator } = modularVocab(97);
-    const wrong = all.filter(([a, op, b, eq, c]) => op !== operator || eq !== equals || b === 0 || c !== ((a as number) * (b as number)) % 97);
+    const wrong = all.filter(
+      ([a, op, b, eq, c]) => op !== operator || eq !== equals || b === 0 || c !== ((a as number) * (b as number)) % 97,
+    );
     expect(wrong).toEqual([]);
     expect(new Set(all.map((row) => `${row[0]},${row[2]}`)).size).toBe(all.length);
     expect(modularEquations(5, 'add', 0.5, 0).train.length / EQUATION_LENGTH).toBe(12);
@@ -40,19 +52,49 @@ describe('modular arithmetic task', () => {
   });
 
   it('the decoder learns: the training loss of a small table falls well below chance level', () => {
-    const run = runGrokfastArm({ label: 'baseline', settings: {} }, 0, GrokfastDemoOptionsSchema.parse({ operation: 'add', modulus: 7, dModel: 16, nLayers: 1, nHeads: 2, batchSize: 24, lr: 2e-2, weightDecay: 0, maxSteps: 40, evalEvery: 40 }));
+    const run = runGrokfastArm(
+      { label: 'baseline', settings: {} },
+      0,
+      GrokfastDemoOptionsSchema.parse({
+        operation: 'add',
+        modulus: 7,
+        dModel: 16,
+        nLayers: 1,
+        nHeads: 2,
+        batchSize: 24,
+        lr: 2e-2,
+        weightDecay: 0,
+        maxSteps: 40,
+        evalEvery: 40,
+      }),
+    );
     // Chance level is ln(9) ≈ 2.2 (9 tokens); the first step sits near it.
     expect(run.firstLoss).toBeGreaterThan(1.5);
     expect(run.lastLoss).toBeLessThan(run.firstLoss * 0.5);
   });
 
   it('runs the demo end to end and prints an honest table (caps reported, paper figures beside)', () => {
-    const result = runGrokfastDemo({ operation: 'add', modulus: 5, seeds: [0], maxSteps: 4, evalEvery: 2, dModel: 16, nHeads: 2, batchSize: 8, targetAccuracy: 1 });
-    expect(result.runs.map((run) => run.arm)).toEqual(['baseline', 'Grokfast-MA (w=100, λ=5)', 'Grokfast-EMA (α=0.98, λ=2)']);
+    const result = runGrokfastDemo({
+      operation: 'add',
+      modulus: 5,
+      seeds: [0],
+      maxSteps: 4,
+      evalEvery: 2,
+      dModel: 16,
+      nHeads: 2,
+      batchSize: 8,
+      targetAccuracy: 1,
+    });
+    expect(result.runs.map((run) => run.arm)).toEqual([
+      'baseline',
+      'Grokfast-MA (w=100, λ=5)',
+      'Grokfast-EMA (α=0.98, λ=2)',
+    ]);
     const table = grokfastTable(result.options, result.runs);
     expect(table).toMatch(/\| run \| steps to 100% val\. acc\./);
     expect(table).toMatch(/39890/);
-    for (const run of result.runs) if (run.stepsToTarget === undefined) expect(table).toContain(`not within ${run.stepsRun}`);
+    for (const run of result.runs)
+      if (run.stepsToTarget === undefined) expect(table).toContain(`not within ${run.stepsRun}`);
     expect(() => runGrokfastDemo({ maxSteps: 0 })).toThrow(/maxSteps/);
   });
 });

@@ -10,16 +10,37 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const MICRO_PHASE = { steps: 4, evalEvery: 2, batchSize: 4, lr: 1e-2, warmupSteps: 1, evalWindows: 4, evalProblems: 1, maxNewTokens: 3, data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } };
+const MICRO_PHASE = {
+  steps: 4,
+  evalEvery: 2,
+  batchSize: 4,
+  lr: 1e-2,
+  warmupSteps: 1,
+  evalWindows: 4,
+  evalProblems: 1,
+  maxNewTokens: 3,
+  data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
+};
 
-async function runPhase(label: string, config: Record<string, unknown> = {}, extra: { runId?: string; signal?: AbortSignal; resumeRunId?: string; root?: string } = {}) {
+async function runPhase(
+  label: string,
+  config: Record<string, unknown> = {},
+  extra: { runId?: string; signal?: AbortSignal; resumeRunId?: string; root?: string } = {},
+) {
   const root = extra.root ?? tempDir(label);
   const inputDir = path.join(root, 'ternary');
   if (!existsSync(inputDir)) await saveTernaryInput(inputDir);
   const { root: _root, ...pipelineExtra } = extra;
   const outcome = await runPipeline({
-    phases: [forgeTrainPhase], runsDir: path.join(root, 'runs'), input: fakeResult([{ dir: path.join(root, 'decoy'), role: 'candidate' }, { dir: inputDir, role: 'ternary' }]),
-    phaseConfigs: { 'forge-train': { ...MICRO_PHASE, ...config } }, seed: 1, ...pipelineExtra,
+    phases: [forgeTrainPhase],
+    runsDir: path.join(root, 'runs'),
+    input: fakeResult([
+      { dir: path.join(root, 'decoy'), role: 'candidate' },
+      { dir: inputDir, role: 'ternary' },
+    ]),
+    phaseConfigs: { 'forge-train': { ...MICRO_PHASE, ...config } },
+    seed: 1,
+    ...pipelineExtra,
   });
   return { root, inputDir, outcome, result: readPhaseResult(path.join(outcome.runDir, phaseDirName('forge-train'))) };
 }
@@ -28,12 +49,23 @@ describe('forge-train phase', () => {
   it('trains the ternary model with Grokfast and the baseline, reports both, saves latent + packed checkpoints', async () => {
     const { inputDir, result } = await runPhase('phase');
     const { metrics } = result;
-    for (const key of ['grokfastFinalLoss', 'baselineFinalLoss', 'grokfastPerplexity', 'baselinePerplexity', 'perplexityBefore', 'filterOverheadMsPerStep', 'grokfastMsPerStep', 'baselineMsPerStep']) {
+    for (const key of [
+      'grokfastFinalLoss',
+      'baselineFinalLoss',
+      'grokfastPerplexity',
+      'baselinePerplexity',
+      'perplexityBefore',
+      'filterOverheadMsPerStep',
+      'grokfastMsPerStep',
+      'baselineMsPerStep',
+    ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     expect(metrics.trainSteps).toBe(4);
     // Both runs learned, and the filter made the Grokfast run differ from the baseline.
-    expect(metrics.grokfastFinalLoss).toBeLessThan(metrics.perplexityBefore === undefined ? Infinity : Math.log(metrics.perplexityBefore));
+    expect(metrics.grokfastFinalLoss).toBeLessThan(
+      metrics.perplexityBefore === undefined ? Infinity : Math.log(metrics.perplexityBefore),
+    );
     expect(metrics.baselineFinalLoss).toBeLessThan(Math.log(metrics.perplexityBefore as number));
     expect(metrics.grokfastFinalLoss).not.toBe(metrics.baselineFinalLoss);
     expect(metrics.filterOverheadMsPerStep).toBeGreaterThan(0);
@@ -41,7 +73,9 @@ describe('forge-train phase', () => {
     const model = result.models[0];
     expect(model?.role).toBe('trained');
     expect(model?.dir).toBe(path.join(path.dirname(result.artifacts.report as string), FORGE_TRAIN_MODEL_DIR));
-    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(/\| step \| Grokfast held-out loss \| baseline held-out loss \|\n\|---\|---\|---\|\n\| 0 \|/);
+    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(
+      /\| step \| Grokfast held-out loss \| baseline held-out loss \|\n\|---\|---\|---\|\n\| 0 \|/,
+    );
     expect(existsSync(path.join(model?.dir as string, PACKED_FILE))).toBe(true);
 
     const trained = await loadModelCheckpoint(model?.dir as string);
@@ -65,7 +99,9 @@ describe('forge-train phase', () => {
     const root = tempDir('resume');
     const abort = new AbortController();
     abort.abort();
-    await expect(runPhase('resume', { filter: 'ma', windowSize: 2 }, { root, runId: 'r1', signal: abort.signal })).rejects.toThrow(/forge run --resume r1/);
+    await expect(
+      runPhase('resume', { filter: 'ma', windowSize: 2 }, { root, runId: 'r1', signal: abort.signal }),
+    ).rejects.toThrow(/forge run --resume r1/);
     const resumed = await runPhase('resume', { filter: 'ma', windowSize: 2 }, { root, resumeRunId: 'r1' });
     for (const key of ['grokfastFinalLoss', 'baselineFinalLoss', 'grokfastPerplexity', 'baselinePerplexity']) {
       expect(resumed.result.metrics[key], key).toBe(straight.result.metrics[key]);
@@ -74,8 +110,12 @@ describe('forge-train phase', () => {
 
   it('fails clearly without an input model or with an unknown filter', async () => {
     const runsDir = path.join(tempDir('noinput'), 'runs');
-    await expect(runPipeline({ phases: [forgeTrainPhase], runsDir, phaseConfigs: { 'forge-train': MICRO_PHASE } })).rejects.toThrow(/forge-train needs a model: run after bitnet/);
+    await expect(
+      runPipeline({ phases: [forgeTrainPhase], runsDir, phaseConfigs: { 'forge-train': MICRO_PHASE } }),
+    ).rejects.toThrow(/forge-train needs a model: run after bitnet/);
     await expect(runPhase('badfilter', { filter: 'fir' })).rejects.toThrow(/unknown Grokfast filter 'fir'/);
-    await expect(runPipeline({ phases: [forgeTrainPhase], runsDir, phaseConfigs: { 'forge-train': { alpha: 2 } } })).rejects.toThrow(/phases\.forge-train\.alpha/);
+    await expect(
+      runPipeline({ phases: [forgeTrainPhase], runsDir, phaseConfigs: { 'forge-train': { alpha: 2 } } }),
+    ).rejects.toThrow(/phases\.forge-train\.alpha/);
   });
 });

@@ -29,7 +29,24 @@ export function nativeBuildStatus(statusFile = STATUS_FILE): NativeBuildStatus |
 function isNativeKernels(value: unknown): value is NativeKernels {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['batchMatMul', 'adamW', 'logSoftmaxPick', 'logSoftmaxPickGrad', 'unary', 'binary', 'softmax', 'transpose', 'normForward', 'normBackward', 'activation', 'activationGrad', 'scaledSoftmax', 'scaledSoftmaxGrad', 'setThreads', 'info'].every((name) => typeof record[name] === 'function');
+  return [
+    'batchMatMul',
+    'adamW',
+    'logSoftmaxPick',
+    'logSoftmaxPickGrad',
+    'unary',
+    'binary',
+    'softmax',
+    'transpose',
+    'normForward',
+    'normBackward',
+    'activation',
+    'activationGrad',
+    'scaledSoftmax',
+    'scaledSoftmaxGrad',
+    'setThreads',
+    'info',
+  ].every((name) => typeof record[name] === 'function');
 }
 
 let loaded: NativeLoadResult | undefined;
@@ -43,7 +60,9 @@ export function loadNativeKernels(): NativeLoadResult {
 /** Loads the addon at `addonFile`; when it is missing, the reason comes from the build's `statusFile`. Internal. */
 export function loadAddon(addonFile: string, statusFile: string): NativeLoadResult {
   if (!existsSync(addonFile)) {
-    const reason = nativeBuildStatus(statusFile)?.reason ?? 'the addon was not built (run the package install step: node scripts/build-addon.mjs)';
+    const reason =
+      nativeBuildStatus(statusFile)?.reason ??
+      'the addon was not built (run the package install step: node scripts/build-addon.mjs)';
     return { ok: false, reason };
   }
   try {

@@ -58,32 +58,110 @@ export interface NativeKernels {
    * Per row of [rows, vocab] logits: logSumExp and pick = logits[target] − logSumExp (log p(target));
    * `targets` is an offset of int32 data on the same heap; an out-of-range target picks 0.
    */
-  logSoftmaxPick(heap: Float32Array, logits: number, targets: number, pick: number, logSumExp: number, rows: number, vocab: number): void;
+  logSoftmaxPick(
+    heap: Float32Array,
+    logits: number,
+    targets: number,
+    pick: number,
+    logSumExp: number,
+    rows: number,
+    vocab: number,
+  ): void;
   /** The gradient of `logSoftmaxPick`'s pick: grad[r] = dy[r]·(onehot(target[r]) − softmax(logits[r])). */
-  logSoftmaxPickGrad(heap: Float32Array, logits: number, targets: number, logSumExp: number, dy: number, grad: number, rows: number, vocab: number): void;
+  logSoftmaxPickGrad(
+    heap: Float32Array,
+    logits: number,
+    targets: number,
+    logSumExp: number,
+    dy: number,
+    grad: number,
+    rows: number,
+    vocab: number,
+  ): void;
   /**
    * out[o, i] = a[o, i] op b[o, i] for `outer` rows of `inner` elements; op 0 add, 1 sub, 2 mul, 3 div.
    * Each operand's layout: 0 its own [outer, inner] elements, 1 one [inner] row repeated, 2 one value
    * per row ([outer, 1]), 3 a scalar.
    */
-  binary(heap: Float32Array, op: 0 | 1 | 2 | 3, a: number, b: number, out: number, outer: number, inner: number, aLayout: 0 | 1 | 2 | 3, bLayout: 0 | 1 | 2 | 3): void;
+  binary(
+    heap: Float32Array,
+    op: 0 | 1 | 2 | 3,
+    a: number,
+    b: number,
+    out: number,
+    outer: number,
+    inner: number,
+    aLayout: 0 | 1 | 2 | 3,
+    bLayout: 0 | 1 | 2 | 3,
+  ): void;
   /**
    * RMSNorm or LayerNorm over rows of `width`: y = x̂·gain (+ bias); saves each row's mean (0 for RMSNorm)
    * and rstd = 1/√(var + eps). `bias` is -1 for none.
    */
-  normForward(heap: Float32Array, x: number, gain: number, bias: number, y: number, mean: number, rstd: number, rows: number, width: number, layerNorm: boolean, eps: number): void;
+  normForward(
+    heap: Float32Array,
+    x: number,
+    gain: number,
+    bias: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    width: number,
+    layerNorm: boolean,
+    eps: number,
+  ): void;
   /** The norm's gradients dx, dgain and (LayerNorm; -1 for none) dbias from dy and the saved mean and rstd. */
-  normBackward(heap: Float32Array, x: number, gain: number, mean: number, rstd: number, dy: number, dx: number, dgain: number, dbias: number, rows: number, width: number, layerNorm: boolean): void;
+  normBackward(
+    heap: Float32Array,
+    x: number,
+    gain: number,
+    mean: number,
+    rstd: number,
+    dy: number,
+    dx: number,
+    dgain: number,
+    dbias: number,
+    rows: number,
+    width: number,
+    layerNorm: boolean,
+  ): void;
   /** op 0: out = gelu(a) (tanh form, b = -1); op 1: out = silu(a)·b (SwiGLU: a the gate, b the up projection). */
   activation(heap: Float32Array, op: 0 | 1, a: number, b: number, out: number, n: number): void;
   /** The activation's gradients: da, and db for SwiGLU (-1 for GELU), from dy. */
-  activationGrad(heap: Float32Array, op: 0 | 1, a: number, b: number, dy: number, da: number, db: number, n: number): void;
+  activationGrad(
+    heap: Float32Array,
+    op: 0 | 1,
+    a: number,
+    b: number,
+    dy: number,
+    da: number,
+    db: number,
+    n: number,
+  ): void;
   /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
   softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
   /** Attention's probabilities: out[r] = softmax(scale·scores[r] + mask[r mod maskRows]); `mask` -1 for none. */
-  scaledSoftmax(heap: Float32Array, scores: number, mask: number, out: number, rows: number, cols: number, maskRows: number, scale: number): void;
+  scaledSoftmax(
+    heap: Float32Array,
+    scores: number,
+    mask: number,
+    out: number,
+    rows: number,
+    cols: number,
+    maskRows: number,
+    scale: number,
+  ): void;
   /** Its gradient with respect to the scores: scale·p·(dy − Σ dy·p) per row. */
-  scaledSoftmaxGrad(heap: Float32Array, probs: number, dy: number, grad: number, rows: number, cols: number, scale: number): void;
+  scaledSoftmaxGrad(
+    heap: Float32Array,
+    probs: number,
+    dy: number,
+    grad: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
   /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */
   transpose(heap: Float32Array, x: number, out: number, shape: Int32Array, perm: Int32Array): void;
   /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */
@@ -103,4 +181,6 @@ export interface NativeBuildStatus {
 }
 
 /** The addon, or why it cannot be used. */
-export type NativeLoadResult = { ok: true; kernels: NativeKernels; info: NativeKernelsInfo } | { ok: false; reason: string };
+export type NativeLoadResult =
+  | { ok: true; kernels: NativeKernels; info: NativeKernelsInfo }
+  | { ok: false; reason: string };

@@ -29,7 +29,10 @@ describe('native kernels addon', () => {
     const loaded = loadNativeKernels();
     expect(loaded.ok, loaded.ok ? '' : loaded.reason).toBe(true);
     expect(nativeBuildStatus()?.built).toBe(true);
-    expect(kernels().info()).toMatchObject({ simd: expect.stringMatching(/avx512|avx2|avx|neon|baseline/), eigen: expect.stringMatching(/^3\./) });
+    expect(kernels().info()).toMatchObject({
+      simd: expect.stringMatching(/avx512|avx2|avx|neon|baseline/),
+      eigen: expect.stringMatching(/^3\./),
+    });
   });
 
   it('multiplies in place at heap offsets, on one thread and on two', () => {
@@ -41,7 +44,19 @@ describe('native kernels addon', () => {
     for (const threads of [1, 2]) {
       kernels().setThreads(threads);
       heap.fill(0, outOffset);
-      kernels().batchMatMul(heap, aOffset, bOffset, outOffset, m, k, n, false, false, Int32Array.of(0), Int32Array.of(0));
+      kernels().batchMatMul(
+        heap,
+        aOffset,
+        bOffset,
+        outOffset,
+        m,
+        k,
+        n,
+        false,
+        false,
+        Int32Array.of(0),
+        Int32Array.of(0),
+      );
       const worst = expected.reduce((w, x, i) => Math.max(w, Math.abs(x - (heap[outOffset + i] ?? Number.NaN))), 0);
       expect(worst, `${threads} threads`).toBeLessThan(1e-4);
     }
@@ -51,18 +66,32 @@ describe('native kernels addon', () => {
     const heap = new Float32Array(16);
     const one = Int32Array.of(0);
     expect(() => kernels().batchMatMul(heap, 0, 8, 12, 2, 2, 3, false, false, one, one)).toThrow(/outside the heap/);
-    expect(() => kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(0, 1, 2, 3), Int32Array.of(0, 0, 0, 0))).toThrow(/outside the heap/);
-    expect(() => kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(0, 0), one)).toThrow(/differ in length/);
-    expect(() => kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(-1), one)).toThrow(/negative slice/);
-    expect(() => kernels().batchMatMul(new Float64Array(16) as unknown as Float32Array, 0, 4, 8, 2, 2, 2, false, false, one, one)).toThrow(/typed array/);
-    expect(() => kernels().adamW(heap, 0, 3, 6, 9, 12, 13, 14, 3, 1e-3, 0.9, 0.99, 1e-8, 0, 0.1, 0.01)).toThrow(/outside the heap/);
+    expect(() =>
+      kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(0, 1, 2, 3), Int32Array.of(0, 0, 0, 0)),
+    ).toThrow(/outside the heap/);
+    expect(() => kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(0, 0), one)).toThrow(
+      /differ in length/,
+    );
+    expect(() => kernels().batchMatMul(heap, 0, 4, 8, 2, 2, 2, false, false, Int32Array.of(-1), one)).toThrow(
+      /negative slice/,
+    );
+    expect(() =>
+      kernels().batchMatMul(new Float64Array(16) as unknown as Float32Array, 0, 4, 8, 2, 2, 2, false, false, one, one),
+    ).toThrow(/typed array/);
+    expect(() => kernels().adamW(heap, 0, 3, 6, 9, 12, 13, 14, 3, 1e-3, 0.9, 0.99, 1e-8, 0, 0.1, 0.01)).toThrow(
+      /outside the heap/,
+    );
     expect(() => kernels().unary(heap, 3 as 0, 0, 8, 8)).toThrow(/op must be/);
     expect(() => kernels().setThreads(0)).toThrow(/1\.\.1024/);
   });
 
   it('computes tanh, sigmoid and exp in place', () => {
     const values = [-30, -1, 0, 0.5, 3];
-    for (const [op, f] of [[0, Math.tanh], [1, (x: number) => 1 / (1 + Math.exp(-x))], [2, Math.exp]] as const) {
+    for (const [op, f] of [
+      [0, Math.tanh],
+      [1, (x: number) => 1 / (1 + Math.exp(-x))],
+      [2, Math.exp],
+    ] as const) {
       const heap = Float32Array.from(values);
       kernels().unary(heap, op, 0, 0, values.length);
       values.forEach((x, i) => expect(heap[i], `op ${op} at ${x}`).toBeCloseTo(f(x), 5));
@@ -72,14 +101,23 @@ describe('native kernels addon', () => {
   it('explains why when there is no addon: the build status reason, or how to build', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-native-'));
     const status = path.join(dir, 'status.json');
-    expect(loadAddon(path.join(dir, 'missing.node'), status)).toEqual({ ok: false, reason: expect.stringMatching(/not built.*build-addon/) });
+    expect(loadAddon(path.join(dir, 'missing.node'), status)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not built.*build-addon/),
+    });
     writeFileSync(status, JSON.stringify({ built: false, reason: 'Eigen 3 headers not found' }));
-    expect(loadAddon(path.join(dir, 'missing.node'), status)).toEqual({ ok: false, reason: 'Eigen 3 headers not found' });
+    expect(loadAddon(path.join(dir, 'missing.node'), status)).toEqual({
+      ok: false,
+      reason: 'Eigen 3 headers not found',
+    });
     writeFileSync(status, '{ torn');
     expect(nativeBuildStatus(status)).toBeUndefined();
     const notAnAddon = path.join(dir, 'plain.cjs');
     writeFileSync(notAnAddon, 'module.exports = { batchMatMul() {} };');
-    expect(loadAddon(notAnAddon, status)).toEqual({ ok: false, reason: expect.stringMatching(/does not export the expected kernels/) });
+    expect(loadAddon(notAnAddon, status)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not export the expected kernels/),
+    });
     const broken = path.join(dir, 'broken.cjs');
     writeFileSync(broken, 'throw new Error("broken");');
     expect(loadAddon(broken, status)).toEqual({ ok: false, reason: expect.stringMatching(/failed to load: .*broken/) });

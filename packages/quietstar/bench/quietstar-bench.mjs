@@ -13,8 +13,22 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MODEL_PRESETS, SPECIAL_IDS, TinyTitan, TrainConfigSchema, builtinDataFor, documentBatchSource, heldOutWindows, initBackend,
-  loadDataset, loadModelCheckpoint, perplexity, runPipeline, saveModelCheckpoint, tf, train, trainBpe,
+  MODEL_PRESETS,
+  SPECIAL_IDS,
+  TinyTitan,
+  TrainConfigSchema,
+  builtinDataFor,
+  documentBatchSource,
+  heldOutWindows,
+  initBackend,
+  loadDataset,
+  loadModelCheckpoint,
+  perplexity,
+  runPipeline,
+  saveModelCheckpoint,
+  tf,
+  train,
+  trainBpe,
 } from '@agent-forge/core';
 import { loadThinker, quietstarPhase, quietstarPresetDefaults } from '@agent-forge/quietstar';
 
@@ -33,7 +47,13 @@ const { train: trainSet, validation } = dataset.split({ validationFraction: 0.1,
 const tokenizer = trainBpe(trainSet.texts(), { vocabSize: config.vocabSize });
 const documents = trainSet.tokenize(tokenizer);
 const batchSize = 16;
-const source = (s, rows = batchSize) => documentBatchSource(documents, { batchSize: rows, contextLength: config.contextLength, seed: s, eosId: SPECIAL_IDS.eos });
+const source = (s, rows = batchSize) =>
+  documentBatchSource(documents, {
+    batchSize: rows,
+    contextLength: config.contextLength,
+    seed: s,
+    eosId: SPECIAL_IDS.eos,
+  });
 const root = mkdtempSync(path.join(os.tmpdir(), 'quietstar-bench-'));
 // The pretrained input is cached per (preset, steps): pretraining dominates the bench on a busy CPU.
 const inputDir = path.join(os.tmpdir(), `quietstar-bench-input-${preset}-${pretrainSteps}`);
@@ -42,17 +62,43 @@ let pretrainSeconds = 0;
 if (!existsSync(path.join(inputDir, 'model.safetensors'))) {
   const started = performance.now();
   const base = new TinyTitan(config, { seed });
-  pre = await train({ model: base, data: source(seed), config: TrainConfigSchema.parse({ steps: pretrainSteps, batchSize, lr: 3e-3, checkpointEvery: 0 }) });
+  pre = await train({
+    model: base,
+    data: source(seed),
+    config: TrainConfigSchema.parse({ steps: pretrainSteps, batchSize, lr: 3e-3, checkpointEvery: 0 }),
+  });
   pretrainSeconds = (performance.now() - started) / 1000;
   await saveModelCheckpoint(inputDir, { model: base, tokenizer });
   base.dispose();
 }
 console.error(`input ready (${pretrainSeconds.toFixed(0)} s pretraining)`);
 
-const phaseConfig = { ...defaults, ...lrOverride, steps: thoughtSteps, mixWeight, data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 } };
-const input = { phase: 'evomerge', runId: 'bench', startedAt: new Date().toISOString(), durationMs: 0, models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }], metrics: {}, artifacts: {}, config: {} };
+const phaseConfig = {
+  ...defaults,
+  ...lrOverride,
+  steps: thoughtSteps,
+  mixWeight,
+  data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 },
+};
+const input = {
+  phase: 'evomerge',
+  runId: 'bench',
+  startedAt: new Date().toISOString(),
+  durationMs: 0,
+  models: [{ dir: inputDir, role: 'merged', params: 0, bytes: 0 }],
+  metrics: {},
+  artifacts: {},
+  config: {},
+};
 const phaseStarted = performance.now();
-const outcome = await runPipeline({ phases: [quietstarPhase], runsDir: path.join(root, 'runs'), input, preset, seed, phaseConfigs: { quietstar: phaseConfig } });
+const outcome = await runPipeline({
+  phases: [quietstarPhase],
+  runsDir: path.join(root, 'runs'),
+  input,
+  preset,
+  seed,
+  phaseConfigs: { quietstar: phaseConfig },
+});
 console.error(`phase done in ${((performance.now() - phaseStarted) / 1000).toFixed(0)} s`);
 const phaseSeconds = (performance.now() - phaseStarted) / 1000;
 const m = outcome.result.metrics;
@@ -60,8 +106,24 @@ const m = outcome.result.metrics;
 // Equal-step control: the same input fine-tuned as a plain LM with the phase's optimizer settings.
 const control = (await loadModelCheckpoint(inputDir)).model;
 const parsed = quietstarPhase.configSchema.parse(phaseConfig);
-await train({ model: control, data: source(seed + 1, parsed.batchSize), config: TrainConfigSchema.parse({ steps: thoughtSteps, batchSize: parsed.batchSize, lr: parsed.lr, warmupSteps: parsed.warmupSteps, weightDecay: 0, checkpointEvery: 0 }) });
-const windows = heldOutWindows(dataset.split({ validationFraction: 0.1, seed }).validation.tokenize(tokenizer), config.contextLength, SPECIAL_IDS.eos, parsed.evalWindows);
+await train({
+  model: control,
+  data: source(seed + 1, parsed.batchSize),
+  config: TrainConfigSchema.parse({
+    steps: thoughtSteps,
+    batchSize: parsed.batchSize,
+    lr: parsed.lr,
+    warmupSteps: parsed.warmupSteps,
+    weightDecay: 0,
+    checkpointEvery: 0,
+  }),
+});
+const windows = heldOutWindows(
+  dataset.split({ validationFraction: 0.1, seed }).validation.tokenize(tokenizer),
+  config.contextLength,
+  SPECIAL_IDS.eos,
+  parsed.evalWindows,
+);
 const controlLoss = perplexity(control, windows).loss;
 control.dispose();
 void validation;
@@ -76,32 +138,58 @@ const sharpened = tf.tidy(() => {
   const base = thinker.base(inputs);
   const logits = thinker.path.project(base.hidden);
   const scales = [1, 1.25, 1.5, 1.75, 2];
-  const losses = scales.map((scale) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.mul(logits, scale)), targets), -1))).dataSync()[0]);
+  const losses = scales.map(
+    (scale) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.mul(logits, scale)), targets), -1))).dataSync()[0],
+  );
   const best = losses.indexOf(Math.min(...losses));
   return { scale: scales[best], loss: losses[best] };
 });
 
 const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
-console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? "?"} threads)`);
+console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? '?'} threads)`);
 console.log('');
-console.log(`Input: plain TinyTitan ${preset} pretrained ${pretrainSteps} steps (batch ${batchSize}, final train loss ${Number.isNaN(pre.finalLoss) ? "n/a" : f(pre.finalLoss, 3)}${pretrainSeconds ? `, ${pretrainSeconds.toFixed(0)} s` : ', cached'}). Quiet-STaR: ${thoughtSteps} steps, mixing weight ${parsed.mixWeight}, thoughts of ${parsed.thoughtLength} tokens, nTrue ${parsed.nTrue}, ${parsed.nThoughts} thoughts/position, batch ${parsed.batchSize}, lr ${parsed.lr}; phase wall time ${phaseSeconds.toFixed(0)} s. Held-out: ${parsed.evalWindows} windows of ${config.contextLength} tokens.`);
+console.log(
+  `Input: plain TinyTitan ${preset} pretrained ${pretrainSteps} steps (batch ${batchSize}, final train loss ${Number.isNaN(pre.finalLoss) ? 'n/a' : f(pre.finalLoss, 3)}${pretrainSeconds ? `, ${pretrainSeconds.toFixed(0)} s` : ', cached'}). Quiet-STaR: ${thoughtSteps} steps, mixing weight ${parsed.mixWeight}, thoughts of ${parsed.thoughtLength} tokens, nTrue ${parsed.nTrue}, ${parsed.nThoughts} thoughts/position, batch ${parsed.batchSize}, lr ${parsed.lr}; phase wall time ${phaseSeconds.toFixed(0)} s. Held-out: ${parsed.evalWindows} windows of ${config.contextLength} tokens.`,
+);
 console.log('');
 console.log('| held-out next-token loss | nats |');
 console.log('|---|---|');
 console.log(`| input model | ${f(m.lossBefore)} |`);
 console.log(`| equal-step plain LM fine-tune (control) | ${f(controlLoss)} |`);
 console.log(`| after quietstar, thoughts removed (w = 0) | ${f(m.lossWithoutThoughts)} |`);
-console.log(`| after quietstar, thoughts removed, base logits × ${sharpened.scale} (best global sharpening) | ${f(sharpened.loss)} |`);
-console.log(`| after quietstar, each thought swapped for another position's (same head; control) | ${f(m.lossWithShuffledThoughts)} |`);
+console.log(
+  `| after quietstar, thoughts removed, base logits × ${sharpened.scale} (best global sharpening) | ${f(sharpened.loss)} |`,
+);
+console.log(
+  `| after quietstar, each thought swapped for another position's (same head; control) | ${f(m.lossWithShuffledThoughts)} |`,
+);
 console.log(`| after quietstar, with thoughts | ${f(m.lossWithThoughts)} |`);
 console.log('');
-console.log(`- Removing the thoughts: Δ = ${f(m.lossDelta)} ± ${f(m.lossDeltaStdErr)} (s.e.) nats (positive = thoughts lower the loss); mean w = ${f(m.meanMixWeight)}.`);
-console.log(`- With thoughts vs swapped thoughts: ${f(m.thoughtContentDelta)} ± ${f(m.thoughtContentDeltaStdErr)} (s.e.) nats (positive = the thought's content, not just the mixing head, lowers the loss).`);
-console.log(`- With thoughts vs the best-sharpened base (same trained model): ${f(sharpened.loss - m.lossWithThoughts)} nats (positive = the thoughts add more than a temperature change).`);
-console.log(`- With thoughts vs the equal-step control: ${f(controlLoss - m.lossWithThoughts)} nats (positive = Quiet-STaR better).`);
-console.log(`- Coherence vs utility (Pearson r over held-out thoughts): semantic ${f(m.semanticUtilityCorrelation, 3)}, syntactic ${f(m.syntacticUtilityCorrelation, 3)}; among one position's thoughts: semantic ${f(m.semanticUtilityCorrelationWithinPosition, 3)}, syntactic ${f(m.syntacticUtilityCorrelationWithinPosition, 3)}; mean utility ${f(m.utility)} nats.`);
-console.log(`- Diversity: ${f(100 * m.distinctPositions, 1)}% of positions have differing thoughts; distinct-2 ${f(m.distinct2, 3)}.`);
-console.log(`- Thoughts vs direct greedy continuation: ${f(100 * m.continuationTokenMatch, 1)}% tokens, ${f(100 * m.continuationExactMatch, 1)}% whole thoughts identical.`);
-console.log(`- Answer accuracy (${parsed.evalProblems} held-out problems): with thoughts ${f(100 * (m.accuracyWithThoughts ?? NaN), 1)}%, without ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 1)}%.`);
-console.log(`- Latency: ${f(m.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (cached prefix) vs ${f(m.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache); ${f(m.msPerTokenWithThoughts / m.msPerTokenWithoutThoughts, 1)}×.`);
+console.log(
+  `- Removing the thoughts: Δ = ${f(m.lossDelta)} ± ${f(m.lossDeltaStdErr)} (s.e.) nats (positive = thoughts lower the loss); mean w = ${f(m.meanMixWeight)}.`,
+);
+console.log(
+  `- With thoughts vs swapped thoughts: ${f(m.thoughtContentDelta)} ± ${f(m.thoughtContentDeltaStdErr)} (s.e.) nats (positive = the thought's content, not just the mixing head, lowers the loss).`,
+);
+console.log(
+  `- With thoughts vs the best-sharpened base (same trained model): ${f(sharpened.loss - m.lossWithThoughts)} nats (positive = the thoughts add more than a temperature change).`,
+);
+console.log(
+  `- With thoughts vs the equal-step control: ${f(controlLoss - m.lossWithThoughts)} nats (positive = Quiet-STaR better).`,
+);
+console.log(
+  `- Coherence vs utility (Pearson r over held-out thoughts): semantic ${f(m.semanticUtilityCorrelation, 3)}, syntactic ${f(m.syntacticUtilityCorrelation, 3)}; among one position's thoughts: semantic ${f(m.semanticUtilityCorrelationWithinPosition, 3)}, syntactic ${f(m.syntacticUtilityCorrelationWithinPosition, 3)}; mean utility ${f(m.utility)} nats.`,
+);
+console.log(
+  `- Diversity: ${f(100 * m.distinctPositions, 1)}% of positions have differing thoughts; distinct-2 ${f(m.distinct2, 3)}.`,
+);
+console.log(
+  `- Thoughts vs direct greedy continuation: ${f(100 * m.continuationTokenMatch, 1)}% tokens, ${f(100 * m.continuationExactMatch, 1)}% whole thoughts identical.`,
+);
+console.log(
+  `- Answer accuracy (${parsed.evalProblems} held-out problems): with thoughts ${f(100 * (m.accuracyWithThoughts ?? NaN), 1)}%, without ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 1)}%.`,
+);
+console.log(
+  `- Latency: ${f(m.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (cached prefix) vs ${f(m.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache); ${f(m.msPerTokenWithThoughts / m.msPerTokenWithoutThoughts, 1)}×.`,
+);
 console.log(`- Report: ${outcome.result.artifacts.report}`);

@@ -37,7 +37,12 @@ export interface AccuracyPair {
  * Greedy-decodes each problem's prompt with and without thoughts and scores the answer after `####`;
  * `undefined` for no problems. Slow: every token with thoughts costs a whole thought.
  */
-export async function accuracyWithAndWithout(thinker: Thinker, tokenizer: Codec, problems: readonly Problem[], maxNewTokens: number): Promise<AccuracyPair | undefined> {
+export async function accuracyWithAndWithout(
+  thinker: Thinker,
+  tokenizer: Codec,
+  problems: readonly Problem[],
+  maxNewTokens: number,
+): Promise<AccuracyPair | undefined> {
   if (problems.length === 0) return undefined;
   const promptOf = (problem: Problem) => formatProblem(problem).prompt;
   const without = await answerAccuracy(problems, promptOf, greedyCompleter(thinker.model, tokenizer, maxNewTokens));
@@ -62,5 +67,9 @@ export async function measureLatency(thinker: Thinker, promptIds: readonly numbe
   await run(); // warm-up: kernels and caches
   const withThoughts = await msPerToken(run);
   const without = await msPerToken(() => generate(thinker.model, promptIds, { maxNewTokens: room }));
-  return { msPerTokenWithThoughts: withThoughts.msPerToken, msPerTokenWithoutThoughts: without.msPerToken, tokens: withThoughts.tokens };
+  return {
+    msPerTokenWithThoughts: withThoughts.msPerToken,
+    msPerTokenWithoutThoughts: without.msPerToken,
+    tokens: withThoughts.tokens,
+  };
 }

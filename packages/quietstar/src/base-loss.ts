@@ -15,7 +15,11 @@ export function positionNll(model: TinyTitan, windows: HeldOutWindows, batchSize
   for (let start = 0; start < windows.rows; start += batchSize) {
     const rows = Math.min(batchSize, windows.rows - start);
     const nll = tf.tidy(() => {
-      const tokens = tf.tensor2d(windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols), [rows, windows.cols], 'int32');
+      const tokens = tf.tensor2d(
+        windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols),
+        [rows, windows.cols],
+        'int32',
+      );
       const inputs = tf.slice(tokens, [0, 0], [rows, length]) as tf.Tensor2D;
       const targets = tf.slice(tokens, [0, 1], [rows, length]) as tf.Tensor2D;
       return tokenNll(model.forward(inputs), targets);

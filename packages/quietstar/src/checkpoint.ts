@@ -10,8 +10,14 @@
  */
 import path from 'node:path';
 import {
-  ForgeError, loadModelCheckpoint, readSafetensorsFile, registerModelExtension, saveModelCheckpoint, weightsFromTf,
-  weightsToTf, writeSafetensorsFile,
+  ForgeError,
+  loadModelCheckpoint,
+  readSafetensorsFile,
+  registerModelExtension,
+  saveModelCheckpoint,
+  weightsFromTf,
+  weightsToTf,
+  writeSafetensorsFile,
 } from '@agent-forge/core';
 import type { BpeTokenizer, ModelExtension, tf } from '@agent-forge/core';
 import { QUIETSTAR_EXTENSION, parseQuietStarExtension, type QuietStarExtension } from './settings.js';
@@ -30,7 +36,10 @@ export const quietstarModelExtension: ModelExtension = {
     const extension = parseQuietStarExtension(settings);
     const inputWidth = extension.mixerShape[0]?.[0];
     if (inputWidth !== 2 * model.config.dModel) {
-      throw new ForgeError(`the mixing head takes ${inputWidth} inputs, the model needs ${2 * model.config.dModel} (2 × dModel)`, { field: 'extensions.quietstar.mixerShape' });
+      throw new ForgeError(
+        `the mixing head takes ${inputWidth} inputs, the model needs ${2 * model.config.dModel} (2 × dModel)`,
+        { field: 'extensions.quietstar.mixerShape' },
+      );
     }
   },
 };
@@ -42,14 +51,24 @@ export function quietStarExtension(thinker: Thinker): QuietStarExtension {
 }
 
 /** Saves LM + sidecar into `dir` (replacing it); `extensions` are the input's, kept as they were. */
-export async function saveThinker(dir: string, contents: { thinker: Thinker; tokenizer: BpeTokenizer; extensions: Record<string, unknown>; result?: unknown }): Promise<void> {
+export async function saveThinker(
+  dir: string,
+  contents: { thinker: Thinker; tokenizer: BpeTokenizer; extensions: Record<string, unknown>; result?: unknown },
+): Promise<void> {
   const { thinker } = contents;
   const extension = quietStarExtension(thinker);
-  await saveModelCheckpoint(dir, { model: thinker.model, tokenizer: contents.tokenizer, extensions: { ...contents.extensions, [QUIETSTAR_EXTENSION]: extension }, result: contents.result });
+  await saveModelCheckpoint(dir, {
+    model: thinker.model,
+    tokenizer: contents.tokenizer,
+    extensions: { ...contents.extensions, [QUIETSTAR_EXTENSION]: extension },
+    result: contents.result,
+  });
   const embeddings = thinker.thoughtEmbeddings();
   try {
     const tensors = new Map<string, tf.Tensor>([...thinker.mixer.weights, [THOUGHT_EMBED_NAME, embeddings]]);
-    await writeSafetensorsFile(path.join(dir, extension.sidecar), weightsFromTf(tensors), { metadata: { format: 'quietstar-sidecar', version: '1' } });
+    await writeSafetensorsFile(path.join(dir, extension.sidecar), weightsFromTf(tensors), {
+      metadata: { format: 'quietstar-sidecar', version: '1' },
+    });
   } finally {
     embeddings.dispose();
   }
@@ -67,7 +86,11 @@ export async function loadThinker(dir: string): Promise<{
   const { model, tokenizer, config } = await loadModelCheckpoint(dir);
   try {
     const raw = config.extensions[QUIETSTAR_EXTENSION];
-    if (raw === undefined) throw new ForgeError('the checkpoint has no extensions.quietstar: it was not saved by the quietstar phase', { file: dir, field: 'extensions.quietstar' });
+    if (raw === undefined)
+      throw new ForgeError('the checkpoint has no extensions.quietstar: it was not saved by the quietstar phase', {
+        file: dir,
+        field: 'extensions.quietstar',
+      });
     const extension = parseQuietStarExtension(raw);
     const sidecar = path.join(dir, extension.sidecar);
     const tensors = weightsToTf((await readSafetensorsFile(sidecar)).weights);
@@ -75,7 +98,11 @@ export async function loadThinker(dir: string): Promise<{
       const thoughtEmbeddings = tensors.get(THOUGHT_EMBED_NAME);
       if (!thoughtEmbeddings) throw new ForgeError(`the sidecar has no '${THOUGHT_EMBED_NAME}'`, { file: sidecar });
       assertMixerShapes(tensors, extension, sidecar);
-      const thinker = new Thinker(model, { ...extension, mixerHidden: extension.mixerShape[0]?.[1] }, { thoughtEmbeddings, mixer: tensors });
+      const thinker = new Thinker(
+        model,
+        { ...extension, mixerHidden: extension.mixerShape[0]?.[1] },
+        { thoughtEmbeddings, mixer: tensors },
+      );
       return { thinker, tokenizer, extensions: config.extensions };
     } finally {
       for (const tensor of tensors.values()) tensor.dispose();
@@ -97,7 +124,10 @@ function assertMixerShapes(tensors: ReadonlyMap<string, tf.Tensor>, extension: Q
   for (const [name, shape] of Object.entries(expected)) {
     const tensor = tensors.get(name);
     if (!tensor || tensor.shape.join(',') !== shape.join(',')) {
-      throw new ForgeError(`mixing head weight '${name}' is ${tensor ? `[${tensor.shape.join(', ')}]` : 'missing'}, expected [${shape.join(', ')}]`, { file });
+      throw new ForgeError(
+        `mixing head weight '${name}' is ${tensor ? `[${tensor.shape.join(', ')}]` : 'missing'}, expected [${shape.join(', ')}]`,
+        { file },
+      );
     }
   }
 }

@@ -41,7 +41,13 @@ export interface ScoreLayout {
  * Scores a rollout's thoughts. `thoughtLogLik` / `baseLogLik` are per-row log-likelihoods (nats) of the
  * true continuation with and without the thought; their difference is the utility.
  */
-export function coherenceScores(thinker: Thinker, layout: ScoreLayout, thought: Rollout, thoughtLogLik: Float32Array, baseLogLik: Float32Array): ThoughtScores {
+export function coherenceScores(
+  thinker: Thinker,
+  layout: ScoreLayout,
+  thought: Rollout,
+  thoughtLogLik: Float32Array,
+  baseLogLik: Float32Array,
+): ThoughtScores {
   const utility = thoughtLogLik.map((value, i) => value - (baseLogLik[i] as number));
   return { utility, semantic: semanticScores(thinker, layout, thought.tokens), syntactic: thought.meanLogProb };
 }
@@ -64,9 +70,15 @@ function semanticScores(thinker: Thinker, layout: ScoreLayout, thoughtTokens: In
   }
   return tf.tidy(() => {
     const embed = thinker.model.embed;
-    const thoughtVectors = tf.mean(tf.gather(embed, tf.tensor3d(thoughtTokens, [rows, length, thoughtLength], 'int32')), 2);
+    const thoughtVectors = tf.mean(
+      tf.gather(embed, tf.tensor3d(thoughtTokens, [rows, length, thoughtLength], 'int32')),
+      2,
+    );
     const weight = tf.tensor4d(weights, [rows, length, nTrue, 1]);
-    const summed = tf.sum(tf.mul(tf.gather(embed, tf.tensor3d(continuation, [rows, length, nTrue], 'int32')), weight), 2);
+    const summed = tf.sum(
+      tf.mul(tf.gather(embed, tf.tensor3d(continuation, [rows, length, nTrue], 'int32')), weight),
+      2,
+    );
     const continuationVectors = tf.div(summed, tf.maximum(tf.sum(weight, 2), 1));
     const dot = tf.sum(tf.mul(thoughtVectors, continuationVectors), -1);
     const norms = tf.mul(tf.norm(thoughtVectors, 'euclidean', -1), tf.norm(continuationVectors, 'euclidean', -1));
@@ -104,7 +116,10 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * compares thoughts for one position, free of what differs between positions (continuation length,
  * how predictable the next tokens are) that would correlate any two scores.
  */
-export function centredByPosition(values: Float32Array, shape: { batch: number; thoughts: number; length: number }): Float32Array {
+export function centredByPosition(
+  values: Float32Array,
+  shape: { batch: number; thoughts: number; length: number },
+): Float32Array {
   const { batch, thoughts, length } = shape;
   const out = new Float32Array(values.length);
   for (let b = 0; b < batch; b++) {
@@ -131,14 +146,19 @@ export function mean(values: ArrayLike<number>): number {
  * positions whose thoughts are not all identical; `distinct2`, distinct token bigrams inside thoughts over
  * all bigrams.
  */
-export function thoughtDiversity(tokens: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): {
+export function thoughtDiversity(
+  tokens: Int32Array,
+  shape: { batch: number; thoughts: number; length: number },
+  thoughtLength: number,
+): {
   /** Share (0–1) of the batch × length positions where the nThoughts thoughts are not all identical. */
   distinctPositions: number;
   /** Distinct token bigrams inside thoughts over all such bigrams (0–1); NaN when thoughts are one token long. */
   distinct2: number;
 } {
   const { batch, thoughts, length } = shape;
-  const text = (row: number, j: number) => tokens.subarray((row * length + j) * thoughtLength, (row * length + j + 1) * thoughtLength).join(',');
+  const text = (row: number, j: number) =>
+    tokens.subarray((row * length + j) * thoughtLength, (row * length + j + 1) * thoughtLength).join(',');
   let differing = 0;
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < length; j++) {
@@ -154,5 +174,8 @@ export function thoughtDiversity(tokens: Int32Array, shape: { batch: number; tho
       total++;
     }
   }
-  return { distinctPositions: differing / Math.max(1, batch * length), distinct2: total ? bigrams.size / total : Number.NaN };
+  return {
+    distinctPositions: differing / Math.max(1, batch * length),
+    distinct2: total ? bigrams.size / total : Number.NaN,
+  };
 }

@@ -13,7 +13,11 @@ import { windowMask, type ThoughtWindow } from './window.js';
  * Greedy continuations `[B, S, thoughtLength]` of the prefixes `inputs[:, ≤ j]` `[B, T]` for the positions
  * j of `window` (default every position, S = T); reserved ids excluded.
  */
-export function directContinuation(thinker: Thinker, inputs: tf.Tensor2D, window: ThoughtWindow = { first: 0, length: inputs.shape[1] }): Int32Array {
+export function directContinuation(
+  thinker: Thinker,
+  inputs: tf.Tensor2D,
+  window: ThoughtWindow = { first: 0, length: inputs.shape[1] },
+): Int32Array {
   const [batch, length] = inputs.shape;
   const steps = thinker.settings.thoughtLength;
   const base = thinker.base(inputs);
@@ -21,7 +25,16 @@ export function directContinuation(thinker: Thinker, inputs: tf.Tensor2D, window
   const own: LayerKv[][] = thinker.model.blocks.map(() => []);
   const columns: tf.Tensor2D[] = [];
   try {
-    columns.push(tf.tidy(() => greedy(thinker, window.length === length ? base.hidden : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]))));
+    columns.push(
+      tf.tidy(() =>
+        greedy(
+          thinker,
+          window.length === length
+            ? base.hidden
+            : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]),
+        ),
+      ),
+    );
     for (let step = 1; step < steps; step++) {
       const input = thinker.path.embed(columns[step - 1] as tf.Tensor2D, window.first + step);
       const hidden = thinker.path.thoughtStep(input, window.first, step, base.kv, mask, own);
@@ -51,7 +64,12 @@ function greedy(thinker: Thinker, hidden: tf.Tensor3D): tf.Tensor2D {
 }
 
 /** Share of thought tokens equal to the continuation token at the same index, and of identical thoughts. */
-export function continuationOverlap(thoughts: Int32Array, continuation: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): {
+export function continuationOverlap(
+  thoughts: Int32Array,
+  continuation: Int32Array,
+  shape: { batch: number; thoughts: number; length: number },
+  thoughtLength: number,
+): {
   /** Share (0–1) of thought tokens equal to the continuation token at the same index. */
   tokenMatch: number;
   /** Share (0–1) of thoughts identical to their position's continuation, token for token. */
@@ -66,7 +84,8 @@ export function continuationOverlap(thoughts: Int32Array, continuation: Int32Arr
         const thoughtStart = ((n * batch + b) * length + j) * thoughtLength;
         const continuationStart = (b * length + j) * thoughtLength;
         let same = 0;
-        for (let i = 0; i < thoughtLength; i++) if (thoughts[thoughtStart + i] === continuation[continuationStart + i]) same++;
+        for (let i = 0; i < thoughtLength; i++)
+          if (thoughts[thoughtStart + i] === continuation[continuationStart + i]) same++;
         tokenMatches += same;
         if (same === thoughtLength) exact++;
       }

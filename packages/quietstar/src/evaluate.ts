@@ -81,21 +81,35 @@ export interface ThoughtEvaluation {
 }
 
 /** Evaluates `windows` `batchSize` rows at a time, without gradients. */
-export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, options: { seed?: number; batchSize?: number } = {}): ThoughtEvaluation {
+export function evaluateThoughts(
+  thinker: Thinker,
+  windows: HeldOutWindows,
+  options: { seed?: number; batchSize?: number } = {},
+): ThoughtEvaluation {
   const rng = Rng.fromSeed(options.seed ?? 0);
   const batchSize = options.batchSize ?? 4;
   const parts: EvaluatedPart[] = [];
   for (let start = 0; start < windows.rows; start += batchSize) {
     const rows = Math.min(batchSize, windows.rows - start);
-    const tokens = tf.tensor2d(windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols), [rows, windows.cols], 'int32');
+    const tokens = tf.tensor2d(
+      windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols),
+      [rows, windows.cols],
+      'int32',
+    );
     const inputs = tf.slice(tokens, [0, 0], [rows, windows.cols - 1]) as tf.Tensor2D;
     try {
       const batch = quietStarObjective(thinker, tokens, rng.fork(`eval-${start}`));
       batch.loss.dispose();
       const shuffled = shuffledThoughts(batch.thoughts, batch.shape, thinker.settings.thoughtLength);
-      const control = quietStarObjective(thinker, tokens, rng.fork(`control-${start}`), { thoughts: shuffled, firstPosition: batch.firstPosition });
+      const control = quietStarObjective(thinker, tokens, rng.fork(`control-${start}`), {
+        thoughts: shuffled,
+        firstPosition: batch.firstPosition,
+      });
       control.loss.dispose();
-      const continuation = directContinuation(thinker, inputs, { first: batch.firstPosition, length: batch.shape.length });
+      const continuation = directContinuation(thinker, inputs, {
+        first: batch.firstPosition,
+        length: batch.shape.length,
+      });
       parts.push({
         rows,
         batch,
@@ -115,7 +129,11 @@ export function evaluateThoughts(thinker: Thinker, windows: HeldOutWindows, opti
  * Each position's thought replaced by the one sampled for position (j + ⌊T/2⌋) mod T of the same row and
  * thought: the same thought texts in the same window, none at its own position (for T ≥ 2).
  */
-export function shuffledThoughts(thoughts: Int32Array, shape: { batch: number; thoughts: number; length: number }, thoughtLength: number): Int32Array {
+export function shuffledThoughts(
+  thoughts: Int32Array,
+  shape: { batch: number; thoughts: number; length: number },
+  thoughtLength: number,
+): Int32Array {
   const { batch, thoughts: count, length } = shape;
   const shift = Math.floor(length / 2);
   const out = new Int32Array(thoughts.length);
@@ -161,7 +179,8 @@ function summarise(parts: EvaluatedPart[]): ThoughtEvaluation {
   const utility = all((b) => b.utility);
   const semantic = all((b) => b.semantic);
   const syntactic = all((b) => b.syntactic);
-  const centred = (pick: (batch: ThoughtBatch) => Float32Array) => concat(parts.map((part) => centredByPosition(pick(part.batch), part.batch.shape)));
+  const centred = (pick: (batch: ThoughtBatch) => Float32Array) =>
+    concat(parts.map((part) => centredByPosition(pick(part.batch), part.batch.shape)));
   const control = concat(parts.map((part) => part.controlNll));
   const removed = pairedDelta(base, mixed);
   const content = pairedDelta(control, mixed);
@@ -180,8 +199,14 @@ function summarise(parts: EvaluatedPart[]): ThoughtEvaluation {
     syntactic: mean(syntactic),
     semanticUtilityCorrelation: pearson(semantic, utility),
     syntacticUtilityCorrelation: pearson(syntactic, utility),
-    semanticUtilityCorrelationWithinPosition: pearson(centred((b) => b.semantic), centred((b) => b.utility)),
-    syntacticUtilityCorrelationWithinPosition: pearson(centred((b) => b.syntactic), centred((b) => b.utility)),
+    semanticUtilityCorrelationWithinPosition: pearson(
+      centred((b) => b.semantic),
+      centred((b) => b.utility),
+    ),
+    syntacticUtilityCorrelationWithinPosition: pearson(
+      centred((b) => b.syntactic),
+      centred((b) => b.utility),
+    ),
     distinctPositions: weighted((p) => p.diversity.distinctPositions),
     distinct2: weighted((p) => p.diversity.distinct2),
     continuationTokenMatch: weighted((p) => p.overlap.tokenMatch),

@@ -7,8 +7,15 @@
  * @packageDocumentation
  */
 export {
-  QUIETSTAR_EXTENSION, QUIETSTAR_SIDECAR, QuietStarExtensionSchema, QuietStarSettingsSchema, parseQuietStarExtension, parseQuietStarSettings,
-  type QuietStarExtension, type QuietStarSettings, type QuietStarSettingsInput,
+  QUIETSTAR_EXTENSION,
+  QUIETSTAR_SIDECAR,
+  QuietStarExtensionSchema,
+  QuietStarSettingsSchema,
+  parseQuietStarExtension,
+  parseQuietStarSettings,
+  type QuietStarExtension,
+  type QuietStarSettings,
+  type QuietStarSettingsInput,
 } from './settings.js';
 export { PlainPath, type BasePassOutput, type LayerKv } from './plain-path.js';
 export { MIXER_PREFIX, MixingHead, type MixWeightRange } from './mixing-head.js';
@@ -16,11 +23,32 @@ export { THOUGHT_EMBED_NAME, Thinker, disposeBase, type BaseOutput, type Thinker
 export { rollout, type Rollout, type RolloutSpec } from './rollout.js';
 export { type ThoughtWindow } from './window.js';
 export { quietStarObjective, type ObjectiveOptions, type ThoughtBatch } from './objective.js';
-export { centredByPosition, coherenceScores, pearson, thoughtDiversity, type ScoreLayout, type ThoughtScores } from './coherence.js';
+export {
+  centredByPosition,
+  coherenceScores,
+  pearson,
+  thoughtDiversity,
+  type ScoreLayout,
+  type ThoughtScores,
+} from './coherence.js';
 export { continuationOverlap, directContinuation } from './continuation.js';
 export { evaluateThoughts, shuffledThoughts, type HeldOutWindows, type ThoughtEvaluation } from './evaluate.js';
-export { ThoughtSession, generateWithThoughts, thinkAndPredict, type ThinkOptions, type ThoughtGenerateOptions, type ThoughtPrediction } from './think.js';
-export { accuracyWithAndWithout, measureLatency, thoughtCompleter, type AccuracyPair, type Codec, type Latency } from './answers.js';
+export {
+  ThoughtSession,
+  generateWithThoughts,
+  thinkAndPredict,
+  type ThinkOptions,
+  type ThoughtGenerateOptions,
+  type ThoughtPrediction,
+} from './think.js';
+export {
+  accuracyWithAndWithout,
+  measureLatency,
+  thoughtCompleter,
+  type AccuracyPair,
+  type Codec,
+  type Latency,
+} from './answers.js';
 export { loadThinker, quietStarExtension, quietstarModelExtension, saveThinker } from './checkpoint.js';
 export { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
 export { QUIETSTAR_MODEL_DIR, quietstarPhase } from './phase.js';

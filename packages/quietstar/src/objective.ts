@@ -71,25 +71,60 @@ export interface ObjectiveOptions {
 }
 
 /** Runs the objective; the caller disposes `loss` (training passes it to the optimizer's tape). */
-export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions = {}): ThoughtBatch {
+export function quietStarObjective(
+  thinker: Thinker,
+  tokens: tf.Tensor2D,
+  rng: Rng,
+  options: ObjectiveOptions = {},
+): ThoughtBatch {
   const [batch, cols] = tokens.shape;
   const window = thoughtWindow(cols - 1, thinker.settings.thoughtPositions, rng, options.firstPosition);
-  const layout: Layout = { host: windowHost(tokens.dataSync() as Int32Array, batch, cols, window), batch, length: window.length, thoughts: thinker.settings.nThoughts };
+  const layout: Layout = {
+    host: windowHost(tokens.dataSync() as Int32Array, batch, cols, window),
+    batch,
+    length: window.length,
+    thoughts: thinker.settings.nThoughts,
+  };
   const inputs = tf.slice(tokens, [0, 0], [batch, cols - 1]);
   const base = thinker.base(inputs);
   inputs.dispose();
-  const baseHidden = window.length === cols - 1 ? base.hidden : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]);
+  const baseHidden =
+    window.length === cols - 1
+      ? base.hidden
+      : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]);
   const tiled = tileBase(base.kv, baseHidden, layout.thoughts);
   const teacher = Array.from({ length: thinker.settings.nTrue - 1 }, (_, k) => shiftedTokens(layout, k + 1).tokens);
   const mask = windowMask(cols - 1, window);
   let thought: Rollout | null = null;
   try {
-    thought = rollout(thinker, { kv: tiled.kv, firstBase: window.first, rows: layout.length, baseMask: mask, talkSteps: thinker.settings.nTrue, teacher, temperature: thinker.settings.temperature, rng, forced: options.thoughts });
-    const baseNllRows = tf.tidy(() => tokenNll(thinker.path.project(baseHidden), shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]))).dataSync() as Float32Array;
+    thought = rollout(thinker, {
+      kv: tiled.kv,
+      firstBase: window.first,
+      rows: layout.length,
+      baseMask: mask,
+      talkSteps: thinker.settings.nTrue,
+      teacher,
+      temperature: thinker.settings.temperature,
+      rng,
+      forced: options.thoughts,
+    });
+    const baseNllRows = tf
+      .tidy(() =>
+        tokenNll(
+          thinker.path.project(baseHidden),
+          shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]),
+        ),
+      )
+      .dataSync() as Float32Array;
     const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
     const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
     const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);
-    const policy = tf.tidy(() => tf.neg(tf.mean(tf.mul(thought!.policyLogProb, tf.tensor2d(advantage, thought!.policyLogProb.shape)))) as tf.Scalar);
+    const policy = tf.tidy(
+      () =>
+        tf.neg(
+          tf.mean(tf.mul(thought!.policyLogProb, tf.tensor2d(advantage, thought!.policyLogProb.shape))),
+        ) as tf.Scalar,
+    );
     const loss = tf.tidy(() => {
       let total = tf.add(talk.lm, tf.mul(policy, thinker.settings.policyWeight));
       if (base.ponderCost) total = tf.add(total, base.ponderCost);
@@ -102,20 +137,42 @@ export function quietStarObjective(thinker: Thinker, tokens: tf.Tensor2D, rng: R
     const scores = coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik);
     const baseNll = tileRows(Float32Array.from(baseNllRows), layout.thoughts);
     const shape = { batch, thoughts: layout.thoughts, length: layout.length };
-    return { loss, lmLoss, policyLoss, mixedNll: talk.mixedNll, baseNll, mixWeight: talk.mixWeight, thoughts: thought.tokens, firstPosition: window.first, shape, ...scores };
+    return {
+      loss,
+      lmLoss,
+      policyLoss,
+      mixedNll: talk.mixedNll,
+      baseNll,
+      mixWeight: talk.mixWeight,
+      thoughts: thought.tokens,
+      firstPosition: window.first,
+      shape,
+      ...scores,
+    };
   } finally {
-    const owned = [...teacher, ...(mask ? [mask] : []), ...(baseHidden === base.hidden ? [] : [baseHidden]), tiled.hidden];
+    const owned = [
+      ...teacher,
+      ...(mask ? [mask] : []),
+      ...(baseHidden === base.hidden ? [] : [baseHidden]),
+      tiled.hidden,
+    ];
     for (const t of [...owned, ...(thought ? [thought.policyLogProb, ...thought.talkHidden] : [])]) t.dispose();
     for (const entry of tiled.kv) [entry.keys, entry.values].forEach((t) => t.dispose());
     disposeBase(base);
   }
 }
 
-
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */
-function tileBase(kv: readonly LayerKv[], hidden: tf.Tensor3D, thoughts: number): { kv: LayerKv[]; hidden: tf.Tensor3D } {
+function tileBase(
+  kv: readonly LayerKv[],
+  hidden: tf.Tensor3D,
+  thoughts: number,
+): { kv: LayerKv[]; hidden: tf.Tensor3D } {
   return {
-    kv: kv.map((entry) => ({ keys: tf.tile(entry.keys, [thoughts, 1, 1, 1]), values: tf.tile(entry.values, [thoughts, 1, 1, 1]) })),
+    kv: kv.map((entry) => ({
+      keys: tf.tile(entry.keys, [thoughts, 1, 1, 1]),
+      values: tf.tile(entry.values, [thoughts, 1, 1, 1]),
+    })),
     hidden: tf.tile(hidden, [thoughts, 1, 1]),
   };
 }
@@ -138,7 +195,9 @@ export function shiftedTokens(layout: Layout, offset: number): { tokens: tf.Tens
 
 /** Per-row NLL `[N, T]` of `targets` under `logits` `[N, T, V]`. */
 export function tokenNll(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[2])), -1)) as tf.Tensor2D);
+  return tf.tidy(
+    () => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[2])), -1)) as tf.Tensor2D,
+  );
 }
 
 interface TalkLosses {
@@ -149,7 +208,12 @@ interface TalkLosses {
 }
 
 /** Mixed LM loss over k = 0 … nTrue − 1, and each thought's log-likelihood of the true tokens. */
-function talkLosses(thinker: Thinker, layout: Layout, hidden: tf.Tensor3D, talkHidden: readonly tf.Tensor3D[]): TalkLosses {
+function talkLosses(
+  thinker: Thinker,
+  layout: Layout,
+  hidden: tf.Tensor3D,
+  talkHidden: readonly tf.Tensor3D[],
+): TalkLosses {
   const [rows, length, width] = hidden.shape;
   const thoughtLogLik = new Float32Array(rows * length);
   let mixedNll = new Float32Array(0);
@@ -159,7 +223,10 @@ function talkLosses(thinker: Thinker, layout: Layout, hidden: tf.Tensor3D, talkH
   talkHidden.forEach((after, k) => {
     const { tokens: targets, weights } = shiftedTokens(layout, k + 1);
     const step = tf.tidy(() => {
-      const before = k === 0 ? hidden : tf.concat([tf.slice(hidden, [0, k, 0], [rows, length - k, width]), tf.zeros([rows, k, width])], 1);
+      const before =
+        k === 0
+          ? hidden
+          : tf.concat([tf.slice(hidden, [0, k, 0], [rows, length - k, width]), tf.zeros([rows, k, width])], 1);
       const w = thinker.mixer.weight(before, after);
       const mixed = tokenNll(thinker.path.project(thinker.mixer.mix(before, after, w) as tf.Tensor3D), targets);
       const alone = tokenNll(thinker.path.project(after), targets);
@@ -169,8 +236,10 @@ function talkLosses(thinker: Thinker, layout: Layout, hidden: tf.Tensor3D, talkH
     targets.dispose();
     terms.push(step.term);
     const alone = step.alone.dataSync();
-    for (let i = 0; i < alone.length; i++) thoughtLogLik[i] = (thoughtLogLik[i] as number) - (weights[i] as number) * (alone[i] as number);
-    if (k === 0) [mixedNll, mixWeight] = [Float32Array.from(step.mixed.dataSync()), Float32Array.from(step.w.dataSync())];
+    for (let i = 0; i < alone.length; i++)
+      thoughtLogLik[i] = (thoughtLogLik[i] as number) - (weights[i] as number) * (alone[i] as number);
+    if (k === 0)
+      [mixedNll, mixWeight] = [Float32Array.from(step.mixed.dataSync()), Float32Array.from(step.w.dataSync())];
     for (const t of [step.mixed, step.alone, step.w]) t.dispose();
     weightSum += weights.reduce((sum, value) => sum + value, 0);
   });

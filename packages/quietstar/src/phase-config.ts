@@ -55,7 +55,18 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
       // positions in micro-batches of 2 rows (peak ~1.4 GB under tf.profile) is ~10 s per step, 1 thread.
       // lr 1e-4: at 1e-3 the 150 steps raised the held-out loss without thoughts by 0.17 nats, at 1e-4 by
       // 0.08 (bench/quietstar-bench.mjs small 300 150 linear [lr]); thoughts helped at neither.
-      return { steps: 150, batchSize: 8, microBatchSize: 2, thoughtPositions: 16, lr: 1e-4, thoughtLength: 8, nTrue: 4, nThoughts: 2, evalWindows: 16, evalProblems: 20 };
+      return {
+        steps: 150,
+        batchSize: 8,
+        microBatchSize: 2,
+        thoughtPositions: 16,
+        lr: 1e-4,
+        thoughtLength: 8,
+        nTrue: 4,
+        nThoughts: 2,
+        evalWindows: 16,
+        evalProblems: 20,
+      };
     case 'paper':
       return { steps: 600, batchSize: 8, thoughtLength: 10, nTrue: 4, nThoughts: 2, evalWindows: 32, evalProblems: 50 };
   }

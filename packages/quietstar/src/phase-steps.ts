@@ -1,9 +1,25 @@
 /** The quietstar phase's steps: pick and load the input, prepare data, train the thoughts. */
 import path from 'node:path';
 import {
-  ForgeError, SPECIAL_IDS, builtinDataFor, documentBatchSource, heldOutWindows, loadDataset, loadModelCheckpoint, parseConfig, train,
+  ForgeError,
+  SPECIAL_IDS,
+  builtinDataFor,
+  documentBatchSource,
+  heldOutWindows,
+  loadDataset,
+  loadModelCheckpoint,
+  parseConfig,
+  train,
 } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, Problem, Tracker, TrainSummary } from '@agent-forge/core';
+import type {
+  BpeTokenizer,
+  PhaseContext,
+  PhaseModel,
+  PhaseResult,
+  Problem,
+  Tracker,
+  TrainSummary,
+} from '@agent-forge/core';
 import { mean } from './coherence.js';
 import type { HeldOutWindows } from './evaluate.js';
 import { quietStarObjective } from './objective.js';
@@ -15,18 +31,28 @@ import { Thinker } from './thinker.js';
 const PREFERRED_ROLES = ['merged', 'reasoning'];
 
 export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null) throw new ForgeError('quietstar needs a model: run after evomerge (or cognate) or pass --input', { field: 'input' });
+  if (input === null)
+    throw new ForgeError('quietstar needs a model: run after evomerge (or cognate) or pass --input', {
+      field: 'input',
+    });
   for (const role of PREFERRED_ROLES) {
     const match = input.models.find((model) => model.role === role);
     if (match) return match;
   }
   const first = input.models[0];
-  if (!first) throw new ForgeError(`quietstar needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
+  if (!first)
+    throw new ForgeError(`quietstar needs a model, but the ${input.phase} result lists none`, {
+      field: 'input.models',
+    });
   return first;
 }
 
 /** Loads the input checkpoint (keeping its extensions) and wraps it in a fresh thinker. */
-export async function loadInputThinker(dir: string, config: QuietStarPhaseConfig, seed: number): Promise<{ thinker: Thinker; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
+export async function loadInputThinker(
+  dir: string,
+  config: QuietStarPhaseConfig,
+  seed: number,
+): Promise<{ thinker: Thinker; tokenizer: BpeTokenizer; extensions: Record<string, unknown> }> {
   let loaded: Awaited<ReturnType<typeof loadModelCheckpoint>>;
   try {
     loaded = await loadModelCheckpoint(dir);
@@ -37,7 +63,10 @@ export async function loadInputThinker(dir: string, config: QuietStarPhaseConfig
   const { model, tokenizer, config: checkpoint } = loaded;
   if (checkpoint.extensions[QUIETSTAR_EXTENSION] !== undefined) {
     model.dispose();
-    throw new ForgeError('the input already has Quiet-STaR thoughts (extensions.quietstar); continue it with loadThinker instead', { file: dir, field: 'extensions.quietstar' });
+    throw new ForgeError(
+      'the input already has Quiet-STaR thoughts (extensions.quietstar); continue it with loadThinker instead',
+      { file: dir, field: 'extensions.quietstar' },
+    );
   }
   const settings = parseConfig(QuietStarSettingsSchema, config, { prefix: 'phases.quietstar' });
   return { thinker: new Thinker(model, settings, {}, seed), tokenizer, extensions: checkpoint.extensions };
@@ -50,20 +79,45 @@ export interface PhaseData {
 }
 
 /** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
-export async function preparePhaseData(config: QuietStarPhaseConfig, ctx: PhaseContext, tokenizer: BpeTokenizer, contextLength: number): Promise<PhaseData> {
+export async function preparePhaseData(
+  config: QuietStarPhaseConfig,
+  ctx: PhaseContext,
+  tokenizer: BpeTokenizer,
+  contextLength: number,
+): Promise<PhaseData> {
   const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train: trainSet, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
+  const { train: trainSet, validation } = dataset.split({
+    validationFraction: config.validationFraction,
+    seed: ctx.seed,
+  });
   const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
   if (windows.rows === 0 || trainSet.size === 0) {
-    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
+    throw new ForgeError(
+      `the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`,
+      { field: 'data' },
+    );
   }
-  return { trainDocuments: trainSet.tokenize(tokenizer), windows, problems: validation.problems().slice(0, config.evalProblems) };
+  return {
+    trainDocuments: trainSet.tokenize(tokenizer),
+    windows,
+    problems: validation.problems().slice(0, config.evalProblems),
+  };
 }
 
 /** Thought training through core's loop (resumes from `<phaseDir>/train-state`); logs the coherence scores per step. */
-export async function trainThoughts(thinker: Thinker, config: QuietStarPhaseConfig, ctx: PhaseContext, documents: Int32Array[]): Promise<TrainSummary> {
+export async function trainThoughts(
+  thinker: Thinker,
+  config: QuietStarPhaseConfig,
+  ctx: PhaseContext,
+  documents: Int32Array[],
+): Promise<TrainSummary> {
   const { contextLength } = thinker.model.config;
-  const data = documentBatchSource(documents, { batchSize: config.batchSize, contextLength, seed: ctx.seed, eosId: SPECIAL_IDS.eos });
+  const data = documentBatchSource(documents, {
+    batchSize: config.batchSize,
+    contextLength,
+    seed: ctx.seed,
+    eosId: SPECIAL_IDS.eos,
+  });
   const rng = ctx.rng.fork('quietstar-thoughts');
   const pending: Record<string, number>[] = [];
   const objective = {
@@ -71,15 +125,27 @@ export async function trainThoughts(thinker: Thinker, config: QuietStarPhaseConf
     loss: (tokens: Parameters<typeof quietStarObjective>[1]) => {
       const batch = quietStarObjective(thinker, tokens, rng);
       pending.push({
-        lmLoss: batch.lmLoss, policyLoss: batch.policyLoss, mixWeight: mean(batch.mixWeight),
-        utility: mean(batch.utility), semantic: mean(batch.semantic), syntactic: mean(batch.syntactic),
+        lmLoss: batch.lmLoss,
+        policyLoss: batch.policyLoss,
+        mixWeight: mean(batch.mixWeight),
+        utility: mean(batch.utility),
+        semantic: mean(batch.semantic),
+        syntactic: mean(batch.syntactic),
       });
       return batch.loss;
     },
   };
   return train({
-    model: objective, data, config, shape: thinker.model.config, stateDir: path.join(ctx.phaseDir, 'train-state'),
-    tracker: withStepStats(ctx.tracker, () => meanOfRecords(pending.splice(0))), phase: 'quietstar', progress: ctx.progress, signal: ctx.signal, rng,
+    model: objective,
+    data,
+    config,
+    shape: thinker.model.config,
+    stateDir: path.join(ctx.phaseDir, 'train-state'),
+    tracker: withStepStats(ctx.tracker, () => meanOfRecords(pending.splice(0))),
+    phase: 'quietstar',
+    progress: ctx.progress,
+    signal: ctx.signal,
+    rng,
   });
 }
 
@@ -98,5 +164,7 @@ function withStepStats(tracker: Tracker, drain: () => Record<string, number>): T
 function meanOfRecords(records: readonly Record<string, number>[]): Record<string, number> {
   const first = records[0];
   if (!first) return {};
-  return Object.fromEntries(Object.keys(first).map((key) => [key, mean(records.map((record) => record[key] ?? Number.NaN))]));
+  return Object.fromEntries(
+    Object.keys(first).map((key) => [key, mean(records.map((record) => record[key] ?? Number.NaN))]),
+  );
 }

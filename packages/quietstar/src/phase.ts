@@ -18,7 +18,11 @@ import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 /** Directory of the output checkpoint inside the phase directory. */
 export const QUIETSTAR_MODEL_DIR = 'model';
 
-async function runQuietstar(input: PhaseResult | null, config: QuietStarPhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
+async function runQuietstar(
+  input: PhaseResult | null,
+  config: QuietStarPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const source = pickInputModel(input);
@@ -28,19 +32,38 @@ async function runQuietstar(input: PhaseResult | null, config: QuietStarPhaseCon
     const nllBefore = positionNll(thinker.model, data.windows);
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, data.windows, { seed: ctx.seed });
-    const lossBefore = meanAtPositions(nllBefore, data.windows.cols - 1, evaluation.positionStarts, evaluation.positionsPerRow);
+    const lossBefore = meanAtPositions(
+      nllBefore,
+      data.windows.cols - 1,
+      evaluation.positionStarts,
+      evaluation.positionsPerRow,
+    );
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, data.problems, config.maxNewTokens);
     const prompt = [...data.windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;
     const dir = path.join(ctx.phaseDir, QUIETSTAR_MODEL_DIR);
     await saveThinker(dir, { thinker, tokenizer, extensions });
     const mixerParams = [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0);
-    const outcome: PhaseOutcome = { lossBefore, evaluation, accuracy, latency, training, params: thinker.model.parameterCount, mixerParams, thoughtLength: config.thoughtLength };
+    const outcome: PhaseOutcome = {
+      lossBefore,
+      evaluation,
+      accuracy,
+      latency,
+      training,
+      params: thinker.model.parameterCount,
+      mixerParams,
+      thoughtLength: config.thoughtLength,
+    };
     const reportFile = path.join(ctx.phaseDir, 'report.md');
     await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'quietstar', runId: ctx.runId, startedAt, durationMs: performance.now() - started,
-      models: [{ dir, role: 'reasoning-enhanced', params: thinker.model.parameterCount, bytes: await bytesOnDisk(dir) }],
+      phase: 'quietstar',
+      runId: ctx.runId,
+      startedAt,
+      durationMs: performance.now() - started,
+      models: [
+        { dir, role: 'reasoning-enhanced', params: thinker.model.parameterCount, bytes: await bytesOnDisk(dir) },
+      ],
       metrics: phaseMetrics(outcome),
       artifacts: { report: reportFile, sidecar: path.join(dir, 'quietstar.safetensors') },
       config,
@@ -54,7 +77,8 @@ async function runQuietstar(input: PhaseResult | null, config: QuietStarPhaseCon
 /** Phase 3 of the pipeline; the CLI registers it as `quietstar`. */
 export const quietstarPhase: Phase<QuietStarPhaseConfig> = {
   name: 'quietstar',
-  description: 'Quiet-STaR: learned thought tokens, parallel thoughts, mixing head, REINFORCE; ablation with/without thoughts',
+  description:
+    'Quiet-STaR: learned thought tokens, parallel thoughts, mixing head, REINFORCE; ablation with/without thoughts',
   configSchema: QuietStarPhaseConfigSchema,
   presetDefaults: quietstarPresetDefaults,
   run: runQuietstar,

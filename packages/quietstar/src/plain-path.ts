@@ -56,7 +56,8 @@ export class PlainPath {
   ) {
     const { dModel, nHeads, contextLength, positions, ropeTheta } = model.config;
     this.headSize = dModel / nHeads;
-    this.rotary = positions === 'rotary' ? new RotaryEmbedding(this.headSize, contextLength + extraPositions + 1, ropeTheta) : null;
+    this.rotary =
+      positions === 'rotary' ? new RotaryEmbedding(this.headSize, contextLength + extraPositions + 1, ropeTheta) : null;
   }
 
   /** Token embeddings `[N, P, d]` of tokens at absolute positions first … first + P − 1. */
@@ -94,12 +95,19 @@ export class PlainPath {
       const mask = length > 1 ? causalMask(length, offset) : null;
       let stream = x;
       for (const block of this.model.blocks) {
-        stream = this.applyBlock(block, stream, (heads) => {
-          const before = past?.[block.index];
-          const all = before ? { ...heads, k: tf.concat([before.keys, heads.k], 2), v: tf.concat([before.values, heads.v], 2) } : heads;
-          kv.push({ keys: tf.keep(all.k), values: tf.keep(all.v) });
-          return baseAttention(all, mask, this.headSize);
-        }, offset);
+        stream = this.applyBlock(
+          block,
+          stream,
+          (heads) => {
+            const before = past?.[block.index];
+            const all = before
+              ? { ...heads, k: tf.concat([before.keys, heads.k], 2), v: tf.concat([before.values, heads.v], 2) }
+              : heads;
+            kv.push({ keys: tf.keep(all.k), values: tf.keep(all.v) });
+            return baseAttention(all, mask, this.headSize);
+          },
+          offset,
+        );
       }
       return this.model.finalNorm.apply(stream) as tf.Tensor3D;
     });
@@ -111,15 +119,27 @@ export class PlainPath {
    * position `firstBase`; `step` ≥ 1 is the thought step. `baseMask` `[P, T]` says which base keys each row
    * sees (null: all). `own[layer]` collects this thought's keys/values and grows by one entry per call.
    */
-  thoughtStep(x: tf.Tensor3D, firstBase: number, step: number, base: readonly LayerKv[], baseMask: tf.Tensor2D | null, own: LayerKv[][]): tf.Tensor3D {
+  thoughtStep(
+    x: tf.Tensor3D,
+    firstBase: number,
+    step: number,
+    base: readonly LayerKv[],
+    baseMask: tf.Tensor2D | null,
+    own: LayerKv[][],
+  ): tf.Tensor3D {
     return tf.tidy(() => {
       let stream = x;
       for (const block of this.model.blocks) {
         const layerOwn = own[block.index] as LayerKv[];
-        stream = this.applyBlock(block, stream, (heads) => {
-          layerOwn.push({ keys: tf.keep(heads.k), values: tf.keep(heads.v) });
-          return diagonalAttention(heads, base[block.index] as LayerKv, baseMask, layerOwn, this.headSize);
-        }, firstBase + step);
+        stream = this.applyBlock(
+          block,
+          stream,
+          (heads) => {
+            layerOwn.push({ keys: tf.keep(heads.k), values: tf.keep(heads.v) });
+            return diagonalAttention(heads, base[block.index] as LayerKv, baseMask, layerOwn, this.headSize);
+          },
+          firstBase + step,
+        );
       }
       return this.model.finalNorm.apply(stream) as tf.Tensor3D;
     });
@@ -131,7 +151,11 @@ export class PlainPath {
       const [n, p, d] = hidden.shape;
       if (this.model.head) return this.model.head.apply(hidden) as tf.Tensor3D;
       const flat = tf.reshape(hidden, [-1, d]) as tf.Tensor2D;
-      return tf.reshape(tf.matMul(flat, this.model.embed as tf.Variable<tf.Rank.R2>, false, true), [n, p, this.model.config.vocabSize]);
+      return tf.reshape(tf.matMul(flat, this.model.embed as tf.Variable<tf.Rank.R2>, false, true), [
+        n,
+        p,
+        this.model.config.vocabSize,
+      ]);
     });
   }
 
@@ -141,11 +165,17 @@ export class PlainPath {
   }
 
   /** Pre-norm block with a pluggable attention core; queries/keys rotate from `firstPosition`. */
-  private applyBlock(block: Block, x: tf.Tensor3D, attend: (heads: Heads) => tf.Tensor4D, firstPosition: number): tf.Tensor3D {
+  private applyBlock(
+    block: Block,
+    x: tf.Tensor3D,
+    attend: (heads: Heads) => tf.Tensor4D,
+    firstPosition: number,
+  ): tf.Tensor3D {
     const [n, p, d] = x.shape;
     const normed = block.attentionNorm.apply(x);
     const { attention } = block;
-    const split = (t: tf.Tensor): tf.Tensor4D => tf.transpose(tf.reshape(t, [n, p, this.model.config.nHeads, this.headSize]), [0, 2, 1, 3]);
+    const split = (t: tf.Tensor): tf.Tensor4D =>
+      tf.transpose(tf.reshape(t, [n, p, this.model.config.nHeads, this.headSize]), [0, 2, 1, 3]);
     let q = split(attention.q.apply(normed));
     let k = split(attention.k.apply(normed));
     if (this.rotary) {
@@ -166,14 +196,26 @@ function baseAttention(heads: Heads, mask: tf.Tensor2D | null, headSize: number)
 }
 
 /** Softmax over [visible base keys ‖ this position's own thought keys], one query per position. */
-function diagonalAttention(heads: Heads, base: LayerKv, baseMask: tf.Tensor2D | null, own: readonly LayerKv[], headSize: number): tf.Tensor4D {
+function diagonalAttention(
+  heads: Heads,
+  base: LayerKv,
+  baseMask: tf.Tensor2D | null,
+  own: readonly LayerKv[],
+  headSize: number,
+): tf.Tensor4D {
   const scale = 1 / Math.sqrt(headSize);
   let baseScores = tf.mul(tf.matMul(heads.q, base.keys, false, true), scale);
   if (baseMask) baseScores = tf.add(baseScores, baseMask);
   // One [N, H, P] score per own step, stacked without the head dimension: stacking the [.., headSize]
   // keys themselves made the backward an Unpack of [N, H, P, s, headSize] per step, which took ~80 % of
   // a small-preset training step on wasm.
-  const ownScores = tf.mul(tf.stack(own.map((entry) => tf.sum(tf.mul(heads.q, entry.keys), -1)), 3), scale);
+  const ownScores = tf.mul(
+    tf.stack(
+      own.map((entry) => tf.sum(tf.mul(heads.q, entry.keys), -1)),
+      3,
+    ),
+    scale,
+  );
   const probabilities = tf.softmax(tf.concat([baseScores, ownScores], 3));
   const baseLength = base.keys.shape[2];
   const [baseProbabilities, ...ownProbabilities] = tf.split(probabilities, [baseLength, ...own.map(() => 1)], 3);

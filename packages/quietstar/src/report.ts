@@ -51,11 +51,17 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     resumedFromStep: training.resumedFrom,
     finalTrainLoss: training.finalLoss,
   };
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1])));
+  return Object.fromEntries(
+    Object.entries(metrics).filter(
+      (entry): entry is [string, number] => entry[1] !== undefined && Number.isFinite(entry[1]),
+    ),
+  );
 }
 
-const fixed = (value: number | undefined, digits = 4): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
-const pct = (value: number | undefined): string => (value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`);
+const fixed = (value: number | undefined, digits = 4): string =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
+const pct = (value: number | undefined): string =>
+  value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`;
 
 /** Markdown report: the ablation first, then coherence, diversity, anti-theater checks and latency. */
 export function phaseReport(outcome: PhaseOutcome): string {
@@ -75,7 +81,7 @@ export function phaseReport(outcome: PhaseOutcome): string {
     `| after, with thoughts | ${fixed(e.lossWithThoughts)} | ${pct(accuracy?.withThoughts)} |`,
     '',
     `Removing the thoughts changes held-out loss by ${fixed(e.lossDelta)} nats (± ${fixed(e.lossDeltaStdErr)} s.e.; positive = thoughts help)${within ? ' — within noise at this scale' : ''}. Mean mixing weight w = ${fixed(e.meanMixWeight)}.`,
-    `Swapping each thought for another position's (same model and mixing head) changes it by ${fixed(e.thoughtContentDelta)} nats (± ${fixed(e.thoughtContentDeltaStdErr)} s.e.; positive = the thought's content helps${contentWithin ? '; within noise: the gain is the mixing head\'s, not the thoughts\'' : ''}).`,
+    `Swapping each thought for another position's (same model and mixing head) changes it by ${fixed(e.thoughtContentDelta)} nats (± ${fixed(e.thoughtContentDeltaStdErr)} s.e.; positive = the thought's content helps${contentWithin ? "; within noise: the gain is the mixing head's, not the thoughts'" : ''}).`,
     '',
     `Coherence (means): utility ${fixed(e.utility)} nats, semantic ${fixed(e.semantic)}, syntactic ${fixed(e.syntactic)} (mean log p per thought token).`,
     `Correlation with utility: semantic r = ${fixed(e.semanticUtilityCorrelation, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelation, 3)}; among the thoughts of one position: semantic r = ${fixed(e.semanticUtilityCorrelationWithinPosition, 3)}, syntactic r = ${fixed(e.syntacticUtilityCorrelationWithinPosition, 3)}.`,

@@ -69,7 +69,8 @@ export function rollout(thinker: Thinker, spec: RolloutSpec): Rollout {
       } else {
         talkHidden.push(hidden);
         const talkDone = step - length - 1;
-        if (talkDone < spec.talkSteps) input = thinker.path.embed(spec.teacher[talkDone - 1] as tf.Tensor2D, spec.firstBase + next);
+        if (talkDone < spec.talkSteps)
+          input = thinker.path.embed(spec.teacher[talkDone - 1] as tf.Tensor2D, spec.firstBase + next);
         continue;
       }
       hidden.dispose();
@@ -81,7 +82,13 @@ export function rollout(thinker: Thinker, spec: RolloutSpec): Rollout {
   }
 }
 
-function collect(sampled: tf.Tensor2D[], logProbs: tf.Tensor2D[], plainLogProbs: tf.Tensor2D[], talkHidden: tf.Tensor3D[], length: number): Rollout {
+function collect(
+  sampled: tf.Tensor2D[],
+  logProbs: tf.Tensor2D[],
+  plainLogProbs: tf.Tensor2D[],
+  talkHidden: tf.Tensor3D[],
+  length: number,
+): Rollout {
   const tokens = tf.tidy(() => tf.stack(sampled, 2)).dataSync() as Int32Array;
   const policyLogProb = tf.tidy(() => tf.addN(logProbs) as tf.Tensor2D);
   const meanLogProb = tf.tidy(() => tf.div(tf.addN(plainLogProbs), length)).dataSync() as Float32Array;
@@ -95,7 +102,13 @@ interface Draw {
 }
 
 /** One thought token per row: Gumbel-max over the unreserved vocabulary, and its log-probabilities. */
-function sampleStep(thinker: Thinker, hidden: tf.Tensor3D, spec: RolloutSpec, temperature: number, forced: tf.Tensor2D | null): Draw {
+function sampleStep(
+  thinker: Thinker,
+  hidden: tf.Tensor3D,
+  spec: RolloutSpec,
+  temperature: number,
+  forced: tf.Tensor2D | null,
+): Draw {
   return tf.tidy(() => {
     const logits = tf.add(thinker.path.project(hidden), reservedMask(thinker.model.config.vocabSize));
     const vocab = thinker.model.config.vocabSize;
@@ -103,7 +116,9 @@ function sampleStep(thinker: Thinker, hidden: tf.Tensor3D, spec: RolloutSpec, te
     const noisy = temperature > 0 && !forced ? tf.add(scaled, gumbelNoise(logits.shape, spec.rng.seed())) : scaled;
     // Rebuilt from host values: a token id is a discrete choice, and the tape must not try to
     // differentiate gather's indices back through argMax.
-    const tokens = forced ?? tf.tensor2d(tf.argMax(noisy, -1).dataSync() as Int32Array, noisy.shape.slice(0, 2) as [number, number], 'int32');
+    const tokens =
+      forced ??
+      tf.tensor2d(tf.argMax(noisy, -1).dataSync() as Int32Array, noisy.shape.slice(0, 2) as [number, number], 'int32');
     const oneHot = tf.oneHot(tokens, vocab);
     const logProbOf = (values: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(values), oneHot), -1) as tf.Tensor2D;
     return { tokens, policyLogProb: logProbOf(scaled), plainLogProb: logProbOf(logits) };

@@ -59,8 +59,12 @@ export class ThoughtSession {
   /** Feeds real tokens after those already fed (at least one; the whole context at most). */
   append(ids: readonly number[]): void {
     const { vocabSize, contextLength, dModel } = this.thinker.model.config;
-    if (ids.length === 0 || this.fed + ids.length > contextLength) throw new ForgeError(`prompt has ${this.fed + ids.length} tokens; it needs 1 to ${contextLength}`, { field: 'ids' });
-    if (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize)) throw new ForgeError(`prompt ids must be integers in [0, ${vocabSize})`, { field: 'ids' });
+    if (ids.length === 0 || this.fed + ids.length > contextLength)
+      throw new ForgeError(`prompt has ${this.fed + ids.length} tokens; it needs 1 to ${contextLength}`, {
+        field: 'ids',
+      });
+    if (ids.some((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize))
+      throw new ForgeError(`prompt ids must be integers in [0, ${vocabSize})`, { field: 'ids' });
     const tokens = tf.tensor2d([...ids], [1, ids.length], 'int32');
     const x = this.thinker.path.embed(tokens, this.fed);
     tokens.dispose();
@@ -82,15 +86,33 @@ export class ThoughtSession {
     if (!before || !this.kv) throw new ForgeError('append at least one token before thinking', { field: 'ids' });
     const rng = Rng.fromSeed(options.seed ?? 0);
     const temperature = options.temperature ?? this.thinker.settings.temperature;
-    const thought = rollout(this.thinker, { kv: this.kv, firstBase: this.fed - 1, rows: 1, baseMask: null, talkSteps: 1, teacher: [], temperature, rng });
+    const thought = rollout(this.thinker, {
+      kv: this.kv,
+      firstBase: this.fed - 1,
+      rows: 1,
+      baseMask: null,
+      talkSteps: 1,
+      teacher: [],
+      temperature,
+      rng,
+    });
     try {
       const out = tf.tidy(() => {
         const after = thought.talkHidden[0] as tf.Tensor3D;
         const w = this.thinker.mixer.weight(before, after);
         const mixed = this.thinker.path.project(this.thinker.mixer.mix(before, after, w) as tf.Tensor3D);
-        return { logits: mixed.dataSync(), baseLogits: this.thinker.path.project(before).dataSync(), w: w.dataSync()[0] ?? 0 };
+        return {
+          logits: mixed.dataSync(),
+          baseLogits: this.thinker.path.project(before).dataSync(),
+          w: w.dataSync()[0] ?? 0,
+        };
       });
-      return { logits: Float32Array.from(out.logits), baseLogits: Float32Array.from(out.baseLogits), mixWeight: out.w, thought: [...thought.tokens] };
+      return {
+        logits: Float32Array.from(out.logits),
+        baseLogits: Float32Array.from(out.baseLogits),
+        mixWeight: out.w,
+        thought: [...thought.tokens],
+      };
     } finally {
       thought.policyLogProb.dispose();
       for (const hidden of thought.talkHidden) hidden.dispose();
@@ -108,7 +130,11 @@ export class ThoughtSession {
 }
 
 /** One thought after `ids` (1 … contextLength ids) and the next-token prediction it leads to. */
-export function thinkAndPredict(thinker: Thinker, ids: readonly number[], options: ThinkOptions = {}): ThoughtPrediction {
+export function thinkAndPredict(
+  thinker: Thinker,
+  ids: readonly number[],
+  options: ThinkOptions = {},
+): ThoughtPrediction {
   const session = new ThoughtSession(thinker);
   try {
     session.append(ids);
@@ -127,7 +153,11 @@ export interface ThoughtGenerateOptions extends ThinkOptions {
 }
 
 /** Greedy decoding where every token is predicted after a thought; stops at a stop token or a full context. */
-export function generateWithThoughts(thinker: Thinker, promptIds: readonly number[], options: ThoughtGenerateOptions): {
+export function generateWithThoughts(
+  thinker: Thinker,
+  promptIds: readonly number[],
+  options: ThoughtGenerateOptions,
+): {
   /** The emitted token ids, prompt excluded; a stop token that ended generation is included. */
   tokens: number[];
   /** The thought behind each emitted token (`thoughts[i]` preceded `tokens[i]`), its ids without start/end markers. */

@@ -63,7 +63,8 @@ export class Thinker {
     const { dModel } = model.config;
     this.path = new PlainPath(model, trainingSteps(settings) + 1);
     this.mixer = new MixingHead(dModel, settings.mixerHidden ?? dModel, seed, settings.mixWeight);
-    if (weights.mixer) for (const [name, variable] of this.mixer.weights) variable.assign(weights.mixer.get(name) as tf.Tensor);
+    if (weights.mixer)
+      for (const [name, variable] of this.mixer.weights) variable.assign(weights.mixer.get(name) as tf.Tensor);
     const initial = weights.thoughtEmbeddings ?? metaRows(model);
     this.thoughtEmbed = tf.tidy(() => tf.variable(tf.div(initial, settings.thoughtEmbeddingScale)));
   }
@@ -110,7 +111,11 @@ export class Thinker {
       const plain = this.path.basePass(x);
       if (this.runsPlainly) return { hidden: plain.hidden, kv: plain.kv, ponderCost: null };
       plain.hidden.dispose();
-      return { hidden: this.runnerHidden(x, null), kv: plain.kv, ponderCost: weightedPonderCost(this.model.blockRunner) };
+      return {
+        hidden: this.runnerHidden(x, null),
+        kv: plain.kv,
+        ponderCost: weightedPonderCost(this.model.blockRunner),
+      };
     } finally {
       x.dispose();
     }

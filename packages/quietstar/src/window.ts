@@ -19,11 +19,19 @@ export interface ThoughtWindow {
  * `forced` or at a start drawn from `rng` (no draw when the window covers everything, so the default
  * consumes the stream exactly as before the option existed).
  */
-export function thoughtWindow(length: number, positions: number | undefined, rng: Rng, forced: number | undefined): ThoughtWindow {
+export function thoughtWindow(
+  length: number,
+  positions: number | undefined,
+  rng: Rng,
+  forced: number | undefined,
+): ThoughtWindow {
   const size = Math.min(positions ?? length, length);
   const last = length - size;
   if (forced !== undefined && (!Number.isInteger(forced) || forced < 0 || forced > last)) {
-    throw new ForgeError(`firstPosition must be an integer in [0, ${last}] for ${size} thought positions of ${length}, got ${forced}`, { field: 'firstPosition' });
+    throw new ForgeError(
+      `firstPosition must be an integer in [0, ${last}] for ${size} thought positions of ${length}, got ${forced}`,
+      { field: 'firstPosition' },
+    );
   }
   return { first: forced ?? (size === length ? 0 : rng.int(0, last)), length: size };
 }
@@ -32,7 +40,11 @@ export function thoughtWindow(length: number, positions: number | undefined, rng
 export function windowHost(host: Int32Array, batch: number, cols: number, window: ThoughtWindow): Int32Array {
   if (window.length === cols - 1) return host;
   const out = new Int32Array(batch * (window.length + 1));
-  for (let b = 0; b < batch; b++) out.set(host.subarray(b * cols + window.first, b * cols + window.first + window.length + 1), b * (window.length + 1));
+  for (let b = 0; b < batch; b++)
+    out.set(
+      host.subarray(b * cols + window.first, b * cols + window.first + window.length + 1),
+      b * (window.length + 1),
+    );
   return out;
 }
 

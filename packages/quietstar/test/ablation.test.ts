@@ -5,7 +5,17 @@
  * thought swapped in from another position does as well — the gain is the mixing head's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SPECIAL_IDS, TrainConfigSchema, documentBatchSource, formatProblem, generateProblems, heldOutWindows, train, useBackend } from '@agent-forge/core';
+import {
+  Rng,
+  SPECIAL_IDS,
+  TrainConfigSchema,
+  documentBatchSource,
+  formatProblem,
+  generateProblems,
+  heldOutWindows,
+  train,
+  useBackend,
+} from '@agent-forge/core';
 import { evaluateThoughts, quietStarObjective, type ThoughtEvaluation } from '../src/index.js';
 import { microThinker, microTokenizer } from './helpers.js';
 
@@ -15,14 +25,53 @@ let evaluation: ThoughtEvaluation;
 beforeAll(async () => {
   await useBackend('cpu');
   const tokenizer = microTokenizer();
-  const documents = generateProblems({ count: TRAIN_PROBLEMS + 40, seed: 11, difficulty: 1 }).map((p) => Int32Array.from(tokenizer.encode(formatProblem(p).text)));
+  const documents = generateProblems({ count: TRAIN_PROBLEMS + 40, seed: 11, difficulty: 1 }).map((p) =>
+    Int32Array.from(tokenizer.encode(formatProblem(p).text)),
+  );
   const thinker = microThinker({ thoughtLength: 2, nTrue: 2, nThoughts: 2 });
   const { contextLength } = thinker.model.config;
-  const data = documentBatchSource(documents.slice(0, TRAIN_PROBLEMS), { batchSize: 4, contextLength, seed: 2, eosId: SPECIAL_IDS.eos });
-  await train({ model: thinker.model, data: documentBatchSource(documents.slice(0, TRAIN_PROBLEMS), { batchSize: 8, contextLength, seed: 1, eosId: SPECIAL_IDS.eos }), config: TrainConfigSchema.parse({ steps: 30, batchSize: 8, lr: 1e-2, warmupSteps: 3, checkpointEvery: 0, logEvery: 100 }) });
+  const data = documentBatchSource(documents.slice(0, TRAIN_PROBLEMS), {
+    batchSize: 4,
+    contextLength,
+    seed: 2,
+    eosId: SPECIAL_IDS.eos,
+  });
+  await train({
+    model: thinker.model,
+    data: documentBatchSource(documents.slice(0, TRAIN_PROBLEMS), {
+      batchSize: 8,
+      contextLength,
+      seed: 1,
+      eosId: SPECIAL_IDS.eos,
+    }),
+    config: TrainConfigSchema.parse({
+      steps: 30,
+      batchSize: 8,
+      lr: 1e-2,
+      warmupSteps: 3,
+      checkpointEvery: 0,
+      logEvery: 100,
+    }),
+  });
   const rng = Rng.fromSeed(5);
-  const objective = { namedWeights: () => thinker.namedWeights(), loss: (tokens: Parameters<typeof quietStarObjective>[1]) => quietStarObjective(thinker, tokens, rng).loss };
-  await train({ model: objective, data, config: TrainConfigSchema.parse({ steps: 10, batchSize: 4, lr: 3e-3, warmupSteps: 3, weightDecay: 0, checkpointEvery: 0, logEvery: 100 }), shape: thinker.model.config });
+  const objective = {
+    namedWeights: () => thinker.namedWeights(),
+    loss: (tokens: Parameters<typeof quietStarObjective>[1]) => quietStarObjective(thinker, tokens, rng).loss,
+  };
+  await train({
+    model: objective,
+    data,
+    config: TrainConfigSchema.parse({
+      steps: 10,
+      batchSize: 4,
+      lr: 3e-3,
+      warmupSteps: 3,
+      weightDecay: 0,
+      checkpointEvery: 0,
+      logEvery: 100,
+    }),
+    shape: thinker.model.config,
+  });
   const windows = heldOutWindows(documents.slice(TRAIN_PROBLEMS), contextLength, SPECIAL_IDS.eos, 6);
   evaluation = evaluateThoughts(thinker, windows, { seed: 1 });
   thinker.model.dispose();
@@ -43,9 +92,16 @@ describe('anti-theater checks on a trained micro thinker (held-out data)', () =>
 
   it('measures the content control and the within-position correlations on the same thoughts', () => {
     // Reported, not asserted in sign: at this scale the swapped thoughts do as well (README, Benchmark).
-    for (const value of [evaluation.lossWithShuffledThoughts, evaluation.thoughtContentDelta, evaluation.semanticUtilityCorrelationWithinPosition]) {
+    for (const value of [
+      evaluation.lossWithShuffledThoughts,
+      evaluation.thoughtContentDelta,
+      evaluation.semanticUtilityCorrelationWithinPosition,
+    ]) {
       expect(Number.isFinite(value)).toBe(true);
     }
-    expect(evaluation.thoughtContentDelta).toBeCloseTo(evaluation.lossWithShuffledThoughts - evaluation.lossWithThoughts, 6);
+    expect(evaluation.thoughtContentDelta).toBeCloseTo(
+      evaluation.lossWithShuffledThoughts - evaluation.lossWithThoughts,
+      6,
+    );
   });
 });

@@ -15,31 +15,52 @@ export function tempDir(label: string): string {
 
 export function randomTokens(seed: number, batch: number, length: number, vocabSize: number): tf.Tensor2D {
   const rng = Rng.fromSeed(seed);
-  return tf.tensor2d(Int32Array.from({ length: batch * length }, () => rng.int(24, vocabSize - 1)), [batch, length], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: batch * length }, () => rng.int(24, vocabSize - 1)),
+    [batch, length],
+    'int32',
+  );
 }
 
 export function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
 }
 
-export function microThinker(settings: QuietStarSettingsInput = {}, config: ModelConfigInput = MICRO, seed = 3): Thinker {
+export function microThinker(
+  settings: QuietStarSettingsInput = {},
+  config: ModelConfigInput = MICRO,
+  seed = 3,
+): Thinker {
   const model = new TinyTitan(config, { seed });
   return new Thinker(model, parseQuietStarSettings({ thoughtLength: 3, nTrue: 2, ...settings }), {}, seed);
 }
 
 let cachedTokenizer: BpeTokenizer | undefined;
 export function microTokenizer(): BpeTokenizer {
-  cachedTokenizer ??= trainBpe(generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text), { vocabSize: 320 });
+  cachedTokenizer ??= trainBpe(
+    generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
+    { vocabSize: 320 },
+  );
   return cachedTokenizer;
 }
 
-export async function saveInput(dir: string, model: TinyTitan, extensions: Record<string, unknown> = {}): Promise<void> {
+export async function saveInput(
+  dir: string,
+  model: TinyTitan,
+  extensions: Record<string, unknown> = {},
+): Promise<void> {
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
 }
 
 export function fakeResult(models: { dir: string; role: string }[]): PhaseResult {
   return {
-    phase: 'evomerge', runId: 'fake', startedAt: new Date().toISOString(), durationMs: 0,
-    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })), metrics: {}, artifacts: {}, config: {},
+    phase: 'evomerge',
+    runId: 'fake',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    models: models.map((m) => ({ ...m, params: 0, bytes: 0 })),
+    metrics: {},
+    artifacts: {},
+    config: {},
   };
 }

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPECIAL_IDS, createTitanModel, loadModelCheckpoint, phaseDirName, readPhaseResult, runPipeline, titanExtensions, useBackend } from '@agent-forge/core';
+import {
+  SPECIAL_IDS,
+  createTitanModel,
+  loadModelCheckpoint,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  titanExtensions,
+  useBackend,
+} from '@agent-forge/core';
 import { QUIETSTAR_MODEL_DIR, QUIETSTAR_SIDECAR, loadThinker, quietstarPhase, thinkAndPredict } from '../src/index.js';
 import { MICRO, fakeResult, maxAbsDifference, randomTokens, saveInput, tempDir } from './helpers.js';
 
@@ -11,8 +20,18 @@ beforeAll(async () => {
 
 const MICRO_PHASE = {
   // A window of 6 of the 24 positions and one row per micro-batch, as the small preset trains.
-  steps: 3, batchSize: 2, microBatchSize: 1, thoughtPositions: 6, thoughtLength: 2, nTrue: 2, evalWindows: 2, evalProblems: 1, maxNewTokens: 4, latencyTokens: 2,
-  checkpointEvery: 1, data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
+  steps: 3,
+  batchSize: 2,
+  microBatchSize: 1,
+  thoughtPositions: 6,
+  thoughtLength: 2,
+  nTrue: 2,
+  evalWindows: 2,
+  evalProblems: 1,
+  maxNewTokens: 4,
+  latencyTokens: 2,
+  checkpointEvery: 1,
+  data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
 };
 
 /** A cognate-like input: TinyTitan with ACT + memory, saved with its `titan` extension. */
@@ -27,32 +46,74 @@ describe('quietstar phase', () => {
     const root = tempDir('phase');
     const inputDir = path.join(root, 'input');
     await saveTitanInput(inputDir);
-    const input = fakeResult([{ dir: path.join(root, 'decoy'), role: 'candidate' }, { dir: inputDir, role: 'merged' }]);
-    const outcome = await runPipeline({ phases: [quietstarPhase], runsDir: path.join(root, 'runs'), input, phaseConfigs: { quietstar: MICRO_PHASE }, seed: 1 });
+    const input = fakeResult([
+      { dir: path.join(root, 'decoy'), role: 'candidate' },
+      { dir: inputDir, role: 'merged' },
+    ]);
+    const outcome = await runPipeline({
+      phases: [quietstarPhase],
+      runsDir: path.join(root, 'runs'),
+      input,
+      phaseConfigs: { quietstar: MICRO_PHASE },
+      seed: 1,
+    });
     const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('quietstar')));
     const { metrics } = result;
-    for (const key of ['lossBefore', 'lossWithThoughts', 'lossWithoutThoughts', 'lossDelta', 'semanticUtilityCorrelation', 'syntacticUtilityCorrelation', 'distinct2', 'continuationTokenMatch', 'accuracyWithThoughts', 'accuracyWithoutThoughts', 'msPerTokenWithThoughts', 'msPerTokenWithoutThoughts']) {
+    for (const key of [
+      'lossBefore',
+      'lossWithThoughts',
+      'lossWithoutThoughts',
+      'lossDelta',
+      'semanticUtilityCorrelation',
+      'syntacticUtilityCorrelation',
+      'distinct2',
+      'continuationTokenMatch',
+      'accuracyWithThoughts',
+      'accuracyWithoutThoughts',
+      'msPerTokenWithThoughts',
+      'msPerTokenWithoutThoughts',
+    ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
     expect(metrics.trainSteps).toBe(3);
     expect(metrics.evalPositions).toBe(2 * 2 * 6);
-    expect(metrics.lossDelta).toBeCloseTo((metrics.lossWithoutThoughts as number) - (metrics.lossWithThoughts as number), 6);
+    expect(metrics.lossDelta).toBeCloseTo(
+      (metrics.lossWithoutThoughts as number) - (metrics.lossWithThoughts as number),
+      6,
+    );
     const model = result.models[0];
     expect(model?.role).toBe('reasoning-enhanced');
     const dir = model?.dir as string;
     expect(dir).toBe(path.join(outcome.runDir, phaseDirName('quietstar'), QUIETSTAR_MODEL_DIR));
     expect(existsSync(path.join(dir, QUIETSTAR_SIDECAR))).toBe(true);
-    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(/Removing the thoughts changes held-out loss by/);
+    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(
+      /Removing the thoughts changes held-out loss by/,
+    );
 
     // Per-step coherence scores went to the tracker.
-    const records = readFileSync(path.join(outcome.runDir, 'track.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string; step?: number });
+    const records = readFileSync(path.join(outcome.runDir, 'track.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; name?: string; step?: number });
     for (const name of ['utility', 'semantic', 'syntactic']) {
       expect(records.filter((r) => r.type === 'metric' && r.name === name).map((r) => r.step)).toEqual([1, 2, 3]);
     }
 
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { extensions: Record<string, Record<string, unknown>> };
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      extensions: Record<string, Record<string, unknown>>;
+    };
     expect(config.extensions.titan).toBeDefined();
-    expect(config.extensions.quietstar).toMatchObject({ thoughtLength: 2, nTrue: 2, thoughtPositions: 6, startOfThoughtId: SPECIAL_IDS.startOfThought, endOfThoughtId: SPECIAL_IDS.endOfThought, mixerShape: [[32, 16], [16, 1]] });
+    expect(config.extensions.quietstar).toMatchObject({
+      thoughtLength: 2,
+      nTrue: 2,
+      thoughtPositions: 6,
+      startOfThoughtId: SPECIAL_IDS.startOfThought,
+      endOfThoughtId: SPECIAL_IDS.endOfThought,
+      mixerShape: [
+        [32, 16],
+        [16, 1],
+      ],
+    });
 
     // A plain load sees an ordinary TinyTitan; loadThinker restores the thoughts from the sidecar.
     const plain = await loadModelCheckpoint(dir);
@@ -77,10 +138,18 @@ describe('quietstar phase', () => {
     const root = tempDir('resume');
     const inputDir = path.join(root, 'input');
     await saveTitanInput(inputDir);
-    const options = { phases: [quietstarPhase], runsDir: path.join(root, 'runs'), input: fakeResult([{ dir: inputDir, role: 'reasoning' }]), phaseConfigs: { quietstar: { ...MICRO_PHASE, evalProblems: 0, latencyTokens: 0 } }, seed: 1 };
+    const options = {
+      phases: [quietstarPhase],
+      runsDir: path.join(root, 'runs'),
+      input: fakeResult([{ dir: inputDir, role: 'reasoning' }]),
+      phaseConfigs: { quietstar: { ...MICRO_PHASE, evalProblems: 0, latencyTokens: 0 } },
+      seed: 1,
+    };
     const abort = new AbortController();
     abort.abort();
-    await expect(runPipeline({ ...options, runId: 'r1', signal: abort.signal })).rejects.toThrow(/forge run --resume r1/);
+    await expect(runPipeline({ ...options, runId: 'r1', signal: abort.signal })).rejects.toThrow(
+      /forge run --resume r1/,
+    );
     const outcome = await runPipeline({ ...options, resumeRunId: 'r1' });
     expect(outcome.result?.metrics.resumedFromStep).toBe(1);
     expect(outcome.result?.metrics.trainSteps).toBe(3);
@@ -88,7 +157,11 @@ describe('quietstar phase', () => {
 
   it('fails clearly without an input model or with a bad setting', async () => {
     const runsDir = path.join(tempDir('noinput'), 'runs');
-    await expect(runPipeline({ phases: [quietstarPhase], runsDir, phaseConfigs: { quietstar: MICRO_PHASE } })).rejects.toThrow(/quietstar needs a model/);
-    await expect(runPipeline({ phases: [quietstarPhase], runsDir, phaseConfigs: { quietstar: { nThoughts: 1 } } })).rejects.toThrow(/phases\.quietstar\.nThoughts/);
+    await expect(
+      runPipeline({ phases: [quietstarPhase], runsDir, phaseConfigs: { quietstar: MICRO_PHASE } }),
+    ).rejects.toThrow(/quietstar needs a model/);
+    await expect(
+      runPipeline({ phases: [quietstarPhase], runsDir, phaseConfigs: { quietstar: { nThoughts: 1 } } }),
+    ).rejects.toThrow(/phases\.quietstar\.nThoughts/);
   });
 });

@@ -1,6 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SPECIAL_IDS, argmax, perplexity, tf, useBackend } from '@agent-forge/core';
-import { centredByPosition, continuationOverlap, directContinuation, evaluateThoughts, generateWithThoughts, pearson, quietStarObjective, shuffledThoughts, thoughtDiversity } from '../src/index.js';
+import {
+  centredByPosition,
+  continuationOverlap,
+  directContinuation,
+  evaluateThoughts,
+  generateWithThoughts,
+  pearson,
+  quietStarObjective,
+  shuffledThoughts,
+  thoughtDiversity,
+} from '../src/index.js';
 import { meanAtPositions, positionNll } from '../src/base-loss.js';
 import { microThinker, randomTokens } from './helpers.js';
 
@@ -17,7 +27,9 @@ describe('anti-theater measurements', () => {
     for (let j = 0; j < 6; j++) {
       const sequence = host.slice(0, j + 1);
       for (let i = 0; i < 3; i++) {
-        const logits = thinker.model.forward(tf.tensor2d(sequence, [1, sequence.length], 'int32')).arraySync()[0] as number[][];
+        const logits = thinker.model
+          .forward(tf.tensor2d(sequence, [1, sequence.length], 'int32'))
+          .arraySync()[0] as number[][];
         const next = argmax((logits[sequence.length - 1] as number[]).map((v, id) => (id < 24 ? -Infinity : v)));
         expect(continuation[j * 3 + i]).toBe(next);
         sequence.push(next);
@@ -40,10 +52,13 @@ describe('anti-theater measurements', () => {
     expect(pearson([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1);
   });
 
-  it('swaps each thought for another position\'s of the same row and sample (the content control)', () => {
+  it("swaps each thought for another position's of the same row and sample (the content control)", () => {
     // Rows n·B + b, positions j, thoughts of 2 tokens: a thought is [10·row + j, 10·row + j].
     const shape = { batch: 2, thoughts: 2, length: 4 };
-    const thoughts = Int32Array.from({ length: 2 * 2 * 4 * 2 }, (_, i) => 10 * Math.floor(i / 8) + (Math.floor(i / 2) % 4));
+    const thoughts = Int32Array.from(
+      { length: 2 * 2 * 4 * 2 },
+      (_, i) => 10 * Math.floor(i / 8) + (Math.floor(i / 2) % 4),
+    );
     const shuffled = shuffledThoughts(thoughts, shape, 2);
     for (let row = 0; row < 4; row++) {
       const own = Array.from({ length: 4 }, (_, j) => 10 * row + j);
@@ -51,7 +66,9 @@ describe('anti-theater measurements', () => {
       expect(got).toEqual([2, 3, 0, 1].map((j) => 10 * row + j)); // position j gets position (j + 2) mod 4
       expect([...got].sort((a, b) => a - b)).toEqual(own); // the same thoughts, none left in place
     }
-    expect(Array.from(shuffled.filter((_, i) => i % 2 === 1))).toEqual(Array.from(shuffled.filter((_, i) => i % 2 === 0)));
+    expect(Array.from(shuffled.filter((_, i) => i % 2 === 1))).toEqual(
+      Array.from(shuffled.filter((_, i) => i % 2 === 0)),
+    );
   });
 
   it('evaluates a window of positions per held-out batch, continuations of the same window', () => {
@@ -60,16 +77,31 @@ describe('anti-theater measurements', () => {
     const full = directContinuation(thinker, inputs);
     const windowed = directContinuation(thinker, inputs, { first: 4, length: 3 });
     // [B, T, L] → rows b, positions 4 … 6: the same greedy tokens as the full computation gives there.
-    expect(Array.from(windowed)).toEqual([0, 1].flatMap((b) => Array.from(full.subarray((b * 9 + 4) * 2, (b * 9 + 7) * 2))));
+    expect(Array.from(windowed)).toEqual(
+      [0, 1].flatMap((b) => Array.from(full.subarray((b * 9 + 4) * 2, (b * 9 + 7) * 2))),
+    );
     const tokens = randomTokens(9, 3, 13, 320);
-    const evaluation = evaluateThoughts(thinker, { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 }, { batchSize: 2 });
+    const evaluation = evaluateThoughts(
+      thinker,
+      { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 },
+      { batchSize: 2 },
+    );
     expect(evaluation.positions).toBe(3 * 2 * 3);
-    for (const value of [evaluation.lossWithThoughts, evaluation.lossWithShuffledThoughts, evaluation.continuationTokenMatch, evaluation.distinct2]) expect(Number.isFinite(value)).toBe(true);
+    for (const value of [
+      evaluation.lossWithThoughts,
+      evaluation.lossWithShuffledThoughts,
+      evaluation.continuationTokenMatch,
+      evaluation.distinct2,
+    ])
+      expect(Number.isFinite(value)).toBe(true);
     thinker.dispose();
   });
 
-  it('measures the input model\'s loss at the positions the evaluation thought at', () => {
-    expect(meanAtPositions(Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), 4, [1, 2], 2)).toBeCloseTo((2 + 3 + 30 + 40) / 4, 6);
+  it("measures the input model's loss at the positions the evaluation thought at", () => {
+    expect(meanAtPositions(Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), 4, [1, 2], 2)).toBeCloseTo(
+      (2 + 3 + 30 + 40) / 4,
+      6,
+    );
     const thinker = microThinker();
     const tokens = randomTokens(10, 3, 13, 320);
     const windows = { tokens: tokens.dataSync() as Int32Array, rows: 3, cols: 13 };
@@ -78,7 +110,7 @@ describe('anti-theater measurements', () => {
     thinker.dispose();
   });
 
-  it('centres each score on the mean of its position\'s thoughts', () => {
+  it("centres each score on the mean of its position's thoughts", () => {
     // batch 1, 2 thoughts, 2 positions: rows n0 = [1, 10], n1 = [3, 30].
     const centred = centredByPosition(Float32Array.from([1, 10, 3, 30]), { batch: 1, thoughts: 2, length: 2 });
     expect(Array.from(centred)).toEqual([-1, -10, 1, 10]);

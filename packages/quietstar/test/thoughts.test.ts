@@ -30,13 +30,38 @@ describe('parallel thoughts', () => {
     const host = Array.from(tokens.dataSync());
     const inputs = tf.slice(tokens, [0, 0], [1, length]) as tf.Tensor2D;
     const base = thinker.base(inputs);
-    const teacher = [tf.tensor2d(Int32Array.from({ length }, (_, j) => host[j + 1] as number), [1, length], 'int32')];
-    const thought = rollout(thinker, { kv: base.kv, firstBase: 0, rows: length, baseMask: causalMaskOf(length), talkSteps: 2, teacher, temperature: 0, rng: Rng.fromSeed(1) });
-    const parallel = [0, 1].map((k) => thinker.path.project(thought.talkHidden[k] as tf.Tensor3D).arraySync()[0] as number[][]);
+    const teacher = [
+      tf.tensor2d(
+        Int32Array.from({ length }, (_, j) => host[j + 1] as number),
+        [1, length],
+        'int32',
+      ),
+    ];
+    const thought = rollout(thinker, {
+      kv: base.kv,
+      firstBase: 0,
+      rows: length,
+      baseMask: causalMaskOf(length),
+      talkSteps: 2,
+      teacher,
+      temperature: 0,
+      rng: Rng.fromSeed(1),
+    });
+    const parallel = [0, 1].map(
+      (k) => thinker.path.project(thought.talkHidden[k] as tf.Tensor3D).arraySync()[0] as number[][],
+    );
     for (let j = 0; j < length; j++) {
       const thoughtTokens = [...thought.tokens.subarray(j * 3, j * 3 + 3)];
-      const sequence = [...host.slice(0, j + 1), SPECIAL_IDS.startOfThought, ...thoughtTokens, SPECIAL_IDS.endOfThought, host[j + 1] as number];
-      const logits = thinker.model.forward(tf.tensor2d(sequence, [1, sequence.length], 'int32')).arraySync()[0] as number[][];
+      const sequence = [
+        ...host.slice(0, j + 1),
+        SPECIAL_IDS.startOfThought,
+        ...thoughtTokens,
+        SPECIAL_IDS.endOfThought,
+        host[j + 1] as number,
+      ];
+      const logits = thinker.model
+        .forward(tf.tensor2d(sequence, [1, sequence.length], 'int32'))
+        .arraySync()[0] as number[][];
       // Greedy thought tokens are the argmax of the sequential logits (reserved ids excluded).
       for (let i = 0; i < 3; i++) {
         const row = (logits[j + 1 + i] as number[]).map((v, id) => (id < 24 ? -Infinity : v));
@@ -56,14 +81,21 @@ describe('parallel thoughts', () => {
   it('thinks after a window of positions only, exactly as the full batch does at those positions', () => {
     const full = microThinker({ thoughtLength: 3, nTrue: 2 });
     // A non-zero mixing head, so the mixed prediction really depends on the thought.
-    full.mixer.weights.forEach((variable, name) => variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)));
-    const windowed = new Thinker(full.model, { ...full.settings, thoughtPositions: 4 }, { mixer: full.mixer.weights, thoughtEmbeddings: full.thoughtEmbeddings() });
+    full.mixer.weights.forEach((variable, name) =>
+      variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)),
+    );
+    const windowed = new Thinker(
+      full.model,
+      { ...full.settings, thoughtPositions: 4 },
+      { mixer: full.mixer.weights, thoughtEmbeddings: full.thoughtEmbeddings() },
+    );
     const [rows, length] = [2, 12];
     const tokens = randomTokens(5, rows, length + 1, 320);
     const all = quietStarObjective(full, tokens, Rng.fromSeed(6));
     const first = 5;
     const forced = new Int32Array(rows * 2 * 4 * 3);
-    for (let row = 0; row < rows * 2; row++) forced.set(all.thoughts.subarray((row * length + first) * 3, (row * length + first + 4) * 3), row * 4 * 3);
+    for (let row = 0; row < rows * 2; row++)
+      forced.set(all.thoughts.subarray((row * length + first) * 3, (row * length + first + 4) * 3), row * 4 * 3);
     const part = quietStarObjective(windowed, tokens, Rng.fromSeed(7), { thoughts: forced, firstPosition: first });
     expect(part.shape).toEqual({ batch: rows, thoughts: 2, length: 4 });
     expect(part.firstPosition).toBe(first);
@@ -75,11 +107,15 @@ describe('parallel thoughts', () => {
         expect(part.mixWeight[inWindow]).toBeCloseTo(all.mixWeight[inFull] as number, 5);
       }
     }
-    expect(Array.from(part.mixedNll).some((value, i) => Math.abs(value - (part.baseNll[i] as number)) > 1e-3)).toBe(true);
+    expect(Array.from(part.mixedNll).some((value, i) => Math.abs(value - (part.baseNll[i] as number)) > 1e-3)).toBe(
+      true,
+    );
     const drawn = quietStarObjective(windowed, tokens, Rng.fromSeed(8));
     expect(drawn.firstPosition).toBeGreaterThanOrEqual(0);
     expect(drawn.firstPosition).toBeLessThanOrEqual(length - 4);
-    expect(() => quietStarObjective(windowed, tokens, Rng.fromSeed(8), { firstPosition: length - 3 })).toThrow(/firstPosition must be an integer in \[0, 8\]/);
+    expect(() => quietStarObjective(windowed, tokens, Rng.fromSeed(8), { firstPosition: length - 3 })).toThrow(
+      /firstPosition must be an integer in \[0, 8\]/,
+    );
     for (const batch of [all, part, drawn]) batch.loss.dispose();
     windowed.dispose();
     full.dispose();
@@ -87,9 +123,14 @@ describe('parallel thoughts', () => {
 
   it('decodes with cached prefixes exactly as re-encoding the whole prefix for every thought', () => {
     const plain = microThinker({ thoughtLength: 3 });
-    const titan = new Thinker(createTitanModel(MICRO, { act: { maxSteps: 2 }, memory: { chunkSize: 4 } }, { seed: 2 }), plain.settings);
+    const titan = new Thinker(
+      createTitanModel(MICRO, { act: { maxSteps: 2 }, memory: { chunkSize: 4 } }, { seed: 2 }),
+      plain.settings,
+    );
     for (const thinker of [plain, titan]) {
-      thinker.mixer.weights.forEach((variable, name) => variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)));
+      thinker.mixer.weights.forEach((variable, name) =>
+        variable.assign(tf.randomNormal(variable.shape, 0, 0.3, 'float32', name.length)),
+      );
       const ids = [30, 41, 52, 63, 74];
       const session = new ThoughtSession(thinker);
       session.append(ids.slice(0, 3));
@@ -102,7 +143,9 @@ describe('parallel thoughts', () => {
         expect(maxAbsDifference(tf.tensor1d(cached.baseLogits), tf.tensor1d(reference.baseLogits))).toBeLessThan(1e-4);
         if (fed < ids.length) session.append([ids[fed] as number]);
       }
-      expect(() => session.append(Array.from({ length: MICRO.contextLength as number }, () => 30))).toThrow(/prompt has 29 tokens; it needs 1 to 24/);
+      expect(() => session.append(Array.from({ length: MICRO.contextLength as number }, () => 30))).toThrow(
+        /prompt has 29 tokens; it needs 1 to 24/,
+      );
       session.dispose();
     }
     titan.model.dispose();
@@ -135,7 +178,8 @@ describe('parallel thoughts', () => {
       const batch = quietStarObjective(thinker, tokens, Rng.fromSeed(1));
       expect(Array.from(batch.mixWeight).every((w) => w >= 0 && w <= 1)).toBe(true);
       // At w ≈ 0 the mixed prediction is the base one.
-      if (bias < 0) expect(maxAbsDifference(tf.tensor1d(batch.mixedNll), tf.tensor1d(batch.baseNll))).toBeLessThan(1e-4);
+      if (bias < 0)
+        expect(maxAbsDifference(tf.tensor1d(batch.mixedNll), tf.tensor1d(batch.baseNll))).toBeLessThan(1e-4);
       batch.loss.dispose();
     }
     start.loss.dispose();
@@ -156,7 +200,8 @@ describe('parallel thoughts', () => {
     const tokens = randomTokens(9, 2, 10, 320);
     expect(maxAbsDifference(loaded.thinker.model.forward(tokens), thinker.model.forward(tokens))).toBe(0);
     expect(maxAbsDifference(loaded.thinker.thoughtEmbeddings(), thinker.thoughtEmbeddings())).toBe(0);
-    for (const [name, weight] of thinker.mixer.weights) expect(maxAbsDifference(loaded.thinker.mixer.weights.get(name) as tf.Tensor, weight)).toBe(0);
+    for (const [name, weight] of thinker.mixer.weights)
+      expect(maxAbsDifference(loaded.thinker.mixer.weights.get(name) as tf.Tensor, weight)).toBe(0);
     loaded.thinker.model.dispose();
     loaded.thinker.dispose();
     thinker.dispose();
@@ -181,7 +226,9 @@ describe('parallel thoughts', () => {
     const rows = sampled.utility.length / 2;
     for (let i = 0; i < rows; i++) {
       const advantage = (sampled.utility[i] as number) - (sampled.utility[i + rows] as number);
-      aligned += advantage * (((after[i] as number) - (before[i] as number)) - ((after[i + rows] as number) - (before[i + rows] as number)));
+      aligned +=
+        advantage *
+        ((after[i] as number) - (before[i] as number) - ((after[i + rows] as number) - (before[i + rows] as number)));
     }
     expect(aligned).toBeGreaterThan(0);
     value.dispose();
@@ -196,13 +243,27 @@ function causalMaskOf(length: number): tf.Tensor2D {
 }
 
 /** log π of given thoughts (teacher-forced) for the tiled batch of `tokens`. */
-function scoreThoughts(thinker: ReturnType<typeof microThinker>, tokens: tf.Tensor2D, thoughts: Int32Array): Float32Array {
+function scoreThoughts(
+  thinker: ReturnType<typeof microThinker>,
+  tokens: tf.Tensor2D,
+  thoughts: Int32Array,
+): Float32Array {
   const [batch, cols] = tokens.shape;
   const length = cols - 1;
   const inputs = tf.slice(tokens, [0, 0], [batch, length]) as tf.Tensor2D;
   const base = thinker.base(inputs);
   const kv = base.kv.map((e) => ({ keys: tf.tile(e.keys, [2, 1, 1, 1]), values: tf.tile(e.values, [2, 1, 1, 1]) }));
-  const thought = rollout(thinker, { kv, firstBase: 0, rows: length, baseMask: causalMaskOf(length), talkSteps: 1, teacher: [], temperature: 1, rng: Rng.fromSeed(0), forced: thoughts });
+  const thought = rollout(thinker, {
+    kv,
+    firstBase: 0,
+    rows: length,
+    baseMask: causalMaskOf(length),
+    talkSteps: 1,
+    teacher: [],
+    temperature: 1,
+    rng: Rng.fromSeed(0),
+    forced: thoughts,
+  });
   const scores = Float32Array.from(thought.policyLogProb.dataSync());
   thought.policyLogProb.dispose();
   disposeBase(base);
@@ -210,17 +271,34 @@ function scoreThoughts(thinker: ReturnType<typeof microThinker>, tokens: tf.Tens
 }
 
 /** The prediction after `ids` computed from scratch: a full base pass, then the thought (no caches). */
-function reencodedPrediction(thinker: Thinker, ids: number[], seed: number): { thought: number[]; mixWeight: number; logits: Float32Array; baseLogits: Float32Array } {
+function reencodedPrediction(
+  thinker: Thinker,
+  ids: number[],
+  seed: number,
+): { thought: number[]; mixWeight: number; logits: Float32Array; baseLogits: Float32Array } {
   const input = tf.tensor2d(ids, [1, ids.length], 'int32');
   const base = thinker.base(input);
   const last = ids.length - 1;
-  const thought = rollout(thinker, { kv: base.kv, firstBase: last, rows: 1, baseMask: null, talkSteps: 1, teacher: [], temperature: thinker.settings.temperature, rng: Rng.fromSeed(seed) });
+  const thought = rollout(thinker, {
+    kv: base.kv,
+    firstBase: last,
+    rows: 1,
+    baseMask: null,
+    talkSteps: 1,
+    teacher: [],
+    temperature: thinker.settings.temperature,
+    rng: Rng.fromSeed(seed),
+  });
   const out = tf.tidy(() => {
     const before = tf.slice(base.hidden, [0, last, 0], [1, 1, thinker.model.config.dModel]);
     const after = thought.talkHidden[0] as tf.Tensor3D;
     const w = thinker.mixer.weight(before, after);
     const logits = thinker.path.project(thinker.mixer.mix(before, after, w) as tf.Tensor3D).dataSync() as Float32Array;
-    return { mixWeight: w.dataSync()[0] as number, logits: Float32Array.from(logits), baseLogits: Float32Array.from(thinker.path.project(before).dataSync()) };
+    return {
+      mixWeight: w.dataSync()[0] as number,
+      logits: Float32Array.from(logits),
+      baseLogits: Float32Array.from(thinker.path.project(before).dataSync()),
+    };
   });
   thought.policyLogProb.dispose();
   thought.talkHidden.forEach((hidden) => hidden.dispose());

@@ -5,7 +5,9 @@ import { forbiddenImports } from '@agent-forge/eslint-config';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const productDirs = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(path.join(repoRoot, group)).map((name) => path.join(repoRoot, group, name)).filter((dir) => existsSync(path.join(dir, 'package.json'))),
+  readdirSync(path.join(repoRoot, group))
+    .map((name) => path.join(repoRoot, group, name))
+    .filter((dir) => existsSync(path.join(dir, 'package.json'))),
 );
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -21,7 +23,8 @@ function sourceFiles(dir) {
 function importedForgePackages(file) {
   const text = readFileSync(file, 'utf8');
   const found = new Set();
-  for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](@agent-forge\/[a-z-]+)/g)) found.add(match[1]);
+  for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](@agent-forge\/[a-z-]+)/g))
+    found.add(match[1]);
   return [...found];
 }
 
@@ -39,8 +42,11 @@ describe('dependency direction: cli → phases → core', () => {
     });
     it(`${pkg.name} imports no forbidden @agent-forge package in src/ or test/`, () => {
       const forbidden = new Set(forbiddenImports(pkg.name));
-      const offenders = [...sourceFiles(path.join(dir, 'src')), ...sourceFiles(path.join(dir, 'test'))].flatMap((file) =>
-        importedForgePackages(file).filter((name) => forbidden.has(name)).map((name) => `${path.relative(repoRoot, file)} → ${name}`),
+      const offenders = [...sourceFiles(path.join(dir, 'src')), ...sourceFiles(path.join(dir, 'test'))].flatMap(
+        (file) =>
+          importedForgePackages(file)
+            .filter((name) => forbidden.has(name))
+            .map((name) => `${path.relative(repoRoot, file)} → ${name}`),
       );
       expect(offenders).toEqual([]);
     });
@@ -60,7 +66,14 @@ describe('house shape of every product package', () => {
   for (const dir of productDirs) {
     const pkg = readJson(path.join(dir, 'package.json'));
     it(`${pkg.name} has src/index.ts, README.md, tsup.config.ts, exports and the four scripts`, () => {
-      for (const file of ['src/index.ts', 'README.md', 'tsup.config.ts', 'vitest.config.ts', 'eslint.config.js', 'tsconfig.json']) {
+      for (const file of [
+        'src/index.ts',
+        'README.md',
+        'tsup.config.ts',
+        'vitest.config.ts',
+        'eslint.config.js',
+        'tsconfig.json',
+      ]) {
         expect(existsSync(path.join(dir, file)), file).toBe(true);
       }
       expect(pkg.exports?.['.']?.import).toBe('./dist/index.js');

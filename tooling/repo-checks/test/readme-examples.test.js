@@ -20,7 +20,11 @@ const products = ['packages', 'apps'].flatMap((group) =>
   readdirSync(path.join(repoRoot, group))
     .map((name) => path.join(repoRoot, group, name))
     .filter((dir) => existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'README.md')))
-    .map((dir) => ({ dir, name: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, isCli: group === 'apps' })),
+    .map((dir) => ({
+      dir,
+      name: JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name,
+      isCli: group === 'apps',
+    })),
 );
 
 /** The README split around its first fenced block. */
@@ -43,9 +47,16 @@ function lineLimit(readme) {
 
 /** Prose paragraphs between the title and the first block (headings are counted separately). */
 function openingShape(before) {
-  const blocks = before.split(/\n\s*\n/).map((block) => block.trim()).filter(Boolean);
+  const blocks = before
+    .split(/\n\s*\n/)
+    .map((block) => block.trim())
+    .filter(Boolean);
   const [title, ...rest] = blocks;
-  return { title, headings: rest.filter((block) => block.startsWith('#')).length, paragraphs: rest.filter((block) => !block.startsWith('#')).length };
+  return {
+    title,
+    headings: rest.filter((block) => block.startsWith('#')).length,
+    paragraphs: rest.filter((block) => !block.startsWith('#')).length,
+  };
 }
 
 /** The CLI block as a bash script: each `forge` command runs the built CLI. */
@@ -56,7 +67,11 @@ function cliScript(code, bin) {
 
 function run(command, args, cwd) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -85,13 +100,16 @@ async function runAll(jobs) {
   const results = new Map();
   const queue = [...jobs];
   const worker = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) results.set(job.name, await run(job.command, job.args, job.dir));
+    for (let job = queue.shift(); job; job = queue.shift())
+      results.set(job.name, await run(job.command, job.args, job.dir));
   };
   await Promise.all(Array.from({ length: PARALLEL_RUNS }, worker));
   return results;
 }
 
-const readmes = new Map(products.map((product) => [product.name, readFileSync(path.join(product.dir, 'README.md'), 'utf8')]));
+const readmes = new Map(
+  products.map((product) => [product.name, readFileSync(path.join(product.dir, 'README.md'), 'utf8')]),
+);
 let outcomes = new Map();
 
 beforeAll(async () => {
@@ -106,7 +124,11 @@ beforeAll(async () => {
 
 describe('README usage examples', () => {
   it('finds a README for every product package', () => {
-    const packageDirs = ['packages', 'apps'].flatMap((group) => readdirSync(path.join(repoRoot, group)).filter((name) => existsSync(path.join(repoRoot, group, name, 'package.json'))));
+    const packageDirs = ['packages', 'apps'].flatMap((group) =>
+      readdirSync(path.join(repoRoot, group)).filter((name) =>
+        existsSync(path.join(repoRoot, group, name, 'package.json')),
+      ),
+    );
     expect(packageDirs.length).toBeGreaterThanOrEqual(12);
     expect(products).toHaveLength(packageDirs.length);
   });
@@ -142,7 +164,11 @@ describe('README usage examples', () => {
 describe('the README example helpers', () => {
   it('take the first fenced block and count its non-blank lines', () => {
     const block = firstCodeBlock('# t\n\nintro\n\n```js\nconst a = 1;\n\nconsole.log(a);\n```\n\n```ts\nlater\n```\n');
-    expect(block).toMatchObject({ language: 'js', code: 'const a = 1;\n\nconsole.log(a);\n', before: '# t\n\nintro\n\n' });
+    expect(block).toMatchObject({
+      language: 'js',
+      code: 'const a = 1;\n\nconsole.log(a);\n',
+      before: '# t\n\nintro\n\n',
+    });
     expect(codeLines(block.code)).toBe(2);
     expect(firstCodeBlock('# no code\n')).toBeNull();
   });
@@ -155,6 +181,8 @@ describe('the README example helpers', () => {
 
   it('run `forge` as the built CLI, also after an environment assignment', () => {
     const script = cliScript('forge info\nFORGE_BACKEND=cpu forge info --json\nforge-train stays\n', '/x/bin.js');
-    expect(script).toBe('set -euo pipefail\nnode "/x/bin.js" info\nFORGE_BACKEND=cpu node "/x/bin.js" info --json\nforge-train stays\n');
+    expect(script).toBe(
+      'set -euo pipefail\nnode "/x/bin.js" info\nFORGE_BACKEND=cpu node "/x/bin.js" info --json\nforge-train stays\n',
+    );
   });
 });

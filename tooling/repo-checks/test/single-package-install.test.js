@@ -9,10 +9,22 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const productDirs = ['packages', 'apps'].flatMap((group) => readdirSync(path.join(repoRoot, group)).map((name) => path.join(repoRoot, group, name)));
+const productDirs = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(path.join(repoRoot, group)).map((name) => path.join(repoRoot, group, name)),
+);
 const tarballDir = mkdtempSync(path.join(os.tmpdir(), 'forge-pack-'));
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
-const tarball = (name) => path.join(tarballDir, readdirSync(tarballDir).find((file) => file.startsWith(`agent-forge-${name}-`)));
+const run = (command, args, cwd) =>
+  execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
+const tarball = (name) =>
+  path.join(
+    tarballDir,
+    readdirSync(tarballDir).find((file) => file.startsWith(`agent-forge-${name}-`)),
+  );
 
 function emptyProject() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-install-'));
@@ -31,9 +43,15 @@ describe('single-package installs', () => {
     const tarballs = readdirSync(tarballDir);
     expect(tarballs).toHaveLength(productDirs.length);
     for (const file of tarballs) {
-      const entries = run('tar', ['-tzf', path.join(tarballDir, file)], tarballDir).trim().split('\n');
-      const nativeSources = file.startsWith('agent-forge-native-kernels-') ? /^package\/(csrc\/[a-z-]+\.(cc|h)|binding\.gyp|scripts\/build-addon\.mjs)$/ : /^$/;
-      const unexpected = entries.filter((entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry) && !nativeSources.test(entry));
+      const entries = run('tar', ['-tzf', path.join(tarballDir, file)], tarballDir)
+        .trim()
+        .split('\n');
+      const nativeSources = file.startsWith('agent-forge-native-kernels-')
+        ? /^package\/(csrc\/[a-z-]+\.(cc|h)|binding\.gyp|scripts\/build-addon\.mjs)$/
+        : /^$/;
+      const unexpected = entries.filter(
+        (entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry) && !nativeSources.test(entry),
+      );
       expect(unexpected, file).toEqual([]);
       expect(entries, file).toContain('package/dist/index.d.ts');
     }
@@ -58,7 +76,11 @@ describe('single-package installs', () => {
 
   it('installs the packed CLI with every package it needs and runs `forge info`', () => {
     const project = emptyProject();
-    run('npm', ['install', '--prefer-offline', ...readdirSync(tarballDir).map((file) => path.join(tarballDir, file))], project);
+    run(
+      'npm',
+      ['install', '--prefer-offline', ...readdirSync(tarballDir).map((file) => path.join(tarballDir, file))],
+      project,
+    );
     const info = JSON.parse(run(path.join(project, 'node_modules', '.bin', 'forge'), ['info', '--json'], project));
     expect(info.phases.filter((phase) => phase.implemented).map((phase) => phase.name)).toContain('bitnet');
     // npm ran the native kernels' install step from the tarball and built them (compiler + Eigen in CI);

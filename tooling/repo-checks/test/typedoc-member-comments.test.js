@@ -12,7 +12,15 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const plugin = path.join(repoRoot, 'tooling', 'typedoc-plugin-member-comments.mjs');
 const zodDir = realpathSync(path.join(repoRoot, 'packages', 'core', 'node_modules', 'zod'));
 const tsconfig = {
-  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, types: [] },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+  },
   include: ['src'],
 };
 
@@ -27,79 +35,97 @@ function fixture() {
   mkdirSync(path.join(dir, 'node_modules', '@fixture'), { recursive: true });
   symlinkSync(zodDir, path.join(dir, 'node_modules', 'zod'), 'dir');
   symlinkSync(path.join(dir, 'a'), path.join(dir, 'node_modules', '@fixture', 'a'), 'dir');
-  const manifest = (name) => JSON.stringify({ name, version: '0.0.0', type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } });
+  const manifest = (name) =>
+    JSON.stringify({
+      name,
+      version: '0.0.0',
+      type: 'module',
+      exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } },
+    });
   write(path.join(dir, 'a', 'package.json'), manifest('@fixture/a'));
   write(path.join(dir, 'a', 'tsconfig.json'), JSON.stringify(tsconfig));
-  write(path.join(dir, 'a', 'src', 'index.ts'), [
-    "import { z } from 'zod';",
-    '/** Training settings. */',
-    'export const TrainSchema = z.object({',
-    '  /** Optimizer steps to take. */',
-    '  steps: z.number().int().default(200),',
-    '  /** Peak learning rate. */',
-    '  lr: z.number().default(3e-3),',
-    '  warmup: z.number().default(0),',
-    '});',
-    '/** Parsed training settings. */',
-    'export type Train = z.infer<typeof TrainSchema>;',
-    '',
-  ].join('\n'));
+  write(
+    path.join(dir, 'a', 'src', 'index.ts'),
+    [
+      "import { z } from 'zod';",
+      '/** Training settings. */',
+      'export const TrainSchema = z.object({',
+      '  /** Optimizer steps to take. */',
+      '  steps: z.number().int().default(200),',
+      '  /** Peak learning rate. */',
+      '  lr: z.number().default(3e-3),',
+      '  warmup: z.number().default(0),',
+      '});',
+      '/** Parsed training settings. */',
+      'export type Train = z.infer<typeof TrainSchema>;',
+      '',
+    ].join('\n'),
+  );
   write(path.join(dir, 'a', 'dist', 'index.js'), 'export {};\n');
-  write(path.join(dir, 'a', 'dist', 'index.d.ts'), [
-    "import { z } from 'zod';",
-    '',
-    '/** Training settings. */',
-    'declare const TrainSchema: z.ZodObject<{',
-    '    steps: z.ZodDefault<z.ZodNumber>;',
-    '    lr: z.ZodDefault<z.ZodNumber>;',
-    '    warmup: z.ZodDefault<z.ZodNumber>;',
-    '}, z.core.$strip>;',
-    '/** Parsed training settings. */',
-    'type Train = z.infer<typeof TrainSchema>;',
-    '',
-    'export { type Train, TrainSchema };',
-    '',
-  ].join('\n'));
-  write(path.join(dir, 'b', 'package.json'), JSON.stringify({ name: '@fixture/b', version: '0.0.0', type: 'module', dependencies: { '@fixture/a': '0.0.0' } }));
+  write(
+    path.join(dir, 'a', 'dist', 'index.d.ts'),
+    [
+      "import { z } from 'zod';",
+      '',
+      '/** Training settings. */',
+      'declare const TrainSchema: z.ZodObject<{',
+      '    steps: z.ZodDefault<z.ZodNumber>;',
+      '    lr: z.ZodDefault<z.ZodNumber>;',
+      '    warmup: z.ZodDefault<z.ZodNumber>;',
+      '}, z.core.$strip>;',
+      '/** Parsed training settings. */',
+      'type Train = z.infer<typeof TrainSchema>;',
+      '',
+      'export { type Train, TrainSchema };',
+      '',
+    ].join('\n'),
+  );
+  write(
+    path.join(dir, 'b', 'package.json'),
+    JSON.stringify({ name: '@fixture/b', version: '0.0.0', type: 'module', dependencies: { '@fixture/a': '0.0.0' } }),
+  );
   write(path.join(dir, 'b', 'tsconfig.json'), JSON.stringify(tsconfig));
-  write(path.join(dir, 'b', 'src', 'index.ts'), [
-    "import type { Train } from '@fixture/a';",
-    "import { z } from 'zod';",
-    '',
-    '/** The phase settings. */',
-    'export const PhaseSchema = z.object({',
-    '  /**',
-    '   * Problems per batch.',
-    '   * @defaultValue 8',
-    '   */',
-    '  batchSize: z.number().int().positive().default(8),',
-    '  /** Where the data comes from. */',
-    '  data: z.object({',
-    '    /** The data file. */',
-    '    path: z.string(),',
-    '    seed: z.number(),',
-    '  }),',
-    '  plain: z.string(),',
-    '});',
-    '',
-    '/** What a bake needs. */',
-    'export interface BakeOptions {',
-    '  /** Settings of the training loop. */',
-    '  readonly train: Train;',
-    '}',
-    '',
-    '/** Splits in two. */',
-    'export function split() {',
-    '  const right = 2;',
-    '  const left = 1;',
-    '  return {',
-    '    /** The left half, in a box. */',
-    '    boxed: { left },',
-    '    right,',
-    '  };',
-    '}',
-    '',
-  ].join('\n'));
+  write(
+    path.join(dir, 'b', 'src', 'index.ts'),
+    [
+      "import type { Train } from '@fixture/a';",
+      "import { z } from 'zod';",
+      '',
+      '/** The phase settings. */',
+      'export const PhaseSchema = z.object({',
+      '  /**',
+      '   * Problems per batch.',
+      '   * @defaultValue 8',
+      '   */',
+      '  batchSize: z.number().int().positive().default(8),',
+      '  /** Where the data comes from. */',
+      '  data: z.object({',
+      '    /** The data file. */',
+      '    path: z.string(),',
+      '    seed: z.number(),',
+      '  }),',
+      '  plain: z.string(),',
+      '});',
+      '',
+      '/** What a bake needs. */',
+      'export interface BakeOptions {',
+      '  /** Settings of the training loop. */',
+      '  readonly train: Train;',
+      '}',
+      '',
+      '/** Splits in two. */',
+      'export function split() {',
+      '  const right = 2;',
+      '  const left = 1;',
+      '  return {',
+      '    /** The left half, in a box. */',
+      '    boxed: { left },',
+      '    right,',
+      '  };',
+      '}',
+      '',
+    ].join('\n'),
+  );
   return dir;
 }
 
@@ -115,9 +141,11 @@ function summary(...names) {
       reflection = child;
       continue;
     }
-    const type = reflection.type?.type === 'reflection' ? reflection.type
-      : reflection.type?.typeArguments?.find((argument) => argument.type === 'reflection')
-        ?? reflection.signatures?.[0]?.type;
+    const type =
+      reflection.type?.type === 'reflection'
+        ? reflection.type
+        : (reflection.type?.typeArguments?.find((argument) => argument.type === 'reflection') ??
+          reflection.signatures?.[0]?.type);
     expect(type?.type, `${name} under ${reflection.getFriendlyFullName()}`).toBe('reflection');
     reflection = type.declaration.getChildByName(name);
   }
@@ -127,15 +155,18 @@ function summary(...names) {
 
 beforeAll(async () => {
   dir = fixture();
-  const app = await Application.bootstrapWithPlugins({
-    entryPoints: [path.join(dir, 'b', 'src', 'index.ts')],
-    tsconfig: path.join(dir, 'b', 'tsconfig.json'),
-    plugin: [plugin],
-    readme: 'none',
-    disableGit: true,
-    disableSources: true,
-    logLevel: 'Warn',
-  }, [new TSConfigReader()]);
+  const app = await Application.bootstrapWithPlugins(
+    {
+      entryPoints: [path.join(dir, 'b', 'src', 'index.ts')],
+      tsconfig: path.join(dir, 'b', 'tsconfig.json'),
+      plugin: [plugin],
+      readme: 'none',
+      disableGit: true,
+      disableSources: true,
+      logLevel: 'Warn',
+    },
+    [new TSConfigReader()],
+  );
   project = await app.convert();
 }, 120_000);
 
@@ -147,12 +178,19 @@ describe('typedoc-plugin-member-comments', () => {
   it('gives members of a z.object shape their source comment, parsed by TypeDoc (block tags too)', () => {
     expect(project).toBeDefined();
     expect(summary('PhaseSchema', 'batchSize')).toBe('Problems per batch.');
-    const batchSize = project.getChildByName('PhaseSchema').type.typeArguments[0].declaration.getChildByName('batchSize');
-    expect(batchSize.comment.getTag('@defaultValue')?.content.map((part) => part.text).join('')).toContain('8');
+    const batchSize = project
+      .getChildByName('PhaseSchema')
+      .type.typeArguments[0].declaration.getChildByName('batchSize');
+    expect(
+      batchSize.comment
+        .getTag('@defaultValue')
+        ?.content.map((part) => part.text)
+        .join(''),
+    ).toContain('8');
     expect(summary('PhaseSchema', 'data', 'path')).toBe('The data file.');
   });
 
-  it('follows a type from another package\'s built declarations back to that package\'s source', () => {
+  it("follows a type from another package's built declarations back to that package's source", () => {
     expect(summary('BakeOptions', 'train', 'steps')).toBe('Optimizer steps to take.');
     expect(summary('BakeOptions', 'train', 'lr')).toBe('Peak learning rate.');
   });

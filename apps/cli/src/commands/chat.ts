@@ -31,24 +31,41 @@ export class ChatSession {
   }
 
   /** Answers `text`, writing the reply as it is generated; aborting `signal` stops it early. */
-  async reply(text: string, write: (piece: string) => void, signal?: AbortSignal): Promise<{ tokens: number; ms: number; stopped: boolean }> {
+  async reply(
+    text: string,
+    write: (piece: string) => void,
+    signal?: AbortSignal,
+  ): Promise<{ tokens: number; ms: number; stopped: boolean }> {
     const messages = this.fitting([...this.history, { role: 'user', content: text }]);
     const started = performance.now();
     const result = await this.engine.complete(
-      { prompt: chatPrompt(messages), maxTokens: this.settings.maxTokens, temperature: this.settings.temperature, stop: CHAT_STOP_STRINGS, signal },
+      {
+        prompt: chatPrompt(messages),
+        maxTokens: this.settings.maxTokens,
+        temperature: this.settings.temperature,
+        stop: CHAT_STOP_STRINGS,
+        signal,
+      },
       write,
     );
     this.history = [...messages, { role: 'assistant', content: result.text }];
-    return { tokens: result.completionTokens, ms: performance.now() - started, stopped: result.summary.stopReason === 'aborted' };
+    return {
+      tokens: result.completionTokens,
+      ms: performance.now() - started,
+      stopped: result.summary.stopReason === 'aborted',
+    };
   }
 
   /** The latest turns whose prompt leaves a quarter of the context for the answer. */
   private fitting(messages: ChatMessage[]): ChatMessage[] {
     const budget = Math.max(1, Math.floor((this.engine.contextLength * 3) / 4));
     let kept = messages;
-    while (this.engine.tokenCount(chatPrompt(kept)) > budget && kept.length > 1) kept = kept.slice(kept.length > 2 ? 2 : 1);
+    while (this.engine.tokenCount(chatPrompt(kept)) > budget && kept.length > 1)
+      kept = kept.slice(kept.length > 2 ? 2 : 1);
     if (this.engine.tokenCount(chatPrompt(kept)) >= this.engine.contextLength) {
-      throw new ForgeError(`the message is too long for the model's context of ${this.engine.contextLength} tokens`, { field: 'message' });
+      throw new ForgeError(`the message is too long for the model's context of ${this.engine.contextLength} tokens`, {
+        field: 'message',
+      });
     }
     return kept;
   }
@@ -68,14 +85,18 @@ export interface ChatCommandOptions extends LoadModelOptions {
   readonly threads?: number;
 }
 
-const HELP = 'commands: /reset (forget the conversation), /persona NAME|none (baked models), /exit. Ctrl-C stops an answer.';
+const HELP =
+  'commands: /reset (forget the conversation), /persona NAME|none (baked models), /exit. Ctrl-C stops an answer.';
 
 /** `forge chat <model>`: an interactive chat in the terminal, answers streamed as they are generated. */
 export async function chatCommand(options: ChatCommandOptions): Promise<void> {
   const output = options.output ?? process.stdout;
   const runtimeName = options.runtime ?? 'forge';
   // Another runtime reads the weights to export them: ternary layers are loaded as their float values.
-  const edgeModel = await loadEdgeModel(options.modelDir, { ...options, float: options.float || runtimeName !== 'forge' });
+  const edgeModel = await loadEdgeModel(options.modelDir, {
+    ...options,
+    float: options.float || runtimeName !== 'forge',
+  });
   let runtime: OpenRuntime;
   try {
     runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
@@ -83,13 +104,23 @@ export async function chatCommand(options: ChatCommandOptions): Promise<void> {
     edgeModel.dispose();
     throw error;
   }
-  const session = new ChatSession(edgeModel, { maxTokens: options.maxTokens ?? edgeModel.model.config.contextLength, temperature: options.temperature ?? 0 }, runtime.engineOptions);
+  const session = new ChatSession(
+    edgeModel,
+    { maxTokens: options.maxTokens ?? edgeModel.model.config.contextLength, temperature: options.temperature ?? 0 },
+    runtime.engineOptions,
+  );
   const personas = edgeModel.personas.length ? ` — personas: ${edgeModel.personas.join(', ')}` : '';
   const runtimeNote = runtimeName === 'forge' ? '' : `, ${runtimeName} runtime`;
-  output.write(`${edgeModel.id} (${edgeModel.kind}${runtimeNote}, context ${edgeModel.model.config.contextLength} tokens)${personas}\n${HELP}\n`);
+  output.write(
+    `${edgeModel.id} (${edgeModel.kind}${runtimeNote}, context ${edgeModel.model.config.contextLength} tokens)${personas}\n${HELP}\n`,
+  );
   const input = options.input ?? process.stdin;
   // A terminal gets line editing and Ctrl-C as a readline event; piped input is read line by line.
-  const lines = readline.createInterface({ input, output, terminal: input === process.stdin && Boolean(process.stdin.isTTY) });
+  const lines = readline.createInterface({
+    input,
+    output,
+    terminal: input === process.stdin && Boolean(process.stdin.isTTY),
+  });
   let answering: AbortController | null = null;
   let idleInterrupts = 0;
   const interrupt = (): void => {
@@ -132,14 +163,17 @@ async function handleLine(line: string, session: ChatSession, output: Writable, 
   try {
     if (line.startsWith('/persona')) {
       const name = line.slice('/persona'.length).trim();
-      if (!session.edgeModel.usePersona) throw new ForgeError('this model has no personas (it is not a baked model)', { field: 'persona' });
+      if (!session.edgeModel.usePersona)
+        throw new ForgeError('this model has no personas (it is not a baked model)', { field: 'persona' });
       session.edgeModel.usePersona(name === '' || name === 'none' ? null : name);
       output.write(`(persona: ${name || 'none'})\n`);
       return true;
     }
     output.write('model> ');
     const { tokens, ms, stopped } = await session.reply(line, (piece) => output.write(piece), signal);
-    output.write(`${stopped ? ' [stopped]' : ''}\n(${tokens} tokens, ${(ms / Math.max(tokens, 1)).toFixed(1)} ms/token)\n`);
+    output.write(
+      `${stopped ? ' [stopped]' : ''}\n(${tokens} tokens, ${(ms / Math.max(tokens, 1)).toFixed(1)} ms/token)\n`,
+    );
   } catch (error) {
     if (!isForgeError(error)) throw error;
     output.write(`\nerror: ${error.message}\n`);
@@ -149,13 +183,22 @@ async function handleLine(line: string, session: ChatSession, output: Writable, 
 
 /** Adds `forge chat` to the program. */
 export function registerChatCommand(program: Command, io: ProgramIo): void {
-  addEdgeOptions(program.command('chat').description('chat with a model in the terminal (streamed answers; Ctrl-C stops an answer)'))
+  addEdgeOptions(
+    program.command('chat').description('chat with a model in the terminal (streamed answers; Ctrl-C stops an answer)'),
+  )
     .option('--max-tokens <n>', 'most tokens per answer (default: the context length)', positiveInt)
     .option('--temperature <t>', 'sampling temperature, 0 = greedy (default 0)', Number)
     .action(async (modelDir: string, flags: EdgeFlags & { maxTokens?: number; temperature?: number }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
       await chatCommand({
-        modelDir, persona: flags.persona, float: flags.float, maxTokens: flags.maxTokens, temperature: flags.temperature, signals: io.signals, runtime: flags.runtime, threads: flags.threads,
+        modelDir,
+        persona: flags.persona,
+        float: flags.float,
+        maxTokens: flags.maxTokens,
+        temperature: flags.temperature,
+        signals: io.signals,
+        runtime: flags.runtime,
+        threads: flags.threads,
       });
     });
 }

@@ -32,7 +32,9 @@ const portArg = (value: string): number => {
 export function registerDashboardCommand(program: Command, io: Pick<ProgramIo, 'print' | 'signals'>): void {
   program
     .command('dashboard')
-    .description('serve a local page (127.0.0.1) with every run: phase timeline, loss, evolution, Grokfast, sizes, latency, alerts')
+    .description(
+      'serve a local page (127.0.0.1) with every run: phase timeline, loss, evolution, Grokfast, sizes, latency, alerts',
+    )
     .option('--runs <dir>', 'where runs are stored', 'runs')
     .option('--port <n>', 'port to listen on (0: any free port)', portArg, 8765)
     .action(async (flags: { runs: string; port: number }) => {

@@ -21,11 +21,24 @@ export const positiveInt = (value: string): number => {
 export function addEdgeOptions(command: Command): Command {
   return command
     .argument('<model>', 'model directory: a deployable (edge), baked, BitNet or plain checkpoint')
-    .addOption(new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(BackendChoiceSchema.options))
-    .option('--threads <n>', 'wasm threads, and the threads of --runtime llama.cpp or onnxruntime (default: one per core)', positiveInt)
+    .addOption(
+      new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(
+        BackendChoiceSchema.options,
+      ),
+    )
+    .option(
+      '--threads <n>',
+      'wasm threads, and the threads of --runtime llama.cpp or onnxruntime (default: one per core)',
+      positiveInt,
+    )
     .option('--persona <name>', 'persona to start with (baked models)')
     .option('--float', 'run ternary layers as dequantized F32 on the backend instead of the packed 2-bit kernel')
-    .addOption(new Option('--runtime <name>', 'generate with forge (default), llama.cpp (the model exported to GGUF, run by node-llama-cpp) or onnxruntime (exported to ONNX, run by onnxruntime-node; greedy only)').choices(RUNTIME_NAMES));
+    .addOption(
+      new Option(
+        '--runtime <name>',
+        'generate with forge (default), llama.cpp (the model exported to GGUF, run by node-llama-cpp) or onnxruntime (exported to ONNX, run by onnxruntime-node; greedy only)',
+      ).choices(RUNTIME_NAMES),
+    );
 }
 
 /** Starts the backend the flags ask for and returns its one-line summary. */

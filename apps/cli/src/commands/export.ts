@@ -35,11 +35,17 @@ export interface ExportCommandOptions {
 export async function exportCommand(options: ExportCommandOptions): Promise<ExportResult[]> {
   const extensions = await readModelExtensions(options.modelDir);
   if (await hasAdapters(options.modelDir)) return exportPersonas(options, extensions);
-  if (options.persona !== undefined) throw new ForgeError('--persona needs a baked model (with adapters/)', { field: 'persona' });
+  if (options.persona !== undefined)
+    throw new ForgeError('--persona needs a baked model (with adapters/)', { field: 'persona' });
   // Ternary layers load as W_q·γ in float32 so the exporter sees the exact ternary values.
   const loaded = await loadEdgeModel(options.modelDir, { float: true });
   try {
-    return [await exportModel({ model: loaded.model, tokenizer: loaded.tokenizer, extensions, name: loaded.id }, exportOptions(options, options.outDir))];
+    return [
+      await exportModel(
+        { model: loaded.model, tokenizer: loaded.tokenizer, extensions, name: loaded.id },
+        exportOptions(options, options.outDir),
+      ),
+    ];
   } finally {
     loaded.dispose();
   }
@@ -64,10 +70,14 @@ async function personaFiles(dir: string): Promise<Map<string, string>> {
 
 /** The base checkpoint with one persona's adapter added into its weights (W + (alpha/rank)·A·B, exact for dense layers). */
 async function mergedPersona(dir: string, file: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
-  const { LoraAdapters, loadAdapterFile, loraExtension, mergeAdapter, readAdapterFile } = await import('@agent-forge/baking');
+  const { LoraAdapters, loadAdapterFile, loraExtension, mergeAdapter, readAdapterFile } = await import(
+    '@agent-forge/baking'
+  );
   const { info, tensors } = await readAdapterFile(file);
   for (const tensor of tensors.values()) tensor.dispose();
-  const { model, tokenizer } = await loadModelCheckpoint(dir, { build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(info.targetLayers) }) });
+  const { model, tokenizer } = await loadModelCheckpoint(dir, {
+    build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(info.targetLayers) }),
+  });
   const adapters = LoraAdapters.of(model);
   try {
     await loadAdapterFile(file, adapters);
@@ -82,14 +92,23 @@ async function mergedPersona(dir: string, file: string): Promise<{ model: TinyTi
 }
 
 /** A baked model's personas, each merged into the weights and exported as its own model. */
-async function exportPersonas(options: ExportCommandOptions, extensions: Record<string, unknown>): Promise<ExportResult[]> {
+async function exportPersonas(
+  options: ExportCommandOptions,
+  extensions: Record<string, unknown>,
+): Promise<ExportResult[]> {
   if (extensions.bitnet !== undefined) {
-    throw new ForgeError('a baked BitNet model cannot be exported: merging an adapter into ternary weights un-ternarizes them', { file: options.modelDir });
+    throw new ForgeError(
+      'a baked BitNet model cannot be exported: merging an adapter into ternary weights un-ternarizes them',
+      { file: options.modelDir },
+    );
   }
   const files = await personaFiles(options.modelDir);
   const personas = [...files.keys()];
   if (options.persona === undefined || (options.persona !== 'all' && !files.has(options.persona))) {
-    throw new ForgeError(`a baked model exports one persona at a time, merged into the weights: pass --persona with one of ${personas.join(', ')}, or all`, { field: 'persona' });
+    throw new ForgeError(
+      `a baked model exports one persona at a time, merged into the weights: pass --persona with one of ${personas.join(', ')}, or all`,
+      { field: 'persona' },
+    );
   }
   const results: ExportResult[] = [];
   for (const persona of options.persona === 'all' ? personas : [options.persona]) {
@@ -108,15 +127,40 @@ async function exportPersonas(options: ExportCommandOptions, extensions: Record<
 export function registerExportCommand(program: Command, io: ProgramIo): void {
   program
     .command('export')
-    .description('write a model as files other tools run: hf (🤗 transformers Llama), gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0) or onnx (onnxruntime, transformers.js)')
+    .description(
+      'write a model as files other tools run: hf (🤗 transformers Llama), gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0) or onnx (onnxruntime, transformers.js)',
+    )
     .argument('<model>', 'model directory: a plain, merged, BitNet or compressed checkpoint')
-    .addOption(new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory())
+    .addOption(
+      new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory(),
+    )
     .requiredOption('-o, --out <dir>', 'output directory (created; see --force)')
-    .addOption(new Option('--type <type>', 'GGUF weight type of the matrices (default f32; tq2_0: BitNet ternary layers at 2 bits)').choices(['f32', 'f16', 'tq2_0']))
+    .addOption(
+      new Option(
+        '--type <type>',
+        'GGUF weight type of the matrices (default f32; tq2_0: BitNet ternary layers at 2 bits)',
+      ).choices(['f32', 'f16', 'tq2_0']),
+    )
     .option('--force', 'replace a non-empty output directory')
-    .option('--persona <name>', 'baked models: the persona merged into the weights, or all (one model each, in OUT/<persona>)')
-    .action(async (modelDir: string, flags: { format: ExportFormatName; out: string; type?: GgufWeightType; force?: boolean; persona?: string }) => {
-      const results = await exportCommand({ modelDir, format: flags.format, outDir: flags.out, type: flags.type, force: flags.force, persona: flags.persona });
-      for (const result of results) io.print(`exported ${modelDir} as ${result.format} to ${result.outDir}: ${result.files.join(', ')}`);
-    });
+    .option(
+      '--persona <name>',
+      'baked models: the persona merged into the weights, or all (one model each, in OUT/<persona>)',
+    )
+    .action(
+      async (
+        modelDir: string,
+        flags: { format: ExportFormatName; out: string; type?: GgufWeightType; force?: boolean; persona?: string },
+      ) => {
+        const results = await exportCommand({
+          modelDir,
+          format: flags.format,
+          outDir: flags.out,
+          type: flags.type,
+          force: flags.force,
+          persona: flags.persona,
+        });
+        for (const result of results)
+          io.print(`exported ${modelDir} as ${result.format} to ${result.outDir}: ${result.files.join(', ')}`);
+      },
+    );
 }

@@ -32,11 +32,17 @@ export function registerGrokfastDemoCommand(program: Command, io: ProgramIo): vo
       io.progress.log(`backend: ${engine.summary}`);
       const result = runGrokfastDemo(
         {
-          operation: flags.operation as 'multiply' | 'add', modulus: Number(flags.modulus), seeds: flags.seeds.split(',').map(Number),
+          operation: flags.operation as 'multiply' | 'add',
+          modulus: Number(flags.modulus),
+          seeds: flags.seeds.split(',').map(Number),
           maxSteps: Number(flags.maxSteps),
-          ...(flags.dModel ? { dModel: Number(flags.dModel) } : {}), ...(flags.batch ? { batchSize: Number(flags.batch) } : {}),
+          ...(flags.dModel ? { dModel: Number(flags.dModel) } : {}),
+          ...(flags.batch ? { batchSize: Number(flags.batch) } : {}),
         },
-        (event) => io.progress.log(`${event.arm} seed ${event.seed} step ${event.step}: validation accuracy ${(event.validationAccuracy * 100).toFixed(1)}%`),
+        (event) =>
+          io.progress.log(
+            `${event.arm} seed ${event.seed} step ${event.step}: validation accuracy ${(event.validationAccuracy * 100).toFixed(1)}%`,
+          ),
       );
       io.print(grokfastTable(result.options, result.runs));
     });

@@ -4,7 +4,12 @@ import type { BackendChoice } from '../pipeline-config.js';
 import { REGISTERED_PHASES } from '../phases.js';
 
 /** `forge info`: the engine the pipeline would use, and which phases this version implements. */
-export async function infoCommand(options: { backend: BackendChoice; threads?: number; json: boolean; print: (line: string) => void }): Promise<void> {
+export async function infoCommand(options: {
+  backend: BackendChoice;
+  threads?: number;
+  json: boolean;
+  print: (line: string) => void;
+}): Promise<void> {
   await startEngine(options.backend, options.threads);
   const engine = describeEngine();
   const phases = PHASE_NAMES.map((name) => ({ name, implemented: REGISTERED_PHASES.some((p) => p.name === name) }));
@@ -13,5 +18,7 @@ export async function infoCommand(options: { backend: BackendChoice; threads?: n
     return;
   }
   for (const [key, value] of engineLines(engine)) options.print(`${key.padEnd(16)} ${value}`);
-  options.print(`${'phases'.padEnd(16)} ${phases.map((p) => `${p.name}${p.implemented ? '' : ' (not yet)'}`).join(', ')}`);
+  options.print(
+    `${'phases'.padEnd(16)} ${phases.map((p) => `${p.name}${p.implemented ? '' : ' (not yet)'}`).join(', ')}`,
+  );
 }

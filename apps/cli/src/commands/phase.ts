@@ -25,5 +25,11 @@ export async function phaseCommand(options: {
     throw new ForgeError(`phase '${name}' is not implemented in this version (available: ${available})`);
   }
   const input = options.input ? readPhaseResult(options.input) : null;
-  await runCommand({ config: options.config, phases: [phase], input, progress: options.progress, print: options.print });
+  await runCommand({
+    config: options.config,
+    phases: [phase],
+    input,
+    progress: options.progress,
+    print: options.print,
+  });
 }

@@ -31,10 +31,20 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   const stored = options.resume ? readPipelineState(path.join(config.runsDir, options.resume)) : undefined;
   // A resume runs the phases the run was made with, whatever slice flags are given again.
   const registered = options.registered ?? REGISTERED_PHASES;
-  const phases = options.phases ?? (stored ? phasesNamed(stored.phases.map((p) => p.name), registered) : selectPhases(options.from, options.to, registered));
+  const phases =
+    options.phases ??
+    (stored
+      ? phasesNamed(
+          stored.phases.map((p) => p.name),
+          registered,
+        )
+      : selectPhases(options.from, options.to, registered));
   const input = options.input ?? (options.inputDir ? await readRunInput(options.inputDir, phases[0]) : null);
   if (sliced && input === null && phases[0]?.name !== 'cognate' && !stored) {
-    throw new ForgeError(`a pipeline that starts at '${phases[0]?.name}' needs a model: pass --input <dir> (a phase or checkpoint directory)`, { field: 'input' });
+    throw new ForgeError(
+      `a pipeline that starts at '${phases[0]?.name}' needs a model: pass --input <dir> (a phase or checkpoint directory)`,
+      { field: 'input' },
+    );
   }
   const gap = options.phases || sliced || input || stored ? undefined : pipelineGap(phases);
   if (gap) {
@@ -47,16 +57,27 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   progress.log(`backend: ${engine.summary}`);
   const outcome = await withInterruptSignal(progress, (signal) =>
     runPipeline({
-      phases, runsDir: config.runsDir, phaseConfigs: config.phases, preset: config.preset, seed: config.seed,
-      input, resumeRunId: options.resume, backend: engine.name, data,
-      trackerSinks: config.tracking.sinks, progress, signal,
+      phases,
+      runsDir: config.runsDir,
+      phaseConfigs: config.phases,
+      preset: config.preset,
+      seed: config.seed,
+      input,
+      resumeRunId: options.resume,
+      backend: engine.name,
+      data,
+      trackerSinks: config.tracking.sinks,
+      progress,
+      signal,
     }),
   );
   const last = outcome.state.phases[outcome.state.phases.length - 1];
   if (!last || last.status !== 'done') throw new ForgeError(`run ${outcome.runId} did not finish`);
   print(`run ${outcome.runId} finished: ${outcome.runDir}`);
   for (const phase of outcome.state.phases) {
-    const metrics = Object.entries(phase.result?.metrics ?? {}).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ');
+    const metrics = Object.entries(phase.result?.metrics ?? {})
+      .map(([k, v]) => `${k}=${formatNumber(v)}`)
+      .join(' ');
     print(`  ${phase.dir}  ${phase.status}  ${metrics}`);
   }
   print('');

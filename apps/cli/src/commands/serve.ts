@@ -26,16 +26,23 @@ export interface ServeCommandOptions extends LoadModelOptions {
  * `forge serve <model> --port N`: loads the model once and serves the OpenAI-compatible API. Returns
  * the running server and a `stop` that closes it and frees the model.
  */
-export async function startServe(options: ServeCommandOptions): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+export async function startServe(
+  options: ServeCommandOptions,
+): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
   const runtimeName = options.runtime ?? 'forge';
   // Another runtime reads the weights to export them: ternary layers are loaded as their float values.
-  const edgeModel = await loadEdgeModel(options.modelDir, { ...options, float: options.float || runtimeName !== 'forge' });
+  const edgeModel = await loadEdgeModel(options.modelDir, {
+    ...options,
+    float: options.float || runtimeName !== 'forge',
+  });
   let server: RunningServer;
   let runtime: OpenRuntime | undefined;
   try {
     runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
     server = await serveModel(new EdgeEngine(edgeModel, runtime.engineOptions), {
-      port: options.port, host: options.host, onRequest: options.verbose ? options.print : undefined,
+      port: options.port,
+      host: options.host,
+      onRequest: options.verbose ? options.print : undefined,
     });
   } catch (error) {
     await runtime?.dispose();
@@ -43,8 +50,12 @@ export async function startServe(options: ServeCommandOptions): Promise<{ server
     throw error;
   }
   const openedRuntime = runtime;
-  options.print(`serving ${edgeModel.id} (${edgeModel.kind}${edgeModel.personas.length ? `, personas: ${edgeModel.personas.join(', ')}` : ''}) at ${server.url}/v1`);
-  options.print(`  try: curl ${server.url}/v1/completions -H 'Content-Type: application/json' -d '{"model": "${edgeModel.id}", "prompt": "Question: 2 + 3?\\nAnswer:", "max_tokens": 32}'`);
+  options.print(
+    `serving ${edgeModel.id} (${edgeModel.kind}${edgeModel.personas.length ? `, personas: ${edgeModel.personas.join(', ')}` : ''}) at ${server.url}/v1`,
+  );
+  options.print(
+    `  try: curl ${server.url}/v1/completions -H 'Content-Type: application/json' -d '{"model": "${edgeModel.id}", "prompt": "Question: 2 + 3?\\nAnswer:", "max_tokens": 32}'`,
+  );
   return {
     server,
     stop: async () => {
@@ -65,14 +76,29 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
 
 /** Adds `forge serve` to the program. */
 export function registerServeCommand(program: Command, io: ProgramIo): void {
-  addEdgeOptions(program.command('serve').description('serve a model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions, /v1/models, /health)'))
+  addEdgeOptions(
+    program
+      .command('serve')
+      .description(
+        'serve a model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions, /v1/models, /health)',
+      ),
+  )
     .option('--port <n>', 'port to listen on (0: any free port)', positiveInt, 8080)
     .option('--host <address>', 'address to bind (default 127.0.0.1: this machine only)', '127.0.0.1')
     .option('-v, --verbose', 'log every request')
     .action(async (modelDir: string, flags: EdgeFlags & { port: number; host: string; verbose?: boolean }) => {
       io.print(`backend: ${await startEdgeEngine(flags)}`);
       await serveCommand({
-        modelDir, port: flags.port, host: flags.host, persona: flags.persona, float: flags.float, verbose: flags.verbose, print: io.print, signals: io.signals, runtime: flags.runtime, threads: flags.threads,
+        modelDir,
+        port: flags.port,
+        host: flags.host,
+        persona: flags.persona,
+        float: flags.float,
+        verbose: flags.verbose,
+        print: io.print,
+        signals: io.signals,
+        runtime: flags.runtime,
+        threads: flags.threads,
       });
     });
 }

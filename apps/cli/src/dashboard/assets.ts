@@ -19,12 +19,18 @@ function pageDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(path.join(dir, 'package.json'))) {
-      const candidates = [path.join(dir, 'src', 'dashboard', 'public', 'dashboard'), path.join(dir, 'dist', 'dashboard')];
+      const candidates = [
+        path.join(dir, 'src', 'dashboard', 'public', 'dashboard'),
+        path.join(dir, 'dist', 'dashboard'),
+      ];
       const found = candidates.find((candidate) => existsSync(path.join(candidate, 'index.html')));
       if (found) return found;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new ForgeError('dashboard page files (dist/dashboard/index.html) not found in the @agent-forge/cli package');
+    if (parent === dir)
+      throw new ForgeError(
+        'dashboard page files (dist/dashboard/index.html) not found in the @agent-forge/cli package',
+      );
     dir = parent;
   }
 }
@@ -35,7 +41,11 @@ function chartJsFile(): string {
   return path.join(path.dirname(main), 'chart.umd.min.js');
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 /** Every static file by URL path, read once at startup. */
 export function loadAssets(): Map<string, Asset> {
@@ -47,5 +57,10 @@ export function loadAssets(): Map<string, Asset> {
     ['/style.css', path.join(staticDir, 'style.css')],
     ['/vendor/chart.umd.min.js', chartJsFile()],
   ];
-  return new Map(files.map(([url, file]) => [url, { body: readFileSync(file), type: TYPES[path.extname(file)] ?? 'application/octet-stream' }]));
+  return new Map(
+    files.map(([url, file]) => [
+      url,
+      { body: readFileSync(file), type: TYPES[path.extname(file)] ?? 'application/octet-stream' },
+    ]),
+  );
 }

@@ -1,6 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ForgeError, PIPELINE_FILE, RUN_STORE_FILE, alertsInRunStore, detectPhaseAlerts, readPipelineState, readRunStore } from '@agent-forge/core';
+import {
+  ForgeError,
+  PIPELINE_FILE,
+  RUN_STORE_FILE,
+  alertsInRunStore,
+  detectPhaseAlerts,
+  readPipelineState,
+  readRunStore,
+} from '@agent-forge/core';
 import type { PhaseAlert, PipelineState, TrackRecord } from '@agent-forge/core';
 
 /** One row of the run list. */
@@ -59,7 +67,10 @@ export function listRuns(runsDir: string): RunSummary[] {
 
 function summarize(state: PipelineState): RunSummary {
   return {
-    runId: state.runId, createdAt: state.createdAt, updatedAt: state.updatedAt, preset: state.preset,
+    runId: state.runId,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    preset: state.preset,
     live: state.phases.some((p) => p.status === 'running'),
     phases: state.phases.map((p) => ({ name: p.name, status: p.status })),
   };
@@ -84,16 +95,33 @@ export function readRunView(runsDir: string, runId: string): RunView {
   const runDir = path.join(runsDir, runId);
   const state = readPipelineState(runDir);
   const records = cachedRunStore(runDir);
-  const phaseViews = state.phases.map((p): PhaseView => ({
-    name: p.name, status: p.status, startedAt: p.startedAt, finishedAt: p.finishedAt, durationMs: p.result?.durationMs, error: p.error,
-    metrics: p.result?.metrics ?? {}, models: (p.result?.models ?? []).map(({ role, params, bytes }) => ({ role, params, bytes })),
-  }));
+  const phaseViews = state.phases.map(
+    (p): PhaseView => ({
+      name: p.name,
+      status: p.status,
+      startedAt: p.startedAt,
+      finishedAt: p.finishedAt,
+      durationMs: p.result?.durationMs,
+      error: p.error,
+      metrics: p.result?.metrics ?? {},
+      models: (p.result?.models ?? []).map(({ role, params, bytes }) => ({ role, params, bytes })),
+    }),
+  );
   const done = state.phases.flatMap((p) => (p.status === 'done' && p.result ? [p.result] : []));
   const logged = alertsInRunStore(records);
   const seen = new Set(logged.map((a) => a.message));
   const alerts = [...logged, ...detectPhaseAlerts(done).filter((a) => !seen.has(a.message))];
-  const events = records.flatMap((r) => (r.type === 'event' && r.event !== 'checkpoint' ? [{ time: r.time, phase: r.phase, event: r.event }] : []));
-  return { ...summarize(state), seed: state.seed, phaseViews, series: seriesOf(records), alerts, events: events.slice(-100) };
+  const events = records.flatMap((r) =>
+    r.type === 'event' && r.event !== 'checkpoint' ? [{ time: r.time, phase: r.phase, event: r.event }] : [],
+  );
+  return {
+    ...summarize(state),
+    seed: state.seed,
+    phaseViews,
+    series: seriesOf(records),
+    alerts,
+    events: events.slice(-100),
+  };
 }
 
 /** Group metric records by (phase, name); a resumed phase re-logs steps, so the latest value of a step wins. */
@@ -106,5 +134,9 @@ export function seriesOf(records: readonly TrackRecord[]): SeriesView[] {
     if (!entry) byKey.set(key, (entry = { phase: record.phase, name: record.name, steps: new Map() }));
     entry.steps.set(record.step, record.value);
   }
-  return [...byKey.values()].map(({ phase, name, steps }) => ({ phase, name, points: [...steps.entries()].sort((a, b) => a[0] - b[0]) }));
+  return [...byKey.values()].map(({ phase, name, steps }) => ({
+    phase,
+    name,
+    points: [...steps.entries()].sort((a, b) => a[0] - b[0]),
+  }));
 }

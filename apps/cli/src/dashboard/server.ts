@@ -33,7 +33,9 @@ function handle(req: IncomingMessage, res: ServerResponse, runsDir: string, asse
     const run = /^\/api\/runs\/([^/]+)$/.exec(url.pathname);
     if (run) return sendJson(res, 200, readRunView(runsDir, decodeURIComponent(run[1] ?? '')));
   } catch (error) {
-    return sendJson(res, isForgeError(error) ? 404 : 500, { error: error instanceof Error ? error.message : String(error) });
+    return sendJson(res, isForgeError(error) ? 404 : 500, {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
   const asset = assets.get(url.pathname === '/index.html' ? '/' : url.pathname);
   if (!asset) return sendJson(res, 404, { error: `nothing at ${url.pathname}` });

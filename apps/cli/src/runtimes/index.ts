@@ -29,9 +29,17 @@ export async function readModelExtensions(dir: string): Promise<Record<string, u
 }
 
 /** Starts `name` for `edgeModel` (loaded from `dir`). */
-export async function openRuntime(name: RuntimeName, dir: string, edgeModel: EdgeModel, threads?: number): Promise<OpenRuntime> {
+export async function openRuntime(
+  name: RuntimeName,
+  dir: string,
+  edgeModel: EdgeModel,
+  threads?: number,
+): Promise<OpenRuntime> {
   if (name === 'forge') return { engineOptions: {}, dispose: async () => undefined };
   const extensions = await readModelExtensions(dir);
-  const runtime = name === 'llama.cpp' ? await startLlamaCppRuntime(edgeModel, extensions, threads) : await startOnnxRuntime(edgeModel, extensions, threads);
+  const runtime =
+    name === 'llama.cpp'
+      ? await startLlamaCppRuntime(edgeModel, extensions, threads)
+      : await startOnnxRuntime(edgeModel, extensions, threads);
   return { engineOptions: { generate: runtime.generate }, dispose: () => runtime.dispose() };
 }

@@ -23,16 +23,33 @@ function weightTypeFor(model: EdgeModel['model'], extensions: Readonly<Record<st
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function generateOn(context: LlamaContext, promptIds: readonly number[], options: StreamOptions, onToken: (token: number) => void): Promise<GenerationSummary> {
+async function generateOn(
+  context: LlamaContext,
+  promptIds: readonly number[],
+  options: StreamOptions,
+  onToken: (token: number) => void,
+): Promise<GenerationSummary> {
   const started = performance.now();
-  const summary = { tokens: [] as number[], stopReason: 'max-new-tokens' as StreamStopReason, promptTokens: promptIds.length, prefillMs: 0, timeToFirstTokenMs: 0, stepMs: [] as number[] };
+  const summary = {
+    tokens: [] as number[],
+    stopReason: 'max-new-tokens' as StreamStopReason,
+    promptTokens: promptIds.length,
+    prefillMs: 0,
+    timeToFirstTokenMs: 0,
+    stepMs: [] as number[],
+  };
   if (options.maxNewTokens === 0) return summary;
   if (options.signal?.aborted) return { ...summary, stopReason: 'aborted' };
   const sequence = context.getSequence();
   try {
     let last = started;
     // llama.cpp ends at <eos> by itself; yielding it lets the edge engine count it and stop as ours does.
-    const sampling = { temperature: options.temperature ?? 0, topK: options.topK, seed: options.seed ?? 0, yieldEogToken: true };
+    const sampling = {
+      temperature: options.temperature ?? 0,
+      topK: options.topK,
+      seed: options.seed ?? 0,
+      yieldEogToken: true,
+    };
     for await (const token of sequence.evaluate(promptIds as Token[], sampling)) {
       const now = performance.now();
       if (summary.tokens.length === 0) summary.prefillMs = summary.timeToFirstTokenMs = now - started;
@@ -54,16 +71,30 @@ async function generateOn(context: LlamaContext, promptIds: readonly number[], o
 }
 
 /** Exports `edgeModel` to GGUF and loads it into llama.cpp (CPU). */
-export async function startLlamaCppRuntime(edgeModel: EdgeModel, extensions: Readonly<Record<string, unknown>>, threads?: number): Promise<ExternalRuntime> {
+export async function startLlamaCppRuntime(
+  edgeModel: EdgeModel,
+  extensions: Readonly<Record<string, unknown>>,
+  threads?: number,
+): Promise<ExternalRuntime> {
   if (edgeModel.kind !== 'float') {
-    throw new ForgeError(`--runtime llama.cpp needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export their merged/ checkpoint)`, { field: 'runtime' });
+    throw new ForgeError(
+      `--runtime llama.cpp needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export their merged/ checkpoint)`,
+      { field: 'runtime' },
+    );
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-llama-cpp-'));
   try {
     const outDir = path.join(dir, 'gguf');
-    await exportModel({ model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id }, { format: 'gguf', outDir, weightType: weightTypeFor(edgeModel.model, extensions) });
+    await exportModel(
+      { model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id },
+      { format: 'gguf', outDir, weightType: weightTypeFor(edgeModel.model, extensions) },
+    );
     // Imported when asked for: loading llama.cpp's binary costs a second that our own runtime never needs.
-    const { LlamaLogLevel, getLlama } = await importRuntimePackage('llama.cpp', 'node-llama-cpp', () => import('node-llama-cpp'));
+    const { LlamaLogLevel, getLlama } = await importRuntimePackage(
+      'llama.cpp',
+      'node-llama-cpp',
+      () => import('node-llama-cpp'),
+    );
     const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath: path.join(outDir, 'model.gguf') });
     const context = await model.createContext({ contextSize: edgeModel.model.config.contextLength, threads });

@@ -24,23 +24,49 @@ function argmaxOfLast(logits: Float32Array, rows: number, vocabSize: number): nu
   return best;
 }
 
-async function generateOn(ort: Ort, session: InferenceSession, model: EdgeModel['model'], promptIds: readonly number[], options: StreamOptions, onToken: (token: number) => void): Promise<GenerationSummary> {
-  if ((options.temperature ?? 0) > 0) throw new ForgeError('--runtime onnxruntime decodes greedily only (temperature 0)', { field: 'temperature' });
+async function generateOn(
+  ort: Ort,
+  session: InferenceSession,
+  model: EdgeModel['model'],
+  promptIds: readonly number[],
+  options: StreamOptions,
+  onToken: (token: number) => void,
+): Promise<GenerationSummary> {
+  if ((options.temperature ?? 0) > 0)
+    throw new ForgeError('--runtime onnxruntime decodes greedily only (temperature 0)', { field: 'temperature' });
   const { nLayers, nHeads, dModel, vocabSize, contextLength } = model.config;
   const started = performance.now();
-  const summary = { tokens: [] as number[], stopReason: 'max-new-tokens' as StreamStopReason, promptTokens: promptIds.length, prefillMs: 0, timeToFirstTokenMs: 0, stepMs: [] as number[] };
-  if (options.maxNewTokens === 0 || options.signal?.aborted) return { ...summary, stopReason: options.signal?.aborted ? 'aborted' : 'max-new-tokens' };
-  const int64 = (values: readonly number[]): Tensor => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
+  const summary = {
+    tokens: [] as number[],
+    stopReason: 'max-new-tokens' as StreamStopReason,
+    promptTokens: promptIds.length,
+    prefillMs: 0,
+    timeToFirstTokenMs: 0,
+    stepMs: [] as number[],
+  };
+  if (options.maxNewTokens === 0 || options.signal?.aborted)
+    return { ...summary, stopReason: options.signal?.aborted ? 'aborted' : 'max-new-tokens' };
+  const int64 = (values: readonly number[]): Tensor =>
+    new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
   let cache: Record<string, Tensor> = {};
   for (let layer = 0; layer < nLayers; layer++) {
-    for (const part of ['key', 'value']) cache[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, nHeads, 0, dModel / nHeads]);
+    for (const part of ['key', 'value'])
+      cache[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [
+        1,
+        nHeads,
+        0,
+        dModel / nHeads,
+      ]);
   }
   let input = [...promptIds];
   let last = started;
   for (;;) {
     const past = promptIds.length + summary.tokens.length - input.length;
     const outputs = await session.run({
-      input_ids: int64(input), attention_mask: int64(new Array<number>(past + input.length).fill(1)), position_ids: int64(input.map((_, i) => past + i)), ...cache,
+      input_ids: int64(input),
+      attention_mask: int64(new Array<number>(past + input.length).fill(1)),
+      position_ids: int64(input.map((_, i) => past + i)),
+      ...cache,
     });
     const token = argmaxOfLast(outputs.logits?.data as Float32Array, input.length, vocabSize);
     const now = performance.now();
@@ -53,7 +79,8 @@ async function generateOn(ort: Ort, session: InferenceSession, model: EdgeModel[
     if (reason !== null) return { ...summary, stopReason: reason };
     cache = {};
     for (let layer = 0; layer < nLayers; layer++) {
-      for (const part of ['key', 'value']) cache[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`] as Tensor;
+      for (const part of ['key', 'value'])
+        cache[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`] as Tensor;
     }
     input = [token];
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -61,18 +88,32 @@ async function generateOn(ort: Ort, session: InferenceSession, model: EdgeModel[
 }
 
 /** Exports `edgeModel` to ONNX and opens it in onnxruntime (CPU). */
-export async function startOnnxRuntime(edgeModel: EdgeModel, extensions: Readonly<Record<string, unknown>>, threads?: number): Promise<ExternalRuntime> {
+export async function startOnnxRuntime(
+  edgeModel: EdgeModel,
+  extensions: Readonly<Record<string, unknown>>,
+  threads?: number,
+): Promise<ExternalRuntime> {
   if (edgeModel.kind !== 'float') {
-    throw new ForgeError(`--runtime onnxruntime needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export a persona)`, { field: 'runtime' });
+    throw new ForgeError(
+      `--runtime onnxruntime needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export a persona)`,
+      { field: 'runtime' },
+    );
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-onnxruntime-'));
   try {
     const outDir = path.join(dir, 'onnx');
-    await exportModel({ model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id }, { format: 'onnx', outDir });
+    await exportModel(
+      { model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id },
+      { format: 'onnx', outDir },
+    );
     // Imported when asked for: onnxruntime's library is loaded only by this runtime.
     const ort = await importRuntimePackage('onnxruntime', 'onnxruntime-node', () => import('onnxruntime-node'));
-    const session = await ort.InferenceSession.create(path.join(outDir, ONNX_FILE), threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 });
-    const generate: TokenGenerator = (ids, options, onToken) => generateOn(ort, session, edgeModel.model, ids, options, onToken);
+    const session = await ort.InferenceSession.create(
+      path.join(outDir, ONNX_FILE),
+      threads === undefined ? {} : { intraOpNumThreads: threads, interOpNumThreads: 1 },
+    );
+    const generate: TokenGenerator = (ids, options, onToken) =>
+      generateOn(ort, session, edgeModel.model, ids, options, onToken);
     return {
       generate,
       dispose: async () => {

@@ -10,7 +10,13 @@ export interface ExternalRuntime {
 }
 
 /** Why generation ends after `token`, or null to go on; the rules of the edge runtime's `streamTokens`. */
-export function stopAfter(token: number, generated: number, promptLength: number, options: StreamOptions, contextLength: number): StreamStopReason | null {
+export function stopAfter(
+  token: number,
+  generated: number,
+  promptLength: number,
+  options: StreamOptions,
+  contextLength: number,
+): StreamStopReason | null {
   if ((options.stopTokens ?? []).includes(token)) return 'stop-token';
   if (generated >= options.maxNewTokens) return 'max-new-tokens';
   // The token just picked would need the position after the context.

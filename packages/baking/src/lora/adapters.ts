@@ -44,7 +44,8 @@ export class LoraAdapters {
   private activeName: string | null = null;
 
   constructor(private readonly slots: ReadonlyMap<string, LoraSlot>) {
-    if (slots.size === 0) throw new ForgeError('the model has no LoRA slots: build it with extensions.lora', { field: 'extensions.lora' });
+    if (slots.size === 0)
+      throw new ForgeError('the model has no LoRA slots: build it with extensions.lora', { field: 'extensions.lora' });
   }
 
   /** The adapters of a model built with the `lora` extension. */
@@ -80,7 +81,12 @@ export class LoraAdapters {
     const rng = Rng.fromSeed(seed).fork(`lora:${name}`);
     for (const [layer, slot] of this.slots) {
       const names = loraTensorNames(layer);
-      const a = normalWeight({ rng }, names.a, [slot.inner.inFeatures, shape.rank], 1 / Math.sqrt(slot.inner.inFeatures));
+      const a = normalWeight(
+        { rng },
+        names.a,
+        [slot.inner.inFeatures, shape.rank],
+        1 / Math.sqrt(slot.inner.inFeatures),
+      );
       const b = constantWeight([shape.rank, slot.inner.outFeatures], 0);
       slot.add(name, { a, b, scale: shape.alpha / shape.rank });
     }
@@ -95,7 +101,11 @@ export class LoraAdapters {
     assertShape(info);
     const pairs = info.targetLayers.map((layer) => {
       const slot = this.slots.get(layer);
-      if (!slot) throw new ForgeError(`adapter '${info.name}' targets layer '${layer}', which has no LoRA slot here (slots: ${this.slotLayers.join(', ')})`, { file: source });
+      if (!slot)
+        throw new ForgeError(
+          `adapter '${info.name}' targets layer '${layer}', which has no LoRA slot here (slots: ${this.slotLayers.join(', ')})`,
+          { file: source },
+        );
       const names = loraTensorNames(layer);
       const a = expectTensor(tensors, names.a, [slot.inner.inFeatures, info.rank], source);
       const b = expectTensor(tensors, names.b, [info.rank, slot.inner.outFeatures], source);
@@ -155,15 +165,25 @@ export class LoraAdapters {
 }
 
 function assertShape(shape: AdapterShape): void {
-  if (!Number.isInteger(shape.rank) || shape.rank < 1) throw new ForgeError(`LoRA rank must be a positive integer, got ${shape.rank}`, { field: 'rank' });
-  if (!Number.isFinite(shape.alpha) || shape.alpha <= 0) throw new ForgeError(`LoRA alpha must be a positive number, got ${shape.alpha}`, { field: 'alpha' });
+  if (!Number.isInteger(shape.rank) || shape.rank < 1)
+    throw new ForgeError(`LoRA rank must be a positive integer, got ${shape.rank}`, { field: 'rank' });
+  if (!Number.isFinite(shape.alpha) || shape.alpha <= 0)
+    throw new ForgeError(`LoRA alpha must be a positive number, got ${shape.alpha}`, { field: 'alpha' });
 }
 
-function expectTensor(tensors: ReadonlyMap<string, tf.Tensor>, name: string, shape: number[], source: string): tf.Tensor {
+function expectTensor(
+  tensors: ReadonlyMap<string, tf.Tensor>,
+  name: string,
+  shape: number[],
+  source: string,
+): tf.Tensor {
   const tensor = tensors.get(name);
   if (!tensor) throw new ForgeError(`adapter tensor '${name}' is missing`, { file: source });
   if (!tf.util.arraysEqual(tensor.shape, shape)) {
-    throw new ForgeError(`adapter tensor '${name}' has shape [${tensor.shape.join(', ')}], expected [${shape.join(', ')}]`, { file: source });
+    throw new ForgeError(
+      `adapter tensor '${name}' has shape [${tensor.shape.join(', ')}], expected [${shape.join(', ')}]`,
+      { file: source },
+    );
   }
   return tensor;
 }

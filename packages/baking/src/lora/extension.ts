@@ -71,13 +71,18 @@ export const loraModelExtension: ModelExtension = {
   name: 'lora',
   order: 20,
   packageName: '@agent-forge/baking',
-  plan: (plan, value) => ({ ...plan, createLinear: loraLinearFactory(plan.createLinear, parseLoraExtension(value).targetLayers) }),
+  plan: (plan, value) => ({
+    ...plan,
+    createLinear: loraLinearFactory(plan.createLinear, parseLoraExtension(value).targetLayers),
+  }),
   verify: (model, value) => {
     const wanted = parseLoraExtension(value).targetLayers;
     const found = loraSlotsOf(model);
     const missing = wanted.filter((layer) => !found.has(layer));
     if (missing.length > 0) {
-      throw new ForgeError(`extensions.lora names layers this model does not have: ${missing.join(', ')}`, { field: 'extensions.lora.targetLayers' });
+      throw new ForgeError(`extensions.lora names layers this model does not have: ${missing.join(', ')}`, {
+        field: 'extensions.lora.targetLayers',
+      });
     }
   },
 };

@@ -17,7 +17,10 @@ export function mergeAdapter(model: TinyTitan, adapters: LoraAdapters, name: str
   for (const layer of info.targetLayers) {
     const pair = slots.get(layer)?.pair(name);
     const weight = weights.get(`${layer}.weight`);
-    if (!pair || !weight) throw new ForgeError(`cannot merge adapter '${name}': layer '${layer}' has no slot or weight in this model`, { field: 'mergePersona' });
+    if (!pair || !weight)
+      throw new ForgeError(`cannot merge adapter '${name}': layer '${layer}' has no slot or weight in this model`, {
+        field: 'mergePersona',
+      });
     tf.tidy(() => {
       weight.assign(tf.add(weight, tf.mul(tf.matMul(pair.a as tf.Tensor2D, pair.b as tf.Tensor2D), pair.scale)));
     });

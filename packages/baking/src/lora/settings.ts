@@ -37,15 +37,20 @@ export function parseLoraExtension(value: unknown): LoraExtension {
 export function loraTargetLayers(config: ModelConfig, modules: readonly LoraModule[]): string[] {
   const wanted = new Set(modules);
   if (wanted.has('gate') && config.mlp !== 'swiglu') {
-    throw new ForgeError(`LoRA target 'gate' needs a SwiGLU MLP; this model uses '${config.mlp}'`, { field: 'targetModules' });
+    throw new ForgeError(`LoRA target 'gate' needs a SwiGLU MLP; this model uses '${config.mlp}'`, {
+      field: 'targetModules',
+    });
   }
   if (wanted.has('head') && config.tiedEmbeddings) {
-    throw new ForgeError("LoRA target 'head' needs an untied output head; this model ties it to the embedding", { field: 'targetModules' });
+    throw new ForgeError("LoRA target 'head' needs an untied output head; this model ties it to the embedding", {
+      field: 'targetModules',
+    });
   }
   const layers: string[] = [];
   for (let index = 0; index < config.nLayers; index++) {
     for (const part of ['q', 'k', 'v', 'o'] as const) if (wanted.has(part)) layers.push(`blocks.${index}.attn.${part}`);
-    for (const part of ['gate', 'up', 'down'] as const) if (wanted.has(part)) layers.push(`blocks.${index}.mlp.${part}`);
+    for (const part of ['gate', 'up', 'down'] as const)
+      if (wanted.has(part)) layers.push(`blocks.${index}.mlp.${part}`);
   }
   if (wanted.has('head')) layers.push('head');
   return layers;

@@ -15,7 +15,12 @@ export const fp32Compressor: Compressor<NoSettings> = {
   settingsSchema: NoSettingsSchema,
   lossless: true,
   accepts: () => true,
-  encode: (values, shape) => ({ method: 'fp32', shape: [...shape], tensors: new Map([['values', { dtype: 'F32', shape: [values.length], data: values.slice() }]]), params: {} }),
+  encode: (values, shape) => ({
+    method: 'fp32',
+    shape: [...shape],
+    tensors: new Map([['values', { dtype: 'F32', shape: [values.length], data: values.slice() }]]),
+    params: {},
+  }),
   decode: (encoded) => requirePart(encoded, 'values', 'F32').slice(),
 };
 
@@ -26,6 +31,11 @@ export const fp16Compressor: Compressor<NoSettings> = {
   settingsSchema: NoSettingsSchema,
   lossless: false,
   accepts: () => true,
-  encode: (values, shape) => ({ method: 'fp16', shape: [...shape], tensors: new Map([['values', { dtype: 'F16', shape: [values.length], data: encodeFloat16(values) }]]), params: {} }),
+  encode: (values, shape) => ({
+    method: 'fp16',
+    shape: [...shape],
+    tensors: new Map([['values', { dtype: 'F16', shape: [values.length], data: encodeFloat16(values) }]]),
+    params: {},
+  }),
   decode: (encoded) => decodeFloat16(requirePart(encoded, 'values', 'F16')),
 };

@@ -15,17 +15,19 @@ import { packBits, unpackBits } from '../bit-packing.js';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
 
 /** Settings of `hyper`; bits/weight = indexBits/groupSize (default 8/2 = 4) plus two floats per tensor. */
-export const HyperSettingsSchema = z.object({
-  /** K: weights represented by one θ. */
-  groupSize: z.number().int().min(1).max(4).default(2),
-  /** b: bits of θ; the trajectory is sampled at θ = 0 … 2^b − 1. */
-  indexBits: z.number().int().min(2).max(20).default(8),
-  /**
-   * δ: trajectory step per θ. The authors' code uses 1/R with R = 10; δ = 1 (the default) samples the
-   * same winding at integer times, which spreads 2^b samples far more evenly over the torus (bench).
-   */
-  step: z.number().positive().default(1),
-}).strict();
+export const HyperSettingsSchema = z
+  .object({
+    /** K: weights represented by one θ. */
+    groupSize: z.number().int().min(1).max(4).default(2),
+    /** b: bits of θ; the trajectory is sampled at θ = 0 … 2^b − 1. */
+    indexBits: z.number().int().min(2).max(20).default(8),
+    /**
+     * δ: trajectory step per θ. The authors' code uses 1/R with R = 10; δ = 1 (the default) samples the
+     * same winding at integer times, which spreads 2^b samples far more evenly over the torus (bench).
+     */
+    step: z.number().positive().default(1),
+  })
+  .strict();
 /** Parsed `hyper` settings. */
 export type HyperSettings = z.output<typeof HyperSettingsSchema>;
 
@@ -56,7 +58,8 @@ const indexes = new Map<string, TrajectoryIndex>();
 
 function cellOf(point: ArrayLike<number>, offset: number, groupSize: number, cells: number): number {
   let cell = 0;
-  for (let k = 0; k < groupSize; k++) cell = cell * cells + Math.min(cells - 1, Math.floor((point[offset + k] as number) * cells));
+  for (let k = 0; k < groupSize; k++)
+    cell = cell * cells + Math.min(cells - 1, Math.floor((point[offset + k] as number) * cells));
   return cell;
 }
 
@@ -74,11 +77,16 @@ function trajectoryIndex(settings: HyperSettings): TrajectoryIndex {
     points.set(point, theta * groupSize);
   }
   const cells = Math.max(1, Math.floor(Math.pow(count, 1 / groupSize)));
-  const cellIds = Uint32Array.from({ length: count }, (_, theta) => cellOf(points, theta * groupSize, groupSize, cells));
-  const order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => (cellIds[a] as number) - (cellIds[b] as number) || a - b);
+  const cellIds = Uint32Array.from({ length: count }, (_, theta) =>
+    cellOf(points, theta * groupSize, groupSize, cells),
+  );
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
+    (a, b) => (cellIds[a] as number) - (cellIds[b] as number) || a - b,
+  );
   const cellStart = new Uint32Array(cells ** groupSize + 1);
   for (const id of cellIds) cellStart[id + 1] = (cellStart[id + 1] as number) + 1;
-  for (let c = 0; c < cells ** groupSize; c++) cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
+  for (let c = 0; c < cells ** groupSize; c++)
+    cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
   const index = { points, groupSize, cells, order, cellStart };
   indexes.set(key, index);
   return index;
@@ -165,25 +173,32 @@ export const hyperCompressor: Compressor<HyperSettings> = {
     }
     const packed = packBits(thetas, settings.indexBits);
     return {
-      method: 'hyper', shape: [...shape],
+      method: 'hyper',
+      shape: [...shape],
       tensors: new Map([['thetas', { dtype: 'U8', shape: [packed.length], data: packed }]]),
       params: { groupSize, indexBits: settings.indexBits, step: settings.step, low, high },
     };
   },
   decode(encoded) {
     const groupSize = numberParam(encoded, 'groupSize');
-    if (!Number.isInteger(groupSize) || groupSize < 1) throw new ForgeError(`hyper: bad groupSize ${groupSize}`, { field: 'groupSize' });
+    if (!Number.isInteger(groupSize) || groupSize < 1)
+      throw new ForgeError(`hyper: bad groupSize ${groupSize}`, { field: 'groupSize' });
     const step = numberParam(encoded, 'step');
     const low = numberParam(encoded, 'low');
     const span = numberParam(encoded, 'high') - low;
     const count = sizeOf(encoded.shape);
-    const thetas = unpackBits(requirePart(encoded, 'thetas', 'U8'), numberParam(encoded, 'indexBits'), Math.ceil(count / groupSize));
+    const thetas = unpackBits(
+      requirePart(encoded, 'thetas', 'U8'),
+      numberParam(encoded, 'indexBits'),
+      Math.ceil(count / groupSize),
+    );
     const direction = windingDirection(groupSize);
     const point = new Float64Array(groupSize);
     const out = new Float32Array(count);
     for (let g = 0; g < thetas.length; g++) {
       trajectoryPoint(thetas[g] as number, step, direction, point);
-      for (let k = 0; k < groupSize && g * groupSize + k < count; k++) out[g * groupSize + k] = low + span * (point[k] as number);
+      for (let k = 0; k < groupSize && g * groupSize + k < count; k++)
+        out[g * groupSize + k] = low + span * (point[k] as number);
     }
     return out;
   },

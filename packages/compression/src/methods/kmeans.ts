@@ -24,7 +24,13 @@ function distance2(a: Float64Array, i: number, b: Float64Array, j: number, dim: 
 }
 
 /** Index of the centroid nearest to vector `i`. */
-export function nearestCentroid(vectors: Float64Array, i: number, centroids: Float64Array, k: number, dim: number): number {
+export function nearestCentroid(
+  vectors: Float64Array,
+  i: number,
+  centroids: Float64Array,
+  k: number,
+  dim: number,
+): number {
   let best = 0;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let j = 0; j < k; j++) {
@@ -37,7 +43,14 @@ export function nearestCentroid(vectors: Float64Array, i: number, centroids: Flo
   return best;
 }
 
-function seedCentroids(vectors: Float64Array, n: number, dim: number, k: number, weights: Float64Array, rng: Rng): Float64Array {
+function seedCentroids(
+  vectors: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  weights: Float64Array,
+  rng: Rng,
+): Float64Array {
   const centroids = new Float64Array(k * dim);
   const nearest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   let chosen = pickWeighted(weights, rng);
@@ -67,7 +80,14 @@ function pickWeighted(scores: Float64Array, rng: Rng): number {
 }
 
 /** One Lloyd step in place; returns whether any assignment changed. */
-function lloydStep(vectors: Float64Array, n: number, dim: number, k: number, weights: Float64Array, state: { centroids: Float64Array; assignments: Uint32Array }): boolean {
+function lloydStep(
+  vectors: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  weights: Float64Array,
+  state: { centroids: Float64Array; assignments: Uint32Array },
+): boolean {
   let changed = false;
   for (let i = 0; i < n; i++) {
     const j = nearestCentroid(vectors, i, state.centroids, k, dim);
@@ -80,18 +100,29 @@ function lloydStep(vectors: Float64Array, n: number, dim: number, k: number, wei
     const j = state.assignments[i] as number;
     const w = weights[i] as number;
     mass[j] = (mass[j] as number) + w;
-    for (let d = 0; d < dim; d++) sums[j * dim + d] = (sums[j * dim + d] as number) + w * (vectors[i * dim + d] as number);
+    for (let d = 0; d < dim; d++)
+      sums[j * dim + d] = (sums[j * dim + d] as number) + w * (vectors[i * dim + d] as number);
   }
   // An empty (or weightless) cluster keeps its centroid rather than collapsing to the origin.
-  for (let j = 0; j < k; j++) if ((mass[j] as number) > 0) for (let d = 0; d < dim; d++) state.centroids[j * dim + d] = (sums[j * dim + d] as number) / (mass[j] as number);
+  for (let j = 0; j < k; j++)
+    if ((mass[j] as number) > 0)
+      for (let d = 0; d < dim; d++) state.centroids[j * dim + d] = (sums[j * dim + d] as number) / (mass[j] as number);
   return changed;
 }
 
 /** Weighted k-means of `n` vectors into `k` centroids (k ≤ n), at most `iterations` Lloyd steps. */
-export function kMeans(vectors: Float64Array, dim: number, k: number, options: { iterations: number; rng: Rng; weights?: Float64Array }): KMeansResult {
+export function kMeans(
+  vectors: Float64Array,
+  dim: number,
+  k: number,
+  options: { iterations: number; rng: Rng; weights?: Float64Array },
+): KMeansResult {
   const n = vectors.length / dim;
   const weights = options.weights ?? new Float64Array(n).fill(1);
-  const state = { centroids: seedCentroids(vectors, n, dim, k, weights, options.rng), assignments: new Uint32Array(n).fill(k) };
+  const state = {
+    centroids: seedCentroids(vectors, n, dim, k, weights, options.rng),
+    assignments: new Uint32Array(n).fill(k),
+  };
   for (let step = 0; step < options.iterations; step++) {
     if (!lloydStep(vectors, n, dim, k, weights, state)) break;
   }

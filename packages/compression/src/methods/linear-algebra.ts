@@ -30,7 +30,8 @@ export function invert(matrix: Float64Array, n: number): Float64Array | undefine
   for (let i = 0; i < n; i++) inv[i * n + i] = 1;
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r * n + col] as number) > Math.abs(a[pivot * n + col] as number)) pivot = r;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(a[r * n + col] as number) > Math.abs(a[pivot * n + col] as number)) pivot = r;
     const p = a[pivot * n + col] as number;
     if (Math.abs(p) < 1e-12) return undefined;
     swapRows(a, n, col, pivot);

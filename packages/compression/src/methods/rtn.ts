@@ -9,12 +9,14 @@ import { packBits, toSigned, toUnsigned, unpackBits } from '../bit-packing.js';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
 
 /** Settings of `rtn`; bits/weight = bits + 16/groupSize (default int8 in groups of 64: 8.25). */
-export const RtnSettingsSchema = z.object({
-  /** Bits per integer code (signed). */
-  bits: z.number().int().min(2).max(8).default(8),
-  /** Consecutive weights sharing one fp16 scale. */
-  groupSize: z.number().int().positive().default(64),
-}).strict();
+export const RtnSettingsSchema = z
+  .object({
+    /** Bits per integer code (signed). */
+    bits: z.number().int().min(2).max(8).default(8),
+    /** Consecutive weights sharing one fp16 scale. */
+    groupSize: z.number().int().positive().default(64),
+  })
+  .strict();
 /** Parsed `rtn` settings. */
 export type RtnSettings = z.output<typeof RtnSettingsSchema>;
 
@@ -22,7 +24,8 @@ function groupScales(values: Float32Array, groupSize: number, maxCode: number): 
   const scales = new Float32Array(Math.ceil(values.length / groupSize));
   for (let g = 0; g < scales.length; g++) {
     let absMax = 0;
-    for (let i = g * groupSize; i < Math.min(values.length, (g + 1) * groupSize); i++) absMax = Math.max(absMax, Math.abs(values[i] as number));
+    for (let i = g * groupSize; i < Math.min(values.length, (g + 1) * groupSize); i++)
+      absMax = Math.max(absMax, Math.abs(values[i] as number));
     scales[g] = absMax / maxCode;
   }
   return encodeFloat16(scales);
@@ -47,9 +50,17 @@ export const rtnCompressor: Compressor<RtnSettings> = {
       codes[i] = toUnsigned(q, settings.bits);
     }
     return {
-      method: 'rtn', shape: [...shape],
+      method: 'rtn',
+      shape: [...shape],
       tensors: new Map([
-        ['codes', { dtype: 'U8', shape: [Math.ceil((values.length * settings.bits) / 8)], data: packBits(codes, settings.bits) }],
+        [
+          'codes',
+          {
+            dtype: 'U8',
+            shape: [Math.ceil((values.length * settings.bits) / 8)],
+            data: packBits(codes, settings.bits),
+          },
+        ],
         ['scales', { dtype: 'F16', shape: [scaleBits.length], data: scaleBits }],
       ]),
       params: { bits: settings.bits, groupSize: settings.groupSize },
@@ -62,7 +73,8 @@ export const rtnCompressor: Compressor<RtnSettings> = {
     const codes = unpackBits(requirePart(encoded, 'codes', 'U8'), bits, count);
     const scales = decodeFloat16(requirePart(encoded, 'scales', 'F16'));
     const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = toSigned(codes[i] as number, bits) * (scales[Math.floor(i / groupSize)] as number);
+    for (let i = 0; i < count; i++)
+      out[i] = toSigned(codes[i] as number, bits) * (scales[Math.floor(i / groupSize)] as number);
     return out;
   },
 };

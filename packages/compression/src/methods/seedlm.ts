@@ -14,18 +14,21 @@ import { pseudoInverse } from './linear-algebra.js';
 import { LFSR_BITS, LFSR_PERIOD, seedMatrix } from './lfsr.js';
 
 /** Settings of `seedlm`; bits/weight = (16 + exponentBits + latentDim·coefficientBits)/blockSize (defaults: 4). */
-export const SeedLmSettingsSchema = z.object({
-  /** C: weights per block. */
-  blockSize: z.number().int().min(2).max(64).default(8),
-  /** P: coefficients (columns of U) per block. */
-  latentDim: z.number().int().min(1).max(16).default(3),
-  /** Bits per coefficient (two's complement). */
-  coefficientBits: z.number().int().min(2).max(8).default(4),
-  /** Bits of the shared per-block exponent. */
-  exponentBits: z.number().int().min(1).max(8).default(4),
-  /** Seeds tried per block, evenly spaced over 1…65535; 65535 is the paper's exhaustive search. */
-  seedCandidates: z.number().int().min(1).max(LFSR_PERIOD).default(1024),
-}).strict().refine((s) => s.latentDim <= s.blockSize, { message: 'latentDim must not exceed blockSize', path: ['latentDim'] });
+export const SeedLmSettingsSchema = z
+  .object({
+    /** C: weights per block. */
+    blockSize: z.number().int().min(2).max(64).default(8),
+    /** P: coefficients (columns of U) per block. */
+    latentDim: z.number().int().min(1).max(16).default(3),
+    /** Bits per coefficient (two's complement). */
+    coefficientBits: z.number().int().min(2).max(8).default(4),
+    /** Bits of the shared per-block exponent. */
+    exponentBits: z.number().int().min(1).max(8).default(4),
+    /** Seeds tried per block, evenly spaced over 1…65535; 65535 is the paper's exhaustive search. */
+    seedCandidates: z.number().int().min(1).max(LFSR_PERIOD).default(1024),
+  })
+  .strict()
+  .refine((s) => s.latentDim <= s.blockSize, { message: 'latentDim must not exceed blockSize', path: ['latentDim'] });
 /** Parsed `seedlm` settings. */
 export type SeedLmSettings = z.output<typeof SeedLmSettingsSchema>;
 
@@ -166,17 +169,30 @@ export const seedLmCompressor: Compressor<SeedLmSettings> = {
       const choice = searchBlock(w, table, settings, quantizer);
       seeds[b] = table.seeds[choice.seedIndex] as number;
       exponents[b] = choice.exponent - quantizer.eMin;
-      for (let i = 0; i < p; i++) codes[b * p + i] = toUnsigned(choice.coefficients[i] as number, settings.coefficientBits);
+      for (let i = 0; i < p; i++)
+        codes[b * p + i] = toUnsigned(choice.coefficients[i] as number, settings.coefficientBits);
     }
-    const part = (data: Uint8Array): { dtype: 'U8'; shape: number[]; data: Uint8Array } => ({ dtype: 'U8', shape: [data.length], data });
+    const part = (data: Uint8Array): { dtype: 'U8'; shape: number[]; data: Uint8Array } => ({
+      dtype: 'U8',
+      shape: [data.length],
+      data,
+    });
     return {
-      method: 'seedlm', shape: [...shape],
+      method: 'seedlm',
+      shape: [...shape],
       tensors: new Map([
         ['seeds', part(packBits(seeds, LFSR_BITS))],
         ['exponents', part(packBits(exponents, settings.exponentBits))],
         ['coefficients', part(packBits(codes, settings.coefficientBits))],
       ]),
-      params: { blockSize: c, latentDim: p, coefficientBits: settings.coefficientBits, exponentBits: settings.exponentBits, exponentMin: quantizer.eMin, seedCandidates: table.seeds.length },
+      params: {
+        blockSize: c,
+        latentDim: p,
+        coefficientBits: settings.coefficientBits,
+        exponentBits: settings.exponentBits,
+        exponentMin: quantizer.eMin,
+        seedCandidates: table.seeds.length,
+      },
     };
   },
   decode(encoded) {
@@ -195,7 +211,8 @@ export const seedLmCompressor: Compressor<SeedLmSettings> = {
       const scale = 2 ** ((exponents[b] as number) + exponentMin);
       for (let r = 0; r < c && b * c + r < count; r++) {
         let value = 0;
-        for (let i = 0; i < p; i++) value += (u[r * p + i] as number) * toSigned(codes[b * p + i] as number, coefficientBits);
+        for (let i = 0; i < p; i++)
+          value += (u[r * p + i] as number) * toSigned(codes[b * p + i] as number, coefficientBits);
         out[b * c + r] = scale * value;
       }
     }

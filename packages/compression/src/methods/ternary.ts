@@ -11,12 +11,14 @@ import { NoSettingsSchema, type NoSettings } from './float.js';
 const TRITS_PER_BYTE = 5;
 
 /** γ and the ternary codes of `values`, or undefined when the values are not {−γ, 0, +γ}. */
-export function ternaryCodes(values: Float32Array): {
-  /** The common magnitude γ of the non-zero values; 0 when every value is 0. */
-  gamma: number;
-  /** One code per value: −1, 0 or +1 (the value is code · γ). */
-  codes: Int8Array;
-} | undefined {
+export function ternaryCodes(values: Float32Array):
+  | {
+      /** The common magnitude γ of the non-zero values; 0 when every value is 0. */
+      gamma: number;
+      /** One code per value: −1, 0 or +1 (the value is code · γ). */
+      codes: Int8Array;
+    }
+  | undefined {
   let gamma = 0;
   for (const value of values) {
     if (value === 0) continue;
@@ -52,9 +54,15 @@ export const ternary2bitCompressor: Compressor<NoSettings> = {
   encode(values, shape) {
     const { gamma, codes } = requireTernary(values, 'ternary-2bit');
     const packed = packTernary(codes);
-    return { method: 'ternary-2bit', shape: [...shape], tensors: new Map([['packed', { dtype: 'U8', shape: [packed.length], data: packed }]]), params: { gamma } };
+    return {
+      method: 'ternary-2bit',
+      shape: [...shape],
+      tensors: new Map([['packed', { dtype: 'U8', shape: [packed.length], data: packed }]]),
+      params: { gamma },
+    };
   },
-  decode: (encoded) => scaled(unpackTernary(requirePart(encoded, 'packed', 'U8'), sizeOf(encoded.shape)), numberParam(encoded, 'gamma')),
+  decode: (encoded) =>
+    scaled(unpackTernary(requirePart(encoded, 'packed', 'U8'), sizeOf(encoded.shape)), numberParam(encoded, 'gamma')),
 };
 
 /** Packs codes in {−1, 0, +1} five per byte as base-3 digits code + 1 (first code least significant), ⌈n/5⌉ bytes; a short last byte is padded with code 0. */
@@ -70,7 +78,11 @@ export function packBase3(codes: Int8Array): Uint8Array {
 
 /** Inverse of {@link packBase3}: the first `count` codes; a wrong length or a byte ≥ 243 is a ForgeError. */
 export function unpackBase3(bytes: Uint8Array, count: number): Int8Array {
-  if (bytes.length !== Math.ceil(count / TRITS_PER_BYTE)) throw new ForgeError(`base-3 buffer has ${bytes.length} bytes, ${count} trits need ${Math.ceil(count / TRITS_PER_BYTE)}`, { field: 'packed' });
+  if (bytes.length !== Math.ceil(count / TRITS_PER_BYTE))
+    throw new ForgeError(
+      `base-3 buffer has ${bytes.length} bytes, ${count} trits need ${Math.ceil(count / TRITS_PER_BYTE)}`,
+      { field: 'packed' },
+    );
   const codes = new Int8Array(count);
   for (let byte = 0; byte < bytes.length; byte++) {
     let value = bytes[byte] as number;
@@ -94,7 +106,13 @@ export const ternaryBase3Compressor: Compressor<NoSettings> = {
   encode(values, shape) {
     const { gamma, codes } = requireTernary(values, 'ternary-base3');
     const packed = packBase3(codes);
-    return { method: 'ternary-base3', shape: [...shape], tensors: new Map([['packed', { dtype: 'U8', shape: [packed.length], data: packed }]]), params: { gamma } };
+    return {
+      method: 'ternary-base3',
+      shape: [...shape],
+      tensors: new Map([['packed', { dtype: 'U8', shape: [packed.length], data: packed }]]),
+      params: { gamma },
+    };
   },
-  decode: (encoded) => scaled(unpackBase3(requirePart(encoded, 'packed', 'U8'), sizeOf(encoded.shape)), numberParam(encoded, 'gamma')),
+  decode: (encoded) =>
+    scaled(unpackBase3(requirePart(encoded, 'packed', 'U8'), sizeOf(encoded.shape)), numberParam(encoded, 'gamma')),
 };

@@ -1,5 +1,16 @@
 export { tf } from './tf.js';
-export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, NamedTensorMap } from './tf.js';
+export type {
+  Tensor,
+  Tensor1D,
+  Tensor2D,
+  Tensor3D,
+  Tensor4D,
+  Scalar,
+  Variable,
+  Rank,
+  DataType,
+  NamedTensorMap,
+} from './tf.js';
 export { initBackend, AUTO_BACKEND_ORDER } from './init.js';
 export type { BackendChoice, BackendInfo, BackendPreference, InitBackendOptions } from './init.js';
 export { useBackend, withBackend } from './switch.js';

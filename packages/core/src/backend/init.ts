@@ -65,58 +65,113 @@ export interface BackendInfo {
 let activeReady: Promise<BackendInfo> | undefined;
 let activeInfo: BackendInfo | undefined;
 
-function resolvePreference(options: InitBackendOptions): { requested: BackendPreference; requestedBy: BackendInfo['requestedBy'] } {
-  if (options.prefer !== undefined) return { requested: checkPreference(options.prefer, 'prefer'), requestedBy: 'option' };
+function resolvePreference(options: InitBackendOptions): {
+  requested: BackendPreference;
+  requestedBy: BackendInfo['requestedBy'];
+} {
+  if (options.prefer !== undefined)
+    return { requested: checkPreference(options.prefer, 'prefer'), requestedBy: 'option' };
   const fromEnv = process.env['FORGE_BACKEND'];
-  if (fromEnv !== undefined && fromEnv !== '') return { requested: checkPreference(fromEnv, 'FORGE_BACKEND'), requestedBy: 'env' };
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { requested: checkPreference(fromEnv, 'FORGE_BACKEND'), requestedBy: 'env' };
   return { requested: 'auto', requestedBy: 'default' };
 }
 
 function checkPreference(value: string, source: string): BackendPreference {
   const preference = PREFERENCES.find((candidate) => candidate === value);
   if (preference === undefined) {
-    throw new ForgeError(`unknown backend '${value}' in ${source}; expected one of ${PREFERENCES.join(', ')}`, { field: source === 'prefer' ? 'prefer' : undefined });
+    throw new ForgeError(`unknown backend '${value}' in ${source}; expected one of ${PREFERENCES.join(', ')}`, {
+      field: source === 'prefer' ? 'prefer' : undefined,
+    });
   }
   return preference;
 }
 
 export function resolveThreads(threads: number | undefined): number {
   if (threads === undefined) return Math.max(1, os.cpus().length);
-  if (!Number.isInteger(threads) || threads < 1) throw new ForgeError(`threads must be a positive integer, got ${threads}`, { field: 'threads' });
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new ForgeError(`threads must be a positive integer, got ${threads}`, { field: 'threads' });
   return threads;
 }
 
 const WASM_ONLY: NativeKernelsState = { active: false, reason: 'the native kernels serve the wasm backend only' };
 
-export type Attempt = { ok: true; info: Omit<BackendInfo, 'requested' | 'requestedBy' | 'skipped'> } | { ok: false; notInstalled: boolean; reason: string };
+export type Attempt =
+  | { ok: true; info: Omit<BackendInfo, 'requested' | 'requestedBy' | 'skipped'> }
+  | { ok: false; notInstalled: boolean; reason: string };
 
 /** Activates one backend (initialising it the first time); never throws. Internal to the backend module. */
 export async function activateBackend(choice: BackendChoice, threads: number): Promise<Attempt> {
   try {
     if (choice === 'cpu') {
       await activateCpu();
-      return { ok: true, info: { choice, tfjsBackend: 'cpu', threads: 1, simd: false, threadsWorkaround: false, nativeKernels: WASM_ONLY } };
+      return {
+        ok: true,
+        info: {
+          choice,
+          tfjsBackend: 'cpu',
+          threads: 1,
+          simd: false,
+          threadsWorkaround: false,
+          nativeKernels: WASM_ONLY,
+        },
+      };
     }
     if (choice === 'wasm') {
       const { threadsWorkaroundSkipped, ...wasm } = await activateWasm(threads);
-      return { ok: true, info: { choice, tfjsBackend: 'wasm', ...wasm, ...(threadsWorkaroundSkipped === undefined ? {} : { threadsWorkaroundSkipped }) } };
+      return {
+        ok: true,
+        info: {
+          choice,
+          tfjsBackend: 'wasm',
+          ...wasm,
+          ...(threadsWorkaroundSkipped === undefined ? {} : { threadsWorkaroundSkipped }),
+        },
+      };
     }
     const native = await activateNative(choice);
     if (!native.ok) return native;
-    return { ok: true, info: { choice, tfjsBackend: tf.getBackend(), threads: undefined, simd: false, threadsWorkaround: false, nativeKernels: WASM_ONLY } };
+    return {
+      ok: true,
+      info: {
+        choice,
+        tfjsBackend: tf.getBackend(),
+        threads: undefined,
+        simd: false,
+        threadsWorkaround: false,
+        nativeKernels: WASM_ONLY,
+      },
+    };
   } catch (error) {
     return { ok: false, notInstalled: false, reason: `${choice} failed to initialise: ${String(error)}` };
   }
 }
 
-export function forcedFailure(choice: BackendChoice, failure: { notInstalled: boolean; reason: string }, requestedBy: string): ForgeError {
+export function forcedFailure(
+  choice: BackendChoice,
+  failure: { notInstalled: boolean; reason: string },
+  requestedBy: string,
+): ForgeError {
   const source = requestedBy === 'env' ? ` (FORGE_BACKEND=${choice})` : '';
-  const packageName = choice === 'wasm' ? '@tensorflow/tfjs-backend-wasm@4.22.0' : choice === 'cpu' ? '@tensorflow/tfjs@4.22.0' : NATIVE_BACKEND_PACKAGE[choice as NativeBackendChoice];
-  const action = failure.notInstalled ? `install it: npm install ${packageName}` : `check that ${packageName} is installed correctly for this platform and Node version`;
-  return new ForgeError(`backend '${choice}' was requested${source} but ${failure.reason}; ${action}, or use FORGE_BACKEND=auto`);
+  const packageName =
+    choice === 'wasm'
+      ? '@tensorflow/tfjs-backend-wasm@4.22.0'
+      : choice === 'cpu'
+        ? '@tensorflow/tfjs@4.22.0'
+        : NATIVE_BACKEND_PACKAGE[choice as NativeBackendChoice];
+  const action = failure.notInstalled
+    ? `install it: npm install ${packageName}`
+    : `check that ${packageName} is installed correctly for this platform and Node version`;
+  return new ForgeError(
+    `backend '${choice}' was requested${source} but ${failure.reason}; ${action}, or use FORGE_BACKEND=auto`,
+  );
 }
 
-async function initialise(requested: BackendPreference, requestedBy: BackendInfo['requestedBy'], threads: number): Promise<BackendInfo> {
+async function initialise(
+  requested: BackendPreference,
+  requestedBy: BackendInfo['requestedBy'],
+  threads: number,
+): Promise<BackendInfo> {
   const candidates = requested === 'auto' ? AUTO_BACKEND_ORDER : [requested];
   const skipped: BackendInfo['skipped'] = [];
   for (const choice of candidates) {
@@ -139,7 +194,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (activeReady !== undefined) {
     const info = await activeReady;
     if (requested !== 'auto' && requested !== info.choice) {
-      throw new ForgeError(`backend already initialised as '${info.choice}'; cannot switch to '${requested}' (use useBackend for a temporary switch)`);
+      throw new ForgeError(
+        `backend already initialised as '${info.choice}'; cannot switch to '${requested}' (use useBackend for a temporary switch)`,
+      );
     }
     if (tf.getBackend() !== info.tfjsBackend) await tf.setBackend(info.tfjsBackend);
     return info;

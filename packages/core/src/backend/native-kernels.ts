@@ -11,7 +11,12 @@ import { ForgeError } from '../errors.js';
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
 import { registerNativeActivation } from './kernels/native-activation.js';
 import { registerNativeAdamW } from './kernels/native-adamw.js';
-import { nativeAddon, restoreReplacedWasmKernels, setNativeAddon, unregisterFusedWasmKernels } from './kernels/native-addon.js';
+import {
+  nativeAddon,
+  restoreReplacedWasmKernels,
+  setNativeAddon,
+  unregisterFusedWasmKernels,
+} from './kernels/native-addon.js';
 import { registerNativeWasmBatchMatMul } from './kernels/native-batch-matmul.js';
 import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 import { registerNativeBinaryKernels } from './kernels/native-binary.js';
@@ -57,7 +62,8 @@ export async function loadNativeKernelAddon(): Promise<NativeLoadResult> {
   const mode = modeFromEnv();
   if (mode === 'off') return { ok: false, reason: 'FORGE_NATIVE_KERNELS=0' };
   const loaded = await importAddon();
-  if (!loaded.ok && mode === 'required') throw new ForgeError(`FORGE_NATIVE_KERNELS=1 but the native kernels cannot be used: ${loaded.reason}`);
+  if (!loaded.ok && mode === 'required')
+    throw new ForgeError(`FORGE_NATIVE_KERNELS=1 but the native kernels cannot be used: ${loaded.reason}`);
   return loaded;
 }
 

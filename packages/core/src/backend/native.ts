@@ -22,17 +22,30 @@ export async function activateNative(choice: NativeBackendChoice): Promise<Nativ
   const packageName = NATIVE_BACKEND_PACKAGE[choice];
   // Resolve before importing: "not installed" then reads the same under Node and under test
   // runners whose module loaders word (and code) a failed import differently.
-  if (installedVersion(packageName) === undefined) return { ok: false, notInstalled: true, reason: `${packageName} is not installed` };
+  if (installedVersion(packageName) === undefined)
+    return { ok: false, notInstalled: true, reason: `${packageName} is not installed` };
   try {
     // A name held in a variable, so bundlers leave this optional import alone.
     await import(packageName);
   } catch (error) {
-    return { ok: false, notInstalled: false, reason: `${packageName} is installed but failed to load: ${String(error)}` };
+    return {
+      ok: false,
+      notInstalled: false,
+      reason: `${packageName} is installed but failed to load: ${String(error)}`,
+    };
   }
   try {
     if (await tf.setBackend(NATIVE_TFJS_BACKEND)) return { ok: true };
-    return { ok: false, notInstalled: false, reason: `${packageName} is installed but its backend failed to initialise` };
+    return {
+      ok: false,
+      notInstalled: false,
+      reason: `${packageName} is installed but its backend failed to initialise`,
+    };
   } catch (error) {
-    return { ok: false, notInstalled: false, reason: `${packageName} is installed but its backend failed to initialise: ${String(error)}` };
+    return {
+      ok: false,
+      notInstalled: false,
+      reason: `${packageName} is installed but its backend failed to initialise: ${String(error)}`,
+    };
   }
 }

@@ -14,4 +14,15 @@ import * as tf from '@tensorflow/tfjs';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 
 export { tf, tfWasm };
-export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, NamedTensorMap } from '@tensorflow/tfjs';
+export type {
+  Tensor,
+  Tensor1D,
+  Tensor2D,
+  Tensor3D,
+  Tensor4D,
+  Scalar,
+  Variable,
+  Rank,
+  DataType,
+  NamedTensorMap,
+} from '@tensorflow/tfjs';

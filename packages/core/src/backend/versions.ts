@@ -23,7 +23,13 @@ export type TfjsPackage = (typeof TFJS_PACKAGES)[number];
 export function installedVersion(packageName: string): string | undefined {
   try {
     const manifest: unknown = requireFromHere(`${packageName}/package.json`);
-    if (typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string') return manifest.version;
+    if (
+      typeof manifest === 'object' &&
+      manifest !== null &&
+      'version' in manifest &&
+      typeof manifest.version === 'string'
+    )
+      return manifest.version;
     return undefined;
   } catch {
     return undefined;

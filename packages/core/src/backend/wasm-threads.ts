@@ -47,7 +47,8 @@ export function threadsWorkaroundBlocker(wasmVersion: string | undefined, thread
     return `tfjs-backend-wasm ${wasmVersion ?? '(unknown)'} is not ${THREADS_WORKAROUND_WASM_VERSION}, the version the threads workaround was checked against`;
   }
   if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is unavailable';
-  if (typeof globalThis.Blob !== 'function' || typeof URL.createObjectURL !== 'function') return 'Blob or URL.createObjectURL is unavailable';
+  if (typeof globalThis.Blob !== 'function' || typeof URL.createObjectURL !== 'function')
+    return 'Blob or URL.createObjectURL is unavailable';
   return undefined;
 }
 
@@ -120,7 +121,9 @@ interface NodeWorker {
 }
 
 function isNodeWorkerList(value: unknown): value is NodeWorker[] {
-  return Array.isArray(value) && value.every((worker) => typeof (worker as Partial<NodeWorker> | null)?.unref === 'function');
+  return (
+    Array.isArray(value) && value.every((worker) => typeof (worker as Partial<NodeWorker> | null)?.unref === 'function')
+  );
 }
 
 /**

@@ -8,7 +8,12 @@ import { registerWasmUnsortedSegmentSum } from './kernels/unsorted-segment-sum.j
 import { activateNativeKernels, loadNativeKernelAddon, type NativeKernelsState } from './native-kernels.js';
 import { asWasmBackend } from './kernels/wasm-heap.js';
 import { tf, tfWasm } from './tf.js';
-import { installNodeWasmThreads, threadsWorkaroundBlocker, unrefWasmWorkers, type NodeWasmThreadsPatch } from './wasm-threads.js';
+import {
+  installNodeWasmThreads,
+  threadsWorkaroundBlocker,
+  unrefWasmWorkers,
+  type NodeWasmThreadsPatch,
+} from './wasm-threads.js';
 
 export interface WasmBackendState {
   simd: boolean;
@@ -78,7 +83,10 @@ async function tryThreadedInit(threads: number): Promise<{ ok: boolean; skipped?
 async function initWasm(threads: number): Promise<WasmBackendState> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const native = await loadNativeKernelAddon();
-  const threaded = native.ok && threads > 1 ? { ok: false, skipped: `the native kernels run on the ${threads} threads; wasm's own kernels run on one` } : await tryThreadedInit(threads);
+  const threaded =
+    native.ok && threads > 1
+      ? { ok: false, skipped: `the native kernels run on the ${threads} threads; wasm's own kernels run on one` }
+      : await tryThreadedInit(threads);
   if (!threaded.ok) {
     tfWasm.setThreadsCount(1);
     if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');

@@ -3,6 +3,10 @@ export { loadCheckpoint, type LoadCheckpointOptions, type LoadedCheckpoint } fro
 export { saveCheckpoint, type CheckpointContents } from './save.js';
 export { checkTensorShapes, type ShapeCheckOptions } from './shapes.js';
 export {
-  ModelCheckpointConfigSchema, loadModelCheckpoint, saveModelCheckpoint,
-  type ModelBuilder, type ModelCheckpointConfig, type SavedModel,
+  ModelCheckpointConfigSchema,
+  loadModelCheckpoint,
+  saveModelCheckpoint,
+  type ModelBuilder,
+  type ModelCheckpointConfig,
+  type SavedModel,
 } from './model-checkpoint.js';

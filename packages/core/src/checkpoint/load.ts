@@ -43,11 +43,18 @@ export async function loadCheckpoint<C>(dir: string, options: LoadCheckpointOpti
   const root = path.resolve(dir);
   await assertCheckpointDirectory(root);
   const configFile = path.join(root, CHECKPOINT_FILES.config);
-  const config = parseConfig(options.configSchema, await readJsonFile(configFile, { missing: 'missing checkpoint file' }), { file: configFile });
+  const config = parseConfig(
+    options.configSchema,
+    await readJsonFile(configFile, { missing: 'missing checkpoint file' }),
+    { file: configFile },
+  );
   const weightsFile = path.join(root, CHECKPOINT_FILES.weights);
   const { weights, metadata } = await readSafetensorsFile(weightsFile);
   if (options.expectedShapes !== undefined) {
-    checkTensorShapes(weights, options.expectedShapes(config), { allowExtraTensors: options.allowExtraTensors, file: weightsFile });
+    checkTensorShapes(weights, options.expectedShapes(config), {
+      allowExtraTensors: options.allowExtraTensors,
+      file: weightsFile,
+    });
   }
   const tokenizer = await readJsonFile(path.join(root, CHECKPOINT_FILES.tokenizer), { required: false });
   const result = await readJsonFile(path.join(root, CHECKPOINT_FILES.result), { required: false });
@@ -68,4 +75,3 @@ async function assertCheckpointDirectory(root: string): Promise<void> {
   }
   if (!info.isDirectory()) throw new ForgeError('a checkpoint must be a directory, this is a file', { file: root });
 }
-

@@ -38,12 +38,25 @@ export interface SavedModel {
 /** Save a model with its tokenizer: the unit every phase hands to the next. */
 export async function saveModelCheckpoint(
   dir: string,
-  contents: { model: SavedModel; tokenizer: BpeTokenizer; extensions?: Record<string, unknown>; result?: unknown; metadata?: Record<string, string> },
+  contents: {
+    model: SavedModel;
+    tokenizer: BpeTokenizer;
+    extensions?: Record<string, unknown>;
+    result?: unknown;
+    metadata?: Record<string, string>;
+  },
 ): Promise<void> {
-  const config = { architecture: 'tinytitan' as const, model: contents.model.config, extensions: contents.extensions ?? {} };
+  const config = {
+    architecture: 'tinytitan' as const,
+    model: contents.model.config,
+    extensions: contents.extensions ?? {},
+  };
   await saveCheckpoint(dir, {
-    config, weights: weightsFromTf(contents.model.namedWeights()), tokenizer: tokenizerToFile(contents.tokenizer),
-    result: contents.result, metadata: contents.metadata,
+    config,
+    weights: weightsFromTf(contents.model.namedWeights()),
+    tokenizer: tokenizerToFile(contents.tokenizer),
+    result: contents.result,
+    metadata: contents.metadata,
   });
 }
 
@@ -68,7 +81,8 @@ export async function loadModelCheckpoint(
   result: unknown;
 }> {
   const loaded = await loadCheckpoint(dir, { configSchema: ModelCheckpointConfigSchema });
-  if (loaded.tokenizer === undefined) throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
+  if (loaded.tokenizer === undefined)
+    throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
   const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);
   const model = (options.build ?? buildModel)(loaded.config.model, loaded.config.extensions);
   const tensors = weightsToTf(loaded.weights);
@@ -76,7 +90,10 @@ export async function loadModelCheckpoint(
     model.loadWeights(tensors);
   } catch (error) {
     model.dispose();
-    throw new ForgeError(`weights do not fit the model: ${(error as Error).message}`, { file: `${dir}/model.safetensors`, cause: error });
+    throw new ForgeError(`weights do not fit the model: ${(error as Error).message}`, {
+      file: `${dir}/model.safetensors`,
+      cause: error,
+    });
   } finally {
     for (const tensor of tensors.values()) tensor.dispose();
   }

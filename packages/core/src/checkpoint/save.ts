@@ -39,7 +39,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 async function writeCheckpointFiles(dir: string, contents: CheckpointContents): Promise<void> {
   await writeJsonFile(path.join(dir, CHECKPOINT_FILES.config), contents.config);
   await writeFileAtomic(path.join(dir, CHECKPOINT_FILES.weights), encodeWeights(contents));
-  if (contents.tokenizer !== undefined) await writeJsonFile(path.join(dir, CHECKPOINT_FILES.tokenizer), contents.tokenizer);
+  if (contents.tokenizer !== undefined)
+    await writeJsonFile(path.join(dir, CHECKPOINT_FILES.tokenizer), contents.tokenizer);
   if (contents.result !== undefined) await writeJsonFile(path.join(dir, CHECKPOINT_FILES.result), contents.result);
 }
 
@@ -48,7 +49,8 @@ function encodeWeights(contents: CheckpointContents): Uint8Array {
   try {
     return encodeSafetensors(contents.weights, contents.metadata === undefined ? {} : { metadata: contents.metadata });
   } catch (error) {
-    if (error instanceof ForgeError) throw new ForgeError(error.message, { file: CHECKPOINT_FILES.weights, cause: error });
+    if (error instanceof ForgeError)
+      throw new ForgeError(error.message, { file: CHECKPOINT_FILES.weights, cause: error });
     throw error;
   }
 }
@@ -59,9 +61,13 @@ async function writeJsonFile(file: string, value: unknown): Promise<void> {
   try {
     text = JSON.stringify(value, null, 2);
   } catch (error) {
-    throw new ForgeError(`cannot be written as JSON: ${(error as Error).message}`, { file: path.basename(file), cause: error });
+    throw new ForgeError(`cannot be written as JSON: ${(error as Error).message}`, {
+      file: path.basename(file),
+      cause: error,
+    });
   }
-  if (text === undefined) throw new ForgeError(`cannot be written as JSON: got ${typeof value}`, { file: path.basename(file) });
+  if (text === undefined)
+    throw new ForgeError(`cannot be written as JSON: got ${typeof value}`, { file: path.basename(file) });
   await writeFileAtomic(file, `${text}\n`);
 }
 
@@ -75,10 +81,14 @@ async function assertReplaceable(target: string): Promise<void> {
     throw error;
   });
   if (info === undefined) return;
-  if (!info.isDirectory()) throw new ForgeError('cannot save a checkpoint here: the path exists and is not a directory', { file: target });
+  if (!info.isDirectory())
+    throw new ForgeError('cannot save a checkpoint here: the path exists and is not a directory', { file: target });
   const names = await readdir(target);
   const known = new Set<string>(Object.values(CHECKPOINT_FILES));
   if (names.length > 0 && !names.some((name) => known.has(name))) {
-    throw new ForgeError(`refusing to replace a directory that is not a checkpoint (it has no ${[...known].join(' / ')})`, { file: target });
+    throw new ForgeError(
+      `refusing to replace a directory that is not a checkpoint (it has no ${[...known].join(' / ')})`,
+      { file: target },
+    );
   }
 }

@@ -33,7 +33,8 @@ export function checkTensorShapes(
   if (options.allowExtraTensors !== true) {
     const expectedNames = new Set(expectedEntries.map(([name]) => name));
     for (const [name, tensor] of weights) {
-      if (!expectedNames.has(name)) problems.push(`unexpected tensor '${name}' with shape ${formatShape(tensor.shape)}`);
+      if (!expectedNames.has(name))
+        problems.push(`unexpected tensor '${name}' with shape ${formatShape(tensor.shape)}`);
     }
   }
   if (problems.length === 0) return;

@@ -55,7 +55,11 @@ export class BatchIterator {
   private layout: EpochLayout;
   private window: number;
 
-  constructor(documents: ReadonlyArray<ArrayLike<number>>, options: BatchIteratorOptions, position: BatchPosition = { epoch: 0, window: 0 }) {
+  constructor(
+    documents: ReadonlyArray<ArrayLike<number>>,
+    options: BatchIteratorOptions,
+    position: BatchPosition = { epoch: 0, window: 0 },
+  ) {
     checkOptions(options);
     if (documents.length === 0) throw new ForgeError('no documents to batch');
     this.documents = documents;
@@ -63,9 +67,12 @@ export class BatchIterator {
     const { epoch, window } = parsePosition(position);
     this.layout = this.buildEpoch(epoch);
     if (window > this.layout.windowOrder.length) {
-      throw new ForgeError(`position window ${window} is past the ${this.layout.windowOrder.length} windows of epoch ${epoch}`, {
-        field: 'window',
-      });
+      throw new ForgeError(
+        `position window ${window} is past the ${this.layout.windowOrder.length} windows of epoch ${epoch}`,
+        {
+          field: 'window',
+        },
+      );
     }
     this.window = window;
   }
@@ -122,9 +129,11 @@ function checkOptions(options: BatchIteratorOptions): void {
     ['contextLength', options.contextLength],
   ];
   for (const [field, value] of positive) {
-    if (!Number.isInteger(value) || value < 1) throw new ForgeError(`must be a positive integer, got ${value}`, { field });
+    if (!Number.isInteger(value) || value < 1)
+      throw new ForgeError(`must be a positive integer, got ${value}`, { field });
   }
-  if (!Number.isInteger(options.seed)) throw new ForgeError(`must be an integer, got ${options.seed}`, { field: 'seed' });
+  if (!Number.isInteger(options.seed))
+    throw new ForgeError(`must be an integer, got ${options.seed}`, { field: 'seed' });
 }
 
 function parsePosition(position: unknown): BatchPosition {

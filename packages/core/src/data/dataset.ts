@@ -120,7 +120,10 @@ export class Dataset {
     validation: Dataset;
   } {
     const { train, validation } = splitByHash(this.examples, exampleText, options);
-    return { train: new Dataset(`${this.name}#train`, train), validation: new Dataset(`${this.name}#validation`, validation) };
+    return {
+      train: new Dataset(`${this.name}#train`, train),
+      validation: new Dataset(`${this.name}#validation`, validation),
+    };
   }
 
   /** Token ids per example. Reserved tokens are not matched: data text cannot inject `<eos>`. */

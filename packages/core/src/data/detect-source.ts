@@ -19,7 +19,8 @@ export async function detectDataSource(file: string): Promise<DatasetSource> {
     if (/\.jsonl?$/i.test(file)) throw new ForgeError('first line is not valid JSON', { file, line: 1 });
     return { kind: 'text', path: resolved };
   }
-  if (record !== null && typeof record === 'object' && 'question' in record && 'answer' in record) return { kind: 'gsm8k', path: resolved };
+  if (record !== null && typeof record === 'object' && 'question' in record && 'answer' in record)
+    return { kind: 'gsm8k', path: resolved };
   if (record !== null && typeof record === 'object' && 'text' in record) return { kind: 'jsonl', path: resolved };
   throw new ForgeError('a JSONL data file needs {"question", "answer"} (GSM8K) or {"text"} records', { file, line: 1 });
 }

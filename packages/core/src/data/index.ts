@@ -15,7 +15,13 @@ export {
   type GenerateProblemsOptions,
   type GeneratedProblem,
 } from './generator/generate-problems.js';
-export { MAX_DIFFICULTY, TemplateContext, type DraftProblem, type ProblemTemplate, type StepLevel } from './generator/template.js';
+export {
+  MAX_DIFFICULTY,
+  TemplateContext,
+  type DraftProblem,
+  type ProblemTemplate,
+  type StepLevel,
+} from './generator/template.js';
 export type { Person } from './generator/vocabulary.js';
 export { splitByHash, type SplitOptions, type Split } from './split.js';
 export { packTokenStream, windowCount } from './pack.js';

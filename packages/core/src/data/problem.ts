@@ -14,6 +14,9 @@ const FINAL_ANSWER_MARKER = '####';
 export function extractFinalAnswer(answer: string): string | undefined {
   const at = answer.lastIndexOf(FINAL_ANSWER_MARKER);
   if (at < 0) return undefined;
-  const value = answer.slice(at + FINAL_ANSWER_MARKER.length).trim().replace(/,/g, '');
+  const value = answer
+    .slice(at + FINAL_ANSWER_MARKER.length)
+    .trim()
+    .replace(/,/g, '');
   return value === '' ? undefined : value;
 }

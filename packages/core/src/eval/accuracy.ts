@@ -37,7 +37,13 @@ export async function answerAccuracy(
   for (const problem of problems) {
     const completion = await complete(promptOf(problem));
     const predicted = extractFinalAnswer(completion.split('\n').find((line) => line.includes('####')) ?? '');
-    records.push({ question: problem.question, expected: problem.finalAnswer, predicted, correct: sameAnswer(predicted, problem.finalAnswer), completion });
+    records.push({
+      question: problem.question,
+      expected: problem.finalAnswer,
+      predicted,
+      correct: sameAnswer(predicted, problem.finalAnswer),
+      completion,
+    });
   }
   const correct = records.filter((r) => r.correct).length;
   return { accuracy: problems.length ? correct / problems.length : 0, records };

@@ -12,7 +12,11 @@ export interface LossModel {
  * (cols = context + 1), evaluated `batchSize` rows at a time. Every row has the same number of
  * targets, so the mean of per-batch means weighted by rows is the mean over all tokens.
  */
-export function perplexity(model: LossModel, windows: { tokens: Int32Array; rows: number; cols: number }, batchSize = 8): {
+export function perplexity(
+  model: LossModel,
+  windows: { tokens: Int32Array; rows: number; cols: number },
+  batchSize = 8,
+): {
   /** exp(`loss`); lower is better, 1 is perfect. */
   perplexity: number;
   /** Mean next-token cross-entropy over every target of every window, in nats per token. */

@@ -38,9 +38,18 @@ export interface Quality {
 }
 
 /** Perplexity on `heldOut.windows`, plus greedy answer accuracy unless `withAccuracy` is false. */
-export async function evaluateQuality(model: TinyTitan, tokenizer: BpeTokenizer, heldOut: HeldOut, withAccuracy = true): Promise<Quality> {
+export async function evaluateQuality(
+  model: TinyTitan,
+  tokenizer: BpeTokenizer,
+  heldOut: HeldOut,
+  withAccuracy = true,
+): Promise<Quality> {
   const { perplexity: value, loss } = perplexity(model, heldOut.windows);
   if (!withAccuracy || heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };
-  const { accuracy } = await answerAccuracy(heldOut.problems, (problem) => formatProblem(problem).prompt, greedyCompleter(model, tokenizer, heldOut.maxNewTokens));
+  const { accuracy } = await answerAccuracy(
+    heldOut.problems,
+    (problem) => formatProblem(problem).prompt,
+    greedyCompleter(model, tokenizer, heldOut.maxNewTokens),
+  );
   return { perplexity: value, loss, accuracy };
 }

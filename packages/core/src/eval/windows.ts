@@ -22,6 +22,7 @@ export function heldOutWindows(
   const rows = Math.min(maxRows, windowCount(stream.length, contextLength));
   const cols = contextLength + 1;
   const tokens = new Int32Array(rows * cols);
-  for (let row = 0; row < rows; row++) tokens.set(stream.subarray(row * contextLength, row * contextLength + cols), row * cols);
+  for (let row = 0; row < rows; row++)
+    tokens.set(stream.subarray(row * contextLength, row * contextLength + cols), row * cols);
   return { tokens, rows, cols };
 }

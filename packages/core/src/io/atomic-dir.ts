@@ -34,7 +34,10 @@ async function replaceDirectoryUnchecked(target: string, fill: (staging: string)
 export type SiblingKind = 'staging' | 'retired';
 
 export function siblingPath(dir: string, kind: SiblingKind): string {
-  return path.join(path.dirname(dir), `.${path.basename(dir)}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(
+    path.dirname(dir),
+    `.${path.basename(dir)}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 /** Siblings of `dir` of the given kind, with the pid of the process that made each. */
@@ -75,9 +78,14 @@ export async function removeStaleSiblings(dir: string): Promise<void> {
  */
 export async function recoverInterruptedReplace(dir: string): Promise<boolean> {
   const resolved = path.resolve(dir);
-  const exists = await stat(resolved).then(() => true, () => false);
+  const exists = await stat(resolved).then(
+    () => true,
+    () => false,
+  );
   if (exists) return false;
-  const retired = (await listSiblings(resolved, 'retired')).filter((sibling) => !isProcessAlive(sibling.pid) || sibling.pid === process.pid);
+  const retired = (await listSiblings(resolved, 'retired')).filter(
+    (sibling) => !isProcessAlive(sibling.pid) || sibling.pid === process.pid,
+  );
   const newest = retired.at(-1);
   if (newest === undefined) return false;
   await rename(newest.path, resolved);

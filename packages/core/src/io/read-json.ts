@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { ForgeError } from '../errors.js';
 
 /** Parsed JSON of `file`; a missing file is an error when `required`, undefined otherwise. */
-export async function readJsonFile(file: string, options: { required?: boolean; missing?: string } = {}): Promise<unknown> {
+export async function readJsonFile(
+  file: string,
+  options: { required?: boolean; missing?: string } = {},
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -27,7 +30,8 @@ export function readJsonFileSync(file: string, options: { required?: boolean; mi
 function handleReadError(error: unknown, file: string, options: { required?: boolean; missing?: string }): undefined {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' && options.required === false) return undefined;
-  const reason = code === 'ENOENT' ? (options.missing ?? 'file not found') : `cannot read file: ${(error as Error).message}`;
+  const reason =
+    code === 'ENOENT' ? (options.missing ?? 'file not found') : `cannot read file: ${(error as Error).message}`;
   throw new ForgeError(reason, { file, cause: error });
 }
 

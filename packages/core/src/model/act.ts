@@ -93,7 +93,10 @@ export function ponder(
     state = transition(state, step);
     const h = halting(state);
     // tf.step has a zero gradient: N is piecewise constant, exactly as in Graves.
-    const haltNow = step === settings.maxSteps ? running : tf.mul(running, tf.step(tf.sub(tf.add(cumulative, h), settings.threshold)));
+    const haltNow =
+      step === settings.maxSteps
+        ? running
+        : tf.mul(running, tf.step(tf.sub(tf.add(cumulative, h), settings.threshold)));
     const continueNow = tf.sub(running, haltNow) as tf.Tensor2D;
     const remainderNow = tf.mul(haltNow, tf.sub(1, cumulative));
     const weight = tf.add(tf.mul(continueNow, h), remainderNow);

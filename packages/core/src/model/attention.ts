@@ -71,7 +71,12 @@ export class CausalSelfAttention {
     init: WeightInit,
   ) {
     const { name, dModel, initStd, createLinear } = options;
-    const spec = (part: string, std: number) => ({ name: `${name}.${part}`, inFeatures: dModel, outFeatures: dModel, initStd: std });
+    const spec = (part: string, std: number) => ({
+      name: `${name}.${part}`,
+      inFeatures: dModel,
+      outFeatures: dModel,
+      initStd: std,
+    });
     this.q = createLinear(spec('q', initStd), init);
     this.k = createLinear(spec('k', initStd), init);
     this.v = createLinear(spec('v', initStd), init);
@@ -92,7 +97,11 @@ export class CausalSelfAttention {
         keys = this.options.rotary.apply(keys, call.positionOffset);
       }
       if (call.cache) [keys, values] = appendToCache(call.cache, keys, values);
-      const probabilities = attentionProbabilities(tf.matMul(queries, keys, false, true), call.mask, 1 / Math.sqrt(this.headSize));
+      const probabilities = attentionProbabilities(
+        tf.matMul(queries, keys, false, true),
+        call.mask,
+        1 / Math.sqrt(this.headSize),
+      );
       const mixed = tf.matMul(probabilities, values);
       const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.options.dModel]);
       return this.o.apply(merged) as tf.Tensor3D;
@@ -118,9 +127,12 @@ function attentionProbabilities(scores: tf.Tensor4D, mask: tf.Tensor2D | null, s
   }
   const apply = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const value = tf.engine().runKernel(FUSED_KERNELS.scaledSoftmax, mask ? { scores: x, mask } : { scores: x }, { scale }) as tf.Tensor;
+    const value = tf
+      .engine()
+      .runKernel(FUSED_KERNELS.scaledSoftmax, mask ? { scores: x, mask } : { scores: x }, { scale }) as tf.Tensor;
     save([value]);
-    const gradFunc = (dy: tf.Tensor, [probs]: tf.Tensor[]): tf.Tensor => tf.engine().runKernel(FUSED_KERNELS.scaledSoftmaxGrad, { probs: probs as tf.Tensor, dy }, { scale }) as tf.Tensor;
+    const gradFunc = (dy: tf.Tensor, [probs]: tf.Tensor[]): tf.Tensor =>
+      tf.engine().runKernel(FUSED_KERNELS.scaledSoftmaxGrad, { probs: probs as tf.Tensor, dy }, { scale }) as tf.Tensor;
     return { value, gradFunc };
   });
   return apply(scores) as tf.Tensor4D;

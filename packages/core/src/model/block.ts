@@ -62,7 +62,10 @@ export class Block {
     const outputInitStd = config.initStd / Math.sqrt(2 * config.nLayers);
     const common = { dModel: config.dModel, initStd: config.initStd, outputInitStd, createLinear };
     this.attentionNorm = createNorm(`${this.name}.attn_norm`, config);
-    this.attention = new CausalSelfAttention({ ...common, name: `${this.name}.attn`, nHeads: config.nHeads, rotary }, init);
+    this.attention = new CausalSelfAttention(
+      { ...common, name: `${this.name}.attn`, nHeads: config.nHeads, rotary },
+      init,
+    );
     this.mlpNorm = createNorm(`${this.name}.mlp_norm`, config);
     this.mlp = new Mlp({ ...common, name: `${this.name}.mlp`, kind: config.mlp, dFF: config.dFF }, init);
     this.weights = mergeWeights(this.attentionNorm, this.attention, this.mlpNorm, this.mlp);

@@ -45,9 +45,17 @@ const modelConfigObject = z.object({
 export const ModelConfigSchema = modelConfigObject
   .superRefine((config, context) => {
     if (config.dModel % config.nHeads !== 0) {
-      context.addIssue({ code: 'custom', path: ['nHeads'], message: `nHeads (${config.nHeads}) must divide dModel (${config.dModel})` });
+      context.addIssue({
+        code: 'custom',
+        path: ['nHeads'],
+        message: `nHeads (${config.nHeads}) must divide dModel (${config.dModel})`,
+      });
     } else if (config.positions === 'rotary' && (config.dModel / config.nHeads) % 2 !== 0) {
-      context.addIssue({ code: 'custom', path: ['nHeads'], message: 'rotary positions need an even head size (dModel / nHeads)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['nHeads'],
+        message: 'rotary positions need an even head size (dModel / nHeads)',
+      });
     }
   })
   .transform((config) => ({
@@ -72,7 +80,10 @@ export function parseModelConfig(input: ModelConfigInput): ModelConfig {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.length ? `model.${issue.path.join('.')}` : 'model';
-  throw new ForgeError(`invalid model config: ${issue?.message ?? result.error.message}`, { field, cause: result.error });
+  throw new ForgeError(`invalid model config: ${issue?.message ?? result.error.message}`, {
+    field,
+    cause: result.error,
+  });
 }
 
 /** Names of the scale presets (DESIGN.md §4). */

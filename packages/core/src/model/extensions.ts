@@ -62,7 +62,10 @@ export interface BuildModelOptions {
   readonly replace?: Readonly<Record<string, ModelExtension>>;
 }
 
-function extensionsInOrder(extensions: Record<string, unknown>, replace: Readonly<Record<string, ModelExtension>>): ModelExtension[] {
+function extensionsInOrder(
+  extensions: Record<string, unknown>,
+  replace: Readonly<Record<string, ModelExtension>>,
+): ModelExtension[] {
   const found = Object.keys(extensions).map((name) => {
     const extension = replace[name] ?? registry.get(name);
     if (!extension) {
@@ -81,13 +84,21 @@ function extensionsInOrder(extensions: Record<string, unknown>, replace: Readonl
  * Builds the model that `config` + `extensions` describe, with fresh weights. The default
  * `ModelBuilder` of `loadModelCheckpoint`.
  */
-export function buildModel(config: ModelConfigInput, extensions: Record<string, unknown> = {}, options: BuildModelOptions = {}): TinyTitan {
+export function buildModel(
+  config: ModelConfigInput,
+  extensions: Record<string, unknown> = {},
+  options: BuildModelOptions = {},
+): TinyTitan {
   const ordered = extensionsInOrder(extensions, options.replace ?? {});
   let plan: ModelBuildPlan = { config: parseModelConfig(config), seed: options.seed ?? 0, createLinear: denseLinear };
   for (const extension of ordered) plan = extension.plan(plan, extensions[extension.name]);
   let model: TinyTitan;
   try {
-    model = new TinyTitan(plan.config, { seed: plan.seed, createLinear: plan.createLinear, blockRunner: plan.blockRunner });
+    model = new TinyTitan(plan.config, {
+      seed: plan.seed,
+      createLinear: plan.createLinear,
+      blockRunner: plan.blockRunner,
+    });
   } catch (error) {
     plan.blockRunner?.dispose?.();
     throw error;

@@ -41,7 +41,11 @@ export interface GenerateResult {
 }
 
 /** Continues `promptIds` (1 … contextLength ids) greedily or by seeded sampling. */
-export async function generate(model: TinyTitan, promptIds: readonly number[], options: GenerateOptions): Promise<GenerateResult> {
+export async function generate(
+  model: TinyTitan,
+  promptIds: readonly number[],
+  options: GenerateOptions,
+): Promise<GenerateResult> {
   const settings = parseOptions(options);
   assertPrompt(promptIds, model.config.vocabSize, model.config.contextLength);
   const tokens: number[] = [];
@@ -91,7 +95,9 @@ function parseOptions(options: GenerateOptions): z.output<typeof GenerateOptions
 
 function assertPrompt(promptIds: readonly number[], vocabSize: number, contextLength: number): void {
   if (promptIds.length === 0 || promptIds.length > contextLength) {
-    throw new ForgeError(`prompt has ${promptIds.length} tokens; it needs 1 to ${contextLength}`, { field: 'promptIds' });
+    throw new ForgeError(`prompt has ${promptIds.length} tokens; it needs 1 to ${contextLength}`, {
+      field: 'promptIds',
+    });
   }
   const bad = promptIds.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
   if (bad !== undefined) throw new ForgeError(`prompt id ${bad} is not in [0, ${vocabSize})`, { field: 'promptIds' });

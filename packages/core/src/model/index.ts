@@ -19,7 +19,13 @@ export { KvCache, type LayerKvCache } from './cache.js';
 export { normalWeight, constantWeight, type WeightInit, type NamedVariables } from './weights.js';
 export { crossEntropy } from './loss.js';
 export { argmax, pickToken, type SamplingOptions } from './sampling.js';
-export { generate, GenerateOptionsSchema, type GenerateOptions, type GenerateResult, type StopReason } from './generate.js';
+export {
+  generate,
+  GenerateOptionsSchema,
+  type GenerateOptions,
+  type GenerateResult,
+  type StopReason,
+} from './generate.js';
 export { HaltingUnit, ponder, type HaltingSettings, type PonderOutcome, type PonderTransition } from './act.js';
 export { NeuralMemory, ScalarGate, type MemorySettings, type MemoryState, type MemoryScan } from './memory.js';
 export {
@@ -33,7 +39,20 @@ export {
 } from './titan-settings.js';
 export { TitanRunner, type TitanForwardStats } from './titan-runner.js';
 export {
-  createTitanModel, titanRunnerOf, titanExtensions, buildTitanModel, ponderingLoss, trainingObjective, titanModelExtension,
+  createTitanModel,
+  titanRunnerOf,
+  titanExtensions,
+  buildTitanModel,
+  ponderingLoss,
+  trainingObjective,
+  titanModelExtension,
   type TitanModelOptions,
 } from './titan-model.js';
-export { buildModel, registerModelExtension, findModelExtension, type BuildModelOptions, type ModelBuildPlan, type ModelExtension } from './extensions.js';
+export {
+  buildModel,
+  registerModelExtension,
+  findModelExtension,
+  type BuildModelOptions,
+  type ModelBuildPlan,
+  type ModelExtension,
+} from './extensions.js';

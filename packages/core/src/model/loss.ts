@@ -16,12 +16,22 @@ function targetLogProbsOf(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1
   }
   const pick = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const [value, logSumExp] = tf.engine().runKernel(FUSED_KERNELS.logSoftmaxPick, { logits: x, targets }) as [tf.Tensor, tf.Tensor];
+    const [value, logSumExp] = tf.engine().runKernel(FUSED_KERNELS.logSoftmaxPick, { logits: x, targets }) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
     // The targets are saved too: the gradient runs after the caller's tidy has let go of them.
     save([x, targets, logSumExp]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const [savedLogits, savedTargets, savedLogSumExp] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf.engine().runKernel(FUSED_KERNELS.logSoftmaxPickGrad, { logits: savedLogits, targets: savedTargets, logSumExp: savedLogSumExp, dy }) as tf.Tensor;
+      return tf
+        .engine()
+        .runKernel(FUSED_KERNELS.logSoftmaxPickGrad, {
+          logits: savedLogits,
+          targets: savedTargets,
+          logSumExp: savedLogSumExp,
+          dy,
+        }) as tf.Tensor;
     };
     return { value, gradFunc };
   });

@@ -148,10 +148,15 @@ export class NeuralMemory {
     this.stepSize = new ScalarGate(`${name}.lr`, dModel, initStd, 0, init);
     this.momentumGate = new ScalarGate(`${name}.momentum`, dModel, initStd, 0, init);
     this.forgetGate = new ScalarGate(`${name}.forget`, dModel, initStd, -4, init);
-    const projections = { weights: new Map([
-      [`${name}.key.weight`, this.key], [`${name}.value.weight`, this.value], [`${name}.query.weight`, this.query],
-      [`${name}.out.weight`, this.out], [`${name}.init.weight`, this.initial],
-    ]) };
+    const projections = {
+      weights: new Map([
+        [`${name}.key.weight`, this.key],
+        [`${name}.value.weight`, this.value],
+        [`${name}.query.weight`, this.query],
+        [`${name}.out.weight`, this.out],
+        [`${name}.init.weight`, this.initial],
+      ]),
+    };
     this.weights = mergeWeights(this.norm, projections, this.stepSize, this.momentumGate, this.forgetGate);
   }
 
@@ -191,7 +196,10 @@ export class NeuralMemory {
     const [batch, length, width] = x.shape;
     const normed = this.norm.apply(x) as tf.Tensor3D;
     const flat = tf.reshape(normed, [batch * length, width]) as tf.Tensor2D;
-    const stepSizes = tf.reshape(tf.mul(this.stepSize.apply(flat), settings.maxLearningRate), [batch, length]) as tf.Tensor2D;
+    const stepSizes = tf.reshape(tf.mul(this.stepSize.apply(flat), settings.maxLearningRate), [
+      batch,
+      length,
+    ]) as tf.Tensor2D;
     return {
       normed,
       keys: unitRows(project3d(normed, this.key)),
@@ -202,7 +210,13 @@ export class NeuralMemory {
   }
 
   /** Reads tokens `[start, start + size)` with the committed memory and adds their gradients to the open chunk. */
-  private storeSegment(projected: Projected, start: number, size: number, state: MemoryState, settings: MemorySettings) {
+  private storeSegment(
+    projected: Projected,
+    start: number,
+    size: number,
+    state: MemoryState,
+    settings: MemorySettings,
+  ) {
     const slice3 = (t: tf.Tensor3D) => tf.slice(t, [0, start, 0], [-1, size, -1]);
     const keys = slice3(projected.keys);
     const read = tf.matMul(slice3(projected.queries), state.memory);

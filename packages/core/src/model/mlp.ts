@@ -49,9 +49,15 @@ export class Mlp {
 
   constructor(options: MlpOptions, init: WeightInit) {
     const { name, dModel, dFF, initStd, createLinear } = options;
-    this.gate = options.kind === 'swiglu' ? createLinear({ name: `${name}.gate`, inFeatures: dModel, outFeatures: dFF, initStd }, init) : null;
+    this.gate =
+      options.kind === 'swiglu'
+        ? createLinear({ name: `${name}.gate`, inFeatures: dModel, outFeatures: dFF, initStd }, init)
+        : null;
     this.up = createLinear({ name: `${name}.up`, inFeatures: dModel, outFeatures: dFF, initStd }, init);
-    this.down = createLinear({ name: `${name}.down`, inFeatures: dFF, outFeatures: dModel, initStd: options.outputInitStd }, init);
+    this.down = createLinear(
+      { name: `${name}.down`, inFeatures: dFF, outFeatures: dModel, initStd: options.outputInitStd },
+      init,
+    );
     this.weights = mergeWeights(...(this.gate ? [this.gate] : []), this.up, this.down);
   }
 
@@ -60,7 +66,8 @@ export class Mlp {
     return tf.tidy(() => {
       const up = this.up.apply(x);
       const gate = this.gate ? this.gate.apply(x) : undefined;
-      if (hasFusedKernel(FUSED_KERNELS.activation) && up.dtype === 'float32') return this.down.apply(fusedActivation(up, gate));
+      if (hasFusedKernel(FUSED_KERNELS.activation) && up.dtype === 'float32')
+        return this.down.apply(fusedActivation(up, gate));
       return this.down.apply(gate ? tf.mul(silu(gate), up) : gelu(up));
     });
   }
@@ -81,11 +88,19 @@ function fusedActivation(up: tf.Tensor, gate: tf.Tensor | undefined): tf.Tensor 
     const inputs = args.slice(0, -1) as tf.Tensor[];
     const save = args.at(-1) as tf.GradSaveFunc;
     const [a, b] = inputs as [tf.Tensor, tf.Tensor | undefined];
-    const value = tf.engine().runKernel(FUSED_KERNELS.activation, b === undefined ? { a } : { a, b }, { op }) as tf.Tensor;
+    const value = tf
+      .engine()
+      .runKernel(FUSED_KERNELS.activation, b === undefined ? { a } : { a, b }, { op }) as tf.Tensor;
     save(inputs);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor | undefined];
-      return tf.engine().runKernel(FUSED_KERNELS.activationGrad, savedB === undefined ? { a: savedA, dy } : { a: savedA, b: savedB, dy }, { op }) as tf.Tensor[];
+      return tf
+        .engine()
+        .runKernel(
+          FUSED_KERNELS.activationGrad,
+          savedB === undefined ? { a: savedA, dy } : { a: savedA, b: savedB, dy },
+          { op },
+        ) as tf.Tensor[];
     };
     return { value, gradFunc };
   });

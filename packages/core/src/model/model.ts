@@ -68,9 +68,15 @@ export class TinyTitan {
     const createLinear = options.createLinear ?? denseLinear;
     this.blockRunner = options.blockRunner ?? sequentialBlocks;
     assertRunnerNamesFree(this.blockRunner, this.config);
-    this.rotary = this.config.positions === 'rotary' ? new RotaryEmbedding(dModel / nHeads, contextLength, this.config.ropeTheta) : null;
+    this.rotary =
+      this.config.positions === 'rotary'
+        ? new RotaryEmbedding(dModel / nHeads, contextLength, this.config.ropeTheta)
+        : null;
     this.embed = normalWeight(init, 'embed.weight', [vocabSize, dModel], this.config.initStd);
-    this.positionEmbed = this.config.positions === 'learned' ? normalWeight(init, 'pos_embed.weight', [contextLength, dModel], this.config.initStd) : null;
+    this.positionEmbed =
+      this.config.positions === 'learned'
+        ? normalWeight(init, 'pos_embed.weight', [contextLength, dModel], this.config.initStd)
+        : null;
     const parts = { config: this.config, rotary: this.rotary, createLinear };
     this.blocks = Array.from({ length: this.config.nLayers }, (_, index) => new Block(index, parts, init));
     this.finalNorm = createNorm('norm_f', this.config);
@@ -138,7 +144,9 @@ export class TinyTitan {
    */
   forwardStep(tokens: tf.Tensor2D, cache: KvCache): tf.Tensor3D {
     if (cache.layers.length !== this.config.nLayers) {
-      throw new ForgeError(`KV cache has ${cache.layers.length} layers, the model ${this.config.nLayers}`, { field: 'cache' });
+      throw new ForgeError(`KV cache has ${cache.layers.length} layers, the model ${this.config.nLayers}`, {
+        field: 'cache',
+      });
     }
     const logits = this.run(tokens, cache);
     cache.advance(tokens.shape[1]);
@@ -196,17 +204,23 @@ export class TinyTitan {
 function assertRunnerNamesFree(runner: BlockRunner, config: ModelConfig): void {
   const taken = expectedShapes(config);
   const clash = [...runner.weights.keys()].find((name) => name in taken);
-  if (clash !== undefined) throw new ForgeError(`the block runner's weight '${clash}' has the name of a model weight`, { field: clash });
+  if (clash !== undefined)
+    throw new ForgeError(`the block runner's weight '${clash}' has the name of a model weight`, { field: clash });
 }
 
 /** Int32 `[B, T]` with 1 ≤ T ≤ maxLength; anything else is a caller error worth a clear message. */
 function assertTokens(tokens: tf.Tensor, minLength: number, maxLength: number): asserts tokens is tf.Tensor2D {
   if (tokens.rank !== 2 || tokens.dtype !== 'int32') {
-    throw new ForgeError(`tokens must be an int32 [batch, length] tensor, got ${tokens.dtype} [${tokens.shape.join(', ')}]`, { field: 'tokens' });
+    throw new ForgeError(
+      `tokens must be an int32 [batch, length] tensor, got ${tokens.dtype} [${tokens.shape.join(', ')}]`,
+      { field: 'tokens' },
+    );
   }
   const length = tokens.shape[1] ?? 0;
   if (length < minLength || length > maxLength) {
-    throw new ForgeError(`tokens length ${length} is outside [${minLength}, ${maxLength}] (context length and cache)`, { field: 'tokens' });
+    throw new ForgeError(`tokens length ${length} is outside [${minLength}, ${maxLength}] (context length and cache)`, {
+      field: 'tokens',
+    });
   }
 }
 
@@ -221,5 +235,6 @@ function assertSameLayout(expected: ReadonlyMap<string, tf.Variable>, actual: Re
     }
   }
   for (const name of actual.keys()) if (!expected.has(name)) problems.push(`unexpected '${name}'`);
-  if (problems.length > 0) throw new ForgeError(`weights do not fit the model: ${problems.join('; ')}`, { field: 'weights' });
+  if (problems.length > 0)
+    throw new ForgeError(`weights do not fit the model: ${problems.join('; ')}`, { field: 'weights' });
 }

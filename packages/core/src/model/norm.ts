@@ -27,12 +27,24 @@ function fusedNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor | undefined, e
     const inputs = args.slice(0, -1) as tf.Tensor[];
     const save = args.at(-1) as tf.GradSaveFunc;
     const [input, weight, offset] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-    const [value, mean, rstd] = tf.engine().runKernel(FUSED_KERNELS.norm, { x: input, gain: weight, ...(offset ? { bias: offset } : {}) }, { layerNorm, eps }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const [value, mean, rstd] = tf
+      .engine()
+      .runKernel(
+        FUSED_KERNELS.norm,
+        { x: input, gain: weight, ...(offset ? { bias: offset } : {}) },
+        { layerNorm, eps },
+      ) as [tf.Tensor, tf.Tensor, tf.Tensor];
     save([input, weight, mean, rstd]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [savedX, savedGain, savedMean, savedRstd] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const attrs = { layerNorm, hasBias: layerNorm };
-      return tf.engine().runKernel(FUSED_KERNELS.normGrad, { x: savedX, gain: savedGain, mean: savedMean, rstd: savedRstd, dy }, attrs) as tf.Tensor[];
+      return tf
+        .engine()
+        .runKernel(
+          FUSED_KERNELS.normGrad,
+          { x: savedX, gain: savedGain, mean: savedMean, rstd: savedRstd, dy },
+          attrs,
+        ) as tf.Tensor[];
     };
     return { value, gradFunc };
   });
@@ -74,5 +86,7 @@ function layerNorm(name: string, width: number, eps: number): Norm {
 
 /** The norm the config selects, with gain 1 (and bias 0). */
 export function createNorm(name: string, config: ModelConfig): Norm {
-  return config.norm === 'rmsnorm' ? rmsNorm(name, config.dModel, config.normEps) : layerNorm(name, config.dModel, config.normEps);
+  return config.norm === 'rmsnorm'
+    ? rmsNorm(name, config.dModel, config.normEps)
+    : layerNorm(name, config.dModel, config.normEps);
 }

@@ -22,7 +22,11 @@ export interface TitanModelOptions {
 }
 
 /** A TinyTitan whose blocks run through a `TitanRunner` with `settings`. */
-export function createTitanModel(config: ModelConfigInput, settings: TitanSettingsInput = {}, options: TitanModelOptions = {}): TinyTitan {
+export function createTitanModel(
+  config: ModelConfigInput,
+  settings: TitanSettingsInput = {},
+  options: TitanModelOptions = {},
+): TinyTitan {
   const runner = new TitanRunner(parseModelConfig(config), settings, options.seed ?? 0);
   try {
     return new TinyTitan(config, { seed: options.seed, createLinear: options.createLinear, blockRunner: runner });
@@ -35,7 +39,9 @@ export function createTitanModel(config: ModelConfigInput, settings: TitanSettin
 /** The model's TitanRunner; a ForgeError for a model built without one. */
 export function titanRunnerOf(model: TinyTitan): TitanRunner {
   if (model.blockRunner instanceof TitanRunner) return model.blockRunner;
-  throw new ForgeError('this model has no ACT/memory runner: build it with createTitanModel or buildTitanModel', { field: 'model' });
+  throw new ForgeError('this model has no ACT/memory runner: build it with createTitanModel or buildTitanModel', {
+    field: 'model',
+  });
 }
 
 /** What `saveModelCheckpoint` needs in `extensions` so that `buildTitanModel` rebuilds the model. */

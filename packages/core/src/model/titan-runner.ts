@@ -100,8 +100,18 @@ export class TitanRunner implements BlockRunner {
       blocks.reduce((s, block) => block.apply(s, context, this.layerCache(context, session, step, block.index)), state);
     const halting = (state: tf.Tensor3D) => this.halting.probability(state);
     const maxSteps = act.enabled ? act.maxSteps : 1;
-    const outcome = ponder(stream, halting, transition, { threshold: act.threshold, maxSteps, stopWhenAllHalted: context.cache === null });
-    this.keepStats({ steps: outcome.steps, ponderCost: tf.mean(tf.add(outcome.steps, outcome.remainders)), writes, meanSurprise, tokens: x.shape[0] * x.shape[1] });
+    const outcome = ponder(stream, halting, transition, {
+      threshold: act.threshold,
+      maxSteps,
+      stopWhenAllHalted: context.cache === null,
+    });
+    this.keepStats({
+      steps: outcome.steps,
+      ponderCost: tf.mean(tf.add(outcome.steps, outcome.remainders)),
+      writes,
+      meanSurprise,
+      tokens: x.shape[0] * x.shape[1],
+    });
     return outcome.output;
   }
 
@@ -116,7 +126,16 @@ export class TitanRunner implements BlockRunner {
   /** Reads the last forward's ponder and memory statistics (a backend sync). */
   lastStats(): TitanForwardStats {
     const last = this.last;
-    if (!last) return { meanPonderSteps: 0, maxPonderSteps: 0, ponderCost: 0, memoryWrites: 0, memoryTokens: 0, meanSurprise: 0, ponderSteps: new Float32Array() };
+    if (!last)
+      return {
+        meanPonderSteps: 0,
+        maxPonderSteps: 0,
+        ponderCost: 0,
+        memoryWrites: 0,
+        memoryTokens: 0,
+        meanSurprise: 0,
+        ponderSteps: new Float32Array(),
+      };
     const steps = last.steps.dataSync() as Float32Array;
     let sum = 0;
     let max = 0;
@@ -127,7 +146,15 @@ export class TitanRunner implements BlockRunner {
     const writes = last.writes ? (last.writes.dataSync()[0] ?? 0) : 0;
     const ponderCost = last.ponderCost.dataSync()[0] ?? 0;
     const meanSurprise = last.meanSurprise ? (last.meanSurprise.dataSync()[0] ?? 0) : 0;
-    return { meanPonderSteps: sum / steps.length, maxPonderSteps: max, ponderCost, memoryWrites: writes, memoryTokens: last.writes ? last.tokens : 0, meanSurprise, ponderSteps: steps };
+    return {
+      meanPonderSteps: sum / steps.length,
+      maxPonderSteps: max,
+      ponderCost,
+      memoryWrites: writes,
+      memoryTokens: last.writes ? last.tokens : 0,
+      meanSurprise,
+      ponderSteps: steps,
+    };
   }
 
   /** The committed memory `[B, dim, dim]` of the current decoding session (a copy), or null. */
@@ -164,7 +191,9 @@ export class TitanRunner implements BlockRunner {
     if (this.session?.cache === cache && cache.length > 0) return this.session;
     this.endSession();
     const extraSteps = this.settings.act.enabled ? this.settings.act.maxSteps - 1 : 0;
-    const stepCaches = Array.from({ length: extraSteps }, () => Array.from({ length: layers }, () => ({ keys: null, values: null })));
+    const stepCaches = Array.from({ length: extraSteps }, () =>
+      Array.from({ length: layers }, () => ({ keys: null, values: null })),
+    );
     this.session = { cache, stepCaches, memory: null };
     return this.session;
   }

@@ -15,7 +15,13 @@ export function parseConfig<S extends z.ZodType>(
   const issues = parsed.error.issues;
   const first = issues[0];
   const field = joinPath(options.prefix, first?.path ?? []);
-  const others = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => joinPath(options.prefix, i.path) || '<root>').join(', ')})` : '';
+  const others =
+    issues.length > 1
+      ? ` (and ${issues.length - 1} more: ${issues
+          .slice(1, 4)
+          .map((i) => joinPath(options.prefix, i.path) || '<root>')
+          .join(', ')})`
+      : '';
   // zod words type errors as "Invalid input: expected number, received string"; the prefix adds nothing.
   const message = (first?.message ?? 'invalid value').replace(/^Invalid input: /, '');
   throw new ForgeError(`${message}${others}`, {

@@ -1,13 +1,32 @@
 export { parseConfig } from './config.js';
 export { lineProgress, silentProgress, type ProgressReporter, type ProgressTask } from './progress.js';
 export {
-  PHASE_NAMES, PhaseModelSchema, PhaseNameSchema, PhaseResultSchema, PresetNameSchema,
-  type Phase, type PhaseContext, type PhaseModel, type PhaseName, type PhaseResult, type PresetName,
+  PHASE_NAMES,
+  PhaseModelSchema,
+  PhaseNameSchema,
+  PhaseResultSchema,
+  PresetNameSchema,
+  type Phase,
+  type PhaseContext,
+  type PhaseModel,
+  type PhaseName,
+  type PhaseResult,
+  type PresetName,
 } from './types.js';
 export {
-  PIPELINE_FILE, RESULT_FILE, PhaseStateSchema, PhaseStatusSchema, PipelineStateSchema,
-  newRunId, phaseDirName, readPhaseResult, readPipelineState, writePipelineState,
-  type PhaseState, type PhaseStatus, type PipelineState,
+  PIPELINE_FILE,
+  RESULT_FILE,
+  PhaseStateSchema,
+  PhaseStatusSchema,
+  PipelineStateSchema,
+  newRunId,
+  phaseDirName,
+  readPhaseResult,
+  readPipelineState,
+  writePipelineState,
+  type PhaseState,
+  type PhaseStatus,
+  type PipelineState,
 } from './run-state.js';
 export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';
 export { builtinDataFor } from './data.js';

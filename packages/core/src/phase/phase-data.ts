@@ -46,11 +46,20 @@ export async function preparePhaseData(
   contextLength: number,
 ): Promise<PhaseData> {
   const dataset = await loadDataset(ctx.data ?? settings.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train: trainSet, validation } = dataset.split({ validationFraction: settings.validationFraction, seed: ctx.seed });
+  const { train: trainSet, validation } = dataset.split({
+    validationFraction: settings.validationFraction,
+    seed: ctx.seed,
+  });
   const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, settings.evalWindows);
   if (windows.rows === 0 || trainSet.size === 0) {
-    throw new ForgeError(`the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`, { field: 'data' });
+    throw new ForgeError(
+      `the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`,
+      { field: 'data' },
+    );
   }
   const problems = validation.problems().slice(0, settings.evalProblems);
-  return { trainDocuments: trainSet.tokenize(tokenizer), heldOut: { windows, problems, maxNewTokens: settings.maxNewTokens } };
+  return {
+    trainDocuments: trainSet.tokenize(tokenizer),
+    heldOut: { windows, problems, maxNewTokens: settings.maxNewTokens },
+  };
 }

@@ -100,7 +100,9 @@ async function trustedResult(phaseState: PhaseState, tracker: Tracker, options: 
   for (const [dir, hashes] of Object.entries(phaseState.hashes ?? {})) {
     const problem = await checkDirectoryHashes(dir, hashes);
     if (problem !== undefined) {
-      (options.progress ?? silentProgress).log(`${phaseState.name}: not reusing its result (${problem}); running it again`);
+      (options.progress ?? silentProgress).log(
+        `${phaseState.name}: not reusing its result (${problem}); running it again`,
+      );
       tracker.event('phase_untrusted', { reason: problem }, phaseState.name);
       Object.assign(phaseState, { status: 'interrupted', result: undefined, hashes: undefined });
       return false;
@@ -121,16 +123,24 @@ async function openRun(options: PipelineOptions): Promise<PipelineState> {
     const expected = options.phases.map((p) => p.name).join(',');
     const stored = state.phases.map((p) => p.name).join(',');
     if (expected !== stored) {
-      throw new ForgeError(`run '${state.runId}' was made with phases [${stored}], not [${expected}]: it cannot be resumed with these phases`);
+      throw new ForgeError(
+        `run '${state.runId}' was made with phases [${stored}], not [${expected}]: it cannot be resumed with these phases`,
+      );
     }
     return state;
   }
   const runId = options.runId ?? newRunId();
   const now = new Date().toISOString();
   const state: PipelineState = {
-    version: 1, runId, createdAt: now, updatedAt: now,
-    preset: options.preset ?? 'tiny', seed: options.seed ?? 0,
-    phaseConfigs: options.phaseConfigs ?? {}, data: options.data, input: options.input ?? null,
+    version: 1,
+    runId,
+    createdAt: now,
+    updatedAt: now,
+    preset: options.preset ?? 'tiny',
+    seed: options.seed ?? 0,
+    phaseConfigs: options.phaseConfigs ?? {},
+    data: options.data,
+    input: options.input ?? null,
     phases: options.phases.map((p) => ({ name: p.name, dir: phaseDirName(p.name), status: 'pending' })),
   };
   const runDir = path.join(options.runsDir, runId);
@@ -148,7 +158,10 @@ async function openRun(options: PipelineOptions): Promise<PipelineState> {
 function validatePhaseConfigs(phases: readonly Phase[], state: PipelineState): Map<string, unknown> {
   const known = new Set(phases.map((p) => p.name as string));
   for (const name of Object.keys(state.phaseConfigs)) {
-    if (!known.has(name)) throw new ForgeError(`no phase named '${name}' in this pipeline (phases: ${[...known].join(', ') || 'none'})`, { field: `phases.${name}` });
+    if (!known.has(name))
+      throw new ForgeError(`no phase named '${name}' in this pipeline (phases: ${[...known].join(', ') || 'none'})`, {
+        field: `phases.${name}`,
+      });
   }
   const configs = new Map<string, unknown>();
   for (const phase of phases) {
@@ -188,16 +201,28 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
   Object.assign(phaseState, { status: 'running', startedAt: new Date().toISOString(), error: undefined });
   await writePipelineState(runDir, state);
   const ctx: PhaseContext = {
-    runId: state.runId, runDir, phaseDir, preset: state.preset, seed: state.seed,
-    rng: Rng.fromSeed(state.seed).fork(phase.name), backend: options.backend ?? 'unknown', tracker,
-    progress: options.progress ?? silentProgress, signal: options.signal ?? new AbortController().signal, resuming,
+    runId: state.runId,
+    runDir,
+    phaseDir,
+    preset: state.preset,
+    seed: state.seed,
+    rng: Rng.fromSeed(state.seed).fork(phase.name),
+    backend: options.backend ?? 'unknown',
+    tracker,
+    progress: options.progress ?? silentProgress,
+    signal: options.signal ?? new AbortController().signal,
+    resuming,
     data: state.data,
   };
   tracker.config(phase.name, config);
   tracker.event('phase_started', { resuming }, phase.name);
   try {
-    const result = parseConfig(PhaseResultSchema, await phase.run(input, config, ctx), { prefix: `${phase.name}.result` });
-    const hashes = Object.fromEntries(await Promise.all(result.models.map(async (model) => [model.dir, await hashDirectory(model.dir)] as const)));
+    const result = parseConfig(PhaseResultSchema, await phase.run(input, config, ctx), {
+      prefix: `${phase.name}.result`,
+    });
+    const hashes = Object.fromEntries(
+      await Promise.all(result.models.map(async (model) => [model.dir, await hashDirectory(model.dir)] as const)),
+    );
     await writeJsonAtomic(path.join(phaseDir, RESULT_FILE), result);
     faultPoint('phase-result-written');
     Object.assign(phaseState, { status: 'done', finishedAt: new Date().toISOString(), result, hashes });
@@ -205,9 +230,16 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
     return result;
   } catch (error) {
     const interrupted = ctx.signal.aborted;
-    Object.assign(phaseState, { status: interrupted ? 'interrupted' : 'failed', error: error instanceof Error ? error.message : String(error) });
+    Object.assign(phaseState, {
+      status: interrupted ? 'interrupted' : 'failed',
+      error: error instanceof Error ? error.message : String(error),
+    });
     tracker.event(interrupted ? 'phase_interrupted' : 'phase_failed', { error: phaseState.error }, phase.name);
-    if (interrupted) throw new ForgeError(`interrupted during phase '${phase.name}' (${phaseState.error}); continue with: forge run --resume ${state.runId}`, { cause: error });
+    if (interrupted)
+      throw new ForgeError(
+        `interrupted during phase '${phase.name}' (${phaseState.error}); continue with: forge run --resume ${state.runId}`,
+        { cause: error },
+      );
     throw error;
   } finally {
     await writePipelineState(runDir, state);

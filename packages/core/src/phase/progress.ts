@@ -39,7 +39,11 @@ export function lineProgress(write: (line: string) => void, everyPercent = 10): 
         const bucket = Math.floor(percent / everyPercent);
         if (bucket === lastShown) return;
         lastShown = bucket;
-        const extras = info ? Object.entries(info).map(([k, v]) => ` ${k}=${v}`).join('') : '';
+        const extras = info
+          ? Object.entries(info)
+              .map(([k, v]) => ` ${k}=${v}`)
+              .join('')
+          : '';
         write(`${label}: ${current}/${total} (${percent}%)${extras}`);
       };
       return {

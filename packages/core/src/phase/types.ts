@@ -6,7 +6,14 @@ import type { ProgressReporter } from './progress.js';
 
 /** The eight phases, in pipeline order (DESIGN.md §3). */
 export const PHASE_NAMES = [
-  'cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression',
+  'cognate',
+  'evomerge',
+  'quietstar',
+  'bitnet',
+  'forge-train',
+  'baking',
+  'edge',
+  'compression',
 ] as const;
 /** Validates a phase name: one of `PHASE_NAMES`. */
 export const PhaseNameSchema = z.enum(PHASE_NAMES);

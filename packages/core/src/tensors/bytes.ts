@@ -24,7 +24,12 @@ export function swapByteOrder(bytes: Uint8Array, width: number): void {
  * array cannot start mid-element) and the host is little-endian; a copy otherwise. Callers must
  * therefore treat the result as sharing memory with `bytes`.
  */
-export function readElements<D extends Dtype>(dtype: D, bytes: Uint8Array, offset: number, count: number): DtypeArrays[D] {
+export function readElements<D extends Dtype>(
+  dtype: D,
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+): DtypeArrays[D] {
   const width = DTYPE_BYTES[dtype];
   const absolute = bytes.byteOffset + offset;
   if (HOST_IS_LITTLE_ENDIAN && absolute % width === 0) {
@@ -37,7 +42,12 @@ export function readElements<D extends Dtype>(dtype: D, bytes: Uint8Array, offse
   return out;
 }
 
-function viewElements<D extends Dtype>(dtype: D, buffer: ArrayBufferLike, byteOffset: number, count: number): DtypeArrays[D] {
+function viewElements<D extends Dtype>(
+  dtype: D,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  count: number,
+): DtypeArrays[D] {
   const views: { readonly [K in Dtype]: (b: ArrayBufferLike, o: number, n: number) => DtypeArrays[K] } = {
     F32: (b, o, n) => new Float32Array(b, o, n),
     F16: (b, o, n) => new Uint16Array(b, o, n),

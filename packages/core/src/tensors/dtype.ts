@@ -53,7 +53,12 @@ export type HostTensor<D extends Dtype = Dtype> = D extends Dtype
 export type WeightMap = Map<string, HostTensor>;
 
 const ARRAY_TYPES: { readonly [D in Dtype]: new (length: number) => DtypeArrays[D] } = {
-  F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I8: Int8Array, U8: Uint8Array, I32: Int32Array,
+  F32: Float32Array,
+  F16: Uint16Array,
+  BF16: Uint16Array,
+  I8: Int8Array,
+  U8: Uint8Array,
+  I32: Int32Array,
 };
 
 /** True when `value` is one of `DTYPES`; use it to validate a dtype read from a file. */
@@ -104,14 +109,22 @@ export function hostTensor<D extends Dtype>(dtype: D, shape: readonly number[], 
 /** Check a HostTensor's invariants; `name` goes into the error so a bad weight can be found. */
 export function assertHostTensor(tensor: HostTensor, name?: string): void {
   const label = name === undefined ? 'tensor' : `tensor '${name}'`;
-  if (!isDtype(tensor.dtype)) throw new ForgeError(`${label}: unknown dtype '${String(tensor.dtype)}' (supported: ${DTYPES.join(', ')})`);
-  if (!isValidShape(tensor.shape)) throw new ForgeError(`${label}: shape must be an array of non-negative integers, got ${JSON.stringify(tensor.shape)}`);
+  if (!isDtype(tensor.dtype))
+    throw new ForgeError(`${label}: unknown dtype '${String(tensor.dtype)}' (supported: ${DTYPES.join(', ')})`);
+  if (!isValidShape(tensor.shape))
+    throw new ForgeError(
+      `${label}: shape must be an array of non-negative integers, got ${JSON.stringify(tensor.shape)}`,
+    );
   if (!(tensor.data instanceof ARRAY_TYPES[tensor.dtype])) {
-    throw new ForgeError(`${label}: dtype ${tensor.dtype} needs a ${ARRAY_TYPES[tensor.dtype].name}, got ${describeValue(tensor.data)}`);
+    throw new ForgeError(
+      `${label}: dtype ${tensor.dtype} needs a ${ARRAY_TYPES[tensor.dtype].name}, got ${describeValue(tensor.data)}`,
+    );
   }
   const expected = elementCount(tensor.shape);
   if (expected !== tensor.data.length) {
-    throw new ForgeError(`${label}: shape ${formatShape(tensor.shape)} needs ${expected ?? 'too many'} elements, data has ${tensor.data.length}`);
+    throw new ForgeError(
+      `${label}: shape ${formatShape(tensor.shape)} needs ${expected ?? 'too many'} elements, data has ${tensor.data.length}`,
+    );
   }
 }
 

@@ -68,7 +68,7 @@ export function float32ToBfloat16Bits(value: number): number {
 
 /** bfloat16 is the top half of a float32, so widening is exact. */
 export function bfloat16BitsToFloat32(bits: number): number {
-  return bitsToFloat32((bits & 0xffff) << 16 >>> 0);
+  return bitsToFloat32(((bits & 0xffff) << 16) >>> 0);
 }
 
 /** Encode float values as float16 bit patterns. */

@@ -19,12 +19,17 @@ const INTEGER_RANGES: Readonly<Record<'I8' | 'U8' | 'I32', readonly [number, num
  */
 export function hostValues(tensor: HostTensor): Float32Array | Int32Array {
   switch (tensor.dtype) {
-    case 'F32': return tensor.data.slice();
-    case 'F16': return decodeFloat16(tensor.data);
-    case 'BF16': return decodeBfloat16(tensor.data);
+    case 'F32':
+      return tensor.data.slice();
+    case 'F16':
+      return decodeFloat16(tensor.data);
+    case 'BF16':
+      return decodeBfloat16(tensor.data);
     case 'I8':
-    case 'U8': return Int32Array.from(tensor.data);
-    case 'I32': return tensor.data.slice();
+    case 'U8':
+      return Int32Array.from(tensor.data);
+    case 'I32':
+      return tensor.data.slice();
   }
 }
 
@@ -40,21 +45,33 @@ export function hostFromValues(dtype: Dtype, shape: readonly number[], values: A
 
 function buildHostTensor(dtype: Dtype, shape: readonly number[], values: ArrayLike<number>): HostTensor {
   switch (dtype) {
-    case 'F32': return hostTensor(dtype, shape, Float32Array.from(values));
-    case 'F16': return hostTensor(dtype, shape, encodeFloat16(values));
-    case 'BF16': return hostTensor(dtype, shape, encodeBfloat16(values));
-    case 'I8': return hostTensor(dtype, shape, Int8Array.from(checkedIntegers(dtype, shape, values)));
-    case 'U8': return hostTensor(dtype, shape, Uint8Array.from(checkedIntegers(dtype, shape, values)));
-    case 'I32': return hostTensor(dtype, shape, Int32Array.from(checkedIntegers(dtype, shape, values)));
+    case 'F32':
+      return hostTensor(dtype, shape, Float32Array.from(values));
+    case 'F16':
+      return hostTensor(dtype, shape, encodeFloat16(values));
+    case 'BF16':
+      return hostTensor(dtype, shape, encodeBfloat16(values));
+    case 'I8':
+      return hostTensor(dtype, shape, Int8Array.from(checkedIntegers(dtype, shape, values)));
+    case 'U8':
+      return hostTensor(dtype, shape, Uint8Array.from(checkedIntegers(dtype, shape, values)));
+    case 'I32':
+      return hostTensor(dtype, shape, Int32Array.from(checkedIntegers(dtype, shape, values)));
   }
 }
 
-function checkedIntegers(dtype: 'I8' | 'U8' | 'I32', shape: readonly number[], values: ArrayLike<number>): ArrayLike<number> {
+function checkedIntegers(
+  dtype: 'I8' | 'U8' | 'I32',
+  shape: readonly number[],
+  values: ArrayLike<number>,
+): ArrayLike<number> {
   const [min, max] = INTEGER_RANGES[dtype];
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number;
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ForgeError(`value ${value} at index ${i} of a ${formatShape(shape)} tensor is not an integer in the ${dtype} range [${min}, ${max}]`);
+      throw new ForgeError(
+        `value ${value} at index ${i} of a ${formatShape(shape)} tensor is not an integer in the ${dtype} range [${min}, ${max}]`,
+      );
     }
   }
   return values;

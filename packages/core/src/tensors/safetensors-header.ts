@@ -57,7 +57,9 @@ export function parseSafetensorsHeader(bytes: Uint8Array, file: string): Safeten
 
 function readHeaderLength(bytes: Uint8Array, file: string): number {
   if (bytes.length < 8) {
-    throw new ForgeError(`not a safetensors file: ${bytes.length} bytes is shorter than the 8-byte header length`, { file });
+    throw new ForgeError(`not a safetensors file: ${bytes.length} bytes is shorter than the 8-byte header length`, {
+      file,
+    });
   }
   const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) {
@@ -65,7 +67,10 @@ function readHeaderLength(bytes: Uint8Array, file: string): number {
   }
   const headerLength = Number(length);
   if (8 + headerLength > bytes.length) {
-    throw new ForgeError(`safetensors header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`, { file });
+    throw new ForgeError(
+      `safetensors header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`,
+      { file },
+    );
   }
   return headerLength;
 }
@@ -97,7 +102,9 @@ function parseMetadata(value: unknown, file: string): Record<string, string> {
   }
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
-      throw new ForgeError(`${METADATA_KEY} value for key '${key}' must be a string, got ${describeJson(item)}`, { file });
+      throw new ForgeError(`${METADATA_KEY} value for key '${key}' must be a string, got ${describeJson(item)}`, {
+        file,
+      });
     }
   }
   return Object.fromEntries(Object.entries(value as Record<string, string>));
@@ -107,19 +114,26 @@ function parseEntry(name: string, value: unknown, dataLength: number, file: stri
   const fail = (problem: string): ForgeError => new ForgeError(`tensor '${name}': ${problem}`, { file });
   if (!isPlainObject(value)) throw fail(`header entry must be an object, got ${describeJson(value)}`);
   const { dtype, shape, data_offsets: offsets } = value;
-  if (!isDtype(dtype)) throw fail(`unknown dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${DTYPES.join(', ')})`);
-  if (!isValidShape(shape)) throw fail(`shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? 'undefined'}`);
+  if (!isDtype(dtype))
+    throw fail(`unknown dtype ${JSON.stringify(dtype) ?? 'undefined'} (supported: ${DTYPES.join(', ')})`);
+  if (!isValidShape(shape))
+    throw fail(`shape must be an array of non-negative integers, got ${JSON.stringify(shape) ?? 'undefined'}`);
   if (!isOffsetPair(offsets)) {
-    throw fail(`data_offsets must be two integers [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets) ?? 'undefined'}`);
+    throw fail(
+      `data_offsets must be two integers [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets) ?? 'undefined'}`,
+    );
   }
   const [begin, end] = offsets;
   const count = elementCount(shape);
   const needed = count === undefined ? undefined : count * DTYPE_BYTES[dtype];
   if (needed === undefined || !Number.isSafeInteger(needed)) throw fail(`shape ${formatShape(shape)} is too large`);
   if (end - begin !== needed) {
-    throw fail(`data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} × shape ${formatShape(shape)} needs ${needed} bytes`);
+    throw fail(
+      `data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ${dtype} × shape ${formatShape(shape)} needs ${needed} bytes`,
+    );
   }
-  if (end > dataLength) throw fail(`data_offsets [${begin}, ${end}] are out of range: the data buffer is ${dataLength} bytes`);
+  if (end > dataLength)
+    throw fail(`data_offsets [${begin}, ${end}] are out of range: the data buffer is ${dataLength} bytes`);
   return { name, dtype, shape, begin, end };
 }
 
@@ -135,20 +149,31 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number,
       );
     }
     if (entry.begin > position) {
-      throw new ForgeError(`data bytes [${position}, ${entry.begin}) before tensor '${entry.name}' are not covered by any tensor (a hole)`, { file });
+      throw new ForgeError(
+        `data bytes [${position}, ${entry.begin}) before tensor '${entry.name}' are not covered by any tensor (a hole)`,
+        { file },
+      );
     }
     position = entry.end;
     previous = entry;
   }
   if (position !== dataLength) {
-    throw new ForgeError(`${dataLength - position} trailing data bytes after offset ${position} are not covered by any tensor`, { file });
+    throw new ForgeError(
+      `${dataLength - position} trailing data bytes after offset ${position} are not covered by any tensor`,
+      { file },
+    );
   }
 }
 
 function isOffsetPair(value: unknown): value is [number, number] {
   if (!Array.isArray(value) || value.length !== 2) return false;
   const [begin, end] = value as unknown[];
-  return Number.isSafeInteger(begin) && Number.isSafeInteger(end) && (begin as number) >= 0 && (begin as number) <= (end as number);
+  return (
+    Number.isSafeInteger(begin) &&
+    Number.isSafeInteger(end) &&
+    (begin as number) >= 0 &&
+    (begin as number) <= (end as number)
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -44,7 +44,10 @@ async function openHandle(file: string): Promise<FileHandle> {
   try {
     return await open(file, 'r');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(error as Error).message}`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found'
+        : `cannot read file: ${(error as Error).message}`;
     throw new ForgeError(reason, { file, cause: error });
   }
 }

@@ -34,7 +34,10 @@ export async function readSafetensorsFile(file: string): Promise<SafetensorsCont
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(error as Error).message}`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found'
+        : `cannot read file: ${(error as Error).message}`;
     throw new ForgeError(reason, { file, cause: error });
   }
   return readSafetensors(bytes, file);

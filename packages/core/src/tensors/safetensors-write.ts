@@ -37,7 +37,11 @@ export function encodeSafetensors(weights: WeightMap, options: SafetensorsWriteO
 }
 
 /** Encode `weights` and write them to `file` atomically (readers never see a torn file). */
-export async function writeSafetensorsFile(file: string, weights: WeightMap, options: SafetensorsWriteOptions = {}): Promise<void> {
+export async function writeSafetensorsFile(
+  file: string,
+  weights: WeightMap,
+  options: SafetensorsWriteOptions = {},
+): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = encodeSafetensors(weights, options);
@@ -51,11 +55,14 @@ export async function writeSafetensorsFile(file: string, weights: WeightMap, opt
 function orderForWriting(weights: WeightMap): [string, HostTensor][] {
   const entries = [...weights.entries()];
   for (const [name, tensor] of entries) {
-    if (name === METADATA_KEY) throw new ForgeError(`'${METADATA_KEY}' is reserved by the safetensors format and cannot name a tensor`);
+    if (name === METADATA_KEY)
+      throw new ForgeError(`'${METADATA_KEY}' is reserved by the safetensors format and cannot name a tensor`);
     assertHostTensor(tensor, name);
   }
-  return entries.sort(([nameA, a], [nameB, b]) =>
-    DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || Buffer.compare(Buffer.from(nameA), Buffer.from(nameB)));
+  return entries.sort(
+    ([nameA, a], [nameB, b]) =>
+      DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || Buffer.compare(Buffer.from(nameA), Buffer.from(nameB)),
+  );
 }
 
 /**
@@ -63,7 +70,10 @@ function orderForWriting(weights: WeightMap): [string, HostTensor][] {
  * multiple of 8 bytes. Built by hand rather than from an object so integer-like tensor names keep
  * their place and a name like `__proto__` is written, not swallowed.
  */
-function encodeHeader(ordered: readonly [string, HostTensor][], metadata: Readonly<Record<string, string>> | undefined): Uint8Array {
+function encodeHeader(
+  ordered: readonly [string, HostTensor][],
+  metadata: Readonly<Record<string, string>> | undefined,
+): Uint8Array {
   const members: string[] = [];
   if (metadata !== undefined) members.push(`${JSON.stringify(METADATA_KEY)}:${encodeMetadata(metadata)}`);
   let offset = 0;
@@ -83,7 +93,8 @@ function encodeMetadata(metadata: Readonly<Record<string, string>>): string {
   const keys = Object.keys(metadata).sort();
   for (const key of keys) {
     const value: unknown = metadata[key];
-    if (typeof value !== 'string') throw new ForgeError(`${METADATA_KEY} value for key '${key}' must be a string, got ${typeof value}`);
+    if (typeof value !== 'string')
+      throw new ForgeError(`${METADATA_KEY} value for key '${key}' must be a string, got ${typeof value}`);
   }
   return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(',')}}`;
 }

@@ -25,13 +25,16 @@ export function toTfTensor(tensor: HostTensor, name?: string): Tensor {
  */
 export function fromTfTensor(tensor: Tensor, dtype?: Dtype, name?: string): HostTensor {
   if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32' && tensor.dtype !== 'bool') {
-    throw new ForgeError(`${name === undefined ? 'tensor' : `tensor '${name}'`}: cannot store a tfjs ${tensor.dtype} tensor`);
+    throw new ForgeError(
+      `${name === undefined ? 'tensor' : `tensor '${name}'`}: cannot store a tfjs ${tensor.dtype} tensor`,
+    );
   }
   const target = dtype ?? (tensor.dtype === 'float32' ? 'F32' : 'I32');
   try {
     return hostFromValues(target, tensor.shape, tensor.dataSync<'float32' | 'int32' | 'bool'>());
   } catch (error) {
-    if (name !== undefined && error instanceof ForgeError) throw new ForgeError(`tensor '${name}': ${error.message}`, { cause: error });
+    if (name !== undefined && error instanceof ForgeError)
+      throw new ForgeError(`tensor '${name}': ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -40,7 +43,10 @@ export function fromTfTensor(tensor: Tensor, dtype?: Dtype, name?: string): Host
  * Snapshot named tensors or variables (e.g. a model's trainable weights) into a WeightMap, in the
  * map's order. `dtype` applies to every tensor; see `fromTfTensor` for the default.
  */
-export function weightsFromTf(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, dtype?: Dtype): WeightMap {
+export function weightsFromTf(
+  tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+  dtype?: Dtype,
+): WeightMap {
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   const weights: WeightMap = new Map();
   for (const [name, tensor] of entries) weights.set(name, fromTfTensor(tensor, dtype, name));

@@ -53,12 +53,17 @@ export interface PhaseAlert {
 export function phaseMetricValue(metrics: Readonly<Record<string, number>>, metric: string): number | undefined {
   const direct = metrics[metric] ?? metrics[`${metric}After`];
   if (direct !== undefined && Number.isFinite(direct)) return direct;
-  const perRole = Object.entries(metrics).filter(([key, value]) => key.endsWith(`.${metric}`) && Number.isFinite(value)).map(([, value]) => value);
+  const perRole = Object.entries(metrics)
+    .filter(([key, value]) => key.endsWith(`.${metric}`) && Number.isFinite(value))
+    .map(([, value]) => value);
   return perRole.length ? perRole.reduce((a, b) => a + b, 0) / perRole.length : undefined;
 }
 
 /** Alerts for a run's phase results in pipeline order; phases without the metric are skipped over. */
-export function detectPhaseAlerts(results: ReadonlyArray<Pick<PhaseResult, 'phase' | 'metrics'>>, rules: readonly AlertRule[] = DEFAULT_ALERT_RULES): PhaseAlert[] {
+export function detectPhaseAlerts(
+  results: ReadonlyArray<Pick<PhaseResult, 'phase' | 'metrics'>>,
+  rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
+): PhaseAlert[] {
   const alerts: PhaseAlert[] = [];
   for (const rule of rules) {
     let previous: { phase: string; value: number } | undefined;
@@ -71,7 +76,16 @@ export function detectPhaseAlerts(results: ReadonlyArray<Pick<PhaseResult, 'phas
         if (share > rule.maxShare) {
           const verb = rule.better === 'higher' ? 'dropped' : 'rose';
           const message = `${rule.metric} ${verb} ${(share * 100).toFixed(1)}% from ${previous.phase} (${previous.value.toPrecision(4)}) to ${result.phase} (${value.toPrecision(4)}), more than the allowed ${(rule.maxShare * 100).toFixed(0)}%`;
-          alerts.push({ metric: rule.metric, fromPhase: previous.phase, toPhase: result.phase, before: previous.value, after: value, share, maxShare: rule.maxShare, message });
+          alerts.push({
+            metric: rule.metric,
+            fromPhase: previous.phase,
+            toPhase: result.phase,
+            before: previous.value,
+            after: value,
+            share,
+            maxShare: rule.maxShare,
+            message,
+          });
         }
       }
       previous = { phase: result.phase, value };

@@ -9,7 +9,11 @@ import { Tracker } from './tracker.js';
  * Check a finished (or partly finished) run for alerts and log the new ones into its run store.
  * Called after `runPipeline` (e.g. by `forge run` for its summary); calling it twice logs nothing twice.
  */
-export async function recordRunAlerts(runsDir: string, runId: string, rules: readonly AlertRule[] = DEFAULT_ALERT_RULES): Promise<PhaseAlert[]> {
+export async function recordRunAlerts(
+  runsDir: string,
+  runId: string,
+  rules: readonly AlertRule[] = DEFAULT_ALERT_RULES,
+): Promise<PhaseAlert[]> {
   const runDir = path.join(runsDir, runId);
   const state = readPipelineState(runDir);
   const results = state.phases.flatMap((p) => (p.status === 'done' && p.result ? [p.result] : []));

@@ -53,7 +53,9 @@ export function readRunStore(runDir: string): TrackRecord[] {
 /** The series of one metric in one phase, as [step, value] pairs in step order. */
 export function metricSeries(records: readonly TrackRecord[], phase: string, name: string): Array<[number, number]> {
   return records
-    .filter((r): r is Extract<TrackRecord, { type: 'metric' }> => r.type === 'metric' && r.phase === phase && r.name === name)
+    .filter(
+      (r): r is Extract<TrackRecord, { type: 'metric' }> => r.type === 'metric' && r.phase === phase && r.name === name,
+    )
     .map((r): [number, number] => [r.step, r.value])
     .sort((a, b) => a[0] - b[0]);
 }

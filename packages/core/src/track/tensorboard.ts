@@ -61,7 +61,12 @@ class ProtoWriter {
 }
 
 /** An Event holding either the file-version header or one scalar summary. */
-export function encodeEvent(event: { wallTime: number; step: number; fileVersion?: string; scalar?: { tag: string; value: number } }): Uint8Array {
+export function encodeEvent(event: {
+  wallTime: number;
+  step: number;
+  fileVersion?: string;
+  scalar?: { tag: string; value: number };
+}): Uint8Array {
   const writer = new ProtoWriter().double(1, event.wallTime).tag(2, 0).varint(Math.trunc(event.step));
   if (event.fileVersion !== undefined) writer.string(3, event.fileVersion);
   if (event.scalar) {
@@ -109,7 +114,11 @@ export function createTensorBoardSink(runDir: string, now: () => number = Date.n
     name: 'tensorboard',
     write(record: TrackRecord) {
       if (record.type !== 'metric') return;
-      const event = encodeEvent({ wallTime: Date.parse(record.time) / 1000, step: record.step, scalar: { tag: record.name, value: record.value } });
+      const event = encodeEvent({
+        wallTime: Date.parse(record.time) / 1000,
+        step: record.step,
+        scalar: { tag: record.name, value: record.value },
+      });
       writeSync(fileFor(record.phase), encodeRecord(event));
     },
     async close() {
@@ -122,7 +131,8 @@ export function createTensorBoardSink(runDir: string, now: () => number = Date.n
 /** The `tensorboard` sink: scalar event files per phase under `runs/<id>/tensorboard/`. */
 export const tensorBoardSinkFactory: TrackerSinkFactory = {
   name: 'tensorboard',
-  description: 'TensorBoard event files in runs/<runId>/tensorboard/<phase>/ (tensorboard --logdir runs/<runId>/tensorboard)',
+  description:
+    'TensorBoard event files in runs/<runId>/tensorboard/<phase>/ (tensorboard --logdir runs/<runId>/tensorboard)',
   create: ({ runDir }) => createTensorBoardSink(runDir),
 };
 

@@ -37,7 +37,9 @@ export class Tracker {
     for (const name of names) {
       const factory = trackerSinks.get(name);
       if (!factory) {
-        throw new ForgeError(`unknown tracker sink '${name}' (known: ${[...trackerSinks.keys()].join(', ')})`, { field: 'tracking.sinks' });
+        throw new ForgeError(`unknown tracker sink '${name}' (known: ${[...trackerSinks.keys()].join(', ')})`, {
+          field: 'tracking.sinks',
+        });
       }
       sinks.push(await factory.create(options));
     }
@@ -75,9 +77,11 @@ export class Tracker {
     for (const sink of this.sinks) {
       const written = sink.write(record);
       if (written instanceof Promise) {
-        this.pending = this.pending.then(() => written).catch((error: unknown) => {
-          this.failure ??= error;
-        });
+        this.pending = this.pending
+          .then(() => written)
+          .catch((error: unknown) => {
+            this.failure ??= error;
+          });
       }
     }
   }

@@ -27,7 +27,12 @@ export class WandbHistory {
     const done = key === this.rowKey ? [] : this.flush();
     if (!this.row) {
       const seconds = Date.parse(record.time) / 1000;
-      this.row = { _step: this.nextStep, _timestamp: seconds, _runtime: Math.max(0, seconds - this.startedAt / 1000), [`${record.phase}/step`]: record.step };
+      this.row = {
+        _step: this.nextStep,
+        _timestamp: seconds,
+        _runtime: Math.max(0, seconds - this.startedAt / 1000),
+        [`${record.phase}/step`]: record.step,
+      };
       this.rowKey = key;
       this.nextStep += 1;
     }

@@ -82,12 +82,17 @@ export class WandbUploader {
       this.failed = true;
       this.queued = [];
       const message = error instanceof Error ? error.message : String(error);
-      (this.options.warn ?? ((m: string) => console.warn(m)))(`wandb: upload stopped (${message}); the run goes on and its local copy stays in runs/<id>/wandb/`);
+      (this.options.warn ?? ((m: string) => console.warn(m)))(
+        `wandb: upload stopped (${message}); the run goes on and its local copy stays in runs/<id>/wandb/`,
+      );
     }
   }
 
   private headers(): Record<string, string> {
-    return { authorization: `Basic ${Buffer.from(`api:${this.options.apiKey}`).toString('base64')}`, 'content-type': 'application/json' };
+    return {
+      authorization: `Basic ${Buffer.from(`api:${this.options.apiKey}`).toString('base64')}`,
+      'content-type': 'application/json',
+    };
   }
 
   private async post(url: string, body: unknown): Promise<unknown> {
@@ -97,7 +102,14 @@ export class WandbUploader {
   }
 
   private async upsert(config: Record<string, { value: unknown }> | undefined): Promise<void> {
-    const variables = { name: this.options.runName, project: this.project, entity: this.entity, displayName: this.options.runName, program: 'forge', config: config ? JSON.stringify(config) : undefined };
+    const variables = {
+      name: this.options.runName,
+      project: this.project,
+      entity: this.entity,
+      displayName: this.options.runName,
+      program: 'forge',
+      config: config ? JSON.stringify(config) : undefined,
+    };
     const answer = (await this.post(`${this.baseUrl}/graphql`, { query: UPSERT_BUCKET, variables })) as UpsertResponse;
     if (answer.errors?.length) throw new Error(`upsertBucket: ${answer.errors.map((e) => e.message).join('; ')}`);
     this.entity ??= answer.data?.upsertBucket?.bucket?.project?.entity?.name;

@@ -49,11 +49,18 @@ export function createWandbSink(options: WandbSinkOptions): TrackerSink {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const online = Boolean(options.apiKey);
-  const filesDir = path.join(options.runDir, WANDB_DIR, `${online ? 'run' : 'offline-run'}-${stampOf(startedAt)}-${wandbRunName(options.runId)}`, 'files');
+  const filesDir = path.join(
+    options.runDir,
+    WANDB_DIR,
+    `${online ? 'run' : 'offline-run'}-${stampOf(startedAt)}-${wandbRunName(options.runId)}`,
+    'files',
+  );
   mkdirSync(filesDir, { recursive: true });
   const history = new WandbHistory(startedAt);
   const config: Record<string, { value: unknown }> = {};
-  const uploader = online ? new WandbUploader({ ...options, apiKey: options.apiKey ?? '', runName: wandbRunName(options.runId), startedAt }) : undefined;
+  const uploader = online
+    ? new WandbUploader({ ...options, apiKey: options.apiKey ?? '', runName: wandbRunName(options.runId), startedAt })
+    : undefined;
   const writeRows = (rows: WandbHistoryRow[]): void => {
     if (rows.length === 0) return;
     const lines = rows.map((row) => JSON.stringify(row));
@@ -86,9 +93,12 @@ export const wandbSinkFactory: TrackerSinkFactory = {
   description: 'Weights & Biases: uploads when WANDB_API_KEY is set, else an offline copy in runs/<runId>/wandb/',
   create: ({ runDir, runId }) =>
     createWandbSink({
-      runDir, runId,
+      runDir,
+      runId,
       apiKey: process.env.WANDB_MODE === 'offline' ? undefined : process.env.WANDB_API_KEY || undefined,
-      baseUrl: process.env.WANDB_BASE_URL, project: process.env.WANDB_PROJECT, entity: process.env.WANDB_ENTITY,
+      baseUrl: process.env.WANDB_BASE_URL,
+      project: process.env.WANDB_PROJECT,
+      entity: process.env.WANDB_ENTITY,
     }),
 };
 

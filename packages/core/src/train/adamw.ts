@@ -67,7 +67,13 @@ export class AdamW {
       const decay = weight.rank >= 2 ? weightDecay : 0;
       tf.tidy(() => {
         const [nextW, nextM, nextV] = hasFusedKernel(FUSED_KERNELS.adamW)
-          ? (tf.engine().runKernel(FUSED_KERNELS.adamW, { w: weight, g: grad, m, v }, { lr, beta1, beta2, eps, weightDecay: decay, correction1, correction2 }) as [Tensor, Tensor, Tensor])
+          ? (tf
+              .engine()
+              .runKernel(
+                FUSED_KERNELS.adamW,
+                { w: weight, g: grad, m, v },
+                { lr, beta1, beta2, eps, weightDecay: decay, correction1, correction2 },
+              ) as [Tensor, Tensor, Tensor])
           : compositeUpdate({ weight, grad, m, v }, { lr, beta1, beta2, eps, decay, correction1, correction2 });
         m.assign(nextM);
         v.assign(nextV);
@@ -94,7 +100,8 @@ export class AdamW {
       const m = state.get(`${name}.m`);
       const v = state.get(`${name}.v`);
       if (!m || !v) continue;
-      if (m.shape.join(',') !== weight.shape.join(',')) throw new Error(`AdamW: saved moment for '${name}' has shape [${m.shape}], weight has [${weight.shape}]`);
+      if (m.shape.join(',') !== weight.shape.join(','))
+        throw new Error(`AdamW: saved moment for '${name}' has shape [${m.shape}], weight has [${weight.shape}]`);
       this.moments.set(name, { m: tf.variable(m, false), v: tf.variable(v, false) });
     }
   }
@@ -112,7 +119,10 @@ export class AdamW {
     let entry = this.moments.get(name);
     if (!entry) {
       // tidy frees the zeros once the variables hold their data (variables are not tidied).
-      entry = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(weight), false), v: tf.variable(tf.zerosLike(weight), false) }));
+      entry = tf.tidy(() => ({
+        m: tf.variable(tf.zerosLike(weight), false),
+        v: tf.variable(tf.zerosLike(weight), false),
+      }));
       this.moments.set(name, entry);
     }
     return entry;

@@ -39,7 +39,10 @@ export function clipByGlobalNorm(gradients: GradientMap, maxNorm: number): numbe
   if (maxNorm > 0 && norm > maxNorm) {
     const scale = maxNorm / (norm + 1e-6);
     for (const [name, grad] of gradients) {
-      gradients.set(name, tf.tidy(() => tf.mul(grad, scale)));
+      gradients.set(
+        name,
+        tf.tidy(() => tf.mul(grad, scale)),
+      );
       grad.dispose();
     }
   }

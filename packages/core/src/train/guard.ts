@@ -18,7 +18,9 @@ export class LossGuard {
   /** Check one step's loss and update the running average; throws a ForgeError on NaN/Infinity or a spike (`lr` goes into the message). */
   check(step: number, loss: number, lr: number): void {
     if (!Number.isFinite(loss)) {
-      throw new ForgeError(`loss became ${loss} at step ${step} (lr ${lr.toExponential(2)}): lower the learning rate or enable gradient clipping`);
+      throw new ForgeError(
+        `loss became ${loss} at step ${step} (lr ${lr.toExponential(2)}): lower the learning rate or enable gradient clipping`,
+      );
     }
     const past = this.average;
     if (past !== undefined && this.spikeFactor > 0 && step > this.warmupSteps && loss > this.spikeFactor * past) {

@@ -97,7 +97,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const weights = model.namedWeights();
   const optimizer = new AdamW(config);
   const microBatch = pickMicroBatch(options);
-  const restored = options.stateDir ? await loadTrainState(options.stateDir, { weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng }) : null;
+  const restored = options.stateDir
+    ? await loadTrainState(options.stateDir, {
+        weights,
+        optimizer,
+        data: options.data,
+        transforms: options.gradientTransforms ?? [],
+        rng: options.rng,
+      })
+    : null;
   const startStep = restored?.step ?? 0;
   const guard = new LossGuard(config.spikeFactor, config.warmupSteps, restored?.lossAverage);
   const task = options.progress?.start(options.phase ? `${options.phase} training` : 'training', config.steps);
@@ -122,10 +130,22 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       await yieldToEventLoop();
       const due = config.checkpointEvery > 0 && step % config.checkpointEvery === 0;
       if (options.stateDir && (due || step === lastStep || options.signal?.aborted)) {
-        await saveTrainState(options.stateDir, { step, weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng, lossAverage: guard.runningAverage, microBatch });
+        await saveTrainState(options.stateDir, {
+          step,
+          weights,
+          optimizer,
+          data: options.data,
+          transforms: options.gradientTransforms ?? [],
+          rng: options.rng,
+          lossAverage: guard.runningAverage,
+          microBatch,
+        });
         options.tracker?.event('checkpoint', { step }, options.phase);
       }
-      if (options.signal?.aborted) throw new ForgeError(`training interrupted at step ${step}${options.stateDir ? '; state saved, it resumes from here' : ''}`);
+      if (options.signal?.aborted)
+        throw new ForgeError(
+          `training interrupted at step ${step}${options.stateDir ? '; state saved, it resumes from here' : ''}`,
+        );
     }
   } finally {
     task?.done();
@@ -133,7 +153,14 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   }
   const seconds = (performance.now() - started) / 1000;
   const tokens = (step - startStep) * config.batchSize * (options.shape?.contextLength ?? 0);
-  return { step, losses, finalLoss: losses[losses.length - 1] ?? Number.NaN, microBatch, resumedFrom: startStep, tokensPerSecond: seconds > 0 ? tokens / seconds : 0 };
+  return {
+    step,
+    losses,
+    finalLoss: losses[losses.length - 1] ?? Number.NaN,
+    microBatch,
+    resumedFrom: startStep,
+    tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+  };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -142,12 +169,18 @@ function pickMicroBatch(options: TrainOptions): number {
   const { config, shape } = options;
   if (config.microBatchSize !== 'auto') {
     if (config.batchSize % config.microBatchSize !== 0) {
-      throw new ForgeError(`microBatchSize ${config.microBatchSize} must divide batchSize ${config.batchSize}`, { field: 'microBatchSize' });
+      throw new ForgeError(`microBatchSize ${config.microBatchSize} must divide batchSize ${config.batchSize}`, {
+        field: 'microBatchSize',
+      });
     }
     return config.microBatchSize;
   }
   if (!shape) return config.batchSize;
-  return chooseMicroBatch(config.batchSize, activationBytesPerSequence(shape, shape.contextLength), config.memoryBudgetMb * 2 ** 20);
+  return chooseMicroBatch(
+    config.batchSize,
+    activationBytesPerSequence(shape, shape.contextLength),
+    config.memoryBudgetMb * 2 ** 20,
+  );
 }
 
 function logStep(options: TrainOptions, step: number, values: Record<string, number>): void {

@@ -33,7 +33,11 @@ const BYTES_PER_FLOAT = 4;
  * phase measured peak memory at about 4× the plain count, so the count is scaled by 6 (4 × 1.5 margin);
  * with the native kernels' fused ops (`fused`, the default when they are registered) by 3.
  */
-export function activationBytesPerSequence(shape: ActivationShape, length: number, fused = hasFusedKernel(FUSED_KERNELS.norm)): number {
+export function activationBytesPerSequence(
+  shape: ActivationShape,
+  length: number,
+  fused = hasFusedKernel(FUSED_KERNELS.norm),
+): number {
   const hidden = shape.dFF ?? 4 * shape.dModel;
   const perLayer = length * (10 * shape.dModel + 3 * hidden) + 3 * shape.nHeads * length * length;
   const head = 3 * length * shape.vocabSize;

@@ -46,14 +46,23 @@ export interface TrainStateParts {
  * moments and gradient-transform state (safetensors), and the step, data position, rng state
  * and loss average (trainer.json).
  */
-export async function saveTrainState(dir: string, parts: TrainStateParts & { step: number; lossAverage?: number; microBatch: number }): Promise<void> {
+export async function saveTrainState(
+  dir: string,
+  parts: TrainStateParts & { step: number; lossAverage?: number; microBatch: number },
+): Promise<void> {
   const optimizerTensors = new Map(parts.optimizer.state());
   for (const transform of parts.transforms) {
-    for (const [key, tensor] of transform.state?.() ?? []) optimizerTensors.set(`transform/${transform.name}/${key}`, tensor);
+    for (const [key, tensor] of transform.state?.() ?? [])
+      optimizerTensors.set(`transform/${transform.name}/${key}`, tensor);
   }
   const trainer = {
-    version: 1 as const, step: parts.step, optimizerStep: parts.optimizer.stepCount, lossAverage: parts.lossAverage,
-    microBatch: parts.microBatch, dataState: parts.data.getState(), rngState: parts.rng?.getState(),
+    version: 1 as const,
+    step: parts.step,
+    optimizerStep: parts.optimizer.stepCount,
+    lossAverage: parts.lossAverage,
+    microBatch: parts.microBatch,
+    dataState: parts.data.getState(),
+    rngState: parts.rng?.getState(),
   };
   await replaceDirectory(dir, async (staging) => {
     await writeFileAtomic(path.join(staging, WEIGHTS_FILE), encodeSafetensors(weightsFromTf(parts.weights)));
@@ -96,7 +105,9 @@ function assignWeights(target: Map<string, Variable>, saved: Map<string, Tensor>
     const tensor = saved.get(name);
     if (!tensor) throw new ForgeError(`saved training state has no weight '${name}'`, { file });
     if (tensor.shape.join(',') !== variable.shape.join(',')) {
-      throw new ForgeError(`weight '${name}' has shape [${tensor.shape}] but the model expects [${variable.shape}]`, { file });
+      throw new ForgeError(`weight '${name}' has shape [${tensor.shape}] but the model expects [${variable.shape}]`, {
+        file,
+      });
     }
     variable.assign(tf.cast(tensor, variable.dtype));
   }
@@ -104,5 +115,7 @@ function assignWeights(target: Map<string, Variable>, saved: Map<string, Tensor>
 
 function transformState(all: Map<string, Tensor>, name: string): Map<string, Tensor> {
   const prefix = `transform/${name}/`;
-  return new Map([...all].filter(([key]) => key.startsWith(prefix)).map(([key, tensor]) => [key.slice(prefix.length), tensor]));
+  return new Map(
+    [...all].filter(([key]) => key.startsWith(prefix)).map(([key, tensor]) => [key.slice(prefix.length), tensor]),
+  );
 }

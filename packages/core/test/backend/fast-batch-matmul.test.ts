@@ -6,7 +6,14 @@ import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isFastWasmBatchMatMulRegistered } from '../../src/backend/kernels/fast-batch-matmul.js';
-import { expectSameOutputs, matMulValueAndGradients, onWasmAndCpu, runOn, seededTensor, type MatMulCase } from './reference.js';
+import {
+  expectSameOutputs,
+  matMulValueAndGradients,
+  onWasmAndCpu,
+  runOn,
+  seededTensor,
+  type MatMulCase,
+} from './reference.js';
 
 const cases: MatMulCase[] = [
   { label: '2-D NN', a: [5, 7], b: [7, 3], transposeA: false, transposeB: false },
@@ -29,7 +36,11 @@ describe('fast wasm BatchMatMul', () => {
   it('is the kernel registered for wasm after initBackend, which runs wasm on its own threads', () => {
     expect(isFastWasmBatchMatMulRegistered()).toBe(true);
     const cores = os.cpus().length;
-    expect(describeBackend()).toMatchObject({ threads: cores, threadsWorkaround: cores > 1, nativeKernels: { active: false, reason: 'FORGE_NATIVE_KERNELS=0' } });
+    expect(describeBackend()).toMatchObject({
+      threads: cores,
+      threadsWorkaround: cores > 1,
+      nativeKernels: { active: false, reason: 'FORGE_NATIVE_KERNELS=0' },
+    });
   });
 
   it.each(cases)('matches the cpu backend in values and both gradients: $label', async (matMulCase) => {
@@ -70,7 +81,11 @@ describe('fast wasm BatchMatMul', () => {
 
   it('leaves no wasm tensors behind (heap views and transposed copies are released)', async () => {
     await useBackend('wasm');
-    const [left, leftT, right] = [seededTensor([2, 3, 6, 5], 1), seededTensor([2, 3, 5, 6], 2), seededTensor([2, 3, 4, 5], 3)];
+    const [left, leftT, right] = [
+      seededTensor([2, 3, 6, 5], 1),
+      seededTensor([2, 3, 5, 6], 2),
+      seededTensor([2, 3, 4, 5], 3),
+    ];
     const before = tf.engine().backend.numDataIds();
     tf.matMul(leftT, right, true, true).dispose();
     tf.matMul(left, right, false, true).dispose();

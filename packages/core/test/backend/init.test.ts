@@ -1,7 +1,14 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ForgeError } from '../../src/errors.js';
-import { describeBackend, initBackend, tf, useBackend, withBackend, type BackendInfo } from '../../src/backend/index.js';
+import {
+  describeBackend,
+  initBackend,
+  tf,
+  useBackend,
+  withBackend,
+  type BackendInfo,
+} from '../../src/backend/index.js';
 import { THREADS_WORKAROUND_WASM_VERSION } from '../../src/backend/wasm-threads.js';
 
 // Tests in this file run in order and share one process: the failing forced inits come first,
@@ -34,7 +41,9 @@ describe('initBackend', () => {
   it('rejects an unknown FORGE_BACKEND value and a bad thread count', async () => {
     process.env['FORGE_BACKEND'] = 'webgpu';
     try {
-      await expect(initBackend()).rejects.toThrow(/unknown backend 'webgpu'.*auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+      await expect(initBackend()).rejects.toThrow(
+        /unknown backend 'webgpu'.*auto, tensorflow-gpu, tensorflow, wasm, cpu/,
+      );
     } finally {
       delete process.env['FORGE_BACKEND'];
     }
@@ -76,7 +85,12 @@ describe('initBackend', () => {
 
   it('reports the initialised backend in describeBackend', () => {
     const report = describeBackend();
-    expect(report).toMatchObject({ backend: 'wasm', threads: info.threads, simd: true, threadsWorkaround: info.threadsWorkaround });
+    expect(report).toMatchObject({
+      backend: 'wasm',
+      threads: info.threads,
+      simd: true,
+      threadsWorkaround: info.threadsWorkaround,
+    });
   });
 });
 

@@ -5,7 +5,14 @@ process.env['FORGE_NATIVE_KERNELS'] = '1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBackend, initBackend, tf, useBackend } from '../../src/backend/index.js';
 import { isNativeWasmBatchMatMulRegistered } from '../../src/backend/kernels/native-batch-matmul.js';
-import { expectSameOutputs, matMulValueAndGradients, onWasmAndCpu, runOn, seededTensor, type MatMulCase } from './reference.js';
+import {
+  expectSameOutputs,
+  matMulValueAndGradients,
+  onWasmAndCpu,
+  runOn,
+  seededTensor,
+  type MatMulCase,
+} from './reference.js';
 
 // Odd sizes, batch 1, rows of one (decoding), and shapes big enough to take the threaded paths:
 // one product split into column blocks (n ≥ m) or row blocks (m > n), and whole slices per thread.
@@ -21,7 +28,13 @@ const cases: MatMulCase[] = [
   { label: 'row blocks TN (weight gradient)', a: [61, 113], b: [61, 37], transposeA: true, transposeB: false },
   { label: 'row blocks TT', a: [61, 113], b: [37, 61], transposeA: true, transposeB: true },
   { label: '3-D batched TT', a: [3, 7, 5], b: [3, 4, 7], transposeA: true, transposeB: true },
-  { label: '4-D attention q·kᵀ, slices per thread', a: [2, 3, 17, 9], b: [2, 3, 17, 9], transposeA: false, transposeB: true },
+  {
+    label: '4-D attention q·kᵀ, slices per thread',
+    a: [2, 3, 17, 9],
+    b: [2, 3, 17, 9],
+    transposeA: false,
+    transposeB: true,
+  },
   { label: '4-D attention att·v', a: [2, 3, 17, 17], b: [2, 3, 17, 9], transposeA: false, transposeB: false },
   { label: '4-D aᵀ·dy', a: [2, 3, 17, 5], b: [2, 3, 17, 4], transposeA: true, transposeB: false },
 ];
@@ -48,17 +61,29 @@ describe('native BatchMatMul on the wasm heap', () => {
   it('broadcasts batch dims the numpy way ([2,1] against [1,3], and a missing batch)', async () => {
     const a = (): tf.Tensor => seededTensor([2, 1, 4, 3], 7);
     const b = (): tf.Tensor => seededTensor([1, 3, 3, 2], 8);
-    const native = await runOn('wasm', () => [tf.matMul(a(), b()), tf.matMul(seededTensor([2, 3, 4, 3], 5), seededTensor([3, 2], 6))]);
+    const native = await runOn('wasm', () => [
+      tf.matMul(a(), b()),
+      tf.matMul(seededTensor([2, 3, 4, 3], 5), seededTensor([3, 2], 6)),
+    ]);
     const reference = await runOn('cpu', () => [
       tf.matMul(tf.tile(a(), [1, 3, 1, 1]), tf.tile(b(), [2, 1, 1, 1])),
-      tf.matMul(seededTensor([2, 3, 4, 3], 5), tf.tile(tf.reshape(seededTensor([3, 2], 6), [1, 1, 3, 2]), [2, 3, 1, 1])),
+      tf.matMul(
+        seededTensor([2, 3, 4, 3], 5),
+        tf.tile(tf.reshape(seededTensor([3, 2], 6), [1, 1, 3, 2]), [2, 3, 1, 1]),
+      ),
     ]);
     expectSameOutputs(native, reference);
   });
 
   it('gives zeros for an empty inner dimension and an empty output for an empty batch', async () => {
-    const { values, shapes } = await runOn('wasm', () => [tf.matMul(tf.ones([2, 3, 0]), tf.ones([2, 0, 4])), tf.matMul(tf.ones([0, 3, 2]), tf.ones([0, 2, 4]))]);
-    expect(shapes).toEqual([[2, 3, 4], [0, 3, 4]]);
+    const { values, shapes } = await runOn('wasm', () => [
+      tf.matMul(tf.ones([2, 3, 0]), tf.ones([2, 0, 4])),
+      tf.matMul(tf.ones([0, 3, 2]), tf.ones([0, 2, 4])),
+    ]);
+    expect(shapes).toEqual([
+      [2, 3, 4],
+      [0, 3, 4],
+    ]);
     expect(Array.from(values[0] ?? [])).toEqual(new Array(24).fill(0));
   });
 

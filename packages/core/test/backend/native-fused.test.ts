@@ -33,25 +33,38 @@ describe('fused native kernels on wasm', () => {
     { rows: 37, vocab: 513, ignoreId: undefined },
     { rows: 37, vocab: 513, ignoreId: 2 },
     { rows: 9, vocab: 8192, ignoreId: undefined },
-  ])('cross-entropy matches the tensor-op version in value and logits gradient (rows $rows, vocab $vocab, ignore $ignoreId)', async ({ rows, vocab, ignoreId }) => {
-    const compute = (): tf.Tensor[] => {
-      const logits = tf.mul(seededTensor([1, rows, vocab], 3), 4) as tf.Tensor3D;
-      const targets = targetsFor(rows, vocab);
-      const lossOf = (x: tf.Tensor): tf.Scalar => crossEntropy(x as tf.Tensor3D, targets, ignoreId);
-      const { value, grads } = tf.valueAndGrads(lossOf)([logits]);
-      return [value, ...grads];
-    };
-    const { wasm, cpu } = await onWasmAndCpu(compute);
-    expectSameOutputs(wasm, cpu, 1e-5, 1e-6);
-  });
+  ])(
+    'cross-entropy matches the tensor-op version in value and logits gradient (rows $rows, vocab $vocab, ignore $ignoreId)',
+    async ({ rows, vocab, ignoreId }) => {
+      const compute = (): tf.Tensor[] => {
+        const logits = tf.mul(seededTensor([1, rows, vocab], 3), 4) as tf.Tensor3D;
+        const targets = targetsFor(rows, vocab);
+        const lossOf = (x: tf.Tensor): tf.Scalar => crossEntropy(x as tf.Tensor3D, targets, ignoreId);
+        const { value, grads } = tf.valueAndGrads(lossOf)([logits]);
+        return [value, ...grads];
+      };
+      const { wasm, cpu } = await onWasmAndCpu(compute);
+      expectSameOutputs(wasm, cpu, 1e-5, 1e-6);
+    },
+  );
 
   it('tanh, sigmoid and exp match the cpu kernels in value and gradient, extremes included', async () => {
     const compute = (): tf.Tensor[] => {
       const extremes = tf.tensor1d([-100, -88.5, -20, -1e-7, 0, 1e-7, 20, 88, 100]);
       const x = tf.concat([tf.mul(seededTensor([70001], 4), 3), extremes]);
-      const [tanhGrad, sigmoidGrad] = [tf.grad((v: tf.Tensor) => tf.sum(tf.tanh(v))), tf.grad((v: tf.Tensor) => tf.sum(tf.sigmoid(v)))];
+      const [tanhGrad, sigmoidGrad] = [
+        tf.grad((v: tf.Tensor) => tf.sum(tf.tanh(v))),
+        tf.grad((v: tf.Tensor) => tf.sum(tf.sigmoid(v))),
+      ];
       const clipped = tf.clipByValue(x, -80, 80);
-      return [tf.tanh(x), tf.sigmoid(x), tf.exp(clipped), tanhGrad(x), sigmoidGrad(x), tf.grad((v: tf.Tensor) => tf.sum(tf.exp(v)))(clipped)];
+      return [
+        tf.tanh(x),
+        tf.sigmoid(x),
+        tf.exp(clipped),
+        tanhGrad(x),
+        sigmoidGrad(x),
+        tf.grad((v: tf.Tensor) => tf.sum(tf.exp(v)))(clipped),
+      ];
     };
     const { wasm, cpu } = await onWasmAndCpu(compute);
     // Eigen's vectorised approximations are within a few ulp of libm's; 1 − tanh² near saturation
@@ -68,9 +81,21 @@ describe('fused native kernels on wasm', () => {
       const middle = seededTensor([3, 1, 700], 5); // neither a row nor per-row: goes to wasm's own kernel
       const scalar = tf.scalar(1.5);
       return [
-        tf.add(x, y), tf.sub(x, row), tf.sub(row, x), tf.mul(x, scalar), tf.mul(scalar, x), tf.div(x, row), tf.div(row, x),
-        tf.mul(x, perRow), tf.sub(perRow, x), tf.div(x, perRow), tf.div(tf.reshape(perRow.slice([0, 0, 0], [1, 5, 1]), [5, 1]), x.slice([0, 0, 0], [1, 5, 700])),
-        tf.mul(x, middle), tf.add(tf.reshape(row, [1, 1, 700]), x), tf.div(scalar, tf.scalar(4)), tf.mul(perRow, row),
+        tf.add(x, y),
+        tf.sub(x, row),
+        tf.sub(row, x),
+        tf.mul(x, scalar),
+        tf.mul(scalar, x),
+        tf.div(x, row),
+        tf.div(row, x),
+        tf.mul(x, perRow),
+        tf.sub(perRow, x),
+        tf.div(x, perRow),
+        tf.div(tf.reshape(perRow.slice([0, 0, 0], [1, 5, 1]), [5, 1]), x.slice([0, 0, 0], [1, 5, 700])),
+        tf.mul(x, middle),
+        tf.add(tf.reshape(row, [1, 1, 700]), x),
+        tf.div(scalar, tf.scalar(4)),
+        tf.mul(perRow, row),
         tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')),
       ];
     };
@@ -85,71 +110,130 @@ describe('fused native kernels on wasm', () => {
       const x2 = seededTensor([33, 65], 8);
       const x5 = seededTensor([2, 3, 1, 4, 5], 9);
       const softmaxGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.softmax(v), tf.sin(v))))(scores);
-      const transposeGrad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.transpose(v, [0, 2, 1, 3]), seededTensor([2, 3, 7, 5], 10))))(x4);
+      const transposeGrad = tf.grad((v: tf.Tensor) =>
+        tf.sum(tf.mul(tf.transpose(v, [0, 2, 1, 3]), seededTensor([2, 3, 7, 5], 10))),
+      )(x4);
       return [
-        tf.softmax(scores), softmaxGrad, tf.softmax(tf.tensor1d([1000, 0, -1000])),
-        tf.transpose(x4, [0, 2, 1, 3]), tf.transpose(x4, [3, 1, 0, 2]), tf.transpose(x2), tf.transpose(x5, [4, 0, 3, 2, 1]), transposeGrad,
-        tf.cast(tf.transpose(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32')), 'float32'),
+        tf.softmax(scores),
+        softmaxGrad,
+        tf.softmax(tf.tensor1d([1000, 0, -1000])),
+        tf.transpose(x4, [0, 2, 1, 3]),
+        tf.transpose(x4, [3, 1, 0, 2]),
+        tf.transpose(x2),
+        tf.transpose(x5, [4, 0, 3, 2, 1]),
+        transposeGrad,
+        tf.cast(
+          tf.transpose(
+            tf.tensor2d(
+              [
+                [1, 2, 3],
+                [4, 5, 6],
+              ],
+              [2, 3],
+              'int32',
+            ),
+          ),
+          'float32',
+        ),
       ];
     };
     const { wasm, cpu } = await onWasmAndCpu(compute);
     expectSameOutputs(wasm, cpu, 1e-5, 1e-7);
   });
 
-  it.each(['rmsnorm', 'layernorm'] as const)('the fused %s matches the tensor-op norm in value and in the gradients of x, gain and bias', async (norm) => {
-    const config = parseModelConfig({ vocabSize: 8, dModel: 33, nLayers: 1, nHeads: 3, contextLength: 8, norm, positions: 'learned' });
-    const compute = (): tf.Tensor[] => {
-      const layer = createNorm('n', config);
-      const weights = [...layer.weights.values()];
-      weights.forEach((w, i) => w.assign(tf.add(seededTensor(w.shape, 20 + i, 0.3), 1)));
-      const x = tf.add(tf.mul(seededTensor([3, 7, 33], 21), 2), 0.5);
-      const upstream = seededTensor([3, 7, 33], 22);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), upstream)) as tf.Scalar, weights);
-      const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v), upstream)))(x);
-      const out = [layer.apply(x), value, dx, ...weights.map((w) => grads[w.name] as tf.Tensor)];
-      tf.dispose(weights);
-      return out;
-    };
-    const { wasm, cpu } = await onWasmAndCpu(compute);
-    expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
-  });
+  it.each(['rmsnorm', 'layernorm'] as const)(
+    'the fused %s matches the tensor-op norm in value and in the gradients of x, gain and bias',
+    async (norm) => {
+      const config = parseModelConfig({
+        vocabSize: 8,
+        dModel: 33,
+        nLayers: 1,
+        nHeads: 3,
+        contextLength: 8,
+        norm,
+        positions: 'learned',
+      });
+      const compute = (): tf.Tensor[] => {
+        const layer = createNorm('n', config);
+        const weights = [...layer.weights.values()];
+        weights.forEach((w, i) => w.assign(tf.add(seededTensor(w.shape, 20 + i, 0.3), 1)));
+        const x = tf.add(tf.mul(seededTensor([3, 7, 33], 21), 2), 0.5);
+        const upstream = seededTensor([3, 7, 33], 22);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x), upstream)) as tf.Scalar, weights);
+        const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v), upstream)))(x);
+        const out = [layer.apply(x), value, dx, ...weights.map((w) => grads[w.name] as tf.Tensor)];
+        tf.dispose(weights);
+        return out;
+      };
+      const { wasm, cpu } = await onWasmAndCpu(compute);
+      expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
+    },
+  );
 
-  it.each(['gelu', 'swiglu'] as const)('the fused %s MLP matches the tensor-op one in value and in the gradients of its input and weights', async (mlp) => {
-    const config = parseModelConfig({ vocabSize: 8, dModel: 24, nLayers: 1, nHeads: 2, contextLength: 8, mlp, dFF: 40 });
-    const compute = (): tf.Tensor[] => {
-      const model = new TinyTitan(config, { seed: 3 });
-      const block = [...model.namedWeights()].filter(([name]) => name.includes('.mlp.')).map(([, w]) => w);
-      const x = tf.mul(seededTensor([2, 5, 24], 30), 2);
-      const upstream = seededTensor([2, 5, 24], 31);
-      const mlpOf = model.blocks[0]?.mlp;
-      if (mlpOf === undefined) throw new Error('no block');
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mlpOf.apply(x), upstream)) as tf.Scalar, block);
-      const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(mlpOf.apply(v), upstream)))(x);
-      const out = [mlpOf.apply(x), value, dx, ...block.map((w) => grads[w.name] as tf.Tensor)];
-      model.dispose();
-      return out;
-    };
-    const { wasm, cpu } = await onWasmAndCpu(compute);
-    expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
-  });
+  it.each(['gelu', 'swiglu'] as const)(
+    'the fused %s MLP matches the tensor-op one in value and in the gradients of its input and weights',
+    async (mlp) => {
+      const config = parseModelConfig({
+        vocabSize: 8,
+        dModel: 24,
+        nLayers: 1,
+        nHeads: 2,
+        contextLength: 8,
+        mlp,
+        dFF: 40,
+      });
+      const compute = (): tf.Tensor[] => {
+        const model = new TinyTitan(config, { seed: 3 });
+        const block = [...model.namedWeights()].filter(([name]) => name.includes('.mlp.')).map(([, w]) => w);
+        const x = tf.mul(seededTensor([2, 5, 24], 30), 2);
+        const upstream = seededTensor([2, 5, 24], 31);
+        const mlpOf = model.blocks[0]?.mlp;
+        if (mlpOf === undefined) throw new Error('no block');
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(mlpOf.apply(x), upstream)) as tf.Scalar, block);
+        const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(mlpOf.apply(v), upstream)))(x);
+        const out = [mlpOf.apply(x), value, dx, ...block.map((w) => grads[w.name] as tf.Tensor)];
+        model.dispose();
+        return out;
+      };
+      const { wasm, cpu } = await onWasmAndCpu(compute);
+      expectSameOutputs(wasm, cpu, 1e-4, 1e-5);
+    },
+  );
 
   it.each([
     { label: 'llama (rotary, RMSNorm, SwiGLU, tied)', extra: {} },
-    { label: 'Grokfast (learned positions, LayerNorm, GELU, untied)', extra: { positions: 'learned', norm: 'layernorm', mlp: 'gelu', tiedEmbeddings: false } },
-  ] as const)('a whole model ($label) gives the cpu reference loss and gradients with every fused kernel in play', async ({ extra }) => {
-    const config = parseModelConfig({ vocabSize: 37, dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16, ...extra });
-    const compute = (): tf.Tensor[] => {
-      const model = new TinyTitan(config, { seed: 8 });
-      const weights = [...model.namedWeights().values()];
-      const tokens = tf.tensor2d(Int32Array.from({ length: 3 * 13 }, (_, i) => (i * 11 + 3) % 37), [3, 13], 'int32');
-      const { value, grads } = tf.variableGrads(() => model.loss(tokens), weights);
-      const out = [value, ...weights.map((w) => grads[w.name] as tf.Tensor)];
-      model.dispose();
-      return out;
-    };
-    const { wasm, cpu } = await onWasmAndCpu(compute);
-    expectSameOutputs(wasm, cpu, 1e-3, 1e-5);
-  });
+    {
+      label: 'Grokfast (learned positions, LayerNorm, GELU, untied)',
+      extra: { positions: 'learned', norm: 'layernorm', mlp: 'gelu', tiedEmbeddings: false },
+    },
+  ] as const)(
+    'a whole model ($label) gives the cpu reference loss and gradients with every fused kernel in play',
+    async ({ extra }) => {
+      const config = parseModelConfig({
+        vocabSize: 37,
+        dModel: 32,
+        nLayers: 2,
+        nHeads: 4,
+        contextLength: 16,
+        ...extra,
+      });
+      const compute = (): tf.Tensor[] => {
+        const model = new TinyTitan(config, { seed: 8 });
+        const weights = [...model.namedWeights().values()];
+        const tokens = tf.tensor2d(
+          Int32Array.from({ length: 3 * 13 }, (_, i) => (i * 11 + 3) % 37),
+          [3, 13],
+          'int32',
+        );
+        const { value, grads } = tf.variableGrads(() => model.loss(tokens), weights);
+        const out = [value, ...weights.map((w) => grads[w.name] as tf.Tensor)];
+        model.dispose();
+        return out;
+      };
+      const { wasm, cpu } = await onWasmAndCpu(compute);
+      expectSameOutputs(wasm, cpu, 1e-3, 1e-5);
+    },
+  );
 
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
     const { wasm, cpu } = await onWasmAndCpu(() => [tf.exp(tf.tensor1d([0, 1, 2], 'int32'))]);

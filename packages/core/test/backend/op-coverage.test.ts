@@ -19,11 +19,30 @@ const PAD = 0;
 
 const PARAM_SHAPES: Record<string, number[]> = {
   wte: [VOCAB, DIM],
-  rmsGain: [DIM], wqkv0: [DIM, 3 * DIM], wo0: [DIM, DIM], normGain0: [DIM], wGate: [DIM, HIDDEN], wUp: [DIM, HIDDEN], wDown: [HIDDEN, DIM],
-  lnGain: [DIM], lnBias: [DIM], wqkv1: [DIM, 3 * DIM], wo1: [DIM, DIM], normGain1: [DIM], wIn: [DIM, HIDDEN], wOut: [HIDDEN, DIM], finalGain: [DIM],
+  rmsGain: [DIM],
+  wqkv0: [DIM, 3 * DIM],
+  wo0: [DIM, DIM],
+  normGain0: [DIM],
+  wGate: [DIM, HIDDEN],
+  wUp: [DIM, HIDDEN],
+  wDown: [HIDDEN, DIM],
+  lnGain: [DIM],
+  lnBias: [DIM],
+  wqkv1: [DIM, 3 * DIM],
+  wo1: [DIM, DIM],
+  normGain1: [DIM],
+  wIn: [DIM, HIDDEN],
+  wOut: [HIDDEN, DIM],
+  finalGain: [DIM],
 };
-const TOKENS = [[3, 7, 7, 1, 12], [5, 2, 9, 9, 4]];
-const TARGETS = [[7, 7, 1, 12, 0], [2, 9, 9, 4, 11]]; // a PAD target is masked out of the loss
+const TOKENS = [
+  [3, 7, 7, 1, 12],
+  [5, 2, 9, 9, 4],
+];
+const TARGETS = [
+  [7, 7, 1, 12, 0],
+  [2, 9, 9, 4, 11],
+]; // a PAD target is masked out of the loss
 
 type Params = Record<string, tf.Variable>;
 
@@ -42,7 +61,8 @@ function param(params: Params, name: string): tf.Variable {
   return value;
 }
 
-const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor => tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6))), gain);
+const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor =>
+  tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6))), gain);
 
 function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
@@ -61,7 +81,10 @@ function rotary(x: tf.Tensor): tf.Tensor {
   const [cos, sin] = [tf.cos(angles), tf.sin(angles)];
   const first = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, half]);
   const second = tf.slice(x, [0, 0, 0, half], [-1, -1, -1, half]);
-  return tf.concat([tf.sub(tf.mul(first, cos), tf.mul(second, sin)), tf.add(tf.mul(first, sin), tf.mul(second, cos))], -1);
+  return tf.concat(
+    [tf.sub(tf.mul(first, cos), tf.mul(second, sin)), tf.add(tf.mul(first, sin), tf.mul(second, cos))],
+    -1,
+  );
 }
 
 function causalMask(): tf.Tensor {
@@ -71,7 +94,9 @@ function causalMask(): tf.Tensor {
 
 function attention(x: tf.Tensor, wqkv: tf.Tensor, wo: tf.Tensor): tf.Tensor {
   const qkv = tf.matMul(x.reshape([BATCH * SEQ, DIM]), wqkv).reshape([BATCH, SEQ, 3, HEADS, HEAD_DIM]);
-  const [q, k, v] = tf.split(tf.transpose(qkv, [2, 0, 3, 1, 4]), 3, 0).map((t) => t.reshape([BATCH, HEADS, SEQ, HEAD_DIM]));
+  const [q, k, v] = tf
+    .split(tf.transpose(qkv, [2, 0, 3, 1, 4]), 3, 0)
+    .map((t) => t.reshape([BATCH, HEADS, SEQ, HEAD_DIM]));
   if (q === undefined || k === undefined || v === undefined) throw new Error('split');
   const scores = tf.add(tf.div(tf.matMul(rotary(q), rotary(k), false, true), Math.sqrt(HEAD_DIM)), causalMask());
   const mixed = tf.matMul(tf.softmax(scores, -1), v);
@@ -114,7 +139,10 @@ function adamWUpdate(value: tf.Tensor, grad: tf.Tensor): tf.Tensor {
 function trainingStep(): tf.Tensor[] {
   const params = makeParams();
   const names = Object.keys(PARAM_SHAPES);
-  const { value, grads } = tf.variableGrads(() => forwardLoss(params), names.map((name) => param(params, name)));
+  const { value, grads } = tf.variableGrads(
+    () => forwardLoss(params),
+    names.map((name) => param(params, name)),
+  );
   const rawGrads = names.map((name) => grads[name] ?? tf.scalar(Number.NaN));
   const { clipped, norm } = clipByGlobalNorm(rawGrads, 0.5);
   const updated = names.map((name, i) => adamWUpdate(param(params, name), clipped[i] ?? tf.scalar(Number.NaN)));

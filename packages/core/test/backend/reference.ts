@@ -28,7 +28,10 @@ export interface Outputs {
 export async function runOn(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<Outputs> {
   return withBackend(backend, () => {
     const tensors = tf.tidy(compute);
-    const outputs = { values: tensors.map((t) => Float32Array.from(t.dataSync())), shapes: tensors.map((t) => [...t.shape]) };
+    const outputs = {
+      values: tensors.map((t) => Float32Array.from(t.dataSync())),
+      shapes: tensors.map((t) => [...t.shape]),
+    };
     tf.dispose(tensors);
     return outputs;
   });
@@ -42,7 +45,12 @@ export async function onWasmAndCpu(compute: () => tf.Tensor[]): Promise<{ wasm: 
 }
 
 /** Largest |a − b| / (atol + rtol·|b|); ≤ 1 means every element is within tolerance. */
-export function toleranceRatio(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): number {
+export function toleranceRatio(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol: number,
+): number {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {

@@ -31,9 +31,18 @@ describe('Identity and same-dtype Cast on wasm share memory instead of copying',
   });
 
   it('gradients through products (which cast their operands) are unchanged', () => {
-    const [a, b] = [tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([5, 6])];
+    const [a, b] = [
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor1d([5, 6]),
+    ];
     const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(x, y)))([a, b]);
-    expect(da?.arraySync()).toEqual([[5, 6], [5, 6]]);
+    expect(da?.arraySync()).toEqual([
+      [5, 6],
+      [5, 6],
+    ]);
     expect(db?.arraySync()).toEqual([4, 6]);
     tf.dispose([a, b, da, db].filter((t): t is tf.Tensor => t !== undefined));
   });

@@ -2,9 +2,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { expectSameOutputs, onWasmAndCpu, runOn, seededTensor } from './reference.js';
 
-function segmentSum(xShape: number[], ids: number[], numSegments: number, dtype: 'float32' | 'int32' = 'float32'): () => tf.Tensor[] {
+function segmentSum(
+  xShape: number[],
+  ids: number[],
+  numSegments: number,
+  dtype: 'float32' | 'int32' = 'float32',
+): () => tf.Tensor[] {
   return () => {
-    const x = dtype === 'float32' ? seededTensor(xShape, 5) : tf.range(0, xShape.reduce((p, d) => p * d, 1), 1, 'int32').reshape(xShape);
+    const x =
+      dtype === 'float32'
+        ? seededTensor(xShape, 5)
+        : tf
+            .range(
+              0,
+              xShape.reduce((p, d) => p * d, 1),
+              1,
+              'int32',
+            )
+            .reshape(xShape);
     return [tf.unsortedSegmentSum(x, tf.tensor1d(ids, 'int32'), numSegments)];
   };
 }
@@ -31,10 +46,12 @@ describe('wasm UnsortedSegmentSum', () => {
 
   it('sums int32 values exactly and keeps the dtype', async () => {
     const compute = segmentSum([4, 2], [1, 1, 0, 1], 2, 'int32');
-    const wasm = await runOn('wasm', () => compute().map((t) => {
-      expect(t.dtype).toBe('int32');
-      return t;
-    }));
+    const wasm = await runOn('wasm', () =>
+      compute().map((t) => {
+        expect(t.dtype).toBe('int32');
+        return t;
+      }),
+    );
     // rows [0,1] [2,3] [4,5] [6,7] → segment 0: [4,5]; segment 1: [0+2+6, 1+3+7]
     expect(Array.from(wasm.values[0] ?? [])).toEqual([4, 5, 8, 11]);
   });
@@ -47,7 +64,14 @@ describe('wasm UnsortedSegmentSum', () => {
   it('gives the embedding (gather) gradient the cpu backend gives, with repeated and unused tokens', async () => {
     const compute = (): tf.Tensor[] => {
       const table = seededTensor([10, 4], 3);
-      const tokens = tf.tensor2d([[1, 3, 3, 7], [7, 1, 0, 3]], [2, 4], 'int32');
+      const tokens = tf.tensor2d(
+        [
+          [1, 3, 3, 7],
+          [7, 1, 0, 3],
+        ],
+        [2, 4],
+        'int32',
+      );
       const loss = (t: tf.Tensor): tf.Tensor => tf.sum(tf.sin(tf.gather(t, tokens)));
       return [tf.grad(loss)(table)];
     };

@@ -14,7 +14,9 @@ describe('unrefWasmWorkers', () => {
   it('unrefs running and idle pthread workers so a CLI can exit', () => {
     const unrefed: string[] = [];
     const worker = (name: string): { unref(): void } => ({ unref: () => unrefed.push(name) });
-    unrefWasmWorkers({ PThread: { runningWorkers: [worker('xnnpack-1')], unusedWorkers: [worker('idle-1'), worker('idle-2')] } });
+    unrefWasmWorkers({
+      PThread: { runningWorkers: [worker('xnnpack-1')], unusedWorkers: [worker('idle-1'), worker('idle-2')] },
+    });
     expect(unrefed).toEqual(['xnnpack-1', 'idle-1', 'idle-2']);
   });
 

@@ -25,7 +25,14 @@ const shapesFor = (config: Config): Record<string, number[]> => ({
 function weightsFor(config: Config): WeightMap {
   const { vocab, dModel } = config.model;
   return new Map<string, HostTensor>([
-    ['embed.weight', hostTensor('F32', [vocab, dModel], Float32Array.from({ length: vocab * dModel }, (_, i) => i / 4))],
+    [
+      'embed.weight',
+      hostTensor(
+        'F32',
+        [vocab, dModel],
+        Float32Array.from({ length: vocab * dModel }, (_, i) => i / 4),
+      ),
+    ],
     ['norm.scale', hostTensor('BF16', [dModel], new Uint16Array(dModel).fill(0x3f80))],
   ]);
 }
@@ -44,7 +51,10 @@ afterEach(async () => {
 
 /** The ForgeError a promise rejects with; fails the test if it resolves or throws something else. */
 async function rejection(promise: Promise<unknown>): Promise<ForgeError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(ForgeError);
   return error as ForgeError;
 }
@@ -59,7 +69,13 @@ describe('saveCheckpoint + loadCheckpoint', () => {
   it('round-trips config, weights, tokenizer, result and metadata', async () => {
     const tokenizer = { vocab: ['a', 'b', 'c'], merges: [] };
     const result = { loss: 1.25, steps: 10 };
-    await saveCheckpoint(dir, { config: CONFIG, weights: weightsFor(CONFIG), tokenizer, result, metadata: { phase: 'cognate' } });
+    await saveCheckpoint(dir, {
+      config: CONFIG,
+      weights: weightsFor(CONFIG),
+      tokenizer,
+      result,
+      metadata: { phase: 'cognate' },
+    });
     expect((await readdir(dir)).sort()).toEqual(['config.json', 'model.safetensors', 'result.json', 'tokenizer.json']);
 
     const loaded = await loadCheckpoint(dir, options);
@@ -137,8 +153,9 @@ describe('saveCheckpoint + loadCheckpoint', () => {
 
     const file = path.join(root, 'plain-file');
     await writeFile(file, 'x');
-    expect((await rejection(saveCheckpoint(file, { config: CONFIG, weights: new Map() }))).message)
-      .toMatch(/the path exists and is not a directory/);
+    expect((await rejection(saveCheckpoint(file, { config: CONFIG, weights: new Map() }))).message).toMatch(
+      /the path exists and is not a directory/,
+    );
   });
 
   it('saves into an empty existing directory and creates missing parents', async () => {
@@ -157,7 +174,9 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
 
   it('a missing directory', async () => {
     const absent = path.join(root, 'absent');
-    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(`${absent}: checkpoint directory not found`);
+    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(
+      `${absent}: checkpoint directory not found`,
+    );
   });
 
   it('a missing directory whose save was killed between the renames: the survivor is put back and read', async () => {
@@ -165,7 +184,9 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
     // pid 999999 does not exist: the save that moved it aside is dead, so the survivor is the checkpoint.
     const survivor = path.join(root, '.interrupted.retired-999999-abcdef01');
     await mkdir(survivor);
-    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(`${path.join(absent, 'config.json')}: missing checkpoint file`);
+    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(
+      `${path.join(absent, 'config.json')}: missing checkpoint file`,
+    );
     expect(existsSync(survivor)).toBe(false);
   });
 
@@ -173,8 +194,9 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
     const absent = path.join(root, 'in-progress');
     const survivor = path.join(root, `.in-progress.retired-${process.ppid}-abcdef01`);
     await mkdir(survivor);
-    expect((await rejection(loadCheckpoint(absent, options))).message)
-      .toBe(`${absent}: checkpoint directory not found; an interrupted save left the previous checkpoint at ${survivor}`);
+    expect((await rejection(loadCheckpoint(absent, options))).message).toBe(
+      `${absent}: checkpoint directory not found; an interrupted save left the previous checkpoint at ${survivor}`,
+    );
   });
 
   it('a path that is a file', async () => {
@@ -184,9 +206,13 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
 
   it('a missing config.json or model.safetensors', async () => {
     await rm(path.join(dir, 'model.safetensors'));
-    expect((await rejection(loadCheckpoint(dir, options))).message).toBe(`${path.join(dir, 'model.safetensors')}: file not found`);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toBe(
+      `${path.join(dir, 'model.safetensors')}: file not found`,
+    );
     await rm(path.join(dir, 'config.json'));
-    expect((await rejection(loadCheckpoint(dir, options))).message).toBe(`${path.join(dir, 'config.json')}: missing checkpoint file`);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toBe(
+      `${path.join(dir, 'config.json')}: missing checkpoint file`,
+    );
   });
 
   it('config.json that is not JSON', async () => {
@@ -197,7 +223,9 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
   it('config.json that fails the schema, naming the field path', async () => {
     await writeFile(path.join(dir, 'config.json'), JSON.stringify({ name: 'x', model: { dModel: 'two', vocab: 0 } }));
     const error = await rejection(loadCheckpoint(dir, options));
-    expect(error.message).toMatch(/config\.json, field 'model\.dModel': expected number, received string \(and 1 more: model\.vocab\)$/);
+    expect(error.message).toMatch(
+      /config\.json, field 'model\.dModel': expected number, received string \(and 1 more: model\.vocab\)$/,
+    );
     expect(error.field).toBe('model.dModel');
     expect(error.file).toBe(path.join(dir, 'config.json'));
   });
@@ -209,7 +237,9 @@ describe('loadCheckpoint rejects bad checkpoints, naming the file', () => {
 
   it('a corrupt model.safetensors', async () => {
     await writeFile(path.join(dir, 'model.safetensors'), new Uint8Array(4));
-    expect((await rejection(loadCheckpoint(dir, options))).message).toMatch(/model\.safetensors: not a safetensors file/);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toMatch(
+      /model\.safetensors: not a safetensors file/,
+    );
   });
 });
 
@@ -225,23 +255,27 @@ describe('loadCheckpoint checks tensor shapes against the config', () => {
     const weights = weightsFor(CONFIG);
     weights.delete('norm.scale');
     await writeWeights(weights);
-    expect((await rejection(loadCheckpoint(dir, options))).message)
-      .toBe(`${path.join(dir, 'model.safetensors')}: weights do not match the config: missing tensor 'norm.scale' (expected shape [2])`);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toBe(
+      `${path.join(dir, 'model.safetensors')}: weights do not match the config: missing tensor 'norm.scale' (expected shape [2])`,
+    );
   });
 
   it('a tensor of the wrong shape, with expected and actual shapes', async () => {
     const weights = weightsFor(CONFIG);
     weights.set('embed.weight', hostTensor('F32', [2, 3], new Float32Array(6)));
     await writeWeights(weights);
-    expect((await rejection(loadCheckpoint(dir, options))).message)
-      .toMatch(/tensor 'embed\.weight' has shape \[2, 3\], expected \[3, 2\]$/);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toMatch(
+      /tensor 'embed\.weight' has shape \[2, 3\], expected \[3, 2\]$/,
+    );
   });
 
   it('an unexpected tensor, unless extra tensors are allowed', async () => {
     const weights = weightsFor(CONFIG);
     weights.set('optimizer.m', hostTensor('F32', [1], new Float32Array(1)));
     await writeWeights(weights);
-    expect((await rejection(loadCheckpoint(dir, options))).message).toMatch(/unexpected tensor 'optimizer\.m' with shape \[1\]$/);
+    expect((await rejection(loadCheckpoint(dir, options))).message).toMatch(
+      /unexpected tensor 'optimizer\.m' with shape \[1\]$/,
+    );
     const loaded = await loadCheckpoint(dir, { ...options, allowExtraTensors: true });
     expect(loaded.weights.has('optimizer.m')).toBe(true);
   });

@@ -16,7 +16,10 @@ beforeAll(async () => {
 describe('model checkpoints', () => {
   it('save and load give back the same model, weights bit-exact, and the same tokenizer', async () => {
     const tokenizer = trainBpe(['the cat sat on the mat', 'the dog ate 12 bones'], { vocabSize: 300 });
-    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 }, { seed: 4 });
+    const model = new TinyTitan(
+      { vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 },
+      { seed: 4 },
+    );
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-model-')), 'ckpt');
     await saveModelCheckpoint(dir, { model, tokenizer, extensions: { note: { a: 1 } }, result: { ok: true } });
     const loaded = await loadModelCheckpoint(dir);
@@ -34,7 +37,13 @@ describe('model checkpoints', () => {
 
   it('refuses a checkpoint whose extension is not registered, naming it', async () => {
     const tokenizer = trainBpe(['abc abc'], { vocabSize: 280 });
-    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 });
+    const model = new TinyTitan({
+      vocabSize: tokenizer.vocabSize,
+      dModel: 16,
+      nLayers: 1,
+      nHeads: 2,
+      contextLength: 8,
+    });
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-model-')), 'ckpt');
     await saveModelCheckpoint(dir, { model, tokenizer, extensions: { mystery: {} } });
     model.dispose();
@@ -43,7 +52,13 @@ describe('model checkpoints', () => {
 
   it('names the file when the weights do not fit the described model', async () => {
     const tokenizer = trainBpe(['abc abc'], { vocabSize: 280 });
-    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 });
+    const model = new TinyTitan({
+      vocabSize: tokenizer.vocabSize,
+      dModel: 16,
+      nLayers: 1,
+      nHeads: 2,
+      contextLength: 8,
+    });
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-model-')), 'ckpt');
     await saveModelCheckpoint(dir, { model, tokenizer });
     const config = { architecture: 'tinytitan', model: { ...model.config, nLayers: 2 }, extensions: {} };

@@ -4,7 +4,9 @@ import { BatchIterator, SPECIAL_IDS, packTokenStream, windowCount, type BatchPos
 
 const EOS = SPECIAL_IDS.eos;
 /** Documents whose tokens say where they came from: doc d holds 1000*(d+1) + i. */
-const documents = Array.from({ length: 40 }, (_, d) => Int32Array.from({ length: 5 + (d % 7) * 3 }, (_, i) => 1000 * (d + 1) + i));
+const documents = Array.from({ length: 40 }, (_, d) =>
+  Int32Array.from({ length: 5 + (d % 7) * 3 }, (_, i) => 1000 * (d + 1) + i),
+);
 
 function rows(batch: { tokens: Int32Array; batchSize: number; width: number }): Int32Array[] {
   return Array.from({ length: batch.batchSize }, (_, r) => batch.tokens.slice(r * batch.width, (r + 1) * batch.width));
@@ -68,13 +70,20 @@ describe('BatchIterator', () => {
     const epoch0 = Array.from({ length: n }, () => [...it.nextBatch().tokens]);
     const next = it.nextBatch();
     expect(next.epoch).toBe(1);
-    const epoch1 = [[...next.tokens], ...Array.from({ length: it.windowsInEpoch - 1 }, () => [...it.nextBatch().tokens])];
+    const epoch1 = [
+      [...next.tokens],
+      ...Array.from({ length: it.windowsInEpoch - 1 }, () => [...it.nextBatch().tokens]),
+    ];
     expect(epoch1).not.toEqual(epoch0);
   });
 
   it('keeps document order when shuffle is off', () => {
     const it = new BatchIterator(documents, { ...options, batchSize: 2, shuffle: false });
-    const stream = packTokenStream(documents, documents.map((_, i) => i), EOS);
+    const stream = packTokenStream(
+      documents,
+      documents.map((_, i) => i),
+      EOS,
+    );
     // Rows are windows 0, 1 | 2, 3 of the stream in order; window w spans [8w, 8w + 9).
     const window = (w: number): number[] => [...stream.slice(8 * w, 8 * w + 9)];
     expect([...it.nextBatch().tokens]).toEqual([...window(0), ...window(1)]);

@@ -20,7 +20,11 @@ describe('detectDataSource', () => {
   it('names the file for empty, missing, broken and unknown-shaped data', async () => {
     await expect(detectDataSource(file('e.txt', '\n  \n'))).rejects.toThrow(/e\.txt: data file is empty/);
     await expect(detectDataSource('/nope/x.jsonl')).rejects.toThrow(/x\.jsonl: data file not found/);
-    await expect(detectDataSource(file('f.jsonl', '{broken\n'))).rejects.toThrow(/f\.jsonl:1: first line is not valid JSON/);
-    await expect(detectDataSource(file('g.jsonl', '{"prompt":"x"}\n'))).rejects.toThrow(/g\.jsonl:1: a JSONL data file needs/);
+    await expect(detectDataSource(file('f.jsonl', '{broken\n'))).rejects.toThrow(
+      /f\.jsonl:1: first line is not valid JSON/,
+    );
+    await expect(detectDataSource(file('g.jsonl', '{"prompt":"x"}\n'))).rejects.toThrow(
+      /g\.jsonl:1: a JSONL data file needs/,
+    );
   });
 });

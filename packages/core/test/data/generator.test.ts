@@ -62,19 +62,25 @@ function checkProblem(p: GeneratedProblem): Annotation[] {
 /** Independent solvers: read the numbers back out of the question and work the answer out. */
 const solvers: Record<string, (q: string) => number | undefined> = {
   shopping: (q) => {
-    const m = q.match(/buys (\d+) \w+ for \$(\d+) each\. \w+ also buys (\d+) \w+ for \$(\d+) each\. \w+ pays with \$(\d+)\./);
+    const m = q.match(
+      /buys (\d+) \w+ for \$(\d+) each\. \w+ also buys (\d+) \w+ for \$(\d+) each\. \w+ pays with \$(\d+)\./,
+    );
     if (!m) return undefined;
     const [a, p, b, r, bill] = m.slice(1).map(Number) as [number, number, number, number, number];
     return bill - (a * p + b * r);
   },
   sharing: (q) => {
-    const m = q.match(/buys (\d+) boxes of \w+ with (\d+) \w+ in each box\. \w+ keeps (\d+) and shares the rest equally among (\d+) friends/);
+    const m = q.match(
+      /buys (\d+) boxes of \w+ with (\d+) \w+ in each box\. \w+ keeps (\d+) and shares the rest equally among (\d+) friends/,
+    );
     if (!m) return undefined;
     const [boxes, per, kept, friends] = m.slice(1).map(Number) as [number, number, number, number];
     return (boxes * per - kept) / friends;
   },
   rates: (q) => {
-    const m = q.match(/(?:has |costs \$)(\d+)(?: pages)?\. \w+ (?:reads|saves) \$?(\d+)(?: pages)? every \w+ for (\d+) \w+\. Then \w+ (?:reads|saves) \$?(\d+)/);
+    const m = q.match(
+      /(?:has |costs \$)(\d+)(?: pages)?\. \w+ (?:reads|saves) \$?(\d+)(?: pages)? every \w+ for (\d+) \w+\. Then \w+ (?:reads|saves) \$?(\d+)/,
+    );
     if (!m) return undefined;
     const [size, rate, periods, later] = m.slice(1).map(Number) as [number, number, number, number];
     return (size - rate * periods) / later;
@@ -96,17 +102,20 @@ describe('built-in problem generator', () => {
     expect(other.map((p) => p.question)).not.toEqual(a.map((p) => p.question));
   });
 
-  it.each(Array.from({ length: MAX_DIFFICULTY }, (_, i) => i + 1))('gives correct, grounded, non-negative integer answers at difficulty %i', (difficulty) => {
-    const problems = generateProblems({ count: 300, seed: 100 + difficulty, difficulty });
-    expect(problems).toHaveLength(300);
-    for (const p of problems) {
-      const steps = checkProblem(p).length;
-      if (difficulty === 1) expect(steps, p.answer).toBe(1);
-      else if (difficulty === 2) expect([2, 3], p.answer).toContain(steps);
-      else expect(steps, p.answer).toBeGreaterThanOrEqual(3);
-      expect(p.difficulty).toBe(difficulty);
-    }
-  });
+  it.each(Array.from({ length: MAX_DIFFICULTY }, (_, i) => i + 1))(
+    'gives correct, grounded, non-negative integer answers at difficulty %i',
+    (difficulty) => {
+      const problems = generateProblems({ count: 300, seed: 100 + difficulty, difficulty });
+      expect(problems).toHaveLength(300);
+      for (const p of problems) {
+        const steps = checkProblem(p).length;
+        if (difficulty === 1) expect(steps, p.answer).toBe(1);
+        else if (difficulty === 2) expect([2, 3], p.answer).toContain(steps);
+        else expect(steps, p.answer).toBeGreaterThanOrEqual(3);
+        expect(p.difficulty).toBe(difficulty);
+      }
+    },
+  );
 
   it('takes more steps at difficulty 3 than at 2 in every template', () => {
     const meanSteps = (difficulty: number): Map<string, number> => {

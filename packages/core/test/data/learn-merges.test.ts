@@ -7,7 +7,12 @@ import { learnMerges, mergeSymbols, type TrainingWord } from '../../src/data/tok
  * the incremental trainer must produce exactly the same merges (same tie-break: highest count,
  * then smallest left id, then smallest right id).
  */
-function referenceMerges(words: TrainingWord[], firstId: number, maxMerges: number, minPairCount: number): Array<[number, number]> {
+function referenceMerges(
+  words: TrainingWord[],
+  firstId: number,
+  maxMerges: number,
+  minPairCount: number,
+): Array<[number, number]> {
   const symbols = words.map((w) => [...w.symbols]);
   const merges: Array<[number, number]> = [];
   while (merges.length < maxMerges) {
@@ -22,7 +27,9 @@ function referenceMerges(words: TrainingWord[], firstId: number, maxMerges: numb
     let bestCount = 0;
     for (const [key, count] of counts) {
       const [a, b] = key.split(',').map(Number) as [number, number];
-      const better = count > bestCount || (count === bestCount && best !== undefined && (a < best[0] || (a === best[0] && b < best[1])));
+      const better =
+        count > bestCount ||
+        (count === bestCount && best !== undefined && (a < best[0] || (a === best[0] && b < best[1])));
       if (better) {
         best = [a, b];
         bestCount = count;

@@ -56,7 +56,10 @@ describe('GSM8K loader', () => {
   });
 
   it('reports broken JSON with the file and 1-based line (blank lines counted)', async () => {
-    const file = await fileWith('broken.jsonl', [gsmLine('A?', '#### 1'), '', '{"question": "B?", "answer": '].join('\n'));
+    const file = await fileWith(
+      'broken.jsonl',
+      [gsmLine('A?', '#### 1'), '', '{"question": "B?", "answer": '].join('\n'),
+    );
     const error = await forgeErrorFrom(loadGsm8k(file));
     expect(error.file).toBe(file);
     expect(error.line).toBe(3);
@@ -64,11 +67,17 @@ describe('GSM8K loader', () => {
   });
 
   it('reports a missing field, a mistyped field and a missing #### with line and field', async () => {
-    const missing = await fileWith('missing.jsonl', [gsmLine('A?', '#### 1'), JSON.stringify({ question: 'B?' })].join('\n'));
+    const missing = await fileWith(
+      'missing.jsonl',
+      [gsmLine('A?', '#### 1'), JSON.stringify({ question: 'B?' })].join('\n'),
+    );
     expect(await forgeErrorFrom(loadGsm8k(missing))).toMatchObject({ file: missing, line: 2, field: 'answer' });
     const mistyped = await fileWith('mistyped.jsonl', JSON.stringify({ question: 7, answer: '#### 1' }));
     expect(await forgeErrorFrom(loadGsm8k(mistyped))).toMatchObject({ file: mistyped, line: 1, field: 'question' });
-    const noFinal = await fileWith('nofinal.jsonl', [gsmLine('A?', '#### 1'), gsmLine('B?', 'no final line')].join('\n'));
+    const noFinal = await fileWith(
+      'nofinal.jsonl',
+      [gsmLine('A?', '#### 1'), gsmLine('B?', 'no final line')].join('\n'),
+    );
     expect(await forgeErrorFrom(loadGsm8k(noFinal))).toMatchObject({ line: 2, field: 'answer' });
     const notObject = await fileWith('array.jsonl', '[1, 2]');
     expect(await forgeErrorFrom(loadGsm8k(notObject))).toMatchObject({ line: 1 });

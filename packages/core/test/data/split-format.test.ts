@@ -12,7 +12,8 @@ describe('splitByHash', () => {
     expect(train).toHaveLength(900);
     expect(new Set([...train, ...validation]).size).toBe(1000);
     const position = new Map(keys.map((k, i) => [k, i]));
-    const increasing = (xs: string[]): boolean => xs.every((x, i) => i === 0 || (position.get(x) as number) > (position.get(xs[i - 1] as string) as number));
+    const increasing = (xs: string[]): boolean =>
+      xs.every((x, i) => i === 0 || (position.get(x) as number) > (position.get(xs[i - 1] as string) as number));
     expect(increasing(train) && increasing(validation)).toBe(true);
   });
 

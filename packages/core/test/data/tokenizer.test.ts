@@ -165,7 +165,20 @@ describe('pretokenize', () => {
 
   it('splits words, single digits, punctuation and whitespace the documented way', () => {
     expect([...pretokenize("Tom's 48 apples,  each $12.\n")]).toEqual([
-      'Tom', "'s", ' ', '4', '8', ' apples', ',', ' ', ' each', ' $', '1', '2', '.', '\n',
+      'Tom',
+      "'s",
+      ' ',
+      '4',
+      '8',
+      ' apples',
+      ',',
+      ' ',
+      ' each',
+      ' $',
+      '1',
+      '2',
+      '.',
+      '\n',
     ]);
     expect([...pretokenize('<<48/2=24>>')]).toEqual(['<<', '4', '8', '/', '2', '=', '2', '4', '>>']);
   });

@@ -40,7 +40,11 @@ describe('answerAccuracy', () => {
       c: ' the answer is 5',
       d: '\n#### 8',
     };
-    const { accuracy, records } = await answerAccuracy(problems, (p) => p.question, async (prompt) => replies[prompt] ?? '');
+    const { accuracy, records } = await answerAccuracy(
+      problems,
+      (p) => p.question,
+      async (prompt) => replies[prompt] ?? '',
+    );
     expect(records.map((r) => r.correct)).toEqual([true, true, false, false]);
     expect(records[2]?.predicted).toBeUndefined();
     expect(accuracy).toBe(0.5);

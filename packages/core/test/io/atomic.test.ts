@@ -29,10 +29,12 @@ describe('replaceDirectory', () => {
   it('keeps the old content when filling fails', async () => {
     const target = path.join(tmp(), 'state');
     await replaceDirectory(target, async (staging) => writeFileSync(path.join(staging, 'a'), 'old'));
-    await expect(replaceDirectory(target, async (staging) => {
-      writeFileSync(path.join(staging, 'a'), 'half');
-      throw new Error('disk full');
-    })).rejects.toThrow('disk full');
+    await expect(
+      replaceDirectory(target, async (staging) => {
+        writeFileSync(path.join(staging, 'a'), 'half');
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
     expect(readFileSync(path.join(target, 'a'), 'utf8')).toBe('old');
     expect(readdirSync(path.dirname(target))).toEqual(['state']);
   });

@@ -22,7 +22,11 @@ describe('ACT halting (Graves 2016)', () => {
 
   it('reproduces the hand example h = [0.3, 0.5, 0.4], ε = 0.01: N = 3, R = 0.2, p = [0.3, 0.5, 0.2]', () => {
     const input = tf.zeros([1, 1, 1]) as tf.Tensor3D;
-    const outcome = ponder(input, scriptedHalting([0.3, 0.5, 0.4]), stepValueTransition, { threshold: 0.99, maxSteps: 10, stopWhenAllHalted: true });
+    const outcome = ponder(input, scriptedHalting([0.3, 0.5, 0.4]), stepValueTransition, {
+      threshold: 0.99,
+      maxSteps: 10,
+      stopWhenAllHalted: true,
+    });
     expect(outcome.steps.dataSync()[0]).toBe(3);
     expect(outcome.remainders.dataSync()[0]).toBeCloseTo(0.2, 6);
     // Output = Σ p_n · n = 0.3·1 + 0.5·2 + 0.2·3.
@@ -32,7 +36,12 @@ describe('ACT halting (Graves 2016)', () => {
 
   it('halts at the cap with the remainder, and the halting weights sum to exactly 1', () => {
     const input = tf.zeros([1, 1, 1]) as tf.Tensor3D;
-    const capped = ponder(input, scriptedHalting([0.1, 0.1, 0.1]), (state) => tf.add(tf.mul(state, 0), 1) as tf.Tensor3D, { threshold: 0.99, maxSteps: 3, stopWhenAllHalted: true });
+    const capped = ponder(
+      input,
+      scriptedHalting([0.1, 0.1, 0.1]),
+      (state) => tf.add(tf.mul(state, 0), 1) as tf.Tensor3D,
+      { threshold: 0.99, maxSteps: 3, stopWhenAllHalted: true },
+    );
     expect(capped.steps.dataSync()[0]).toBe(3);
     expect(capped.remainders.dataSync()[0]).toBeCloseTo(0.8, 6);
     // Every state is 1, so the output is Σ p.
@@ -57,16 +66,24 @@ describe('ACT halting (Graves 2016)', () => {
   });
 
   it('sends the ponder cost’s gradient to the halting unit, pushing the halting bias up', () => {
-    const model = createTitanModel(MICRO, { ...noMemory, act: { threshold: 0.99, maxSteps: 4, ponderCost: 1 } }, { seed: 2 });
+    const model = createTitanModel(
+      MICRO,
+      { ...noMemory, act: { threshold: 0.99, maxSteps: 4, ponderCost: 1 } },
+      { seed: 2 },
+    );
     const runner = titanRunnerOf(model);
     const tokens = randomTokens(5, 2, 9, MICRO.vocabSize);
     const withCost = ponderingLoss(model);
     const { grads } = tf.variableGrads(() => withCost.loss(tokens), [runner.halting.weight, runner.halting.bias]);
     const { grads: plainGrads } = tf.variableGrads(() => model.loss(tokens), [runner.halting.bias]);
-    const costGradient = (grads[runner.halting.bias.name]?.dataSync()[0] ?? 0) - (plainGrads[runner.halting.bias.name]?.dataSync()[0] ?? 0);
+    const costGradient =
+      (grads[runner.halting.bias.name]?.dataSync()[0] ?? 0) -
+      (plainGrads[runner.halting.bias.name]?.dataSync()[0] ?? 0);
     // d(τ·R)/db < 0: raising h shrinks the remainder, so descent raises the bias and pondering shortens.
     expect(costGradient).toBeLessThan(0);
-    expect(tf.tidy(() => tf.sum(tf.abs(grads[runner.halting.weight.name] as tf.Tensor)).dataSync()[0])).toBeGreaterThan(0);
+    expect(tf.tidy(() => tf.sum(tf.abs(grads[runner.halting.weight.name] as tf.Tensor)).dataSync()[0])).toBeGreaterThan(
+      0,
+    );
     model.dispose();
   });
 

@@ -13,7 +13,15 @@ describe('ModelConfig', () => {
 
   it('fills documented defaults: llama-style, and a SwiGLU width of ⅔·4·d rounded up to 32', () => {
     const config = parseModelConfig({ vocabSize: 100, dModel: 64, nLayers: 1, nHeads: 4, contextLength: 8 });
-    expect(config).toMatchObject({ positions: 'rotary', mlp: 'swiglu', norm: 'rmsnorm', tiedEmbeddings: true, initStd: 0.02, normEps: 1e-5, dFF: 192 });
+    expect(config).toMatchObject({
+      positions: 'rotary',
+      mlp: 'swiglu',
+      norm: 'rmsnorm',
+      tiedEmbeddings: true,
+      initStd: 0.02,
+      normEps: 1e-5,
+      dFF: 192,
+    });
     expect(parseModelConfig({ ...config, dFF: undefined, mlp: 'gelu' }).dFF).toBe(256);
     expect(parseModelConfig(config)).toEqual(config);
   });
@@ -47,14 +55,22 @@ describe('ModelConfig', () => {
 
   const variants = {
     'tiny preset': MODEL_PRESETS.tiny,
-    'learned + gelu + layernorm + untied': { ...MICRO, positions: 'learned', mlp: 'gelu', norm: 'layernorm', tiedEmbeddings: false },
+    'learned + gelu + layernorm + untied': {
+      ...MICRO,
+      positions: 'learned',
+      mlp: 'gelu',
+      norm: 'layernorm',
+      tiedEmbeddings: false,
+    },
     'custom dFF': { ...MICRO, dFF: 40 },
   } as const;
   for (const [label, input] of Object.entries(variants)) {
     it(`matches the built model's real weights: ${label}`, () => {
       const model = new TinyTitan(input, { seed: 1 });
       const config = model.config;
-      const realShapes = Object.fromEntries([...model.namedWeights()].map(([name, variable]) => [name, variable.shape]));
+      const realShapes = Object.fromEntries(
+        [...model.namedWeights()].map(([name, variable]) => [name, variable.shape]),
+      );
       expect(realShapes).toEqual(expectedShapes(config));
       expect(Object.keys(realShapes)).toEqual(Object.keys(expectedShapes(config)));
       const realTotal = [...model.namedWeights().values()].reduce((sum, variable) => sum + variable.size, 0);

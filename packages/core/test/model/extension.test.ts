@@ -45,7 +45,10 @@ describe('extension points', () => {
 
   it('builds every projection, the untied head included, through the linear factory', () => {
     const built: string[] = [];
-    const model = new TinyTitan({ ...MICRO, nLayers: 1, tiedEmbeddings: false }, { createLinear: scaledLinearFactory(1, built) });
+    const model = new TinyTitan(
+      { ...MICRO, nLayers: 1, tiedEmbeddings: false },
+      { createLinear: scaledLinearFactory(1, built) },
+    );
     expect(built).toEqual([
       'blocks.0.attn.q',
       'blocks.0.attn.k',
@@ -88,7 +91,10 @@ describe('extension points', () => {
   });
 
   it('refuses a runner weight whose name a model weight already has', () => {
-    const clash: BlockRunner = { weights: new Map([['norm_f.weight', constantWeight([MICRO.dModel], 1)]]), run: sequentialBlocks.run };
+    const clash: BlockRunner = {
+      weights: new Map([['norm_f.weight', constantWeight([MICRO.dModel], 1)]]),
+      run: sequentialBlocks.run,
+    };
     const before = tf.memory().numTensors;
     expect(() => new TinyTitan(MICRO, { blockRunner: clash })).toThrow(/block runner's weight 'norm_f\.weight'/);
     expect(tf.memory().numTensors).toBe(before);

@@ -71,7 +71,13 @@ describe('generate', () => {
 
   it('rejects empty, too long or out-of-vocabulary prompts and bad options', async () => {
     await expect(generate(model, [], { maxNewTokens: 1 })).rejects.toThrow(ForgeError);
-    await expect(generate(model, Array.from({ length: 17 }, () => 1), { maxNewTokens: 1 })).rejects.toThrow(/1 to 16/);
+    await expect(
+      generate(
+        model,
+        Array.from({ length: 17 }, () => 1),
+        { maxNewTokens: 1 },
+      ),
+    ).rejects.toThrow(/1 to 16/);
     await expect(generate(model, [48], { maxNewTokens: 1 })).rejects.toThrow(/not in \[0, 48\)/);
     await expect(generate(model, [1], { maxNewTokens: 1, temperature: -1 })).rejects.toThrow(/temperature/);
   });

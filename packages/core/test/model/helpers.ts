@@ -8,7 +8,13 @@ export const MICRO: ModelConfigInput = { vocabSize: 48, dModel: 16, nLayers: 2, 
 /** The architecture switches; every test that cares runs each one. */
 export const VARIANTS: Record<string, ModelConfigInput> = {
   'llama-style (rotary, swiglu, rmsnorm, tied)': MICRO,
-  'gpt2-style (learned, gelu, layernorm, untied)': { ...MICRO, positions: 'learned', mlp: 'gelu', norm: 'layernorm', tiedEmbeddings: false },
+  'gpt2-style (learned, gelu, layernorm, untied)': {
+    ...MICRO,
+    positions: 'learned',
+    mlp: 'gelu',
+    norm: 'layernorm',
+    tiedEmbeddings: false,
+  },
 };
 
 /** Seeded int32 tokens [batch, length] in [0, vocabSize). */

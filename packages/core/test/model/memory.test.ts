@@ -1,11 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { tf } from '../../src/backend/tf.js';
-import { createTitanModel, ponderingLoss, titanRunnerOf, type TinyTitan, type TitanSettingsInput } from '../../src/model/index.js';
+import {
+  createTitanModel,
+  ponderingLoss,
+  titanRunnerOf,
+  type TinyTitan,
+  type TitanSettingsInput,
+} from '../../src/model/index.js';
 import { MICRO, maxAbsDifference, randomTokens } from './helpers.js';
 
 const CHUNK = 4;
-const memoryOnly: TitanSettingsInput = { act: { enabled: false }, memory: { chunkSize: CHUNK, surpriseThreshold: 0.3, maxLearningRate: 0.5 } };
+const memoryOnly: TitanSettingsInput = {
+  act: { enabled: false },
+  memory: { chunkSize: CHUNK, surpriseThreshold: 0.3, maxLearningRate: 0.5 },
+};
 
 /** Feeds `tokens` `[1, T]` through the cache and returns how far the committed memory moved (Frobenius). */
 function memoryShift(model: TinyTitan, cache: ReturnType<TinyTitan['createCache']>, tokens: tf.Tensor2D): number {
@@ -69,7 +78,11 @@ describe('Titans long-term memory (MAL)', () => {
   it('writes every token at surprise threshold 0 and none above any possible surprise', () => {
     const tokens = randomTokens(3, 2, 8, MICRO.vocabSize);
     const rate = (surpriseThreshold: number) => {
-      const model = createTitanModel(MICRO, { ...memoryOnly, memory: { chunkSize: CHUNK, surpriseThreshold } }, { seed: 1 });
+      const model = createTitanModel(
+        MICRO,
+        { ...memoryOnly, memory: { chunkSize: CHUNK, surpriseThreshold } },
+        { seed: 1 },
+      );
       model.forward(tokens);
       const stats = titanRunnerOf(model).lastStats();
       model.dispose();
@@ -83,12 +96,23 @@ describe('Titans long-term memory (MAL)', () => {
   it('sends the training loss’s gradient to every memory weight: projections, W_0 and the θ/η/α gates', () => {
     const model = createTitanModel(MICRO, { memory: { chunkSize: CHUNK, surpriseThreshold: 0 } }, { seed: 7 });
     const memoryWeights = [...model.namedWeights()].filter(([name]) => name.startsWith('memory.'));
-    expect(memoryWeights.map(([name]) => name)).toEqual(expect.arrayContaining([
-      'memory.key.weight', 'memory.value.weight', 'memory.query.weight', 'memory.out.weight', 'memory.init.weight',
-      'memory.lr.weight', 'memory.momentum.weight', 'memory.forget.weight',
-    ]));
+    expect(memoryWeights.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'memory.key.weight',
+        'memory.value.weight',
+        'memory.query.weight',
+        'memory.out.weight',
+        'memory.init.weight',
+        'memory.lr.weight',
+        'memory.momentum.weight',
+        'memory.forget.weight',
+      ]),
+    );
     const tokens = randomTokens(4, 2, 15, MICRO.vocabSize);
-    const { grads } = tf.variableGrads(() => ponderingLoss(model).loss(tokens), memoryWeights.map(([, weight]) => weight));
+    const { grads } = tf.variableGrads(
+      () => ponderingLoss(model).loss(tokens),
+      memoryWeights.map(([, weight]) => weight),
+    );
     for (const [name, weight] of memoryWeights) {
       const norm = tf.tidy(() => tf.sum(tf.abs(grads[weight.name] as tf.Tensor)).dataSync()[0] ?? 0);
       expect(norm, name).toBeGreaterThan(0);
@@ -97,7 +121,11 @@ describe('Titans long-term memory (MAL)', () => {
   });
 
   it('keeps a chunk shorter than chunkSize open across calls and commits it when the chunk completes', () => {
-    const model = createTitanModel(MICRO, { ...memoryOnly, memory: { chunkSize: CHUNK, surpriseThreshold: 0 } }, { seed: 8 });
+    const model = createTitanModel(
+      MICRO,
+      { ...memoryOnly, memory: { chunkSize: CHUNK, surpriseThreshold: 0 } },
+      { seed: 8 },
+    );
     const cache = model.createCache();
     const ids = randomTokens(9, 1, CHUNK, MICRO.vocabSize).arraySync()[0] as number[];
     const shifts = ids.map((id) => memoryShift(model, cache, tf.tensor2d([[id]], [1, 1], 'int32')));
@@ -108,7 +136,11 @@ describe('Titans long-term memory (MAL)', () => {
   });
 
   it('decodes with the cache exactly as the full forward computes, ACT and memory together', () => {
-    const model = createTitanModel(MICRO, { act: { maxSteps: 3 }, memory: { chunkSize: CHUNK, surpriseThreshold: 0.3 } }, { seed: 9 });
+    const model = createTitanModel(
+      MICRO,
+      { act: { maxSteps: 3 }, memory: { chunkSize: CHUNK, surpriseThreshold: 0.3 } },
+      { seed: 9 },
+    );
     const tokens = randomTokens(10, 1, 11, MICRO.vocabSize);
     const full = model.forward(tokens);
     const cache = model.createCache();

@@ -20,14 +20,24 @@ describe('TinyTitan', () => {
     // Norm gains start at 1 whatever the seed; every random matrix must differ.
     const randomNames = [...a.namedWeights().keys()].filter((name) => !name.includes('norm'));
     for (const name of randomNames) {
-      expect(maxAbsDifference(a.namedWeights().get(name) as tf.Variable, c.namedWeights().get(name) as tf.Variable), name).toBeGreaterThan(0);
+      expect(
+        maxAbsDifference(a.namedWeights().get(name) as tf.Variable, c.namedWeights().get(name) as tf.Variable),
+        name,
+      ).toBeGreaterThan(0);
     }
     [a, b, c].forEach((model) => model.dispose());
   });
 
   it('draws init with the configured std, and smaller for residual output projections', () => {
     const model = new TinyTitan(MODEL_PRESETS.tiny, { seed: 3 });
-    const std = (name: string) => tf.tidy(() => tf.moments(model.namedWeights().get(name) as tf.Variable).variance.sqrt().dataSync()[0] as number);
+    const std = (name: string) =>
+      tf.tidy(
+        () =>
+          tf
+            .moments(model.namedWeights().get(name) as tf.Variable)
+            .variance.sqrt()
+            .dataSync()[0] as number,
+      );
     expect(std('embed.weight')).toBeCloseTo(0.02, 3);
     expect(std('blocks.0.attn.q.weight')).toBeCloseTo(0.02, 3);
     expect(std('blocks.1.mlp.down.weight')).toBeCloseTo(0.02 / Math.sqrt(4), 3);
@@ -66,7 +76,9 @@ describe('TinyTitan', () => {
 
     it('depends on order: swapping two earlier tokens changes the logits of the last one', () => {
       // Without position information attention is permutation-invariant over the keys it sees.
-      const [original, swapped] = [[[3, 9, 4]], [[9, 3, 4]]].map((rows) => model.forward(tf.tensor2d(rows, [1, 3], 'int32')));
+      const [original, swapped] = [[[3, 9, 4]], [[9, 3, 4]]].map((rows) =>
+        model.forward(tf.tensor2d(rows, [1, 3], 'int32')),
+      );
       const last = (tensor: tf.Tensor3D) => tf.slice(tensor, [0, 2, 0], [1, 1, -1]);
       expect(maxAbsDifference(last(original as tf.Tensor3D), last(swapped as tf.Tensor3D))).toBeGreaterThan(1e-6);
     });
@@ -123,7 +135,9 @@ describe('TinyTitan', () => {
     const missing = new Map(good);
     missing.delete('norm_f.weight');
     const unknown = new Map(good).set('blocks.9.attn.q.weight', tf.zeros([16, 16]));
-    expect(() => model.loadWeights(wrongShape)).toThrow(/'blocks\.0\.attn\.q\.weight' has shape \[16, 8\], expected \[16, 16\]/);
+    expect(() => model.loadWeights(wrongShape)).toThrow(
+      /'blocks\.0\.attn\.q\.weight' has shape \[16, 8\], expected \[16, 16\]/,
+    );
     expect(() => model.loadWeights(missing)).toThrow(/missing 'norm_f\.weight'/);
     expect(() => model.loadWeights(unknown)).toThrow(/unexpected 'blocks\.9\.attn\.q\.weight'/);
     expect(maxAbsDifference(weights.get('embed.weight') as tf.Variable, snapshot)).toBe(0);

@@ -25,12 +25,16 @@ describe('ACT + memory on the wasm backend', () => {
     const model = createTitanModel(MICRO, SETTINGS, { seed: 3 });
     const onWasm = model.forward(tf.tensor2d(tokens, undefined, 'int32')).dataSync();
     let largest = 0;
-    for (let i = 0; i < onCpu.length; i++) largest = Math.max(largest, Math.abs((onCpu[i] as number) - (onWasm[i] as number)));
+    for (let i = 0; i < onCpu.length; i++)
+      largest = Math.max(largest, Math.abs((onCpu[i] as number) - (onWasm[i] as number)));
     expect(largest).toBeLessThan(1e-4);
     expect(titanRunnerOf(model).lastStats().memoryWrites).toBe(cpuStats.memoryWrites);
 
     const key = model.namedWeights().get('memory.key.weight') as tf.Variable;
-    const { value, grads } = tf.variableGrads(() => ponderingLoss(model).loss(randomTokens(4, 2, 13, MICRO.vocabSize)), [key]);
+    const { value, grads } = tf.variableGrads(
+      () => ponderingLoss(model).loss(randomTokens(4, 2, 13, MICRO.vocabSize)),
+      [key],
+    );
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     expect(tf.tidy(() => tf.sum(tf.abs(grads[key.name] as tf.Tensor)).dataSync()[0])).toBeGreaterThan(0);
     model.dispose();

@@ -19,7 +19,10 @@ describe('training signal', () => {
         const gradient = grads[variable.name];
         expect(gradient, name).toBeDefined();
         expect(gradient?.shape, name).toEqual(variable.shape);
-        expect(tf.tidy(() => tf.sum(tf.abs(gradient as tf.Tensor)).dataSync()[0]), name).toBeGreaterThan(0);
+        expect(
+          tf.tidy(() => tf.sum(tf.abs(gradient as tf.Tensor)).dataSync()[0]),
+          name,
+        ).toBeGreaterThan(0);
       }
       tf.dispose([value, tokens, ...Object.values(grads)]);
       model.dispose();

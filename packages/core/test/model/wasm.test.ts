@@ -25,7 +25,8 @@ describe('forward on the wasm backend', () => {
       wasmModel.loadWeights(new Map([...weights].map(([name, values]) => [name, tf.tensor(values)])));
       const onWasm = wasmModel.forward(tf.tensor2d(tokens, undefined, 'int32')).dataSync();
       let largest = 0;
-      for (let i = 0; i < onCpu.length; i++) largest = Math.max(largest, Math.abs((onCpu[i] as number) - (onWasm[i] as number)));
+      for (let i = 0; i < onCpu.length; i++)
+        largest = Math.max(largest, Math.abs((onCpu[i] as number) - (onWasm[i] as number)));
       expect(onWasm.length).toBe(onCpu.length);
       expect(largest).toBeLessThan(1e-4);
       wasmModel.dispose();

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { explainFsError, hashDirectory, readPipelineState, recoverInterruptedReplace, replaceDirectory, runPipeline, writeFileAtomic } from '../../src/index.js';
+import {
+  explainFsError,
+  hashDirectory,
+  readPipelineState,
+  recoverInterruptedReplace,
+  replaceDirectory,
+  runPipeline,
+  writeFileAtomic,
+} from '../../src/index.js';
 import type { Phase, PhaseName, PhaseResult } from '../../src/index.js';
 
 /** A phase that writes one model directory holding `value` and counts how often it ran. */
@@ -19,7 +27,16 @@ function modelPhase(name: PhaseName, runs: string[]): Phase<{ add: number }> {
       const value = (input?.metrics.value ?? 0) + config.add;
       const dir = path.join(ctx.phaseDir, 'model');
       await replaceDirectory(dir, async (staging) => writeFileAtomic(path.join(staging, 'weights.txt'), String(value)));
-      return { phase: name, runId: ctx.runId, startedAt: 'now', durationMs: 1, models: [{ dir, role: 'm', params: 1, bytes: 1 }], metrics: { value }, artifacts: {}, config };
+      return {
+        phase: name,
+        runId: ctx.runId,
+        startedAt: 'now',
+        durationMs: 1,
+        models: [{ dir, role: 'm', params: 1, bytes: 1 }],
+        metrics: { value },
+        artifacts: {},
+        config,
+      };
     },
   };
 }
@@ -64,27 +81,40 @@ describe('crash safety', () => {
   it.skipIf(process.getuid?.() === 0)('names the directory when the runs directory is read-only', async () => {
     const runsDir = tempRuns();
     chmodSync(runsDir, 0o500);
-    await expect(runPipeline({ phases: [modelPhase('cognate', [])], runsDir })).rejects.toThrow(/permission denied|read-only/);
+    await expect(runPipeline({ phases: [modelPhase('cognate', [])], runsDir })).rejects.toThrow(
+      /permission denied|read-only/,
+    );
   });
 
   it('turns a full disk or a read-only file system into a clear error naming the file', () => {
     const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    expect(String(explainFsError(enospc, 'runs/x/model.safetensors'))).toMatch(/runs\/x\/model\.safetensors: cannot write: the disk is full/);
+    expect(String(explainFsError(enospc, 'runs/x/model.safetensors'))).toMatch(
+      /runs\/x\/model\.safetensors: cannot write: the disk is full/,
+    );
     const erofs = Object.assign(new Error('EROFS'), { code: 'EROFS' });
     expect(String(explainFsError(erofs, 'runs'))).toMatch(/runs: cannot write: the file system is read-only/);
     const other = new Error('boom');
     expect(explainFsError(other, 'x')).toBe(other);
   });
 
-  it('survives SIGKILL mid-training, between a checkpoint swap\'s renames and after a phase result: the resume ends with the uninterrupted run\'s weights', () => {
+  it("survives SIGKILL mid-training, between a checkpoint swap's renames and after a phase result: the resume ends with the uninterrupted run's weights", () => {
     const script = fileURLToPath(new URL('./fixtures/crash-run.mjs', import.meta.url));
-    const clean = spawnSync(process.execPath, [script, tempRuns()], { env: { ...process.env, FORGE_FAULT: '' }, encoding: 'utf8' });
+    const clean = spawnSync(process.execPath, [script, tempRuns()], {
+      env: { ...process.env, FORGE_FAULT: '' },
+      encoding: 'utf8',
+    });
     expect(clean.status, clean.stderr).toBe(0);
     for (const fault of ['checkpoint-swap@2', 'phase-result-written@1', 'train-step@3']) {
       const runsDir = tempRuns();
-      const killed = spawnSync(process.execPath, [script, runsDir], { env: { ...process.env, FORGE_FAULT: fault }, encoding: 'utf8' });
+      const killed = spawnSync(process.execPath, [script, runsDir], {
+        env: { ...process.env, FORGE_FAULT: fault },
+        encoding: 'utf8',
+      });
       expect(killed.signal, `${fault}: ${killed.stderr}`).toBe('SIGKILL');
-      const resumed = spawnSync(process.execPath, [script, runsDir, 'resume'], { env: { ...process.env, FORGE_FAULT: '' }, encoding: 'utf8' });
+      const resumed = spawnSync(process.execPath, [script, runsDir, 'resume'], {
+        env: { ...process.env, FORGE_FAULT: '' },
+        encoding: 'utf8',
+      });
       expect(resumed.status, `${fault}: ${resumed.stderr}`).toBe(0);
       expect(JSON.parse(resumed.stdout), fault).toEqual(JSON.parse(clean.stdout));
     }

@@ -10,7 +10,9 @@ beforeAll(async () => {
 });
 
 const SETTINGS = { validationFraction: 0.1, evalWindows: 4, evalProblems: 3, maxNewTokens: 4 };
-const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more. How many?\nAnswer: 3+2=5\n#### 5'], { vocabSize: 300 });
+const tokenizer = trainBpe(['Question: Tom has 3 apples and buys 2 more. How many?\nAnswer: 3+2=5\n#### 5'], {
+  vocabSize: 300,
+});
 
 describe('preparePhaseData and evaluateQuality', () => {
   it('splits the built-in problems into training documents and fixed held-out windows and problems', async () => {
@@ -23,18 +25,32 @@ describe('preparePhaseData and evaluateQuality', () => {
     expect(first.heldOut.problems).toHaveLength(3);
     expect([...again.heldOut.windows.tokens]).toEqual([...first.heldOut.windows.tokens]);
     // Run-wide data wins over the built-in default.
-    const given = await preparePhaseData(SETTINGS, { ...ctx, data: { kind: 'builtin', count: 300, seed: 9, difficulty: 1 } }, tokenizer, 16);
+    const given = await preparePhaseData(
+      SETTINGS,
+      { ...ctx, data: { kind: 'builtin', count: 300, seed: 9, difficulty: 1 } },
+      tokenizer,
+      16,
+    );
     expect(given.trainDocuments.length).toBeLessThan(300);
   });
 
   it('names the data when it is too small for the context', async () => {
-    await expect(preparePhaseData(SETTINGS, { preset: 'tiny', seed: 1, data: { kind: 'builtin', count: 3, seed: 1, difficulty: 1 } }, tokenizer, 4096))
-      .rejects.toThrow(/field 'data'.*too small/);
+    await expect(
+      preparePhaseData(
+        SETTINGS,
+        { preset: 'tiny', seed: 1, data: { kind: 'builtin', count: 3, seed: 1, difficulty: 1 } },
+        tokenizer,
+        4096,
+      ),
+    ).rejects.toThrow(/field 'data'.*too small/);
   });
 
   it('reports perplexity on the windows, and accuracy only when asked', async () => {
     const { heldOut } = await preparePhaseData(SETTINGS, { preset: 'tiny', seed: 2 }, tokenizer, 16);
-    const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 }, { seed: 1 });
+    const model = new TinyTitan(
+      { vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 },
+      { seed: 1 },
+    );
     const without = await evaluateQuality(model, tokenizer, heldOut, false);
     expect(without.accuracy).toBeUndefined();
     expect(Math.log(without.perplexity)).toBeCloseTo(without.loss, 5);

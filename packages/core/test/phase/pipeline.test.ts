@@ -4,12 +4,21 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  ForgeError, metricSeries, readPhaseResult, readPipelineState, readRunStore, runPipeline,
+  ForgeError,
+  metricSeries,
+  readPhaseResult,
+  readPipelineState,
+  readRunStore,
+  runPipeline,
 } from '../../src/index.js';
 import type { Phase, PhaseContext, PhaseName, PhaseResult } from '../../src/index.js';
 
 /** A phase that adds `add` to the previous phase's `value` metric; it can be told to fail or to abort. */
-function countingPhase(name: PhaseName, log: string[], behaviour: { failTimes?: number; abort?: AbortController } = {}): Phase<{ add: number }> {
+function countingPhase(
+  name: PhaseName,
+  log: string[],
+  behaviour: { failTimes?: number; abort?: AbortController } = {},
+): Phase<{ add: number }> {
   let failuresLeft = behaviour.failTimes ?? 0;
   return {
     name,
@@ -29,8 +38,14 @@ function countingPhase(name: PhaseName, log: string[], behaviour: { failTimes?: 
       }
       const previous = input?.metrics.value ?? 0;
       return {
-        phase: name, runId: ctx.runId, startedAt: new Date().toISOString(), durationMs: 1,
-        models: [], metrics: { value: previous + config.add }, artifacts: {}, config,
+        phase: name,
+        runId: ctx.runId,
+        startedAt: new Date().toISOString(),
+        durationMs: 1,
+        models: [],
+        metrics: { value: previous + config.add },
+        artifacts: {},
+        config,
       };
     },
   };
@@ -50,11 +65,16 @@ describe('runPipeline', () => {
     expect(log).toEqual(['cognate', 'evomerge']);
     expect(outcome.result?.metrics.value).toBe(6);
     const state = readPipelineState(outcome.runDir);
-    expect(state.phases.map((p) => [p.dir, p.status])).toEqual([['01-cognate', 'done'], ['02-evomerge', 'done']]);
+    expect(state.phases.map((p) => [p.dir, p.status])).toEqual([
+      ['01-cognate', 'done'],
+      ['02-evomerge', 'done'],
+    ]);
     expect(readPhaseResult(path.join(outcome.runDir, '02-evomerge')).metrics.value).toBe(6);
     const records = readRunStore(outcome.runDir);
     expect(metricSeries(records, 'evomerge', 'loss')).toEqual([[1, 0.5]]);
-    expect(records.filter((r) => r.type === 'event').map((r) => (r.type === 'event' ? r.event : ''))).toContain('run_finished');
+    expect(records.filter((r) => r.type === 'event').map((r) => (r.type === 'event' ? r.event : ''))).toContain(
+      'run_finished',
+    );
   });
 
   it('fills preset defaults under the user config', async () => {
@@ -67,14 +87,20 @@ describe('runPipeline', () => {
     const phases = [countingPhase('cognate', log), countingPhase('evomerge', log)];
     const run = runPipeline({ phases, runsDir, phaseConfigs: { evomerge: { add: 'lots' } } });
     await expect(run).rejects.toThrow(ForgeError);
-    await expect(runPipeline({ phases, runsDir, phaseConfigs: { evomerge: { add: 'lots' } } })).rejects.toThrow(/phases\.evomerge\.add/);
+    await expect(runPipeline({ phases, runsDir, phaseConfigs: { evomerge: { add: 'lots' } } })).rejects.toThrow(
+      /phases\.evomerge\.add/,
+    );
     await expect(runPipeline({ phases, runsDir, phaseConfigs: { bitnet: {} } })).rejects.toThrow(/phases\.bitnet/);
     expect(log).toEqual([]);
   });
 
   it('resumes after a failure: finished phases are skipped and their results reused', async () => {
     const log: string[] = [];
-    const phases = [countingPhase('cognate', log), countingPhase('evomerge', log, { failTimes: 1 }), countingPhase('quietstar', log)];
+    const phases = [
+      countingPhase('cognate', log),
+      countingPhase('evomerge', log, { failTimes: 1 }),
+      countingPhase('quietstar', log),
+    ];
     const first = runPipeline({ phases, runsDir, runId: 'r1' });
     await expect(first).rejects.toThrow('evomerge broke');
     const failed = readPipelineState(path.join(runsDir, 'r1'));
@@ -89,7 +115,9 @@ describe('runPipeline', () => {
     const log: string[] = [];
     const abort = new AbortController();
     const phases = [countingPhase('cognate', log), countingPhase('evomerge', log, { abort })];
-    await expect(runPipeline({ phases, runsDir, runId: 'r2', signal: abort.signal })).rejects.toThrow(/forge run --resume r2/);
+    await expect(runPipeline({ phases, runsDir, runId: 'r2', signal: abort.signal })).rejects.toThrow(
+      /forge run --resume r2/,
+    );
     expect(readPipelineState(path.join(runsDir, 'r2')).phases[1]?.status).toBe('interrupted');
     const outcome = await runPipeline({ phases, runsDir, resumeRunId: 'r2' });
     expect(log).toEqual(['cognate', 'evomerge', 'evomerge:resume']);
@@ -99,11 +127,22 @@ describe('runPipeline', () => {
   it('hands the run-wide data to every phase, also after a resume', async () => {
     const seen: unknown[] = [];
     const dataPhase = (name: PhaseName, fail: boolean): Phase<Record<string, never>> => ({
-      name, description: 'records ctx.data', configSchema: z.object({}),
+      name,
+      description: 'records ctx.data',
+      configSchema: z.object({}),
       async run(_input, config, ctx) {
         seen.push(ctx.data);
         if (fail && !ctx.resuming) throw new Error('once');
-        return { phase: name, runId: ctx.runId, startedAt: 't', durationMs: 0, models: [], metrics: {}, artifacts: {}, config };
+        return {
+          phase: name,
+          runId: ctx.runId,
+          startedAt: 't',
+          durationMs: 0,
+          models: [],
+          metrics: {},
+          artifacts: {},
+          config,
+        };
       },
     });
     const data = { kind: 'gsm8k' as const, path: '/data/train.jsonl' };
@@ -115,14 +154,29 @@ describe('runPipeline', () => {
 
   it('refuses to resume a run with a different list of phases', async () => {
     await runPipeline({ phases: [countingPhase('cognate', [])], runsDir, runId: 'r3' });
-    await expect(runPipeline({ phases: [countingPhase('bitnet', [])], runsDir, resumeRunId: 'r3' })).rejects.toThrow(/cannot be resumed/);
-    await expect(runPipeline({ phases: [countingPhase('cognate', [])], runsDir, resumeRunId: 'nope' })).rejects.toThrow(/pipeline\.json is missing/);
+    await expect(runPipeline({ phases: [countingPhase('bitnet', [])], runsDir, resumeRunId: 'r3' })).rejects.toThrow(
+      /cannot be resumed/,
+    );
+    await expect(runPipeline({ phases: [countingPhase('cognate', [])], runsDir, resumeRunId: 'nope' })).rejects.toThrow(
+      /pipeline\.json is missing/,
+    );
   });
 
   it('rejects a phase result that breaks the schema, naming the field', async () => {
     const broken: Phase<Record<string, never>> = {
-      name: 'bitnet', description: 'returns a bad result', configSchema: z.object({}),
-      run: async (_input, _config, ctx) => ({ phase: 'bitnet', runId: ctx.runId, startedAt: 'now', durationMs: 1, models: [], metrics: { loss: 'low' as unknown as number }, artifacts: {}, config: {} }),
+      name: 'bitnet',
+      description: 'returns a bad result',
+      configSchema: z.object({}),
+      run: async (_input, _config, ctx) => ({
+        phase: 'bitnet',
+        runId: ctx.runId,
+        startedAt: 'now',
+        durationMs: 1,
+        models: [],
+        metrics: { loss: 'low' as unknown as number },
+        artifacts: {},
+        config: {},
+      }),
     };
     await expect(runPipeline({ phases: [broken], runsDir })).rejects.toThrow(/bitnet\.result\.metrics\.loss/);
   });
@@ -137,10 +191,21 @@ describe('runPipeline', () => {
   });
 
   it('hands `input` to the first phase and writes no temp files beside pipeline.json', async () => {
-    const given: PhaseResult = { phase: 'cognate', runId: 'x', startedAt: 't', durationMs: 0, models: [], metrics: { value: 40 }, artifacts: {}, config: {} };
+    const given: PhaseResult = {
+      phase: 'cognate',
+      runId: 'x',
+      startedAt: 't',
+      durationMs: 0,
+      models: [],
+      metrics: { value: 40 },
+      artifacts: {},
+      config: {},
+    };
     const outcome = await runPipeline({ phases: [countingPhase('evomerge', [])], runsDir, input: given });
     expect(outcome.result?.metrics.value).toBe(41);
-    const state = JSON.parse(readFileSync(path.join(outcome.runDir, 'pipeline.json'), 'utf8')) as { input: PhaseResult };
+    const state = JSON.parse(readFileSync(path.join(outcome.runDir, 'pipeline.json'), 'utf8')) as {
+      input: PhaseResult;
+    };
     expect(state.input.metrics.value).toBe(40);
     expect(existsSync(path.join(outcome.runDir, '02-evomerge', 'result.json'))).toBe(true);
   });

@@ -3,7 +3,11 @@
  * and data with DataView, so the tests check the reader against the format itself, not against
  * our own writer.
  */
-export function safetensorsBytes(headerJson: string, data: Uint8Array = new Uint8Array(0), options: { pad?: boolean } = {}): Uint8Array {
+export function safetensorsBytes(
+  headerJson: string,
+  data: Uint8Array = new Uint8Array(0),
+  options: { pad?: boolean } = {},
+): Uint8Array {
   const json = new TextEncoder().encode(headerJson);
   const headerLength = options.pad === true ? Math.ceil(json.length / 8) * 8 : json.length;
   const out = new Uint8Array(8 + headerLength + data.length);

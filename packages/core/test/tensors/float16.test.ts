@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bfloat16BitsToFloat32, decodeBfloat16, decodeFloat16, encodeBfloat16, encodeFloat16,
-  float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits,
+  bfloat16BitsToFloat32,
+  decodeBfloat16,
+  decodeFloat16,
+  encodeBfloat16,
+  encodeFloat16,
+  float16BitsToFloat32,
+  float32ToBfloat16Bits,
+  float32ToFloat16Bits,
 } from '../../src/tensors/index.js';
 
 /** The float32 whose bit pattern is `bits`. */

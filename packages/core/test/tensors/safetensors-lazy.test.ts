@@ -22,9 +22,10 @@ async function fileWith(bytes: Uint8Array, name = 'model.safetensors'): Promise<
 
 /** a: F32 [2] = [1.5, -2]; b: I8 [3] = [7, -8, 9]; the header written by hand, not by our writer. */
 function twoTensorFile(metadataValue = 'pt'): Uint8Array {
-  const header = `{"__metadata__":{"format":"${metadataValue}"},`
-    + '"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
-    + '"b":{"dtype":"I8","shape":[3],"data_offsets":[8,11]}}';
+  const header =
+    `{"__metadata__":{"format":"${metadataValue}"},` +
+    '"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
+    '"b":{"dtype":"I8","shape":[3],"data_offsets":[8,11]}}';
   const data = dataBytes(11, (view) => {
     view.setFloat32(0, 1.5, true);
     view.setFloat32(4, -2, true);
@@ -94,10 +95,16 @@ describe('openSafetensorsFile reads the header, then one tensor at a time', () =
     const bytes = twoTensorFile();
     const trailing = new Uint8Array(bytes.length + 1);
     trailing.set(bytes);
-    expect((await openError(await fileWith(trailing, 'trailing.safetensors'))).message).toMatch(/1 trailing data bytes/);
+    expect((await openError(await fileWith(trailing, 'trailing.safetensors'))).message).toMatch(
+      /1 trailing data bytes/,
+    );
     const truncated = bytes.subarray(0, bytes.length - 1);
-    expect((await openError(await fileWith(truncated, 'short.safetensors'))).message).toMatch(/tensor 'b'.*out of range/);
-    expect((await openError(await fileWith(new Uint8Array(5), 'tiny.safetensors'))).message).toMatch(/shorter than the 8-byte header length/);
+    expect((await openError(await fileWith(truncated, 'short.safetensors'))).message).toMatch(
+      /tensor 'b'.*out of range/,
+    );
+    expect((await openError(await fileWith(new Uint8Array(5), 'tiny.safetensors'))).message).toMatch(
+      /shorter than the 8-byte header length/,
+    );
   });
 
   it('names the file when it is missing, and the tensor when it is unknown or the file is closed', async () => {

@@ -26,13 +26,14 @@ const f32 = (name: string, length: number, begin: number): string =>
 
 describe('readSafetensors decodes hand-built files', () => {
   it('reads every dtype, the exact values, and the metadata', () => {
-    const header = '{"__metadata__":{"format":"pt","step":"12"},'
-      + '"w":{"dtype":"F32","shape":[2,1],"data_offsets":[0,8]},'
-      + '"n":{"dtype":"I32","shape":[],"data_offsets":[8,12]},'
-      + '"h":{"dtype":"F16","shape":[2],"data_offsets":[12,16]},'
-      + '"b":{"dtype":"BF16","shape":[1],"data_offsets":[16,18]},'
-      + '"s":{"dtype":"I8","shape":[2],"data_offsets":[18,20]},'
-      + '"u":{"dtype":"U8","shape":[1],"data_offsets":[20,21]}}';
+    const header =
+      '{"__metadata__":{"format":"pt","step":"12"},' +
+      '"w":{"dtype":"F32","shape":[2,1],"data_offsets":[0,8]},' +
+      '"n":{"dtype":"I32","shape":[],"data_offsets":[8,12]},' +
+      '"h":{"dtype":"F16","shape":[2],"data_offsets":[12,16]},' +
+      '"b":{"dtype":"BF16","shape":[1],"data_offsets":[16,18]},' +
+      '"s":{"dtype":"I8","shape":[2],"data_offsets":[18,20]},' +
+      '"u":{"dtype":"U8","shape":[1],"data_offsets":[20,21]}}';
     const data = dataBytes(21, (view) => {
       view.setFloat32(0, 1.5, true);
       view.setFloat32(4, -2.25, true);
@@ -69,7 +70,8 @@ describe('readSafetensors decodes hand-built files', () => {
 
   it('accepts an empty file body, zero-sized tensors, and a null __metadata__', () => {
     expect(readSafetensors(safetensorsBytes('{}'), FILE).weights.size).toBe(0);
-    const header = '{"__metadata__":null,"empty":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"also":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}';
+    const header =
+      '{"__metadata__":null,"empty":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"also":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}';
     const { weights, metadata } = readSafetensors(safetensorsBytes(header), FILE);
     expect(weights.get('empty')).toEqual({ dtype: 'F32', shape: [0, 3], data: new Float32Array(0) });
     expect(weights.get('also')?.data).toEqual(new Uint8Array(0));
@@ -84,10 +86,14 @@ describe('readSafetensors decodes hand-built files', () => {
 
   it('views aligned data without copying and copies misaligned data', () => {
     // The padded header puts the data at a multiple of 8, so the F32 view needs no copy.
-    const bytes = safetensorsBytes(`{${f32('w', 2, 0)}}`, dataBytes(8, (view) => {
-      view.setFloat32(0, 3.5, true);
-      view.setFloat32(4, -1, true);
-    }), { pad: true });
+    const bytes = safetensorsBytes(
+      `{${f32('w', 2, 0)}}`,
+      dataBytes(8, (view) => {
+        view.setFloat32(0, 3.5, true);
+        view.setFloat32(4, -1, true);
+      }),
+      { pad: true },
+    );
     const aligned = readSafetensors(bytes, FILE).weights.get('w');
     expect(aligned?.data).toEqual(new Float32Array([3.5, -1]));
     expect(aligned?.data.buffer).toBe(bytes.buffer);
@@ -148,41 +154,54 @@ describe('readSafetensors rejects malformed files, naming the problem', () => {
 
   it.each([['[2,-1]'], ['[1.5]'], ['"3"'], ['[null]']])('rejects shape %s', (shape) => {
     const header = `{"w":{"dtype":"U8","shape":${shape},"data_offsets":[0,0]}}`;
-    expect(readError(safetensorsBytes(header)).message).toMatch(/tensor 'w': shape must be an array of non-negative integers/);
+    expect(readError(safetensorsBytes(header)).message).toMatch(
+      /tensor 'w': shape must be an array of non-negative integers/,
+    );
   });
 
-  it.each([['[4,0]'], ['[0]'], ['[0,"4"]'], ['[-4,0]'], ['[0,4,8]'], ['[0.5,4.5]']])('rejects data_offsets %s', (offsets) => {
-    const header = `{"w":{"dtype":"F32","shape":[1],"data_offsets":${offsets}}}`;
-    expect(readError(safetensorsBytes(header, dataBytes(8))).message)
-      .toMatch(/tensor 'w': data_offsets must be two integers \[begin, end\] with 0 <= begin <= end/);
-  });
+  it.each([['[4,0]'], ['[0]'], ['[0,"4"]'], ['[-4,0]'], ['[0,4,8]'], ['[0.5,4.5]']])(
+    'rejects data_offsets %s',
+    (offsets) => {
+      const header = `{"w":{"dtype":"F32","shape":[1],"data_offsets":${offsets}}}`;
+      expect(readError(safetensorsBytes(header, dataBytes(8))).message).toMatch(
+        /tensor 'w': data_offsets must be two integers \[begin, end\] with 0 <= begin <= end/,
+      );
+    },
+  );
 
   it('rejects a byte length that is not product(shape) × dtype size', () => {
     const header = '{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}';
-    expect(readError(safetensorsBytes(header, dataBytes(8))).message)
-      .toMatch(/tensor 'w': data_offsets \[0, 8\] span 8 bytes, but F32 × shape \[3\] needs 12 bytes/);
+    expect(readError(safetensorsBytes(header, dataBytes(8))).message).toMatch(
+      /tensor 'w': data_offsets \[0, 8\] span 8 bytes, but F32 × shape \[3\] needs 12 bytes/,
+    );
   });
 
   it('rejects a shape whose size overflows', () => {
     const header = '{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}';
-    expect(readError(safetensorsBytes(header, dataBytes(8))).message).toMatch(/tensor 'w': shape \[4294967296, 4294967296\] is too large/);
+    expect(readError(safetensorsBytes(header, dataBytes(8))).message).toMatch(
+      /tensor 'w': shape \[4294967296, 4294967296\] is too large/,
+    );
   });
 
   it('rejects offsets beyond the data buffer', () => {
     const header = `{${f32('w', 2, 0)}}`;
-    expect(readError(safetensorsBytes(header, dataBytes(4))).message)
-      .toMatch(/tensor 'w': data_offsets \[0, 8\] are out of range: the data buffer is 4 bytes/);
+    expect(readError(safetensorsBytes(header, dataBytes(4))).message).toMatch(
+      /tensor 'w': data_offsets \[0, 8\] are out of range: the data buffer is 4 bytes/,
+    );
   });
 
   it('rejects overlapping tensors, naming both', () => {
     const header = `{${f32('a', 2, 0)},${f32('b', 2, 4)}}`;
-    expect(readError(safetensorsBytes(header, dataBytes(12))).message).toMatch(/tensors 'a' \[0, 8\] and 'b' \[4, 12\] overlap/);
+    expect(readError(safetensorsBytes(header, dataBytes(12))).message).toMatch(
+      /tensors 'a' \[0, 8\] and 'b' \[4, 12\] overlap/,
+    );
   });
 
   it('rejects a hole between tensors', () => {
     const header = `{${f32('a', 1, 0)},${f32('b', 1, 8)}}`;
-    expect(readError(safetensorsBytes(header, dataBytes(12))).message)
-      .toMatch(/data bytes \[4, 8\) before tensor 'b' are not covered by any tensor \(a hole\)/);
+    expect(readError(safetensorsBytes(header, dataBytes(12))).message).toMatch(
+      /data bytes \[4, 8\) before tensor 'b' are not covered by any tensor \(a hole\)/,
+    );
   });
 
   it('rejects a hole before the first tensor', () => {
@@ -192,17 +211,23 @@ describe('readSafetensors rejects malformed files, naming the problem', () => {
 
   it('rejects trailing bytes no tensor covers', () => {
     const header = `{${f32('a', 1, 0)}}`;
-    expect(readError(safetensorsBytes(header, dataBytes(7))).message).toMatch(/3 trailing data bytes after offset 4 are not covered by any tensor/);
+    expect(readError(safetensorsBytes(header, dataBytes(7))).message).toMatch(
+      /3 trailing data bytes after offset 4 are not covered by any tensor/,
+    );
     expect(readError(safetensorsBytes('{}', dataBytes(1))).message).toMatch(/1 trailing data bytes after offset 0/);
   });
 
   it('rejects __metadata__ values that are not strings', () => {
     const header = '{"__metadata__":{"format":"pt","epoch":3}}';
-    expect(readError(safetensorsBytes(header)).message).toMatch(/__metadata__ value for key 'epoch' must be a string, got a number/);
+    expect(readError(safetensorsBytes(header)).message).toMatch(
+      /__metadata__ value for key 'epoch' must be a string, got a number/,
+    );
   });
 
   it('rejects a __metadata__ that is not an object', () => {
-    expect(readError(safetensorsBytes('{"__metadata__":"pt"}')).message).toMatch(/__metadata__ must be an object of string values, got a string/);
+    expect(readError(safetensorsBytes('{"__metadata__":"pt"}')).message).toMatch(
+      /__metadata__ must be an object of string values, got a string/,
+    );
   });
 });
 
@@ -217,7 +242,13 @@ describe('readSafetensorsFile', () => {
 
   it('reads a file from disk', async () => {
     const file = path.join(dir, 'model.safetensors');
-    await writeFile(file, safetensorsBytes(`{${f32('w', 1, 0)}}`, dataBytes(4, (view) => view.setFloat32(0, 0.25, true))));
+    await writeFile(
+      file,
+      safetensorsBytes(
+        `{${f32('w', 1, 0)}}`,
+        dataBytes(4, (view) => view.setFloat32(0, 0.25, true)),
+      ),
+    );
     const { weights } = await readSafetensorsFile(file);
     expect(weights.get('w')?.data).toEqual(new Float32Array([0.25]));
   });
@@ -225,7 +256,9 @@ describe('readSafetensorsFile', () => {
   it('names the file in a format error', async () => {
     const file = path.join(dir, 'broken.safetensors');
     await writeFile(file, new Uint8Array(3));
-    await expect(readSafetensorsFile(file)).rejects.toThrow(`${file}: not a safetensors file: 3 bytes is shorter than the 8-byte header length`);
+    await expect(readSafetensorsFile(file)).rejects.toThrow(
+      `${file}: not a safetensors file: 3 bytes is shorter than the 8-byte header length`,
+    );
   });
 
   it('names a missing file', async () => {

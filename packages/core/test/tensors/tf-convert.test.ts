@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Variable } from '../../src/backend/tf.js';
 import { ForgeError } from '../../src/errors.js';
 import {
-  fromTfTensor, hostFromValues, hostTensor, hostValues, toTfTensor, weightsFromTf, weightsToTf, type HostTensor,
+  fromTfTensor,
+  hostFromValues,
+  hostTensor,
+  hostValues,
+  toTfTensor,
+  weightsFromTf,
+  weightsToTf,
+  type HostTensor,
 } from '../../src/tensors/index.js';
 
 // The plain CPU backend: these tests check conversions, not backends, and must not wait on wasm.
@@ -31,7 +38,9 @@ describe('hostValues / hostFromValues', () => {
   });
 
   it('rejects integers out of range or with a fraction instead of wrapping', () => {
-    expect(() => hostFromValues('I8', [2], [1, 128])).toThrow(/value 128 at index 1 of a \[2\] tensor is not an integer in the I8 range \[-128, 127\]/);
+    expect(() => hostFromValues('I8', [2], [1, 128])).toThrow(
+      /value 128 at index 1 of a \[2\] tensor is not an integer in the I8 range \[-128, 127\]/,
+    );
     expect(() => hostFromValues('U8', [1], [-1])).toThrow(/U8 range \[0, 255\]/);
     expect(() => hostFromValues('I32', [1], [0.5])).toThrow(/value 0.5 at index 0/);
     expect(hostFromValues('U8', [2], [0, 255]).data).toEqual(new Uint8Array([0, 255]));
@@ -69,7 +78,10 @@ describe('toTfTensor / fromTfTensor', () => {
   });
 
   it('converts a tensor back to any dtype, defaulting by tfjs dtype', () => {
-    const floats = tf.tensor2d([[1, -2], [0.1, 65504]]);
+    const floats = tf.tensor2d([
+      [1, -2],
+      [0.1, 65504],
+    ]);
     expect(fromTfTensor(floats)).toEqual(hostTensor('F32', [2, 2], new Float32Array([1, -2, 0.1, 65504])));
     expect(fromTfTensor(floats, 'F16').data).toEqual(new Uint16Array([0x3c00, 0xc000, 0x2e66, 0x7bff]));
     expect(fromTfTensor(floats, 'BF16').dtype).toBe('BF16');
@@ -88,7 +100,9 @@ describe('toTfTensor / fromTfTensor', () => {
 
   it('rejects tfjs dtypes safetensors cannot hold', () => {
     const strings = tf.tensor1d(['a'], 'string');
-    expect(() => fromTfTensor(strings, undefined, 'vocab')).toThrow(/tensor 'vocab': cannot store a tfjs string tensor/);
+    expect(() => fromTfTensor(strings, undefined, 'vocab')).toThrow(
+      /tensor 'vocab': cannot store a tfjs string tensor/,
+    );
     strings.dispose();
   });
 });
@@ -96,7 +110,13 @@ describe('toTfTensor / fromTfTensor', () => {
 describe('weightsFromTf / weightsToTf', () => {
   it('round-trips named variables through a WeightMap without leaking tensors', () => {
     const before = tf.memory().numTensors;
-    const initial = [tf.tensor2d([[1, 2], [3, 4]]), tf.scalar(7, 'int32')] as const;
+    const initial = [
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.scalar(7, 'int32'),
+    ] as const;
     const variables = new Map<string, Variable>([
       ['embed', tf.variable(initial[0], true, 'embed-test')],
       ['step', tf.variable(initial[1], false, 'step-test')],
@@ -125,7 +145,10 @@ describe('weightsFromTf / weightsToTf', () => {
   it('disposes what it made when one weight is invalid', () => {
     const before = tf.memory().numTensors;
     const bad = { dtype: 'F32', shape: [3], data: new Float32Array(1) } as HostTensor;
-    const weights = new Map([['good', hostTensor('F32', [1], new Float32Array([1]))], ['bad', bad]]);
+    const weights = new Map([
+      ['good', hostTensor('F32', [1], new Float32Array([1]))],
+      ['bad', bad],
+    ]);
     expect(() => weightsToTf(weights)).toThrow(/tensor 'bad': shape \[3\] needs 3 elements, data has 1/);
     expect(tf.memory().numTensors).toBe(before);
   });

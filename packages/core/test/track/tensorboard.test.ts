@@ -42,7 +42,10 @@ const protoc = spawnSync('protoc', ['--version'], { encoding: 'utf8' }).status =
 
 /** Google's protobuf decoder (protoc) with TensorBoard's own field numbers: independent of our encoder. */
 function protocDecode(data: Uint8Array): string {
-  const out = spawnSync('protoc', [`-I${fixtures}`, '--decode=tensorboard.Event', 'tensorboard-event.proto'], { input: data, encoding: 'utf8' });
+  const out = spawnSync('protoc', [`-I${fixtures}`, '--decode=tensorboard.Event', 'tensorboard-event.proto'], {
+    input: data,
+    encoding: 'utf8',
+  });
   if (out.status !== 0) throw new Error(out.stderr);
   return out.stdout;
 }
@@ -73,33 +76,45 @@ describe('TensorBoard sink', () => {
 
   const eventFiles = (runDir: string, run: string): string[] => {
     const dir = path.join(runDir, TENSORBOARD_DIR, run);
-    return readdirSync(dir).filter((f) => f.startsWith('events.out.tfevents.')).map((f) => path.join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.startsWith('events.out.tfevents.'))
+      .map((f) => path.join(dir, f));
   };
 
   it('writes one event file per phase whose records and CRCs a separate reader accepts', async () => {
     const runDir = await writeRun();
     expect(readdirSync(path.join(runDir, TENSORBOARD_DIR)).sort()).toEqual(['bitnet', 'cognate_reasoning']);
     const [file] = eventFiles(runDir, 'bitnet');
-    expect(path.basename(file ?? '')).toMatch(new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.${os.hostname().replace(/[.]/g, '\\.')}$`));
+    expect(path.basename(file ?? '')).toMatch(
+      new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.${os.hostname().replace(/[.]/g, '\\.')}$`),
+    );
     // header + 4 scalars; the config and event records are not scalars
     expect(readRecords(file ?? '')).toHaveLength(5);
   });
 
-  it.skipIf(!protoc && !process.env.CI)('decodes with protoc and TensorBoard\'s field numbers to the logged values', async () => {
-    const runDir = await writeRun();
-    const records = readRecords(eventFiles(runDir, 'bitnet')[0] ?? '').map(protocDecode);
-    expect(records[0]).toContain('file_version: "brain.Event:2"');
-    const scalars = records.slice(1).map((text) => ({
-      step: Number(/step: (\d+)/.exec(text)?.[1]),
-      tag: /tag: "([^"]+)"/.exec(text)?.[1],
-      value: Number(/simple_value: ([-\d.e]+)/.exec(text)?.[1]),
-      wallTime: Number(/wall_time: ([\d.e+]+)/.exec(text)?.[1]),
-    }));
-    expect(scalars.map(({ step, tag, value }) => [step, tag, value])).toEqual([[1, 'loss', 3.25], [1, 'lr', 0.01], [2, 'loss', 2.5], [2, 'lr', 0.02]]);
-    for (const { wallTime } of scalars) expect(Math.abs(wallTime - Date.now() / 1000)).toBeLessThan(120);
-    const other = readRecords(eventFiles(runDir, 'cognate_reasoning')[0] ?? '').map(protocDecode);
-    expect(other[1]).toMatch(/step: 7[\s\S]*tag: "loss"[\s\S]*simple_value: 4.125/);
-  });
+  it.skipIf(!protoc && !process.env.CI)(
+    "decodes with protoc and TensorBoard's field numbers to the logged values",
+    async () => {
+      const runDir = await writeRun();
+      const records = readRecords(eventFiles(runDir, 'bitnet')[0] ?? '').map(protocDecode);
+      expect(records[0]).toContain('file_version: "brain.Event:2"');
+      const scalars = records.slice(1).map((text) => ({
+        step: Number(/step: (\d+)/.exec(text)?.[1]),
+        tag: /tag: "([^"]+)"/.exec(text)?.[1],
+        value: Number(/simple_value: ([-\d.e]+)/.exec(text)?.[1]),
+        wallTime: Number(/wall_time: ([\d.e+]+)/.exec(text)?.[1]),
+      }));
+      expect(scalars.map(({ step, tag, value }) => [step, tag, value])).toEqual([
+        [1, 'loss', 3.25],
+        [1, 'lr', 0.01],
+        [2, 'loss', 2.5],
+        [2, 'lr', 0.02],
+      ]);
+      for (const { wallTime } of scalars) expect(Math.abs(wallTime - Date.now() / 1000)).toBeLessThan(120);
+      const other = readRecords(eventFiles(runDir, 'cognate_reasoning')[0] ?? '').map(protocDecode);
+      expect(other[1]).toMatch(/step: 7[\s\S]*tag: "loss"[\s\S]*simple_value: 4.125/);
+    },
+  );
 
   it('protoc is present in CI, where the decode test must run', () => {
     if (process.env.CI) expect(protoc).toBe(true);

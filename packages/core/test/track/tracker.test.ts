@@ -18,7 +18,10 @@ describe('Tracker with the run store', () => {
     await tracker.close();
     const records = readRunStore(runDir);
     expect(records.map((r) => r.type)).toEqual(['config', 'metric', 'metric', 'metric', 'event']);
-    expect(metricSeries(records, 'cognate', 'loss')).toEqual([[1, 3.5], [2, 3.1]]);
+    expect(metricSeries(records, 'cognate', 'loss')).toEqual([
+      [1, 3.5],
+      [2, 3.1],
+    ]);
     expect(metricSeries(records, 'bitnet', 'loss')).toEqual([]);
   });
 
@@ -33,13 +36,35 @@ describe('Tracker with the run store', () => {
   });
 
   it('rejects an unknown sink by name', async () => {
-    await expect(Tracker.open(['tensorboardx'], { runDir: tmp(), runId: 'r' })).rejects.toThrow(/unknown tracker sink 'tensorboardx'/);
+    await expect(Tracker.open(['tensorboardx'], { runDir: tmp(), runId: 'r' })).rejects.toThrow(
+      /unknown tracker sink 'tensorboardx'/,
+    );
   });
 
   it('fans out to registered sinks and surfaces an async sink failure at close', async () => {
     const seen: TrackRecord[] = [];
-    registerTrackerSink({ name: 'memory', description: 'test', create: () => ({ name: 'memory', write: (r) => { seen.push(r); }, close: async () => undefined }) });
-    registerTrackerSink({ name: 'flaky', description: 'test', create: () => ({ name: 'flaky', write: async () => { throw new Error('remote down'); }, close: async () => undefined }) });
+    registerTrackerSink({
+      name: 'memory',
+      description: 'test',
+      create: () => ({
+        name: 'memory',
+        write: (r) => {
+          seen.push(r);
+        },
+        close: async () => undefined,
+      }),
+    });
+    registerTrackerSink({
+      name: 'flaky',
+      description: 'test',
+      create: () => ({
+        name: 'flaky',
+        write: async () => {
+          throw new Error('remote down');
+        },
+        close: async () => undefined,
+      }),
+    });
     const tracker = await Tracker.open(['memory', 'flaky'], { runDir: tmp(), runId: 'r' });
     tracker.metric('p', 7, 'acc', 0.25);
     expect(seen).toHaveLength(1);

@@ -24,12 +24,19 @@ describe('pre-training on the built-in problems', () => {
     const before = perplexity(model, heldOut);
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'forge-learn-'));
     const tracker = await Tracker.open(['run-store'], { runDir, runId: 'learn' });
-    const data = documentBatchSource(trainSet.tokenize(tokenizer), { batchSize: 8, contextLength: config.contextLength, seed: 1, eosId: SPECIAL_IDS.eos });
+    const data = documentBatchSource(trainSet.tokenize(tokenizer), {
+      batchSize: 8,
+      contextLength: config.contextLength,
+      seed: 1,
+      eosId: SPECIAL_IDS.eos,
+    });
     const trainConfig = TrainConfigSchema.parse({ steps: 120, batchSize: 8, lr: 1e-2, warmupSteps: 10, logEvery: 10 });
     await train({ model, data, config: trainConfig, tracker, phase: 'pretrain', shape: config });
     await tracker.close();
     const after = perplexity(model, heldOut);
-    console.info(`held-out perplexity: ${before.perplexity.toFixed(1)} → ${after.perplexity.toFixed(2)} (uniform ${tokenizer.vocabSize})`);
+    console.info(
+      `held-out perplexity: ${before.perplexity.toFixed(1)} → ${after.perplexity.toFixed(2)} (uniform ${tokenizer.vocabSize})`,
+    );
     // Uniform over the vocabulary is perplexity V; an untrained model sits near it.
     expect(before.perplexity).toBeGreaterThan(0.8 * tokenizer.vocabSize);
     expect(after.perplexity).toBeLessThan(0.03 * tokenizer.vocabSize);

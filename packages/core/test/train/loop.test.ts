@@ -15,7 +15,15 @@ beforeAll(async () => {
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'forge-train-'));
 const config = (overrides: Partial<TrainConfig> = {}): TrainConfig =>
-  TrainConfigSchema.parse({ steps: 20, batchSize: 4, lr: 1e-2, warmupSteps: 3, checkpointEvery: 5, logEvery: 1, ...overrides });
+  TrainConfigSchema.parse({
+    steps: 20,
+    batchSize: 4,
+    lr: 1e-2,
+    warmupSteps: 3,
+    checkpointEvery: 5,
+    logEvery: 1,
+    ...overrides,
+  });
 const snapshot = (model: ReturnType<typeof microModel>): Map<string, Float32Array> =>
   new Map([...model.namedWeights()].map(([name, v]) => [name, v.dataSync() as Float32Array]));
 
@@ -57,12 +65,19 @@ describe('train', () => {
     const full = microModel();
     const micro = microModel();
     await train({ model: full, data: streamSource(), config: config({ steps: 3, microBatchSize: 4 }) });
-    const summary = await train({ model: micro, data: streamSource(), config: config({ steps: 3, microBatchSize: 1 }) });
+    const summary = await train({
+      model: micro,
+      data: streamSource(),
+      config: config({ steps: 3, microBatchSize: 1 }),
+    });
     expect(summary.microBatch).toBe(1);
     const expected = snapshot(full);
     for (const [name, values] of snapshot(micro)) {
       const reference = expected.get(name) ?? new Float32Array();
-      expect(values.reduce((m, x, i) => Math.max(m, Math.abs(x - (reference[i] ?? NaN))), 0), name).toBeLessThan(1e-5);
+      expect(
+        values.reduce((m, x, i) => Math.max(m, Math.abs(x - (reference[i] ?? NaN))), 0),
+        name,
+      ).toBeLessThan(1e-5);
     }
     full.dispose();
     micro.dispose();
@@ -96,7 +111,12 @@ describe('train', () => {
         return out;
       },
     };
-    await train({ model, data: streamSource(), config: config({ steps: 3, weightDecay: 0 }), gradientTransforms: [zeroing] });
+    await train({
+      model,
+      data: streamSource(),
+      config: config({ steps: 3, weightDecay: 0 }),
+      gradientTransforms: [zeroing],
+    });
     expect(seen).toEqual([1, 2, 3]);
     for (const [name, values] of snapshot(model)) expect([...values], name).toEqual([...(before.get(name) ?? [])]);
     model.dispose();
@@ -104,8 +124,13 @@ describe('train', () => {
 
   it('stops with a clear message when the loss becomes NaN', async () => {
     const model = microModel();
-    const broken = { namedWeights: () => model.namedWeights(), loss: (tokens: tf.Tensor2D) => tf.mul(model.loss(tokens), Number.NaN) as tf.Scalar };
-    await expect(train({ model: broken, data: streamSource(), config: config({ steps: 3 }) })).rejects.toThrow(/loss became NaN at step 1/);
+    const broken = {
+      namedWeights: () => model.namedWeights(),
+      loss: (tokens: tf.Tensor2D) => tf.mul(model.loss(tokens), Number.NaN) as tf.Scalar,
+    };
+    await expect(train({ model: broken, data: streamSource(), config: config({ steps: 3 }) })).rejects.toThrow(
+      /loss became NaN at step 1/,
+    );
     model.dispose();
   });
 
@@ -114,7 +139,9 @@ describe('train', () => {
     const stateDir = path.join(tmp(), 'state');
     const abort = new AbortController();
     abort.abort();
-    await expect(train({ model, data: streamSource(), config: config(), stateDir, signal: abort.signal })).rejects.toThrow(/interrupted at step 1/);
+    await expect(
+      train({ model, data: streamSource(), config: config(), stateDir, signal: abort.signal }),
+    ).rejects.toThrow(/interrupted at step 1/);
     const summary = await train({ model, data: streamSource(), config: config({ steps: 4 }), stateDir });
     expect(summary.resumedFrom).toBe(1);
     expect(summary.losses).toHaveLength(3);

@@ -12,7 +12,16 @@ import { TrainConfigSchema, train } from '../../src/train/index.js';
 import { streamSource } from './helpers.js';
 
 const preset = MODEL_PRESETS.tiny;
-const config = TrainConfigSchema.parse({ steps: 12, batchSize: 4, lr: 3e-3, warmupSteps: 2, checkpointEvery: 0, logEvery: 1, weightDecay: 0.1, gradClip: 1 });
+const config = TrainConfigSchema.parse({
+  steps: 12,
+  batchSize: 4,
+  lr: 3e-3,
+  warmupSteps: 2,
+  checkpointEvery: 0,
+  logEvery: 1,
+  weightDecay: 0.1,
+  gradClip: 1,
+});
 
 async function losses(native: boolean): Promise<number[]> {
   setNativeKernelsEnabled(native);
@@ -37,7 +46,9 @@ describe('training on the native kernels', () => {
     expect(native).toHaveLength(12);
     expect(native[11]).toBeLessThan(native[0] ?? 0);
     // Float sums run in another order (Eigen's blocking, threads): measured agreement ≤ 1e-7 relative.
-    native.forEach((loss, step) => expect(Math.abs(loss - (wasm[step] ?? Number.NaN)) / loss, `step ${step}`).toBeLessThan(2e-6));
+    native.forEach((loss, step) =>
+      expect(Math.abs(loss - (wasm[step] ?? Number.NaN)) / loss, `step ${step}`).toBeLessThan(2e-6),
+    );
   });
 
   it('leaks no tensors and no heap: memory after N steps equals memory after 2N', async () => {

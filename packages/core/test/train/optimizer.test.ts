@@ -1,7 +1,14 @@
 import { useBackend } from '../../src/backend/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/backend/tf.js';
-import { AdamW, TrainConfigSchema, chooseMicroBatch, clipByGlobalNorm, learningRateAt, LossGuard } from '../../src/train/index.js';
+import {
+  AdamW,
+  TrainConfigSchema,
+  chooseMicroBatch,
+  clipByGlobalNorm,
+  learningRateAt,
+  LossGuard,
+} from '../../src/train/index.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -25,16 +32,29 @@ describe('AdamW', () => {
     const settings = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.5 };
     const matrix = tf.variable(tf.tensor2d([[1, -2]], [1, 2]));
     const gain = tf.variable(tf.tensor1d([3]));
-    const weights = new Map<string, tf.Variable>([['w', matrix], ['g', gain]]);
+    const weights = new Map<string, tf.Variable>([
+      ['w', matrix],
+      ['g', gain],
+    ]);
     const optimizer = new AdamW(settings);
     const lr = 0.1;
-    const grads = [[0.5, -1, 2], [0.25, 0.5, -1]];
+    const grads = [
+      [0.5, -1, 2],
+      [0.25, 0.5, -1],
+    ];
     const expected = { w: [1, -2], g: [3] };
     const m = [0, 0, 0];
     const v = [0, 0, 0];
     grads.forEach((g, index) => {
       const t = index + 1;
-      optimizer.apply(weights, new Map<string, tf.Tensor>([['w', tf.tensor2d([g.slice(0, 2)], [1, 2])], ['g', tf.tensor1d([g[2] ?? 0])]]), lr);
+      optimizer.apply(
+        weights,
+        new Map<string, tf.Tensor>([
+          ['w', tf.tensor2d([g.slice(0, 2)], [1, 2])],
+          ['g', tf.tensor1d([g[2] ?? 0])],
+        ]),
+        lr,
+      );
       const flat = [...expected.w, ...expected.g];
       const next = flat.map((param, i) => {
         const grad = g[i] ?? 0;
@@ -47,7 +67,9 @@ describe('AdamW', () => {
       expected.w = next.slice(0, 2);
       expected.g = next.slice(2);
     });
-    expect([...matrix.dataSync()].map((x) => Number(x.toFixed(5)))).toEqual(expected.w.map((x) => Number(x.toFixed(5))));
+    expect([...matrix.dataSync()].map((x) => Number(x.toFixed(5)))).toEqual(
+      expected.w.map((x) => Number(x.toFixed(5))),
+    );
     expect(gain.dataSync()[0]).toBeCloseTo(expected.g[0] ?? NaN, 5);
     expect(optimizer.state().size).toBe(4);
     optimizer.dispose();
@@ -56,7 +78,10 @@ describe('AdamW', () => {
 
 describe('clipByGlobalNorm', () => {
   it('reports the norm and scales gradients down to the limit', () => {
-    const grads = new Map([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([4])]]);
+    const grads = new Map([
+      ['a', tf.tensor1d([3, 0])],
+      ['b', tf.tensor1d([4])],
+    ]);
     expect(clipByGlobalNorm(grads, 1)).toBeCloseTo(5);
     expect(clipByGlobalNorm(grads, 1)).toBeCloseTo(1, 4);
     expect(grads.get('a')?.dataSync()[0]).toBeCloseTo(0.6, 4);

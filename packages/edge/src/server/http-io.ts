@@ -43,7 +43,11 @@ export function errorBody(status: number, message: string, code: string | null, 
 }
 
 export function startEventStream(response: ServerResponse): void {
-  response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  response.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  });
 }
 
 /** One server-sent event carrying JSON (or the literal `[DONE]`). */

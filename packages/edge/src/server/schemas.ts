@@ -33,10 +33,14 @@ const textPart = z.object({ type: z.literal('text'), text: z.string() });
 export const ChatBodySchema = z.object({
   ...sharedFields,
   max_completion_tokens: z.number().int().nullish(),
-  messages: z.array(z.object({
-    role: z.enum(['system', 'developer', 'user', 'assistant']),
-    content: z.union([z.string(), z.array(textPart)]),
-  })).min(1),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant']),
+        content: z.union([z.string(), z.array(textPart)]),
+      }),
+    )
+    .min(1),
 });
 export type ChatBody = z.output<typeof ChatBodySchema>;
 

@@ -34,7 +34,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Handler = (engine: EdgeEngine, request: IncomingMessage, response: ServerResponse, options: Required<Omit<ServeOptions, 'onRequest' | 'host' | 'port'>>) => Promise<void>;
+type Handler = (
+  engine: EdgeEngine,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: Required<Omit<ServeOptions, 'onRequest' | 'host' | 'port'>>,
+) => Promise<void>;
 
 function generationRoute(kind: 'text' | 'chat'): Handler {
   return async (engine, request, response, options) => {
@@ -52,7 +57,13 @@ function generationRoute(kind: 'text' | 'chat'): Handler {
 function routes(created: number): Record<string, Handler> {
   return {
     'GET /health': (engine, _request, response) => {
-      sendJson(response, 200, { status: 'ok', model: engine.edgeModel.id, kind: engine.edgeModel.kind, models: modelIds(engine), queued: engine.pending });
+      sendJson(response, 200, {
+        status: 'ok',
+        model: engine.edgeModel.id,
+        kind: engine.edgeModel.kind,
+        models: modelIds(engine),
+        queued: engine.pending,
+      });
       return Promise.resolve();
     },
     'GET /v1/models': (engine, _request, response) => {
@@ -88,9 +99,11 @@ export async function serveModel(engine: EdgeEngine, options: ServeOptions): Pro
     const work = handler
       ? handler(engine, request, response, settings)
       : Promise.reject(new HttpError(404, `no route ${route}`, 'not_found'));
-    work.catch((error: unknown) => answerError(response, error)).finally(() => {
-      options.onRequest?.(`${route} ${response.statusCode} ${(performance.now() - started).toFixed(0)} ms`);
-    });
+    work
+      .catch((error: unknown) => answerError(response, error))
+      .finally(() => {
+        options.onRequest?.(`${route} ${response.statusCode} ${(performance.now() - started).toFixed(0)} ms`);
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -99,10 +112,13 @@ export async function serveModel(engine: EdgeEngine, options: ServeOptions): Pro
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    server, port: address.port, url: `http://${host}:${address.port}`,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    server,
+    port: address.port,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }

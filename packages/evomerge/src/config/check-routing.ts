@@ -9,12 +9,20 @@ import type { MergeConfig } from './schema.js';
 export function checkRouting(config: MergeConfig, method: LayerRoutingMergeMethod): void {
   if (method.name === 'dfs') {
     if (config.models === undefined) throw new ForgeError(`merge method 'dfs' needs \`models\``, { field: 'models' });
-    if (config.slices !== undefined) throw new ForgeError(`merge method 'dfs' reads \`models\`, not \`slices\``, { field: 'slices' });
+    if (config.slices !== undefined)
+      throw new ForgeError(`merge method 'dfs' reads \`models\`, not \`slices\``, { field: 'slices' });
   } else {
-    if (config.slices === undefined && config.models === undefined) throw new ForgeError(`merge method '${method.name}' needs \`slices\``, { field: 'slices' });
-    if (config.slices !== undefined && config.models !== undefined) throw new ForgeError(`merge method '${method.name}' reads \`slices\` or one model under \`models\`, not both`, { field: 'models' });
+    if (config.slices === undefined && config.models === undefined)
+      throw new ForgeError(`merge method '${method.name}' needs \`slices\``, { field: 'slices' });
+    if (config.slices !== undefined && config.models !== undefined)
+      throw new ForgeError(`merge method '${method.name}' reads \`slices\` or one model under \`models\`, not both`, {
+        field: 'models',
+      });
     if (config.models !== undefined && config.models.length !== 1) {
-      throw new ForgeError(`${method.name} copies layers: under \`models\` it takes exactly one model (use \`slices\` to stack several), got ${config.models.length}`, { field: 'models' });
+      throw new ForgeError(
+        `${method.name} copies layers: under \`models\` it takes exactly one model (use \`slices\` to stack several), got ${config.models.length}`,
+        { field: 'models' },
+      );
     }
   }
   if (method.name === 'passthrough' && config.base_model !== undefined) {
@@ -35,9 +43,10 @@ export function checkRouting(config: MergeConfig, method: LayerRoutingMergeMetho
     for (const name of Object.keys(parameters ?? {})) {
       if (!method.parameters.includes(name)) {
         const known = method.parameters.length > 0 ? method.parameters.join(', ') : 'none';
-        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known})`, { field: `${field}.${name}` });
+        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known})`, {
+          field: `${field}.${name}`,
+        });
       }
     }
   }
 }
-

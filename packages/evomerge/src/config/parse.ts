@@ -18,7 +18,11 @@ export function parseMergeConfig(value: unknown, options: { file?: string } = {}
     checkForMethod(parsed.data, getMergeMethod(parsed.data.merge_method));
   } catch (error) {
     if (error instanceof ForgeError && options.file !== undefined && error.file === undefined) {
-      throw new ForgeError(error.message.replace(/^field '[^']*': /, ''), { field: error.field, file: options.file, cause: error });
+      throw new ForgeError(error.message.replace(/^field '[^']*': /, ''), {
+        field: error.field,
+        file: options.file,
+        cause: error,
+      });
     }
     throw error;
   }
@@ -42,18 +46,23 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function checkForMethod(config: MergeConfig, method: MergeMethod): void {
-  if (config.dfs !== undefined && method.name !== 'dfs') throw new ForgeError(`\`dfs\` is only read by merge_method dfs`, { field: 'dfs' });
+  if (config.dfs !== undefined && method.name !== 'dfs')
+    throw new ForgeError(`\`dfs\` is only read by merge_method dfs`, { field: 'dfs' });
   if (method.kind === 'layer-routing') {
     checkRouting(config, method);
     return;
   }
   if (config.slices !== undefined && config.models !== undefined) {
-    throw new ForgeError(`give the models to merge under \`models\` or \`slices\`, not both (as in mergekit)`, { field: 'models' });
+    throw new ForgeError(`give the models to merge under \`models\` or \`slices\`, not both (as in mergekit)`, {
+      field: 'models',
+    });
   }
-  if (config.models === undefined && config.slices === undefined) throw new ForgeError(`merge method '${method.name}' needs \`models\` (or \`slices\`)`, { field: 'models' });
+  if (config.models === undefined && config.slices === undefined)
+    throw new ForgeError(`merge method '${method.name}' needs \`models\` (or \`slices\`)`, { field: 'models' });
   if (config.slices === undefined) checkModelCount(config, method);
   else {
-    if (method.baseModel === 'required' && config.base_model === undefined) throw new ForgeError(`merge method '${method.name}' needs a base_model`, { field: 'base_model' });
+    if (method.baseModel === 'required' && config.base_model === undefined)
+      throw new ForgeError(`merge method '${method.name}' needs a base_model`, { field: 'base_model' });
     checkTensorwiseSlices(config, method);
   }
   checkParameterNames(config, method);
@@ -68,7 +77,9 @@ function checkModelCount(config: MergeConfig, method: TensorwiseMergeMethod): vo
   const what = method.baseModel !== 'unused' && config.base_model !== undefined ? 'models besides the base' : 'models';
   if (merged.length < min || (max !== undefined && merged.length > max)) {
     const wanted = max === undefined ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
-    throw new ForgeError(`merge method '${method.name}' takes ${wanted} ${what}, got ${merged.length}`, { field: 'models' });
+    throw new ForgeError(`merge method '${method.name}' takes ${wanted} ${what}, got ${merged.length}`, {
+      field: 'models',
+    });
   }
 }
 
@@ -80,7 +91,9 @@ function checkModelCount(config: MergeConfig, method: TensorwiseMergeMethod): vo
 export function mergedModels(config: MergeConfig, method: TensorwiseMergeMethod): string[] {
   const listed = [...new Set((config.models ?? []).map((entry) => entry.model))];
   if (method.baseModel !== 'unused') return listed.filter((model) => model !== config.base_model);
-  return config.base_model === undefined || listed.includes(config.base_model) ? listed : [...listed, config.base_model];
+  return config.base_model === undefined || listed.includes(config.base_model)
+    ? listed
+    : [...listed, config.base_model];
 }
 
 /** A `parameters` map of the config and its dotted path. */
@@ -90,22 +103,33 @@ function checkParameterNames(config: MergeConfig, method: TensorwiseMergeMethod)
   const globalNames = Object.keys(method.globalParameters.shape);
   const modelNames = Object.keys(method.modelParameters.shape);
   const known = (names: string[]): string => (names.length > 0 ? names.join(', ') : 'none');
-  const globalLevels: NamedLevel[] = [[config.parameters, 'parameters'], ...(config.slices ?? []).map((slice, i): NamedLevel => [slice.parameters, `slices[${i}].parameters`])];
+  const globalLevels: NamedLevel[] = [
+    [config.parameters, 'parameters'],
+    ...(config.slices ?? []).map((slice, i): NamedLevel => [slice.parameters, `slices[${i}].parameters`]),
+  ];
   for (const [parameters, field] of globalLevels) {
     for (const name of Object.keys(parameters ?? {})) {
       if (!globalNames.includes(name) && !modelNames.includes(name)) {
-        throw new ForgeError(`'${method.name}' has no parameter '${name}' (parameters: ${known([...globalNames, ...modelNames])})`, { field: `${field}.${name}` });
+        throw new ForgeError(
+          `'${method.name}' has no parameter '${name}' (parameters: ${known([...globalNames, ...modelNames])})`,
+          { field: `${field}.${name}` },
+        );
       }
     }
   }
   const modelLevels: NamedLevel[] = [
     ...(config.models ?? []).map((entry, i): NamedLevel => [entry.parameters, `models[${i}].parameters`]),
-    ...(config.slices ?? []).flatMap((slice, i) => slice.sources.map((source, j): NamedLevel => [source.parameters, `slices[${i}].sources[${j}].parameters`])),
+    ...(config.slices ?? []).flatMap((slice, i) =>
+      slice.sources.map((source, j): NamedLevel => [source.parameters, `slices[${i}].sources[${j}].parameters`]),
+    ),
   ];
   for (const [parameters, field] of modelLevels) {
     for (const name of Object.keys(parameters ?? {})) {
       if (!modelNames.includes(name)) {
-        throw new ForgeError(`'${method.name}' has no per-model parameter '${name}' (per-model parameters: ${known(modelNames)})`, { field: `${field}.${name}` });
+        throw new ForgeError(
+          `'${method.name}' has no per-model parameter '${name}' (per-model parameters: ${known(modelNames)})`,
+          { field: `${field}.${name}` },
+        );
       }
     }
   }

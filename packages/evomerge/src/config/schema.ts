@@ -8,12 +8,14 @@ import { ParametersSchema } from '../params/setting.js';
  */
 const modelReference = z.string().min(1, 'a model reference must not be empty');
 
-const inputModel = z.object({
-  /** Checkpoint directory or .safetensors file (relative to the working directory); the search uses in-memory names `model0`, `model1`, …. */
-  model: modelReference,
-  /** Per-model parameters (e.g. `weight`, `density`); they override the global `parameters` of the same name for this model. */
-  parameters: ParametersSchema.optional(),
-}).strict();
+const inputModel = z
+  .object({
+    /** Checkpoint directory or .safetensors file (relative to the working directory); the search uses in-memory names `model0`, `model1`, …. */
+    model: modelReference,
+    /** Per-model parameters (e.g. `weight`, `density`); they override the global `parameters` of the same name for this model. */
+    parameters: ParametersSchema.optional(),
+  })
+  .strict();
 
 const layerRange = z
   .tuple([z.number().int().min(0), z.number().int().min(0)])
@@ -22,14 +24,20 @@ const layerRange = z
 const slice = z
   .object({
     /** Where this slice's layers come from: the models merged layer by layer (tensorwise methods; equal layer counts), or exactly one for passthrough/frankenmerge. */
-    sources: z.array(z.object({
-      /** Model the layers are copied from (a checkpoint directory or .safetensors file). */
-      model: modelReference,
-      /** Block indices `[start, end)` to copy, 0-based, `end` > `start` and at most the model's layer count. */
-      layer_range: layerRange,
-      /** This source's per-model parameters (e.g. `weight`; passthrough's `scale`), over the slice's and the global ones; filters match the source tensor's name. */
-      parameters: ParametersSchema.optional(),
-    }).strict()).min(1),
+    sources: z
+      .array(
+        z
+          .object({
+            /** Model the layers are copied from (a checkpoint directory or .safetensors file). */
+            model: modelReference,
+            /** Block indices `[start, end)` to copy, 0-based, `end` > `start` and at most the model's layer count. */
+            layer_range: layerRange,
+            /** This source's per-model parameters (e.g. `weight`; passthrough's `scale`), over the slice's and the global ones; filters match the source tensor's name. */
+            parameters: ParametersSchema.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
     /** The slice's parameters, over the global ones; gradients run over the slice's layers. */
     parameters: ParametersSchema.optional(),
   })
@@ -38,25 +46,35 @@ const slice = z
 const positiveScale = z.number().positive('scales must be positive (they are folded into the weights)');
 
 const dfsSettings = z.union([
-  z.object({
-    /** The path written out: one step per output block, in output order (its length is the merged depth). */
-    route: z.array(z.object({
-      /** Model the block is taken from; it must be listed under `models`. */
-      model: modelReference,
-      /** 0-based block index in that model, below its layer count. */
-      layer: z.number().int().min(0),
-      /** Factor (> 0, default 1) on the hidden state entering this block; folded into the weights. */
-      scale: positiveScale.default(1),
-    }).strict()).min(1),
-  }).strict(),
-  z.object({
-    /** Times r the concatenated layers of all models are repeated into slots (default 1; 3 in Sakana's paper). */
-    repeats: z.number().int().positive().default(1),
-    /** One flag per slot (total layers M × `repeats` entries): a slot's layer is used when its entry is > 0. */
-    include: z.array(z.number()).min(1),
-    /** M × M matrix: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; default all 1. */
-    scales: z.array(z.array(positiveScale)).optional(),
-  }).strict(),
+  z
+    .object({
+      /** The path written out: one step per output block, in output order (its length is the merged depth). */
+      route: z
+        .array(
+          z
+            .object({
+              /** Model the block is taken from; it must be listed under `models`. */
+              model: modelReference,
+              /** 0-based block index in that model, below its layer count. */
+              layer: z.number().int().min(0),
+              /** Factor (> 0, default 1) on the hidden state entering this block; folded into the weights. */
+              scale: positiveScale.default(1),
+            })
+            .strict(),
+        )
+        .min(1),
+    })
+    .strict(),
+  z
+    .object({
+      /** Times r the concatenated layers of all models are repeated into slots (default 1; 3 in Sakana's paper). */
+      repeats: z.number().int().positive().default(1),
+      /** One flag per slot (total layers M × `repeats` entries): a slot's layer is used when its entry is > 0. */
+      include: z.array(z.number()).min(1),
+      /** M × M matrix: `scales[j][k]` (> 0) scales the input of layer k when the previous layer was j; default all 1. */
+      scales: z.array(z.array(positiveScale)).optional(),
+    })
+    .strict(),
 ]);
 
 /** mergekit's dtype spellings and the safetensors ones. */

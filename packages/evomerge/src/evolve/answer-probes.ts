@@ -25,7 +25,11 @@ const MARKER = '####';
 const PROBE_BATCH = 8;
 
 /** Problems whose answer survives tokenization at the `####` boundary and fits the context. */
-export function answerProbes(problems: readonly Problem[], tokenizer: { encode(text: string): number[] }, contextLength: number): AnswerProbes {
+export function answerProbes(
+  problems: readonly Problem[],
+  tokenizer: { encode(text: string): number[] },
+  contextLength: number,
+): AnswerProbes {
   const rows: { ids: number[]; span: [number, number] }[] = [];
   for (const problem of problems) {
     const { text } = formatProblem(problem);
@@ -51,7 +55,11 @@ export function teacherForcedAccuracy(model: TinyTitan, probes: AnswerProbes): n
   for (let start = 0; start < probes.rows; start += PROBE_BATCH) {
     const rows = Math.min(PROBE_BATCH, probes.rows - start);
     const predicted = tf.tidy(() => {
-      const batch = tf.tensor2d(probes.tokens.subarray(start * probes.cols, (start + rows) * probes.cols), [rows, probes.cols], 'int32');
+      const batch = tf.tensor2d(
+        probes.tokens.subarray(start * probes.cols, (start + rows) * probes.cols),
+        [rows, probes.cols],
+        'int32',
+      );
       const inputs = tf.slice(batch, [0, 0], [rows, probes.cols - 1]);
       return tf.argMax(model.forward(inputs as tf.Tensor2D), -1);
     });

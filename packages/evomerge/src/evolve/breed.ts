@@ -33,7 +33,9 @@ export function boostedMutation(settings: BreedSettings): MutationSettings {
 /** The initial population: the sources, then random merges whose methods cycle through a seeded shuffle of the methods. */
 export function initialPopulation(sources: readonly Genome[], space: GenomeSpace, size: number, rng: Rng): Genome[] {
   const methods = rng.shuffle(space.methods);
-  const variants = Array.from({ length: Math.max(0, size - sources.length) }, (_, i) => randomGenome(space, rng, methods[i % methods.length]));
+  const variants = Array.from({ length: Math.max(0, size - sources.length) }, (_, i) =>
+    randomGenome(space, rng, methods[i % methods.length]),
+  );
   return [...sources, ...variants];
 }
 
@@ -41,7 +43,13 @@ export function initialPopulation(sources: readonly Genome[], space: GenomeSpace
  * The next population from `scored` (sorted best first): the `elites` best distinct genomes unchanged,
  * then children of tournament winners, then (when `boosted`) `immigrants` random genomes.
  */
-export function breed(scored: readonly Scored[], space: GenomeSpace, settings: BreedSettings, boosted: boolean, rng: Rng): {
+export function breed(
+  scored: readonly Scored[],
+  space: GenomeSpace,
+  settings: BreedSettings,
+  boosted: boolean,
+  rng: Rng,
+): {
   /** The next generation, `populationSize` genomes: elites first, then children, then immigrants. */
   population: Genome[];
   /** How many random immigrants are at the end of `population` (0 unless boosted). */
@@ -61,15 +69,25 @@ export function breed(scored: readonly Scored[], space: GenomeSpace, settings: B
   const mutation = boosted ? boostedMutation(settings) : settings.mutation;
   while (next.length < settings.populationSize - immigrants) {
     let child = makeChild(scored, space, settings, mutation, rng);
-    for (let retry = 0; retry < DUPLICATE_RETRIES && seen.has(genomeHash(child)); retry++) child = mutate(child, space, mutation, rng);
+    for (let retry = 0; retry < DUPLICATE_RETRIES && seen.has(genomeHash(child)); retry++)
+      child = mutate(child, space, mutation, rng);
     add(child);
   }
   for (let i = 0; i < immigrants; i++) add(randomGenome(space, rng));
   return { population: next, immigrants };
 }
 
-function makeChild(scored: readonly Scored[], space: GenomeSpace, settings: BreedSettings, mutation: MutationSettings, rng: Rng): Genome {
+function makeChild(
+  scored: readonly Scored[],
+  space: GenomeSpace,
+  settings: BreedSettings,
+  mutation: MutationSettings,
+  rng: Rng,
+): Genome {
   const first = tournament(scored, settings.tournamentSize, rng);
-  const parent = rng.float() < settings.crossoverRate ? crossover(first, tournament(scored, settings.tournamentSize, rng), space, rng) : first;
+  const parent =
+    rng.float() < settings.crossoverRate
+      ? crossover(first, tournament(scored, settings.tournamentSize, rng), space, rng)
+      : first;
   return mutate(parent, space, mutation, rng);
 }

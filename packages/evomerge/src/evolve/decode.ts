@@ -17,26 +17,57 @@ function gradient(values: readonly number[]): ParameterSetting {
  * The merge config of `genome`. Model references are `modelName(index)`: the in-memory search uses
  * the default names as weight-map keys; the phase's recipe artifact passes checkpoint directories.
  */
-export function genomeToMergeConfig(genome: Genome, modelCount: number, modelName: (index: number) => string = sourceName): MergeConfigInput {
+export function genomeToMergeConfig(
+  genome: Genome,
+  modelCount: number,
+  modelName: (index: number) => string = sourceName,
+): MergeConfigInput {
   const indices = Array.from({ length: modelCount }, (_, index) => index);
   const base = modelName(genome.base);
   const seed = genome.seed;
   switch (genome.method) {
     case 'linear':
-      return { merge_method: 'linear', models: indices.map((i) => ({ model: modelName(i), parameters: { weight: gradient(genome.weights[i] ?? []) } })), seed };
+      return {
+        merge_method: 'linear',
+        models: indices.map((i) => ({
+          model: modelName(i),
+          parameters: { weight: gradient(genome.weights[i] ?? []) },
+        })),
+        seed,
+      };
     case 'slerp':
-      return { merge_method: 'slerp', base_model: base, models: [{ model: base }, { model: modelName(genome.other) }], parameters: { t: gradient(genome.t) }, seed };
+      return {
+        merge_method: 'slerp',
+        base_model: base,
+        models: [{ model: base }, { model: modelName(genome.other) }],
+        parameters: { t: gradient(genome.t) },
+        seed,
+      };
     case 'model_stock':
-      return { merge_method: 'model_stock', base_model: base, models: indices.map((i) => ({ model: modelName(i) })), seed };
+      return {
+        merge_method: 'model_stock',
+        base_model: base,
+        models: indices.map((i) => ({ model: modelName(i) })),
+        seed,
+      };
     case 'frankenmerge':
       return {
-        merge_method: 'frankenmerge', base_model: base, seed,
-        slices: genome.route.map((step) => ({ sources: [{ model: modelName(step.model), layer_range: [step.layer, step.layer + 1] as [number, number] }] })),
+        merge_method: 'frankenmerge',
+        base_model: base,
+        seed,
+        slices: genome.route.map((step) => ({
+          sources: [{ model: modelName(step.model), layer_range: [step.layer, step.layer + 1] as [number, number] }],
+        })),
       };
     case 'dfs':
       return {
-        merge_method: 'dfs', base_model: base, seed, models: indices.map((i) => ({ model: modelName(i) })),
-        dfs: { route: genome.route.map((step) => ({ model: modelName(step.model), layer: step.layer, scale: step.scale })) },
+        merge_method: 'dfs',
+        base_model: base,
+        seed,
+        models: indices.map((i) => ({ model: modelName(i) })),
+        dfs: {
+          route: genome.route.map((step) => ({ model: modelName(step.model), layer: step.layer, scale: step.scale })),
+        },
       };
     default:
       return taskVectorConfig(genome, indices, modelName);
@@ -53,7 +84,11 @@ function taskVectorConfig(genome: Genome, indices: number[], modelName: (index: 
       model: modelName(i),
       parameters: {
         weight: gradient(genome.weights[i] ?? []),
-        ...(withDensity ? (isDella ? dellaDensity(genome.density[i] as number) : { density: genome.density[i] as number }) : {}),
+        ...(withDensity
+          ? isDella
+            ? dellaDensity(genome.density[i] as number)
+            : { density: genome.density[i] as number }
+          : {}),
       },
     }));
   return { merge_method: genome.method, base_model: modelName(genome.base), models, seed: genome.seed };

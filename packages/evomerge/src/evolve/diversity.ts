@@ -11,12 +11,25 @@
  * models, capped at 1: 1 means the population is as spread as the models it merges.
  */
 import { Rng } from '@agent-forge/core';
-import { DENSITY_METHODS, ROUTING_METHODS, randomGenome, type Genome, type GenomeSpace, type RouteStepGene } from './genome.js';
+import {
+  DENSITY_METHODS,
+  ROUTING_METHODS,
+  randomGenome,
+  type Genome,
+  type GenomeSpace,
+  type RouteStepGene,
+} from './genome.js';
 
 const mismatch = (a: number, b: number): number => (a === b ? 0 : 1);
-const rangeDistance = (a: number, b: number, [low, high]: readonly [number, number]): number => (high > low ? Math.abs(a - b) / (high - low) : 0);
+const rangeDistance = (a: number, b: number, [low, high]: readonly [number, number]): number =>
+  high > low ? Math.abs(a - b) / (high - low) : 0;
 
-function routeDistance(a: readonly RouteStepGene[], b: readonly RouteStepGene[], space: GenomeSpace, withScale: boolean): number[] {
+function routeDistance(
+  a: readonly RouteStepGene[],
+  b: readonly RouteStepGene[],
+  space: GenomeSpace,
+  withScale: boolean,
+): number[] {
   const length = Math.max(a.length, b.length);
   return Array.from({ length }, (_, slot) => {
     const x = a[slot];
@@ -33,9 +46,12 @@ function expressedDistances(a: Genome, b: Genome, space: GenomeSpace): number[] 
   const base = [mismatch(a.base, b.base)];
   const { method } = a;
   if (ROUTING_METHODS.has(method)) return [...base, ...routeDistance(a.route, b.route, space, method === 'dfs')];
-  if (method === 'slerp') return [...base, mismatch(a.other, b.other), ...a.t.map((t, g) => rangeDistance(t, b.t[g] ?? t, [0, 1]))];
+  if (method === 'slerp')
+    return [...base, mismatch(a.other, b.other), ...a.t.map((t, g) => rangeDistance(t, b.t[g] ?? t, [0, 1]))];
   if (method === 'model_stock') return base;
-  const weights = a.weights.flatMap((row, i) => row.map((w, g) => rangeDistance(w, b.weights[i]?.[g] ?? w, space.weightRange)));
+  const weights = a.weights.flatMap((row, i) =>
+    row.map((w, g) => rangeDistance(w, b.weights[i]?.[g] ?? w, space.weightRange)),
+  );
   if (!DENSITY_METHODS.has(method)) return [...base, ...weights];
   return [...base, ...weights, ...a.density.map((d, i) => rangeDistance(d, b.density[i] ?? d, space.densityRange))];
 }

@@ -121,8 +121,13 @@ export class MergeEvaluator {
       const accuracy = teacherForcedAccuracy(model, this.data.probes);
       const depth = model.config.nLayers;
       const measures: Measures = {
-        perplexity: Math.exp(loss), loss, accuracy, meanPonderSteps, depth,
-        cost: depth * meanPonderSteps, bytes: model.parameterCount * 4,
+        perplexity: Math.exp(loss),
+        loss,
+        accuracy,
+        meanPonderSteps,
+        depth,
+        cost: depth * meanPonderSteps,
+        bytes: model.parameterCount * 4,
       };
       return { measures, fingerprint: this.fingerprint(weights) };
     });
@@ -136,7 +141,10 @@ export class MergeEvaluator {
 }
 
 /** Mean next-token loss over the windows and the mean ACT ponder steps (1 without ACT). */
-export function heldOutLoss(model: TinyTitan, windows: EvalData['windows']): {
+export function heldOutLoss(
+  model: TinyTitan,
+  windows: EvalData['windows'],
+): {
   /** Mean next-token cross-entropy over the windows, in nats per token (NaN or infinite for a diverged model). */
   loss: number;
   /** Mean ACT ponder steps per token over the windows; 1 without ACT. */
@@ -147,7 +155,15 @@ export function heldOutLoss(model: TinyTitan, windows: EvalData['windows']): {
   let ponderSum = 0;
   for (let start = 0; start < windows.rows; start += PERPLEXITY_BATCH) {
     const rows = Math.min(PERPLEXITY_BATCH, windows.rows - start);
-    const loss = tf.tidy(() => model.loss(tf.tensor2d(windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols), [rows, windows.cols], 'int32')));
+    const loss = tf.tidy(() =>
+      model.loss(
+        tf.tensor2d(
+          windows.tokens.subarray(start * windows.cols, (start + rows) * windows.cols),
+          [rows, windows.cols],
+          'int32',
+        ),
+      ),
+    );
     lossSum += (loss.dataSync()[0] ?? Number.NaN) * rows;
     loss.dispose();
     ponderSum += (runner === undefined || !runner.settings.act.enabled ? 1 : runner.lastStats().meanPonderSteps) * rows;

@@ -35,9 +35,14 @@ export function fingerprintOf(weights: WeightMap, probes: readonly FingerprintPr
   const values = new Map<string, ArrayLike<number>>();
   return probes.map(({ name, index }) => {
     const parsed = parseLayerName(name);
-    const mapped = parsed === undefined
-      ? name
-      : layerTensorName(sourceLayers > 1 ? Math.round((parsed.layer * (depth - 1)) / (sourceLayers - 1)) : 0, parsed.suffix, parsed.prefix);
+    const mapped =
+      parsed === undefined
+        ? name
+        : layerTensorName(
+            sourceLayers > 1 ? Math.round((parsed.layer * (depth - 1)) / (sourceLayers - 1)) : 0,
+            parsed.suffix,
+            parsed.prefix,
+          );
     let data = values.get(mapped);
     if (data === undefined) {
       const tensor = weights.get(mapped);

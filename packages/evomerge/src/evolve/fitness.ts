@@ -12,16 +12,18 @@ import { z } from 'zod';
  * Zod schema of the fitness weights (each ≥ 0, at least one positive; defaults perplexity 0.8,
  * accuracy 0.1, speed 0.05, memory 0.05). The composite divides by their sum, so only ratios matter.
  */
-export const FitnessWeightsSchema = z.object({
-  /** Weight (≥ 0, default 0.8) of ref_ppl / ppl, the held-out perplexity relative to the best source. */
-  perplexity: z.number().min(0).default(0.8),
-  /** Weight (≥ 0, default 0.1) of the teacher-forced answer accuracy ∈ [0, 1]. */
-  accuracy: z.number().min(0).default(0.1),
-  /** Weight (≥ 0, default 0.05) of ref_cost / cost, block applications per token relative to the sources' mean. */
-  speed: z.number().min(0).default(0.05),
-  /** Weight (≥ 0, default 0.05) of ref_bytes / bytes, float32 weight bytes relative to the sources' mean. */
-  memory: z.number().min(0).default(0.05),
-}).refine((w) => w.perplexity + w.accuracy + w.speed + w.memory > 0, 'at least one fitness weight must be positive');
+export const FitnessWeightsSchema = z
+  .object({
+    /** Weight (≥ 0, default 0.8) of ref_ppl / ppl, the held-out perplexity relative to the best source. */
+    perplexity: z.number().min(0).default(0.8),
+    /** Weight (≥ 0, default 0.1) of the teacher-forced answer accuracy ∈ [0, 1]. */
+    accuracy: z.number().min(0).default(0.1),
+    /** Weight (≥ 0, default 0.05) of ref_cost / cost, block applications per token relative to the sources' mean. */
+    speed: z.number().min(0).default(0.05),
+    /** Weight (≥ 0, default 0.05) of ref_bytes / bytes, float32 weight bytes relative to the sources' mean. */
+    memory: z.number().min(0).default(0.05),
+  })
+  .refine((w) => w.perplexity + w.accuracy + w.speed + w.memory > 0, 'at least one fitness weight must be positive');
 /** Weights of the four normalised scores in the composite fitness (defaults filled in; see {@link FitnessWeightsSchema}). */
 export type FitnessWeights = z.output<typeof FitnessWeightsSchema>;
 
@@ -82,14 +84,24 @@ export interface FitnessScores {
 /** The normalised scores of `measures` against `reference` (the sources' figures, {@link referenceOf}). */
 export function fitnessScores(measures: Measures, reference: Reference): FitnessScores {
   // A diverged merge (NaN or infinite loss) scores 0 on perplexity rather than poisoning the ranking.
-  const perplexity = Number.isFinite(measures.perplexity) && measures.perplexity > 0 ? reference.perplexity / measures.perplexity : 0;
-  return { perplexity, accuracy: measures.accuracy, speed: reference.cost / measures.cost, memory: reference.bytes / measures.bytes };
+  const perplexity =
+    Number.isFinite(measures.perplexity) && measures.perplexity > 0 ? reference.perplexity / measures.perplexity : 0;
+  return {
+    perplexity,
+    accuracy: measures.accuracy,
+    speed: reference.cost / measures.cost,
+    memory: reference.bytes / measures.bytes,
+  };
 }
 
 /** The fitness the search maximises: the `weights`-weighted mean of {@link fitnessScores}; ≈ 0.9 + 0.1·accuracy for the best source at default weights. */
 export function compositeFitness(measures: Measures, reference: Reference, weights: FitnessWeights): number {
   const scores = fitnessScores(measures, reference);
   const total = weights.perplexity + weights.accuracy + weights.speed + weights.memory;
-  const sum = weights.perplexity * scores.perplexity + weights.accuracy * scores.accuracy + weights.speed * scores.speed + weights.memory * scores.memory;
+  const sum =
+    weights.perplexity * scores.perplexity +
+    weights.accuracy * scores.accuracy +
+    weights.speed * scores.speed +
+    weights.memory * scores.memory;
   return sum / total;
 }

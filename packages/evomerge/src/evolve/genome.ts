@@ -9,14 +9,33 @@ import { z } from 'zod';
 
 /** The merge methods the search can choose (names of the method registry). */
 export const SEARCH_METHODS = [
-  'linear', 'slerp', 'task_arithmetic', 'ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties',
-  'della', 'della_linear', 'model_stock', 'frankenmerge', 'dfs',
+  'linear',
+  'slerp',
+  'task_arithmetic',
+  'ties',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+  'model_stock',
+  'frankenmerge',
+  'dfs',
 ] as const;
 /** A merge method the search can choose: one of {@link SEARCH_METHODS} (mergekit's names; `dare`, `passthrough` aliases excluded). */
 export type SearchMethod = (typeof SEARCH_METHODS)[number];
 
 /** Methods that read per-model `density` (the drop rate is 1 − density). */
-export const DENSITY_METHODS: ReadonlySet<SearchMethod> = new Set(['ties', 'dare_ties', 'dare_linear', 'breadcrumbs', 'breadcrumbs_ties', 'della', 'della_linear']);
+export const DENSITY_METHODS: ReadonlySet<SearchMethod> = new Set([
+  'ties',
+  'dare_ties',
+  'dare_linear',
+  'breadcrumbs',
+  'breadcrumbs_ties',
+  'della',
+  'della_linear',
+]);
 /** Methods that merge task vectors against `base`. */
 export const TASK_VECTOR_METHODS: ReadonlySet<SearchMethod> = new Set(['task_arithmetic', ...DENSITY_METHODS]);
 /** Methods whose output is a layer plan (`route`); depth may change. */
@@ -100,7 +119,9 @@ export function sourceGenome(space: GenomeSpace, index: number): Genome {
     method: 'linear',
     base: index,
     other: (index + 1) % space.models,
-    weights: Array.from({ length: space.models }, (_, model) => Array.from({ length: space.layerGroups }, () => (model === index ? 1 : 0))),
+    weights: Array.from({ length: space.models }, (_, model) =>
+      Array.from({ length: space.layerGroups }, () => (model === index ? 1 : 0)),
+    ),
     t: Array.from({ length: space.layerGroups }, () => 0.5),
     density: Array.from({ length: space.models }, () => 1),
     route: Array.from({ length: space.layers }, (_, layer) => ({ model: index, layer, scale: 1 })),
@@ -110,7 +131,11 @@ export function sourceGenome(space: GenomeSpace, index: number): Genome {
 
 /** A uniformly random layer-plan step. */
 export function randomStep(space: GenomeSpace, rng: Rng): RouteStepGene {
-  return { model: rng.int(0, space.models - 1), layer: rng.int(0, space.layers - 1), scale: uniformIn(rng, space.scaleRange) };
+  return {
+    model: rng.int(0, space.models - 1),
+    layer: rng.int(0, space.layers - 1),
+    scale: uniformIn(rng, space.scaleRange),
+  };
 }
 
 /** A random genome of `method` (default: a random method). */
@@ -121,7 +146,9 @@ export function randomGenome(space: GenomeSpace, rng: Rng, method: SearchMethod 
     method,
     base,
     other: rng.int(0, space.models - 1),
-    weights: Array.from({ length: space.models }, () => Array.from({ length: space.layerGroups }, () => uniformIn(rng, space.weightRange))),
+    weights: Array.from({ length: space.models }, () =>
+      Array.from({ length: space.layerGroups }, () => uniformIn(rng, space.weightRange)),
+    ),
     t: Array.from({ length: space.layerGroups }, () => uniformIn(rng, [0, 1])),
     density: Array.from({ length: space.models }, () => uniformIn(rng, space.densityRange)),
     route: Array.from({ length: depth }, () => randomStep(space, rng)),
@@ -139,7 +166,8 @@ export function repairGenome(genome: Genome, space: GenomeSpace): Genome {
   const other = genome.other === genome.base ? (genome.base + 1) % space.models : genome.other;
   const weights = genome.weights.map((row) => [...row]);
   for (let group = 0; group < space.layerGroups; group++) {
-    if (weights.every((row) => (row[group] ?? 0) <= 0)) (weights[genome.base] as number[])[group] = space.weightRange[1];
+    if (weights.every((row) => (row[group] ?? 0) <= 0))
+      (weights[genome.base] as number[])[group] = space.weightRange[1];
   }
   const route = genome.route.slice(0, space.maxDepth);
   return { ...genome, other, weights, route };
@@ -147,7 +175,10 @@ export function repairGenome(genome: Genome, space: GenomeSpace): Genome {
 
 /** Stable identity of a genome: the fitness cache key. Only the expressed genes count, so recipes that merge the same way share one evaluation. */
 export function genomeHash(genome: Genome): string {
-  return createHash('sha256').update(JSON.stringify(expressedRecipe(genome))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(expressedRecipe(genome)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The genes that change the merged model, for hashing. */
@@ -162,7 +193,9 @@ export function expressedRecipe(genome: Genome): Record<string, unknown> {
   if (method === 'model_stock') return { method, base: genome.base };
   const seeded = method.startsWith('dare') || method.startsWith('della');
   return {
-    method, base: genome.base, weights: genome.weights,
+    method,
+    base: genome.base,
+    weights: genome.weights,
     ...(DENSITY_METHODS.has(method) ? { density: genome.density } : {}),
     ...(seeded ? { seed: genome.seed } : {}),
   };

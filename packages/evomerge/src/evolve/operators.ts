@@ -59,7 +59,12 @@ function perturb(value: number, range: readonly [number, number], settings: Muta
   return quantize(Math.min(high, Math.max(low, value + rng.normal(0, settings.scale * (high - low)))));
 }
 
-function mutateRoute(route: readonly RouteStepGene[], space: GenomeSpace, settings: MutationSettings, rng: Rng): RouteStepGene[] {
+function mutateRoute(
+  route: readonly RouteStepGene[],
+  space: GenomeSpace,
+  settings: MutationSettings,
+  rng: Rng,
+): RouteStepGene[] {
   const steps = route.map((step) => ({
     model: rng.float() < settings.rate ? rng.int(0, space.models - 1) : step.model,
     layer: rng.float() < settings.rate ? rng.int(0, space.layers - 1) : step.layer,
@@ -67,7 +72,8 @@ function mutateRoute(route: readonly RouteStepGene[], space: GenomeSpace, settin
   }));
   if (rng.float() < settings.rate) {
     const at = rng.int(0, steps.length);
-    if (steps.length < space.maxDepth && (steps.length === 1 || rng.float() < 0.5)) steps.splice(at, 0, randomStep(space, rng));
+    if (steps.length < space.maxDepth && (steps.length === 1 || rng.float() < 0.5))
+      steps.splice(at, 0, randomStep(space, rng));
     else if (steps.length > 1) steps.splice(Math.min(at, steps.length - 1), 1);
   }
   return steps;
@@ -75,7 +81,8 @@ function mutateRoute(route: readonly RouteStepGene[], space: GenomeSpace, settin
 
 /** Each gene changes with probability `rate`, within its bounds; all draws come from `rng`, so a seed fixes the result. */
 export function mutate(genome: Genome, space: GenomeSpace, settings: MutationSettings, rng: Rng): Genome {
-  const pickIndex = (value: number, count: number): number => (rng.float() < settings.rate ? rng.int(0, count - 1) : value);
+  const pickIndex = (value: number, count: number): number =>
+    rng.float() < settings.rate ? rng.int(0, count - 1) : value;
   const mutated: Genome = {
     method: rng.float() < settings.methodRate ? rng.pick(space.methods) : genome.method,
     base: pickIndex(genome.base, space.models),

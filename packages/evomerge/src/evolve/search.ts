@@ -6,7 +6,13 @@
  */
 import { ForgeError, type ProgressReporter, type Rng, type Tracker } from '@agent-forge/core';
 import { breed, initialPopulation, type BreedSettings } from './breed.js';
-import { genomeDiversity, meanPairwise, fingerprintDistance, randomGenomeDistance, weightDiversity } from './diversity.js';
+import {
+  genomeDiversity,
+  meanPairwise,
+  fingerprintDistance,
+  randomGenomeDistance,
+  weightDiversity,
+} from './diversity.js';
 import { compositeFitness, referenceOf, type FitnessWeights } from './fitness.js';
 import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './genome.js';
 import type { Evaluation } from './evaluator.js';
@@ -64,7 +70,9 @@ export interface SearchOutcome {
 }
 
 function interrupted(ctx: SearchContext): never {
-  throw new ForgeError('evolution interrupted; the last finished generation is saved, resume to continue', { file: ctx.stateFile });
+  throw new ForgeError('evolution interrupted; the last finished generation is saved, resume to continue', {
+    file: ctx.stateFile,
+  });
 }
 
 /** Scores the sources (fixing the fitness reference) and creates generation 0's population. */
@@ -79,19 +87,37 @@ async function freshState(settings: SearchSettings, ctx: SearchContext): Promise
   const cache: Record<string, FitnessRecord> = {};
   sources.forEach((genome, index) => {
     const { measures, fingerprint } = evaluations[index] as Evaluation;
-    cache[genomeHash(genome)] = { fitness: compositeFitness(measures, reference, settings.fitness), measures, fingerprint };
+    cache[genomeHash(genome)] = {
+      fitness: compositeFitness(measures, reference, settings.fitness),
+      measures,
+      fingerprint,
+    };
   });
   const population = initialPopulation(sources, ctx.space, settings.populationSize, ctx.rng.fork('initial-population'));
   return {
-    version: 1, runKey: ctx.runKey, generation: -1, population, initialPopulation: population,
-    reference, randomDistance: randomGenomeDistance(ctx.space),
-    sourceSpread: meanPairwise(evaluations.map((e) => e.fingerprint), fingerprintDistance),
-    cache, history: [],
+    version: 1,
+    runKey: ctx.runKey,
+    generation: -1,
+    population,
+    initialPopulation: population,
+    reference,
+    randomDistance: randomGenomeDistance(ctx.space),
+    sourceSpread: meanPairwise(
+      evaluations.map((e) => e.fingerprint),
+      fingerprintDistance,
+    ),
+    cache,
+    history: [],
   };
 }
 
 /** Fitness of every member (evaluating cache misses), best first; ties broken by hash so the order is deterministic. */
-async function score(population: readonly Genome[], state: EvolutionState, settings: SearchSettings, ctx: SearchContext): Promise<{ scored: Scored[]; evaluations: number; cacheHits: number }> {
+async function score(
+  population: readonly Genome[],
+  state: EvolutionState,
+  settings: SearchSettings,
+  ctx: SearchContext,
+): Promise<{ scored: Scored[]; evaluations: number; cacheHits: number }> {
   let evaluations = 0;
   let cacheHits = 0;
   for (const genome of population) {
@@ -101,16 +127,30 @@ async function score(population: readonly Genome[], state: EvolutionState, setti
       continue;
     }
     const { measures, fingerprint } = await ctx.evaluator.evaluate(genome);
-    state.cache[hash] = { fitness: compositeFitness(measures, state.reference, settings.fitness), measures, fingerprint };
+    state.cache[hash] = {
+      fitness: compositeFitness(measures, state.reference, settings.fitness),
+      measures,
+      fingerprint,
+    };
     evaluations += 1;
     if (ctx.signal.aborted) interrupted(ctx);
   }
-  const scored = population.map((genome) => ({ genome, fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness, hash: genomeHash(genome) }));
+  const scored = population.map((genome) => ({
+    genome,
+    fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness,
+    hash: genomeHash(genome),
+  }));
   scored.sort((a, b) => b.fitness - a.fitness || a.hash.localeCompare(b.hash));
   return { scored: scored.map(({ genome, fitness }) => ({ genome, fitness })), evaluations, cacheHits };
 }
 
-function generationRecord(generation: number, scored: readonly Scored[], state: EvolutionState, ctx: SearchContext, counts: { evaluations: number; cacheHits: number; boosted: boolean; immigrants: number }): GenerationRecord {
+function generationRecord(
+  generation: number,
+  scored: readonly Scored[],
+  state: EvolutionState,
+  ctx: SearchContext,
+  counts: { evaluations: number; cacheHits: number; boosted: boolean; immigrants: number },
+): GenerationRecord {
   const best = scored[0] as Scored;
   const record = state.cache[genomeHash(best.genome)] as FitnessRecord;
   const genomes = scored.map((s) => s.genome);
@@ -119,7 +159,10 @@ function generationRecord(generation: number, scored: readonly Scored[], state: 
     bestFitness: best.fitness,
     meanFitness: scored.reduce((sum, s) => sum + s.fitness, 0) / scored.length,
     diversity: genomeDiversity(genomes, ctx.space, state.randomDistance),
-    weightDiversity: weightDiversity(genomes.map((g) => (state.cache[genomeHash(g)] as FitnessRecord).fingerprint), state.sourceSpread),
+    weightDiversity: weightDiversity(
+      genomes.map((g) => (state.cache[genomeHash(g)] as FitnessRecord).fingerprint),
+      state.sourceSpread,
+    ),
     bestHash: genomeHash(best.genome),
     bestMethod: best.genome.method,
     bestPerplexity: record.measures.perplexity,
@@ -128,16 +171,43 @@ function generationRecord(generation: number, scored: readonly Scored[], state: 
 }
 
 function logGeneration(record: GenerationRecord, ctx: SearchContext): void {
-  const { generation, bestFitness, meanFitness, diversity, weightDiversity: weights, bestPerplexity, evaluations, cacheHits, immigrants } = record;
+  const {
+    generation,
+    bestFitness,
+    meanFitness,
+    diversity,
+    weightDiversity: weights,
+    bestPerplexity,
+    evaluations,
+    cacheHits,
+    immigrants,
+  } = record;
   ctx.tracker.metrics(ctx.phase, generation, {
-    bestFitness, meanFitness, diversity, weightDiversity: weights, bestPerplexity, evaluations, cacheHits, immigrants, boosted: record.boosted ? 1 : 0,
+    bestFitness,
+    meanFitness,
+    diversity,
+    weightDiversity: weights,
+    bestPerplexity,
+    evaluations,
+    cacheHits,
+    immigrants,
+    boosted: record.boosted ? 1 : 0,
   });
   if (record.boosted) ctx.tracker.event('diversity_boost', { generation, immigrants, mutation: 'raised' }, ctx.phase);
 }
 
-function nextPopulation(state: EvolutionState, generation: number, boosted: boolean, settings: SearchSettings, ctx: SearchContext): { population: Genome[]; immigrants: number } {
+function nextPopulation(
+  state: EvolutionState,
+  generation: number,
+  boosted: boolean,
+  settings: SearchSettings,
+  ctx: SearchContext,
+): { population: Genome[]; immigrants: number } {
   if (generation === 0) return { population: state.population, immigrants: 0 };
-  const scored = state.population.map((genome) => ({ genome, fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness }));
+  const scored = state.population.map((genome) => ({
+    genome,
+    fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness,
+  }));
   return breed(scored, ctx.space, settings, boosted, ctx.rng.fork(`generation-${generation}`));
 }
 

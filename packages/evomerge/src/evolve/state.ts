@@ -96,7 +96,10 @@ export async function loadState(file: string, runKey: string): Promise<Evolution
   if (!existsSync(file)) return undefined;
   const state = parseConfig(EvolutionStateSchema, await readJsonFile(file), { file });
   if (state.runKey !== runKey) {
-    throw new ForgeError('the saved evolution state belongs to a run with other settings, sources or data; delete it to start over', { file });
+    throw new ForgeError(
+      'the saved evolution state belongs to a run with other settings, sources or data; delete it to start over',
+      { file },
+    );
   }
   return state;
 }

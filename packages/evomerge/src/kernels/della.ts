@@ -10,14 +10,23 @@ import { ForgeError } from '@agent-forge/core';
  * (one row per output unit); TinyTitan stores linears [in, out], so here a row is one input unit's
  * fan-out. A 1-D tensor is one row; a one-entry row keeps with probability `density`.
  */
-export function dellaMagprune(delta: Float32Array, shape: readonly number[], density: number, epsilon: number, inverse: boolean, rng: Rng): void {
+export function dellaMagprune(
+  delta: Float32Array,
+  shape: readonly number[],
+  density: number,
+  epsilon: number,
+  inverse: boolean,
+  rng: Rng,
+): void {
   if (density >= 1) return;
   if (density <= 0) {
     delta.fill(0);
     return;
   }
   if (density - epsilon <= 0 || density + epsilon >= 1) {
-    throw new ForgeError(`della: density ± epsilon must stay inside (0, 1), got density ${density} and epsilon ${epsilon}`);
+    throw new ForgeError(
+      `della: density ± epsilon must stay inside (0, 1), got density ${density} and epsilon ${epsilon}`,
+    );
   }
   const columns = shape.length === 0 ? 1 : (shape[shape.length - 1] as number);
   for (let start = 0; start < delta.length; start += columns) {

@@ -24,7 +24,11 @@ export function taskVector(model: Float32Array, base: Float32Array): Float32Arra
   return delta;
 }
 
-export function combineTaskVectors(base: Float32Array, deltas: readonly Float32Array[], options: CombineOptions): Float32Array {
+export function combineTaskVectors(
+  base: Float32Array,
+  deltas: readonly Float32Array[],
+  options: CombineOptions,
+): Float32Array {
   const out = new Float32Array(base.length);
   const { weights, normalize, lambda, consensus } = options;
   for (let e = 0; e < base.length; e++) {
@@ -33,7 +37,7 @@ export function combineTaskVectors(base: Float32Array, deltas: readonly Float32A
     let divisor = 0;
     for (let m = 0; m < deltas.length; m++) {
       const weight = weights[m] as number;
-      const weighted = weight * (deltas[m] as Float32Array)[e] as number;
+      const weighted = (weight * (deltas[m] as Float32Array)[e]) as number;
       if (consensus !== undefined && Math.sign(weighted) !== elected) continue;
       mixed += weighted;
       divisor += weight;
@@ -45,10 +49,15 @@ export function combineTaskVectors(base: Float32Array, deltas: readonly Float32A
   return out;
 }
 
-function electSign(deltas: readonly Float32Array[], weights: readonly number[], e: number, consensus: Consensus): number {
+function electSign(
+  deltas: readonly Float32Array[],
+  weights: readonly number[],
+  e: number,
+  consensus: Consensus,
+): number {
   let total = 0;
   for (let m = 0; m < deltas.length; m++) {
-    const weighted = (weights[m] as number) * (deltas[m] as Float32Array)[e] as number;
+    const weighted = ((weights[m] as number) * (deltas[m] as Float32Array)[e]) as number;
     total += consensus === 'sum' ? weighted : Math.sign(weighted);
   }
   return total >= 0 ? 1 : -1;

@@ -23,7 +23,11 @@ export const arceeFusion = tensorwiseMethod({
   merge({ base, models, shape }) {
     const baseValues = base as Float32Array;
     const tuned = (models[0] as (typeof models)[number]).values;
-    const importance = fusionImportance(tuned, baseValues, shape.length === 0 ? 1 : (shape[shape.length - 1] as number));
+    const importance = fusionImportance(
+      tuned,
+      baseValues,
+      shape.length === 0 ? 1 : (shape[shape.length - 1] as number),
+    );
     const threshold = upperOutlierThreshold(importance);
     return Float32Array.from(baseValues, (b, i) => ((importance[i] as number) >= threshold ? (tuned[i] as number) : b));
   },
@@ -36,7 +40,9 @@ function fusionImportance(tuned: Float32Array, base: Float32Array, rowLength: nu
     const p = softmax(tuned.subarray(start, end));
     const q = softmax(base.subarray(start, end));
     let kl = 0;
-    for (let i = 0; i < p.length; i++) kl += ((p[i] as number) + KL_EPSILON) * Math.log(((p[i] as number) + KL_EPSILON) / ((q[i] as number) + KL_EPSILON));
+    for (let i = 0; i < p.length; i++)
+      kl +=
+        ((p[i] as number) + KL_EPSILON) * Math.log(((p[i] as number) + KL_EPSILON) / ((q[i] as number) + KL_EPSILON));
     for (let i = start; i < end; i++) importance[i] = Math.abs((tuned[i] as number) - (base[i] as number)) * kl;
   }
   return importance;

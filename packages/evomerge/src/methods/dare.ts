@@ -13,10 +13,17 @@ const dareSpec: Omit<TaskVectorMethodSpec, 'name' | 'summary'> = {
   consensus: 'sum',
   defaultNormalize: false,
   defaultRescale: 'inverse',
-  sparsifier: { parameters: {}, apply: (delta, { params, inverse, rng }) => dropRandomly(delta, params.density, inverse, rng) },
+  sparsifier: {
+    parameters: {},
+    apply: (delta, { params, inverse, rng }) => dropRandomly(delta, params.density, inverse, rng),
+  },
 };
 
-export const dare = taskVectorMethod({ ...dareSpec, name: 'dare', summary: 'random drop + 1/(1−p) rescale, then TIES sign election' });
+export const dare = taskVectorMethod({
+  ...dareSpec,
+  name: 'dare',
+  summary: 'random drop + 1/(1−p) rescale, then TIES sign election',
+});
 export const dareTies = taskVectorMethod({ ...dareSpec, name: 'dare_ties', summary: 'alias of dare (mergekit name)' });
 export const dareLinear = taskVectorMethod({
   ...dareSpec,

@@ -12,7 +12,8 @@ const DELLA_PAPER = 'Deep et al. 2024, DELLA-Merging, arXiv:2406.11617';
 
 const magprune: Sparsifier = {
   parameters: { epsilon: z.number().min(0).max(0.5).default(0.15) },
-  apply: (delta, { shape, params, inverse, rng }) => dellaMagprune(delta, shape, params.density, params.epsilon as number, inverse, rng),
+  apply: (delta, { shape, params, inverse, rng }) =>
+    dellaMagprune(delta, shape, params.density, params.epsilon as number, inverse, rng),
 };
 
 export const della = taskVectorMethod({

@@ -22,8 +22,12 @@ export const dfs: LayerRoutingMergeMethod = {
   reference: 'Akiba et al. 2024, Evolutionary Optimization of Model Merging Recipes, arXiv:2403.13187',
   parameters: [],
   route(config, layerCounts) {
-    if (config.dfs === undefined) throw new ForgeError('dfs needs a `dfs:` section: a `route`, or `repeats` + `include`', { field: 'dfs' });
-    const steps = 'route' in config.dfs ? explicitRoute(config.dfs, layerCounts) : decodeGenome(config.dfs, globalLayers(config, layerCounts));
+    if (config.dfs === undefined)
+      throw new ForgeError('dfs needs a `dfs:` section: a `route`, or `repeats` + `include`', { field: 'dfs' });
+    const steps =
+      'route' in config.dfs
+        ? explicitRoute(config.dfs, layerCounts)
+        : decodeGenome(config.dfs, globalLayers(config, layerCounts));
     if (steps.length === 0) throw new ForgeError('the dfs path selects no layer', { field: 'dfs' });
     return { steps };
   },
@@ -35,25 +39,39 @@ type Genome = Extract<DfsSettings, { repeats: number }>;
 function explicitRoute(settings: ExplicitRoute, layerCounts: ReadonlyMap<string, number>): RouteStep[] {
   return settings.route.map((step, index) => {
     const available = layerCounts.get(step.model);
-    if (available === undefined) throw new ForgeError(`model '${step.model}' is not listed under models`, { field: `dfs.route[${index}].model` });
-    if (step.layer >= available) throw new ForgeError(`'${step.model}' has ${available} layers, there is no layer ${step.layer}`, { field: `dfs.route[${index}].layer` });
+    if (available === undefined)
+      throw new ForgeError(`model '${step.model}' is not listed under models`, { field: `dfs.route[${index}].model` });
+    if (step.layer >= available)
+      throw new ForgeError(`'${step.model}' has ${available} layers, there is no layer ${step.layer}`, {
+        field: `dfs.route[${index}].layer`,
+      });
     return { model: step.model, layer: step.layer, inputScale: step.scale };
   });
 }
 
 /** The M layers of all models in `models` order: global layer g ↔ (model, layer). */
-function globalLayers(config: { readonly models?: readonly { readonly model: string }[] }, layerCounts: ReadonlyMap<string, number>): { model: string; layer: number }[] {
-  return (config.models ?? []).flatMap(({ model }) => Array.from({ length: layerCounts.get(model) ?? 0 }, (_, layer) => ({ model, layer })));
+function globalLayers(
+  config: { readonly models?: readonly { readonly model: string }[] },
+  layerCounts: ReadonlyMap<string, number>,
+): { model: string; layer: number }[] {
+  return (config.models ?? []).flatMap(({ model }) =>
+    Array.from({ length: layerCounts.get(model) ?? 0 }, (_, layer) => ({ model, layer })),
+  );
 }
 
 /** Decode Sakana's indicator array and scaling matrix into a path. */
 export function decodeGenome(genome: Genome, layers: readonly { model: string; layer: number }[]): RouteStep[] {
   const m = layers.length;
   if (genome.include.length !== m * genome.repeats) {
-    throw new ForgeError(`include needs repeats × total layers = ${genome.repeats} × ${m} = ${m * genome.repeats} entries, got ${genome.include.length}`, { field: 'dfs.include' });
+    throw new ForgeError(
+      `include needs repeats × total layers = ${genome.repeats} × ${m} = ${m * genome.repeats} entries, got ${genome.include.length}`,
+      { field: 'dfs.include' },
+    );
   }
   if (genome.scales !== undefined && (genome.scales.length !== m || genome.scales.some((row) => row.length !== m))) {
-    throw new ForgeError(`scales must be a ${m} × ${m} matrix (one row and column per layer of all models)`, { field: 'dfs.scales' });
+    throw new ForgeError(`scales must be a ${m} × ${m} matrix (one row and column per layer of all models)`, {
+      field: 'dfs.scales',
+    });
   }
   const steps: RouteStep[] = [];
   let previous: number | undefined;

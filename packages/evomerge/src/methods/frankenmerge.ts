@@ -16,8 +16,9 @@ import { positionInRun } from '../params/position.js';
 export const frankenmerge: LayerRoutingMergeMethod = {
   kind: 'layer-routing',
   name: 'frankenmerge',
-  summary: 'stack layer ranges of several models; depth may change (base_model, if given, supplies the non-block tensors)',
-  reference: 'Goddard et al. 2024, Arcee\'s MergeKit, arXiv:2403.13257 (passthrough)',
+  summary:
+    'stack layer ranges of several models; depth may change (base_model, if given, supplies the non-block tensors)',
+  reference: "Goddard et al. 2024, Arcee's MergeKit, arXiv:2403.13257 (passthrough)",
   parameters: ['scale'],
   route: (config, layerCounts) => ({ steps: sliceSteps(config, layerCounts) }),
 };
@@ -32,24 +33,37 @@ export const passthrough: LayerRoutingMergeMethod = {
 function sliceSteps(config: RoutingConfig, layerCounts: ReadonlyMap<string, number>): RouteStep[] {
   // mergekit's passthrough over `models:` (one model): the whole model as one slice, e.g. to change its dtype.
   const whole = config.models?.[0]?.model;
-  const slices = config.slices ?? (whole === undefined ? [] : [{ sources: [{ model: whole, layer_range: [0, layerCounts.get(whole) ?? 0] as const }] }]);
+  const slices =
+    config.slices ??
+    (whole === undefined
+      ? []
+      : [{ sources: [{ model: whole, layer_range: [0, layerCounts.get(whole) ?? 0] as const }] }]);
   return slices.flatMap((slice, sliceIndex) => {
     if (slice.sources.length !== 1) {
-      throw new ForgeError(`frankenmerge copies layers, so each slice takes exactly one source, got ${slice.sources.length}`, { field: `slices[${sliceIndex}].sources` });
+      throw new ForgeError(
+        `frankenmerge copies layers, so each slice takes exactly one source, got ${slice.sources.length}`,
+        { field: `slices[${sliceIndex}].sources` },
+      );
     }
     const source = slice.sources[0] as (typeof slice.sources)[number];
     const [start, end] = source.layer_range;
     const available = layerCounts.get(source.model) ?? 0;
     if (end > available) {
-      throw new ForgeError(`layer_range [${start}, ${end}) runs past '${source.model}', which has ${available} layers`, {
-        field: `slices[${sliceIndex}].sources[0].layer_range`,
-      });
+      throw new ForgeError(
+        `layer_range [${start}, ${end}) runs past '${source.model}', which has ${available} layers`,
+        {
+          field: `slices[${sliceIndex}].sources[0].layer_range`,
+        },
+      );
     }
-    return Array.from({ length: end - start }, (_, offset): RouteStep => ({
-      model: source.model,
-      layer: start + offset,
-      inputScale: 1,
-      slice: { index: sliceIndex, position: positionInRun(offset, end - start) },
-    }));
+    return Array.from(
+      { length: end - start },
+      (_, offset): RouteStep => ({
+        model: source.model,
+        layer: start + offset,
+        inputScale: 1,
+        slice: { index: sliceIndex, position: positionInRun(offset, end - start) },
+      }),
+    );
   });
 }

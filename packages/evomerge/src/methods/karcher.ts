@@ -15,12 +15,17 @@ export const karcher = tensorwiseMethod({
   reference: 'Karcher 1977, Riemannian center of mass; mergekit karcher (https://en.wikipedia.org/wiki/Karcher_mean)',
   baseModel: 'unused',
   models: { min: 1 },
-  globalParameters: z.object({ max_iter: z.number().int().min(0).default(10), tol: z.number().positive().default(1e-5) }),
+  globalParameters: z.object({
+    max_iter: z.number().int().min(0).default(10),
+    tol: z.number().positive().default(1e-5),
+  }),
   modelParameters: z.object({}),
   merge({ models, params }) {
     if (models.length === 1) return (models[0] as (typeof models)[number]).values.slice();
     const norms = models.map(({ values }) => Math.sqrt(dot(values, values)));
-    const valid = models.flatMap(({ values }, m) => ((norms[m] as number) > params.tol ? [Float64Array.from(values, (v) => v / (norms[m] as number))] : []));
+    const valid = models.flatMap(({ values }, m) =>
+      (norms[m] as number) > params.tol ? [Float64Array.from(values, (v) => v / (norms[m] as number))] : [],
+    );
     const length = models[0]?.values.length ?? 0;
     if (valid.length === 0) return new Float32Array(length);
     const u = sphericalMean(valid, params.max_iter, params.tol);
@@ -44,7 +49,8 @@ function sphericalMean(units: readonly Float64Array[], maxIterations: number, to
       const theta = Math.acos(cos);
       if (theta < tol) continue;
       const factor = (alpha * theta) / Math.sin(theta);
-      for (let i = 0; i < length; i++) tangent[i] = (tangent[i] as number) + factor * ((unit[i] as number) - cos * (u[i] as number));
+      for (let i = 0; i < length; i++)
+        tangent[i] = (tangent[i] as number) + factor * ((unit[i] as number) - cos * (u[i] as number));
     }
     const tangentNorm = Math.sqrt(dot(tangent, tangent));
     if (tangentNorm < tol) break;

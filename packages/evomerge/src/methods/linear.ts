@@ -17,7 +17,8 @@ export const linear = tensorwiseMethod({
     const length = models[0]?.values.length ?? 0;
     const weights = models.map((model) => model.params.weight);
     const total = weights.reduce((sum, weight) => sum + weight, 0);
-    if (params.normalize && total === 0) throw new RangeError('linear: the weights sum to 0, so they cannot be normalised');
+    if (params.normalize && total === 0)
+      throw new RangeError('linear: the weights sum to 0, so they cannot be normalised');
     const out = new Float32Array(length);
     for (let i = 0; i < length; i++) {
       let sum = 0;

@@ -22,7 +22,13 @@ export const modelStock = tensorwiseMethod({
     const out = new Float32Array(baseValues.length);
     for (let start = 0; start < baseValues.length; start += Math.max(rowLength, 1)) {
       const end = Math.min(start + rowLength, baseValues.length);
-      stockRow(baseValues, models.map((model) => model.values), start, end, out);
+      stockRow(
+        baseValues,
+        models.map((model) => model.values),
+        start,
+        end,
+        out,
+      );
     }
     return out;
   },
@@ -31,7 +37,13 @@ export const modelStock = tensorwiseMethod({
 /** Norm products below this are clamped, as mergekit does, so equal models give cos 0 → t 0 → base. */
 const MIN_NORM_PRODUCT = 1e-6;
 
-function stockRow(base: Float32Array, models: readonly Float32Array[], start: number, end: number, out: Float32Array): void {
+function stockRow(
+  base: Float32Array,
+  models: readonly Float32Array[],
+  start: number,
+  end: number,
+  out: Float32Array,
+): void {
   const n = models.length;
   let cosSum = 0;
   let pairs = 0;

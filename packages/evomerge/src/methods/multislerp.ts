@@ -19,15 +19,23 @@ export const multislerp = tensorwiseMethod({
   reference: 'Goddard 2024, https://goddard.blog/posts/multislerp-wow-what-a-cool-idea',
   baseModel: 'optional',
   models: { min: 1 },
-  globalParameters: z.object({ normalize_weights: z.boolean().default(true), eps: z.number().positive().default(1e-8) }),
+  globalParameters: z.object({
+    normalize_weights: z.boolean().default(true),
+    eps: z.number().positive().default(1e-8),
+  }),
   modelParameters: z.object({ weight: z.number() }),
   merge({ name, base, models, params }) {
     if (models.length === 1) return (models[0] as (typeof models)[number]).values.slice();
     const length = models[0]?.values.length ?? 0;
     const total = models.reduce((sum, model) => sum + model.params.weight, 0);
-    if (params.normalize_weights && total === 0) throw new ForgeError(`multislerp: the weights sum to 0, so they cannot be normalised (tensor '${name}')`);
-    const weights = models.map((model) => (params.normalize_weights ? model.params.weight / total : model.params.weight));
-    const offsets = models.map((model) => (base === undefined ? model.values : Float32Array.from(model.values, (v, i) => v - (base[i] as number))));
+    if (params.normalize_weights && total === 0)
+      throw new ForgeError(`multislerp: the weights sum to 0, so they cannot be normalised (tensor '${name}')`);
+    const weights = models.map((model) =>
+      params.normalize_weights ? model.params.weight / total : model.params.weight,
+    );
+    const offsets = models.map((model) =>
+      base === undefined ? model.values : Float32Array.from(model.values, (v, i) => v - (base[i] as number)),
+    );
     const norms = offsets.map((x) => Math.sqrt(x.reduce((sum, v) => sum + v * v, 0)));
     const mean = new Float64Array(length);
     offsets.forEach((x, m) => {
@@ -37,8 +45,13 @@ export const multislerp = tensorwiseMethod({
     const meanNorm = Math.sqrt(mean.reduce((sum, v) => sum + v * v, 0));
     const out = new Float32Array(length);
     if (meanNorm < params.eps) {
-      if (models.length !== 2) throw new ForgeError(`multislerp: the weighted directions cancel out (tensor '${name}'); antipodal models need different weights`);
-      for (let i = 0; i < length; i++) out[i] = (weights[0] as number) * (offsets[0]?.[i] as number) + (weights[1] as number) * (offsets[1]?.[i] as number);
+      if (models.length !== 2)
+        throw new ForgeError(
+          `multislerp: the weighted directions cancel out (tensor '${name}'); antipodal models need different weights`,
+        );
+      for (let i = 0; i < length; i++)
+        out[i] =
+          (weights[0] as number) * (offsets[0]?.[i] as number) + (weights[1] as number) * (offsets[1]?.[i] as number);
     } else {
       const length_ = weights.reduce((sum, w, m) => sum + w * (norms[m] as number), 0);
       for (let i = 0; i < length; i++) out[i] = ((mean[i] as number) / meanNorm) * length_;

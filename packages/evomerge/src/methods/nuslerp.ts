@@ -20,17 +20,25 @@ export const nuslerp = tensorwiseMethod({
   reference: 'mergekit nuslerp (Goddard et al. 2024, arXiv:2403.13257); slerp: Shoemake 1985',
   baseModel: 'optional',
   models: { min: 2, max: 2 },
-  globalParameters: z.object({ nuslerp_row_wise: z.boolean().default(false), nuslerp_flatten: z.boolean().default(true) }),
+  globalParameters: z.object({
+    nuslerp_row_wise: z.boolean().default(false),
+    nuslerp_flatten: z.boolean().default(true),
+  }),
   modelParameters: z.object({ weight: z.number() }),
   merge({ base, models, shape, params }) {
     const [first, second] = models as [(typeof models)[number], (typeof models)[number]];
     const total = first.params.weight + second.params.weight;
     const t = Math.abs(total) < 1e-6 ? 0.5 : second.params.weight / total;
-    const offset = (values: Float32Array): Float32Array => (base === undefined ? values : Float32Array.from(values, (v, i) => v - (base[i] as number)));
+    const offset = (values: Float32Array): Float32Array =>
+      base === undefined ? values : Float32Array.from(values, (v, i) => v - (base[i] as number));
     const v0 = offset(first.values);
     const v1 = offset(second.values);
     const out = new Float32Array(v0.length);
-    for (const group of vectorGroups(shape, v0.length, params.nuslerp_flatten ? 'all' : params.nuslerp_row_wise ? 'first' : 'last')) {
+    for (const group of vectorGroups(
+      shape,
+      v0.length,
+      params.nuslerp_flatten ? 'all' : params.nuslerp_row_wise ? 'first' : 'last',
+    )) {
       slerpGroup(t, v0, v1, group, out);
     }
     if (base !== undefined) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (base[i] as number);
@@ -57,7 +65,13 @@ function vectorGroups(shape: readonly number[], length: number, along: 'all' | '
   return Array.from({ length: stride }, (_, column) => ({ offset: column, stride, count: height }));
 }
 
-function slerpGroup(t: number, v0: Float32Array, v1: Float32Array, { offset, stride, count }: Group, out: Float32Array): void {
+function slerpGroup(
+  t: number,
+  v0: Float32Array,
+  v1: Float32Array,
+  { offset, stride, count }: Group,
+  out: Float32Array,
+): void {
   let dot = 0;
   let norm0 = 0;
   let norm1 = 0;
@@ -69,6 +83,7 @@ function slerpGroup(t: number, v0: Float32Array, v1: Float32Array, { offset, str
   const cos = dot / (Math.max(Math.sqrt(norm0), MIN_NORM) * Math.max(Math.sqrt(norm1), MIN_NORM));
   const theta = Math.acos(Math.min(1, Math.max(-1, cos)));
   const sin = Math.sin(theta);
-  const [c0, c1] = Math.abs(sin) < COLINEAR_SIN ? [1 - t, t] : [Math.sin((1 - t) * theta) / sin, Math.sin(t * theta) / sin];
+  const [c0, c1] =
+    Math.abs(sin) < COLINEAR_SIN ? [1 - t, t] : [Math.sin((1 - t) * theta) / sin, Math.sin(t * theta) / sin];
   for (let k = 0, i = offset; k < count; k++, i += stride) out[i] = c0 * (v0[i] as number) + c1 * (v1[i] as number);
 }

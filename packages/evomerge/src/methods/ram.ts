@@ -32,18 +32,31 @@ export const ramPlusTensorLocal = tensorwiseMethod({
   reference: RAM_PAPER,
   baseModel: 'required',
   models: { min: 1 },
-  globalParameters: z.object({ r: z.number().min(0).default(0.1), alpha: z.number().min(0).default(0.2), epsilon: z.number().min(0).default(1e-5) }),
+  globalParameters: z.object({
+    r: z.number().min(0).default(0.1),
+    alpha: z.number().min(0).default(0.2),
+    epsilon: z.number().min(0).default(1e-5),
+  }),
   modelParameters: z.object({}),
-  merge: (input) => ramMerge(input, (shared, unique) => 1 + input.params.r * Math.min(Math.max(shared / Math.max(unique, input.params.epsilon), 0), input.params.alpha)),
+  merge: (input) =>
+    ramMerge(
+      input,
+      (shared, unique) =>
+        1 + input.params.r * Math.min(Math.max(shared / Math.max(unique, input.params.epsilon), 0), input.params.alpha),
+    ),
 });
 
 /** The RAM combine, with `uniqueScale(shared, unique)` the factor on a model's unique changes from its counts. */
-function ramMerge(input: TensorMergeInput<{ epsilon: number }, object>, uniqueScale: (shared: number, unique: number) => number): Float32Array {
+function ramMerge(
+  input: TensorMergeInput<{ epsilon: number }, object>,
+  uniqueScale: (shared: number, unique: number) => number,
+): Float32Array {
   const base = input.base as Float32Array;
   const deltas = input.models.map((model) => taskVector(model.values, base));
   const changed = (delta: Float32Array, e: number): boolean => Math.abs(delta[e] as number) > input.params.epsilon;
   const counts = new Uint32Array(base.length);
-  for (const delta of deltas) for (let e = 0; e < base.length; e++) if (changed(delta, e)) counts[e] = (counts[e] as number) + 1;
+  for (const delta of deltas)
+    for (let e = 0; e < base.length; e++) if (changed(delta, e)) counts[e] = (counts[e] as number) + 1;
   const scales = deltas.map((delta) => {
     let shared = 0;
     let unique = 0;
@@ -57,7 +70,8 @@ function ramMerge(input: TensorMergeInput<{ epsilon: number }, object>, uniqueSc
   return Float32Array.from(base, (b, e) => {
     let mixed = 0;
     deltas.forEach((delta, m) => {
-      if (changed(delta, e)) mixed += (delta[e] as number) * (counts[e] === 1 ? (scales[m] as number) : 1 / (counts[e] as number));
+      if (changed(delta, e))
+        mixed += (delta[e] as number) * (counts[e] === 1 ? (scales[m] as number) : 1 / (counts[e] as number));
     });
     return b + mixed;
   });

@@ -13,7 +13,10 @@ export interface Sparsifier {
   /** Extra per-model parameters the sparsifier reads (e.g. `gamma`, `epsilon`). */
   readonly parameters: z.ZodRawShape;
   /** Mask `delta` in place; with `inverse` also divide each kept entry by its keep probability. */
-  apply(delta: Float32Array, context: { shape: readonly number[]; params: TaskModelParams; inverse: boolean; rng: Rng }): void;
+  apply(
+    delta: Float32Array,
+    context: { shape: readonly number[]; params: TaskModelParams; inverse: boolean; rng: Rng },
+  ): void;
 }
 
 export interface TaskVectorMethodSpec {
@@ -48,10 +51,13 @@ interface TaskGlobalParams {
 export const INT8_MASK = z.boolean().default(false);
 
 /** `rescale`: one of {@link RESCALE_MODES}, or mergekit's boolean (true = its L1 matching, `l1`; false = `none`). */
-export const rescaleSchema = z.union([
-  z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]]),
-  z.boolean().transform((value): RescaleMode => (value ? 'l1' : 'none')),
-], { error: `rescale must be one of ${RESCALE_MODES.join(', ')}, or mergekit's true ('l1') / false ('none')` });
+export const rescaleSchema = z.union(
+  [
+    z.enum(RESCALE_MODES as [RescaleMode, ...RescaleMode[]]),
+    z.boolean().transform((value): RescaleMode => (value ? 'l1' : 'none')),
+  ],
+  { error: `rescale must be one of ${RESCALE_MODES.join(', ')}, or mergekit's true ('l1') / false ('none')` },
+);
 
 export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMethod {
   return tensorwiseMethod({
@@ -69,20 +75,30 @@ export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMet
     }),
     modelParameters: z.object({
       weight: z.number(),
-      ...(spec.sparsifier === undefined ? {} : { density: z.number().min(0).max(1).default(1), ...spec.sparsifier.parameters }),
+      ...(spec.sparsifier === undefined
+        ? {}
+        : { density: z.number().min(0).max(1).default(1), ...spec.sparsifier.parameters }),
     }),
     merge: (input) => mergeTaskVectors(spec, input as unknown as TensorMergeInput<TaskGlobalParams, TaskModelParams>),
   });
 }
 
-function mergeTaskVectors(spec: TaskVectorMethodSpec, input: TensorMergeInput<TaskGlobalParams, TaskModelParams>): Float32Array {
+function mergeTaskVectors(
+  spec: TaskVectorMethodSpec,
+  input: TensorMergeInput<TaskGlobalParams, TaskModelParams>,
+): Float32Array {
   const base = input.base as Float32Array;
   const rescale = input.params.rescale ?? 'none';
   const deltas = input.models.map((model, index) => {
     const delta = taskVector(model.values, base);
     if (spec.sparsifier === undefined) return delta;
     const originalL1 = rescale === 'l1' ? l1Norm(delta) : 0;
-    spec.sparsifier.apply(delta, { shape: input.shape, params: model.params, inverse: rescale === 'inverse', rng: input.rng(index) });
+    spec.sparsifier.apply(delta, {
+      shape: input.shape,
+      params: model.params,
+      inverse: rescale === 'inverse',
+      rng: input.rng(index),
+    });
     if (rescale === 'l1' && model.params.density < 1) rescaleToL1(delta, originalL1);
     return delta;
   });

@@ -14,5 +14,8 @@ export const ties = taskVectorMethod({
   consensus: 'sum',
   defaultNormalize: true,
   defaultRescale: 'none',
-  sparsifier: { parameters: {}, apply: (delta, { params, inverse }) => keepTopMagnitudes(delta, params.density, inverse) },
+  sparsifier: {
+    parameters: {},
+    apply: (delta, { params, inverse }) => keepTopMagnitudes(delta, params.density, inverse),
+  },
 });

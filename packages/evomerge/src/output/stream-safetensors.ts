@@ -1,5 +1,13 @@
 import { open } from 'node:fs/promises';
-import { DTYPE_BYTES, ForgeError, elementCount, formatShape, sameShape, type Dtype, type HostTensor } from '@agent-forge/core';
+import {
+  DTYPE_BYTES,
+  ForgeError,
+  elementCount,
+  formatShape,
+  sameShape,
+  type Dtype,
+  type HostTensor,
+} from '@agent-forge/core';
 import type { PlannedTensor } from '../plan/planned-tensor.js';
 
 /**
@@ -21,9 +29,15 @@ export interface StreamWriteStats {
 }
 
 /** Write `tensors` to `file` (which must not be in use) and fsync it. */
-export async function writeSafetensorsStream(file: string, tensors: readonly PlannedTensor[], metadata: Readonly<Record<string, string>>): Promise<StreamWriteStats> {
+export async function writeSafetensorsStream(
+  file: string,
+  tensors: readonly PlannedTensor[],
+  metadata: Readonly<Record<string, string>>,
+): Promise<StreamWriteStats> {
   if (!HOST_IS_LITTLE_ENDIAN) throw new ForgeError('streamed safetensors writing needs a little-endian host');
-  const ordered = [...tensors].sort((a, b) => DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  const ordered = [...tensors].sort(
+    (a, b) => DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
+  );
   const header = encodeHeader(ordered, metadata);
   const handle = await open(file, 'w');
   let bytes = header.length;
@@ -44,17 +58,23 @@ export async function writeSafetensorsStream(file: string, tensors: readonly Pla
 
 function checkProduced(planned: PlannedTensor, tensor: HostTensor): void {
   if (tensor.dtype !== planned.dtype || !sameShape(tensor.shape, planned.shape)) {
-    throw new ForgeError(`internal: tensor '${planned.name}' was planned as ${planned.dtype} ${formatShape(planned.shape)} but produced ${tensor.dtype} ${formatShape(tensor.shape)}`);
+    throw new ForgeError(
+      `internal: tensor '${planned.name}' was planned as ${planned.dtype} ${formatShape(planned.shape)} but produced ${tensor.dtype} ${formatShape(tensor.shape)}`,
+    );
   }
 }
 
 function encodeHeader(ordered: readonly PlannedTensor[], metadata: Readonly<Record<string, string>>): Uint8Array {
   const keys = Object.keys(metadata).sort();
-  const members = [`"__metadata__":{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(',')}}`];
+  const members = [
+    `"__metadata__":{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(',')}}`,
+  ];
   let offset = 0;
   for (const tensor of ordered) {
     const end = offset + (elementCount(tensor.shape) ?? 0) * DTYPE_BYTES[tensor.dtype];
-    members.push(`${JSON.stringify(tensor.name)}:${JSON.stringify({ dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, end] })}`);
+    members.push(
+      `${JSON.stringify(tensor.name)}:${JSON.stringify({ dtype: tensor.dtype, shape: tensor.shape, data_offsets: [offset, end] })}`,
+    );
     offset = end;
   }
   const json = new TextEncoder().encode(`{${members.join(',')}}`);

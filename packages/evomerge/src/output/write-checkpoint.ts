@@ -16,16 +16,25 @@ export async function checkSameTokenizer(models: ReadonlyMap<string, ResolvedMod
   let first: { model: string; text: string } | undefined;
   for (const [model, resolved] of models) {
     if (resolved.checkpointDir === undefined) continue;
-    const text = await readFile(path.join(resolved.checkpointDir, CHECKPOINT_FILES.tokenizer), 'utf8').catch(() => undefined);
+    const text = await readFile(path.join(resolved.checkpointDir, CHECKPOINT_FILES.tokenizer), 'utf8').catch(
+      () => undefined,
+    );
     if (text === undefined) continue;
     if (first === undefined) first = { model, text };
     else if (first.text !== text) {
-      throw new ForgeError(`models '${first.model}' and '${model}' have different tokenizers; merging needs one shared vocabulary`);
+      throw new ForgeError(
+        `models '${first.model}' and '${model}' have different tokenizers; merging needs one shared vocabulary`,
+      );
     }
   }
 }
 
-export async function writeCompanionFiles(dir: string, primary: ResolvedModel, plan: MergePlan, torchDtype: string | undefined): Promise<void> {
+export async function writeCompanionFiles(
+  dir: string,
+  primary: ResolvedModel,
+  plan: MergePlan,
+  torchDtype: string | undefined,
+): Promise<void> {
   if (primary.checkpointDir === undefined) return;
   const configFile = path.join(primary.checkpointDir, CHECKPOINT_FILES.config);
   const configText = await readFile(configFile, 'utf8').catch(() => undefined);
@@ -34,7 +43,10 @@ export async function writeCompanionFiles(dir: string, primary: ResolvedModel, p
     try {
       config = JSON.parse(configText);
     } catch (error) {
-      throw new ForgeError(`config.json is not valid JSON: ${(error as Error).message}`, { file: configFile, cause: error });
+      throw new ForgeError(`config.json is not valid JSON: ${(error as Error).message}`, {
+        file: configFile,
+        cause: error,
+      });
     }
     await writeJsonAtomic(path.join(dir, CHECKPOINT_FILES.config), outputConfig(config, plan.layerCount, torchDtype));
   }
@@ -46,8 +58,16 @@ export async function writeCompanionFiles(dir: string, primary: ResolvedModel, p
 
 /** The tokenizer and generation files copied beside the merged weights (mergekit's list, plus vocab.json). */
 export const TOKENIZER_FILES: readonly string[] = [
-  'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.model', 'added_tokens.json', 'merges.txt', 'vocab.json',
-  'chat_template.jinja', 'chat_template.json', 'generation_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'tokenizer.model',
+  'added_tokens.json',
+  'merges.txt',
+  'vocab.json',
+  'chat_template.jinja',
+  'chat_template.json',
+  'generation_config.json',
 ];
 
 /** A TinyTitan config (`{model: {nLayers}}`) or Hugging Face config (`num_hidden_layers`) with the merged depth (and HF `torch_dtype`) set; any other JSON is copied as it is. */
@@ -55,10 +75,15 @@ function outputConfig(config: unknown, layerCount: number, torchDtype: string | 
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
   const record = config as Record<string, unknown>;
   if (typeof record.num_hidden_layers === 'number') {
-    return { ...record, num_hidden_layers: layerCount, ...(torchDtype === undefined ? {} : { torch_dtype: torchDtype }) };
+    return {
+      ...record,
+      num_hidden_layers: layerCount,
+      ...(torchDtype === undefined ? {} : { torch_dtype: torchDtype }),
+    };
   }
   const model = record.model;
-  if (typeof model !== 'object' || model === null || typeof (model as { nLayers?: unknown }).nLayers !== 'number') return config;
+  if (typeof model !== 'object' || model === null || typeof (model as { nLayers?: unknown }).nLayers !== 'number')
+    return config;
   return { ...record, model: { ...model, nLayers: layerCount } };
 }
 
@@ -71,7 +96,9 @@ export async function assertReplaceableOutput(outDir: string, inputs: Iterable<R
   for (const input of inputs) {
     const inputPath = input.checkpointDir ?? input.weightsFile ?? '';
     if (inputPath === target || inputPath.startsWith(`${target}${path.sep}`)) {
-      throw new ForgeError('the output directory holds one of the models being merged; choose another', { file: target });
+      throw new ForgeError('the output directory holds one of the models being merged; choose another', {
+        file: target,
+      });
     }
   }
   const info = await stat(target).catch(() => undefined);
@@ -79,6 +106,9 @@ export async function assertReplaceableOutput(outDir: string, inputs: Iterable<R
   if (!info.isDirectory()) throw new ForgeError('the output path exists and is not a directory', { file: target });
   const names = await readdir(target);
   if (names.length > 0 && !names.includes(CHECKPOINT_FILES.weights) && !names.includes(SHARD_INDEX_FILE)) {
-    throw new ForgeError(`refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights} or ${SHARD_INDEX_FILE}`, { file: target });
+    throw new ForgeError(
+      `refusing to replace a non-empty directory that holds no ${CHECKPOINT_FILES.weights} or ${SHARD_INDEX_FILE}`,
+      { file: target },
+    );
   }
 }

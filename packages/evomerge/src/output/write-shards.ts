@@ -37,7 +37,10 @@ export async function writeShardedSafetensors(
     total = { tensors: total.tensors + stats.tensors, bytes: total.bytes + stats.bytes };
   }
   const dataBytes = tensors.reduce((sum, tensor) => sum + tensorBytes(tensor), 0);
-  await writeJsonAtomic(path.join(dir, SHARD_INDEX_FILE), { metadata: { total_size: dataBytes }, weight_map: weightMap });
+  await writeJsonAtomic(path.join(dir, SHARD_INDEX_FILE), {
+    metadata: { total_size: dataBytes },
+    weight_map: weightMap,
+  });
   return total;
 }
 

@@ -33,7 +33,11 @@ export function resolveFromLevels<S extends z.ZodObject>(
   return parseResolved(schema, lookup(schema, levels, context), context, what);
 }
 
-function lookup(schema: z.ZodObject, levels: readonly (readonly [Parameters | undefined, string])[], context: TensorContext): Lookup {
+function lookup(
+  schema: z.ZodObject,
+  levels: readonly (readonly [Parameters | undefined, string])[],
+  context: TensorContext,
+): Lookup {
   const values: Record<string, ScalarValue> = {};
   const fields: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
@@ -51,14 +55,20 @@ function lookup(schema: z.ZodObject, levels: readonly (readonly [Parameters | un
   return { values, fields };
 }
 
-function parseResolved<S extends z.ZodObject>(schema: S, found: Lookup, context: TensorContext, what: string): z.output<S> {
+function parseResolved<S extends z.ZodObject>(
+  schema: S,
+  found: Lookup,
+  context: TensorContext,
+  what: string,
+): z.output<S> {
   const parsed = schema.safeParse(found.values);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? '');
   const field = found.fields[name];
-  const problem = found.values[name] === undefined
-    ? `'${what}' needs parameter '${name}'`
-    : (issue?.message ?? 'invalid value').replace(/^Invalid input: /, '');
+  const problem =
+    found.values[name] === undefined
+      ? `'${what}' needs parameter '${name}'`
+      : (issue?.message ?? 'invalid value').replace(/^Invalid input: /, '');
   throw new ForgeError(`${problem} (tensor '${context.tensorName}')`, { field });
 }

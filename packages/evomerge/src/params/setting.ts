@@ -40,9 +40,14 @@ export type Parameters = Readonly<Record<string, ParameterSetting>>;
  * position.ts). Undefined when a condition list has no match, so the caller falls back to the next
  * level (per-model parameters, then global ones), as mergekit does.
  */
-export function evaluateSetting(setting: ParameterSetting, tensorName: string, position: number): ScalarValue | undefined {
+export function evaluateSetting(
+  setting: ParameterSetting,
+  tensorName: string,
+  position: number,
+): ScalarValue | undefined {
   if (!Array.isArray(setting)) {
-    if (isConditional(setting)) return matches(setting, tensorName) ? evaluateGradient(setting.value, position) : undefined;
+    if (isConditional(setting))
+      return matches(setting, tensorName) ? evaluateGradient(setting.value, position) : undefined;
     return evaluateGradient(setting as ScalarOrGradient, position);
   }
   if (setting.length > 0 && isConditional(setting[0])) {

@@ -18,7 +18,9 @@ export function checkSameTensors(reference: TensorSource, others: readonly Tenso
       const shape = expected.get(tensor.name);
       if (shape === undefined) problems.push(`'${tensor.name}' is in '${other.label}' but not in '${reference.label}'`);
       else if (!sameShape(shape, tensor.shape)) {
-        problems.push(`'${tensor.name}' has shape ${formatShape(tensor.shape)} in '${other.label}' but ${formatShape(shape)} in '${reference.label}'`);
+        problems.push(
+          `'${tensor.name}' has shape ${formatShape(tensor.shape)} in '${other.label}' but ${formatShape(shape)} in '${reference.label}'`,
+        );
       }
     }
     for (const name of expected.keys()) {
@@ -27,5 +29,7 @@ export function checkSameTensors(reference: TensorSource, others: readonly Tenso
   }
   if (problems.length === 0) return;
   const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';
-  throw new ForgeError(`the models' tensors do not match (${problems.length} problems): ${problems.slice(0, MAX_LISTED).join('; ')}${more}`);
+  throw new ForgeError(
+    `the models' tensors do not match (${problems.length} problems): ${problems.slice(0, MAX_LISTED).join('; ')}${more}`,
+  );
 }

@@ -10,7 +10,8 @@ export function isFloatDtype(dtype: Dtype): boolean {
 /** A tensor's values as float32; an F32 tensor's own array is returned, not copied (read-only use). */
 export function floatValues(tensor: HostTensor, label: string, name: string): Float32Array {
   if (tensor.dtype === 'F32') return tensor.data;
-  if (!isFloatDtype(tensor.dtype)) throw new ForgeError(`tensor '${name}' of '${label}' is ${tensor.dtype}: only float tensors can be merged`);
+  if (!isFloatDtype(tensor.dtype))
+    throw new ForgeError(`tensor '${name}' of '${label}' is ${tensor.dtype}: only float tensors can be merged`);
   return hostValues(tensor) as Float32Array;
 }
 

@@ -21,8 +21,11 @@ export function referencedModels(config: MergeConfig): string[] {
 /** Plan the merge a validated config describes over `sources` (one per referenced model). */
 export function planMerge(config: MergeConfig, sources: ReadonlyMap<string, TensorSource>): MergePlan {
   const missing = referencedModels(config).filter((model) => !sources.has(model));
-  if (missing.length > 0) throw new ForgeError(`no weights given for model(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
+  if (missing.length > 0)
+    throw new ForgeError(`no weights given for model(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
   const method = getMergeMethod(config.merge_method);
   if (method.kind === 'layer-routing') return planRouting(config, method, sources);
-  return config.slices === undefined ? planTensorwise(config, method, sources) : planTensorwiseSlices(config, method, sources);
+  return config.slices === undefined
+    ? planTensorwise(config, method, sources)
+    : planTensorwiseSlices(config, method, sources);
 }

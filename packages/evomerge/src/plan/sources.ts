@@ -1,6 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, openSafetensorsFile, type Dtype, type HostTensor, type LazySafetensors, type WeightMap } from '@agent-forge/core';
+import {
+  CHECKPOINT_FILES,
+  ForgeError,
+  openSafetensorsFile,
+  type Dtype,
+  type HostTensor,
+  type LazySafetensors,
+  type WeightMap,
+} from '@agent-forge/core';
 
 /** What the planner knows about a tensor before reading it. */
 export interface TensorInfo {
@@ -34,7 +42,9 @@ export function weightMapSource(label: string, weights: WeightMap): TensorSource
     tensors: [...weights].map(([name, tensor]) => ({ name, dtype: tensor.dtype, shape: tensor.shape })),
     read: (name) => {
       const tensor = weights.get(name);
-      return tensor === undefined ? Promise.reject(new ForgeError(`model '${label}' has no tensor '${name}'`)) : Promise.resolve(tensor);
+      return tensor === undefined
+        ? Promise.reject(new ForgeError(`model '${label}' has no tensor '${name}'`))
+        : Promise.resolve(tensor);
     },
     close: () => Promise.resolve(),
   };
@@ -72,7 +82,10 @@ export async function shardedSafetensorsSource(label: string, indexFile: string)
         readers.set(shard, reader);
       }
       const entry = reader.entry(name);
-      if (entry === undefined) throw new ForgeError(`the index puts tensor '${name}' in ${shard}, which does not hold it`, { file: indexFile });
+      if (entry === undefined)
+        throw new ForgeError(`the index puts tensor '${name}' in ${shard}, which does not hold it`, {
+          file: indexFile,
+        });
       tensors.push({ name, dtype: entry.dtype, shape: entry.shape });
     }
     return {
@@ -80,7 +93,9 @@ export async function shardedSafetensorsSource(label: string, indexFile: string)
       tensors,
       read: (name) => {
         const reader = readers.get(weightMap.get(name) ?? '');
-        return reader === undefined ? Promise.reject(new ForgeError(`model '${label}' has no tensor '${name}'`)) : reader.readTensor(name);
+        return reader === undefined
+          ? Promise.reject(new ForgeError(`model '${label}' has no tensor '${name}'`))
+          : reader.readTensor(name);
       },
       close: async () => {
         for (const reader of readers.values()) await reader.close();
@@ -107,7 +122,10 @@ export async function readShardIndex(indexFile: string): Promise<Map<string, str
   const entries = Object.entries(weightMap as Record<string, unknown>);
   for (const [name, shard] of entries) {
     if (typeof shard !== 'string' || shard !== path.basename(shard) || !shard.endsWith('.safetensors')) {
-      throw new ForgeError(`tensor '${name}' maps to ${JSON.stringify(shard)}: expected a .safetensors file beside the index`, { file: indexFile, field: `weight_map.${name}` });
+      throw new ForgeError(
+        `tensor '${name}' maps to ${JSON.stringify(shard)}: expected a .safetensors file beside the index`,
+        { file: indexFile, field: `weight_map.${name}` },
+      );
     }
   }
   return new Map(entries as [string, string][]);
@@ -132,13 +150,21 @@ export async function resolveModel(reference: string, cwd: string): Promise<Reso
   const info = await stat(resolved).catch(() => undefined);
   if (info === undefined) throw new ForgeError(`model '${reference}' not found (looked for ${resolved})`);
   if (!info.isDirectory()) return { weightsFile: resolved };
-  const exists = async (name: string): Promise<boolean> => (await stat(path.join(resolved, name)).catch(() => undefined)) !== undefined;
-  if (await exists(CHECKPOINT_FILES.weights)) return { weightsFile: path.join(resolved, CHECKPOINT_FILES.weights), checkpointDir: resolved };
-  if (await exists(SHARD_INDEX_FILE)) return { shardIndex: path.join(resolved, SHARD_INDEX_FILE), checkpointDir: resolved };
-  throw new ForgeError(`model '${reference}' is a directory with neither ${CHECKPOINT_FILES.weights} nor ${SHARD_INDEX_FILE}`, { file: resolved });
+  const exists = async (name: string): Promise<boolean> =>
+    (await stat(path.join(resolved, name)).catch(() => undefined)) !== undefined;
+  if (await exists(CHECKPOINT_FILES.weights))
+    return { weightsFile: path.join(resolved, CHECKPOINT_FILES.weights), checkpointDir: resolved };
+  if (await exists(SHARD_INDEX_FILE))
+    return { shardIndex: path.join(resolved, SHARD_INDEX_FILE), checkpointDir: resolved };
+  throw new ForgeError(
+    `model '${reference}' is a directory with neither ${CHECKPOINT_FILES.weights} nor ${SHARD_INDEX_FILE}`,
+    { file: resolved },
+  );
 }
 
 /** The {@link TensorSource} of a resolved model reference (single file or shards), opened lazily. */
 export function openModelSource(label: string, model: ResolvedModel): Promise<TensorSource> {
-  return model.shardIndex === undefined ? safetensorsSource(label, model.weightsFile as string) : shardedSafetensorsSource(label, model.shardIndex);
+  return model.shardIndex === undefined
+    ? safetensorsSource(label, model.weightsFile as string)
+    : shardedSafetensorsSource(label, model.shardIndex);
 }

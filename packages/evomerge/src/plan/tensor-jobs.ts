@@ -39,16 +39,36 @@ export interface TensorJob {
  * before any data is read); `produce` reads the job's inputs, casts them to the compute dtype and
  * runs the method.
  */
-export function plannedFromJob(job: TensorJob, method: TensorwiseMergeMethod, config: MergeConfig, sources: ReadonlyMap<string, TensorSource>, dtypes: MergeDtypes): PlannedTensor {
-  const params = resolveFromLevels(method.globalParameters, job.globalLevels, { tensorName: job.name, position: job.position }, method.name);
+export function plannedFromJob(
+  job: TensorJob,
+  method: TensorwiseMergeMethod,
+  config: MergeConfig,
+  sources: ReadonlyMap<string, TensorSource>,
+  dtypes: MergeDtypes,
+): PlannedTensor {
+  const params = resolveFromLevels(
+    method.globalParameters,
+    job.globalLevels,
+    { tensorName: job.name, position: job.position },
+    method.name,
+  );
   const modelParams = job.inputs.map((input) =>
-    resolveFromLevels(method.modelParameters, input.levels, { tensorName: input.name, position: job.position }, `${method.name}' for model '${input.model}`));
+    resolveFromLevels(
+      method.modelParameters,
+      input.levels,
+      { tensorName: input.name, position: job.position },
+      `${method.name}' for model '${input.model}`,
+    ),
+  );
   const read = async (model: string, name: string): Promise<Float32Array> => {
     const tensor = await (sources.get(model) as TensorSource).read(name);
     return castForCompute(floatValues(tensor, model, name), dtypes.compute);
   };
   const produce = async () => {
-    const [base, ...values] = await Promise.all([job.base === undefined ? undefined : read(job.base.model, job.base.name), ...job.inputs.map((input) => read(input.model, input.name))]);
+    const [base, ...values] = await Promise.all([
+      job.base === undefined ? undefined : read(job.base.model, job.base.name),
+      ...job.inputs.map((input) => read(input.model, input.name)),
+    ]);
     const result = method.merge({
       name: job.name,
       shape: job.shape,

@@ -15,13 +15,20 @@ import { plannedFromJob, type ParameterLevels } from './tensor-jobs.js';
  * per name that reads just that tensor from each model when produced. Per-model parameters are looked
  * up in `models[i].parameters`, then the global `parameters`, as in mergekit.
  */
-export function planTensorwise(config: MergeConfig, method: TensorwiseMergeMethod, sources: ReadonlyMap<string, TensorSource>): MergePlan {
+export function planTensorwise(
+  config: MergeConfig,
+  method: TensorwiseMergeMethod,
+  sources: ReadonlyMap<string, TensorSource>,
+): MergePlan {
   const merged = mergedModels(config, method);
   const baseName = method.baseModel === 'unused' ? undefined : config.base_model;
   const primaryModel = baseName ?? (merged[0] as string);
   const source = (model: string): TensorSource => sources.get(model) as TensorSource;
   const primary = source(primaryModel);
-  checkSameTensors(primary, [...new Set([...merged, primaryModel])].filter((model) => model !== primaryModel).map(source));
+  checkSameTensors(
+    primary,
+    [...new Set([...merged, primaryModel])].filter((model) => model !== primaryModel).map(source),
+  );
   const layerCount = countLayers(primary.tensors.map((tensor) => tensor.name));
   const dtypes = mergeDtypes(config);
   const global: ParameterLevels = [[config.parameters, 'parameters']];
@@ -29,15 +36,23 @@ export function planTensorwise(config: MergeConfig, method: TensorwiseMergeMetho
     const index = (config.models ?? []).findIndex((entry) => entry.model === model);
     return [[config.models?.[index]?.parameters, `models[${index}].parameters`], ...global];
   };
-  const tensors = primary.tensors.map((info) => plannedFromJob({
-    name: info.name,
-    shape: info.shape,
-    dtype: outputDtype(dtypes, info, primary.label),
-    position: gradientPosition(info.name, layerCount),
-    base: baseName === undefined ? undefined : { model: baseName, name: info.name },
-    inputs: merged.map((model) => ({ model, name: info.name, levels: modelLevels(model) })),
-    globalLevels: global,
-  }, method, config, sources, dtypes));
+  const tensors = primary.tensors.map((info) =>
+    plannedFromJob(
+      {
+        name: info.name,
+        shape: info.shape,
+        dtype: outputDtype(dtypes, info, primary.label),
+        position: gradientPosition(info.name, layerCount),
+        base: baseName === undefined ? undefined : { model: baseName, name: info.name },
+        inputs: merged.map((model) => ({ model, name: info.name, levels: modelLevels(model) })),
+        globalLevels: global,
+      },
+      method,
+      config,
+      sources,
+      dtypes,
+    ),
+  );
   return { tensors, layerCount, primaryModel };
 }
 

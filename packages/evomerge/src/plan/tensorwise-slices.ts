@@ -20,32 +20,75 @@ type Slice = NonNullable<MergeConfig['slices']>[number];
  * Tensors before the blocks are merged across the first slice's sources, those after across the
  * last slice's, at position 0. The base model (where the method uses one) is one of each slice's sources.
  */
-export function planTensorwiseSlices(config: MergeConfig, method: TensorwiseMergeMethod, sources: ReadonlyMap<string, TensorSource>): MergePlan {
+export function planTensorwiseSlices(
+  config: MergeConfig,
+  method: TensorwiseMergeMethod,
+  sources: ReadonlyMap<string, TensorSource>,
+): MergePlan {
   const slices = config.slices as readonly Slice[];
   const source = (model: string): TensorSource => sources.get(model) as TensorSource;
-  const infoOf = (model: string): Map<string, TensorInfo> => new Map(source(model).tensors.map((info) => [info.name, info]));
+  const infoOf = (model: string): Map<string, TensorInfo> =>
+    new Map(source(model).tensors.map((info) => [info.name, info]));
   const infos = new Map([...sources.keys()].map((model) => [model, infoOf(model)]));
   const dtypes = mergeDtypes(config);
-  const job = (slice: Slice, index: number, name: string, inNames: readonly string[], position: number): PlannedTensor => {
-    const baseIndex = method.baseModel === 'unused' ? -1 : slice.sources.findIndex((entry) => entry.model === config.base_model);
-    const shapes = slice.sources.map((entry, j) => ({ model: entry.model, info: infos.get(entry.model)?.get(inNames[j] as string) }));
+  const job = (
+    slice: Slice,
+    index: number,
+    name: string,
+    inNames: readonly string[],
+    position: number,
+  ): PlannedTensor => {
+    const baseIndex =
+      method.baseModel === 'unused' ? -1 : slice.sources.findIndex((entry) => entry.model === config.base_model);
+    const shapes = slice.sources.map((entry, j) => ({
+      model: entry.model,
+      info: infos.get(entry.model)?.get(inNames[j] as string),
+    }));
     const reference = checkSameShapes(shapes, inNames, index);
-    const sliceLevel: ParameterLevels = [[slice.parameters, `slices[${index}].parameters`], [config.parameters, 'parameters']];
+    const sliceLevel: ParameterLevels = [
+      [slice.parameters, `slices[${index}].parameters`],
+      [config.parameters, 'parameters'],
+    ];
     const tensorJob: TensorJob = {
-      name, shape: reference.shape, dtype: outputDtype(dtypes, reference, slice.sources[0]?.model ?? ''), position,
-      base: baseIndex < 0 ? undefined : { model: slice.sources[baseIndex]?.model as string, name: inNames[baseIndex] as string },
-      inputs: slice.sources.flatMap((entry, j) => (j === baseIndex ? [] : [{
-        model: entry.model, name: inNames[j] as string, levels: [[entry.parameters, `slices[${index}].sources[${j}].parameters`], ...sliceLevel] as ParameterLevels,
-      }])),
+      name,
+      shape: reference.shape,
+      dtype: outputDtype(dtypes, reference, slice.sources[0]?.model ?? ''),
+      position,
+      base:
+        baseIndex < 0
+          ? undefined
+          : { model: slice.sources[baseIndex]?.model as string, name: inNames[baseIndex] as string },
+      inputs: slice.sources.flatMap((entry, j) =>
+        j === baseIndex
+          ? []
+          : [
+              {
+                model: entry.model,
+                name: inNames[j] as string,
+                levels: [
+                  [entry.parameters, `slices[${index}].sources[${j}].parameters`],
+                  ...sliceLevel,
+                ] as ParameterLevels,
+              },
+            ],
+      ),
       globalLevels: sliceLevel,
     };
     return plannedFromJob(tensorJob, method, config, sources, dtypes);
   };
   const outside = (sliceIndex: number, before: boolean): PlannedTensor[] => {
     const slice = slices[sliceIndex] as Slice;
-    return source(slice.sources[0]?.model as string).tensors
-      .filter((info) => parseLayerName(info.name) === undefined && isBeforeBlocks(info.name) === before)
-      .map((info) => job(slice, sliceIndex, info.name, slice.sources.map(() => info.name), 0));
+    return source(slice.sources[0]?.model as string)
+      .tensors.filter((info) => parseLayerName(info.name) === undefined && isBeforeBlocks(info.name) === before)
+      .map((info) =>
+        job(
+          slice,
+          sliceIndex,
+          info.name,
+          slice.sources.map(() => info.name),
+          0,
+        ),
+      );
   };
   let outLayer = 0;
   const blocks = slices.flatMap((slice, index) => {
@@ -54,11 +97,22 @@ export function planTensorwiseSlices(config: MergeConfig, method: TensorwiseMerg
       const layer = outLayer++;
       const first = slice.sources[0] as Slice['sources'][number];
       return blockTensors(source(first.model), first.layer_range[0] + offset).map(({ suffix, prefix }) =>
-        job(slice, index, layerTensorName(layer, suffix, prefix), slice.sources.map((entry) => layerTensorName(entry.layer_range[0] + offset, suffix, prefix)), positionInRun(offset, length)));
+        job(
+          slice,
+          index,
+          layerTensorName(layer, suffix, prefix),
+          slice.sources.map((entry) => layerTensorName(entry.layer_range[0] + offset, suffix, prefix)),
+          positionInRun(offset, length),
+        ),
+      );
     }).flat();
   });
   const primaryModel = config.base_model ?? (slices[0]?.sources[0]?.model as string);
-  return { tensors: [...outside(0, true), ...blocks, ...outside(slices.length - 1, false)], layerCount: outLayer, primaryModel };
+  return {
+    tensors: [...outside(0, true), ...blocks, ...outside(slices.length - 1, false)],
+    layerCount: outLayer,
+    primaryModel,
+  };
 }
 
 /** The in-block names of block `layer` of a model. */
@@ -74,19 +128,30 @@ function checkRanges(slice: Slice, index: number, sources: ReadonlyMap<string, T
   slice.sources.forEach((entry, j) => {
     const available = countLayers((sources.get(entry.model) as TensorSource).tensors.map((info) => info.name));
     if (entry.layer_range[1] > available) {
-      throw new ForgeError(`layer_range [${entry.layer_range.join(', ')}) runs past '${entry.model}', which has ${available} layers`, { field: `slices[${index}].sources[${j}].layer_range` });
+      throw new ForgeError(
+        `layer_range [${entry.layer_range.join(', ')}) runs past '${entry.model}', which has ${available} layers`,
+        { field: `slices[${index}].sources[${j}].layer_range` },
+      );
     }
   });
   const [start, end] = (slice.sources[0] as Slice['sources'][number]).layer_range;
   return end - start;
 }
 
-function checkSameShapes(found: readonly { model: string; info: TensorInfo | undefined }[], names: readonly string[], index: number): TensorInfo {
+function checkSameShapes(
+  found: readonly { model: string; info: TensorInfo | undefined }[],
+  names: readonly string[],
+  index: number,
+): TensorInfo {
   const first = found[0]?.info;
   found.forEach(({ model, info }, j) => {
-    if (info === undefined) throw new ForgeError(`'${model}' has no tensor '${names[j]}'`, { field: `slices[${index}].sources[${j}]` });
+    if (info === undefined)
+      throw new ForgeError(`'${model}' has no tensor '${names[j]}'`, { field: `slices[${index}].sources[${j}]` });
     if (first !== undefined && !sameShape(info.shape, first.shape)) {
-      throw new ForgeError(`'${names[j]}' of '${model}' is ${formatShape(info.shape)} but '${names[0]}' of '${found[0]?.model}' is ${formatShape(first.shape)}`, { field: `slices[${index}].sources[${j}]` });
+      throw new ForgeError(
+        `'${names[j]}' of '${model}' is ${formatShape(info.shape)} but '${names[0]}' of '${found[0]?.model}' is ${formatShape(first.shape)}`,
+        { field: `slices[${index}].sources[${j}]` },
+      );
     }
   });
   return first as TensorInfo;

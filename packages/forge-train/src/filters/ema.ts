@@ -38,7 +38,10 @@ class EmaTransform implements GradientTransform {
       const next = tf.tidy(() => tf.add(tf.mul(previous, alpha), tf.mul(grad, 1 - alpha)));
       if (previous !== grad) previous.dispose();
       this.mu.set(name, tf.keep(next));
-      out.set(name, tf.tidy(() => tf.add(grad, tf.mul(next, lambda))));
+      out.set(
+        name,
+        tf.tidy(() => tf.add(grad, tf.mul(next, lambda))),
+      );
       grad.dispose();
     }
     return out;
@@ -52,7 +55,8 @@ class EmaTransform implements GradientTransform {
     this.dispose();
     for (const [key, tensor] of state) {
       const parsed = parseStateKey(key);
-      if (parsed?.slot !== MU) throw new ForgeError(`grokfast-ema: unexpected saved state '${key}'`, { field: 'transform/grokfast-ema' });
+      if (parsed?.slot !== MU)
+        throw new ForgeError(`grokfast-ema: unexpected saved state '${key}'`, { field: 'transform/grokfast-ema' });
       this.mu.set(parsed.weight, tf.keep(tensor.clone()));
     }
   }

@@ -45,7 +45,10 @@ class MaTransform implements GradientTransform {
         out.set(name, grad);
         continue;
       }
-      out.set(name, tf.tidy(() => tf.add(grad, tf.mul(tf.div(window.sum, window.items.length), lambda))));
+      out.set(
+        name,
+        tf.tidy(() => tf.add(grad, tf.mul(tf.div(window.sum, window.items.length), lambda))),
+      );
       grad.dispose();
     }
     return out;
@@ -83,15 +86,21 @@ class MaTransform implements GradientTransform {
     for (const [key, tensor] of state) {
       const parsed = parseStateKey(key);
       const entry = parsed ? (slots.get(parsed.weight) ?? { items: [] }) : undefined;
-      if (!parsed || !entry) throw new ForgeError(`grokfast-ma: unexpected saved state '${key}'`, { field: 'transform/grokfast-ma' });
+      if (!parsed || !entry)
+        throw new ForgeError(`grokfast-ma: unexpected saved state '${key}'`, { field: 'transform/grokfast-ma' });
       slots.set(parsed.weight, entry);
       if (parsed.slot === SUM) entry.sum = tensor;
       else if (parsed.slot.startsWith(SLOT)) entry.items[Number(parsed.slot.slice(SLOT.length))] = tensor;
       else throw new ForgeError(`grokfast-ma: unexpected saved state '${key}'`, { field: 'transform/grokfast-ma' });
     }
     for (const [name, { sum, items }] of slots) {
-      const complete = items.length > 0 && items.length <= this.settings.windowSize && items.every((item) => item !== undefined);
-      if (!sum || !complete) throw new ForgeError(`grokfast-ma: saved window of '${name}' is incomplete or longer than windowSize ${this.settings.windowSize}`, { field: 'transform/grokfast-ma' });
+      const complete =
+        items.length > 0 && items.length <= this.settings.windowSize && items.every((item) => item !== undefined);
+      if (!sum || !complete)
+        throw new ForgeError(
+          `grokfast-ma: saved window of '${name}' is incomplete or longer than windowSize ${this.settings.windowSize}`,
+          { field: 'transform/grokfast-ma' },
+        );
       this.windows.set(name, { sum: tf.keep(sum.clone()), items: items.map((item) => tf.keep(item.clone())) });
     }
   }

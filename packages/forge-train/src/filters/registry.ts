@@ -5,7 +5,9 @@ import { emaFilter } from './ema.js';
 import { maFilter } from './ma.js';
 import type { GradientFilter } from './types.js';
 
-const FILTERS = new Map<string, GradientFilter>([emaFilter, maFilter].map((filter) => [filter.name, filter as GradientFilter]));
+const FILTERS = new Map<string, GradientFilter>(
+  [emaFilter, maFilter].map((filter) => [filter.name, filter as GradientFilter]),
+);
 
 /** Registered filter names in registry order (`ema`, `ma`): the values the phase's `filter` accepts. */
 export function filterNames(): string[] {
@@ -15,7 +17,10 @@ export function filterNames(): string[] {
 /** The filter registered as `name`; an unknown name throws a ForgeError (field `filter`) listing the known ones. */
 export function findFilter(name: string): GradientFilter {
   const filter = FILTERS.get(name);
-  if (!filter) throw new ForgeError(`unknown Grokfast filter '${name}'; expected one of ${filterNames().join(', ')}`, { field: 'filter' });
+  if (!filter)
+    throw new ForgeError(`unknown Grokfast filter '${name}'; expected one of ${filterNames().join(', ')}`, {
+      field: 'filter',
+    });
   return filter;
 }
 

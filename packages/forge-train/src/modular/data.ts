@@ -36,9 +36,16 @@ export const EQUATION_LENGTH = 5;
  * All equations, shuffled by `seed` and split. Multiplication leaves b = 0 out (as the reference
  * does: its table is x·y for 0 ≤ x < p, 0 < y < p); addition keeps the full p × p table.
  */
-export function modularEquations(modulus: number, operation: ModularOperation, trainFraction: number, seed: number): ModularSplit {
-  if (!Number.isInteger(modulus) || modulus < 2) throw new ForgeError(`modulus must be an integer ≥ 2, got ${modulus}`, { field: 'modulus' });
-  if (!(trainFraction > 0 && trainFraction < 1)) throw new ForgeError(`trainFraction must lie in (0, 1), got ${trainFraction}`, { field: 'trainFraction' });
+export function modularEquations(
+  modulus: number,
+  operation: ModularOperation,
+  trainFraction: number,
+  seed: number,
+): ModularSplit {
+  if (!Number.isInteger(modulus) || modulus < 2)
+    throw new ForgeError(`modulus must be an integer ≥ 2, got ${modulus}`, { field: 'modulus' });
+  if (!(trainFraction > 0 && trainFraction < 1))
+    throw new ForgeError(`trainFraction must lie in (0, 1), got ${trainFraction}`, { field: 'trainFraction' });
   const { equals, operator } = modularVocab(modulus);
   const rows: number[][] = [];
   for (let a = 0; a < modulus; a++) {
@@ -53,7 +60,11 @@ export function modularEquations(modulus: number, operation: ModularOperation, t
     [rows[i], rows[j]] = [rows[j] as number[], rows[i] as number[]];
   }
   const trainRows = Math.floor(rows.length * trainFraction);
-  return { train: Int32Array.from(rows.slice(0, trainRows).flat()), validation: Int32Array.from(rows.slice(trainRows).flat()), modulus };
+  return {
+    train: Int32Array.from(rows.slice(0, trainRows).flat()),
+    validation: Int32Array.from(rows.slice(trainRows).flat()),
+    modulus,
+  };
 }
 
 /**
@@ -66,7 +77,11 @@ export class EpochBatches {
   private readonly rng: Rng;
   private readonly rows: number;
 
-  constructor(private readonly data: Int32Array, private readonly batchSize: number, seed: number) {
+  constructor(
+    private readonly data: Int32Array,
+    private readonly batchSize: number,
+    seed: number,
+  ) {
     this.rng = Rng.fromSeed(seed);
     this.rows = data.length / EQUATION_LENGTH;
   }
@@ -82,7 +97,9 @@ export class EpochBatches {
     const picked = this.order.slice(this.cursor, this.cursor + this.batchSize);
     this.cursor += picked.length;
     const tokens = new Int32Array(picked.length * EQUATION_LENGTH);
-    picked.forEach((row, i) => tokens.set(this.data.subarray(row * EQUATION_LENGTH, (row + 1) * EQUATION_LENGTH), i * EQUATION_LENGTH));
+    picked.forEach((row, i) =>
+      tokens.set(this.data.subarray(row * EQUATION_LENGTH, (row + 1) * EQUATION_LENGTH), i * EQUATION_LENGTH),
+    );
     return { tokens, rows: picked.length };
   }
 

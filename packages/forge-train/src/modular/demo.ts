@@ -37,11 +37,14 @@ export const GrokfastDemoOptionsSchema = z.object({
   /** One run per arm per seed; a seed fixes the split, the init and the batch order, shared by every arm. */
   seeds: z.array(z.number().int()).min(1).default([0, 1, 2]),
   /** Arms compared; default the baseline, Grokfast-MA and Grokfast-EMA at paper settings. The arm without `filter` is the baseline speed-ups are measured against. */
-  arms: z.array(GrokfastArmSchema).min(1).default([
-    { label: 'baseline', settings: {} },
-    { label: 'Grokfast-MA (w=100, λ=5)', filter: 'ma', settings: { windowSize: 100, lambda: 5 } },
-    { label: 'Grokfast-EMA (α=0.98, λ=2)', filter: 'ema', settings: { alpha: 0.98, lambda: 2 } },
-  ]),
+  arms: z
+    .array(GrokfastArmSchema)
+    .min(1)
+    .default([
+      { label: 'baseline', settings: {} },
+      { label: 'Grokfast-MA (w=100, λ=5)', filter: 'ma', settings: { windowSize: 100, lambda: 5 } },
+      { label: 'Grokfast-EMA (α=0.98, λ=2)', filter: 'ema', settings: { alpha: 0.98, lambda: 2 } },
+    ]),
   /** Step cap per run: a run that has not reached the target by then is reported as such. */
   maxSteps: z.number().int().positive().default(3000),
   /** Validation accuracy (whole validation half) is measured every this many steps. */
@@ -102,11 +105,30 @@ export interface RunProgress {
 }
 
 /** One (arm, seed) run: fresh model from `seed`, same data split for every arm of that seed. */
-export function runGrokfastArm(arm: GrokfastArm, seed: number, options: GrokfastDemoOptions, onEval?: RunProgress): GrokfastRun {
+export function runGrokfastArm(
+  arm: GrokfastArm,
+  seed: number,
+  options: GrokfastDemoOptions,
+  onEval?: RunProgress,
+): GrokfastRun {
   const split = modularEquations(options.modulus, options.operation, options.trainFraction, seed);
-  const model = new ModularTransformer({ vocabSize: modularVocab(options.modulus).size, inputLength: EQUATION_LENGTH - 1, dModel: options.dModel, nLayers: options.nLayers, nHeads: options.nHeads }, seed);
+  const model = new ModularTransformer(
+    {
+      vocabSize: modularVocab(options.modulus).size,
+      inputLength: EQUATION_LENGTH - 1,
+      dModel: options.dModel,
+      nLayers: options.nLayers,
+      nHeads: options.nHeads,
+    },
+    seed,
+  );
   const transform = arm.filter === undefined ? undefined : createGrokfast(arm.filter, arm.settings);
-  const optimizer = new AdamW({ beta1: options.beta1, beta2: options.beta2, eps: 1e-8, weightDecay: options.weightDecay });
+  const optimizer = new AdamW({
+    beta1: options.beta1,
+    beta2: options.beta2,
+    eps: 1e-8,
+    weightDecay: options.weightDecay,
+  });
   const batches = new EpochBatches(split.train, options.batchSize, seed + 1);
   const started = performance.now();
   let filterMs = 0;
@@ -133,8 +155,16 @@ export function runGrokfastArm(arm: GrokfastArm, seed: number, options: Grokfast
   }
   const seconds = (performance.now() - started) / 1000;
   return {
-    arm: arm.label, seed, stepsToTarget: reached.validation, stepsRun: step, finalValidationAccuracy: reached.lastValidation,
-    firstLoss: losses.first, lastLoss: losses.last, msPerStep: (seconds * 1000) / step, filterMsPerStep: filterMs / step, seconds,
+    arm: arm.label,
+    seed,
+    stepsToTarget: reached.validation,
+    stepsRun: step,
+    finalValidationAccuracy: reached.lastValidation,
+    firstLoss: losses.first,
+    lastLoss: losses.last,
+    msPerStep: (seconds * 1000) / step,
+    filterMsPerStep: filterMs / step,
+    seconds,
   };
 }
 
@@ -144,13 +174,26 @@ interface Reached {
 }
 
 /** Validation accuracy over the whole held-out half (training accuracy is left out: it doubles the cost). */
-function evaluate(model: ModularTransformer, split: ModularSplit, options: GrokfastDemoOptions, step: number, reached: Reached): void {
+function evaluate(
+  model: ModularTransformer,
+  split: ModularSplit,
+  options: GrokfastDemoOptions,
+  step: number,
+  reached: Reached,
+): void {
   reached.lastValidation = answerAccuracy(model, split.validation);
   if (reached.lastValidation >= options.targetAccuracy) reached.validation = step;
 }
 
 /** Backward, filter, AdamW update; returns the batch loss and the filter's milliseconds. */
-function optimizerStep(model: ModularTransformer, optimizer: AdamW, transform: GradientTransform | undefined, batch: { tokens: Int32Array; rows: number }, lr: number, step: number): { loss: number; filterMs: number } {
+function optimizerStep(
+  model: ModularTransformer,
+  optimizer: AdamW,
+  transform: GradientTransform | undefined,
+  batch: { tokens: Int32Array; rows: number },
+  lr: number,
+  step: number,
+): { loss: number; filterMs: number } {
   const weights = model.namedWeights();
   const nameOf = new Map<string, string>([...weights].map(([name, variable]) => [variable.name, name]));
   const { value, grads } = tf.tidy(() => {
@@ -159,7 +202,9 @@ function optimizerStep(model: ModularTransformer, optimizer: AdamW, transform: G
   });
   const loss = value.dataSync()[0] ?? Number.NaN;
   value.dispose();
-  let gradients: GradientMap = new Map(Object.entries(grads).map(([variableName, grad]) => [nameOf.get(variableName) ?? variableName, grad]));
+  let gradients: GradientMap = new Map(
+    Object.entries(grads).map(([variableName, grad]) => [nameOf.get(variableName) ?? variableName, grad]),
+  );
   const filterStart = performance.now();
   if (transform) gradients = transform.apply(gradients, step);
   const filterMs = performance.now() - filterStart;
@@ -181,10 +226,13 @@ export function runGrokfastDemo(input: GrokfastDemoOptionsInput = {}, onEval?: R
   const parsed = GrokfastDemoOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ForgeError(`grokfast demo: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid options'}`, { field: issue?.path.join('.') });
+    throw new ForgeError(`grokfast demo: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid options'}`, {
+      field: issue?.path.join('.'),
+    });
   }
   const options = parsed.data;
   const runs: GrokfastRun[] = [];
-  for (const seed of options.seeds) for (const arm of options.arms) runs.push(runGrokfastArm(arm, seed, options, onEval));
+  for (const seed of options.seeds)
+    for (const arm of options.arms) runs.push(runGrokfastArm(arm, seed, options, onEval));
   return { options, runs };
 }

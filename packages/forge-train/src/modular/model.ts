@@ -44,7 +44,8 @@ function normal(rng: Rng, name: string, shape: number[]): Variable {
   return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed)));
 }
 
-const filled = (shape: number[], value: number): Variable => tf.tidy(() => tf.variable(tf.fill(shape, value, 'float32')));
+const filled = (shape: number[], value: number): Variable =>
+  tf.tidy(() => tf.variable(tf.fill(shape, value, 'float32')));
 
 /** PyTorch's default inits: N(0, 1) embeddings, U(±1/√fan_in) linears, Xavier attention input. */
 function initWeights(config: ModularModelConfig, seed: number): Map<string, Variable> {
@@ -104,7 +105,10 @@ export class ModularTransformer {
 
   private layerNorm(x: Tensor, prefix: string): Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), this.w(`${prefix}.gain`)), this.w(`${prefix}.bias`));
+    return tf.add(
+      tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), this.w(`${prefix}.gain`)),
+      this.w(`${prefix}.bias`),
+    );
   }
 
   private dense(x: Tensor, prefix: string): Tensor {
@@ -120,7 +124,10 @@ export class ModularTransformer {
     const head = d / nHeads;
     const qkv = this.dense(x, `${prefix}.qkv`);
     const split = (part: number): Tensor =>
-      tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, part * d], [batch, length, d]), [batch, length, nHeads, head]), [0, 2, 1, 3]);
+      tf.transpose(
+        tf.reshape(tf.slice(qkv, [0, 0, part * d], [batch, length, d]), [batch, length, nHeads, head]),
+        [0, 2, 1, 3],
+      );
     const scores = tf.div(tf.matMul(split(0), split(1), false, true), Math.sqrt(head));
     const mask = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
     const masked = tf.add(scores, tf.mul(tf.sub(1, mask), -1e9));
@@ -140,7 +147,10 @@ export class ModularTransformer {
       h = tf.add(h, this.dense(gelu(up), `${p}.mlp.down`));
     }
     const [batch] = inputs.shape;
-    const last = tf.reshape(tf.slice(h, [0, inputLength - 1, 0], [batch, 1, this.config.dModel]), [batch, this.config.dModel]);
+    const last = tf.reshape(tf.slice(h, [0, inputLength - 1, 0], [batch, 1, this.config.dModel]), [
+      batch,
+      this.config.dModel,
+    ]);
     return tf.matMul(this.layerNorm(last, 'lnf'), this.w('head.weight')) as Tensor2D;
   }
 

@@ -39,14 +39,18 @@ export function summarizeArms(options: Pick<GrokfastDemoOptions, 'arms'>, runs: 
  * used and the ratio is a lower bound ('≥'); when the filter did not, there is no ratio.
  */
 export function speedup(baseline: ArmSummary, arm: ArmSummary, maxSteps: number): string {
-  if (arm.medianSteps === undefined || arm.reached < arm.runs.length) return 'n/a (filter did not reach the target in every seed)';
-  if (baseline.reached === baseline.runs.length && baseline.medianSteps !== undefined) return `×${(baseline.medianSteps / arm.medianSteps).toFixed(1)}`;
+  if (arm.medianSteps === undefined || arm.reached < arm.runs.length)
+    return 'n/a (filter did not reach the target in every seed)';
+  if (baseline.reached === baseline.runs.length && baseline.medianSteps !== undefined)
+    return `×${(baseline.medianSteps / arm.medianSteps).toFixed(1)}`;
   const longest = Math.max(maxSteps, ...baseline.runs.map((run) => run.stepsRun));
   return `≥ ×${(longest / arm.medianSteps).toFixed(1)} (baseline did not reach it within ${longest} steps${baseline.reached > 0 ? ` in ${baseline.runs.length - baseline.reached} of ${baseline.runs.length} seeds` : ''})`;
 }
 
 const stepsText = (run: GrokfastRun): string =>
-  run.stepsToTarget === undefined ? `not within ${run.stepsRun} (val ${(run.finalValidationAccuracy * 100).toFixed(1)}%)` : String(run.stepsToTarget);
+  run.stepsToTarget === undefined
+    ? `not within ${run.stepsRun} (val ${(run.finalValidationAccuracy * 100).toFixed(1)}%)`
+    : String(run.stepsToTarget);
 
 /**
  * The reproduction's markdown: one line stating the setting, then a table of steps to the target per
@@ -66,10 +70,16 @@ export function grokfastTable(options: GrokfastDemoOptions, runs: readonly Grokf
   ];
   for (const arm of arms) {
     const paper = PAPER_STEPS[arm.filter ?? 'baseline'];
-    const paperText = paper === undefined ? '—' : `${paper}${arm.filter && PAPER_STEPS.baseline ? ` (×${(PAPER_STEPS.baseline / paper).toFixed(0)})` : ''}`;
+    const paperText =
+      paper === undefined
+        ? '—'
+        : `${paper}${arm.filter && PAPER_STEPS.baseline ? ` (×${(PAPER_STEPS.baseline / paper).toFixed(0)})` : ''}`;
     const ratio = !baseline || arm === baseline ? '—' : speedup(baseline, arm, options.maxSteps);
-    const ms = (pick: (run: GrokfastRun) => number): string => (arm.runs.length === 0 ? '—' : (arm.runs.reduce((sum, run) => sum + pick(run), 0) / arm.runs.length).toFixed(1));
-    lines.push(`| ${arm.arm} | ${arm.runs.map(stepsText).join('; ') || 'not run'} | ${arm.medianSteps ?? '—'} | ${ratio} | ${paperText} | ${ms((run) => run.msPerStep)} | ${ms((run) => run.filterMsPerStep)} |`);
+    const ms = (pick: (run: GrokfastRun) => number): string =>
+      arm.runs.length === 0 ? '—' : (arm.runs.reduce((sum, run) => sum + pick(run), 0) / arm.runs.length).toFixed(1);
+    lines.push(
+      `| ${arm.arm} | ${arm.runs.map(stepsText).join('; ') || 'not run'} | ${arm.medianSteps ?? '—'} | ${ratio} | ${paperText} | ${ms((run) => run.msPerStep)} | ${ms((run) => run.filterMsPerStep)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -7,7 +7,10 @@
  * For every flat index of `outBatchShape`, the flat index into `operandBatchShape`.
  * `outBatchShape` must be the broadcast of `operandBatchShape` with the other operand's.
  */
-export function broadcastSliceIndices(outBatchShape: readonly number[], operandBatchShape: readonly number[]): number[] {
+export function broadcastSliceIndices(
+  outBatchShape: readonly number[],
+  operandBatchShape: readonly number[],
+): number[] {
   const outSize = outBatchShape.reduce((size, dim) => size * dim, 1);
   const rankGap = outBatchShape.length - operandBatchShape.length;
   const indices: number[] = new Array<number>(outSize);

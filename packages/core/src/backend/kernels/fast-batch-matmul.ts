@@ -10,7 +10,15 @@
  */
 import { tf } from '../tf.js';
 import { broadcastSliceIndices } from './batch-broadcast.js';
-import { asWasmBackend, heapView, releaseHeapView, shapeBytes, wasmTensorId, wrapWasmFunction, type WasmBackend } from './wasm-heap.js';
+import {
+  asWasmBackend,
+  heapView,
+  releaseHeapView,
+  shapeBytes,
+  wasmTensorId,
+  wrapWasmFunction,
+  type WasmBackend,
+} from './wasm-heap.js';
 
 /** An operand as a row-major [batch, rows, cols] tensor, with the batch dims it came with. */
 interface RowMajorOperand {
@@ -29,7 +37,17 @@ function cppBatchMatMul(backend: WasmBackend): (...args: unknown[]) => void {
   let multiply = cppBatchMatMulByBackend.get(backend);
   if (multiply === undefined) {
     // aId, aShape, aRank, bId, bShape, bRank, transposeA, transposeB, outId
-    multiply = wrapWasmFunction(backend, tf.BatchMatMul, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    multiply = wrapWasmFunction(backend, tf.BatchMatMul, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
     cppBatchMatMulByBackend.set(backend, multiply);
   }
   return multiply;
@@ -40,14 +58,24 @@ function asRowMajor(backend: WasmBackend, x: tf.TensorInfo, transpose: boolean):
   const batchShape = x.shape.slice(0, -2);
   const rows = x.shape[rank - 2] ?? 1;
   const cols = x.shape[rank - 1] ?? 1;
-  const as3d: tf.TensorInfo = { dataId: x.dataId, shape: [tf.util.sizeFromShape(batchShape), rows, cols], dtype: x.dtype };
+  const as3d: tf.TensorInfo = {
+    dataId: x.dataId,
+    shape: [tf.util.sizeFromShape(batchShape), rows, cols],
+    dtype: x.dtype,
+  };
   if (!transpose) return { tensor: as3d, owned: false, batchShape, rows, cols };
   const transposeKernel = tf.getKernel(tf.Transpose, 'wasm').kernelFunc;
   const transposed = transposeKernel({ inputs: { x: as3d }, backend, attrs: { perm: [0, 2, 1] } }) as tf.TensorInfo;
   return { tensor: transposed, owned: true, batchShape, rows: cols, cols: rows };
 }
 
-function multiplySlices(backend: WasmBackend, left: RowMajorOperand, right: RowMajorOperand, out: tf.TensorInfo, outBatchShape: number[]): void {
+function multiplySlices(
+  backend: WasmBackend,
+  left: RowMajorOperand,
+  right: RowMajorOperand,
+  out: tf.TensorInfo,
+  outBatchShape: number[],
+): void {
   const multiply = cppBatchMatMul(backend);
   const [m, k, n] = [left.rows, left.cols, right.cols];
   const leftSlices = broadcastSliceIndices(outBatchShape, left.batchShape);
@@ -77,7 +105,13 @@ function isSingleSlice(operand: RowMajorOperand): boolean {
  * id rather than a fresh view: XNNPACK caches the packed right-hand matrix by tensor id, so a weight
  * used untransposed is packed once instead of on every call (a 1-token decode step is all packing).
  */
-function sliceOf(backend: WasmBackend, tensor: tf.TensorInfo, elementOffset: number, shape: number[], whole: boolean): { id: number; release: () => void } {
+function sliceOf(
+  backend: WasmBackend,
+  tensor: tf.TensorInfo,
+  elementOffset: number,
+  shape: number[],
+  whole: boolean,
+): { id: number; release: () => void } {
   if (whole) return { id: wasmTensorId(backend, tensor), release: () => undefined };
   const view = heapView(backend, tensor, elementOffset, shape);
   return { id: wasmTensorId(backend, view), release: () => releaseHeapView(backend, view) };
@@ -97,7 +131,9 @@ function fastBatchMatMul({ inputs, backend: untypedBackend, attrs }: Parameters<
   const right = asRowMajor(backend, b, attrs?.['transposeB'] === true);
   try {
     if (left.cols !== right.rows) {
-      throw new Error(`Error in matMul: inner shapes (${left.cols}) and (${right.rows}) of tensors with shapes ${a.shape} and ${b.shape} must match`);
+      throw new Error(
+        `Error in matMul: inner shapes (${left.cols}) and (${right.rows}) of tensors with shapes ${a.shape} and ${b.shape} must match`,
+      );
     }
     const outBatchShape = tf.broadcast_util.assertAndGetBroadcastShape(left.batchShape, right.batchShape);
     const out = backend.makeOutput([...outBatchShape, left.rows, right.cols], 'float32');

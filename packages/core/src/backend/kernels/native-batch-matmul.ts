@@ -23,7 +23,10 @@ function sliceLists(outBatch: number[], aBatch: number[], bBatch: number[]): { a
   const key = `${outBatch.join(',')}|${aBatch.join(',')}|${bBatch.join(',')}`;
   let lists = sliceCache.get(key);
   if (lists === undefined) {
-    lists = { a: Int32Array.from(broadcastSliceIndices(outBatch, aBatch)), b: Int32Array.from(broadcastSliceIndices(outBatch, bBatch)) };
+    lists = {
+      a: Int32Array.from(broadcastSliceIndices(outBatch, aBatch)),
+      b: Int32Array.from(broadcastSliceIndices(outBatch, bBatch)),
+    };
     if (sliceCache.size > 256) sliceCache.clear();
     sliceCache.set(key, lists);
   }
@@ -39,14 +42,29 @@ function nativeBatchMatMul({ inputs, backend: untypedBackend, attrs }: Parameter
   const [left, right] = [operandShape(a), operandShape(b)];
   const [m, k] = transA ? [left.cols, left.rows] : [left.rows, left.cols];
   const [kRight, n] = transB ? [right.cols, right.rows] : [right.rows, right.cols];
-  if (k !== kRight) throw new Error(`Error in matMul: inner shapes (${k}) and (${kRight}) of tensors with shapes ${a.shape} and ${b.shape} must match`);
+  if (k !== kRight)
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kRight}) of tensors with shapes ${a.shape} and ${b.shape} must match`,
+    );
   const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(left.batchShape, right.batchShape);
   const out = backend.makeOutput([...outBatch, m, n], 'float32');
   if (tf.util.sizeFromShape(out.shape) === 0) return out;
   const slices = sliceLists(outBatch, left.batchShape, right.batchShape);
   // After makeOutput: allocating may grow the heap, which replaces its buffer.
   const heap = heapFloat32(backend);
-  nativeAddon().batchMatMul(heap, heapElementOffset(backend, a), heapElementOffset(backend, b), heapElementOffset(backend, out), m, k, n, transA, transB, slices.a, slices.b);
+  nativeAddon().batchMatMul(
+    heap,
+    heapElementOffset(backend, a),
+    heapElementOffset(backend, b),
+    heapElementOffset(backend, out),
+    m,
+    k,
+    n,
+    transA,
+    transB,
+    slices.a,
+    slices.b,
+  );
   return out;
 }
 

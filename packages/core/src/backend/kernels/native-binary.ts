@@ -41,7 +41,11 @@ function plan(aShape: number[], bShape: number[], outShape: number[]): Plan | un
   // A repeated row and a per-row value cut the output into rows of different lengths.
   if ((layouts.has('row') && layouts.has('perRow')) || (a === b && a !== 'full' && a !== 'scalar')) return undefined;
   const size = tf.util.sizeFromShape(outShape);
-  const inner = layouts.has('row') ? tf.util.sizeFromShape(a === 'row' ? aShape : bShape) : layouts.has('perRow') ? (outShape.at(-1) ?? 1) : size;
+  const inner = layouts.has('row')
+    ? tf.util.sizeFromShape(a === 'row' ? aShape : bShape)
+    : layouts.has('perRow')
+      ? (outShape.at(-1) ?? 1)
+      : size;
   return { outer: inner === 0 ? 0 : size / inner, inner, a, b };
 }
 
@@ -57,7 +61,17 @@ function nativeBinary(kernel: BinaryKernel): tf.KernelFunc {
     const out = backend.makeOutput(outShape, 'float32');
     if (layout.outer * layout.inner === 0) return out;
     const at = (t: tf.TensorInfo): number => heapElementOffset(backend, t);
-    nativeAddon().binary(heapFloat32(backend), BINARY_OPS[kernel], at(a), at(b), at(out), layout.outer, layout.inner, LAYOUTS[layout.a], LAYOUTS[layout.b]);
+    nativeAddon().binary(
+      heapFloat32(backend),
+      BINARY_OPS[kernel],
+      at(a),
+      at(b),
+      at(out),
+      layout.outer,
+      layout.inner,
+      LAYOUTS[layout.a],
+      LAYOUTS[layout.b],
+    );
     return out;
   };
 }

@@ -8,20 +8,24 @@ import { FUSED_KERNELS, nativeAddon, registerWasmKernel } from './native-addon.j
 import { asWasmBackend, heapElementOffset, heapFloat32 } from './wasm-heap.js';
 
 function logitsShape(logits: tf.TensorInfo, targets: tf.TensorInfo, kernel: string): { rows: number; vocab: number } {
-  if (logits.shape.length !== 2 || logits.dtype !== 'float32') throw new Error(`${kernel}: logits must be float32 [rows, vocab]`);
+  if (logits.shape.length !== 2 || logits.dtype !== 'float32')
+    throw new Error(`${kernel}: logits must be float32 [rows, vocab]`);
   const [rows = 0, vocab = 0] = logits.shape;
-  if (targets.dtype !== 'int32' || tf.util.sizeFromShape(targets.shape) !== rows) throw new Error(`${kernel}: targets must be int32 with one entry per row`);
+  if (targets.dtype !== 'int32' || tf.util.sizeFromShape(targets.shape) !== rows)
+    throw new Error(`${kernel}: targets must be int32 with one entry per row`);
   return { rows, vocab };
 }
 
 function logSoftmaxPick({ inputs, backend: untypedBackend }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const backend = asWasmBackend(untypedBackend);
   const { logits, targets } = inputs;
-  if (logits === undefined || targets === undefined) throw new Error(`${FUSED_KERNELS.logSoftmaxPick}: inputs logits and targets are required`);
+  if (logits === undefined || targets === undefined)
+    throw new Error(`${FUSED_KERNELS.logSoftmaxPick}: inputs logits and targets are required`);
   const { rows, vocab } = logitsShape(logits, targets, FUSED_KERNELS.logSoftmaxPick);
   const [pick, logSumExp] = [backend.makeOutput([rows], 'float32'), backend.makeOutput([rows], 'float32')];
   const at = (t: tf.TensorInfo): number => heapElementOffset(backend, t);
-  if (rows > 0) nativeAddon().logSoftmaxPick(heapFloat32(backend), at(logits), at(targets), at(pick), at(logSumExp), rows, vocab);
+  if (rows > 0)
+    nativeAddon().logSoftmaxPick(heapFloat32(backend), at(logits), at(targets), at(pick), at(logSumExp), rows, vocab);
   return [pick, logSumExp];
 }
 
@@ -34,7 +38,17 @@ function logSoftmaxPickGrad({ inputs, backend: untypedBackend }: Parameters<tf.K
   const { rows, vocab } = logitsShape(logits, targets, FUSED_KERNELS.logSoftmaxPickGrad);
   const grad = backend.makeOutput([rows, vocab], 'float32');
   const at = (t: tf.TensorInfo): number => heapElementOffset(backend, t);
-  if (rows > 0) nativeAddon().logSoftmaxPickGrad(heapFloat32(backend), at(logits), at(targets), at(logSumExp), at(dy), at(grad), rows, vocab);
+  if (rows > 0)
+    nativeAddon().logSoftmaxPickGrad(
+      heapFloat32(backend),
+      at(logits),
+      at(targets),
+      at(logSumExp),
+      at(dy),
+      at(grad),
+      rows,
+      vocab,
+    );
   return grad;
 }
 

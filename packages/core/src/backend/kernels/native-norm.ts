@@ -8,7 +8,8 @@ import { asWasmBackend, heapElementOffset, heapFloat32 } from './wasm-heap.js';
 
 function rowsAndWidth(x: tf.TensorInfo, kernel: string): { rows: number; width: number } {
   const width = x.shape.at(-1) ?? 0;
-  if (x.dtype !== 'float32' || x.shape.length === 0 || width === 0) throw new Error(`${kernel}: x must be float32 with a non-empty last axis`);
+  if (x.dtype !== 'float32' || x.shape.length === 0 || width === 0)
+    throw new Error(`${kernel}: x must be float32 with a non-empty last axis`);
   return { rows: tf.util.sizeFromShape(x.shape) / width, width };
 }
 
@@ -17,12 +18,28 @@ function fusedNorm({ inputs, backend: untypedBackend, attrs }: Parameters<tf.Ker
   const { x, gain, bias } = inputs;
   if (x === undefined || gain === undefined) throw new Error(`${FUSED_KERNELS.norm}: inputs x and gain are required`);
   const { rows, width } = rowsAndWidth(x, FUSED_KERNELS.norm);
-  const outputs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([rows], 'float32'), backend.makeOutput([rows], 'float32')] as const;
+  const outputs = [
+    backend.makeOutput(x.shape, 'float32'),
+    backend.makeOutput([rows], 'float32'),
+    backend.makeOutput([rows], 'float32'),
+  ] as const;
   const at = (t: tf.TensorInfo): number => heapElementOffset(backend, t);
   const layerNorm = attrs?.['layerNorm'] === true;
   const eps = attrs?.['eps'];
   if (typeof eps !== 'number') throw new Error(`${FUSED_KERNELS.norm}: attribute eps must be a number`);
-  nativeAddon().normForward(heapFloat32(backend), at(x), at(gain), bias === undefined ? -1 : at(bias), at(outputs[0]), at(outputs[1]), at(outputs[2]), rows, width, layerNorm, eps);
+  nativeAddon().normForward(
+    heapFloat32(backend),
+    at(x),
+    at(gain),
+    bias === undefined ? -1 : at(bias),
+    at(outputs[0]),
+    at(outputs[1]),
+    at(outputs[2]),
+    rows,
+    width,
+    layerNorm,
+    eps,
+  );
   return [...outputs];
 }
 
@@ -39,7 +56,20 @@ function fusedNormGrad({ inputs, backend: untypedBackend, attrs }: Parameters<tf
   const dbias = hasBias ? backend.makeOutput([width], 'float32') : undefined;
   const at = (t: tf.TensorInfo): number => heapElementOffset(backend, t);
   const layerNorm = attrs?.['layerNorm'] === true;
-  nativeAddon().normBackward(heapFloat32(backend), at(x), at(gain), at(mean), at(rstd), at(dy), at(dx), at(dgain), dbias === undefined ? -1 : at(dbias), rows, width, layerNorm);
+  nativeAddon().normBackward(
+    heapFloat32(backend),
+    at(x),
+    at(gain),
+    at(mean),
+    at(rstd),
+    at(dy),
+    at(dx),
+    at(dgain),
+    dbias === undefined ? -1 : at(dbias),
+    rows,
+    width,
+    layerNorm,
+  );
   return dbias === undefined ? [dx, dgain] : [dx, dgain, dbias];
 }
 

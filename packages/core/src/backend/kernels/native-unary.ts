@@ -18,7 +18,14 @@ function nativeUnary(kernel: UnaryKernel): tf.KernelFunc {
     const backend = asWasmBackend(args.backend);
     const out = backend.makeOutput(x.shape, 'float32');
     const n = tf.util.sizeFromShape(x.shape);
-    if (n > 0) nativeAddon().unary(heapFloat32(backend), UNARY_OPS[kernel], heapElementOffset(backend, x), heapElementOffset(backend, out), n);
+    if (n > 0)
+      nativeAddon().unary(
+        heapFloat32(backend),
+        UNARY_OPS[kernel],
+        heapElementOffset(backend, x),
+        heapElementOffset(backend, out),
+        n,
+      );
     return out;
   };
 }

@@ -19,7 +19,11 @@ export function asWasmBackend(backend: unknown): WasmBackend {
 }
 
 /** A wasm export wrapped as a JS function, e.g. the C++ `BatchMatMul`. */
-export function wrapWasmFunction(backend: WasmBackend, name: string, argTypes: readonly string[]): (...args: unknown[]) => void {
+export function wrapWasmFunction(
+  backend: WasmBackend,
+  name: string,
+  argTypes: readonly string[],
+): (...args: unknown[]) => void {
   const cwrap = (backend.wasm as unknown as { cwrap: CWrap }).cwrap;
   return cwrap(name, null, argTypes);
 }
@@ -39,7 +43,12 @@ export function wasmTensorId(backend: WasmBackend, tensor: tf.TensorInfo): numbe
  * A float32 tensor of `shape` that aliases `base`'s heap memory from element `elementOffset`:
  * no copy, and it must be released with `releaseHeapView` (which does not free the memory).
  */
-export function heapView(backend: WasmBackend, base: tf.TensorInfo, elementOffset: number, shape: number[]): tf.TensorInfo {
+export function heapView(
+  backend: WasmBackend,
+  base: tf.TensorInfo,
+  elementOffset: number,
+  shape: number[],
+): tf.TensorInfo {
   const offset = tensorData(backend, base).memoryOffset + 4 * elementOffset;
   return backend.makeOutput(shape, 'float32', offset);
 }

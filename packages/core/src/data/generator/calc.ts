@@ -16,7 +16,9 @@ export function calc(op: Operator, ...operands: number[]): Calc {
   let value = operands[0] as number;
   for (const operand of operands.slice(1)) value = apply(op, value, operand);
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`calc produced ${value} from ${operands.join(op)}: templates must keep results non-negative integers`);
+    throw new Error(
+      `calc produced ${value} from ${operands.join(op)}: templates must keep results non-negative integers`,
+    );
   }
   const expression = operands.join(op);
   return { value, text: `${expression} = <<${expression}=${value}>>${value}` };

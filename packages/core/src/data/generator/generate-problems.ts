@@ -12,7 +12,16 @@ import { sharing } from './templates/sharing.js';
 import { shopping } from './templates/shopping.js';
 
 /** Every word-problem template `generateProblems` draws from (shopping, sharing, rates, ages…), uniformly. */
-export const PROBLEM_TEMPLATES: readonly ProblemTemplate[] = [shopping, sharing, rates, ages, collection, earnings, groups, comparison];
+export const PROBLEM_TEMPLATES: readonly ProblemTemplate[] = [
+  shopping,
+  sharing,
+  rates,
+  ages,
+  collection,
+  earnings,
+  groups,
+  comparison,
+];
 
 /** Options of `generateProblems`, as the `builtin` data source gives them. */
 export interface GenerateProblemsOptions {
@@ -41,7 +50,8 @@ const ATTEMPTS_PER_PROBLEM = 20;
  */
 export function generateProblems(options: GenerateProblemsOptions): GeneratedProblem[] {
   const { count, seed, difficulty } = options;
-  if (!Number.isInteger(count) || count < 0) throw new ForgeError(`must be a non-negative integer, got ${count}`, { field: 'count' });
+  if (!Number.isInteger(count) || count < 0)
+    throw new ForgeError(`must be a non-negative integer, got ${count}`, { field: 'count' });
   if (!Number.isInteger(seed)) throw new ForgeError(`must be an integer, got ${seed}`, { field: 'seed' });
   if (!Number.isInteger(difficulty) || difficulty < 1 || difficulty > MAX_DIFFICULTY) {
     throw new ForgeError(`must be an integer from 1 to ${MAX_DIFFICULTY}, got ${difficulty}`, { field: 'difficulty' });
@@ -51,7 +61,9 @@ export function generateProblems(options: GenerateProblemsOptions): GeneratedPro
   const problems: GeneratedProblem[] = [];
   for (let attempt = 0; problems.length < count; attempt++) {
     if (attempt >= count * ATTEMPTS_PER_PROBLEM) {
-      throw new ForgeError(`cannot find ${count} distinct problems at difficulty ${difficulty}; ask for fewer`, { field: 'count' });
+      throw new ForgeError(`cannot find ${count} distinct problems at difficulty ${difficulty}; ask for fewer`, {
+        field: 'count',
+      });
     }
     const rng = root.fork(`problem-d${difficulty}-${attempt}`);
     const template = rng.pick(PROBLEM_TEMPLATES);

@@ -21,12 +21,34 @@ export const PEOPLE: readonly Person[] = [
 
 /** Things people own, find and share (plural). */
 export const COLLECTIBLES: readonly string[] = [
-  'apples', 'marbles', 'stickers', 'cards', 'shells', 'stamps', 'pencils', 'cookies', 'oranges', 'beads', 'coins', 'toys',
+  'apples',
+  'marbles',
+  'stickers',
+  'cards',
+  'shells',
+  'stamps',
+  'pencils',
+  'cookies',
+  'oranges',
+  'beads',
+  'coins',
+  'toys',
 ];
 
 /** Things sold by the piece (plural). */
 export const GOODS: readonly string[] = [
-  'notebooks', 'pens', 'books', 'cups', 'shirts', 'hats', 'balls', 'plates', 'candles', 'kites', 'cakes', 'bags',
+  'notebooks',
+  'pens',
+  'books',
+  'cups',
+  'shirts',
+  'hats',
+  'balls',
+  'plates',
+  'candles',
+  'kites',
+  'cakes',
+  'bags',
 ];
 
 /** Things to spend savings on (singular, with article). */

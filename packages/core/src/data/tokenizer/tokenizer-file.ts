@@ -80,10 +80,13 @@ function checkConsistency(data: TokenizerFile, file: string): void {
   });
   const expected = FIRST_MERGE_ID + data.merges.length;
   if (data.vocabSize !== expected) {
-    throw new ForgeError(`vocabSize ${data.vocabSize} does not match the ${data.merges.length} merges (expected ${expected})`, {
-      file,
-      field: 'vocabSize',
-    });
+    throw new ForgeError(
+      `vocabSize ${data.vocabSize} does not match the ${data.merges.length} merges (expected ${expected})`,
+      {
+        file,
+        field: 'vocabSize',
+      },
+    );
   }
 }
 

@@ -18,7 +18,8 @@
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return res.json();
   };
-  const fmt = (v) => (Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v * 1000) / 1000) : v.toPrecision(4));
+  const fmt = (v) =>
+    Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v * 1000) / 1000) : v.toPrecision(4);
 
   /** Create a chart the first time; afterwards swap its data in place so polling does not flicker. */
   function draw(key, canvas, config) {
@@ -52,23 +53,36 @@
 
   function renderTable(run) {
     const body = $('phase-table').querySelector('tbody');
-    body.replaceChildren(...run.phaseViews.map((p) => {
-      const row = el('tr');
-      const models = p.models.map((m) => `${m.role}: ${m.params.toLocaleString()} params, ${(m.bytes / 1e6).toFixed(3)} MB`).join('\n');
-      const metrics = Object.entries(p.metrics).map(([k, v]) => `${k}=${fmt(v)}`).join('  ');
-      row.append(el('td', {}, p.name), el('td', { className: `status-${p.status}` }, p.status + (p.error ? `: ${p.error}` : '')),
-        el('td', {}, p.durationMs === undefined ? '' : `${(p.durationMs / 1000).toFixed(1)} s`), el('td', { style: 'white-space: pre-line' }, models), el('td', { className: 'metrics' }, metrics));
-      return row;
-    }));
+    body.replaceChildren(
+      ...run.phaseViews.map((p) => {
+        const row = el('tr');
+        const models = p.models
+          .map((m) => `${m.role}: ${m.params.toLocaleString()} params, ${(m.bytes / 1e6).toFixed(3)} MB`)
+          .join('\n');
+        const metrics = Object.entries(p.metrics)
+          .map(([k, v]) => `${k}=${fmt(v)}`)
+          .join('  ');
+        row.append(
+          el('td', {}, p.name),
+          el('td', { className: `status-${p.status}` }, p.status + (p.error ? `: ${p.error}` : '')),
+          el('td', {}, p.durationMs === undefined ? '' : `${(p.durationMs / 1000).toFixed(1)} s`),
+          el('td', { style: 'white-space: pre-line' }, models),
+          el('td', { className: 'metrics' }, metrics),
+        );
+        return row;
+      }),
+    );
   }
 
   function renderRun(run) {
     $('run-title').textContent = run.runId;
-    $('run-meta').textContent = `preset ${run.preset}, seed ${run.seed}, updated ${new Date(run.updatedAt).toLocaleString()}`;
+    $('run-meta').textContent =
+      `preset ${run.preset}, seed ${run.seed}, updated ${new Date(run.updatedAt).toLocaleString()}`;
     $('live').hidden = !run.live;
     $('alerts').hidden = run.alerts.length === 0;
     $('alert-list').replaceChildren(...run.alerts.map((a) => el('li', {}, a.message)));
-    for (const key of ['timeline', 'loss', 'evolution', 'grokfast', 'sizes', 'latency']) draw(key, $(`chart-${key}`), ForgeCharts[key](run));
+    for (const key of ['timeline', 'loss', 'evolution', 'grokfast', 'sizes', 'latency'])
+      draw(key, $(`chart-${key}`), ForgeCharts[key](run));
     renderOthers(run);
     renderTable(run);
     state.run = run;
@@ -86,18 +100,20 @@
   }
 
   function renderRunList(runs) {
-    $('run-list').replaceChildren(...runs.map((r) => {
-      const item = el('li', { className: r.runId === state.runId ? 'selected' : '' }, r.runId + (r.live ? ' ●' : ''));
-      item.append(el('span', { className: 'phases' }, r.phases.map((p) => `${p.name}:${p.status}`).join(' ')));
-      item.onclick = () => {
-        state.runId = r.runId;
-        for (const chart of Object.values(state.charts)) chart.destroy();
-        state.charts = {};
-        $('other-charts').replaceChildren();
-        refresh().catch(showError);
-      };
-      return item;
-    }));
+    $('run-list').replaceChildren(
+      ...runs.map((r) => {
+        const item = el('li', { className: r.runId === state.runId ? 'selected' : '' }, r.runId + (r.live ? ' ●' : ''));
+        item.append(el('span', { className: 'phases' }, r.phases.map((p) => `${p.name}:${p.status}`).join(' ')));
+        item.onclick = () => {
+          state.runId = r.runId;
+          for (const chart of Object.values(state.charts)) chart.destroy();
+          state.charts = {};
+          $('other-charts').replaceChildren();
+          refresh().catch(showError);
+        };
+        return item;
+      }),
+    );
     if (runs.length === 0) $('run-list').append(el('li', {}, 'no runs yet'));
   }
 

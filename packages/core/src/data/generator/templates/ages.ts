@@ -37,7 +37,11 @@ export const ages: ProblemTemplate = {
       question:
         `${a.name} is ${ageA} years old. ${b.name} is ${times} times as old as ${a.name}. ` +
         `${c.name} is ${younger} years younger than ${b.name}. What is the sum of their ages?`,
-      lines: [`${b.name} is ${ageB.text} years old.`, `${c.name} is ${ageC.text} years old.`, `The sum of their ages is ${sum.text}.`],
+      lines: [
+        `${b.name} is ${ageB.text} years old.`,
+        `${c.name} is ${ageC.text} years old.`,
+        `The sum of their ages is ${sum.text}.`,
+      ],
       answer: sum.value,
     };
   },

@@ -16,11 +16,19 @@ export const collection: ProblemTemplate = {
       if (ctx.rng.int(0, 1) === 0) {
         const found = ctx.count(2);
         const now = calc('+', start, found);
-        return { question: `${owner.name} has ${start} ${items}. ${He} finds ${found} more. ${ask}`, lines: [`${owner.name} has ${now.text} ${items} now.`], answer: now.value };
+        return {
+          question: `${owner.name} has ${start} ${items}. ${He} finds ${found} more. ${ask}`,
+          lines: [`${owner.name} has ${now.text} ${items} now.`],
+          answer: now.value,
+        };
       }
       const given = ctx.rng.int(2, start - 1);
       const now = calc('-', start, given);
-      return { question: `${owner.name} has ${start} ${items}. ${He} gives ${given} to ${friend.name}. ${ask}`, lines: [`${owner.name} has ${now.text} ${items} now.`], answer: now.value };
+      return {
+        question: `${owner.name} has ${start} ${items}. ${He} gives ${given} to ${friend.name}. ${ask}`,
+        lines: [`${owner.name} has ${now.text} ${items} now.`],
+        answer: now.value,
+      };
     }
     let startText: string;
     let start: number;
@@ -40,7 +48,10 @@ export const collection: ProblemTemplate = {
     const found = ctx.count(2);
     const afterGiving = calc('-', start, given);
     const now = calc('+', afterGiving.value, found);
-    lines.push(`After giving some away ${owner.subject} has ${afterGiving.text} ${items}.`, `Then ${owner.subject} has ${now.text} ${items}.`);
+    lines.push(
+      `After giving some away ${owner.subject} has ${afterGiving.text} ${items}.`,
+      `Then ${owner.subject} has ${now.text} ${items}.`,
+    );
     return {
       question: `${startText} ${He} gives ${given} ${items} to ${friend.name}. Then ${owner.subject} finds ${found} more. ${ask}`,
       lines,

@@ -31,7 +31,11 @@ export const shopping: ProblemTemplate = {
       `${buyer.name} spends ${total.text} dollars in total.`,
     ];
     if (ctx.level === 2) {
-      return { question: `${question} How much money does ${buyer.subject} spend in total?`, lines, answer: total.value };
+      return {
+        question: `${question} How much money does ${buyer.subject} spend in total?`,
+        lines,
+        answer: total.value,
+      };
     }
     // A round bill strictly above the total, as a shopper would hand over.
     const bill = (Math.floor(total.value / 10) + 1 + ctx.rng.int(0, 2)) * 10;
