@@ -91,7 +91,33 @@ export function createProgram(
   const program = new Command('forge')
     .description('Agent Forge: create small language models on your own machine.')
     .showHelpAfterError();
-  const progressFor = (flags: CommonFlags): ProgressReporter => (flags.quiet ? silentProgress : io.progress);
+  registerInfoCommand(program, io);
+  registerPipelineCommands(program, io);
+  program
+    .command('merge')
+    .description(
+      'merge checkpoints as a mergekit-style YAML config describes (linear, slerp, ties, dare, frankenmerge, dfs, …)',
+    )
+    .argument('<config>', 'merge config (YAML), e.g. merge.yaml')
+    .requiredOption('-o, --out <dir>', 'output checkpoint directory (replaced as a whole)')
+    .action((configFile: string, flags: { out: string }) =>
+      mergeCommand({ configFile, outDir: flags.out, print: io.print }),
+    );
+  program
+    .command('runs')
+    .description('list runs and the state of their phases')
+    .option('--runs-dir <dir>', 'where runs are stored', 'runs')
+    .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
+  registerChatCommand(program, io);
+  registerServeCommand(program, io);
+  registerExportCommand(program, io);
+  registerDashboardCommand(program, io);
+  registerGrokfastDemoCommand(program, io);
+  return program;
+}
+
+/** `forge info`: the engine backend and what this install can do. */
+function registerInfoCommand(program: Command, io: ProgramIo): void {
   program
     .command('info')
     .description('show the engine backend, threads, SIMD, versions and which phases are available')
@@ -107,6 +133,11 @@ export function createProgram(
         print: io.print,
       });
     });
+}
+
+/** `forge run` (the whole pipeline) and `forge phase` (one phase alone). */
+function registerPipelineCommands(program: Command, io: ProgramIo): void {
+  const progressFor = (flags: CommonFlags): ProgressReporter => (flags.quiet ? silentProgress : io.progress);
   addCommonOptions(program.command('run').description('run the whole pipeline (or continue one with --resume)'))
     .option('--resume <runId>', 'continue an interrupted run: finished phases are skipped')
     .option('--from <phase>', 'start the pipeline at this phase (needs --input unless it is cognate)')
@@ -136,25 +167,4 @@ export function createProgram(
         print: io.print,
       });
     });
-  program
-    .command('merge')
-    .description(
-      'merge checkpoints as a mergekit-style YAML config describes (linear, slerp, ties, dare, frankenmerge, dfs, …)',
-    )
-    .argument('<config>', 'merge config (YAML), e.g. merge.yaml')
-    .requiredOption('-o, --out <dir>', 'output checkpoint directory (replaced as a whole)')
-    .action((configFile: string, flags: { out: string }) =>
-      mergeCommand({ configFile, outDir: flags.out, print: io.print }),
-    );
-  program
-    .command('runs')
-    .description('list runs and the state of their phases')
-    .option('--runs-dir <dir>', 'where runs are stored', 'runs')
-    .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
-  registerChatCommand(program, io);
-  registerServeCommand(program, io);
-  registerExportCommand(program, io);
-  registerDashboardCommand(program, io);
-  registerGrokfastDemoCommand(program, io);
-  return program;
 }

@@ -71,6 +71,15 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
       signal,
     }),
   );
+  await printRunOutcome(outcome, config.runsDir, print);
+}
+
+/** What a finished run made: each phase's metrics, the summary table, alerts and the final model. */
+async function printRunOutcome(
+  outcome: Awaited<ReturnType<typeof runPipeline>>,
+  runsDir: string,
+  print: (line: string) => void,
+): Promise<void> {
   const last = outcome.state.phases[outcome.state.phases.length - 1];
   if (!last || last.status !== 'done') throw new ForgeError(`run ${outcome.runId} did not finish`);
   print(`run ${outcome.runId} finished: ${outcome.runDir}`);
@@ -82,7 +91,7 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   }
   print('');
   for (const line of summaryTable(outcome.state)) print(line);
-  const alerts = await recordRunAlerts(config.runsDir, outcome.runId);
+  const alerts = await recordRunAlerts(runsDir, outcome.runId);
   for (const alert of alerts) print(`ALERT: ${alert.message}`);
   const finalModel = outcome.result?.models[0];
   if (finalModel) print(`\nfinal model (${finalModel.role}): ${finalModel.dir}`);

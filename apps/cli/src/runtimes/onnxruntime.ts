@@ -24,6 +24,18 @@ function argmaxOfLast(logits: Float32Array, rows: number, vocabSize: number): nu
   return best;
 }
 
+/** The exported decoder's `past_key_values.<layer>.key|value` inputs, each made by `tensorOf`. */
+function pastKeyValues(
+  nLayers: number,
+  tensorOf: (layer: number, part: 'key' | 'value') => Tensor,
+): Record<string, Tensor> {
+  const cache: Record<string, Tensor> = {};
+  for (let layer = 0; layer < nLayers; layer++) {
+    for (const part of ['key', 'value'] as const) cache[`past_key_values.${layer}.${part}`] = tensorOf(layer, part);
+  }
+  return cache;
+}
+
 async function generateOn(
   ort: Ort,
   session: InferenceSession,
@@ -48,16 +60,10 @@ async function generateOn(
     return { ...summary, stopReason: options.signal?.aborted ? 'aborted' : 'max-new-tokens' };
   const int64 = (values: readonly number[]): Tensor =>
     new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
-  let cache: Record<string, Tensor> = {};
-  for (let layer = 0; layer < nLayers; layer++) {
-    for (const part of ['key', 'value'])
-      cache[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [
-        1,
-        nHeads,
-        0,
-        dModel / nHeads,
-      ]);
-  }
+  let cache = pastKeyValues(
+    nLayers,
+    () => new ort.Tensor('float32', new Float32Array(0), [1, nHeads, 0, dModel / nHeads]),
+  );
   let input = [...promptIds];
   let last = started;
   for (;;) {
@@ -77,11 +83,7 @@ async function generateOn(
     onToken(token);
     const reason = stopAfter(token, summary.tokens.length, promptIds.length, options, contextLength);
     if (reason !== null) return { ...summary, stopReason: reason };
-    cache = {};
-    for (let layer = 0; layer < nLayers; layer++) {
-      for (const part of ['key', 'value'])
-        cache[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`] as Tensor;
-    }
+    cache = pastKeyValues(nLayers, (layer, part) => outputs[`present.${layer}.${part}`] as Tensor);
     input = [token];
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -14,6 +14,7 @@ import { activationBytesPerSequence, chooseMicroBatch } from './micro-batch.js';
 import type { ActivationShape } from './micro-batch.js';
 import { learningRateAt } from './schedule.js';
 import { loadTrainState, saveTrainState } from './train-state.js';
+import type { TrainStateParts } from './train-state.js';
 
 /** What the loop trains: named weights and a mean loss over a [B, T+1] token batch. */
 export interface TrainableModel {
@@ -98,13 +99,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const optimizer = new AdamW(config);
   const microBatch = pickMicroBatch(options);
   const restored = options.stateDir
-    ? await loadTrainState(options.stateDir, {
-        weights,
-        optimizer,
-        data: options.data,
-        transforms: options.gradientTransforms ?? [],
-        rng: options.rng,
-      })
+    ? await loadTrainState(options.stateDir, trainedParts(options, weights, optimizer))
     : null;
   const startStep = restored?.step ?? 0;
   const guard = new LossGuard(config.spikeFactor, config.warmupSteps, restored?.lossAverage);
@@ -130,16 +125,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       await yieldToEventLoop();
       const due = config.checkpointEvery > 0 && step % config.checkpointEvery === 0;
       if (options.stateDir && (due || step === lastStep || options.signal?.aborted)) {
-        await saveTrainState(options.stateDir, {
-          step,
-          weights,
-          optimizer,
-          data: options.data,
-          transforms: options.gradientTransforms ?? [],
-          rng: options.rng,
-          lossAverage: guard.runningAverage,
-          microBatch,
-        });
+        const parts = trainedParts(options, weights, optimizer);
+        await saveTrainState(options.stateDir, { ...parts, step, lossAverage: guard.runningAverage, microBatch });
         options.tracker?.event('checkpoint', { step }, options.phase);
       }
       if (options.signal?.aborted)
@@ -161,6 +148,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     resumedFrom: startStep,
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
   };
+}
+
+/** Everything whose state a checkpoint of the loop holds, besides the step counters. */
+function trainedParts(
+  options: TrainOptions,
+  weights: Map<string, Variable>,
+  optimizer: AdamW,
+): TrainStateParts {
+  return { weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

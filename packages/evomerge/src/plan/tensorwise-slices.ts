@@ -26,93 +26,104 @@ export function planTensorwiseSlices(
   sources: ReadonlyMap<string, TensorSource>,
 ): MergePlan {
   const slices = config.slices as readonly Slice[];
-  const source = (model: string): TensorSource => sources.get(model) as TensorSource;
-  const infoOf = (model: string): Map<string, TensorInfo> =>
-    new Map(source(model).tensors.map((info) => [info.name, info]));
-  const infos = new Map([...sources.keys()].map((model) => [model, infoOf(model)]));
-  const dtypes = mergeDtypes(config);
-  const job = (
-    slice: Slice,
-    index: number,
-    name: string,
-    inNames: readonly string[],
-    position: number,
-  ): PlannedTensor => {
-    const baseIndex =
-      method.baseModel === 'unused' ? -1 : slice.sources.findIndex((entry) => entry.model === config.base_model);
-    const shapes = slice.sources.map((entry, j) => ({
-      model: entry.model,
-      info: infos.get(entry.model)?.get(inNames[j] as string),
-    }));
-    const reference = checkSameShapes(shapes, inNames, index);
-    const sliceLevel: ParameterLevels = [
-      [slice.parameters, `slices[${index}].parameters`],
-      [config.parameters, 'parameters'],
-    ];
-    const tensorJob: TensorJob = {
-      name,
-      shape: reference.shape,
-      dtype: outputDtype(dtypes, reference, slice.sources[0]?.model ?? ''),
-      position,
-      base:
-        baseIndex < 0
-          ? undefined
-          : { model: slice.sources[baseIndex]?.model as string, name: inNames[baseIndex] as string },
-      inputs: slice.sources.flatMap((entry, j) =>
-        j === baseIndex
-          ? []
-          : [
-              {
-                model: entry.model,
-                name: inNames[j] as string,
-                levels: [
-                  [entry.parameters, `slices[${index}].sources[${j}].parameters`],
-                  ...sliceLevel,
-                ] as ParameterLevels,
-              },
-            ],
-      ),
-      globalLevels: sliceLevel,
-    };
-    return plannedFromJob(tensorJob, method, config, sources, dtypes);
-  };
-  const outside = (sliceIndex: number, before: boolean): PlannedTensor[] => {
-    const slice = slices[sliceIndex] as Slice;
-    return source(slice.sources[0]?.model as string)
-      .tensors.filter((info) => parseLayerName(info.name) === undefined && isBeforeBlocks(info.name) === before)
-      .map((info) =>
-        job(
-          slice,
-          sliceIndex,
-          info.name,
-          slice.sources.map(() => info.name),
-          0,
-        ),
-      );
-  };
+  const infos = new Map(
+    [...sources].map(([model, source]) => [model, new Map(source.tensors.map((info) => [info.name, info]))]),
+  );
+  const context: SliceContext = { config, method, sources, infos, dtypes: mergeDtypes(config) };
   let outLayer = 0;
   const blocks = slices.flatMap((slice, index) => {
     const length = checkRanges(slice, index, sources);
     return Array.from({ length }, (_, offset) => {
       const layer = outLayer++;
       const first = slice.sources[0] as Slice['sources'][number];
-      return blockTensors(source(first.model), first.layer_range[0] + offset).map(({ suffix, prefix }) =>
-        job(
-          slice,
-          index,
-          layerTensorName(layer, suffix, prefix),
-          slice.sources.map((entry) => layerTensorName(entry.layer_range[0] + offset, suffix, prefix)),
-          positionInRun(offset, length),
-        ),
+      return blockTensors(sourceOf(context, first.model), first.layer_range[0] + offset).map(({ suffix, prefix }) =>
+        plannedSliceTensor(context, slice, index, {
+          name: layerTensorName(layer, suffix, prefix),
+          inNames: slice.sources.map((entry) => layerTensorName(entry.layer_range[0] + offset, suffix, prefix)),
+          position: positionInRun(offset, length),
+        }),
       );
     }).flat();
   });
   const primaryModel = config.base_model ?? (slices[0]?.sources[0]?.model as string);
   return {
-    tensors: [...outside(0, true), ...blocks, ...outside(slices.length - 1, false)],
+    tensors: [...outsideBlocks(context, 0, true), ...blocks, ...outsideBlocks(context, slices.length - 1, false)],
     layerCount: outLayer,
     primaryModel,
   };
+}
+
+/** What planning every tensor of a `slices:` merge needs. */
+interface SliceContext {
+  readonly config: MergeConfig;
+  readonly method: TensorwiseMergeMethod;
+  readonly sources: ReadonlyMap<string, TensorSource>;
+  readonly infos: ReadonlyMap<string, ReadonlyMap<string, TensorInfo>>;
+  readonly dtypes: ReturnType<typeof mergeDtypes>;
+}
+
+/** One output tensor of a slice: its name, the name of its input in each source, its gradient position. */
+interface SliceTensor {
+  readonly name: string;
+  readonly inNames: readonly string[];
+  readonly position: number;
+}
+
+const sourceOf = (context: SliceContext, model: string): TensorSource => context.sources.get(model) as TensorSource;
+
+/** The tensors before (or after) the blocks, merged across slice `sliceIndex`'s sources at position 0. */
+function outsideBlocks(context: SliceContext, sliceIndex: number, before: boolean): PlannedTensor[] {
+  const slice = (context.config.slices as readonly Slice[])[sliceIndex] as Slice;
+  return sourceOf(context, slice.sources[0]?.model as string)
+    .tensors.filter((info) => parseLayerName(info.name) === undefined && isBeforeBlocks(info.name) === before)
+    .map((info) =>
+      plannedSliceTensor(context, slice, sliceIndex, {
+        name: info.name,
+        inNames: slice.sources.map(() => info.name),
+        position: 0,
+      }),
+    );
+}
+
+/** Plans one output tensor of slice `index`, with the slice's parameter levels and base model. */
+function plannedSliceTensor(context: SliceContext, slice: Slice, index: number, tensor: SliceTensor): PlannedTensor {
+  const { config, method, infos, dtypes } = context;
+  const { inNames } = tensor;
+  const baseIndex =
+    method.baseModel === 'unused' ? -1 : slice.sources.findIndex((entry) => entry.model === config.base_model);
+  const shapes = slice.sources.map((entry, j) => ({
+    model: entry.model,
+    info: infos.get(entry.model)?.get(inNames[j] as string),
+  }));
+  const reference = checkSameShapes(shapes, inNames, index);
+  const sliceLevel: ParameterLevels = [
+    [slice.parameters, `slices[${index}].parameters`],
+    [config.parameters, 'parameters'],
+  ];
+  const inputs = slice.sources.flatMap((entry, j) =>
+    j === baseIndex
+      ? []
+      : [
+          {
+            model: entry.model,
+            name: inNames[j] as string,
+            levels: [[entry.parameters, `slices[${index}].sources[${j}].parameters`], ...sliceLevel] as ParameterLevels,
+          },
+        ],
+  );
+  const tensorJob: TensorJob = {
+    name: tensor.name,
+    shape: reference.shape,
+    dtype: outputDtype(dtypes, reference, slice.sources[0]?.model ?? ''),
+    position: tensor.position,
+    base:
+      baseIndex < 0
+        ? undefined
+        : { model: slice.sources[baseIndex]?.model as string, name: inNames[baseIndex] as string },
+    inputs,
+    globalLevels: sliceLevel,
+  };
+  return plannedFromJob(tensorJob, method, config, context.sources, dtypes);
 }
 
 /** The in-block names of block `layer` of a model. */
