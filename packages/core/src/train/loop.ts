@@ -151,11 +151,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
 }
 
 /** Everything whose state a checkpoint of the loop holds, besides the step counters. */
-function trainedParts(
-  options: TrainOptions,
-  weights: Map<string, Variable>,
-  optimizer: AdamW,
-): TrainStateParts {
+function trainedParts(options: TrainOptions, weights: Map<string, Variable>, optimizer: AdamW): TrainStateParts {
   return { weights, optimizer, data: options.data, transforms: options.gradientTransforms ?? [], rng: options.rng };
 }
 
