@@ -84,3 +84,19 @@ describe('--runtime llama.cpp and onnxruntime', () => {
     expect(await complete('onnxruntime')).toEqual(ours);
   });
 });
+
+describe('the calculator with another runtime', () => {
+  it('is an error naming the flag, before anything is exported', async () => {
+    for (const runtime of ['llama.cpp', 'onnxruntime'] as const) {
+      await expect(
+        chatCommand({
+          modelDir: denseDir,
+          input: new PassThrough(),
+          output: new PassThrough(),
+          runtime,
+          calculator: true,
+        }),
+      ).rejects.toThrow(/--runtime .* does not run the calculator/);
+    }
+  });
+});

@@ -16,3 +16,4 @@ export * from './data/index.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './eval/index.js';
+export * from './tools/index.js';

@@ -2,7 +2,8 @@
  * The runtime a chat or a server talks to: text in, streamed text out, one request at a time through a
  * FIFO queue (requests wait their turn; they are never interleaved into one KV cache).
  */
-import { ForgeError, SPECIAL_IDS } from '@agent-forge/core';
+import { ForgeError, SPECIAL_IDS, calculatorInjector } from '@agent-forge/core';
+import type { TokenInjector } from '@agent-forge/core';
 import type { EdgeModel } from './edge-model.js';
 import { SerialQueue } from './queue.js';
 import { generateStreaming, type GenerationSummary, type StreamOptions } from './runtime.js';
@@ -60,6 +61,12 @@ export type TokenGenerator = (
 export interface EdgeEngineOptions {
   /** Generates the tokens; default `generateStreaming` on the edge model. */
   readonly generate?: TokenGenerator;
+  /**
+   * Run the calculator in the loop: after the model writes `<<48/2=`, `24>>` is appended and fed to it
+   * (GSM8K's calculator annotations). Default false here; `forge chat` and `forge serve` turn it on.
+   * Only forge's own generator runs it, so it cannot be combined with `generate`.
+   */
+  readonly calculator?: boolean;
 }
 
 /**
@@ -71,6 +78,8 @@ export class EdgeEngine {
 
   private readonly generate: TokenGenerator;
 
+  private readonly injector: TokenInjector | undefined;
+
   /**
    * @param edgeModel The model served (its tokenizer always; its weights unless `options.generate` runs elsewhere); the engine does not dispose it.
    * @param options Another token generator, e.g. llama.cpp on an exported copy.
@@ -79,6 +88,12 @@ export class EdgeEngine {
     readonly edgeModel: EdgeModel,
     options: EdgeEngineOptions = {},
   ) {
+    if (options.calculator && options.generate) {
+      throw new ForgeError("the calculator runs only with forge's own generator, not with another runtime", {
+        field: 'calculator',
+      });
+    }
+    this.injector = options.calculator ? calculatorInjector(edgeModel.tokenizer) : undefined;
     this.generate =
       options.generate ??
       ((ids, streamOptions, onToken) => generateStreaming(this.edgeModel.model, ids, streamOptions, onToken));
@@ -143,6 +158,7 @@ export class EdgeEngine {
       topK: request.topK,
       seed: request.seed ?? 0,
       stopTokens: [SPECIAL_IDS.eos],
+      injector: this.injector,
       signal,
     };
     const summary = await this.generate(ids, options, (token) => {

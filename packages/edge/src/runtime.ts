@@ -4,7 +4,7 @@
  * core's `generate` (so greedy output is identical), plus cancellation through an AbortSignal, checked
  * between tokens, and per-step timings for the latency report.
  */
-import { ForgeError, GenerateOptionsSchema, Rng, parseConfig, pickToken, tf } from '@agent-forge/core';
+import { ForgeError, GenerateOptionsSchema, Rng, injectedTokens, parseConfig, pickToken, tf } from '@agent-forge/core';
 import type { GenerateOptions, KvCache, StopReason, TinyTitan } from '@agent-forge/core';
 
 /** Why a streamed generation ended: core's reasons, or the caller's signal. */
@@ -94,7 +94,6 @@ export async function* streamTokens(
   const stopTokens = new Set(settings.stopTokens);
   const rng = Rng.fromSeed(settings.seed);
   const cache = model.createCache();
-  const step = new Int32Array(1);
   try {
     let logits = await nextTokenLogits(model, cache, Int32Array.from(promptIds));
     const prefillMs = performance.now() - started;
@@ -107,11 +106,16 @@ export async function* streamTokens(
       if (stopTokens.has(token)) return summary('stop-token', prefillMs, firstMs);
       if (tokens.length >= settings.maxNewTokens) return summary('max-new-tokens', prefillMs, firstMs);
       if (cache.length >= model.config.contextLength) return summary('context-full', prefillMs, firstMs);
+      const injected = injectedTokens(settings, tokens, model.config.contextLength - cache.length - 1);
+      for (const id of injected) {
+        tokens.push(id);
+        yield id;
+      }
+      if (tokens.length >= settings.maxNewTokens) return summary('max-new-tokens', prefillMs, firstMs);
       await yieldToEventLoop();
       if (options.signal?.aborted) return summary('aborted', prefillMs, firstMs);
       const stepStarted = performance.now();
-      step[0] = token;
-      logits = await nextTokenLogits(model, cache, step);
+      logits = await nextTokenLogits(model, cache, Int32Array.from([token, ...injected]));
       stepMs.push(performance.now() - stepStarted);
     }
   } finally {

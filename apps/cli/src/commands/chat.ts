@@ -83,6 +83,8 @@ export interface ChatCommandOptions extends LoadModelOptions {
   readonly runtime?: RuntimeName;
   /** Threads of that runtime (llama.cpp; default its own choice). */
   readonly threads?: number;
+  /** Run the calculator in the loop (default: on with forge's runtime, off with another). */
+  readonly calculator?: boolean;
 }
 
 const HELP =
@@ -99,7 +101,7 @@ export async function chatCommand(options: ChatCommandOptions): Promise<void> {
   });
   let runtime: OpenRuntime;
   try {
-    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
+    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads, options.calculator);
   } catch (error) {
     edgeModel.dispose();
     throw error;
@@ -199,6 +201,7 @@ export function registerChatCommand(program: Command, io: ProgramIo): void {
         signals: io.signals,
         runtime: flags.runtime,
         threads: flags.threads,
+        calculator: flags.calculator,
       });
     });
 }

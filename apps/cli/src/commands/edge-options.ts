@@ -10,6 +10,7 @@ export interface EdgeFlags {
   persona?: string;
   float?: boolean;
   runtime?: RuntimeName;
+  calculator?: boolean;
 }
 
 export const positiveInt = (value: string): number => {
@@ -38,7 +39,12 @@ export function addEdgeOptions(command: Command): Command {
         '--runtime <name>',
         'generate with forge (default), llama.cpp (the model exported to GGUF, run by node-llama-cpp) or onnxruntime (exported to ONNX, run by onnxruntime-node; greedy only)',
       ).choices(RUNTIME_NAMES),
-    );
+    )
+    .option(
+      '--calculator',
+      "run the calculator in the loop: `<<48/2=` is completed with `24>>` (default with forge's runtime)",
+    )
+    .option('--no-calculator', 'generate without the calculator');
 }
 
 /** Starts the backend the flags ask for and returns its one-line summary. */

@@ -20,6 +20,8 @@ export interface ServeCommandOptions extends LoadModelOptions {
   readonly runtime?: RuntimeName;
   /** Threads of that runtime (llama.cpp; default its own choice). */
   readonly threads?: number;
+  /** Run the calculator in the loop (default: on with forge's runtime, off with another). */
+  readonly calculator?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startServe(
   let server: RunningServer;
   let runtime: OpenRuntime | undefined;
   try {
-    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads);
+    runtime = await openRuntime(runtimeName, options.modelDir, edgeModel, options.threads, options.calculator);
     server = await serveModel(new EdgeEngine(edgeModel, runtime.engineOptions), {
       port: options.port,
       host: options.host,
@@ -99,6 +101,7 @@ export function registerServeCommand(program: Command, io: ProgramIo): void {
         signals: io.signals,
         runtime: flags.runtime,
         threads: flags.threads,
+        calculator: flags.calculator,
       });
     });
 }

@@ -4,7 +4,13 @@
  * onnxruntime-node).
  */
 import path from 'node:path';
-import { CHECKPOINT_FILES, ModelCheckpointConfigSchema, parseConfig, readJsonFile } from '@agent-forge/core';
+import {
+  CHECKPOINT_FILES,
+  ForgeError,
+  ModelCheckpointConfigSchema,
+  parseConfig,
+  readJsonFile,
+} from '@agent-forge/core';
 import type { EdgeEngineOptions, EdgeModel } from '@agent-forge/edge';
 import { startLlamaCppRuntime } from './llama-cpp.js';
 import { startOnnxRuntime } from './onnxruntime.js';
@@ -28,14 +34,23 @@ export async function readModelExtensions(dir: string): Promise<Record<string, u
   return parseConfig(ModelCheckpointConfigSchema, await readJsonFile(file), { file }).extensions;
 }
 
-/** Starts `name` for `edgeModel` (loaded from `dir`). */
+/**
+ * Starts `name` for `edgeModel` (loaded from `dir`). The calculator (`calculator`, default on) runs with
+ * forge's generator only; asking for it with another runtime is an error.
+ */
 export async function openRuntime(
   name: RuntimeName,
   dir: string,
   edgeModel: EdgeModel,
   threads?: number,
+  calculator?: boolean,
 ): Promise<OpenRuntime> {
-  if (name === 'forge') return { engineOptions: {}, dispose: async () => undefined };
+  if (name === 'forge') return { engineOptions: { calculator: calculator ?? true }, dispose: async () => undefined };
+  if (calculator) {
+    throw new ForgeError(`--runtime ${name} does not run the calculator; leave out --calculator`, {
+      field: 'calculator',
+    });
+  }
   const extensions = await readModelExtensions(dir);
   const runtime =
     name === 'llama.cpp'

@@ -1,6 +1,6 @@
 export { perplexity, type LossModel } from './perplexity.js';
 export { answerAccuracy, type AnswerRecord, type Completer } from './accuracy.js';
 export { bytesOnDisk, msPerToken, parameterCount } from './measures.js';
-export { greedyCompleter } from './greedy.js';
+export { greedyCompleter, type GreedyCompleterOptions } from './greedy.js';
 export { heldOutWindows } from './windows.js';
 export { evaluateQuality, type HeldOut, type Quality } from './quality.js';

@@ -11,6 +11,7 @@ import { Rng } from '../rng/rng.js';
 import type { KvCache } from './cache.js';
 import type { TinyTitan } from './model.js';
 import { pickToken } from './sampling.js';
+import type { TokenInjector } from '../tools/calculator.js';
 
 /** Validates `generate` options and fills defaults: greedy, seed 0, no stop tokens. */
 export const GenerateOptionsSchema = z.object({
@@ -24,6 +25,11 @@ export const GenerateOptionsSchema = z.object({
   seed: z.number().int().default(0),
   /** Generation ends after emitting any of these (the stop token is included in the output). */
   stopTokens: z.array(z.number().int()).default([]),
+  /**
+   * Tokens a tool appends after a generated token (the calculator: `calculatorInjector`); they count as
+   * output and are fed to the model, never sampled. Default: none.
+   */
+  injector: z.custom<TokenInjector>((value) => typeof value === 'function', 'must be a function').optional(),
 });
 
 /** Options of `generate`; only `maxNewTokens` is required. */
@@ -62,11 +68,28 @@ export async function generate(
       if (tokens.length >= settings.maxNewTokens) return { tokens, stopReason: 'max-new-tokens' };
       // The token just picked would need position cache.length, which the context does not have.
       if (cache.length >= model.config.contextLength) return { tokens, stopReason: 'context-full' };
-      logits = await nextTokenLogits(model, cache, [token]);
+      const injected = injectedTokens(settings, tokens, model.config.contextLength - cache.length - 1);
+      tokens.push(...injected);
+      if (tokens.length >= settings.maxNewTokens) return { tokens, stopReason: 'max-new-tokens' };
+      logits = await nextTokenLogits(model, cache, [token, ...injected]);
     }
   } finally {
     cache.dispose();
   }
+}
+
+/**
+ * What `settings.injector` appends after the latest token, cut to the token budget and to the `room`
+ * left in the context after that token (the last appended token is fed, so it needs a position too).
+ */
+export function injectedTokens(
+  settings: { readonly maxNewTokens: number; readonly injector?: TokenInjector | undefined },
+  tokens: readonly number[],
+  room: number,
+): readonly number[] {
+  if (!settings.injector) return [];
+  const injected = settings.injector(tokens);
+  return injected.slice(0, Math.max(0, Math.min(settings.maxNewTokens - tokens.length, room)));
 }
 
 /** Feeds `ids` through the cache and reads back the last position's logits. */

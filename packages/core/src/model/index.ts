@@ -21,6 +21,7 @@ export { crossEntropy } from './loss.js';
 export { argmax, pickToken, type SamplingOptions } from './sampling.js';
 export {
   generate,
+  injectedTokens,
   GenerateOptionsSchema,
   type GenerateOptions,
   type GenerateResult,

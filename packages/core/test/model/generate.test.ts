@@ -103,3 +103,38 @@ describe('pickToken', () => {
     expect((counts[2] as number) / draws).toBeCloseTo(Math.exp(1) / total, 1);
   });
 });
+
+describe('generate with a token injector (the calculator hook)', () => {
+  let model: TinyTitan;
+  const prompt = [4, 17, 9];
+  beforeAll(async () => {
+    await useBackend('cpu');
+    model = new TinyTitan({ ...MICRO, initStd: 0.3 }, { seed: 12 });
+  });
+  afterAll(() => model.dispose());
+
+  it('appends the injected tokens as output and feeds them to the model before the next pick', async () => {
+    const injectAfterFirst = (generated: readonly number[]): number[] => (generated.length === 1 ? [5, 6] : []);
+    const result = await generate(model, prompt, { maxNewTokens: 6, injector: injectAfterFirst });
+    const first = result.tokens[0] as number;
+    expect(result.tokens.slice(1, 3)).toEqual([5, 6]);
+    // What follows must be what a full forward over prompt + first + injected picks: the injected
+    // tokens were fed through the cache, not just printed.
+    expect(result.tokens.slice(3)).toEqual(greedyByFullForward(model, [...prompt, first, 5, 6], 3));
+    expect(result.tokens).toHaveLength(6);
+  });
+
+  it('counts injected tokens against maxNewTokens and the context', async () => {
+    const always = (): number[] => [7, 7, 7, 7];
+    const budget = await generate(model, prompt, { maxNewTokens: 3, injector: always });
+    expect(budget.tokens.slice(1)).toEqual([7, 7]);
+    expect(budget.stopReason).toBe('max-new-tokens');
+    const full = await generate(model, prompt, { maxNewTokens: 100, injector: always });
+    expect(prompt.length + full.tokens.length).toBe(MICRO.contextLength + 1);
+    expect(full.stopReason).toBe('context-full');
+  });
+
+  it('rejects an injector that is not a function, naming the field', async () => {
+    await expect(generate(model, prompt, { maxNewTokens: 2, injector: 3 as never })).rejects.toThrow(/injector/);
+  });
+});
