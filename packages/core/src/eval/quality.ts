@@ -33,11 +33,16 @@ export interface Quality {
   readonly perplexity: number;
   /** Mean next-token cross-entropy over the windows, in nats per token. */
   readonly loss: number;
-  /** Undefined when no problems were evaluated. */
+  /** Answer accuracy with the calculator in the loop; undefined when no problems were evaluated. */
   readonly accuracy: number | undefined;
+  /** The same problems answered without the calculator; undefined when no problems were evaluated. */
+  readonly accuracyWithoutCalculator?: number | undefined;
 }
 
-/** Perplexity on `heldOut.windows`, plus greedy answer accuracy unless `withAccuracy` is false. */
+/**
+ * Perplexity on `heldOut.windows`, plus greedy answer accuracy with and without the calculator unless
+ * `withAccuracy` is false.
+ */
 export async function evaluateQuality(
   model: TinyTitan,
   tokenizer: BpeTokenizer,
@@ -45,11 +50,21 @@ export async function evaluateQuality(
   withAccuracy = true,
 ): Promise<Quality> {
   const { perplexity: value, loss } = perplexity(model, heldOut.windows);
-  if (!withAccuracy || heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };
-  const { accuracy } = await answerAccuracy(
-    heldOut.problems,
-    (problem) => formatProblem(problem).prompt,
-    greedyCompleter(model, tokenizer, heldOut.maxNewTokens),
-  );
-  return { perplexity: value, loss, accuracy };
+  if (!withAccuracy || heldOut.problems.length === 0) {
+    return { perplexity: value, loss, accuracy: undefined, accuracyWithoutCalculator: undefined };
+  }
+  const accuracyOf = async (calculator: boolean): Promise<number> =>
+    (
+      await answerAccuracy(
+        heldOut.problems,
+        (problem) => formatProblem(problem).prompt,
+        greedyCompleter(model, tokenizer, heldOut.maxNewTokens, { calculator }),
+      )
+    ).accuracy;
+  return {
+    perplexity: value,
+    loss,
+    accuracy: await accuracyOf(true),
+    accuracyWithoutCalculator: await accuracyOf(false),
+  };
 }
