@@ -15,7 +15,7 @@
 import { SPECIAL_IDS, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
 import { centredByPosition, coherenceScores, type ThoughtScores } from './coherence.js';
-import type { LayerKv } from './plain-path.js';
+import type { LayerKv } from './thought-path.js';
 import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type Thinker } from './thinker.js';
 import { thoughtWindow, windowHost, windowMask } from './window.js';
