@@ -15,7 +15,7 @@
  * clamp at the last row). Both passes run every block once (`sequentialBlocks`), also for models with an
  * ACT/memory runner; see `Thinker` for how the base prediction still uses the runner.
  */
-import { RotaryEmbedding, sequentialBlocks, tf } from '@agent-forge/core';
+import { RotaryEmbedding, causalMask, sequentialBlocks, tf } from '@agent-forge/core';
 import type { AttentionHeads, TinyTitan } from '@agent-forge/core';
 
 /** One layer's keys and values, `[N, H, length, headSize]`, rotary applied. */
@@ -77,8 +77,12 @@ export class ThoughtPath {
    */
   extendBase(x: tf.Tensor3D, past: readonly LayerKv[] | null): BasePassOutput {
     const kv: LayerKv[] = [];
+    const offset = past?.[0]?.keys.shape[2] ?? 0;
+    // Past keys come in through the step below, not a cache, so the mask spans them explicitly.
+    const mask = x.shape[1] > 1 ? causalMask(x.shape[1], offset) : null;
     const hidden = this.model.hidden(x, {
-      positionOffset: past?.[0]?.keys.shape[2] ?? 0,
+      positionOffset: offset,
+      mask,
       rotary: this.rotary,
       runner: sequentialBlocks,
       attend: (heads, { layer, standard }) => {
@@ -94,6 +98,7 @@ export class ThoughtPath {
         return standard(all);
       },
     });
+    mask?.dispose();
     return { hidden, kv };
   }
 

@@ -42,7 +42,7 @@ export interface HiddenPass {
   readonly cache?: KvCache | null;
   /** Absolute position of the stream's first token. Default: the cache's length, or 0. */
   readonly positionOffset?: number;
-  /** Additive mask `[T, past + T]`; null: every key visible. Default: causal, null for one token. */
+  /** Additive mask `[T, past + T]` (past: the cache's length); null: every key visible. Default: causal, null for one token. */
   readonly mask?: tf.Tensor2D | null;
   /** Replaces every block's attention core; absent: core's own (fused with the native kernels). */
   readonly attend?: AttentionStep;
@@ -209,7 +209,8 @@ export class TinyTitan {
       const cache = pass.cache ?? null;
       const positionOffset = pass.positionOffset ?? cache?.length ?? 0;
       const length = x.shape[1];
-      const mask = pass.mask !== undefined ? pass.mask : length > 1 ? causalMask(length, positionOffset) : null;
+      const past = cache?.length ?? 0;
+      const mask = pass.mask !== undefined ? pass.mask : length > 1 ? causalMask(length, past) : null;
       const context = { positionOffset, mask, cache, attend: pass.attend, rotary: pass.rotary };
       return this.finalNorm.apply((pass.runner ?? this.blockRunner).run(x, this.blocks, context)) as tf.Tensor3D;
     });
