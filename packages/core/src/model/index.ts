@@ -60,6 +60,8 @@ export {
   buildModel,
   registerModelExtension,
   findModelExtension,
+  MODEL_EXTENSIONS,
+  type RegisteredModelExtension,
   type BuildModelOptions,
   type ModelBuildPlan,
   type ModelExtension,
