@@ -4,7 +4,7 @@
  * "build with the BitLinear factory, load the dense weights".
  */
 import { ForgeError, buildModel, parseConfig, registerModelExtension } from '@agent-forge/core';
-import type { ModelBuilder, ModelConfigInput, ModelExtension, TinyTitan } from '@agent-forge/core';
+import type { ModelBuilder, ModelConfigInput, RegisteredModelExtension, TinyTitan } from '@agent-forge/core';
 import { bitLinearFactory } from './bit-linear.js';
 import { PACKED_FILE } from './packed-checkpoint.js';
 import {
@@ -53,8 +53,10 @@ export function verifyTernaryLayers(model: TinyTitan, extension: BitNetExtension
  * when this package is imported, so `loadModelCheckpoint` rebuilds BitNet checkpoints (with ACT and
  * memory too, when the checkpoint has them).
  */
-export const bitnetModelExtension: ModelExtension = {
+export const bitnetModelExtension: RegisteredModelExtension = {
   name: 'bitnet',
+  displayName: 'BitNet b1.58',
+  referenceUrl: 'https://arxiv.org/abs/2402.17764',
   order: 10,
   packageName: '@agent-forge/bitnet',
   plan: (plan, value) => ({ ...plan, createLinear: bitLinearFactory(parseBitNetExtension(value).settings) }),

@@ -5,7 +5,7 @@
  * decodes to the same bits on every load. Adding a method is adding one file to `methods/`.
  */
 import { ForgeError } from '@agent-forge/core';
-import type { Dtype, DtypeArrays, HostTensor, Rng } from '@agent-forge/core';
+import type { Dtype, DtypeArrays, HostTensor, RegistryEntry, Rng } from '@agent-forge/core';
 import type { z } from 'zod';
 
 /** JSON parameters of an encoded tensor (they go into the file's `__metadata__`). */
@@ -36,7 +36,7 @@ export interface EncodeContext {
  * One weight-compression method, registered by name (see {@link getCompressor}). `S` is its parsed
  * settings type. Decoding must be deterministic from the stored arrays and params alone.
  */
-export interface Compressor<S = unknown> {
+export interface Compressor<S = unknown> extends RegistryEntry {
   /** Registry key, written into the file per tensor (e.g. `seedlm`). */
   readonly name: string;
   /** A one-line human-readable summary of the method and what it stores. */

@@ -14,7 +14,7 @@ export {
   type EncodedParams,
   type EncodedTensor,
 } from './compressor.js';
-export { compressorNames, getCompressor, parseMethodSettings, registerCompressor } from './registry.js';
+export { COMPRESSORS, compressorNames, getCompressor, parseMethodSettings, registerCompressor } from './registry.js';
 export { indexBits, packBits, packedBytes, unpackBits } from './bit-packing.js';
 export { NoSettingsSchema, fp16Compressor, fp32Compressor, type NoSettings } from './methods/float.js';
 export { RtnSettingsSchema, rtnCompressor, type RtnSettings } from './methods/rtn.js';

@@ -29,6 +29,7 @@ import type {
   LinearFactory,
   ModelCheckpointConfig,
   ModelExtension,
+  RegisteredModelExtension,
   TinyTitan,
 } from '@agent-forge/core';
 import { z } from 'zod';
@@ -51,8 +52,10 @@ export type CompressionExtension = z.output<typeof CompressionExtensionSchema>;
  * The `compression` model extension: the architecture is unchanged (identity plan); registering it
  * lets a checkpoint that names it be built, with weights coming from the compressed file.
  */
-export const compressionModelExtension: ModelExtension = {
+export const compressionModelExtension: RegisteredModelExtension = {
   name: 'compression',
+  displayName: 'Compressed weights',
+  referenceUrl: 'https://huggingface.co/docs/safetensors/index',
   order: 1000,
   packageName: '@agent-forge/compression',
   plan: (plan, value) => {

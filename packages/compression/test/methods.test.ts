@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForgeError, Rng } from '@agent-forge/core';
+import { z } from 'zod';
 import {
+  COMPRESSORS,
   bitsPerWeight,
   compressorNames,
+  registerCompressor,
+  type Compressor,
   getCompressor,
   indexBits,
   packBits,
@@ -64,8 +68,42 @@ describe('compressor registry', () => {
     expect(compressorNames()).toEqual(
       expect.arrayContaining(['fp32', 'fp16', 'rtn', 'ternary-2bit', 'ternary-base3', 'seedlm', 'vptq', 'hyper']),
     );
-    expect(() => getCompressor('zip')).toThrow(/unknown compression method 'zip'/);
+    expect(() => getCompressor('zip')).toThrow(/unknown compression method 'zip' \(known: fp32, fp16, rtn, /);
     expect(() => parseMethodSettings('seedlm', { blockSize: 1 }, 'x')).toThrow(/x\.blockSize/);
+  });
+
+  it('every compressor has a name, a display name and a reference URL', () => {
+    for (const compressor of COMPRESSORS) {
+      expect(compressor.name).toMatch(/\S/);
+      expect(compressor.displayName, compressor.name).toMatch(/\S/);
+      expect(new URL(compressor.referenceUrl).protocol, compressor.name).toMatch(/^https?:$/);
+    }
+  });
+
+  it('takes a compressor registered from outside, which files written with it then decode through', async () => {
+    const halves: Compressor = {
+      name: 'test-halves',
+      displayName: 'Halves (test)',
+      referenceUrl: 'https://example.org/halves',
+      description: 'values divided by two, stored as float32',
+      settingsSchema: z.object({}).strict(),
+      lossless: true,
+      accepts: () => true,
+      encode: (values, shape) => ({
+        method: 'test-halves',
+        shape: [...shape],
+        tensors: new Map([['half', { dtype: 'F32', shape: [values.length], data: values.map((v) => v / 2) }]]),
+        params: {},
+      }),
+      decode: (encoded) => (encoded.tensors.get('half')?.data as Float32Array).map((v) => v * 2),
+    };
+    registerCompressor(halves);
+    expect(compressorNames()).toContain('test-halves');
+    const file = path.join(tempDir('registry'), 'w.safetensors');
+    const values = Float32Array.from([1, -3, 0.5]);
+    await writeCompressedFile(file, new Map([['w', encode('test-halves', {}, values, [3])]]));
+    const read = await readCompressedFile(file);
+    expect([...getCompressor('test-halves').decode(read.get('w') as EncodedTensor)]).toEqual([1, -3, 0.5]);
   });
 
   it.each(CASES)(

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export * from './registry/index.js';
 export * from './io/index.js';
 export * from './backend/index.js';
 export * from './tensors/index.js';

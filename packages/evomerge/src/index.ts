@@ -20,7 +20,7 @@ export {
   type TensorMergeInput,
   type TensorwiseMergeMethod,
 } from './method.js';
-export { MERGE_METHODS, getMergeMethod } from './registry.js';
+export { MERGE_METHODS, getMergeMethod, registerMergeMethod } from './registry.js';
 export { MergeConfigSchema, OUTPUT_DTYPES, type MergeConfig, type MergeConfigInput } from './config/schema.js';
 export { parseMergeConfig } from './config/parse.js';
 export {

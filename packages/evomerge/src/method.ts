@@ -1,4 +1,4 @@
-import type { Rng } from '@agent-forge/core';
+import type { RegistryEntry, Rng } from '@agent-forge/core';
 import type { z } from 'zod';
 
 /**
@@ -49,14 +49,14 @@ export interface TensorMergeInput<G, M> {
  * A method that merges one tensor name across the models at a time (linear, slerp, the task-vector
  * family, model_stock); build one with {@link tensorwiseMethod}.
  */
-export interface TensorwiseMergeMethod {
+export interface TensorwiseMergeMethod extends RegistryEntry {
   /** Discriminant of {@link MergeMethod}. */
   readonly kind: 'tensorwise';
   /** The `merge_method:` name it is registered under (mergekit's spelling, aliases are separate entries). */
   readonly name: string;
   /** One-line, human-readable description of what the method does (e.g. for listing the registry). */
   readonly summary: string;
-  /** Paper or reference the method follows (mergekit's `reference_url` where it has one). */
+  /** Citation of the paper or reference the method follows (authors, year, title); its URL is `referenceUrl`. */
   readonly reference: string;
   /** Whether the config must name a `base_model` (task-vector methods, slerp), may (nuslerp, multislerp), or merges it as one more model (linear, karcher). */
   readonly baseModel: BaseModelUse;
@@ -102,7 +102,7 @@ export interface LayerRoute {
  * A method that builds the output from whole source layers (frankenmerge/passthrough, dfs) instead of
  * merging values; the driver copies and renumbers the chosen blocks and folds DFS input scales into them.
  */
-export interface LayerRoutingMergeMethod {
+export interface LayerRoutingMergeMethod extends RegistryEntry {
   /** Discriminant of {@link MergeMethod}. */
   readonly kind: 'layer-routing';
   /** The `merge_method:` name it is registered under. */
@@ -171,6 +171,8 @@ export type DfsSettings =
  */
 export function tensorwiseMethod<G extends z.ZodObject, M extends z.ZodObject>(spec: {
   name: string;
+  displayName: string;
+  referenceUrl: string;
   summary: string;
   reference: string;
   baseModel: BaseModelUse;
@@ -182,6 +184,8 @@ export function tensorwiseMethod<G extends z.ZodObject, M extends z.ZodObject>(s
   return {
     kind: 'tensorwise',
     name: spec.name,
+    displayName: spec.displayName,
+    referenceUrl: spec.referenceUrl,
     summary: spec.summary,
     reference: spec.reference,
     baseModel: spec.baseModel,

@@ -1,4 +1,4 @@
-import { ForgeError } from '@agent-forge/core';
+import { Registry } from '@agent-forge/core';
 import type { MergeMethod } from './method.js';
 import { breadcrumbs, breadcrumbsTies } from './methods/breadcrumbs.js';
 import { dare, dareLinear, dareTies } from './methods/dare.js';
@@ -18,9 +18,15 @@ import { slerp } from './methods/slerp.js';
 import { taskArithmetic } from './methods/task-arithmetic.js';
 import { ties } from './methods/ties.js';
 
-/** Every merge method by its config name (`merge_method:`), mergekit's aliases included. */
-export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
-  [
+/**
+ * Every merge method by its config name (`merge_method:`), mergekit's aliases included. Extensible from
+ * outside: `MERGE_METHODS.register(method)` (or {@link registerMergeMethod}) adds a method that configs
+ * may then name.
+ */
+export const MERGE_METHODS = new Registry<MergeMethod>({
+  kind: 'merge method',
+  field: 'merge_method',
+  entries: [
     linear,
     slerp,
     nuslerp,
@@ -44,16 +50,15 @@ export const MERGE_METHODS: ReadonlyMap<string, MergeMethod> = new Map(
     frankenmerge,
     passthrough,
     dfs,
-  ].map((method) => [method.name, method]),
-);
+  ],
+});
+
+/** Registers (or replaces) a merge method under its name; build one with `tensorwiseMethod`. */
+export function registerMergeMethod<M extends MergeMethod>(method: M): M {
+  return MERGE_METHODS.register(method);
+}
 
 /** The method registered as `name` (see {@link MERGE_METHODS}); throws a `ForgeError` on field `merge_method` listing the known names. */
 export function getMergeMethod(name: string): MergeMethod {
-  const method = MERGE_METHODS.get(name);
-  if (method === undefined) {
-    throw new ForgeError(`unknown merge method '${name}' (methods: ${[...MERGE_METHODS.keys()].join(', ')})`, {
-      field: 'merge_method',
-    });
-  }
-  return method;
+  return MERGE_METHODS.get(name);
 }

@@ -22,7 +22,7 @@ describe('merge config validation names the field', () => {
     [
       { merge_method: 'average', models: linearModels },
       'merge_method',
-      /unknown merge method 'average' \(methods: linear, slerp/,
+      /unknown merge method 'average' \(known: linear, slerp/,
     ],
     [
       { merge_method: 'linear', models: [{ model: 'a', parameters: { weight: 1 } }, { model: '' }] },

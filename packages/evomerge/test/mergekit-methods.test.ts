@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MERGE_METHODS, mergeWeightMaps, type MergeConfigInput } from '../src/index.js';
+import { z } from 'zod';
+import {
+  MERGE_METHODS,
+  mergeWeightMaps,
+  registerMergeMethod,
+  tensorwiseMethod,
+  type MergeConfigInput,
+} from '../src/index.js';
 import { expectClose, forgeError, mergeOne, weights } from './helpers.js';
 
 const S = Math.SQRT1_2;
@@ -15,8 +22,36 @@ async function mergeShaped(
 }
 
 describe('the registry', () => {
-  it('names a paper or reference for every method', () => {
-    for (const method of MERGE_METHODS.values()) expect(method.reference, method.name).toMatch(/\S{6,}/);
+  it('names a paper or reference for every method: citation, display name and URL', () => {
+    for (const method of MERGE_METHODS.values()) {
+      expect(method.reference, method.name).toMatch(/\S{6,}/);
+      expect(method.displayName, method.name).toMatch(/\S/);
+      expect(new URL(method.referenceUrl).protocol, method.name).toMatch(/^https?:$/);
+    }
+  });
+
+  it('takes a method registered from outside the package, which configs may then name', async () => {
+    registerMergeMethod(
+      tensorwiseMethod({
+        name: 'test_elementwise_max',
+        displayName: 'Element-wise max',
+        referenceUrl: 'https://example.org/elementwise-max',
+        summary: 'the largest value of the models per entry',
+        reference: 'a test method',
+        baseModel: 'unused',
+        models: { min: 1 },
+        globalParameters: z.object({}),
+        modelParameters: z.object({}),
+        merge: ({ models }) =>
+          Float32Array.from(models[0]!.values, (_, i) => Math.max(...models.map((m) => m.values[i] as number))),
+      }),
+    );
+    const config: MergeConfigInput = {
+      merge_method: 'test_elementwise_max',
+      models: [{ model: 'a' }, { model: 'b' }],
+    };
+    expectClose(await mergeOne(config, { a: [1, 5, -2], b: [3, 0, -1] }), [3, 5, -1]);
+    expect(MERGE_METHODS.get('test_elementwise_max').displayName).toBe('Element-wise max');
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ForgeError, replaceDirectory } from '@agent-forge/core';
-import type { BpeTokenizer, ModelConfig, TinyTitan } from '@agent-forge/core';
+import { ForgeError, Registry, replaceDirectory } from '@agent-forge/core';
+import type { BpeTokenizer, ModelConfig, RegistryEntry, TinyTitan } from '@agent-forge/core';
 import { bitnetTernaryScales } from './bitnet-gguf.js';
 import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js';
 import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
@@ -26,8 +26,8 @@ export interface ExportSource {
   readonly name?: string;
 }
 
-/** The formats `exportModel` writes. */
-export type ExportFormatName = 'hf' | 'gguf' | 'onnx';
+/** The formats `exportModel` writes: the built-ins, or any name registered in `EXPORT_FORMATS`. */
+export type ExportFormatName = 'hf' | 'gguf' | 'onnx' | (string & {});
 
 /** Options of `exportModel`. */
 export interface ExportOptions {
@@ -67,48 +67,53 @@ export interface PreparedModel {
   readonly ternary?: ReadonlyMap<string, number>;
 }
 
-/** One export format: its name, the specification it follows, and its writer. */
-export interface ExportFormat {
+/** One export format: its name, the specification it follows (`referenceUrl`), and its writer. */
+export interface ExportFormat extends RegistryEntry {
   /** Its `--format` name. */
   readonly name: ExportFormatName;
-  /** The specification or reference implementation it follows. */
-  readonly reference: string;
   /** Writes the files into the empty directory `dir` and returns their names. */
   write(dir: string, model: PreparedModel, options: ExportOptions): Promise<string[]>;
 }
 
-/** Every export format, by `--format` name. */
-export const EXPORT_FORMATS: Readonly<Record<ExportFormatName, ExportFormat>> = {
-  hf: {
-    name: 'hf',
-    reference: 'https://huggingface.co/docs/transformers/model_doc/llama',
-    write: async (dir, model) => {
-      assertFloatModel(model, 'hf');
-      await writeHfModel(dir, model);
-      return [...HF_FILES];
+/** Every export format, by `--format` name; `EXPORT_FORMATS.register(format)` adds one from outside. */
+export const EXPORT_FORMATS = new Registry<ExportFormat>({
+  kind: 'export format',
+  field: 'format',
+  entries: [
+    {
+      name: 'hf',
+      displayName: '🤗 transformers Llama',
+      referenceUrl: 'https://huggingface.co/docs/transformers/model_doc/llama',
+      write: async (dir, model) => {
+        assertFloatModel(model, 'hf');
+        await writeHfModel(dir, model);
+        return [...HF_FILES];
+      },
     },
-  },
-  onnx: {
-    name: 'onnx',
-    reference: 'https://onnx.ai/onnx/repo-docs/IR.html (decoder with past as 🤗 optimum exports it)',
-    write: async (dir, model) => {
-      assertFloatModel(model, 'onnx');
-      await writeHfModel(dir, model, { weights: false });
-      await mkdir(path.join(dir, 'onnx'));
-      await writeFile(path.join(dir, ONNX_FILE), encodeOnnxDecoder(model));
-      return [...HF_FILES.filter((file) => file !== 'model.safetensors'), ONNX_FILE];
+    {
+      name: 'onnx',
+      displayName: 'ONNX decoder with past (as 🤗 optimum exports it)',
+      referenceUrl: 'https://onnx.ai/onnx/repo-docs/IR.html',
+      write: async (dir, model) => {
+        assertFloatModel(model, 'onnx');
+        await writeHfModel(dir, model, { weights: false });
+        await mkdir(path.join(dir, 'onnx'));
+        await writeFile(path.join(dir, ONNX_FILE), encodeOnnxDecoder(model));
+        return [...HF_FILES.filter((file) => file !== 'model.safetensors'), ONNX_FILE];
+      },
     },
-  },
-  gguf: {
-    name: 'gguf',
-    reference: 'https://github.com/ggml-org/ggml/blob/master/docs/gguf.md',
-    write: async (dir, model, options) => {
-      const chunks = encodeLlamaGguf({ ...model, type: options.weightType ?? 'f32' });
-      await writeFile(path.join(dir, 'model.gguf'), chunks);
-      return ['model.gguf'];
+    {
+      name: 'gguf',
+      displayName: 'GGUF (llama.cpp)',
+      referenceUrl: 'https://github.com/ggml-org/ggml/blob/master/docs/gguf.md',
+      write: async (dir, model, options) => {
+        const chunks = encodeLlamaGguf({ ...model, type: options.weightType ?? 'f32' });
+        await writeFile(path.join(dir, 'model.gguf'), chunks);
+        return ['model.gguf'];
+      },
     },
-  },
-};
+  ],
+});
 
 /** The ONNX graph's path inside an `onnx` export (where transformers.js looks for it). */
 export const ONNX_FILE = 'onnx/model.onnx';
@@ -156,12 +161,7 @@ async function assertWritable(outDir: string, overwrite: boolean): Promise<void>
 
 /** Exports `source` as `options.format` into `options.outDir`. */
 export async function exportModel(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
-  const format = EXPORT_FORMATS[options.format];
-  if (!format)
-    throw new ForgeError(
-      `unknown export format '${String(options.format)}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`,
-      { field: 'format' },
-    );
+  const format = EXPORT_FORMATS.get(options.format);
   if (options.weightType !== undefined && options.format !== 'gguf') {
     throw new ForgeError(`weightType is a GGUF setting; the '${options.format}' export is float32`, {
       field: 'weightType',

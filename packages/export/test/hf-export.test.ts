@@ -5,7 +5,7 @@ import { Tokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_PRESETS, TinyTitan, readSafetensorsFile } from '@agent-forge/core';
 import type { BpeTokenizer } from '@agent-forge/core';
-import { HF_FILES, exportModel } from '../src/index.js';
+import { EXPORT_FORMATS, HF_FILES, exportModel } from '../src/index.js';
 import { HELD_OUT } from './corpus.js';
 import { smallModel } from './helpers.js';
 
@@ -75,6 +75,29 @@ describe('🤗 transformers export', () => {
     await expect(exportModel({ model, tokenizer }, { format: 'hf', outDir })).rejects.toThrow(/not empty/);
     await exportModel({ model, tokenizer }, { format: 'hf', outDir, overwrite: true });
     expect(() => readFileSync(path.join(outDir, 'notes.txt'))).toThrow();
+  });
+
+  it('writes a format registered from outside through the same staging, and names the known ones for an unknown one', async () => {
+    EXPORT_FORMATS.register({
+      name: 'test-names',
+      displayName: 'Tensor names (test)',
+      referenceUrl: 'https://example.org/names',
+      write: async (dir, prepared) => {
+        writeFileSync(path.join(dir, 'names.txt'), prepared.tensors.map((tensor) => tensor.hfName).join('\n'));
+        return ['names.txt'];
+      },
+    });
+    const outDir = path.join(root, 'names');
+    const result = await exportModel({ model, tokenizer }, { format: 'test-names', outDir });
+    expect(result.files).toEqual(['names.txt']);
+    expect(readFileSync(path.join(outDir, 'names.txt'), 'utf8').split('\n')).toContain('model.embed_tokens.weight');
+    await expect(exportModel({ model, tokenizer }, { format: 'tar', outDir })).rejects.toThrow(
+      /field 'format'.*unknown export format 'tar' \(known: hf, onnx, gguf, test-names\)/,
+    );
+    for (const format of EXPORT_FORMATS) {
+      expect(format.displayName, format.name).toMatch(/\S/);
+      expect(new URL(format.referenceUrl).protocol, format.name).toMatch(/^https?:$/);
+    }
   });
 
   it('refuses what a Llama cannot express, naming the field', async () => {

@@ -5,7 +5,13 @@
 export { STATE_SEPARATOR, type GradientFilter } from './filters/types.js';
 export { EmaSettingsSchema, emaFilter, type EmaSettings } from './filters/ema.js';
 export { MaSettingsSchema, maFilter, type MaSettings } from './filters/ma.js';
-export { createGrokfast, filterNames, findFilter } from './filters/registry.js';
+export {
+  GRADIENT_FILTERS,
+  createGrokfast,
+  filterNames,
+  findFilter,
+  registerGradientFilter,
+} from './filters/registry.js';
 export {
   EQUATION_LENGTH,
   EpochBatches,

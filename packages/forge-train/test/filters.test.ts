@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError, tf, useBackend } from '@agent-forge/core';
-import { createGrokfast, filterNames } from '../src/index.js';
+import { z } from 'zod';
+import { GRADIENT_FILTERS, createGrokfast, filterNames, registerGradientFilter } from '../src/index.js';
 import { gradientMap, readMap } from './helpers.js';
 
 beforeAll(async () => {
@@ -125,8 +126,36 @@ describe('Grokfast filters', () => {
 
   it('rejects unknown filters and bad settings, naming the field', () => {
     expect(() => createGrokfast('fir')).toThrow(ForgeError);
-    expect(() => createGrokfast('fir')).toThrow(/unknown Grokfast filter 'fir'; expected one of ema, ma/);
+    expect(() => createGrokfast('fir')).toThrow(/unknown Grokfast filter 'fir' \(known: ema, ma\)/);
     expect(() => createGrokfast('ema', { alpha: 1.5 })).toThrow(/grokfast\.ema\.alpha/);
     expect(() => createGrokfast('ma', { windowSize: 0 })).toThrow(/grokfast\.ma\.windowSize/);
+  });
+
+  it('every filter has a name, a display name and a reference URL', () => {
+    for (const filter of GRADIENT_FILTERS) {
+      expect(filter.name).toMatch(/\S/);
+      expect(filter.displayName, filter.name).toMatch(/\S/);
+      expect(new URL(filter.referenceUrl).protocol, filter.name).toMatch(/^https?:$/);
+    }
+  });
+
+  it('takes a filter registered from outside the package, which createGrokfast then builds', () => {
+    registerGradientFilter({
+      name: 'test-double',
+      displayName: 'Doubling (test)',
+      referenceUrl: 'https://example.org/double',
+      description: 'g ← factor·g',
+      settingsSchema: z.object({ factor: z.number().default(2) }),
+      create: ({ factor }) => ({
+        name: 'test-double',
+        apply: (grads) => new Map([...grads].map(([name, g]) => [name, tf.mul(g, factor)])),
+      }),
+    });
+    expect(filterNames()).toEqual(['ema', 'ma', 'test-double']);
+    const outputs = applyAll('test-double', { factor: 3 });
+    expectClose(
+      outputs,
+      SEQUENCE.map((step) => Object.fromEntries(Object.entries(step).map(([n, g]) => [n, g.map((v) => 3 * v)]))),
+    );
   });
 });

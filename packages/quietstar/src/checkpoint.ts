@@ -19,13 +19,15 @@ import {
   weightsToTf,
   writeSafetensorsFile,
 } from '@agent-forge/core';
-import type { BpeTokenizer, ModelExtension, tf } from '@agent-forge/core';
+import type { BpeTokenizer, RegisteredModelExtension, tf } from '@agent-forge/core';
 import { QUIETSTAR_EXTENSION, parseQuietStarExtension, type QuietStarExtension } from './settings.js';
 import { THOUGHT_EMBED_NAME, Thinker } from './thinker.js';
 
 /** Registered on import: validates `extensions.quietstar`, builds the model unchanged. */
-export const quietstarModelExtension: ModelExtension = {
+export const quietstarModelExtension: RegisteredModelExtension = {
   name: QUIETSTAR_EXTENSION,
+  displayName: 'Quiet-STaR thoughts',
+  referenceUrl: 'https://arxiv.org/abs/2403.09629',
   order: 100,
   packageName: '@agent-forge/quietstar',
   plan: (plan, settings) => {

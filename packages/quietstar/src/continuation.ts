@@ -5,7 +5,7 @@
  * model would have written anyway add nothing a longer context would not.
  */
 import { BYTE_OFFSET, tf } from '@agent-forge/core';
-import { disposeKv, type LayerKv } from './plain-path.js';
+import { disposeKv, type LayerKv } from './thought-path.js';
 import { disposeBase, type Thinker } from './thinker.js';
 import { windowMask, type ThoughtWindow } from './window.js';
 

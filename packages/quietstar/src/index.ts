@@ -17,7 +17,7 @@ export {
   type QuietStarSettings,
   type QuietStarSettingsInput,
 } from './settings.js';
-export { PlainPath, type BasePassOutput, type LayerKv } from './plain-path.js';
+export { ThoughtPath, PlainPath, type BasePassOutput, type LayerKv } from './thought-path.js';
 export { MIXER_PREFIX, MixingHead, type MixWeightRange } from './mixing-head.js';
 export { THOUGHT_EMBED_NAME, Thinker, disposeBase, type BaseOutput, type ThinkerWeights } from './thinker.js';
 export { rollout, type Rollout, type RolloutSpec } from './rollout.js';

@@ -15,10 +15,10 @@
 import { SPECIAL_IDS, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
 import { centredByPosition, coherenceScores, type ThoughtScores } from './coherence.js';
-import type { LayerKv } from './plain-path.js';
+import type { LayerKv } from './thought-path.js';
 import { rollout, type Rollout } from './rollout.js';
-import { disposeBase, type Thinker } from './thinker.js';
-import { thoughtWindow, windowHost, windowMask } from './window.js';
+import { disposeBase, type BaseOutput, type Thinker } from './thinker.js';
+import { thoughtWindow, windowHost, windowMask, type ThoughtWindow } from './window.js';
 
 /**
  * One evaluation of the Quiet-STaR objective on a batch `[B, T + 1]`. Thought rows are
@@ -77,6 +77,40 @@ export function quietStarObjective(
   rng: Rng,
   options: ObjectiveOptions = {},
 ): ThoughtBatch {
+  const prepared = prepareBatch(thinker, tokens, rng, options);
+  let thought: Rollout | null = null;
+  try {
+    thought = rollout(thinker, {
+      kv: prepared.tiled.kv,
+      firstBase: prepared.window.first,
+      rows: prepared.layout.length,
+      baseMask: prepared.mask,
+      talkSteps: thinker.settings.nTrue,
+      teacher: prepared.teacher,
+      temperature: thinker.settings.temperature,
+      rng,
+      forced: options.thoughts,
+    });
+    return scoreRollout(thinker, prepared, thought);
+  } finally {
+    if (thought) for (const t of [thought.policyLogProb, ...thought.talkHidden]) t.dispose();
+    disposePrepared(prepared);
+  }
+}
+
+/** What a batch's thoughts hang off: the base pass (tiled per thought), the window, the teacher tokens. */
+interface PreparedBatch {
+  readonly window: ThoughtWindow;
+  readonly layout: Layout;
+  readonly base: BaseOutput;
+  /** The base hidden states of the window's positions (`base.hidden` itself when the window is everything). */
+  readonly baseHidden: tf.Tensor3D;
+  readonly tiled: { kv: LayerKv[]; hidden: tf.Tensor3D };
+  readonly teacher: tf.Tensor2D[];
+  readonly mask: tf.Tensor2D | null;
+}
+
+function prepareBatch(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions): PreparedBatch {
   const [batch, cols] = tokens.shape;
   const window = thoughtWindow(cols - 1, thinker.settings.thoughtPositions, rng, options.firstPosition);
   const layout: Layout = {
@@ -94,72 +128,60 @@ export function quietStarObjective(
       : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]);
   const tiled = tileBase(base.kv, baseHidden, layout.thoughts);
   const teacher = Array.from({ length: thinker.settings.nTrue - 1 }, (_, k) => shiftedTokens(layout, k + 1).tokens);
-  const mask = windowMask(cols - 1, window);
-  let thought: Rollout | null = null;
-  try {
-    thought = rollout(thinker, {
-      kv: tiled.kv,
-      firstBase: window.first,
-      rows: layout.length,
-      baseMask: mask,
-      talkSteps: thinker.settings.nTrue,
-      teacher,
-      temperature: thinker.settings.temperature,
-      rng,
-      forced: options.thoughts,
-    });
-    const baseNllRows = tf
-      .tidy(() =>
-        tokenNll(
-          thinker.path.project(baseHidden),
-          shiftedTokens(layout, 1).tokens.slice([0, 0], [batch, layout.length]),
-        ),
-      )
-      .dataSync() as Float32Array;
-    const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
-    const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
-    const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);
-    const policy = tf.tidy(
-      () =>
-        tf.neg(
-          tf.mean(tf.mul(thought!.policyLogProb, tf.tensor2d(advantage, thought!.policyLogProb.shape))),
-        ) as tf.Scalar,
-    );
-    const loss = tf.tidy(() => {
-      let total = tf.add(talk.lm, tf.mul(policy, thinker.settings.policyWeight));
-      if (base.ponderCost) total = tf.add(total, base.ponderCost);
-      return total as tf.Scalar;
-    });
-    const lmLoss = talk.lm.dataSync()[0] ?? Number.NaN;
-    const policyLoss = policy.dataSync()[0] ?? Number.NaN;
-    talk.lm.dispose();
-    policy.dispose();
-    const scores = coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik);
-    const baseNll = tileRows(Float32Array.from(baseNllRows), layout.thoughts);
-    const shape = { batch, thoughts: layout.thoughts, length: layout.length };
-    return {
-      loss,
-      lmLoss,
-      policyLoss,
-      mixedNll: talk.mixedNll,
-      baseNll,
-      mixWeight: talk.mixWeight,
-      thoughts: thought.tokens,
-      firstPosition: window.first,
-      shape,
-      ...scores,
-    };
-  } finally {
-    const owned = [
-      ...teacher,
-      ...(mask ? [mask] : []),
-      ...(baseHidden === base.hidden ? [] : [baseHidden]),
-      tiled.hidden,
-    ];
-    for (const t of [...owned, ...(thought ? [thought.policyLogProb, ...thought.talkHidden] : [])]) t.dispose();
-    for (const entry of tiled.kv) [entry.keys, entry.values].forEach((t) => t.dispose());
-    disposeBase(base);
-  }
+  return { window, layout, base, baseHidden, tiled, teacher, mask: windowMask(cols - 1, window) };
+}
+
+function disposePrepared(prepared: PreparedBatch): void {
+  const { base, baseHidden, tiled, teacher, mask } = prepared;
+  const owned = [
+    ...teacher,
+    ...(mask ? [mask] : []),
+    ...(baseHidden === base.hidden ? [] : [baseHidden]),
+    tiled.hidden,
+  ];
+  for (const t of owned) t.dispose();
+  for (const entry of tiled.kv) [entry.keys, entry.values].forEach((t) => t.dispose());
+  disposeBase(base);
+}
+
+/** The LM and REINFORCE losses of a rollout, and the per-thought scores. */
+function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollout): ThoughtBatch {
+  const { layout, baseHidden, tiled, base, window } = prepared;
+  const baseNllRows = tf
+    .tidy(() =>
+      tokenNll(
+        thinker.path.project(baseHidden),
+        shiftedTokens(layout, 1).tokens.slice([0, 0], [layout.batch, layout.length]),
+      ),
+    )
+    .dataSync() as Float32Array;
+  const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
+  const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
+  const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);
+  const policy = tf.tidy(
+    () =>
+      tf.neg(tf.mean(tf.mul(thought.policyLogProb, tf.tensor2d(advantage, thought.policyLogProb.shape)))) as tf.Scalar,
+  );
+  const loss = tf.tidy(() => {
+    const total = tf.add(talk.lm, tf.mul(policy, thinker.settings.policyWeight));
+    return (base.ponderCost ? tf.add(total, base.ponderCost) : total) as tf.Scalar;
+  });
+  const lmLoss = talk.lm.dataSync()[0] ?? Number.NaN;
+  const policyLoss = policy.dataSync()[0] ?? Number.NaN;
+  talk.lm.dispose();
+  policy.dispose();
+  return {
+    loss,
+    lmLoss,
+    policyLoss,
+    mixedNll: talk.mixedNll,
+    baseNll: tileRows(Float32Array.from(baseNllRows), layout.thoughts),
+    mixWeight: talk.mixWeight,
+    thoughts: thought.tokens,
+    firstPosition: window.first,
+    shape: { batch: layout.batch, thoughts: layout.thoughts, length: layout.length },
+    ...coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik),
+  };
 }
 
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */

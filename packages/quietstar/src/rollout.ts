@@ -6,7 +6,7 @@
  */
 import { BYTE_OFFSET, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
-import { disposeKv, type LayerKv } from './plain-path.js';
+import { disposeKv, type LayerKv } from './thought-path.js';
 import type { Thinker } from './thinker.js';
 
 /** What one `rollout` call thinks about: the base pass it hangs off, which rows, how to sample. */

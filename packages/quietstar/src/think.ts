@@ -8,7 +8,7 @@
  */
 import { ForgeError, Rng, SPECIAL_IDS, argmax, tf } from '@agent-forge/core';
 import type { KvCache } from '@agent-forge/core';
-import { disposeKv, type LayerKv } from './plain-path.js';
+import { disposeKv, type LayerKv } from './thought-path.js';
 import { rollout } from './rollout.js';
 import type { Thinker } from './thinker.js';
 

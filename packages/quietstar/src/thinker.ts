@@ -7,12 +7,13 @@
  * model's own block runner, so a model with ACT + memory (`extensions.titan`) predicts exactly as it did
  * before this phase when w = 0. Thoughts cannot go through the TitanRunner (it has no per-row attention
  * mask and ponders the whole stack), so they run on the plain path: every block once, no memory read,
- * attending to the keys/values of a plain base pass over the same tokens.
+ * attending to the keys/values of a plain base pass over the same tokens. Both passes run core's own
+ * blocks (`TinyTitan.hidden` with an attention hook), so a change to the block reaches the thoughts too.
  */
-import { BYTE_OFFSET, SPECIAL_IDS, TitanRunner, causalMask, sequentialBlocks, tf } from '@agent-forge/core';
+import { BYTE_OFFSET, SPECIAL_IDS, TitanRunner, sequentialBlocks, tf } from '@agent-forge/core';
 import type { KvCache, TinyTitan } from '@agent-forge/core';
 import { MixingHead } from './mixing-head.js';
-import { PlainPath, disposeKv, type LayerKv } from './plain-path.js';
+import { ThoughtPath, disposeKv, type LayerKv } from './thought-path.js';
 import { trainingSteps, type QuietStarSettings } from './settings.js';
 
 /**
@@ -46,7 +47,7 @@ export interface ThinkerWeights {
  */
 export class Thinker {
   /** The block-by-block path thoughts run on (diagonal attention over the base keys/values). */
-  readonly path: PlainPath;
+  readonly path: ThoughtPath;
   /** Mixes base and post-thought hidden states with a learned weight w (0 at init: the base prediction). */
   readonly mixer: MixingHead;
   /** Start/end embeddings divided by `thoughtEmbeddingScale` (the meta-token gradient weighting). */
@@ -61,7 +62,7 @@ export class Thinker {
     seed = 0,
   ) {
     const { dModel } = model.config;
-    this.path = new PlainPath(model, trainingSteps(settings) + 1);
+    this.path = new ThoughtPath(model, trainingSteps(settings) + 1);
     this.mixer = new MixingHead(dModel, settings.mixerHidden ?? dModel, seed, settings.mixWeight);
     if (weights.mixer)
       for (const [name, variable] of this.mixer.weights) variable.assign(weights.mixer.get(name) as tf.Tensor);
@@ -132,13 +133,8 @@ export class Thinker {
    * (which this advances by T).
    */
   runnerHidden(x: tf.Tensor3D, cache: KvCache | null): tf.Tensor3D {
-    const offset = cache?.length ?? 0;
-    const length = x.shape[1];
-    const hidden = tf.tidy(() => {
-      const context = { positionOffset: offset, mask: length > 1 ? causalMask(length, offset) : null, cache };
-      return this.model.finalNorm.apply(this.model.blockRunner.run(x, this.model.blocks, context)) as tf.Tensor3D;
-    });
-    cache?.advance(length);
+    const hidden = this.model.hidden(x, { cache });
+    cache?.advance(x.shape[1]);
     return hidden;
   }
 

@@ -131,9 +131,7 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
       'write a model as files other tools run: hf (🤗 transformers Llama), gguf (llama.cpp, ollama, LM Studio; BitNet as TQ2_0) or onnx (onnxruntime, transformers.js)',
     )
     .argument('<model>', 'model directory: a plain, merged, BitNet or compressed checkpoint')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(Object.keys(EXPORT_FORMATS)).makeOptionMandatory(),
-    )
+    .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS.names()).makeOptionMandatory())
     .requiredOption('-o, --out <dir>', 'output directory (created; see --force)')
     .addOption(
       new Option(

@@ -5,7 +5,7 @@
  * its slots and two models live side by side.
  */
 import { ForgeError, registerModelExtension } from '@agent-forge/core';
-import type { Linear, LinearFactory, ModelExtension, TinyTitan } from '@agent-forge/core';
+import type { Linear, LinearFactory, RegisteredModelExtension, TinyTitan } from '@agent-forge/core';
 import { parseLoraExtension } from './settings.js';
 import { LoraSlot } from './slot.js';
 
@@ -67,8 +67,10 @@ export function loraExtension(targetLayers: readonly string[]): {
  * The `lora` model extension, registered on import: builds a {@link LoraSlot} around every layer named
  * in `extensions.lora.targetLayers` and checks on load that each exists. Order 20, after bitnet's 10.
  */
-export const loraModelExtension: ModelExtension = {
+export const loraModelExtension: RegisteredModelExtension = {
   name: 'lora',
+  displayName: 'LoRA adapters',
+  referenceUrl: 'https://arxiv.org/abs/2106.09685',
   order: 20,
   packageName: '@agent-forge/baking',
   plan: (plan, value) => ({

@@ -11,6 +11,8 @@ export type NoSettings = z.output<typeof NoSettingsSchema>;
 /** `fp32`: the float32 values as is, 32 bits/weight; lossless, the fallback every tensor's ladder ends with. */
 export const fp32Compressor: Compressor<NoSettings> = {
   name: 'fp32',
+  displayName: 'float32',
+  referenceUrl: 'https://en.wikipedia.org/wiki/IEEE_754',
   description: 'float32 as is (lossless)',
   settingsSchema: NoSettingsSchema,
   lossless: true,
@@ -27,6 +29,8 @@ export const fp32Compressor: Compressor<NoSettings> = {
 /** `fp16`: IEEE half precision (round to nearest even), 16 bits/weight; lossy. */
 export const fp16Compressor: Compressor<NoSettings> = {
   name: 'fp16',
+  displayName: 'float16',
+  referenceUrl: 'https://en.wikipedia.org/wiki/IEEE_754',
   description: 'float16, round to nearest even',
   settingsSchema: NoSettingsSchema,
   lossless: false,

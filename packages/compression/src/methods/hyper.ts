@@ -155,6 +155,8 @@ function range(values: Float32Array): { low: number; high: number } {
 /** `hyper`: hyper-compression, one b-bit θ per group of K weights on an irrational winding of the K-torus; lossy. */
 export const hyperCompressor: Compressor<HyperSettings> = {
   name: 'hyper',
+  displayName: 'Hyper-Compression',
+  referenceUrl: 'https://arxiv.org/abs/2409.00592',
   description: 'hyper-compression: one θ on an irrational winding of the K-torus per group of K weights',
   settingsSchema: HyperSettingsSchema,
   lossless: false,

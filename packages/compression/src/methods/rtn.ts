@@ -34,6 +34,8 @@ function groupScales(values: Float32Array, groupSize: number, maxCode: number): 
 /** `rtn`: symmetric round-to-nearest signed b-bit codes per group with one fp16 scale; the baseline for the paper methods. */
 export const rtnCompressor: Compressor<RtnSettings> = {
   name: 'rtn',
+  displayName: 'Round-to-nearest (RTN)',
+  referenceUrl: 'https://arxiv.org/abs/2210.17323',
   description: 'round-to-nearest signed integers per group with an fp16 scale',
   settingsSchema: RtnSettingsSchema,
   lossless: false,

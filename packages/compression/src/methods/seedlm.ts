@@ -151,6 +151,8 @@ function quantizerFor(values: Float32Array, settings: SeedLmSettings): Quantizer
 /** `seedlm`: per block of C weights, a 16-bit LFSR seed, P quantized coefficients and a shared exponent; lossy. */
 export const seedLmCompressor: Compressor<SeedLmSettings> = {
   name: 'seedlm',
+  displayName: 'SeedLM',
+  referenceUrl: 'https://arxiv.org/abs/2410.10714',
   description: 'SeedLM: per block, an LFSR seed and 4-bit coefficients with a shared exponent',
   settingsSchema: SeedLmSettingsSchema,
   lossless: false,

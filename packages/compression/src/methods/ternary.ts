@@ -47,6 +47,8 @@ function scaled(codes: ArrayLike<number>, gamma: number): Float32Array {
 /** `ternary-2bit`: BitNet's 2-bit packing (4 values per byte) plus γ; 2 bits/weight, lossless, ternary tensors only. */
 export const ternary2bitCompressor: Compressor<NoSettings> = {
   name: 'ternary-2bit',
+  displayName: 'Ternary, 2-bit packing (BitNet b1.58)',
+  referenceUrl: 'https://arxiv.org/abs/2402.17764',
   description: "BitNet's 2-bit ternary packing (lossless for W_q·γ)",
   settingsSchema: NoSettingsSchema,
   lossless: true,
@@ -99,6 +101,8 @@ export function unpackBase3(bytes: Uint8Array, count: number): Int8Array {
 /** `ternary-base3`: 5 trits per byte plus γ, 1.6 bits/weight, lossless; 20% smaller than `ternary-2bit`. */
 export const ternaryBase3Compressor: Compressor<NoSettings> = {
   name: 'ternary-base3',
+  displayName: 'Ternary, base-3 packing',
+  referenceUrl: 'https://arxiv.org/abs/2402.17764',
   description: 'ternary values packed 5 per byte in base 3, 1.6 bits/weight (lossless for W_q·γ)',
   settingsSchema: NoSettingsSchema,
   lossless: true,

@@ -107,6 +107,8 @@ function quantizeStage(
 /** `vptq`: k-means vector quantization with fp16 codebooks (importance-weighted, optional residual); lossy. */
 export const vptqCompressor: Compressor<VptqSettings> = {
   name: 'vptq',
+  displayName: 'VPTQ',
+  referenceUrl: 'https://arxiv.org/abs/2409.17066',
   description: 'vector quantization: k-means codebooks (importance-weighted, optional residual), log2(k)-bit indices',
   settingsSchema: VptqSettingsSchema,
   lossless: false,

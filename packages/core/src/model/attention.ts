@@ -42,6 +42,31 @@ export interface AttentionOptions {
   readonly createLinear: LinearFactory;
 }
 
+/** One attention call's heads, `[B, H, T, headSize]` (keys/values `[B, H, past + T, headSize]` with a cache); rotary applied. */
+export interface AttentionHeads {
+  /** Queries of the input tokens, rotated at their absolute positions. */
+  readonly queries: tf.Tensor4D;
+  /** Keys the queries may attend to (cached ones first), rotated. */
+  readonly keys: tf.Tensor4D;
+  /** Values beside `keys`. */
+  readonly values: tf.Tensor4D;
+}
+
+/** What an `AttentionStep` gets besides the heads. */
+export interface AttentionStepContext {
+  /** Index of the block the attention belongs to (its KV-cache slot). */
+  readonly layer: number;
+  /** Core's own step for these heads: softmax(q·kᵀ/√d + mask)·v with the call's mask (fused when the native kernels are loaded). */
+  standard(heads: AttentionHeads): tf.Tensor4D;
+}
+
+/**
+ * A replacement for the attention core — the part between the projections and the output projection.
+ * It returns the mixed values `[B, H, T, headSize]`; it may keep or extend the keys/values (then call
+ * `context.standard`), or attend with a mask of its own (Quiet-STaR's thoughts).
+ */
+export type AttentionStep = (heads: AttentionHeads, context: AttentionStepContext) => tf.Tensor4D;
+
 /** What one attention call needs besides its input. */
 export interface AttentionCall {
   /** Absolute position of the input's first token. */
@@ -50,6 +75,12 @@ export interface AttentionCall {
   readonly mask: tf.Tensor2D | null;
   /** This layer's cache: read, then replaced by the longer keys/values. Null in training. */
   readonly cache: LayerKvCache | null;
+  /** Replaces the attention core; absent: core's own (`AttentionStepContext.standard`). */
+  readonly attend?: AttentionStep;
+  /** Index of the calling block, passed to `attend`. Default 0. */
+  readonly layer?: number;
+  /** Rotary tables used instead of the layer's own (longer ones, for positions past the context); ignored without rotary positions. */
+  readonly rotary?: RotaryEmbedding;
 }
 
 /** Multi-head causal self-attention without biases; `[B, T, dModel] → [B, T, dModel]`. */
@@ -92,20 +123,25 @@ export class CausalSelfAttention {
       let queries = this.splitHeads(this.q.apply(x), batch, length);
       let keys = this.splitHeads(this.k.apply(x), batch, length);
       let values = this.splitHeads(this.v.apply(x), batch, length);
-      if (this.options.rotary) {
-        queries = this.options.rotary.apply(queries, call.positionOffset);
-        keys = this.options.rotary.apply(keys, call.positionOffset);
+      const rotary = this.options.rotary ? (call.rotary ?? this.options.rotary) : null;
+      if (rotary) {
+        queries = rotary.apply(queries, call.positionOffset);
+        keys = rotary.apply(keys, call.positionOffset);
       }
       if (call.cache) [keys, values] = appendToCache(call.cache, keys, values);
-      const probabilities = attentionProbabilities(
-        tf.matMul(queries, keys, false, true),
-        call.mask,
-        1 / Math.sqrt(this.headSize),
-      );
-      const mixed = tf.matMul(probabilities, values);
+      const heads = { queries, keys, values };
+      const mixed = call.attend
+        ? call.attend(heads, { layer: call.layer ?? 0, standard: (other) => this.standardStep(other, call.mask) })
+        : this.standardStep(heads, call.mask);
       const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.options.dModel]);
       return this.o.apply(merged) as tf.Tensor3D;
     });
+  }
+
+  /** softmax(q·kᵀ/√headSize + mask)·v. */
+  private standardStep(heads: AttentionHeads, mask: tf.Tensor2D | null): tf.Tensor4D {
+    const scores = tf.matMul(heads.queries, heads.keys, false, true) as tf.Tensor4D;
+    return tf.matMul(attentionProbabilities(scores, mask, 1 / Math.sqrt(this.headSize)), heads.values);
   }
 
   /** `[B, T, dModel] → [B, H, T, headSize]`. */

@@ -5,7 +5,7 @@
  * (read/written between blocks) are runners too, so they plug in without changing the block.
  */
 import { tf } from '../backend/tf.js';
-import { CausalSelfAttention } from './attention.js';
+import { CausalSelfAttention, type AttentionStep } from './attention.js';
 import type { KvCache } from './cache.js';
 import type { ModelConfig } from './config.js';
 import type { LinearFactory } from './linear.js';
@@ -23,6 +23,10 @@ export interface BlockContext {
   readonly mask: tf.Tensor2D | null;
   /** Per-layer keys/values during incremental decoding; null in training. */
   readonly cache: KvCache | null;
+  /** Replaces every block's attention core (hidden-state methods such as Quiet-STaR); absent: core's own. */
+  readonly attend?: AttentionStep;
+  /** Rotary tables used instead of the model's (positions past the context); absent: the model's. */
+  readonly rotary?: RotaryEmbedding;
 }
 
 /** What a block is built from. */
@@ -74,7 +78,8 @@ export class Block {
   /** `[B, T, dModel] → [B, T, dModel]`; `cache` is this layer's slot of `context.cache`, if any. */
   apply(x: tf.Tensor3D, context: BlockContext, cache = context.cache?.layers[this.index] ?? null): tf.Tensor3D {
     return tf.tidy(() => {
-      const call = { positionOffset: context.positionOffset, mask: context.mask, cache };
+      const { positionOffset, mask, attend, rotary } = context;
+      const call = { positionOffset, mask, cache, attend, rotary, layer: this.index };
       const afterAttention = tf.add(x, this.attention.apply(this.attentionNorm.apply(x) as tf.Tensor3D, call));
       return tf.add(afterAttention, this.mlp.apply(this.mlpNorm.apply(afterAttention)));
     });

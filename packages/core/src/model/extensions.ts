@@ -5,6 +5,7 @@
  * that is both Titan and BitNet loads anywhere without the loader knowing either.
  */
 import { ForgeError } from '../errors.js';
+import { Registry, type RegistryEntry } from '../registry/registry.js';
 import type { BlockRunner } from './block.js';
 import { parseModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
 import { denseLinear, type LinearFactory } from './linear.js';
@@ -39,16 +40,26 @@ export interface ModelExtension {
   verify?(model: TinyTitan, settings: unknown): void;
 }
 
-const registry = new Map<string, ModelExtension>();
+/** A registered model extension: a `ModelExtension` with the display name and reference URL every registry entry carries. */
+export interface RegisteredModelExtension extends ModelExtension, RegistryEntry {}
+
+/**
+ * Every model extension `buildModel` knows, by its key in a checkpoint's `extensions`. Stand-ins passed
+ * as `BuildModelOptions.replace` are plain `ModelExtension`s and are not registered.
+ */
+export const MODEL_EXTENSIONS = new Registry<RegisteredModelExtension>({
+  kind: 'model extension',
+  field: 'extensions',
+});
 
 /** Registers (or replaces) the extension under its name; packages call this when imported. */
-export function registerModelExtension(extension: ModelExtension): void {
-  registry.set(extension.name, extension);
+export function registerModelExtension(extension: RegisteredModelExtension): void {
+  MODEL_EXTENSIONS.register(extension);
 }
 
 /** The registered extension called `name`, if any. */
-export function findModelExtension(name: string): ModelExtension | undefined {
-  return registry.get(name);
+export function findModelExtension(name: string): RegisteredModelExtension | undefined {
+  return MODEL_EXTENSIONS.find(name);
 }
 
 /** Options of `buildModel`. */
@@ -67,9 +78,9 @@ function extensionsInOrder(
   replace: Readonly<Record<string, ModelExtension>>,
 ): ModelExtension[] {
   const found = Object.keys(extensions).map((name) => {
-    const extension = replace[name] ?? registry.get(name);
+    const extension = replace[name] ?? MODEL_EXTENSIONS.find(name);
     if (!extension) {
-      const known = [...registry.keys()].join(', ') || 'none';
+      const known = MODEL_EXTENSIONS.names().join(', ') || 'none';
       throw new ForgeError(
         `the model uses extension "${name}", which is not registered here (registered: ${known}); import the package that provides it (e.g. @agent-forge/${name})`,
         { field: `extensions.${name}` },

@@ -8,10 +8,18 @@ export {
   type ModelPresetName,
 } from './config.js';
 export { expectedShapes, countParameters } from './shapes.js';
-export { TinyTitan, type TinyTitanOptions, type LossOptions, type NamedTensors } from './model.js';
+export { TinyTitan, type TinyTitanOptions, type LossOptions, type NamedTensors, type HiddenPass } from './model.js';
 export { denseLinear, applyMatrix, type Linear, type LinearSpec, type LinearFactory } from './linear.js';
 export { Block, sequentialBlocks, type BlockParts, type BlockRunner, type BlockContext } from './block.js';
-export { CausalSelfAttention, causalMask, type AttentionCall, type AttentionOptions } from './attention.js';
+export {
+  CausalSelfAttention,
+  causalMask,
+  type AttentionCall,
+  type AttentionOptions,
+  type AttentionHeads,
+  type AttentionStep,
+  type AttentionStepContext,
+} from './attention.js';
 export { Mlp, gelu, type MlpOptions } from './mlp.js';
 export { createNorm, type Norm } from './norm.js';
 export { RotaryEmbedding } from './rotary.js';
@@ -53,6 +61,8 @@ export {
   buildModel,
   registerModelExtension,
   findModelExtension,
+  MODEL_EXTENSIONS,
+  type RegisteredModelExtension,
   type BuildModelOptions,
   type ModelBuildPlan,
   type ModelExtension,

@@ -6,7 +6,7 @@
 import { tf } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
 import { Rng } from '../rng/rng.js';
-import { causalMask } from './attention.js';
+import { causalMask, type AttentionStep } from './attention.js';
 import { Block, sequentialBlocks, type BlockRunner } from './block.js';
 import { KvCache } from './cache.js';
 import { parseModelConfig, type ModelConfig, type ModelConfigInput } from './config.js';
@@ -31,6 +31,25 @@ export interface TinyTitanOptions {
 export interface LossOptions {
   /** Targets equal to this id (`<pad>`) are left out of the mean. */
   readonly ignoreId?: number;
+}
+
+/**
+ * How `TinyTitan.hidden` passes an embedded stream through the blocks. Every field is optional: the
+ * defaults are exactly what `forward` (no cache) and `forwardStep` (with a cache) do.
+ */
+export interface HiddenPass {
+  /** Per-layer keys/values to read and extend; the caller advances it. Default null (training). */
+  readonly cache?: KvCache | null;
+  /** Absolute position of the stream's first token. Default: the cache's length, or 0. */
+  readonly positionOffset?: number;
+  /** Additive mask `[T, past + T]` (past: the cache's length); null: every key visible. Default: causal, null for one token. */
+  readonly mask?: tf.Tensor2D | null;
+  /** Replaces every block's attention core; absent: core's own (fused with the native kernels). */
+  readonly attend?: AttentionStep;
+  /** Rotary tables used instead of the model's, for positions past `contextLength`. */
+  readonly rotary?: RotaryEmbedding;
+  /** How the stream passes the blocks. Default: the model's `blockRunner`; `sequentialBlocks` runs each block once. */
+  readonly runner?: BlockRunner;
 }
 
 /** Weights to load, by name: what a safetensors reader returns. */
@@ -153,6 +172,58 @@ export class TinyTitan {
     return logits;
   }
 
+  /**
+   * Token embeddings `[B, T, d]` of int32 `tokens` `[B, T]` whose first sits at absolute position
+   * `positionOffset`, learned positions added (see `addPositions`).
+   */
+  embedTokens(tokens: tf.Tensor2D, positionOffset = 0): tf.Tensor3D {
+    return tf.tidy(() => this.addPositions(tf.gather(this.embed, tokens) as tf.Tensor3D, positionOffset));
+  }
+
+  /**
+   * Adds the learned position rows of positions `positionOffset …` to `x` `[B, T, d]`; rotary models
+   * return `x` itself. Positions past the table reuse its last row (only methods that place tokens past
+   * the context, such as Quiet-STaR's thoughts, reach them; `forward` checks its lengths).
+   */
+  addPositions(x: tf.Tensor3D, positionOffset = 0): tf.Tensor3D {
+    const table = this.positionEmbed;
+    if (!table) return x;
+    return tf.tidy(() => {
+      const { contextLength, dModel } = this.config;
+      const length = x.shape[1];
+      if (positionOffset + length <= contextLength)
+        return tf.add(x, tf.slice(table, [positionOffset, 0], [length, dModel])) as tf.Tensor3D;
+      const rows = Int32Array.from({ length }, (_, i) => Math.min(positionOffset + i, contextLength - 1));
+      return tf.add(x, tf.gather(table, tf.tensor1d(rows, 'int32'))) as tf.Tensor3D;
+    });
+  }
+
+  /**
+   * Final-norm hidden states `[B, T, d]` of an embedded stream `x` `[B, T, d]` (from `embedTokens`):
+   * what `forward` projects to logits. `pass` can swap the attention core, the rotary tables or the
+   * block runner, so methods that need hidden states or their own attention use the model's blocks
+   * instead of copies of them.
+   */
+  hidden(x: tf.Tensor3D, pass: HiddenPass = {}): tf.Tensor3D {
+    return tf.tidy(() => {
+      const cache = pass.cache ?? null;
+      const positionOffset = pass.positionOffset ?? cache?.length ?? 0;
+      const length = x.shape[1];
+      const past = cache?.length ?? 0;
+      const mask = pass.mask !== undefined ? pass.mask : length > 1 ? causalMask(length, past) : null;
+      const context = { positionOffset, mask, cache, attend: pass.attend, rotary: pass.rotary };
+      return this.finalNorm.apply((pass.runner ?? this.blockRunner).run(x, this.blocks, context)) as tf.Tensor3D;
+    });
+  }
+
+  /** Logits `[B, T, V]` of final hidden states `[B, T, d]` (from `hidden`), through the head, tied or not. */
+  logits(hidden: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [batch, length] = hidden.shape;
+      return tf.reshape(this.project(hidden, null), [batch, length, this.config.vocabSize]);
+    });
+  }
+
   /** Frees every weight and kept tensor; the model is unusable afterwards. */
   dispose(): void {
     for (const variable of this.weights.values()) variable.dispose();
@@ -166,13 +237,7 @@ export class TinyTitan {
     assertTokens(tokens, 1, this.config.contextLength - positionOffset);
     return tf.tidy(() => {
       const [batch, length] = tokens.shape;
-      let stream = tf.gather(this.embed, tokens) as tf.Tensor3D;
-      if (this.positionEmbed) {
-        stream = tf.add(stream, tf.slice(this.positionEmbed, [positionOffset, 0], [length, this.config.dModel]));
-      }
-      const mask = length > 1 ? causalMask(length, positionOffset) : null;
-      stream = this.blockRunner.run(stream, this.blocks, { positionOffset, mask, cache });
-      const normalised = this.finalNorm.apply(stream) as tf.Tensor3D;
+      const normalised = this.hidden(this.embedTokens(tokens, positionOffset), { cache, positionOffset });
       return tf.reshape(this.project(normalised, cache?.inferenceHead ?? null), [batch, length, this.config.vocabSize]);
     });
   }

@@ -7,7 +7,7 @@ import { tf } from '../backend/tf.js';
 import type { Scalar, Tensor2D, Variable } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
 import { parseModelConfig, type ModelConfigInput } from './config.js';
-import { buildModel, registerModelExtension, type ModelExtension } from './extensions.js';
+import { buildModel, registerModelExtension, type RegisteredModelExtension } from './extensions.js';
 import type { LinearFactory } from './linear.js';
 import { TinyTitan } from './model.js';
 import { TitanRunner } from './titan-runner.js';
@@ -53,8 +53,10 @@ export function titanExtensions(model: TinyTitan): Record<string, unknown> {
  * The `titan` model extension: its settings make `buildModel` run the blocks through a TitanRunner
  * (ACT + long-term memory) seeded like the transformer.
  */
-export const titanModelExtension: ModelExtension = {
+export const titanModelExtension: RegisteredModelExtension = {
   name: TITAN_EXTENSION,
+  displayName: 'Titans long-term memory + ACT',
+  referenceUrl: 'https://arxiv.org/abs/2501.00663',
   order: 0,
   packageName: '@agent-forge/core',
   plan: (plan, settings) => ({ ...plan, blockRunner: new TitanRunner(plan.config, settings, plan.seed) }),

@@ -235,6 +235,35 @@ describe('fused native kernels on wasm', () => {
     },
   );
 
+  it("the forward pass runs the fused attention, norm and MLP kernels, also through an attention step that calls core's own", async () => {
+    const model = new TinyTitan({ vocabSize: 37, dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16 }, { seed: 8 });
+    const tokens = tf.tensor2d(
+      Int32Array.from({ length: 2 * 9 }, (_, i) => (i * 5 + 1) % 37),
+      [2, 9],
+      'int32',
+    );
+    const kernelsOf = async (run: () => tf.Tensor): Promise<Map<string, number>> => {
+      const profile = await tf.profile(() => run());
+      const counts = new Map<string, number>();
+      for (const kernel of profile.kernels) counts.set(kernel.name, (counts.get(kernel.name) ?? 0) + 1);
+      return counts;
+    };
+    const plain = await kernelsOf(() => model.forward(tokens));
+    const hooked = await kernelsOf(() =>
+      model.logits(model.hidden(model.embedTokens(tokens), { attend: (heads, { standard }) => standard(heads) })),
+    );
+    for (const counts of [plain, hooked]) {
+      expect(counts.get(FUSED_KERNELS.scaledSoftmax)).toBe(2); // one per block
+      expect(counts.get(FUSED_KERNELS.norm)).toBe(5); // two per block and the final norm
+      expect(counts.get(FUSED_KERNELS.activation)).toBe(2);
+      expect(counts.get('Softmax')).toBeUndefined();
+    }
+    // The hook costs no kernel of its own: the same kernels, the same number of times.
+    expect([...hooked].sort()).toEqual([...plain].sort());
+    tokens.dispose();
+    model.dispose();
+  });
+
   it('exp of an int32 tensor still works (it goes to the kernel the native one replaced)', async () => {
     const { wasm, cpu } = await onWasmAndCpu(() => [tf.exp(tf.tensor1d([0, 1, 2], 'int32'))]);
     expectSameOutputs(wasm, cpu);

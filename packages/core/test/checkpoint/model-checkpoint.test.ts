@@ -10,7 +10,14 @@ import { TinyTitan, registerModelExtension } from '../../src/model/index.js';
 beforeAll(async () => {
   await initBackend();
   // An extension that changes nothing in the build: the checkpoint only carries its settings.
-  registerModelExtension({ name: 'note', order: 0, packageName: 'test', plan: (plan) => plan });
+  registerModelExtension({
+    name: 'note',
+    displayName: 'Note',
+    referenceUrl: 'https://example.org/note',
+    order: 0,
+    packageName: 'test',
+    plan: (plan) => plan,
+  });
 });
 
 describe('model checkpoints', () => {

@@ -27,12 +27,16 @@ describe('model extensions', () => {
       name: 'outer',
       order: 20,
       packageName: 'test',
+      displayName: 'Test extension',
+      referenceUrl: 'https://example.org/test',
       plan: (plan) => ({ ...plan, createLinear: tagging('outer', plan.createLinear) }),
     });
     registerModelExtension({
       name: 'inner',
       order: 10,
       packageName: 'test',
+      displayName: 'Test extension',
+      referenceUrl: 'https://example.org/test',
       plan: (plan) => ({ ...plan, createLinear: tagging('inner', denseLinear) }),
     });
     const model = buildModel(MICRO, { outer: {}, inner: {} });
@@ -59,6 +63,8 @@ describe('model extensions', () => {
       name: 'picky',
       order: 0,
       packageName: 'test',
+      displayName: 'Test extension',
+      referenceUrl: 'https://example.org/test',
       plan: (plan) => plan,
       verify: () => {
         throw new Error('bad layer list');

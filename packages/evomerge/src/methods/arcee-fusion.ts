@@ -14,6 +14,8 @@ const KL_EPSILON = 1e-8;
  */
 export const arceeFusion = tensorwiseMethod({
   name: 'arcee_fusion',
+  displayName: 'Arcee Fusion',
+  referenceUrl: 'https://arcee.ai',
   summary: 'keep the other model’s changes whose importance (|Δ| × row KL) is an upper outlier',
   reference: 'Arcee AI, mergekit arcee_fusion (https://arcee.ai)',
   baseModel: 'required',

@@ -18,6 +18,8 @@ const outliers: Sparsifier = {
 
 export const breadcrumbs = taskVectorMethod({
   name: 'breadcrumbs',
+  displayName: 'Model Breadcrumbs',
+  referenceUrl: 'https://arxiv.org/abs/2312.06795',
   reference: BREADCRUMBS_PAPER,
   summary: 'drop the largest (gamma) and smallest magnitudes, then task arithmetic',
   defaultNormalize: false,
@@ -27,6 +29,8 @@ export const breadcrumbs = taskVectorMethod({
 
 export const breadcrumbsTies = taskVectorMethod({
   name: 'breadcrumbs_ties',
+  displayName: 'Model Breadcrumbs with TIES',
+  referenceUrl: 'https://arxiv.org/abs/2312.06795',
   reference: BREADCRUMBS_PAPER,
   summary: 'breadcrumbs with TIES sign election',
   consensus: 'sum',

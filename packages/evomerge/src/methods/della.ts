@@ -18,6 +18,8 @@ const magprune: Sparsifier = {
 
 export const della = taskVectorMethod({
   name: 'della',
+  displayName: 'DELLA',
+  referenceUrl: 'https://arxiv.org/abs/2406.11617',
   reference: DELLA_PAPER,
   summary: 'magnitude-ranked random drop (MagPrune) + rescale, then TIES sign election',
   consensus: 'sum',
@@ -28,6 +30,8 @@ export const della = taskVectorMethod({
 
 export const dellaLinear = taskVectorMethod({
   name: 'della_linear',
+  displayName: 'Linear DELLA',
+  referenceUrl: 'https://arxiv.org/abs/2406.11617',
   reference: DELLA_PAPER,
   summary: 'MagPrune + rescale, then task arithmetic',
   defaultNormalize: false,

@@ -18,6 +18,8 @@ import type { DfsSettings, LayerRoutingMergeMethod, RouteStep } from '../method.
 export const dfs: LayerRoutingMergeMethod = {
   kind: 'layer-routing',
   name: 'dfs',
+  displayName: 'Data Flow Space (DFS)',
+  referenceUrl: 'https://arxiv.org/abs/2403.13187',
   summary: 'data-flow-space layer routing with per-step hidden-state scaling (Sakana)',
   reference: 'Akiba et al. 2024, Evolutionary Optimization of Model Merging Recipes, arXiv:2403.13187',
   parameters: [],

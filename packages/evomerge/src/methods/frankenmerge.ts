@@ -16,6 +16,8 @@ import { positionInRun } from '../params/position.js';
 export const frankenmerge: LayerRoutingMergeMethod = {
   kind: 'layer-routing',
   name: 'frankenmerge',
+  displayName: 'Frankenmerge',
+  referenceUrl: 'https://arxiv.org/abs/2403.13257',
   summary:
     'stack layer ranges of several models; depth may change (base_model, if given, supplies the non-block tensors)',
   reference: "Goddard et al. 2024, Arcee's MergeKit, arXiv:2403.13257 (passthrough)",
@@ -27,6 +29,8 @@ export const frankenmerge: LayerRoutingMergeMethod = {
 export const passthrough: LayerRoutingMergeMethod = {
   ...frankenmerge,
   name: 'passthrough',
+  displayName: 'Passthrough',
+  referenceUrl: 'https://arxiv.org/abs/2403.13257',
   summary: 'frankenmerge as mergekit defines it: non-block tensors from the first and last slice',
 };
 

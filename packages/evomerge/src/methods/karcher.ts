@@ -11,6 +11,8 @@ import { tensorwiseMethod } from '../method.js';
  */
 export const karcher = tensorwiseMethod({
   name: 'karcher',
+  displayName: 'Karcher Mean',
+  referenceUrl: 'https://en.wikipedia.org/wiki/Karcher_mean',
   summary: 'Riemannian (Karcher) mean of the models’ directions, scaled by their mean norm',
   reference: 'Karcher 1977, Riemannian center of mass; mergekit karcher (https://en.wikipedia.org/wiki/Karcher_mean)',
   baseModel: 'unused',

@@ -7,6 +7,8 @@ import { tensorwiseMethod } from '../method.js';
  */
 export const linear = tensorwiseMethod({
   name: 'linear',
+  displayName: 'Linear',
+  referenceUrl: 'https://arxiv.org/abs/2203.05482',
   summary: 'weighted average of the models',
   reference: 'Wortsman et al. 2022, Model soups, arXiv:2203.05482',
   baseModel: 'unused',

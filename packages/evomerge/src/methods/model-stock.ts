@@ -10,6 +10,8 @@ import { tensorwiseMethod } from '../method.js';
  */
 export const modelStock = tensorwiseMethod({
   name: 'model_stock',
+  displayName: 'Model Stock',
+  referenceUrl: 'https://arxiv.org/abs/2403.19522',
   summary: 'interpolate base → mean of models by the angle between their offsets',
   reference: 'Jang et al. 2024, Model Stock, arXiv:2403.19522',
   baseModel: 'required',

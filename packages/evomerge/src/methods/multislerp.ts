@@ -15,6 +15,8 @@ import { tensorwiseMethod } from '../method.js';
  */
 export const multislerp = tensorwiseMethod({
   name: 'multislerp',
+  displayName: 'Multi-SLERP',
+  referenceUrl: 'https://goddard.blog/posts/multislerp-wow-what-a-cool-idea',
   summary: 'weighted spherical mean of any number of models (or task vectors), scaled to the mean norm',
   reference: 'Goddard 2024, https://goddard.blog/posts/multislerp-wow-what-a-cool-idea',
   baseModel: 'optional',

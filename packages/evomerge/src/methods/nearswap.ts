@@ -11,6 +11,8 @@ const MIN_DIFFERENCE = 1e-6;
  */
 export const nearswap = tensorwiseMethod({
   name: 'nearswap',
+  displayName: 'NearSwap',
+  referenceUrl: 'https://huggingface.co/alchemonaut/QuartetAnemoi-70B-t0.0001',
   summary: 'take the other model’s entries where they lie within t of the base',
   reference: 'alchemonaut, https://huggingface.co/alchemonaut/QuartetAnemoi-70B-t0.0001 (mergekit nearswap)',
   baseModel: 'required',

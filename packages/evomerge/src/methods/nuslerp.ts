@@ -16,6 +16,8 @@ const MIN_NORM = 1e-7;
  */
 export const nuslerp = tensorwiseMethod({
   name: 'nuslerp',
+  displayName: 'NuSLERP',
+  referenceUrl: 'https://arxiv.org/abs/2403.13257',
   summary: 'slerp of two models (or their task vectors) at t = w₂/(w₁+w₂), per tensor, row or column',
   reference: 'mergekit nuslerp (Goddard et al. 2024, arXiv:2403.13257); slerp: Shoemake 1985',
   baseModel: 'optional',

@@ -12,6 +12,8 @@ const RAM_PAPER = 'Reinforced Agent Merging, arXiv:2601.13572';
  */
 export const ram = tensorwiseMethod({
   name: 'ram',
+  displayName: 'RAM',
+  referenceUrl: 'https://arxiv.org/abs/2601.13572',
   summary: 'mean of the task-vector entries each model actually changed (unique changes kept whole)',
   reference: RAM_PAPER,
   baseModel: 'required',
@@ -28,6 +30,8 @@ export const ram = tensorwiseMethod({
  */
 export const ramPlusTensorLocal = tensorwiseMethod({
   name: 'ramplus_tl',
+  displayName: 'RAM+ (tensor-local)',
+  referenceUrl: 'https://arxiv.org/abs/2601.13572',
   summary: 'ram with each model’s unique changes amplified by its share of overlapping changes',
   reference: RAM_PAPER,
   baseModel: 'required',

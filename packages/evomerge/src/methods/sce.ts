@@ -18,6 +18,8 @@ const SCE_EPSILON = 1e-6;
  */
 export const sce = tensorwiseMethod({
   name: 'sce',
+  displayName: 'SCE',
+  referenceUrl: 'https://arxiv.org/abs/2408.07990',
   summary: 'select high-variance entries, weight task vectors by their energy, erase minority signs',
   reference: 'Wan et al. 2024, FuseChat: Knowledge Fusion of Chat Models, arXiv:2408.07990',
   baseModel: 'required',

@@ -14,6 +14,8 @@ const NORM_EPSILON = 1e-8;
  */
 export const slerp = tensorwiseMethod({
   name: 'slerp',
+  displayName: 'SLERP',
+  referenceUrl: 'https://en.wikipedia.org/wiki/Slerp',
   summary: 'spherical interpolation from base (t=0) to the other model (t=1)',
   reference: 'Shoemake 1985, Animating rotation with quaternion curves (mergekit slerp)',
   baseModel: 'required',

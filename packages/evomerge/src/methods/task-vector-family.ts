@@ -21,6 +21,10 @@ export interface Sparsifier {
 
 export interface TaskVectorMethodSpec {
   readonly name: string;
+  /** Human-readable name (mergekit's pretty name). */
+  readonly displayName: string;
+  /** URL of the paper the method follows. */
+  readonly referenceUrl: string;
   readonly summary: string;
   /** Paper or reference the method follows. */
   readonly reference: string;
@@ -62,6 +66,8 @@ export const rescaleSchema = z.union(
 export function taskVectorMethod(spec: TaskVectorMethodSpec): TensorwiseMergeMethod {
   return tensorwiseMethod({
     name: spec.name,
+    displayName: spec.displayName,
+    referenceUrl: spec.referenceUrl,
     summary: spec.summary,
     reference: spec.reference,
     baseModel: 'required',

@@ -9,6 +9,8 @@ import { taskVectorMethod } from './task-vector-family.js';
  */
 export const ties = taskVectorMethod({
   name: 'ties',
+  displayName: 'TIES',
+  referenceUrl: 'https://arxiv.org/abs/2306.01708',
   reference: 'Yadav et al. 2023, TIES-Merging, arXiv:2306.01708',
   summary: 'trim to top-density magnitudes, elect signs by mass, disjoint mean',
   consensus: 'sum',

@@ -73,6 +73,8 @@ class EmaTransform implements GradientTransform {
  */
 export const emaFilter: GradientFilter<EmaSettings> = {
   name: 'ema',
+  displayName: 'Grokfast-EMA',
+  referenceUrl: 'https://arxiv.org/abs/2405.20233',
   description: 'exponential moving average of past gradients (Grokfast-EMA; α = 0.98, λ = 2)',
   settingsSchema: EmaSettingsSchema,
   create: (settings) => new EmaTransform(settings),

@@ -120,6 +120,8 @@ class MaTransform implements GradientTransform {
  */
 export const maFilter: GradientFilter<MaSettings> = {
   name: 'ma',
+  displayName: 'Grokfast-MA',
+  referenceUrl: 'https://arxiv.org/abs/2405.20233',
   description: 'moving average of the last w gradients (Grokfast-MA; w = 100, λ = 5), applied once the window is full',
   settingsSchema: MaSettingsSchema,
   create: (settings) => new MaTransform(settings),

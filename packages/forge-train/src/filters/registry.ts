@@ -1,27 +1,33 @@
-/** The Grokfast filters by name; adding a filter is adding its file and one line here. */
-import { ForgeError, parseConfig } from '@agent-forge/core';
+/**
+ * The Grokfast filters by name (core's `Registry`); adding a filter is adding its file and one line
+ * here, or `GRADIENT_FILTERS.register(filter)` from outside.
+ */
+import { Registry, parseConfig } from '@agent-forge/core';
 import type { GradientTransform } from '@agent-forge/core';
 import { emaFilter } from './ema.js';
 import { maFilter } from './ma.js';
 import type { GradientFilter } from './types.js';
 
-const FILTERS = new Map<string, GradientFilter>(
-  [emaFilter, maFilter].map((filter) => [filter.name, filter as GradientFilter]),
-);
+/** Every Grokfast gradient filter by name, in registration order (`ema`, `ma`, then any registered from outside). */
+export const GRADIENT_FILTERS = new Registry<GradientFilter>({
+  kind: 'Grokfast filter',
+  field: 'filter',
+  entries: [emaFilter, maFilter] as GradientFilter[],
+});
 
-/** Registered filter names in registry order (`ema`, `ma`): the values the phase's `filter` accepts. */
+/** Registers (or replaces) a gradient filter under its name. */
+export function registerGradientFilter<S extends object>(filter: GradientFilter<S>): void {
+  GRADIENT_FILTERS.register(filter as unknown as GradientFilter);
+}
+
+/** Registered filter names in registry order (`ema`, `ma`, …): the values the phase's `filter` accepts. */
 export function filterNames(): string[] {
-  return [...FILTERS.keys()];
+  return GRADIENT_FILTERS.names();
 }
 
 /** The filter registered as `name`; an unknown name throws a ForgeError (field `filter`) listing the known ones. */
 export function findFilter(name: string): GradientFilter {
-  const filter = FILTERS.get(name);
-  if (!filter)
-    throw new ForgeError(`unknown Grokfast filter '${name}'; expected one of ${filterNames().join(', ')}`, {
-      field: 'filter',
-    });
-  return filter;
+  return GRADIENT_FILTERS.get(name);
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { GradientTransform } from '@agent-forge/core';
+import type { GradientTransform, RegistryEntry } from '@agent-forge/core';
 import type { z } from 'zod';
 
 /**
  * One Grokfast filter: a low-pass estimate of the slow gradient component, added back amplified
  * (g ← g + λ·slow). Each filter is one file exporting one of these; the registry lists them.
  */
-export interface GradientFilter<Settings extends object = object> {
+export interface GradientFilter<Settings extends object = object> extends RegistryEntry {
   /** Registry key, also the transform's state prefix (`transform/grokfast-<name>/…`). */
   readonly name: string;
   /** One line for help texts and reports: what the filter averages, with its paper defaults. */
