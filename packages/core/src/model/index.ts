@@ -53,6 +53,7 @@ export {
   registerModelExtension,
   findModelExtension,
   type BuildModelOptions,
+  type ExtensionSaveModel,
   type ModelBuildPlan,
   type ModelExtension,
 } from './extensions.js';

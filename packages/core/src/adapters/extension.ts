@@ -4,9 +4,11 @@
  * finds a built model's slots again through the layers themselves, so no global state ties a model to
  * its slots and two models live side by side.
  */
-import { ForgeError, registerModelExtension } from '@agent-forge/core';
-import type { Linear, LinearFactory, ModelExtension, TinyTitan } from '@agent-forge/core';
-import { parseLoraExtension } from './settings.js';
+import { ForgeError } from '../errors.js';
+import { registerModelExtension, type ModelExtension } from '../model/extensions.js';
+import type { Linear, LinearFactory } from '../model/linear.js';
+import type { TinyTitan } from '../model/model.js';
+import { parseLoraExtension } from './lora-settings.js';
 import { LoraSlot } from './slot.js';
 
 const slotOfLayer = new WeakMap<Linear, LoraSlot>();
@@ -70,7 +72,7 @@ export function loraExtension(targetLayers: readonly string[]): {
 export const loraModelExtension: ModelExtension = {
   name: 'lora',
   order: 20,
-  packageName: '@agent-forge/baking',
+  packageName: '@agent-forge/core',
   plan: (plan, value) => ({
     ...plan,
     createLinear: loraLinearFactory(plan.createLinear, parseLoraExtension(value).targetLayers),
