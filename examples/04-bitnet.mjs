@@ -8,17 +8,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BpeTokenizer, MODEL_PRESETS, TinyTitan, initBackend, saveModelCheckpoint, tf } from '@agent-forge/core';
 import {
-  PACKED_FILE,
   absmeanTernary,
-  convertToBitNet,
+  BpeTokenizer,
+  initBackend,
   loadPackedModel,
+  MODEL_PRESETS,
   packModelWeights,
   packTernary,
+  saveModelCheckpoint,
+  tf,
+  TinyTitan,
   unpackTernary,
-  writePackedWeights,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
+import { convertToBitNet } from '@agent-forge/bitnet';
 
 await initBackend();
 const dense = new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }); // stands in for evomerge's output
@@ -60,11 +63,11 @@ console.log(
 );
 
 // %%
-// Save as the phase does and load the deployable model from the 2-bit file alone.
+// Save as the phase does (core's `bitnet` save hook writes the 2-bit file with the checkpoint) and load the
+// deployable model from the 2-bit file alone.
 // (`model: model`, not `{ model }`: tslab does not rewrite a shorthand property naming an earlier cell's variable.)
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-bitnet-'));
 await saveModelCheckpoint(dir, { model: model, tokenizer: new BpeTokenizer([]), extensions: extensions });
-await writePackedWeights(path.join(dir, PACKED_FILE), model, ternaryLayers);
 const { model: fromPacked } = await loadPackedModel(dir);
 const ids = tf.tensor2d([[300, 301, 302, 303, 304, 305]], undefined, 'int32');
 const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.forward(ids), fromPacked.forward(ids)))).dataSync()[0]);

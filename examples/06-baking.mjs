@@ -5,13 +5,11 @@
 // Build first (`pnpm build`), then: node examples/06-baking.mjs
 
 // %%
-import { MODEL_PRESETS, SPECIAL_IDS, buildModel, initBackend } from '@agent-forge/core';
+import { buildModel, initBackend, LoraAdapters, loraExtension, MODEL_PRESETS, SPECIAL_IDS } from '@agent-forge/core';
 import {
   BakingPhaseConfigSchema,
-  LoraAdapters,
   bakeAdapter,
   klReport,
-  loraExtension,
   loraTargetLayers,
   sampleTrajectories,
 } from '@agent-forge/baking';

@@ -9,15 +9,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  BpeTokenizer,
-  MODEL_PRESETS,
-  TinyTitan,
   argmax,
+  BpeTokenizer,
   initBackend,
+  MODEL_PRESETS,
   saveModelCheckpoint,
   tf,
+  TinyTitan,
 } from '@agent-forge/core';
-import { PACKED_FILE, convertToBitNet, writePackedWeights } from '@agent-forge/bitnet';
+import { convertToBitNet } from '@agent-forge/bitnet';
 import {
   EdgeEngine,
   generateStreaming,
@@ -29,13 +29,9 @@ import {
 await initBackend();
 // A fresh tiny model converted to BitNet and saved as the bitnet phase saves it.
 const dir = await mkdtemp(path.join(os.tmpdir(), 'forge-edge-'));
-const {
-  model,
-  extension: { ternaryLayers },
-  extensions,
-} = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
+const { model, extensions } = convertToBitNet(new TinyTitan(MODEL_PRESETS.tiny, { seed: 1 }));
+// Core's `bitnet` save hook writes model.packed.safetensors with the checkpoint.
 await saveModelCheckpoint(dir, { model, tokenizer: new BpeTokenizer([]), extensions });
-await writePackedWeights(path.join(dir, PACKED_FILE), model, ternaryLayers);
 const packed = await loadPackedEdgeModel(dir); // ternary layers on the 2-bit kernel
 const float = await loadDequantizedEdgeModel(dir); // the same weights expanded to F32, backend matmul
 const prompt = packed.tokenizer.encode('Question: Tom has 3 apples and buys 4 more. How many?\nAnswer:').slice(0, 32);

@@ -8,8 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MODEL_PRESETS, Rng, TinyTitan, initBackend } from '@agent-forge/core';
-import { absmeanTernary } from '@agent-forge/bitnet';
+import { absmeanTernary, initBackend, MODEL_PRESETS, Rng, TinyTitan } from '@agent-forge/core';
 import {
   bitsPerWeight,
   decodeTensor,

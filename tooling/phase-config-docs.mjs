@@ -3,7 +3,7 @@
 // phase's zod `configSchema` is parsed with no settings (the schema defaults) and with each preset's
 // `presetDefaults`, so the values in the docs are the ones `forge run` uses. The meaning column is
 // the JSDoc comment of the field in the package's source (the phase's own phase-config.ts first, then
-// its other files, then core's training-loop schema).
+// its other files, then core's training-loop schema and BitLinear settings).
 //
 //   node tooling/phase-config-docs.mjs           rewrite the tables
 //   node tooling/phase-config-docs.mjs --check   fail if a table is out of date (part of `pnpm docs:check`)
@@ -56,6 +56,7 @@ function commentsFor(dir) {
   const first = files.filter((file) => path.basename(file) === 'phase-config.ts');
   for (const file of [...first, ...files.filter((file) => !first.includes(file))]) fieldComments(file, comments);
   fieldComments(path.join(root, 'packages', 'core', 'src', 'train', 'config.ts'), comments);
+  fieldComments(path.join(root, 'packages', 'core', 'src', 'ternary', 'settings.ts'), comments);
   return comments;
 }
 

@@ -5,13 +5,12 @@ import tseslint from 'typescript-eslint';
 /** Every phase package, in pipeline order. */
 export const PHASES = ['cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking', 'edge', 'compression'];
 
-/** DESIGN.md §1: the only phase → phase imports allowed. */
-export const ALLOWED_PHASE_IMPORTS = {
-  'forge-train': ['bitnet'],
-  baking: ['bitnet'],
-  compression: ['bitnet'],
-  edge: ['bitnet', 'baking', 'compression'],
-};
+/**
+ * Phase → phase imports allowed: none. Every phase depends on core alone; what two phases share (the
+ * ternary format, LoRA adapters) lives in core, and the CLI composes phases.
+ * @type {Readonly<Record<string, readonly string[]>>}
+ */
+export const ALLOWED_PHASE_IMPORTS = {};
 
 /** Leaf packages below core: they import no @agent-forge package (core loads them). */
 export const BELOW_CORE = ['native-kernels'];

@@ -4,16 +4,19 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runPipeline, saveModelCheckpoint, trainBpe, useBackend } from '@agent-forge/core';
-import type { PhaseResult } from '@agent-forge/core';
 import {
-  BitNetSettingsSchema,
-  PACKED_FILE,
   bitnetExtension,
+  BitNetSettingsSchema,
   createBitNetModel,
+  PACKED_FILE,
+  runPipeline,
+  saveModelCheckpoint,
   ternaryLayerNames,
+  trainBpe,
+  useBackend,
   writePackedWeights,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
+import type { PhaseResult } from '@agent-forge/core';
 import { compressionPhase, isCompressedModelDir } from '@agent-forge/compression';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

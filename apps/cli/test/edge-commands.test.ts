@@ -4,29 +4,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import {
-  TinyTitan,
+  ADAPTERS_DIR,
+  bitnetExtension,
+  BitNetSettingsSchema,
   buildModel,
-  parseModelConfig,
-  saveModelCheckpoint,
-  silentProgress,
-  trainBpe,
-  useBackend,
-} from '@agent-forge/core';
-import {
-  BAKED_ADAPTERS_DIR,
+  createBitNetModel,
   LoraAdapters,
   loraExtension,
-  loraTargetLayers,
-  saveAdapterFile,
-} from '@agent-forge/baking';
-import {
   PACKED_FILE,
-  createBitNetModel,
+  parseModelConfig,
+  saveAdapterFile,
+  saveModelCheckpoint,
+  silentProgress,
   ternaryLayerNames,
+  TinyTitan,
+  trainBpe,
+  useBackend,
   writePackedWeights,
-  BitNetSettingsSchema,
-  bitnetExtension,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
+import { loraTargetLayers } from '@agent-forge/baking';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProgram } from '../src/index.js';
@@ -74,9 +70,9 @@ beforeAll(async () => {
   adapters.create('math', { rank: 2, alpha: 1 }, 5);
   adapters.create('code', { rank: 2, alpha: 1 }, 6);
   await saveModelCheckpoint(bakedDir, { model: baked, tokenizer });
-  mkdirSync(path.join(bakedDir, BAKED_ADAPTERS_DIR));
+  mkdirSync(path.join(bakedDir, ADAPTERS_DIR));
   for (const name of ['math', 'code'])
-    await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+    await saveAdapterFile(path.join(bakedDir, ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
   baked.dispose();
 });
 

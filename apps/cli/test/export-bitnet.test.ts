@@ -5,16 +5,21 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Rng, generate, saveModelCheckpoint, tf, trainBpe, useBackend } from '@agent-forge/core';
-import type { BpeTokenizer } from '@agent-forge/core';
 import {
-  BitNetSettingsSchema,
-  PACKED_FILE,
   bitnetExtension,
+  BitNetSettingsSchema,
   createBitNetModel,
+  generate,
+  PACKED_FILE,
+  Rng,
+  saveModelCheckpoint,
   ternaryLayerNames,
+  tf,
+  trainBpe,
+  useBackend,
   writePackedWeights,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
+import type { BpeTokenizer } from '@agent-forge/core';
 import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../src/commands/export.js';

@@ -6,35 +6,31 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Rng,
-  TinyTitan,
+  ADAPTERS_DIR,
+  bitnetExtension,
+  BitNetSettingsSchema,
   buildModel,
+  createBitNetModel,
   generate,
+  loadModelWithAdapters,
+  LoraAdapters,
+  loraExtension,
+  PACKED_FILE,
   parseModelConfig,
   readSafetensorsFile,
+  Rng,
+  saveAdapterFile,
   saveModelCheckpoint,
   silentProgress,
+  ternaryLayerNames,
   tf,
+  TinyTitan,
   trainBpe,
   useBackend,
-} from '@agent-forge/core';
-import {
-  BAKED_ADAPTERS_DIR,
-  LoraAdapters,
-  loadBakedModel,
-  loraExtension,
-  loraTargetLayers,
-  saveAdapterFile,
-} from '@agent-forge/baking';
-import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
-import {
-  BitNetSettingsSchema,
-  PACKED_FILE,
-  bitnetExtension,
-  createBitNetModel,
-  ternaryLayerNames,
   writePackedWeights,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
+import { loraTargetLayers } from '@agent-forge/baking';
+import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
 
@@ -121,9 +117,9 @@ beforeAll(async () => {
       variable.assign(tf.randomNormal(variable.shape, 0, 0.5, 'float32', rng.int(0, 1_000_000)));
   }
   await saveModelCheckpoint(bakedDir, { model: base, tokenizer });
-  mkdirSync(path.join(bakedDir, BAKED_ADAPTERS_DIR));
+  mkdirSync(path.join(bakedDir, ADAPTERS_DIR));
   for (const name of ['math', 'code'])
-    await saveAdapterFile(path.join(bakedDir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+    await saveAdapterFile(path.join(bakedDir, ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
   base.dispose();
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -163,7 +159,7 @@ describe('forge export', () => {
     );
     const outDir = path.join(root, 'out-personas');
     await forge('export', bakedDir, '--format', 'gguf', '-o', outDir, '--persona', 'all');
-    const baked = await loadBakedModel(bakedDir);
+    const baked = await loadModelWithAdapters(bakedDir);
     try {
       const prompt = baked.tokenizer.encode('Tom has 3');
       const continuations: Record<string, number[]> = {};

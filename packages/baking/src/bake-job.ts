@@ -4,10 +4,17 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bytesOnDisk, parseConfig, readJsonFile, writeJsonAtomic } from '@agent-forge/core';
+import {
+  ADAPTER_EXTENSION,
+  bytesOnDisk,
+  loadAdapterFile,
+  parseConfig,
+  readJsonFile,
+  saveAdapterFile,
+  writeJsonAtomic,
+} from '@agent-forge/core';
 import { z } from 'zod';
-import type { BpeTokenizer, PhaseContext, TinyTitan } from '@agent-forge/core';
-import { ADAPTER_EXTENSION, loadAdapterFile, saveAdapterFile } from './adapter-file.js';
+import type { BpeTokenizer, LoraAdapters, PhaseContext, TinyTitan } from '@agent-forge/core';
 import { bakeAdapter } from './bake.js';
 import {
   klReport,
@@ -17,7 +24,6 @@ import {
   type LatencyReport,
   type MarkerRates,
 } from './evaluate.js';
-import type { LoraAdapters } from './lora/adapters.js';
 import { encodePrompt } from './personas.js';
 import type { BakingPhaseConfig } from './phase-config.js';
 import { STOP_TOKENS, assertFitsContext, type BakeInputs } from './phase-steps.js';

@@ -13,7 +13,7 @@ import type {
   TrainableModel,
 } from '@agent-forge/core';
 import { klSum } from './kl.js';
-import type { AdapterInfo, AdapterShape, LoraAdapters } from './lora/adapters.js';
+import type { AdapterInfo, AdapterShape, LoraAdapters } from '@agent-forge/core';
 import { trajectoryBatchSource, type Trajectory } from './trajectories.js';
 
 /** Inputs of {@link bakeAdapter}. */

@@ -4,9 +4,8 @@
  * shows the convention's marker.
  */
 import { generate } from '@agent-forge/core';
-import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import type { BpeTokenizer, LoraAdapters, TinyTitan } from '@agent-forge/core';
 import { meanKl } from './kl.js';
-import type { LoraAdapters } from './lora/adapters.js';
 import { sampleContinuations } from './sample-batch.js';
 import type { SamplingSettings, Trajectory } from './trajectories.js';
 

@@ -1,29 +1,12 @@
 /**
  * @agent-forge/baking — Phase 6: prompt baking (Bhargava et al. 2024) of personas and tools into
  * LoRA adapters, trained to minimise KL(prompted ‖ unprompted+adapter) on sampled trajectories.
+ * The adapter format it writes (LoRA slots, the `lora` extension, adapter files, loading a model with its
+ * adapters) lives in @agent-forge/core.
  * @packageDocumentation
  */
-export {
-  LORA_MODULES,
-  LoraExtensionSchema,
-  LoraModulesSchema,
-  loraTargetLayers,
-  parseLoraExtension,
-  type LoraExtension,
-  type LoraModule,
-} from './lora/settings.js';
-export { LoraSlot, type LoraPair } from './lora/slot.js';
-export { loraExtension, loraLinearFactory, loraModelExtension, loraSlotsOf } from './lora/extension.js';
-export { LoraAdapters, loraTensorNames, type AdapterInfo, type AdapterShape } from './lora/adapters.js';
+export { LORA_MODULES, LoraModulesSchema, loraTargetLayers, type LoraModule } from './lora/settings.js';
 export { mergeAdapter } from './lora/merge.js';
-export {
-  ADAPTER_EXTENSION,
-  ADAPTER_FORMAT,
-  loadAdapterFile,
-  readAdapterFile,
-  saveAdapterFile,
-  type AdapterFileInfo,
-} from './adapter-file.js';
 export { DEFAULT_PERSONAS, DEFAULT_TOOLS, PERSONA_NAME, encodePrompt, mergePrompts } from './personas.js';
 export { sampleContinuations, type BatchSampling } from './sample-batch.js';
 export {
@@ -43,7 +26,6 @@ export {
   type LatencyReport,
   type MarkerRates,
 } from './evaluate.js';
-export { BAKED_ADAPTERS_DIR, loadBakedModel, type BakedModel } from './baked-model.js';
 export {
   BakingPhaseConfigSchema,
   ToolPromptSchema,
@@ -56,3 +38,4 @@ export type { BakeInputs } from './phase-steps.js';
 export { MERGED_MODEL_DIR } from './merge-step.js';
 export { phaseMetrics, phaseReport, type MergedOutcome, type PhaseOutcome } from './report.js';
 export { BAKED_MODEL_DIR, bakeJobs, bakingPhase } from './phase.js';
+export * from './deprecated.js';

@@ -9,8 +9,7 @@
  * a sum with its position count so batches of different lengths average correctly.
  */
 import { SPECIAL_IDS, tf } from '@agent-forge/core';
-import type { TinyTitan } from '@agent-forge/core';
-import type { LoraAdapters } from './lora/adapters.js';
+import type { LoraAdapters, TinyTitan } from '@agent-forge/core';
 import type { Trajectory } from './trajectories.js';
 
 interface Layout {

@@ -4,9 +4,7 @@
  * merged latent weights, so it only approximates the adapter — its KL is measured again, not assumed.
  */
 import path from 'node:path';
-import { PACKED_FILE, parseBitNetExtension, writePackedWeights } from '@agent-forge/bitnet';
-import { saveModelCheckpoint } from '@agent-forge/core';
-import { ADAPTER_EXTENSION, loadAdapterFile } from './adapter-file.js';
+import { ADAPTER_EXTENSION, loadAdapterFile, saveModelCheckpoint } from '@agent-forge/core';
 import { samplingFor, type BakeEnvironment, type BakeJob } from './bake-job.js';
 import { meanKl } from './kl.js';
 import { mergeAdapter } from './lora/merge.js';
@@ -20,8 +18,8 @@ export const MERGED_MODEL_DIR = 'merged';
 
 /**
  * Merges `job`'s adapter into `env.model` (in place: call after the base checkpoint is saved) and
- * saves it with the input's extensions; a BitNet input gets its packed file re-written from the
- * merged weights, other sidecar files are copied from `inputDir`.
+ * saves it with the input's extensions, whose save hooks write their own files from the merged weights
+ * (a BitNet input's packed file); other sidecar files are copied from `inputDir`.
  */
 export async function saveMergedPersona(
   env: BakeEnvironment,
@@ -51,9 +49,5 @@ export async function saveMergedPersona(
     metadata: { mergedPersona: job.name },
   });
   await copySidecarFiles(inputDir, dir);
-  if (extensions.bitnet !== undefined) {
-    const bitnet = parseBitNetExtension(extensions.bitnet);
-    await writePackedWeights(path.join(dir, bitnet.packedFile || PACKED_FILE), model, bitnet.ternaryLayers);
-  }
   return { persona: job.name, klMerged, klBaked, dir };
 }

@@ -1,8 +1,6 @@
 /** The baking phase's steps: pick and load the input, choose the inputs x, bake one prompt, save the output. */
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-// Registers the `bitnet` model extension, so bitnet's and forge-train's BitNet checkpoints load.
-import '@agent-forge/bitnet';
 import {
   CHECKPOINT_FILES,
   ForgeError,
@@ -13,10 +11,10 @@ import {
   formatProblem,
   loadDataset,
   loadModelCheckpoint,
+  loraExtension,
   parseModelConfig,
 } from '@agent-forge/core';
 import type { BpeTokenizer, DataExample, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
-import { loraExtension } from './lora/extension.js';
 import { loraTargetLayers, type LoraModule } from './lora/settings.js';
 import type { BakingPhaseConfig } from './phase-config.js';
 
@@ -125,12 +123,17 @@ export function assertFitsContext(
 
 export const STOP_TOKENS: readonly number[] = [SPECIAL_IDS.eos];
 
-/** Copies the files of `from` that are not the checkpoint's own (e.g. BitNet's `model.packed.safetensors`) into `to`. */
+/**
+ * Copies the files of `from` that are not the checkpoint's own into `to` (a saved checkpoint), skipping
+ * any the save already wrote: an extension's own files (e.g. BitNet's `model.packed.safetensors`) come
+ * from its save hook, never from another phase's copy.
+ */
 export async function copySidecarFiles(from: string, to: string): Promise<string[]> {
   const own = new Set<string>(Object.values(CHECKPOINT_FILES));
+  const written = new Set(await readdir(to));
   const copied: string[] = [];
   for (const name of await readdir(from)) {
-    if (own.has(name) || name.startsWith('.')) continue;
+    if (own.has(name) || written.has(name) || name.startsWith('.')) continue;
     if (!(await stat(path.join(from, name))).isFile()) continue;
     await copyAtomic(path.join(from, name), path.join(to, name));
     copied.push(name);

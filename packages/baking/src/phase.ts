@@ -1,21 +1,26 @@
 /**
  * The baking phase: load forge-train's model with LoRA slots, bake every persona and tool prompt
- * into its own adapter, measure each on held-out inputs, and save the base checkpoint (as it came,
- * sidecar files included) with `adapters/<name>.safetensors` beside it; optionally one persona merged
+ * into its own adapter, measure each on held-out inputs, and save the base checkpoint (its extensions'
+ * own files written by their save hooks, other sidecar files copied) with `adapters/<name>.safetensors` beside it; optionally one persona merged
  * into a second checkpoint. Finished adapters are kept in `adapters-work/`, so a resumed run skips them.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeFileAtomic } from '@agent-forge/core';
+import {
+  ADAPTERS_DIR,
+  ADAPTER_EXTENSION,
+  ForgeError,
+  LoraAdapters,
+  bytesOnDisk,
+  saveModelCheckpoint,
+  writeFileAtomic,
+} from '@agent-forge/core';
 import type { Phase, PhaseContext, PhaseModel, PhaseResult } from '@agent-forge/core';
 import { runBakeJob, type BakeEnvironment, type BakeJob, type BakeOutcome } from './bake-job.js';
-import { BAKED_ADAPTERS_DIR } from './baked-model.js';
-import { LoraAdapters } from './lora/adapters.js';
 import { saveMergedPersona } from './merge-step.js';
 import { BakingPhaseConfigSchema, bakingPresetDefaults, type BakingPhaseConfig } from './phase-config.js';
 import { copyFilesEndingWith, copySidecarFiles, loadWithSlots, pickInputModel, prepareInputs } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type MergedOutcome } from './report.js';
-import { ADAPTER_EXTENSION } from './adapter-file.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
 export const BAKED_MODEL_DIR = 'model';
@@ -97,7 +102,7 @@ async function runBaking(
     const dir = path.join(ctx.phaseDir, BAKED_MODEL_DIR);
     await saveModelCheckpoint(dir, { model, tokenizer, extensions });
     const sidecars = await copySidecarFiles(source.dir, dir);
-    await copyFilesEndingWith(workDir, path.join(dir, BAKED_ADAPTERS_DIR), ADAPTER_EXTENSION);
+    await copyFilesEndingWith(workDir, path.join(dir, ADAPTERS_DIR), ADAPTER_EXTENSION);
     const mergeJob = jobs.find((job) => job.name === config.mergePersona);
     const merged: MergedOutcome | null = mergeJob
       ? await saveMergedPersona(env, mergeJob, source.dir, extensions)
@@ -120,7 +125,7 @@ async function runBaking(
       durationMs: performance.now() - started,
       models,
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, adapters: path.join(dir, BAKED_ADAPTERS_DIR) },
+      artifacts: { report: reportFile, adapters: path.join(dir, ADAPTERS_DIR) },
       config,
     };
   } finally {

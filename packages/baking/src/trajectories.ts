@@ -4,8 +4,7 @@
  * the baked model must match, so it is also what generates the data (the paper's recipe).
  */
 import { ForgeError, Rng } from '@agent-forge/core';
-import type { BatchSource, TinyTitan } from '@agent-forge/core';
-import type { LoraAdapters } from './lora/adapters.js';
+import type { BatchSource, LoraAdapters, TinyTitan } from '@agent-forge/core';
 import { sampleContinuations, type BatchSampling } from './sample-batch.js';
 
 /** One training or held-out example: an input x and the teacher's continuation y, as token ids. */

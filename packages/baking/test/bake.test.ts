@@ -1,17 +1,21 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_PRESETS, buildModel, useBackend } from '@agent-forge/core';
 import {
-  DEFAULT_PERSONAS,
   LoraAdapters,
-  bakeAdapter,
-  encodePrompt,
+  MODEL_PRESETS,
+  buildModel,
   loadAdapterFile,
   loraExtension,
+  saveAdapterFile,
+  useBackend,
+} from '@agent-forge/core';
+import {
+  DEFAULT_PERSONAS,
+  bakeAdapter,
+  encodePrompt,
   loraTargetLayers,
   meanKl,
   sampleTrajectories,
-  saveAdapterFile,
 } from '../src/index.js';
 import { logitsOf, microInputs, microTokenizer, randomTokens, tempDir, trainConfig } from './helpers.js';
 

@@ -1,25 +1,20 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BitNetSettingsSchema, bitnetExtension, writePackedWeights } from '@agent-forge/bitnet';
 import {
+  ADAPTERS_DIR,
+  BitNetSettingsSchema,
+  bitnetExtension,
   buildModel,
   loadModelCheckpoint,
+  loadModelWithAdapters,
   phaseDirName,
   readPhaseResult,
   runPipeline,
   tf,
   useBackend,
 } from '@agent-forge/core';
-import {
-  BAKED_ADAPTERS_DIR,
-  BAKED_MODEL_DIR,
-  BakingPhaseConfigSchema,
-  DEFAULT_PERSONAS,
-  bakeJobs,
-  bakingPhase,
-  loadBakedModel,
-} from '../src/index.js';
+import { BAKED_MODEL_DIR, BakingPhaseConfigSchema, DEFAULT_PERSONAS, bakeJobs, bakingPhase } from '../src/index.js';
 import { fakeResult, logitsOf, maxAbsDifference, randomTokens, saveInput, tempDir } from './helpers.js';
 
 beforeAll(async () => {
@@ -76,7 +71,7 @@ describe('baking phase', () => {
     const [baked, merged] = result.models;
     expect(baked?.role).toBe('baked');
     expect(baked?.dir).toBe(path.join(outcome.runDir, phaseDirName('baking'), BAKED_MODEL_DIR));
-    expect(readdirSync(path.join(baked?.dir as string, BAKED_ADAPTERS_DIR)).sort()).toEqual([
+    expect(readdirSync(path.join(baked?.dir as string, ADAPTERS_DIR)).sort()).toEqual([
       'calculator.safetensors',
       'math.safetensors',
       'pirate.safetensors',
@@ -85,7 +80,7 @@ describe('baking phase', () => {
 
     const tokens = randomTokens(1, 1, 10, 320);
     const original = await loadModelCheckpoint(inputDir);
-    const loaded = await loadBakedModel(baked?.dir as string);
+    const loaded = await loadModelWithAdapters(baked?.dir as string);
     const base = logitsOf(original.model, tokens);
     expect(logitsOf(loaded.model, tokens)).toEqual(base);
     loaded.usePersona('math');
@@ -97,16 +92,13 @@ describe('baking phase', () => {
     loaded.dispose();
   });
 
-  it('copies a BitNet input with its packed sidecar file and bakes over BitLinear layers', async () => {
+  it('keeps a BitNet input’s packed file (written by the save hook, same bytes) and bakes over BitLinear layers', async () => {
     const root = tempDir('bitnet');
     const inputDir = path.join(root, 'ternary');
     const probe = buildModel(PHASE_MODEL);
     const extension = bitnetExtension(probe, BitNetSettingsSchema.parse({}));
     probe.dispose();
     await saveInput(inputDir, { bitnet: extension }, PHASE_MODEL);
-    const input = await loadModelCheckpoint(inputDir);
-    await writePackedWeights(path.join(inputDir, extension.packedFile), input.model, extension.ternaryLayers);
-    input.model.dispose();
     const config = {
       ...MICRO_PHASE,
       personas: { ...DROP_DEFAULTS, math: '<|persona_2|>Be exact.' },
@@ -121,7 +113,9 @@ describe('baking phase', () => {
       seed: 2,
     });
     const dir = outcome.result?.models[0]?.dir as string;
-    expect(existsSync(path.join(dir, extension.packedFile))).toBe(true);
+    expect(readFileSync(path.join(dir, extension.packedFile))).toEqual(
+      readFileSync(path.join(inputDir, extension.packedFile)),
+    );
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')).extensions).toEqual({ bitnet: extension });
     expect(outcome.result?.metrics['math.klBaked']).toBeLessThan(outcome.result?.metrics['math.klBase'] as number);
   });

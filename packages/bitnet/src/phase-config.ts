@@ -2,10 +2,9 @@
  * The bitnet phase's settings: the BitLinear settings, the recovery fine-tune (every knob of core's
  * training loop at the top level, with BitNet-specific defaults) and the evaluation sizes.
  */
-import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { BitNetSettingsSchema, TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
-import { BitNetSettingsSchema } from './settings.js';
 
 /**
  * Zod schema of the `bitnet` phase config (`phaseConfigs.bitnet`): core's training-loop fields, the

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   CHECKPOINT_FILES,
   ForgeError,
+  PACKED_FILE,
   SPECIAL_IDS,
   documentBatchSource,
   loadModelCheckpoint,
@@ -10,10 +11,16 @@ import {
   train,
   trainingObjective,
 } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseContext, PhaseModel, PhaseResult, TinyTitan, TrainSummary } from '@agent-forge/core';
-import { PACKED_FILE, writePackedWeights } from './packed-checkpoint.js';
+import type {
+  BitNetExtension,
+  BpeTokenizer,
+  PhaseContext,
+  PhaseModel,
+  PhaseResult,
+  TinyTitan,
+  TrainSummary,
+} from '@agent-forge/core';
 import type { BitNetPhaseConfig } from './phase-config.js';
-import type { BitNetExtension } from './settings.js';
 import { measureSizes, type SizeReport } from './size-report.js';
 
 /** Roles preferred as the model to quantize, in order; otherwise the first model. */
@@ -86,7 +93,7 @@ export async function fineTune(
   });
 }
 
-/** Saves the latent checkpoint plus the packed file in one directory and measures both. */
+/** Saves the latent checkpoint, and with it (core's `bitnet` save hook) the packed file, and measures both. */
 export async function saveBitNetCheckpoint(
   dir: string,
   contents: {
@@ -101,7 +108,6 @@ export async function saveBitNetCheckpoint(
     tokenizer: contents.tokenizer,
     extensions: contents.extensions,
   });
-  const packedFile = path.join(dir, PACKED_FILE);
-  await writePackedWeights(packedFile, contents.model, contents.extension.ternaryLayers);
+  const packedFile = path.join(dir, contents.extension.packedFile || PACKED_FILE);
   return measureSizes(packedFile, path.join(dir, CHECKPOINT_FILES.weights), contents.extension.ternaryLayers);
 }

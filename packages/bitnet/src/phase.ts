@@ -5,14 +5,13 @@
  * (`model.packed.safetensors`, to deploy). Quality before/after and sizes go to metrics and report.md.
  */
 import path from 'node:path';
-import { bytesOnDisk, parseConfig, writeFileAtomic } from '@agent-forge/core';
+import { BitNetSettingsSchema, bytesOnDisk, parseConfig, writeFileAtomic } from '@agent-forge/core';
 import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
 import { convertToBitNet } from './convert.js';
 import { evaluateQuality } from './evaluate.js';
 import { BitNetPhaseConfigSchema, bitnetPresetDefaults, type BitNetPhaseConfig } from './phase-config.js';
 import { fineTune, loadDenseInput, pickInputModel, preparePhaseData, saveBitNetCheckpoint } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
-import { BitNetSettingsSchema } from './settings.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
 export const BITNET_MODEL_DIR = 'model';

@@ -4,8 +4,7 @@
  * take as F32 in the latent checkpoint, and both whole files.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { parseSafetensorsHeader } from '@agent-forge/core';
-import { packedTensorNames } from './packed-checkpoint.js';
+import { packedTensorNames, parseSafetensorsHeader } from '@agent-forge/core';
 
 /** Bytes on disk of a packed BitNet checkpoint against its fp32 (latent-weight) counterpart, measured by {@link measureSizes}. */
 export interface SizeReport {

@@ -3,14 +3,17 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ForgeError,
+  PACKED_FILE,
+  buildBitNetModel,
   loadModelCheckpoint,
+  loadPackedModel,
   phaseDirName,
   readPhaseResult,
   runPipeline,
   tf,
   useBackend,
 } from '@agent-forge/core';
-import { BITNET_MODEL_DIR, PACKED_FILE, bitnetPhase, buildBitNetModel, loadPackedModel } from '../src/index.js';
+import { BITNET_MODEL_DIR, bitnetPhase } from '../src/index.js';
 import { fakeResult, maxAbsDifference, randomTokens, saveDenseInput, tempDir } from './helpers.js';
 
 beforeAll(async () => {

@@ -12,7 +12,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bitnetPhase } from '@agent-forge/bitnet';
+// The bench composes two phases like the CLI does; compression itself does not depend on bitnet.
+import { bitnetPhase } from '../../bitnet/dist/index.js';
 import {
   MODEL_PRESETS,
   TinyTitan,

@@ -4,10 +4,8 @@
  * Measured on a probe copy of the model whose linear factory records its inputs (for BitNet layers,
  * the input before BitLinear's activation quantizer).
  */
-import { buildModel, tf } from '@agent-forge/core';
+import { buildModel, frozenBitNetExtension, parseBitNetExtension, tf } from '@agent-forge/core';
 import type { ModelCheckpointConfig, ModelExtension, TinyTitan } from '@agent-forge/core';
-import { parseBitNetExtension } from '@agent-forge/bitnet';
-import { frozenBitNetExtension } from './model-loading.js';
 
 const PROBE = 'compression-calibration';
 

@@ -2,31 +2,28 @@
  * Loading models in and out of the phase. A compressed checkpoint directory holds config.json (the
  * input's extensions plus `extensions.compression`), tokenizer.json and model.compressed.safetensors;
  * it has no model.safetensors. `loadCompressedModel` decodes every tensor at load time into a plain
- * TinyTitan that core's `generate` runs. BitNet layers run as bitnet's packed loader runs them: the
+ * TinyTitan that core's `generate` runs. BitNet layers run as core's packed loader runs them: the
  * decoded weight (W_q·γ when stored losslessly) behind BitLinear's activation quantizer.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PACKED_FILE, loadPackedModel, parseBitNetExtension, quantizeInput } from '@agent-forge/bitnet';
-import type { BitNetExtension } from '@agent-forge/bitnet';
 import {
   CHECKPOINT_FILES,
   ForgeError,
   ModelCheckpointConfigSchema,
-  applyMatrix,
-  buildModel,
-  constantWeight,
-  denseLinear,
+  PACKED_FILE,
+  buildModelWithWeights,
+  frozenBitNetExtension as coreFrozenBitNetExtension,
   loadModelCheckpoint,
+  loadPackedModel,
   loadTokenizer,
+  parseBitNetExtension,
   parseConfig,
   registerModelExtension,
   tf,
 } from '@agent-forge/core';
 import type {
   BpeTokenizer,
-  Linear,
-  LinearFactory,
   ModelCheckpointConfig,
   ModelExtension,
   RegisteredModelExtension,
@@ -65,30 +62,8 @@ export const compressionModelExtension: RegisteredModelExtension = {
 };
 registerModelExtension(compressionModelExtension);
 
-function frozenTernaryLinear(
-  spec: { name: string; inFeatures: number; outFeatures: number },
-  extension: BitNetExtension,
-): Linear {
-  const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
-  return {
-    ...spec,
-    weights: new Map([[`${spec.name}.weight`, weight]]),
-    apply: (x) => tf.tidy(() => applyMatrix(quantizeInput(x, extension.settings), weight as tf.Variable<tf.Rank.R2>)),
-  };
-}
-
-/** Stands in for `bitnet` when the ternary layers' weights are given already dequantized. */
-export function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
-  const ternary = new Set(extension.ternaryLayers);
-  const factory: LinearFactory = (spec, init) =>
-    ternary.has(spec.name) ? frozenTernaryLinear(spec, extension) : denseLinear(spec, init);
-  return {
-    name: 'bitnet',
-    order: 10,
-    packageName: '@agent-forge/bitnet',
-    plan: (plan) => ({ ...plan, createLinear: factory }),
-  };
-}
+/** @deprecated Moved to @agent-forge/core (the loaders share one); import `frozenBitNetExtension` from there. */
+export const frozenBitNetExtension = coreFrozenBitNetExtension;
 
 async function readCheckpointConfig(dir: string): Promise<ModelCheckpointConfig> {
   const file = path.join(dir, CHECKPOINT_FILES.config);
@@ -124,18 +99,9 @@ export function modelFromDecoded(
 ): TinyTitan {
   const replace: Record<string, ModelExtension> = {};
   if (config.extensions.bitnet !== undefined)
-    replace.bitnet = frozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
-  const model = buildModel(config.model, config.extensions, { replace });
+    replace.bitnet = coreFrozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
   const tensors = new Map([...weights].map(([name, w]) => [name, tf.tensor(w.values, [...w.shape], 'float32')]));
-  try {
-    model.loadWeights(tensors);
-  } catch (error) {
-    model.dispose();
-    throw new ForgeError(`decoded weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
-  return model;
+  return buildModelWithWeights(config.model, config.extensions, tensors, { replace, file, label: 'decoded weights' });
 }
 
 /** Decodes every tensor of a compressed file (weight name → shape and values). */

@@ -3,12 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   BitNetSettingsSchema,
-  PACKED_FILE,
+  Rng,
+  TinyTitan,
   bitnetExtension,
   createBitNetModel,
-  writePackedWeights,
-} from '@agent-forge/bitnet';
-import { Rng, TinyTitan, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
+  formatProblem,
+  generateProblems,
+  saveModelCheckpoint,
+  tf,
+  trainBpe,
+} from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfigInput, PhaseResult } from '@agent-forge/core';
 
 /** Small enough for many forwards in a test, big enough that block matrices reach `minElements: 512`. */
@@ -45,12 +49,11 @@ export function microTokenizer(): BpeTokenizer {
   return cachedTokenizer;
 }
 
-/** Saves an untrained BitNet micro model as bitnet would: latent checkpoint plus packed file. */
+/** Saves an untrained BitNet micro model as bitnet would: latent checkpoint plus packed file (core's save hook). */
 export async function saveBitNetInput(dir: string, seed = 5): Promise<void> {
   const model = createBitNetModel(MICRO, {}, seed);
   const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions: { bitnet: extension } });
-  await writePackedWeights(path.join(dir, PACKED_FILE), model, extension.ternaryLayers);
   model.dispose();
 }
 

@@ -1,8 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPackedModel } from '@agent-forge/bitnet';
-import { generate, phaseDirName, readPhaseResult, runPipeline, tf, useBackend } from '@agent-forge/core';
+import {
+  generate,
+  loadPackedModel,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  tf,
+  useBackend,
+} from '@agent-forge/core';
 import {
   COMPRESSED_FILE,
   compressionPhase,

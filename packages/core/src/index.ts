@@ -1,7 +1,7 @@
 /**
  * @agent-forge/core — everything two phases share: the engine backend, tensors and safetensors,
- * the TinyTitan model, checkpoints, data, the training loop, evaluation, tracking, the seeded rng
- * and the phase contract.
+ * the TinyTitan model, checkpoints, the model formats later phases read (ternary BitNet weights and
+ * LoRA adapters), data, the training loop, evaluation, tracking, the seeded rng and the phase contract.
  * @packageDocumentation
  */
 export * from './errors.js';
@@ -15,6 +15,8 @@ export * from './track/index.js';
 export * from './phase/index.js';
 export * from './data/index.js';
 export * from './model/index.js';
+export * from './ternary/index.js';
+export * from './adapters/index.js';
 export * from './train/index.js';
 export * from './eval/index.js';
 export * from './tools/index.js';

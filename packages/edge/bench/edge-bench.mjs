@@ -24,16 +24,13 @@ import {
   saveModelCheckpoint,
   tf,
   trainBpe,
-} from '@agent-forge/core';
-import {
   BitNetSettingsSchema,
   PACKED_FILE,
   bitnetExtension,
   createBitNetModel,
   loadPackedModel,
   packTernary,
-  writePackedWeights,
-} from '@agent-forge/bitnet';
+} from '@agent-forge/core';
 import {
   columnPackedMatrix,
   generateStreaming,
@@ -113,8 +110,8 @@ async function main(preset, backend) {
   );
   const root = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
   const source = path.join(root, 'ternary');
+  // Core's `bitnet` save hook writes the packed file with the checkpoint.
   await saveModelCheckpoint(source, { model, tokenizer, extensions: { bitnet: extension } });
-  await writePackedWeights(path.join(source, PACKED_FILE), model, extension.ternaryLayers);
   const params = model.parameterCount;
   model.dispose();
   const deploy = await writeDeployable(source, path.join(root, 'deployable'));

@@ -3,8 +3,8 @@
  * quantization to signed integers. It mirrors bitnet's `quantizeInput` in float32 steps (Math.fround)
  * and rounds half to even as tf.round does, so the integer levels match what the float path divides by.
  */
-import type { BitNetSettings } from '@agent-forge/bitnet';
-import { QUANT_EPS } from '@agent-forge/bitnet';
+import { QUANT_EPS } from '@agent-forge/core';
+import type { BitNetSettings } from '@agent-forge/core';
 
 /** Round half to even, as tf.round. */
 function roundHalfEven(value: number): number {

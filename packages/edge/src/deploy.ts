@@ -2,17 +2,23 @@
  * The deployable model directory: what a person needs to run the model and nothing else — config,
  * tokenizer, the 2-bit packed weights (which hold the F32 embeddings and norms too) and the persona
  * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers)
- * or has adapters, whose loader (@agent-forge/baking) rebuilds the model from them.
+ * or has adapters, whose loader (core's `loadModelWithAdapters`) rebuilds the model from them.
  */
 import { copyFile, cp, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, loadModelCheckpoint, replaceDirectory } from '@agent-forge/core';
+import {
+  ADAPTERS_DIR as CORE_ADAPTERS_DIR,
+  CHECKPOINT_FILES,
+  ForgeError,
+  loadModelCheckpoint,
+  replaceDirectory,
+  writePackedWeights,
+} from '@agent-forge/core';
 import type { PhaseModel, PhaseResult } from '@agent-forge/core';
-import { writePackedWeights } from '@agent-forge/bitnet';
 import { bitnetExtensionOf, readModelConfig } from './packed-model.js';
 
-/** Directory of persona adapters in a baked model (`BAKED_ADAPTERS_DIR` of @agent-forge/baking). */
-export const ADAPTERS_DIR = 'adapters';
+/** Directory of persona adapters in a baked model (core's `ADAPTERS_DIR`). */
+export const ADAPTERS_DIR = CORE_ADAPTERS_DIR;
 
 /** Roles preferred as the model to deploy, in order; otherwise the first model. */
 const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
@@ -50,7 +56,7 @@ export interface DeploySummary {
   readonly packedWritten: boolean;
   /** True when the input had persona adapters; they were copied to `adapters/`. */
   readonly hasAdapters: boolean;
-  /** True when F32 `model.safetensors` was copied too: the model has no ternary layers, or has adapters (baking's loader needs it). */
+  /** True when F32 `model.safetensors` was copied too: the model has no ternary layers, or has adapters (the adapter loader needs it). */
   readonly hasLatentWeights: boolean;
 }
 

@@ -1,10 +1,9 @@
 /**
- * Turning a model directory into an `EdgeModel`: the packed kernel for BitNet directories, core's
- * loader for float checkpoints, and @agent-forge/baking's loader for baked models with adapters.
+ * Turning a model directory into an `EdgeModel`: the packed kernel for BitNet directories, and core's
+ * loaders for float checkpoints, dequantized packed ones and baked models with adapters.
  */
 import path from 'node:path';
-import { CHECKPOINT_FILES, loadModelCheckpoint } from '@agent-forge/core';
-import { loadPackedModel } from '@agent-forge/bitnet';
+import { CHECKPOINT_FILES, loadModelCheckpoint, loadModelWithAdapters, loadPackedModel } from '@agent-forge/core';
 import { ADAPTERS_DIR, exists } from './deploy.js';
 import type { EdgeModel } from './edge-model.js';
 import { bitnetExtensionOf, loadPackedKernelModel, readModelConfig } from './packed-model.js';
@@ -55,9 +54,7 @@ export async function loadBakedEdgeModel(
   options: { persona?: string } = {},
   id = modelIdOf(dir),
 ): Promise<EdgeModel> {
-  // Imported when needed: baking pulls in its training code, which serving a plain model never uses.
-  const { loadBakedModel } = await import('@agent-forge/baking');
-  const baked = await loadBakedModel(dir, options.persona === undefined ? {} : { persona: options.persona });
+  const baked = await loadModelWithAdapters(dir, options.persona === undefined ? {} : { persona: options.persona });
   return {
     id,
     model: baked.model,

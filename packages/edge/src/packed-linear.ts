@@ -5,8 +5,7 @@
  * prefill arrives; the output array is new each call because tfjs keeps the array it is given.
  */
 import { ForgeError, tf } from '@agent-forge/core';
-import type { Linear } from '@agent-forge/core';
-import type { BitNetSettings } from '@agent-forge/bitnet';
+import type { BitNetSettings, Linear } from '@agent-forge/core';
 import { quantizeRow } from './activation-quant.js';
 import { accumulateColumns, buildSumTables, sumTableLength, type PackedTernaryMatrix } from './ternary-kernel.js';
 

@@ -6,18 +6,21 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  BitNetExtensionSchema,
   CHECKPOINT_FILES,
   ForgeError,
   ModelCheckpointConfigSchema,
-  buildModel,
+  PACKING_NAME,
+  buildModelWithWeights,
   denseLinear,
   loadTokenizer,
+  packedTensorNames,
   parseConfig,
   readSafetensorsFile,
-  tf,
   weightsToTf,
 } from '@agent-forge/core';
 import type {
+  BitNetExtension,
   BpeTokenizer,
   LinearFactory,
   ModelCheckpointConfig,
@@ -25,7 +28,6 @@ import type {
   TinyTitan,
   WeightMap,
 } from '@agent-forge/core';
-import { BitNetExtensionSchema, PACKING_NAME, packedTensorNames, type BitNetExtension } from '@agent-forge/bitnet';
 import { packedTernaryLinear } from './packed-linear.js';
 import { columnPackedMatrix, type PackedTernaryMatrix } from './ternary-kernel.js';
 
@@ -128,7 +130,7 @@ export interface PackedKernelModel {
 
 /**
  * Loads `dir` (config.json, tokenizer.json and the packed file its `extensions.bitnet` names) with the
- * packed ternary kernel. Logits match bitnet's `loadPackedModel` (dequantized floats) within float
+ * packed ternary kernel. Logits match core's `loadPackedModel` (dequantized floats) within float
  * rounding: both compute Q(x) · W_q · γ, one in int32, the other in float32.
  */
 export async function loadPackedKernelModel(dir: string): Promise<PackedKernelModel> {
@@ -140,18 +142,11 @@ export async function loadPackedKernelModel(dir: string): Promise<PackedKernelMo
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const { matrices, rest } = splitPackedWeights(weights, metadata, file);
-  const model = buildModel(config.model, config.extensions, {
+  const model = buildModelWithWeights(config.model, config.extensions, weightsToTf(rest), {
     replace: { bitnet: packedKernelExtension(extension, matrices) },
+    file,
+    label: 'packed weights',
   });
-  const tensors = weightsToTf(rest);
-  try {
-    model.loadWeights(tensors);
-  } catch (error) {
-    model.dispose();
-    throw new ForgeError(`packed weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
   let params = model.parameterCount;
   for (const matrix of matrices.values()) params += matrix.inFeatures * matrix.outFeatures;
   return {

@@ -10,11 +10,11 @@ import {
   formatProblem,
   generateProblems,
   loadModelCheckpoint,
+  loadPackedModel,
   loadTokenizer,
   writeFileAtomic,
 } from '@agent-forge/core';
 import type { BpeTokenizer, Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
-import { loadPackedModel } from '@agent-forge/bitnet';
 import { pickInputModel, writeDeployable } from './deploy.js';
 import { measureLatency, type LatencyOptions, type LatencyReport } from './latency.js';
 import { loadPackedKernelModel, readModelConfig } from './packed-model.js';

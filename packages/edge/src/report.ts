@@ -82,7 +82,7 @@ export function phaseReport(outcome: EdgeOutcome): string {
     `Holds: config.json, tokenizer.json${deploy.packedFile ? `, ${deploy.packedFile}` : ''}${deploy.hasLatentWeights ? ', model.safetensors' : ''}${deploy.hasAdapters ? ', adapters/' : ''}.`,
     deploy.packedWritten ? 'The input had no packed file; it was packed here from the latent weights.' : '',
     deploy.hasAdapters
-      ? "Persona adapters are served through @agent-forge/baking's loader on the float path; the timings above are the base model's."
+      ? "Persona adapters are served through core's adapter loader on the float path; the timings above are the base model's."
       : '',
     '',
   ];

@@ -9,8 +9,7 @@
  * tables instead of in·out multiply-adds (the lookup-table idea of T-MAC / bitnet.cpp's TL kernels),
  * and the int32 sum is exact, so the only float work is the final `acc · γ / activationScale`.
  */
-import { ForgeError } from '@agent-forge/core';
-import { VALUES_PER_BYTE, packedByteLength } from '@agent-forge/bitnet';
+import { ForgeError, VALUES_PER_BYTE, packedByteLength } from '@agent-forge/core';
 
 /** `a` times the value of a `ternary-2bit-v1` code: 0 → 0, 1 → +1, 2 → −1 (3, invalid, → 0). */
 const signed = (code: number, a: number): number => (code === 1 ? a : code === 2 ? -a : 0);

@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildModel, useBackend } from '@agent-forge/core';
-import { LoraAdapters, loraExtension, saveAdapterFile } from '@agent-forge/baking';
+import { LoraAdapters, buildModel, loraExtension, saveAdapterFile, useBackend } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeEngine, loadBakedEdgeModel, serveModel, type EdgeModel } from '../src/index.js';
 import { MICRO, TITAN_SETTINGS, createBitNet, saveBitNetDir, tempDir } from './helpers.js';

@@ -1,10 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Rng, buildModel, formatProblem, generateProblems, saveModelCheckpoint, tf, trainBpe } from '@agent-forge/core';
+import {
+  BitNetSettingsSchema,
+  Rng,
+  bitnetExtension,
+  buildModel,
+  formatProblem,
+  generateProblems,
+  saveModelCheckpoint,
+  tf,
+  trainBpe,
+} from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfigInput, PhaseResult, TinyTitan } from '@agent-forge/core';
-import { PACKED_FILE, bitnetExtension, writePackedWeights } from '@agent-forge/bitnet';
-import { BitNetSettingsSchema } from '@agent-forge/bitnet';
 
 /**
  * A model small enough for many forwards in a test. initStd is large so random weights give decisive
@@ -57,12 +65,10 @@ export function createBitNet(options: { titan?: boolean; seed?: number; config?:
   return { model: buildModel(config, extensions, { seed: options.seed ?? 3 }), extensions };
 }
 
-/** Saves a BitNet checkpoint as the bitnet phase does: latent weights plus the packed file. */
+/** Saves a BitNet checkpoint as the bitnet phase does: latent weights plus the packed file (core's save hook). */
 export async function saveBitNetDir(dir: string, options: { titan?: boolean; seed?: number } = {}): Promise<void> {
   const { model, extensions } = createBitNet(options);
-  const bitnet = extensions.bitnet as { ternaryLayers: string[] };
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
-  await writePackedWeights(path.join(dir, PACKED_FILE), model, bitnet.ternaryLayers);
   model.dispose();
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  PACKED_FILE,
   TinyTitan,
   phaseDirName,
   readPhaseResult,
@@ -9,7 +10,6 @@ import {
   saveModelCheckpoint,
   useBackend,
 } from '@agent-forge/core';
-import { PACKED_FILE } from '@agent-forge/bitnet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_MODEL_DIR, edgePhase, generateStreaming, loadPackedKernelModel, writeDeployable } from '../src/index.js';
 import { MICRO, fakeResult, microTokenizer, randomIds, recomputeGreedy, saveBitNetDir, tempDir } from './helpers.js';

@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
-import { TinyTitan, buildModel, generate, tf, useBackend } from '@agent-forge/core';
-import { loadPackedModel } from '@agent-forge/bitnet';
+import { TinyTitan, buildModel, generate, loadPackedModel, tf, useBackend } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStreaming, loadPackedKernelModel, streamTokens } from '../src/index.js';
 import { MICRO, createBitNet, randomIds, recomputeGreedy, saveBitNetDir, tempDir } from './helpers.js';

@@ -1,11 +1,13 @@
-import { useBackend, tf, Rng } from '@agent-forge/core';
 import {
   BitNetSettingsSchema,
+  Rng,
   absmaxActivations,
   packTernary,
   parameterFreeRmsNorm,
   quantizeInput,
-} from '@agent-forge/bitnet';
+  tf,
+  useBackend,
+} from '@agent-forge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accumulateColumns,

@@ -28,7 +28,8 @@ import {
   train,
   trainBpe,
 } from '@agent-forge/core';
-import { bitnetPhase } from '@agent-forge/bitnet';
+// The bench composes two phases like the CLI does; forge-train itself does not depend on bitnet.
+import { bitnetPhase } from '../../bitnet/dist/index.js';
 import { forgeTrainPhase } from '@agent-forge/forge-train';
 
 const { values } = parseArgs({

@@ -1,9 +1,13 @@
 /** The forge-train phase's steps: pick and load the input model, prepare data, save the output. */
 import path from 'node:path';
-import { PACKED_FILE, parseBitNetExtension, writePackedWeights } from '@agent-forge/bitnet';
-import type { BitNetExtension } from '@agent-forge/bitnet';
-import { ForgeError, loadModelCheckpoint, saveModelCheckpoint } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
+import {
+  ForgeError,
+  PACKED_FILE,
+  loadModelCheckpoint,
+  parseBitNetExtension,
+  saveModelCheckpoint,
+} from '@agent-forge/core';
+import type { BitNetExtension, BpeTokenizer, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
 
 /** Roles preferred as the model to train, in order; otherwise the first model. */
 const PREFERRED_ROLES = ['ternary', 'reasoning-enhanced', 'merged'];
@@ -33,7 +37,7 @@ export interface LoadedInput {
   readonly bitnet: BitNetExtension | undefined;
 }
 
-/** Loads the checkpoint with every extension it names (bitnet's is registered by importing the package). */
+/** Loads the checkpoint with every extension it names (core registers `bitnet`). */
 export async function loadInput(dir: string): Promise<LoadedInput> {
   try {
     const { model, tokenizer, config } = await loadModelCheckpoint(dir);
@@ -47,7 +51,10 @@ export async function loadInput(dir: string): Promise<LoadedInput> {
 
 export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
-/** Saves the trained model with the input's extensions, plus the 2-bit packed file for a BitNet model. */
+/**
+ * Saves the trained model with the input's extensions; for a BitNet model core's `bitnet` save hook writes
+ * the 2-bit packed file in the same save. Returns that file's path, or undefined for a dense model.
+ */
 export async function saveTrainedCheckpoint(
   dir: string,
   input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>,
@@ -55,7 +62,5 @@ export async function saveTrainedCheckpoint(
 ): Promise<string | undefined> {
   await saveModelCheckpoint(dir, { model, tokenizer: input.tokenizer, extensions: input.extensions });
   if (!input.bitnet) return undefined;
-  const packedFile = path.join(dir, PACKED_FILE);
-  await writePackedWeights(packedFile, model, input.bitnet.ternaryLayers);
-  return packedFile;
+  return path.join(dir, input.bitnet.packedFile || PACKED_FILE);
 }

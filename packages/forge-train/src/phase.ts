@@ -5,7 +5,6 @@
  * Output: the Grokfast-trained model (input extensions kept, plus the 2-bit packed file).
  */
 import path from 'node:path';
-import '@agent-forge/bitnet';
 import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, writeFileAtomic } from '@agent-forge/core';
 import type { Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
 import { stepsToReach, timedTransform, trainWithCurve, type CurveRun, type TimedTransform } from './curve.js';

@@ -1,17 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BitNetSettingsSchema, bitnetExtension, createBitNetModel } from '@agent-forge/bitnet';
 import {
-  Rng,
-  SPECIAL_IDS,
-  TrainConfigSchema,
+  bitnetExtension,
+  BitNetSettingsSchema,
+  createBitNetModel,
   documentBatchSource,
   formatProblem,
   generateProblems,
+  Rng,
   saveModelCheckpoint,
+  SPECIAL_IDS,
   tf,
   trainBpe,
+  TrainConfigSchema,
 } from '@agent-forge/core';
 import type {
   BatchSource,

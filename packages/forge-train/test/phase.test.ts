@@ -1,8 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModelCheckpoint, phaseDirName, readPhaseResult, runPipeline, useBackend } from '@agent-forge/core';
-import { PACKED_FILE, loadPackedModel } from '@agent-forge/bitnet';
+import {
+  loadModelCheckpoint,
+  loadPackedModel,
+  PACKED_FILE,
+  phaseDirName,
+  readPhaseResult,
+  runPipeline,
+  useBackend,
+} from '@agent-forge/core';
 import { FORGE_TRAIN_MODEL_DIR, forgeTrainPhase } from '../src/index.js';
 import { fakeResult, saveTernaryInput, snapshot, tempDir } from './helpers.js';
 

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TinyTitan, loadTrainState, train, trainingObjective, AdamW, useBackend } from '@agent-forge/core';
+import {
+  AdamW,
+  createBitNetModel,
+  loadTrainState,
+  TinyTitan,
+  train,
+  trainingObjective,
+  useBackend,
+} from '@agent-forge/core';
 import type { BatchSource, GradientTransform, Tensor } from '@agent-forge/core';
-import { createBitNetModel } from '@agent-forge/bitnet';
 import { createGrokfast } from '../src/index.js';
 import { MICRO, microData, microTrainConfig, readMap, snapshot, tempDir } from './helpers.js';
 

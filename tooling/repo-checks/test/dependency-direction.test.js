@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forbiddenImports } from '@agent-forge/eslint-config';
+import { ALLOWED_PHASE_IMPORTS, PHASES, forbiddenImports } from '@agent-forge/eslint-config';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const productDirs = ['packages', 'apps'].flatMap((group) =>
@@ -33,11 +33,27 @@ describe('dependency direction: cli → phases → core', () => {
     expect(productDirs.map((d) => readJson(path.join(d, 'package.json')).name).sort()).toHaveLength(12);
   });
 
+  for (const dir of productDirs.filter((d) => path.basename(path.dirname(d)) === 'packages')) {
+    const pkg = readJson(path.join(dir, 'package.json'));
+    // What `npm i <package>` installs: a phase pulls core alone, core only the native kernels below it.
+    it(`${pkg.name} lists no other @agent-forge package in dependencies, peer or optional dependencies (core: native-kernels only)`, () => {
+      const allowed = pkg.name === '@agent-forge/core' ? ['@agent-forge/native-kernels'] : ['@agent-forge/core'];
+      const installed = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
+      const offenders = installed.filter((name) => name.startsWith('@agent-forge/') && !allowed.includes(name));
+      expect(offenders).toEqual([]);
+    });
+  }
+
   for (const dir of productDirs) {
     const pkg = readJson(path.join(dir, 'package.json'));
     it(`${pkg.name} declares no forbidden @agent-forge dependency`, () => {
       const forbidden = new Set(forbiddenImports(pkg.name));
-      const declared = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies });
+      const declared = Object.keys({
+        ...pkg.dependencies,
+        ...pkg.devDependencies,
+        ...pkg.peerDependencies,
+        ...pkg.optionalDependencies,
+      });
       expect(declared.filter((name) => forbidden.has(name))).toEqual([]);
     });
     it(`${pkg.name} imports no forbidden @agent-forge package in src/ or test/`, () => {
@@ -52,10 +68,12 @@ describe('dependency direction: cli → phases → core', () => {
     });
   }
 
-  it('the rule itself forbids phase → phase but allows the two documented exceptions', () => {
-    expect(forbiddenImports('@agent-forge/bitnet')).toContain('@agent-forge/cognate');
-    expect(forbiddenImports('@agent-forge/forge-train')).not.toContain('@agent-forge/bitnet');
-    expect(forbiddenImports('@agent-forge/edge')).not.toContain('@agent-forge/compression');
+  it('the rule itself forbids every phase → phase import, with no exceptions', () => {
+    expect(ALLOWED_PHASE_IMPORTS).toEqual({});
+    for (const phase of PHASES) {
+      const others = PHASES.filter((other) => other !== phase).map((other) => `@agent-forge/${other}`);
+      expect(forbiddenImports(`@agent-forge/${phase}`)).toEqual(expect.arrayContaining(others));
+    }
     expect(forbiddenImports('@agent-forge/core')).toContain('@agent-forge/cli');
     expect(forbiddenImports('@agent-forge/cli')).toEqual([]);
     expect(forbiddenImports('@agent-forge/native-kernels')).toContain('@agent-forge/core');

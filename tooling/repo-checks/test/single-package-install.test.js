@@ -57,12 +57,11 @@ describe('single-package installs', () => {
     }
   });
 
-  it('installs packed core + bitnet into an empty project and quantizes a tensor to {-1,0,+1}·α', () => {
+  it('installs packed core alone into an empty project and quantizes a tensor to {-1,0,+1}·α', () => {
     const project = emptyProject();
-    run('npm', ['install', '--prefer-offline', tarball('core'), tarball('bitnet')], project);
+    run('npm', ['install', '--prefer-offline', tarball('core')], project);
     const script = [
-      "import { initBackend, tf } from '@agent-forge/core';",
-      "import { absmeanTernary } from '@agent-forge/bitnet';",
+      "import { absmeanTernary, initBackend, tf } from '@agent-forge/core';",
       'await initBackend();',
       'const { ternary, scale } = absmeanTernary(tf.tensor2d([[0.5, -1.2, 0.01], [2.0, -0.3, 0.7]]));',
       'console.log(JSON.stringify({ ternary: [...ternary.dataSync()], scale: scale.dataSync()[0] }));',
@@ -72,6 +71,35 @@ describe('single-package installs', () => {
     // absmean α = mean|W| = 0.785; W/α rounded and clipped to [-1, 1].
     expect(output.scale).toBeCloseTo(0.785, 5);
     expect(output.ternary).toEqual([1, -1, 0, 1, 0, 1]);
+  }, 600_000);
+
+  // `npm i @agent-forge/edge` must not pull other phases: the ternary format edge serves lives in core.
+  it('installs packed edge (with the core it depends on, nothing else of ours) and chats with a packed BitNet model', () => {
+    const project = emptyProject();
+    run('npm', ['install', '--prefer-offline', tarball('core'), tarball('edge')], project);
+    const ours = readdirSync(path.join(project, 'node_modules', '@agent-forge')).filter(
+      (name) => name !== 'native-kernels', // core's optional native kernels, below core
+    );
+    expect(ours.sort()).toEqual(['core', 'edge']);
+    const script = [
+      "import { BitNetSettingsSchema, BpeTokenizer, MODEL_PRESETS, bitnetExtension, createBitNetModel, initBackend, saveModelCheckpoint } from '@agent-forge/core';",
+      "import { EdgeEngine, chatPrompt, loadPackedEdgeModel } from '@agent-forge/edge';",
+      'await initBackend();',
+      'const model = createBitNetModel(MODEL_PRESETS.tiny, {}, 1);',
+      'const extensions = { bitnet: bitnetExtension(model, BitNetSettingsSchema.parse({})) };',
+      "await saveModelCheckpoint('bitnet-model', { model, tokenizer: new BpeTokenizer([]), extensions });",
+      "const edge = await loadPackedEdgeModel('bitnet-model');",
+      "const prompt = chatPrompt([{ role: 'user', content: 'Hi, what is 2+3?' }]);",
+      'const reply = await new EdgeEngine(edge).complete({ prompt, maxTokens: 6 });',
+      'console.log(JSON.stringify({ kind: edge.kind, files: (await import("node:fs")).readdirSync("bitnet-model").sort(), completionTokens: reply.completionTokens, text: reply.text }));',
+    ].join('\n');
+    writeFileSync(path.join(project, 'chat.mjs'), script);
+    const output = JSON.parse(run('node', ['chat.mjs'], project).trim().split('\n').at(-1));
+    expect(output.kind).toBe('packed-ternary');
+    expect(output.files).toContain('model.packed.safetensors'); // written by core's save hook
+    expect(output.completionTokens).toBeGreaterThan(0);
+    expect(output.completionTokens).toBeLessThanOrEqual(6);
+    expect(typeof output.text).toBe('string');
   }, 600_000);
 
   it('installs the packed CLI with every package it needs and runs `forge info`', () => {

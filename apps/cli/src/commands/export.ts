@@ -5,7 +5,16 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ForgeError, buildModel, loadModelCheckpoint } from '@agent-forge/core';
+import {
+  ADAPTERS_DIR,
+  ForgeError,
+  LoraAdapters,
+  buildModel,
+  loadAdapterFile,
+  loadModelCheckpoint,
+  loraExtension,
+  readAdapterFile,
+} from '@agent-forge/core';
 import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
 import { EXPORT_FORMATS, exportModel } from '@agent-forge/export';
 import type { ExportFormatName, ExportOptions, ExportResult, GgufWeightType } from '@agent-forge/export';
@@ -57,8 +66,7 @@ function exportOptions(options: ExportCommandOptions, outDir: string): ExportOpt
 
 /** Each persona's adapter file in a baked model's adapters/, by the persona name the file records. */
 async function personaFiles(dir: string): Promise<Map<string, string>> {
-  const { BAKED_ADAPTERS_DIR, readAdapterFile } = await import('@agent-forge/baking');
-  const folder = path.join(dir, BAKED_ADAPTERS_DIR);
+  const folder = path.join(dir, ADAPTERS_DIR);
   const files = new Map<string, string>();
   for (const entry of (await readdir(folder)).filter((name) => name.endsWith('.safetensors')).sort()) {
     const { info, tensors } = await readAdapterFile(path.join(folder, entry));
@@ -70,9 +78,8 @@ async function personaFiles(dir: string): Promise<Map<string, string>> {
 
 /** The base checkpoint with one persona's adapter added into its weights (W + (alpha/rank)·A·B, exact for dense layers). */
 async function mergedPersona(dir: string, file: string): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
-  const { LoraAdapters, loadAdapterFile, loraExtension, mergeAdapter, readAdapterFile } = await import(
-    '@agent-forge/baking'
-  );
+  // Merging is baking's step; the adapter format itself is core's.
+  const { mergeAdapter } = await import('@agent-forge/baking');
   const { info, tensors } = await readAdapterFile(file);
   for (const tensor of tensors.values()) tensor.dispose();
   const { model, tokenizer } = await loadModelCheckpoint(dir, {

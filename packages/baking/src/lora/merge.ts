@@ -4,10 +4,8 @@
  * merged latent weight is re-ternarized and the result only approximates the adapter; the phase
  * measures the merged model's KL instead of assuming it.
  */
-import { ForgeError, tf } from '@agent-forge/core';
-import type { TinyTitan } from '@agent-forge/core';
-import type { LoraAdapters } from './adapters.js';
-import { loraSlotsOf } from './extension.js';
+import { ForgeError, loraSlotsOf, tf } from '@agent-forge/core';
+import type { LoraAdapters, TinyTitan } from '@agent-forge/core';
 
 /** Adds adapter `name` into `model`'s weights in place (the adapter itself is left as it was). */
 export function mergeAdapter(model: TinyTitan, adapters: LoraAdapters, name: string): void {

@@ -3,8 +3,7 @@
  * `ternary-2bit` is BitNet's own 2-bit packing (4 values a byte), `ternary-base3` packs 5 trits into
  * one byte as a base-3 number (3^5 = 243 ≤ 256), 1.6 bits/weight, still lossless.
  */
-import { packTernary, unpackTernary } from '@agent-forge/bitnet';
-import { ForgeError } from '@agent-forge/core';
+import { ForgeError, packTernary, unpackTernary } from '@agent-forge/core';
 import { numberParam, requirePart, sizeOf, type Compressor } from '../compressor.js';
 import { NoSettingsSchema, type NoSettings } from './float.js';
 

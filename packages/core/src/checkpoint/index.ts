@@ -10,3 +10,4 @@ export {
   type ModelCheckpointConfig,
   type SavedModel,
 } from './model-checkpoint.js';
+export { buildModelWithWeights, type BuildWithWeightsOptions } from './build-with-weights.js';

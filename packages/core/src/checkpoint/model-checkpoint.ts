@@ -3,12 +3,16 @@ import type { Variable } from '../backend/tf.js';
 import { tokenizerFromFile, tokenizerToFile } from '../data/tokenizer/index.js';
 import type { BpeTokenizer } from '../data/tokenizer/index.js';
 import { ForgeError } from '../errors.js';
-import { buildModel } from '../model/extensions.js';
+import { findModelExtension } from '../model/extensions.js';
+// The model extensions core owns register themselves on import, so every checkpoint that names them loads.
 import '../model/titan-model.js';
+import '../ternary/extension.js';
+import '../adapters/extension.js';
 import type { TinyTitan } from '../model/model.js';
 import { ModelConfigSchema } from '../model/config.js';
 import type { ModelConfig, ModelConfigInput } from '../model/config.js';
 import { weightsFromTf, weightsToTf } from '../tensors/tf-convert.js';
+import { buildModelWithWeights } from './build-with-weights.js';
 import { loadCheckpoint } from './load.js';
 import { saveCheckpoint } from './save.js';
 
@@ -35,7 +39,11 @@ export interface SavedModel {
   namedWeights(): Map<string, Variable>;
 }
 
-/** Save a model with its tokenizer: the unit every phase hands to the next. */
+/**
+ * Save a model with its tokenizer: the unit every phase hands to the next. Each registered extension that
+ * `extensions` names and that has a `saveFiles` hook writes its own files (e.g. BitNet's packed weights)
+ * into the same directory, inside the same atomic save.
+ */
 export async function saveModelCheckpoint(
   dir: string,
   contents: {
@@ -57,7 +65,17 @@ export async function saveModelCheckpoint(
     tokenizer: tokenizerToFile(contents.tokenizer),
     result: contents.result,
     metadata: contents.metadata,
+    writeExtraFiles: (staging) => writeExtensionFiles(staging, contents.model, config.extensions),
   });
+}
+
+async function writeExtensionFiles(
+  dir: string,
+  model: SavedModel,
+  extensions: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  for (const [name, settings] of Object.entries(extensions))
+    await findModelExtension(name)?.saveFiles?.(dir, model, settings);
 }
 
 /** Builds the model a checkpoint describes; the default, `buildModel`, composes every registered extension. */
@@ -84,18 +102,9 @@ export async function loadModelCheckpoint(
   if (loaded.tokenizer === undefined)
     throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
   const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);
-  const model = (options.build ?? buildModel)(loaded.config.model, loaded.config.extensions);
-  const tensors = weightsToTf(loaded.weights);
-  try {
-    model.loadWeights(tensors);
-  } catch (error) {
-    model.dispose();
-    throw new ForgeError(`weights do not fit the model: ${(error as Error).message}`, {
-      file: `${dir}/model.safetensors`,
-      cause: error,
-    });
-  } finally {
-    for (const tensor of tensors.values()) tensor.dispose();
-  }
+  const model = buildModelWithWeights(loaded.config.model, loaded.config.extensions, weightsToTf(loaded.weights), {
+    file: `${dir}/model.safetensors`,
+    build: options.build,
+  });
   return { model, tokenizer, config: loaded.config, result: loaded.result };
 }

@@ -19,6 +19,8 @@ export interface CheckpointContents {
   readonly result?: unknown;
   /** The safetensors `__metadata__` of model.safetensors. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Writes further files into the directory being built (e.g. a model extension's own files), inside the same atomic save. */
+  readonly writeExtraFiles?: (dir: string) => Promise<void>;
 }
 
 /**
@@ -42,6 +44,7 @@ async function writeCheckpointFiles(dir: string, contents: CheckpointContents): 
   if (contents.tokenizer !== undefined)
     await writeJsonFile(path.join(dir, CHECKPOINT_FILES.tokenizer), contents.tokenizer);
   if (contents.result !== undefined) await writeJsonFile(path.join(dir, CHECKPOINT_FILES.result), contents.result);
+  await contents.writeExtraFiles?.(dir);
 }
 
 /** Errors name the file by its place in the checkpoint, not by the hidden staging path. */

@@ -4,6 +4,7 @@
  * `ModelExtension`, and `buildModel` composes every extension a checkpoint names, so a checkpoint
  * that is both Titan and BitNet loads anywhere without the loader knowing either.
  */
+import type { tf } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
 import { Registry, type RegistryEntry } from '../registry/registry.js';
 import type { BlockRunner } from './block.js';
@@ -38,6 +39,17 @@ export interface ModelExtension {
   plan(plan: ModelBuildPlan, settings: unknown): ModelBuildPlan;
   /** Checks the built model against its settings, e.g. that the listed layers exist. */
   verify?(model: TinyTitan, settings: unknown): void;
+  /**
+   * Writes the extension's own files (e.g. BitNet's packed weights) into `dir`, the checkpoint directory
+   * being saved, so they come from the same atomic save as the weights and no phase writes another's file.
+   */
+  saveFiles?(dir: string, model: ExtensionSaveModel, settings: unknown): Promise<void>;
+}
+
+/** What a `saveFiles` hook may read of the model being saved: its weights by checkpoint name. */
+export interface ExtensionSaveModel {
+  /** Every weight by its checkpoint name (e.g. `blocks.0.mlp.up.weight`). */
+  namedWeights(): Map<string, tf.Variable>;
 }
 
 /** A registered model extension: a `ModelExtension` with the display name and reference URL every registry entry carries. */

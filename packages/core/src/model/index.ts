@@ -64,6 +64,7 @@ export {
   MODEL_EXTENSIONS,
   type RegisteredModelExtension,
   type BuildModelOptions,
+  type ExtensionSaveModel,
   type ModelBuildPlan,
   type ModelExtension,
 } from './extensions.js';

@@ -3,7 +3,7 @@
  * quantizer as the identity, so the gradient w.r.t. the quantized tensor reaches the full-precision
  * latent tensor unchanged (PyTorch's `x + (q(x) − x).detach()`, written as a tfjs custom gradient).
  */
-import { tf } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
 
 /** Wraps a quantizer so its gradient is the identity. */
 export function straightThrough(quantize: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {

@@ -6,7 +6,7 @@
  * in the lowest bits). Codes: 0 → 0, 1 → +1, 2 → −1; code 3 is invalid. The last byte is padded with
  * code 0, so n values take ⌈n/4⌉ bytes. Code 0 for zero keeps an all-zero buffer meaning all zeros.
  */
-import { ForgeError } from '@agent-forge/core';
+import { ForgeError } from '../errors.js';
 
 /**
  * Name of the 2-bit layout (row-major, 4 values per byte, first value in the lowest bits; codes

@@ -3,8 +3,11 @@
  * activate one (or none, the base model), hand its variables to the training loop, merge it into
  * the base weights. The adapters' variables are owned here, not by the model: `dispose()` frees them.
  */
-import { ForgeError, Rng, constantWeight, normalWeight, tf } from '@agent-forge/core';
-import type { TinyTitan } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
+import { ForgeError } from '../errors.js';
+import type { TinyTitan } from '../model/model.js';
+import { constantWeight, normalWeight } from '../model/weights.js';
+import { Rng } from '../rng/rng.js';
 import { loraSlotsOf } from './extension.js';
 import type { LoraSlot } from './slot.js';
 

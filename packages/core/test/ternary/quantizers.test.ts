@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend, TinyTitan } from '@agent-forge/core';
-import { absmaxActivations, absmeanTernary, convertToBitNet, ternaryWeight } from '../src/index.js';
-import { MICRO, randomTensor } from './helpers.js';
+import { TinyTitan, absmaxActivations, absmeanTernary, ternaryWeight, tf, useBackend } from '../../src/index.js';
+import { MICRO, bitnetCopy, randomTensor } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -37,7 +36,7 @@ describe('absmean ternary weights', () => {
 
   it('leaves every ternary layer of a converted model in {−1, 0, +1}·γ and the rest untouched', () => {
     const dense = new TinyTitan(MICRO, { seed: 4 });
-    const { model, extension } = convertToBitNet(dense);
+    const { model, extension } = bitnetCopy(dense);
     expect(extension.ternaryLayers).toEqual([
       'blocks.0.attn.q',
       'blocks.0.attn.k',

@@ -4,9 +4,11 @@
  * finds a built model's slots again through the layers themselves, so no global state ties a model to
  * its slots and two models live side by side.
  */
-import { ForgeError, registerModelExtension } from '@agent-forge/core';
-import type { Linear, LinearFactory, RegisteredModelExtension, TinyTitan } from '@agent-forge/core';
-import { parseLoraExtension } from './settings.js';
+import { ForgeError } from '../errors.js';
+import { registerModelExtension, type RegisteredModelExtension } from '../model/extensions.js';
+import type { Linear, LinearFactory } from '../model/linear.js';
+import type { TinyTitan } from '../model/model.js';
+import { parseLoraExtension } from './lora-settings.js';
 import { LoraSlot } from './slot.js';
 
 const slotOfLayer = new WeakMap<Linear, LoraSlot>();
@@ -72,7 +74,7 @@ export const loraModelExtension: RegisteredModelExtension = {
   displayName: 'LoRA adapters',
   referenceUrl: 'https://arxiv.org/abs/2106.09685',
   order: 20,
-  packageName: '@agent-forge/baking',
+  packageName: '@agent-forge/core',
   plan: (plan, value) => ({
     ...plan,
     createLinear: loraLinearFactory(plan.createLinear, parseLoraExtension(value).targetLayers),

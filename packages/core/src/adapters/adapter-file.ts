@@ -3,10 +3,13 @@
  * `[rank, out]` (F32) per target layer, and `__metadata__` holding what is needed to use it again:
  * format, rank, alpha, target layers, the persona's name and the prompt that was baked.
  */
-import { ForgeError, readSafetensorsFile, weightsFromTf, weightsToTf, writeSafetensorsFile } from '@agent-forge/core';
-import type { tf } from '@agent-forge/core';
 import { z } from 'zod';
-import type { AdapterInfo, LoraAdapters } from './lora/adapters.js';
+import type { tf } from '../backend/tf.js';
+import { ForgeError } from '../errors.js';
+import { readSafetensorsFile } from '../tensors/safetensors-read.js';
+import { writeSafetensorsFile } from '../tensors/safetensors-write.js';
+import { weightsFromTf, weightsToTf } from '../tensors/tf-convert.js';
+import type { AdapterInfo, LoraAdapters } from './adapters.js';
 
 /** Value of `__metadata__.format` that marks a safetensors file as an Agent Forge LoRA adapter. */
 export const ADAPTER_FORMAT = 'agent-forge-lora';

@@ -6,8 +6,9 @@
  *
  * with both quantizers passed straight through for the gradient (ste.ts).
  */
-import { applyMatrix, denseLinear, normalWeight, tf } from '@agent-forge/core';
-import type { Linear, LinearFactory, LinearSpec, WeightInit } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
+import { applyMatrix, denseLinear, type Linear, type LinearFactory, type LinearSpec } from '../model/linear.js';
+import { normalWeight, type WeightInit } from '../model/weights.js';
 import { absmaxActivations, parameterFreeRmsNorm, ternaryWeight } from './quantizers.js';
 import { isTernaryLayer, type BitNetSettings } from './settings.js';
 import { straightThrough } from './ste.js';

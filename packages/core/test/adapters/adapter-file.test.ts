@@ -3,31 +3,27 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADAPTERS_DIR,
   ForgeError,
+  LoraAdapters,
   buildModel,
-  parseModelConfig,
+  loadAdapterFile,
+  loadModelWithAdapters,
+  loraExtension,
   readSafetensorsFile,
+  saveAdapterFile,
   saveModelCheckpoint,
   tf,
   useBackend,
   writeSafetensorsFile,
-} from '@agent-forge/core';
-import {
-  BAKED_ADAPTERS_DIR,
-  LoraAdapters,
-  loadAdapterFile,
-  loadBakedModel,
-  loraExtension,
-  loraTargetLayers,
-  saveAdapterFile,
-} from '../src/index.js';
+} from '../../src/index.js';
 import { MICRO, logitsOf, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const TARGETS = loraTargetLayers(parseModelConfig(MICRO), ['q', 'v', 'up']);
+const TARGETS = ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.0.mlp.up'];
 
 /** A model with slots and adapter `name` holding seeded non-zero matrices. */
 function modelWithAdapter(
@@ -99,7 +95,7 @@ describe('adapter files', () => {
   });
 });
 
-describe('loadBakedModel', () => {
+describe('loadModelWithAdapters', () => {
   it('loads the base and every adapter; usePersona switches, null is the base, unknown names list the others', async () => {
     const dir = path.join(tempDir('baked'), 'model');
     const { model, adapters } = modelWithAdapter('math', 5);
@@ -107,9 +103,9 @@ describe('loadBakedModel', () => {
     for (const [name, variable] of adapters.weights('code'))
       if (name.endsWith('.lora_b')) variable.assign(tf.fill(variable.shape, 0.3));
     await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer() });
-    await mkdir(path.join(dir, BAKED_ADAPTERS_DIR));
+    await mkdir(path.join(dir, ADAPTERS_DIR));
     for (const name of ['math', 'code'])
-      await saveAdapterFile(path.join(dir, BAKED_ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
+      await saveAdapterFile(path.join(dir, ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
     const tokens = randomTokens(6, 1, 12, 320);
     const expected = new Map<string | null, Float32Array>();
     for (const name of [null, 'math', 'code']) {
@@ -117,7 +113,7 @@ describe('loadBakedModel', () => {
       expected.set(name, logitsOf(model, tokens));
     }
 
-    const baked = await loadBakedModel(dir, { persona: 'code' });
+    const baked = await loadModelWithAdapters(dir, { persona: 'code' });
     expect(baked.personas).toEqual(['code', 'math']);
     expect(logitsOf(baked.model, tokens)).toEqual(expected.get('code'));
     baked.usePersona('math');
@@ -127,10 +123,10 @@ describe('loadBakedModel', () => {
     expect(() => baked.usePersona('pirate')).toThrow(ForgeError);
     expect(() => baked.usePersona('pirate')).toThrow(/available: math, code|available: code, math/);
     baked.dispose();
-    await expect(loadBakedModel(dir, { persona: 'pirate' })).rejects.toThrow(/unknown persona 'pirate'/);
-    writeFileSync(path.join(dir, BAKED_ADAPTERS_DIR, 'broken.safetensors'), 'not safetensors');
-    await expect(loadBakedModel(dir)).rejects.toThrow(/broken\.safetensors/);
-    await expect(loadBakedModel(tempDir('empty'))).rejects.toThrow(/not a baked model/);
+    await expect(loadModelWithAdapters(dir, { persona: 'pirate' })).rejects.toThrow(/unknown persona 'pirate'/);
+    writeFileSync(path.join(dir, ADAPTERS_DIR, 'broken.safetensors'), 'not safetensors');
+    await expect(loadModelWithAdapters(dir)).rejects.toThrow(/broken\.safetensors/);
+    await expect(loadModelWithAdapters(tempDir('empty'))).rejects.toThrow(/not a baked model/);
     adapters.dispose();
     model.dispose();
   });

@@ -10,18 +10,15 @@ import {
   readSafetensorsFile,
   tf,
   useBackend,
-} from '@agent-forge/core';
-import {
   PACKED_FILE,
   PACKING_NAME,
   absmeanTernary,
   buildBitNetModel,
-  convertToBitNet,
   loadPackedModel,
   packedTensorNames,
-} from '../src/index.js';
-import { saveBitNetCheckpoint } from '../src/phase-steps.js';
-import { MICRO, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
+  saveModelCheckpoint,
+} from '../../src/index.js';
+import { MICRO, bitnetCopy, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -29,10 +26,10 @@ beforeAll(async () => {
 
 async function savedBitNet(config = MICRO) {
   const dense = new TinyTitan(config, { seed: 8 });
-  const { model, extension, extensions } = convertToBitNet(dense);
+  const { model, extension, extensions } = bitnetCopy(dense);
   dense.dispose();
   const dir = path.join(tempDir('ckpt'), 'model');
-  await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension, extensions });
+  await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
   return { model, extension, dir };
 }
 
@@ -115,7 +112,7 @@ describe('packed checkpoint', () => {
       { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } },
       { seed: 2 },
     );
-    const { model, extension, extensions } = convertToBitNet(
+    const { model, extensions } = bitnetCopy(
       titan,
       {},
       { titan: { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } } },
@@ -123,7 +120,7 @@ describe('packed checkpoint', () => {
     titan.dispose();
     expect(model.blockRunner).toBeInstanceOf(TitanRunner);
     const dir = path.join(tempDir('titan'), 'model');
-    await saveBitNetCheckpoint(dir, { model, tokenizer: microTokenizer(), extension, extensions });
+    await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
     const loaded = await loadModelCheckpoint(dir);
     const packed = await loadPackedModel(dir);
     const tokens = randomTokens(4, 1, 12, MICRO.vocabSize);

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, tf, useBackend } from '@agent-forge/core';
+import { Rng, tf, useBackend } from '../../src/index.js';
 import {
   BitNetSettingsSchema,
   absmaxActivations,
   createBitLinear,
   parameterFreeRmsNorm,
   ternaryWeight,
-} from '../src/index.js';
-import type { BitNetSettingsInput } from '../src/index.js';
+} from '../../src/index.js';
+import type { BitNetSettingsInput } from '../../src/index.js';
 import { maxAbsDifference, randomTensor } from './helpers.js';
 
 beforeAll(async () => {

@@ -1,23 +1,25 @@
 /**
- * Loading a baked model for inference: the base checkpoint (with its own extensions, e.g. titan or
- * bitnet) plus LoRA slots on every layer an adapter targets, and every adapter in `adapters/`.
- * `usePersona(name)` switches adapters without reloading anything; `usePersona(null)` is the base.
+ * Loading a model with its LoRA adapters for inference (a baked model): the base checkpoint (with its own
+ * extensions, e.g. titan or bitnet) plus LoRA slots on every layer an adapter targets, and every adapter
+ * in `adapters/`. `usePersona(name)` switches adapters without reloading anything; `usePersona(null)` is the base.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-// Registers the `bitnet` model extension, so BitNet bases load too.
-import '@agent-forge/bitnet';
-import { ForgeError, buildModel, loadModelCheckpoint } from '@agent-forge/core';
-import type { BpeTokenizer, TinyTitan, tf } from '@agent-forge/core';
+import type { tf } from '../backend/tf.js';
+import { loadModelCheckpoint } from '../checkpoint/model-checkpoint.js';
+import type { BpeTokenizer } from '../data/tokenizer/bpe-tokenizer.js';
+import { ForgeError } from '../errors.js';
+import { buildModel } from '../model/extensions.js';
+import type { TinyTitan } from '../model/model.js';
 import { ADAPTER_EXTENSION, readAdapterFile, type AdapterFileInfo } from './adapter-file.js';
-import { LoraAdapters } from './lora/adapters.js';
-import { loraExtension } from './lora/extension.js';
+import { LoraAdapters } from './adapters.js';
+import { loraExtension } from './extension.js';
 
-/** Folder of the adapters inside a baked checkpoint directory. */
-export const BAKED_ADAPTERS_DIR = 'adapters';
+/** Folder of the adapters inside a checkpoint directory (the baking phase writes one file per persona there). */
+export const ADAPTERS_DIR = 'adapters';
 
-/** A baked checkpoint loaded by {@link loadBakedModel}, with every adapter ready to switch to. */
-export interface BakedModel {
+/** A checkpoint loaded by {@link loadModelWithAdapters}, with every adapter ready to switch to. */
+export interface ModelWithAdapters {
   /** The base model with LoRA slots; generate with it as with any model (the active persona applies). */
   readonly model: TinyTitan;
   /** The checkpoint's tokenizer. */
@@ -33,12 +35,12 @@ export interface BakedModel {
 async function readAdapters(
   dir: string,
 ): Promise<{ file: string; info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }[]> {
-  const folder = path.join(dir, BAKED_ADAPTERS_DIR);
+  const folder = path.join(dir, ADAPTERS_DIR);
   let names: string[];
   try {
     names = (await readdir(folder)).filter((name) => name.endsWith(ADAPTER_EXTENSION)).sort();
   } catch (error) {
-    throw new ForgeError(`no ${BAKED_ADAPTERS_DIR}/ folder: ${dir} is not a baked model (run the baking phase)`, {
+    throw new ForgeError(`no ${ADAPTERS_DIR}/ folder: ${dir} is not a baked model (run the baking phase)`, {
       file: folder,
       cause: error,
     });
@@ -62,15 +64,18 @@ function addAll(adapters: LoraAdapters, files: Awaited<ReturnType<typeof readAda
 }
 
 /**
- * Loads the baked model in `dir` with every adapter of `dir/adapters/`, `options.persona` active
+ * Loads the checkpoint in `dir` with every adapter of `dir/adapters/`, `options.persona` active
  * (default: none, the base model).
  * @example
- * const baked = await loadBakedModel('runs/r1/06-baking/model', { persona: 'math' });
+ * const baked = await loadModelWithAdapters('runs/r1/06-baking/model', { persona: 'math' });
  * const { tokens } = await generate(baked.model, baked.tokenizer.encode('Question: 2+2?\nAnswer:'), { maxNewTokens: 16 });
  * baked.usePersona(null); // the base model
  * baked.dispose();
  */
-export async function loadBakedModel(dir: string, options: { persona?: string } = {}): Promise<BakedModel> {
+export async function loadModelWithAdapters(
+  dir: string,
+  options: { persona?: string } = {},
+): Promise<ModelWithAdapters> {
   const files = await readAdapters(dir);
   try {
     const targets = [...new Set(files.flatMap(({ info }) => info.targetLayers))];

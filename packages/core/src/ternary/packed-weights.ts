@@ -4,28 +4,13 @@
  * (γ), and every other weight (embeddings, norms, full-precision layers) stays F32 under its own
  * name. `__metadata__` names the packing and the original shape of each packed weight.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import {
-  CHECKPOINT_FILES,
-  ForgeError,
-  ModelCheckpointConfigSchema,
-  applyMatrix,
-  buildModel,
-  constantWeight,
-  denseLinear,
-  loadTokenizer,
-  parseConfig,
-  readSafetensorsFile,
-  tf,
-  weightsToTf,
-  writeSafetensorsFile,
-} from '@agent-forge/core';
-import type { BpeTokenizer, Linear, LinearFactory, ModelExtension, TinyTitan, WeightMap } from '@agent-forge/core';
-import { quantizeInput } from './bit-linear.js';
+import { tf } from '../backend/tf.js';
+import { ForgeError } from '../errors.js';
+import type { WeightMap } from '../tensors/dtype.js';
+import { writeSafetensorsFile } from '../tensors/safetensors-write.js';
+import { weightsToTf } from '../tensors/tf-convert.js';
 import { PACKING_NAME, packTernary, unpackTernary } from './packing.js';
 import { absmeanTernary } from './quantizers.js';
-import { BitNetExtensionSchema, type BitNetExtension, type BitNetSettings } from './settings.js';
 
 /** File name of the packed weights inside a BitNet checkpoint directory. */
 export const PACKED_FILE = 'model.packed.safetensors';
@@ -122,70 +107,4 @@ export function unpackWeights(
   const rest: WeightMap = new Map([...weights].filter(([name]) => !packedNames.has(name)));
   for (const [name, tensor] of weightsToTf(rest)) dense.set(name, tensor);
   return dense;
-}
-
-/** A ternary layer whose weight already holds W_q · γ: no requantization, only the activation path. */
-function frozenTernaryLinear(
-  spec: { name: string; inFeatures: number; outFeatures: number },
-  settings: BitNetSettings,
-): Linear {
-  const weight = constantWeight([spec.inFeatures, spec.outFeatures], 0);
-  return {
-    ...spec,
-    weights: new Map([[`${spec.name}.weight`, weight]]),
-    apply: (x) => tf.tidy(() => applyMatrix(quantizeInput(x, settings), weight as tf.Variable<tf.Rank.R2>)),
-  };
-}
-
-function frozenFactory(extension: BitNetExtension): LinearFactory {
-  const ternary = new Set(extension.ternaryLayers);
-  return (spec, init) =>
-    ternary.has(spec.name) ? frozenTernaryLinear(spec, extension.settings) : denseLinear(spec, init);
-}
-
-/** Stands in for the `bitnet` extension when the weights are the unpacked W_q · γ. */
-function frozenBitNetExtension(extension: BitNetExtension): ModelExtension {
-  return {
-    name: 'bitnet',
-    order: 10,
-    packageName: '@agent-forge/bitnet',
-    plan: (plan) => ({ ...plan, createLinear: frozenFactory(extension) }),
-  };
-}
-
-/**
- * Loads the packed weights of a BitNet checkpoint directory into an inference model whose ternary
- * layers multiply by the unpacked W_q · γ: its logits equal those of the trained BitLinear model
- * exactly. Its ternary weights are dequantized values, not latent weights: to keep training, load
- * `model.safetensors` with `loadModelCheckpoint(dir, { build: buildBitNetModel })` instead.
- */
-export async function loadPackedModel(dir: string): Promise<{
-  /** Inference model whose ternary weights hold the unpacked W_q · γ; owned by the caller. */
-  model: TinyTitan;
-  /** The checkpoint's tokenizer. */
-  tokenizer: BpeTokenizer;
-  /** The checkpoint's parsed `extensions.bitnet`. */
-  extension: BitNetExtension;
-}> {
-  const configFile = path.join(dir, CHECKPOINT_FILES.config);
-  const config = parseConfig(ModelCheckpointConfigSchema, JSON.parse(await readFile(configFile, 'utf8')) as unknown, {
-    file: configFile,
-  });
-  const extension = parseConfig(BitNetExtensionSchema, config.extensions.bitnet, {
-    prefix: 'extensions.bitnet',
-    file: configFile,
-  });
-  const file = path.join(dir, extension.packedFile);
-  const { weights, metadata } = await readSafetensorsFile(file);
-  const tensors = unpackWeights(weights, metadata, file);
-  const model = buildModel(config.model, config.extensions, { replace: { bitnet: frozenBitNetExtension(extension) } });
-  try {
-    model.loadWeights(tensors);
-  } catch (error) {
-    model.dispose();
-    throw new ForgeError(`packed weights do not fit the model: ${(error as Error).message}`, { file, cause: error });
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
-  return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), extension };
 }

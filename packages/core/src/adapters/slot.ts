@@ -8,8 +8,8 @@
  * BitNet's BitLinear — is untouched: its weights stay the model's, and the adapter weights never
  * appear in `model.namedWeights()`, so a checkpoint of the model is still the base model.
  */
-import { applyMatrix, tf } from '@agent-forge/core';
-import type { Linear } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
+import { applyMatrix, type Linear } from '../model/linear.js';
 
 /** One adapter's matrices on one layer. */
 export interface LoraPair {

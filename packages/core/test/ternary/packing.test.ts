@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@agent-forge/core';
-import { packTernary, packedByteLength, unpackTernary } from '../src/index.js';
+import { Rng } from '../../src/index.js';
+import { packTernary, packedByteLength, unpackTernary } from '../../src/index.js';
 
 function randomTernary(seed: number, count: number): number[] {
   const rng = Rng.fromSeed(seed);

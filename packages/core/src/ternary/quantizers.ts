@@ -4,7 +4,7 @@
  * parameter-free RMSNorm that sits in front of the activation quantizer. Pure forward maps here;
  * the straight-through gradients are added in ste.ts.
  */
-import { tf } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
 
 /** Guards the divisions: an all-zero weight or token quantizes to zeros instead of NaN. */
 export const QUANT_EPS = 1e-5;
