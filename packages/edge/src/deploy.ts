@@ -6,30 +6,12 @@
  */
 import { copyFile, cp, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_FILES, ForgeError, loadModelCheckpoint, replaceDirectory } from '@agent-forge/core';
-import type { PhaseModel, PhaseResult } from '@agent-forge/core';
+import { CHECKPOINT_FILES, loadModelCheckpoint, replaceDirectory } from '@agent-forge/core';
 import { writePackedWeights } from '@agent-forge/bitnet';
 import { bitnetExtensionOf, readModelConfig } from './packed-model.js';
 
 /** Directory of persona adapters in a baked model (`BAKED_ADAPTERS_DIR` of @agent-forge/baking). */
 export const ADAPTERS_DIR = 'adapters';
-
-/** Roles preferred as the model to deploy, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
-
-/** The model of `input` to deploy: the first with role `baked`, else `trained`, else `ternary`, else the first listed. */
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(`edge needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
-  return first;
-}
 
 export async function exists(file: string): Promise<boolean> {
   try {
