@@ -35,9 +35,9 @@ export function evaluationSettingsSchema(defaults: EvaluationDefaults = EVALUATI
   return DataSettingsSchema.extend({
     /** Held-out windows (context + 1 tokens each) the phase measures loss and perplexity on (at most). */
     evalWindows: z.number().int().positive().default(defaults.evalWindows),
-    /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
+    /** Held-out problems whose answer accuracy is measured (greedy decoding is slow: keep it small); 0 skips accuracy. */
     evalProblems: z.number().int().nonnegative().default(defaults.evalProblems),
-    /** Tokens generated per accuracy problem. */
+    /** Tokens generated per answer (accuracy problems and report samples). */
     maxNewTokens: z.number().int().positive().default(defaults.maxNewTokens),
   });
 }
