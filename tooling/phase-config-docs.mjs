@@ -3,7 +3,8 @@
 // phase's zod `configSchema` is parsed with no settings (the schema defaults) and with each preset's
 // `presetDefaults`, so the values in the docs are the ones `forge run` uses. The meaning column is
 // the JSDoc comment of the field in the package's source (the phase's own phase-config.ts first, then
-// its other files, then core's training-loop schema and BitLinear settings).
+// core's shared data/evaluation settings, then its other files, then core's training-loop schema and
+// BitLinear settings).
 //
 //   node tooling/phase-config-docs.mjs           rewrite the tables
 //   node tooling/phase-config-docs.mjs --check   fail if a table is out of date (part of `pnpm docs:check`)
@@ -54,7 +55,10 @@ function commentsFor(dir) {
   const src = path.join(root, 'packages', dir, 'src');
   const files = sourceFiles(src).sort();
   const first = files.filter((file) => path.basename(file) === 'phase-config.ts');
-  for (const file of [...first, ...files.filter((file) => !first.includes(file))]) fieldComments(file, comments);
+  // The phase's own words first, then core's shared data/evaluation settings, then its other files.
+  const shared = path.join(root, 'packages', 'core', 'src', 'phase', 'settings.ts');
+  for (const file of [...first, shared, ...files.filter((file) => !first.includes(file))])
+    fieldComments(file, comments);
   fieldComments(path.join(root, 'packages', 'core', 'src', 'train', 'config.ts'), comments);
   fieldComments(path.join(root, 'packages', 'core', 'src', 'ternary', 'settings.ts'), comments);
   return comments;

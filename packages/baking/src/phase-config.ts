@@ -3,7 +3,7 @@
  * LoRA shape, the trajectories, the per-bake training run (every knob of core's loop at the top
  * level, with baking defaults) and the evaluation sizes.
  */
-import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { DataSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { LoraModulesSchema } from './lora/settings.js';
@@ -30,70 +30,69 @@ const DEFAULT_TOOL_PROMPTS: Readonly<Record<string, ToolPrompt>> = Object.freeze
 /**
  * Settings of the baking phase: the prompts to bake, LoRA shape, trajectory sampling, evaluation
  * sizes, and every core training knob at the top level (baking's defaults: lr 5e-3, no weight decay,
- * no spike guard). Preset values come from {@link bakingPresetDefaults}.
+ * no spike guard), and core's data settings (`DataSettingsSchema`: the held-out split gives the inputs x).
+ * Preset values come from {@link bakingPresetDefaults}; unknown keys are errors.
  */
-export const BakingPhaseConfigSchema = TrainConfigSchema.extend({
-  /**
-   * Persona → system prompt, merged over the nine defaults (reasoning, memory, math, code,
-   * translation, summarization, qa, creative, general); a value of null drops that persona.
-   */
-  personas: z
-    .record(nameSchema, z.string().min(1).nullable())
-    .default({})
-    .transform((value) => mergePrompts(DEFAULT_PERSONAS, value)),
-  /** Tool conventions to bake, merged over the default `calculator` (GSM8K `<<a*b=c>>`); null drops one. */
-  tools: z
-    .record(nameSchema, ToolPromptSchema.nullable())
-    .default({})
-    .transform((value) => {
-      const merged: Record<string, ToolPrompt> = { ...DEFAULT_TOOL_PROMPTS };
-      for (const [name, tool] of Object.entries(value)) {
-        if (tool === null) delete merged[name];
-        else merged[name] = tool;
-      }
-      return merged;
-    }),
-  /** LoRA rank of every adapter (the authors: 32 on Llama-3-8B). */
-  rank: z.number().int().positive().default(8),
-  /** The update is scaled by alpha / rank (the authors: α = 1 with r = 32 and lr 1e-4 on an 8B model). */
-  alpha: z.number().positive().default(8),
-  /** Projections that get a LoRA slot in every block (the authors: q, k, v, o). */
-  targetModules: LoraModulesSchema.default(['q', 'k', 'v', 'o']),
-  /** Training trajectories sampled from the prompted model, per bake. */
-  trajectories: z.number().int().positive().default(32),
-  /** Held-out inputs (their own sampled trajectories) for the KL report and the tool-use rate. */
-  heldOutInputs: z.number().int().positive().default(16),
-  /** Tokens of each input x: the end of a problem's prompt ("…\nAnswer:"), or the start of a text. */
-  inputTokens: z.number().int().positive().default(12),
-  /** Tokens sampled per trajectory (prompt + input + these must fit the context). */
-  maxNewTokens: z.number().int().positive().default(16),
-  /** Sampling temperature of the trajectories; the authors use 2.0 on Llama-3, 1.0 keeps a tiny model's text on-distribution. */
-  temperature: z.number().min(0).default(1),
-  /** Sample only among the k most likely tokens; unset: the whole vocabulary. */
-  topK: z.number().int().positive().optional(),
-  /** Also save a copy of the model with this persona's adapter merged into the weights (role 'baked-merged'). */
-  mergePersona: nameSchema.nullable().default(null),
-  /** Held-out inputs timed for the latency saved by not processing the prompt. */
-  latencyInputs: z.number().int().nonnegative().default(4),
-  /** Steps per bake (presets: tiny 8, small 60, paper 200; small and paper values are not yet measured). */
-  steps: z.number().int().positive().default(60),
-  /** Trajectories per optimizer step of a bake (core's default is 8). */
-  batchSize: z.number().int().positive().default(16),
-  /** Peak learning rate of A and B; at tiny, 1e-2 was measured to be too high on 32 trajectories (KL rose), 5e-3 not. */
-  lr: z.number().positive().default(5e-3),
-  /** Linear warmup steps from 0 to lr; short, since a bake runs only a few dozen steps. */
-  warmupSteps: z.number().int().nonnegative().default(2),
-  /** AdamW weight decay of A and B; off by default, as decay would pull the adapter back towards no change. */
-  weightDecay: z.number().min(0).default(0),
-  /** Off: the KL of a good bake falls by orders of magnitude, which the spike guard would misread. */
-  spikeFactor: z.number().min(0).default(0),
-  /** Save a resumable training checkpoint every this many steps of a bake; 0 (the default): only at the end. */
-  checkpointEvery: z.number().int().nonnegative().default(0),
-  /** Data whose held-out part gives the inputs x; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out; the held-out inputs come from it. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-});
+export const BakingPhaseConfigSchema = TrainConfigSchema.extend(DataSettingsSchema.shape)
+  .extend({
+    /**
+     * Persona → system prompt, merged over the nine defaults (reasoning, memory, math, code,
+     * translation, summarization, qa, creative, general); a value of null drops that persona.
+     */
+    personas: z
+      .record(nameSchema, z.string().min(1).nullable())
+      .default({})
+      .transform((value) => mergePrompts(DEFAULT_PERSONAS, value)),
+    /** Tool conventions to bake, merged over the default `calculator` (GSM8K `<<a*b=c>>`); null drops one. */
+    tools: z
+      .record(nameSchema, ToolPromptSchema.nullable())
+      .default({})
+      .transform((value) => {
+        const merged: Record<string, ToolPrompt> = { ...DEFAULT_TOOL_PROMPTS };
+        for (const [name, tool] of Object.entries(value)) {
+          if (tool === null) delete merged[name];
+          else merged[name] = tool;
+        }
+        return merged;
+      }),
+    /** LoRA rank of every adapter (the authors: 32 on Llama-3-8B). */
+    rank: z.number().int().positive().default(8),
+    /** The update is scaled by alpha / rank (the authors: α = 1 with r = 32 and lr 1e-4 on an 8B model). */
+    alpha: z.number().positive().default(8),
+    /** Projections that get a LoRA slot in every block (the authors: q, k, v, o). */
+    targetModules: LoraModulesSchema.default(['q', 'k', 'v', 'o']),
+    /** Training trajectories sampled from the prompted model, per bake. */
+    trajectories: z.number().int().positive().default(32),
+    /** Held-out inputs (their own sampled trajectories) for the KL report and the tool-use rate. */
+    heldOutInputs: z.number().int().positive().default(16),
+    /** Tokens of each input x: the end of a problem's prompt ("…\nAnswer:"), or the start of a text. */
+    inputTokens: z.number().int().positive().default(12),
+    /** Tokens sampled per trajectory (prompt + input + these must fit the context). */
+    maxNewTokens: z.number().int().positive().default(16),
+    /** Sampling temperature of the trajectories; the authors use 2.0 on Llama-3, 1.0 keeps a tiny model's text on-distribution. */
+    temperature: z.number().min(0).default(1),
+    /** Sample only among the k most likely tokens; unset: the whole vocabulary. */
+    topK: z.number().int().positive().optional(),
+    /** Also save a copy of the model with this persona's adapter merged into the weights (role 'baked-merged'). */
+    mergePersona: nameSchema.nullable().default(null),
+    /** Held-out inputs timed for the latency saved by not processing the prompt. */
+    latencyInputs: z.number().int().nonnegative().default(4),
+    /** Steps per bake (presets: tiny 8, small 60, paper 200; small and paper values are not yet measured). */
+    steps: z.number().int().positive().default(60),
+    /** Trajectories per optimizer step of a bake (core's default is 8). */
+    batchSize: z.number().int().positive().default(16),
+    /** Peak learning rate of A and B; at tiny, 1e-2 was measured to be too high on 32 trajectories (KL rose), 5e-3 not. */
+    lr: z.number().positive().default(5e-3),
+    /** Linear warmup steps from 0 to lr; short, since a bake runs only a few dozen steps. */
+    warmupSteps: z.number().int().nonnegative().default(2),
+    /** AdamW weight decay of A and B; off by default, as decay would pull the adapter back towards no change. */
+    weightDecay: z.number().min(0).default(0),
+    /** Off: the KL of a good bake falls by orders of magnitude, which the spike guard would misread. */
+    spikeFactor: z.number().min(0).default(0),
+    /** Save a resumable training checkpoint every this many steps of a bake; 0 (the default): only at the end. */
+    checkpointEvery: z.number().int().nonnegative().default(0),
+  })
+  .strict();
 /** The parsed baking config; `personas` and `tools` are already merged over the defaults. */
 export type BakingPhaseConfig = z.output<typeof BakingPhaseConfigSchema>;
 

@@ -1,4 +1,4 @@
-/** The baking phase's steps: pick and load the input, choose the inputs x, bake one prompt, save the output. */
+/** The baking phase's steps: load the input, choose the inputs x, bake one prompt, save the output. */
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -7,35 +7,15 @@ import {
   SPECIAL_IDS,
   buildModel,
   writeFileAtomic,
-  builtinDataFor,
   formatProblem,
-  loadDataset,
+  loadPhaseSplit,
   loadModelCheckpoint,
   loraExtension,
   parseModelConfig,
 } from '@agent-forge/core';
-import type { BpeTokenizer, DataExample, PhaseContext, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
+import type { BpeTokenizer, DataExample, PhaseContext, TinyTitan } from '@agent-forge/core';
 import { loraTargetLayers, type LoraModule } from './lora/settings.js';
 import type { BakingPhaseConfig } from './phase-config.js';
-
-/** Roles preferred as the model to bake into, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['trained', 'ternary'];
-
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('baking needs a model: run after forge-train or pass --input', { field: 'input' });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(
-      `baking needs a model, but the ${input.phase} result lists none: run after forge-train or pass --input`,
-      { field: 'input.models' },
-    );
-  return first;
-}
 
 export interface LoadedInput {
   readonly model: TinyTitan;
@@ -84,8 +64,7 @@ export async function prepareInputs(
   ctx: PhaseContext,
   tokenizer: BpeTokenizer,
 ): Promise<BakeInputs> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
+  const { dataset, train, validation } = await loadPhaseSplit(config, ctx);
   const pick = (examples: readonly DataExample[], count: number): number[][] =>
     examples
       .map((example) => inputOf(example, tokenizer, config.inputTokens))

@@ -12,14 +12,14 @@ import {
   ForgeError,
   LoraAdapters,
   bytesOnDisk,
+  pickInputModel,
   saveModelCheckpoint,
-  writeFileAtomic,
 } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseModel, PhaseResult } from '@agent-forge/core';
+import type { InputModelChoice, Phase, PhaseContext, PhaseModel, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { runBakeJob, type BakeEnvironment, type BakeJob, type BakeOutcome } from './bake-job.js';
 import { saveMergedPersona } from './merge-step.js';
 import { BakingPhaseConfigSchema, bakingPresetDefaults, type BakingPhaseConfig } from './phase-config.js';
-import { copyFilesEndingWith, copySidecarFiles, loadWithSlots, pickInputModel, prepareInputs } from './phase-steps.js';
+import { copyFilesEndingWith, copySidecarFiles, loadWithSlots, prepareInputs } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type MergedOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
@@ -75,15 +75,16 @@ async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[]): Promise<
   return bakes;
 }
 
+/** The model baking bakes into: forge-train's trained model, else a ternary one, else the first. */
+const INPUT: InputModelChoice = { phase: 'baking', roles: ['trained', 'ternary'], after: 'forge-train' };
+
 async function runBaking(
   input: PhaseResult | null,
   config: BakingPhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
+): Promise<PhaseOutput> {
   const jobs = bakeJobs(config);
-  const source = pickInputModel(input);
+  const source = pickInputModel(input, INPUT);
   const { model, tokenizer, extensions } = await loadWithSlots(source.dir, config.targetModules);
   const adapters = LoraAdapters.of(model);
   try {
@@ -108,25 +109,14 @@ async function runBaking(
       ? await saveMergedPersona(env, mergeJob, source.dir, extensions)
       : null;
     const outcome = { bakes, merged, inputDir: source.dir, sidecars };
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
-    const models: PhaseModel[] = [{ dir, role: 'baked', params: model.parameterCount, bytes: await bytesOnDisk(dir) }];
-    if (merged)
-      models.push({
-        dir: merged.dir,
-        role: 'baked-merged',
-        params: model.parameterCount,
-        bytes: await bytesOnDisk(merged.dir),
-      });
+    const params = model.parameterCount;
+    const models: PhaseModel[] = [{ dir, role: 'baked', params, bytes: await bytesOnDisk(dir) }];
+    if (merged) models.push({ dir: merged.dir, role: 'baked-merged', params, bytes: await bytesOnDisk(merged.dir) });
     return {
-      phase: 'baking',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
       models,
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, adapters: path.join(dir, ADAPTERS_DIR) },
-      config,
+      report: phaseReport(outcome),
+      artifacts: { adapters: path.join(dir, ADAPTERS_DIR) },
     };
   } finally {
     adapters.dispose();

@@ -2,40 +2,34 @@
  * The bitnet phase's settings: the BitLinear settings, the recovery fine-tune (every knob of core's
  * training loop at the top level, with BitNet-specific defaults) and the evaluation sizes.
  */
-import { BitNetSettingsSchema, TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { BitNetSettingsSchema, EvaluationSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
 /**
  * Zod schema of the `bitnet` phase config (`phaseConfigs.bitnet`): core's training-loop fields, the
- * BitLinear settings ({@link BitNetSettingsSchema}) at the top level, and the evaluation sizes; all defaulted.
+ * BitLinear settings ({@link BitNetSettingsSchema}) at the top level, and core's data and evaluation settings
+ * (`EvaluationSettingsSchema`); all defaulted, unknown keys are errors.
  */
-export const BitNetPhaseConfigSchema = TrainConfigSchema.extend(BitNetSettingsSchema.shape).extend({
-  /** Fine-tune steps after conversion (presets: tiny 60, small 400, paper 1500). */
-  steps: z.number().int().positive().default(60),
-  /**
-   * Peak learning rate. The BitNet authors train ternary models with a higher LR than FP16 ones;
-   * recovery from a dense checkpoint is a fine-tune, so this sits at the dense default's order.
-   */
-  lr: z.number().positive().default(2e-3),
-  /** Linear warmup steps from 0 to lr. */
-  warmupSteps: z.number().int().nonnegative().default(10),
-  /**
-   * 0 by default: decay pulls latent weights towards 0 and so flips them into the 0 code; BitNet
-   * b1.58 2B4T switches decay off for its second stage for the same reason.
-   */
-  weightDecay: z.number().min(0).default(0),
-  /** Data to fine-tune and evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out for perplexity and accuracy. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows for perplexity (at most). */
-  evalWindows: z.number().int().positive().default(32),
-  /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
-  evalProblems: z.number().int().nonnegative().default(16),
-  /** Tokens generated per accuracy problem. */
-  maxNewTokens: z.number().int().positive().default(48),
-});
+export const BitNetPhaseConfigSchema = TrainConfigSchema.extend(BitNetSettingsSchema.shape)
+  .extend(EvaluationSettingsSchema.shape)
+  .extend({
+    /** Fine-tune steps after conversion (presets: tiny 60, small 400, paper 1500). */
+    steps: z.number().int().positive().default(60),
+    /**
+     * Peak learning rate. The BitNet authors train ternary models with a higher LR than FP16 ones;
+     * recovery from a dense checkpoint is a fine-tune, so this sits at the dense default's order.
+     */
+    lr: z.number().positive().default(2e-3),
+    /** Linear warmup steps from 0 to lr. */
+    warmupSteps: z.number().int().nonnegative().default(10),
+    /**
+     * 0 by default: decay pulls latent weights towards 0 and so flips them into the 0 code; BitNet
+     * b1.58 2B4T switches decay off for its second stage for the same reason.
+     */
+    weightDecay: z.number().min(0).default(0),
+  })
+  .strict();
 /** The `bitnet` phase's settings, defaults filled in (see {@link BitNetPhaseConfigSchema}). */
 export type BitNetPhaseConfig = z.output<typeof BitNetPhaseConfigSchema>;
 

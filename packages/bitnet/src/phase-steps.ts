@@ -1,4 +1,4 @@
-/** The bitnet phase's steps: pick and load the input model, prepare data, fine-tune, save. */
+/** The bitnet phase's steps: load the input model, fine-tune, save. */
 import path from 'node:path';
 import {
   CHECKPOINT_FILES,
@@ -11,37 +11,9 @@ import {
   train,
   trainingObjective,
 } from '@agent-forge/core';
-import type {
-  BitNetExtension,
-  BpeTokenizer,
-  PhaseContext,
-  PhaseModel,
-  PhaseResult,
-  TinyTitan,
-  TrainSummary,
-} from '@agent-forge/core';
+import type { BitNetExtension, BpeTokenizer, PhaseContext, TinyTitan, TrainSummary } from '@agent-forge/core';
 import type { BitNetPhaseConfig } from './phase-config.js';
 import { measureSizes, type SizeReport } from './size-report.js';
-
-/** Roles preferred as the model to quantize, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['merged', 'reasoning'];
-
-/** The checkpoint to convert: role 'merged' or 'reasoning' if present, else the first model. */
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('bitnet needs a model: run after cognate/evomerge or pass --input', { field: 'input' });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(
-      `bitnet needs a model, but the ${input.phase} result lists none: run after cognate/evomerge or pass --input`,
-      { field: 'input.models' },
-    );
-  return first;
-}
 
 /** Loads the input checkpoint (with its ACT/memory extensions); a BitNet input is refused by the caller. */
 export async function loadDenseInput(
@@ -62,8 +34,6 @@ export async function loadDenseInput(
     );
   }
 }
-
-export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /** Quantization-aware fine-tune through core's loop; resumes from `<phaseDir>/train-state`. */
 export async function fineTune(

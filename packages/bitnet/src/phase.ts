@@ -5,43 +5,50 @@
  * (`model.packed.safetensors`, to deploy). Quality before/after and sizes go to metrics and report.md.
  */
 import path from 'node:path';
-import { BitNetSettingsSchema, bytesOnDisk, parseConfig, writeFileAtomic } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
+import { BitNetSettingsSchema, bytesOnDisk, parseConfig, pickInputModel, preparePhaseData } from '@agent-forge/core';
+import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { convertToBitNet } from './convert.js';
 import { evaluateQuality } from './evaluate.js';
 import { BitNetPhaseConfigSchema, bitnetPresetDefaults, type BitNetPhaseConfig } from './phase-config.js';
-import { fineTune, loadDenseInput, pickInputModel, preparePhaseData, saveBitNetCheckpoint } from './phase-steps.js';
+import { fineTune, loadDenseInput, saveBitNetCheckpoint } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
 export const BITNET_MODEL_DIR = 'model';
 
-async function runBitnet(
-  input: PhaseResult | null,
-  config: BitNetPhaseConfig,
-  ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const source = pickInputModel(input);
-  const dense = await loadDenseInput(source.dir);
-  const { tokenizer } = dense;
+/** The model bitnet converts: role 'merged' or 'reasoning' if present, else the first model. */
+const INPUT: InputModelChoice = { phase: 'bitnet', roles: ['merged', 'reasoning'], after: 'cognate/evomerge' };
+
+/** The dense input and its BitNet conversion; `releaseDense` frees the dense model once (safe to call again). */
+interface Converted {
+  readonly dense: Awaited<ReturnType<typeof loadDenseInput>>;
+  readonly bitnet: ReturnType<typeof convertToBitNet>;
+  readonly releaseDense: () => void;
+}
+
+async function loadAndConvert(dir: string, config: BitNetPhaseConfig): Promise<Converted> {
+  const dense = await loadDenseInput(dir);
   let denseAlive = true;
   const releaseDense = (): void => {
     if (denseAlive) dense.model.dispose();
     denseAlive = false;
   };
-  let bitnet: ReturnType<typeof convertToBitNet>;
   try {
-    bitnet = convertToBitNet(
-      dense.model,
-      parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' }),
-      dense.extensions,
-    );
+    const settings = parseConfig(BitNetSettingsSchema, config, { prefix: 'phases.bitnet' });
+    return { dense, bitnet: convertToBitNet(dense.model, settings, dense.extensions), releaseDense };
   } catch (error) {
     releaseDense();
     throw error;
   }
+}
+
+async function runBitnet(
+  input: PhaseResult | null,
+  config: BitNetPhaseConfig,
+  ctx: PhaseContext,
+): Promise<PhaseOutput> {
+  const { dense, bitnet, releaseDense } = await loadAndConvert(pickInputModel(input, INPUT).dir, config);
+  const { tokenizer } = dense;
   const { model, extension, extensions } = bitnet;
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
@@ -56,26 +63,13 @@ async function runBitnet(
       (sum, layer) => sum + (model.namedWeights().get(`${layer}.weight`)?.size ?? 0),
       0,
     );
-    const outcome: PhaseOutcome = {
-      before,
-      converted,
-      after,
-      sizes,
-      ternaryParams,
-      totalParams: model.parameterCount,
-      training,
-    };
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
+    const totalParams = model.parameterCount;
+    const outcome: PhaseOutcome = { before, converted, after, sizes, ternaryParams, totalParams, training };
     return {
-      phase: 'bitnet',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
-      models: [{ dir, role: 'ternary', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
+      models: [{ dir, role: 'ternary', params: totalParams, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, packedWeights: path.join(dir, extension.packedFile) },
-      config,
+      report: phaseReport(outcome),
+      artifacts: { packedWeights: path.join(dir, extension.packedFile) },
     };
   } finally {
     releaseDense();

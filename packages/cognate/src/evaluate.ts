@@ -1,20 +1,12 @@
-/** Held-out quality and runtime profile of one cognate model. */
-import { answerAccuracy, formatProblem, greedyCompleter, perplexity, tf, titanRunnerOf } from '@agent-forge/core';
-import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
-import type { HeldOut } from './phase-data.js';
+/** Held-out quality (core's `evaluateQuality`) and runtime profile of one cognate model. */
+import { tf, titanRunnerOf } from '@agent-forge/core';
+import type { Quality, TinyTitan, TokenWindows } from '@agent-forge/core';
 
 /** Rows per profiled forward pass. */
 const PROFILE_BATCH = 4;
 
-/** Held-out quality of one trained model, as reported in the phase metrics (`<role>.perplexity`, …). */
-export interface VariantQuality {
-  /** Held-out perplexity, exp(loss), over the evaluation windows. */
-  readonly perplexity: number;
-  /** Mean held-out next-token cross-entropy, in nats per token. */
-  readonly loss: number;
-  /** Undefined when no problems were evaluated. */
-  readonly accuracy: number | undefined;
-}
+/** Held-out quality of one trained model (core's `Quality`), as reported in the phase metrics (`<role>.perplexity`, …). */
+export type VariantQuality = Quality;
 
 /** Runtime behaviour of one model over the held-out windows: ACT pondering, memory writes and speed. */
 export interface ForwardProfile {
@@ -30,21 +22,10 @@ export interface ForwardProfile {
   readonly msPerForward: number;
 }
 
-/** Perplexity of `model` on the held-out windows, plus greedy exact-match answer accuracy when `heldOut` has problems (slow: token-by-token decoding). */
-export async function evaluateQuality(
-  model: TinyTitan,
-  tokenizer: BpeTokenizer,
-  heldOut: HeldOut,
-): Promise<VariantQuality> {
-  const { perplexity: value, loss } = perplexity(model, heldOut.windows);
-  if (heldOut.problems.length === 0) return { perplexity: value, loss, accuracy: undefined };
-  const complete = greedyCompleter(model, tokenizer, heldOut.maxNewTokens);
-  const { accuracy } = await answerAccuracy(heldOut.problems, (problem) => formatProblem(problem).prompt, complete);
-  return { perplexity: value, loss, accuracy };
-}
+export { evaluateQuality } from '@agent-forge/core';
 
 /** Forward passes over the held-out windows (inputs only), reading the runner's statistics after each. */
-export function profileForward(model: TinyTitan, windows: HeldOut['windows']): ForwardProfile {
+export function profileForward(model: TinyTitan, windows: TokenWindows): ForwardProfile {
   const runner = titanRunnerOf(model);
   const length = windows.cols - 1;
   let steps = 0;

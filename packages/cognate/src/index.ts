@@ -9,7 +9,7 @@ export { CognateVariantSchema, SEED_VARIANTS, type CognateVariant } from './vari
 export { cognateModelConfig, createCognateModel, variantSettings } from './models.js';
 export { trainStateDir, trainingShape } from './train-variant.js';
 export { evaluateQuality, profileForward, type ForwardProfile, type VariantQuality } from './evaluate.js';
-export type { HeldOut } from './phase-data.js';
+export type { HeldOut } from '@agent-forge/core';
 export { phaseMetrics, phaseReport, type VariantOutcome } from './report.js';
 /** Rebuilds a cognate checkpoint's model: pass as `build` to `loadModelCheckpoint`. */
 export { buildTitanModel as buildCognateModel } from '@agent-forge/core';

@@ -2,48 +2,43 @@
  * The cognate phase's settings: core's training loop at the top level (with cognate defaults), the
  * shared ACT/memory hyperparameters, the three variants, and the evaluation sizes.
  */
-import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { CognateVariantSchema, SEED_VARIANTS } from './variants.js';
 
 /**
  * Zod schema of the `cognate` phase config (`phaseConfigs.cognate`): core's `TrainConfigSchema`
- * (lr, batch sizes, …) extended with cognate's fields; every field has a default.
+ * (lr, batch sizes, …) and core's data and evaluation settings, extended with cognate's fields; every field
+ * has a default, and unknown keys are errors.
  */
-export const CognatePhaseConfigSchema = TrainConfigSchema.extend({
-  /** Training steps per model (presets: tiny 40, small 200, paper 2000). */
-  steps: z.number().int().positive().default(40),
-  /** Data to train and evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Overrides of the preset's model config (e.g. `{ "nLayers": 1 }`), validated with the model schema. */
-  model: z.record(z.string(), z.unknown()).default({}),
-  /** Most ACT ponder steps; each step applies the whole block stack. */
-  actMaxSteps: z.number().int().min(1).max(16).default(3),
-  /** τ of the ponder cost τ·mean(N + R). */
-  ponderCost: z.number().min(0).default(0.01),
-  /** Memory width; default the model width. */
-  memoryDim: z.number().int().positive().optional(),
-  /** Tokens per memory update. */
-  chunkSize: z.number().int().positive().default(16),
-  /** Bound of the memory's inner step size θ. */
-  maxLearningRate: z.number().positive().default(0.1),
-  /** Capacities are the paper-scale values times this (presets: tiny 1/32, small 1/8, paper 1). */
-  capacityScale: z.number().positive().default(1),
-  /** The three models: role, ACT threshold, memory capacity, surprise threshold. */
-  variants: z
-    .array(CognateVariantSchema)
-    .length(3)
-    .default(() => SEED_VARIANTS.map((variant) => ({ ...variant }))),
-  /** Share of the data held out for perplexity and accuracy. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows for perplexity, ponder and memory statistics (at most). */
-  evalWindows: z.number().int().positive().default(16),
-  /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
-  evalProblems: z.number().int().nonnegative().default(8),
-  /** Tokens generated per accuracy problem. */
-  maxNewTokens: z.number().int().positive().default(32),
-});
+export const CognatePhaseConfigSchema = TrainConfigSchema.extend(
+  evaluationSettingsSchema({ evalWindows: 16, evalProblems: 8, maxNewTokens: 32 }).shape,
+)
+  .extend({
+    /** Training steps per model (presets: tiny 40, small 200, paper 2000). */
+    steps: z.number().int().positive().default(40),
+    /** Overrides of the preset's model config (e.g. `{ "nLayers": 1 }`), validated with the model schema. */
+    model: z.record(z.string(), z.unknown()).default({}),
+    /** Most ACT ponder steps; each step applies the whole block stack. */
+    actMaxSteps: z.number().int().min(1).max(16).default(3),
+    /** τ of the ponder cost τ·mean(N + R). */
+    ponderCost: z.number().min(0).default(0.01),
+    /** Memory width; default the model width. */
+    memoryDim: z.number().int().positive().optional(),
+    /** Tokens per memory update. */
+    chunkSize: z.number().int().positive().default(16),
+    /** Bound of the memory's inner step size θ. */
+    maxLearningRate: z.number().positive().default(0.1),
+    /** Capacities are the paper-scale values times this (presets: tiny 1/32, small 1/8, paper 1). */
+    capacityScale: z.number().positive().default(1),
+    /** The three models: role, ACT threshold, memory capacity, surprise threshold. */
+    variants: z
+      .array(CognateVariantSchema)
+      .length(3)
+      .default(() => SEED_VARIANTS.map((variant) => ({ ...variant }))),
+  })
+  .strict();
 /** The `cognate` phase's settings, defaults filled in (see {@link CognatePhaseConfigSchema}). */
 export type CognatePhaseConfig = z.output<typeof CognatePhaseConfigSchema>;
 

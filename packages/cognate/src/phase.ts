@@ -5,13 +5,14 @@
  * 'adaptive-computation'. An interrupted phase resumes each model from its own training state.
  */
 import path from 'node:path';
-import { bytesOnDisk, saveModelCheckpoint, titanExtensions, writeFileAtomic } from '@agent-forge/core';
+import { bytesOnDisk, saveModelCheckpoint, titanExtensions } from '@agent-forge/core';
 import type {
   BpeTokenizer,
   ModelConfig,
   Phase,
   PhaseContext,
   PhaseModel,
+  PhaseOutput,
   PhaseResult,
   TinyTitan,
 } from '@agent-forge/core';
@@ -72,9 +73,7 @@ async function runCognate(
   _input: PhaseResult | null,
   config: CognatePhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
+): Promise<PhaseOutput> {
   const model = cognateModelConfig(ctx.preset, config.model);
   const data = await prepareCognateData(config, ctx, model);
   const outcomes: VariantOutcome[] = [];
@@ -86,18 +85,7 @@ async function runCognate(
   }
   // maxRSS is in KiB.
   const peakMemoryMb = process.resourceUsage().maxRSS / 1024;
-  const reportFile = path.join(ctx.phaseDir, 'report.md');
-  await writeFileAtomic(reportFile, phaseReport(outcomes, peakMemoryMb));
-  return {
-    phase: 'cognate',
-    runId: ctx.runId,
-    startedAt,
-    durationMs: performance.now() - started,
-    models,
-    metrics: phaseMetrics(outcomes, peakMemoryMb),
-    artifacts: { report: reportFile },
-    config,
-  };
+  return { models, metrics: phaseMetrics(outcomes, peakMemoryMb), report: phaseReport(outcomes, peakMemoryMb) };
 }
 
 /** Phase 1 of the pipeline; the CLI registers it as `cognate`. */

@@ -5,7 +5,7 @@
  * the input before BitLinear's activation quantizer).
  */
 import { buildModel, frozenBitNetExtension, parseBitNetExtension, tf } from '@agent-forge/core';
-import type { ModelCheckpointConfig, ModelExtension, TinyTitan } from '@agent-forge/core';
+import type { ModelCheckpointConfig, ModelExtension, TinyTitan, TokenWindows } from '@agent-forge/core';
 
 const PROBE = 'compression-calibration';
 
@@ -13,7 +13,7 @@ const PROBE = 'compression-calibration';
 export function measureRowImportance(
   config: ModelCheckpointConfig,
   model: TinyTitan,
-  windows: { tokens: Int32Array; rows: number; cols: number },
+  windows: TokenWindows,
 ): Map<string, Float32Array> {
   const sums = new Map<string, { sum: Float64Array; count: number }>();
   const record = (name: string, x: tf.Tensor): void => {

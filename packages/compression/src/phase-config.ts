@@ -2,7 +2,7 @@
  * The compression phase's settings: which candidates to try per tensor, the quality budget, and the
  * evaluation sizes. Every candidate's settings are validated by its compressor's own schema.
  */
-import { datasetSourceSchema } from '@agent-forge/core';
+import { EvaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
@@ -42,38 +42,32 @@ export const DEFAULT_CANDIDATES: CandidateConfig[] = [
 
 /**
  * Settings of the compression phase: the candidate ladder, the quality budget (per-tensor relative
- * error and model loss increase) and the evaluation sizes. Presets: {@link compressionPresetDefaults}.
+ * error and model loss increase), the budget and calibration windows, and core's data and evaluation settings
+ * (`EvaluationSettingsSchema`). Presets: {@link compressionPresetDefaults}; unknown keys are errors.
  */
-export const CompressionPhaseConfigSchema = z.object({
-  /** The ladder of candidates tried on every tensor (default: `DEFAULT_CANDIDATES`, smallest first). */
-  candidates: z.array(CandidateConfigSchema).min(1).default(DEFAULT_CANDIDATES),
-  /** Seeds SeedLM tries per block when a candidate does not set `seedCandidates` (presets: tiny 1024, small 256, paper 64; 65535 = exhaustive). */
-  seedCandidates: z.number().int().min(1).max(65535).default(1024),
-  /** Per-tensor budget: a lossy candidate is kept only if ‖W − Ŵ‖/‖W‖ is at most this. */
-  maxRelativeError: z.number().positive().default(0.25),
-  /** Model budget: held-out loss may rise by at most this fraction over the input's (checked per layer group). */
-  maxLossIncrease: z.number().nonnegative().default(0.05),
-  /** Paper methods (seedlm, vptq, hyper) and int4 only for 2-D tensors of at least this many weights. */
-  minElements: z.number().int().positive().default(4096),
-  /** Weight VPTQ's k-means by input-channel importance measured on calibration windows. */
-  calibrate: z.boolean().default(true),
-  /** Data to evaluate and calibrate on; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out for the evaluation and the budget check. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows for the final perplexity (at most). */
-  evalWindows: z.number().int().positive().default(32),
-  /** Held-out windows the per-group budget check evaluates (a few, fixed, so it stays cheap). */
-  budgetWindows: z.number().int().positive().default(4),
-  /** Training windows for the importance statistics. */
-  calibrationWindows: z.number().int().positive().default(4),
-  /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
-  evalProblems: z.number().int().nonnegative().default(16),
-  /** Tokens generated per accuracy problem. */
-  maxNewTokens: z.number().int().positive().default(48),
-  /** Also evaluate, per candidate, the model with every tensor it covers stored that way (the per-method report). */
-  methodReports: z.boolean().default(true),
-});
+export const CompressionPhaseConfigSchema = z
+  .object({
+    /** The ladder of candidates tried on every tensor (default: `DEFAULT_CANDIDATES`, smallest first). */
+    candidates: z.array(CandidateConfigSchema).min(1).default(DEFAULT_CANDIDATES),
+    /** Seeds SeedLM tries per block when a candidate does not set `seedCandidates` (presets: tiny 1024, small 256, paper 64; 65535 = exhaustive). */
+    seedCandidates: z.number().int().min(1).max(65535).default(1024),
+    /** Per-tensor budget: a lossy candidate is kept only if ‖W − Ŵ‖/‖W‖ is at most this. */
+    maxRelativeError: z.number().positive().default(0.25),
+    /** Model budget: held-out loss may rise by at most this fraction over the input's (checked per layer group). */
+    maxLossIncrease: z.number().nonnegative().default(0.05),
+    /** Paper methods (seedlm, vptq, hyper) and int4 only for 2-D tensors of at least this many weights. */
+    minElements: z.number().int().positive().default(4096),
+    /** Weight VPTQ's k-means by input-channel importance measured on calibration windows. */
+    calibrate: z.boolean().default(true),
+    /** Held-out windows the per-group budget check evaluates (a few, fixed, so it stays cheap). */
+    budgetWindows: z.number().int().positive().default(4),
+    /** Training windows for the importance statistics. */
+    calibrationWindows: z.number().int().positive().default(4),
+    /** Also evaluate, per candidate, the model with every tensor it covers stored that way (the per-method report). */
+    methodReports: z.boolean().default(true),
+  })
+  .extend(EvaluationSettingsSchema.shape)
+  .strict();
 /** The parsed compression config. */
 export type CompressionPhaseConfig = z.output<typeof CompressionPhaseConfigSchema>;
 

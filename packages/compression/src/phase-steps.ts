@@ -1,13 +1,14 @@
-/** The compression phase's steps: pick the input, prepare data, plan every tensor, per-method reports, save. */
+/** The compression phase's steps: prepare data, plan every tensor, per-method reports, save. */
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CHECKPOINT_FILES,
   ForgeError,
   SPECIAL_IDS,
-  builtinDataFor,
+  evaluateQuality,
+  firstWindows,
   heldOutWindows,
-  loadDataset,
+  preparePhaseData,
   replaceDirectory,
   tf,
   writeJsonAtomic,
@@ -15,40 +16,21 @@ import {
 import type {
   BpeTokenizer,
   ModelCheckpointConfig,
+  HeldOut,
   PhaseContext,
-  PhaseModel,
-  PhaseResult,
+  Quality,
   Rng,
   TinyTitan,
+  TokenWindows,
 } from '@agent-forge/core';
 import { applyChoice } from './budget.js';
 import { planTensor, type CandidateSpec, type TensorPlan } from './candidates.js';
-import { evaluateQuality, firstWindows, type HeldOut, type Quality, type Windows } from './evaluate.js';
 import { COMPRESSED_FILE, writeCompressedFile } from './format.js';
 import type { CompressionExtension } from './model-loading.js';
 import type { CompressionPhaseConfig } from './phase-config.js';
 import { parseMethodSettings } from './registry.js';
 
-/** Roles preferred as the model to compress, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['deployable', 'baked', 'trained', 'ternary'];
 const PAPER_METHODS = new Set(['seedlm', 'vptq', 'hyper']);
-
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('compression needs a model: run after edge (or any phase with a model) or pass --input', {
-      field: 'input',
-    });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(`compression needs a model, but the ${input.phase} result lists none`, {
-      field: 'input.models',
-    });
-  return first;
-}
 
 /** The configured candidates with validated settings (SeedLM gets the phase-wide seed count unless it sets one). */
 export function resolveCandidates(config: CompressionPhaseConfig): CandidateSpec[] {
@@ -66,41 +48,32 @@ export function resolveCandidates(config: CompressionPhaseConfig): CandidateSpec
   });
 }
 
-export interface PhaseData {
-  readonly heldOut: HeldOut;
-  readonly calibration: Windows;
+/** Core's held-out set plus the few windows the per-group budget check evaluates. */
+export interface CompressionHeldOut extends HeldOut {
+  /** The first `budgetWindows` held-out windows. */
+  readonly budgetWindows: TokenWindows;
 }
 
-export async function preparePhaseData(
+/** The phase's data: the held-out evaluation set and the calibration windows from the training side. */
+export interface CompressionData {
+  readonly heldOut: CompressionHeldOut;
+  readonly calibration: TokenWindows;
+}
+
+/** Core's data path (the phase trains nothing) with the calibration windows as its extra split. */
+export async function prepareCompressionData(
   config: CompressionPhaseConfig,
   ctx: PhaseContext,
   tokenizer: BpeTokenizer,
   contextLength: number,
-): Promise<PhaseData> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train, validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
-  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
-  if (windows.rows === 0)
-    throw new ForgeError(
-      `the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens)`,
-      { field: 'data' },
-    );
-  const calibration = heldOutWindows(
-    train.tokenize(tokenizer),
-    contextLength,
-    SPECIAL_IDS.eos,
-    config.calibrationWindows,
-  );
-  const problems = validation.problems().slice(0, config.evalProblems);
-  return {
-    heldOut: {
-      windows,
-      budgetWindows: firstWindows(windows, config.budgetWindows),
-      problems,
-      maxNewTokens: config.maxNewTokens,
-    },
-    calibration,
-  };
+): Promise<CompressionData> {
+  const data = await preparePhaseData(config, ctx, tokenizer, contextLength, {
+    trains: false,
+    extra: ({ train }, tokens) =>
+      heldOutWindows(train.tokenize(tokens), contextLength, SPECIAL_IDS.eos, config.calibrationWindows),
+  });
+  const budgetWindows = firstWindows(data.heldOut.windows, config.budgetWindows);
+  return { heldOut: { ...data.heldOut, budgetWindows }, calibration: data.extra };
 }
 
 /** Encodes every weight of `model` with every applicable candidate. */

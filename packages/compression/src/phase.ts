@@ -5,11 +5,10 @@
  * `loadCompressedModel` decodes at load time, then evaluate that file as loaded.
  */
 import path from 'node:path';
-import { ForgeError, bytesOnDisk, parseConfig, perplexity, writeFileAtomic } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
-import { layerGroup, selectWithinBudget } from './budget.js';
+import { ForgeError, bytesOnDisk, evaluateQuality, perplexity, pickInputModel } from '@agent-forge/core';
+import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult, TinyTitan } from '@agent-forge/core';
+import { layerGroup, selectWithinBudget, type BudgetOutcome } from './budget.js';
 import { measureRowImportance } from './calibration.js';
-import { evaluateQuality } from './evaluate.js';
 import { COMPRESSED_FILE } from './format.js';
 import { loadCompressedModel, loadInputModel } from './model-loading.js';
 import {
@@ -17,13 +16,15 @@ import {
   compressionPresetDefaults,
   type CompressionPhaseConfig,
 } from './phase-config.js';
+import type { CandidateSpec, TensorPlan } from './candidates.js';
 import {
   methodOutcomes,
-  pickInputModel,
   planModel,
-  preparePhaseData,
+  prepareCompressionData,
   resolveCandidates,
   saveCompressedCheckpoint,
+  type CompressionData,
+  type MethodOutcome,
 } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 
@@ -38,44 +39,74 @@ function finiteMetrics(metrics: Record<string, number | undefined>): Record<stri
   );
 }
 
+/** The model compression compresses: edge's deployable model, else a baked, trained or ternary one, else the first. */
+const INPUT: InputModelChoice = {
+  phase: 'compression',
+  roles: ['deployable', 'baked', 'trained', 'ternary'],
+  after: 'edge (or any phase with a model)',
+};
+
+type LoadedInput = Awaited<ReturnType<typeof loadInputModel>>;
+
+/** Every tensor with every candidate (stoppable between tensors), then the per-method quality reports. */
+async function encodeEveryTensor(
+  loaded: LoadedInput,
+  specs: readonly CandidateSpec[],
+  config: CompressionPhaseConfig,
+  data: CompressionData,
+  ctx: PhaseContext,
+): Promise<{ plans: TensorPlan[]; methods: MethodOutcome[] }> {
+  const { model, tokenizer } = loaded;
+  const importance = config.calibrate
+    ? measureRowImportance(loaded.config, model, data.calibration)
+    : new Map<string, Float32Array>();
+  const encodeTask = ctx.progress.start('compression: encode tensors', model.namedWeights().size);
+  const plans = planModel(model, specs, config, ctx.rng, importance, () => {
+    encodeTask.tick();
+    // Encoding the paper preset takes long: stop between tensors on Ctrl-C (a resume starts the phase over).
+    if (ctx.signal.aborted) throw new ForgeError('compression interrupted while encoding', { field: 'signal' });
+  });
+  encodeTask.done();
+  const methods = await methodOutcomes(model, tokenizer, plans, specs, data.heldOut, config.methodReports);
+  return { plans, methods };
+}
+
+/** Per layer group, the smallest choices whose held-out loss stays within `maxLossIncrease`. */
+function selectGroups(
+  model: TinyTitan,
+  plans: TensorPlan[],
+  data: CompressionData,
+  config: CompressionPhaseConfig,
+  ctx: PhaseContext,
+): BudgetOutcome {
+  const groups = new Set(plans.map((p) => layerGroup(p.name))).size;
+  const task = ctx.progress.start('compression: loss budget per layer group', groups);
+  const budget = selectWithinBudget(
+    model,
+    plans,
+    () => perplexity(model, data.heldOut.budgetWindows).loss,
+    config.maxLossIncrease,
+    () => task.tick(),
+  );
+  task.done();
+  return budget;
+}
+
 async function runCompression(
   input: PhaseResult | null,
-  rawConfig: CompressionPhaseConfig,
+  config: CompressionPhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const config = parseConfig(CompressionPhaseConfigSchema, rawConfig, { prefix: 'phases.compression' });
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
+): Promise<PhaseOutput> {
+  // Bad candidate settings fail before the model is loaded.
   const specs = resolveCandidates(config);
-  const source = pickInputModel(input);
+  const source = pickInputModel(input, INPUT);
   const loaded = await loadInputModel(source.dir);
   const { model, tokenizer } = loaded;
   try {
-    const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
+    const data = await prepareCompressionData(config, ctx, tokenizer, model.config.contextLength);
     const before = await evaluateQuality(model, tokenizer, data.heldOut);
-    const importance = config.calibrate
-      ? measureRowImportance(loaded.config, model, data.calibration)
-      : new Map<string, Float32Array>();
-    const encodeTask = ctx.progress.start('compression: encode tensors', model.namedWeights().size);
-    const plans = planModel(model, specs, config, ctx.rng, importance, () => {
-      encodeTask.tick();
-      // Encoding the paper preset takes long: stop between tensors on Ctrl-C (a resume starts the phase over).
-      if (ctx.signal.aborted) throw new ForgeError('compression interrupted while encoding', { field: 'signal' });
-    });
-    encodeTask.done();
-    const methods = await methodOutcomes(model, tokenizer, plans, specs, data.heldOut, config.methodReports);
-    const budgetTask = ctx.progress.start(
-      'compression: loss budget per layer group',
-      new Set(plans.map((p) => layerGroup(p.name))).size,
-    );
-    const budget = selectWithinBudget(
-      model,
-      plans,
-      () => perplexity(model, data.heldOut.budgetWindows).loss,
-      config.maxLossIncrease,
-      () => budgetTask.tick(),
-    );
-    budgetTask.done();
+    const { plans, methods } = await encodeEveryTensor(loaded, specs, config, data, ctx);
+    const budget = selectGroups(model, plans, data, config, ctx);
     const dir = path.join(ctx.phaseDir, COMPRESSION_MODEL_DIR);
     await saveCompressedCheckpoint(dir, plans, { dir: source.dir, config: loaded.config });
     const compressed = await loadCompressedModel(dir);
@@ -95,17 +126,11 @@ async function runCompression(
     };
     const metrics = finiteMetrics(phaseMetrics(outcome));
     ctx.tracker.metrics('compression', 0, metrics);
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'compression',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
       models: [{ dir, role: 'compressed', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
       metrics,
-      artifacts: { report: reportFile, compressedWeights: path.join(dir, COMPRESSED_FILE) },
-      config,
+      report: phaseReport(outcome),
+      artifacts: { compressedWeights: path.join(dir, COMPRESSED_FILE) },
     };
   } finally {
     model.dispose();

@@ -1,7 +1,7 @@
 /** The compression phase's metrics and its human-readable report. */
 import type { BudgetOutcome } from './budget.js';
 import type { TensorPlan } from './candidates.js';
-import type { Quality } from './evaluate.js';
+import type { Quality } from '@agent-forge/core';
 import type { MethodOutcome } from './phase-steps.js';
 
 export interface PhaseOutcome {

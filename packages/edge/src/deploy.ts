@@ -9,33 +9,14 @@ import path from 'node:path';
 import {
   ADAPTERS_DIR as CORE_ADAPTERS_DIR,
   CHECKPOINT_FILES,
-  ForgeError,
   loadModelCheckpoint,
   replaceDirectory,
   writePackedWeights,
 } from '@agent-forge/core';
-import type { PhaseModel, PhaseResult } from '@agent-forge/core';
 import { bitnetExtensionOf, readModelConfig } from './packed-model.js';
 
 /** Directory of persona adapters in a baked model (core's `ADAPTERS_DIR`). */
 export const ADAPTERS_DIR = CORE_ADAPTERS_DIR;
-
-/** Roles preferred as the model to deploy, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['baked', 'trained', 'ternary'];
-
-/** The model of `input` to deploy: the first with role `baked`, else `trained`, else `ternary`, else the first listed. */
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('edge needs a model: run after baking (or any phase) or pass --input', { field: 'input' });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(`edge needs a model, but the ${input.phase} result lists none`, { field: 'input.models' });
-  return first;
-}
 
 export async function exists(file: string): Promise<boolean> {
   try {

@@ -48,7 +48,7 @@ export {
 } from './engine.js';
 export { serveModel, type RunningServer, type ServeOptions } from './server/server.js';
 export { measureLatency, percentile, type LatencyOptions, type LatencyReport } from './latency.js';
-export { ADAPTERS_DIR, pickInputModel, writeDeployable, type DeploySummary } from './deploy.js';
+export { ADAPTERS_DIR, writeDeployable, type DeploySummary } from './deploy.js';
 export { EdgePhaseConfigSchema, edgePresetDefaults, type EdgePhaseConfig } from './phase-config.js';
 export { phaseMetrics, phaseReport, type EdgeOutcome } from './report.js';
 export { EDGE_MODEL_DIR, benchmarkPrompt, edgePhase } from './phase.js';

@@ -12,10 +12,18 @@ import {
   loadModelCheckpoint,
   loadPackedModel,
   loadTokenizer,
-  writeFileAtomic,
+  pickInputModel,
 } from '@agent-forge/core';
-import type { BpeTokenizer, Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
-import { pickInputModel, writeDeployable } from './deploy.js';
+import type {
+  BpeTokenizer,
+  InputModelChoice,
+  Phase,
+  PhaseContext,
+  PhaseOutput,
+  PhaseResult,
+  TinyTitan,
+} from '@agent-forge/core';
+import { writeDeployable } from './deploy.js';
 import { measureLatency, type LatencyOptions, type LatencyReport } from './latency.js';
 import { loadPackedKernelModel, readModelConfig } from './packed-model.js';
 import { EdgePhaseConfigSchema, edgePresetDefaults, type EdgePhaseConfig } from './phase-config.js';
@@ -48,10 +56,15 @@ async function timePath(
   }
 }
 
-async function runEdge(input: PhaseResult | null, config: EdgePhaseConfig, ctx: PhaseContext): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const source = pickInputModel(input);
+/** The model edge deploys: baking's baked model, else a trained or ternary one, else the first. */
+const INPUT: InputModelChoice = {
+  phase: 'edge',
+  roles: ['baked', 'trained', 'ternary'],
+  after: 'baking (or any phase)',
+};
+
+async function runEdge(input: PhaseResult | null, config: EdgePhaseConfig, ctx: PhaseContext): Promise<PhaseOutput> {
+  const source = pickInputModel(input, INPUT);
   const dir = path.join(ctx.phaseDir, EDGE_MODEL_DIR);
   ctx.progress.log(`edge: writing the deployable model from ${source.dir}`);
   const deploy = await writeDeployable(source.dir, dir);
@@ -81,20 +94,11 @@ async function runEdge(input: PhaseResult | null, config: EdgePhaseConfig, ctx: 
   };
   const metrics = phaseMetrics(outcome);
   ctx.tracker.metrics('edge', 0, metrics);
-  const reportFile = path.join(ctx.phaseDir, 'report.md');
-  await writeFileAtomic(reportFile, phaseReport(outcome));
   return {
-    phase: 'edge',
-    runId: ctx.runId,
-    startedAt,
-    durationMs: performance.now() - started,
     models: [{ dir, role: 'deployable', params: outcome.params, bytes: outcome.bytesOnDisk }],
     metrics,
-    artifacts: {
-      report: reportFile,
-      ...(deploy.packedFile ? { packedWeights: path.join(dir, deploy.packedFile) } : {}),
-    },
-    config,
+    report: phaseReport(outcome),
+    artifacts: deploy.packedFile ? { packedWeights: path.join(dir, deploy.packedFile) } : {},
   };
 }
 

@@ -2,7 +2,7 @@
  * The evomerge phase's settings: the genetic algorithm, the genome space, the fitness weights and
  * the evaluation subset. Defaults follow the seed plan (population 8, 50 generations, diversity 0.3).
  */
-import { datasetSourceSchema } from '@agent-forge/core';
+import { evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { FitnessWeightsSchema } from './evolve/fitness.js';
@@ -11,8 +11,9 @@ import { SEARCH_METHODS } from './evolve/genome.js';
 const share = z.number().min(0).max(1);
 
 /**
- * Zod schema of the `evomerge` phase config (`phaseConfigs.evomerge`): every field has a default;
- * `elites` < `populationSize` and `scaleMin` ≤ `scaleMax` are checked.
+ * Zod schema of the `evomerge` phase config (`phaseConfigs.evomerge`), with core's data and evaluation
+ * settings (`evalWindows` held-out windows measure the fitness, `evalProblems` its teacher-forced accuracy):
+ * every field has a default, unknown keys are errors, `elites` < `populationSize` and `scaleMin` ≤ `scaleMax`.
  */
 export const EvomergePhaseConfigSchema = z
   .object({
@@ -57,21 +58,15 @@ export const EvomergePhaseConfigSchema = z
     scaleMax: z.number().positive().default(1.5),
     /** Weights of the composite fitness (normalised scores, see README). */
     fitness: FitnessWeightsSchema.prefault({}),
-    /** Data to evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
-    data: datasetSourceSchema.optional(),
-    /** Share of the data held out; the same split (and seed) as cognate, so evaluation never sees training text. */
-    validationFraction: z.number().gt(0).lt(1).default(0.1),
-    /** Held-out windows the fitness is measured on (the fixed evaluation subset). */
-    evalWindows: z.number().int().positive().default(8),
+  })
+  .extend(evaluationSettingsSchema({ evalWindows: 8, evalProblems: 8, maxNewTokens: 32 }).shape)
+  .extend({
     /** Further held-out windows, never seen by the search, for the report's test perplexity. */
     testWindows: z.number().int().min(0).default(16),
-    /** Held-out problems for the fitness's teacher-forced answer accuracy. */
-    evalProblems: z.number().int().min(0).default(8),
     /** Problems decoded greedily in the report (best vs initial best); 0 skips. */
     reportProblems: z.number().int().min(0).default(4),
-    /** Tokens generated per report problem and for the ms/token figure. */
-    maxNewTokens: z.number().int().positive().default(32),
   })
+  .strict()
   .refine((c) => c.elites < c.populationSize, { message: 'elites must be fewer than populationSize', path: ['elites'] })
   .refine((c) => c.scaleMin <= c.scaleMax, { message: 'scaleMin must not exceed scaleMax', path: ['scaleMin'] });
 /** The `evomerge` phase's settings, defaults filled in (see {@link EvomergePhaseConfigSchema}). */

@@ -5,10 +5,9 @@ import {
   ForgeError,
   ModelCheckpointConfigSchema,
   SPECIAL_IDS,
-  builtinDataFor,
   heldOutWindows,
   loadCheckpoint,
-  loadDataset,
+  loadPhaseSplit,
   tokenizerFromFile,
 } from '@agent-forge/core';
 import type {
@@ -103,15 +102,14 @@ function sliceRows(windows: EvalData['windows'], from: number, to: number): Eval
   return { tokens: windows.tokens.slice(from * windows.cols, to * windows.cols), rows: to - from, cols: windows.cols };
 }
 
-/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems (cognate's own order and split). */
+/** Core's data choice and split (the same held-out side as cognate's), cut into search windows, test windows and probes. */
 export async function preparePhaseData(
   config: EvomergePhaseConfig,
   ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>,
   tokenizer: BpeTokenizer,
   contextLength: number,
 ): Promise<PhaseData> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { validation } = dataset.split({ validationFraction: config.validationFraction, seed: ctx.seed });
+  const { validation } = await loadPhaseSplit(config, ctx);
   const all = heldOutWindows(
     validation.tokenize(tokenizer),
     contextLength,

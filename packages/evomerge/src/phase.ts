@@ -5,8 +5,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeFileAtomic, writeJsonAtomic } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
+import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeJsonAtomic } from '@agent-forge/core';
+import type { Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { genomeToMergeConfig } from './evolve/decode.js';
 import { MergeEvaluator } from './evolve/evaluator.js';
 import type { Genome, GenomeSpace } from './evolve/genome.js';
@@ -83,41 +83,48 @@ async function saveMerged(
   });
 }
 
+/** Runs (or resumes) the evolutionary search, its state checkpointed in `stateFile` every generation. */
+async function search(
+  config: EvomergePhaseConfig,
+  ctx: PhaseContext,
+  run: { evaluator: MergeEvaluator; space: GenomeSpace; sources: LoadedSources; stateFile: string },
+): Promise<Awaited<ReturnType<typeof runEvolution>> & { searchMs: number }> {
+  await mkdir(path.dirname(run.stateFile), { recursive: true });
+  const runKey = runKeyOf({
+    config,
+    seed: ctx.seed,
+    preset: ctx.preset,
+    data: ctx.data ?? null,
+    sources: run.sources.models.map((m) => m.dir),
+  });
+  const searchStarted = performance.now();
+  const outcome = await runEvolution(searchSettings(config), {
+    evaluator: run.evaluator,
+    space: run.space,
+    stateFile: run.stateFile,
+    runKey,
+    resume: ctx.resuming,
+    rng: ctx.rng.fork('evolution'),
+    tracker: ctx.tracker,
+    progress: ctx.progress,
+    signal: ctx.signal,
+    phase: 'evomerge',
+  });
+  return { ...outcome, searchMs: performance.now() - searchStarted };
+}
+
 async function runEvomerge(
   input: PhaseResult | null,
   config: EvomergePhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
+): Promise<PhaseOutput> {
   const sources = await loadSources(pickSources(input));
   const space = genomeSpace(config, sources.models.length, sources.modelConfig.nLayers);
   const data = await preparePhaseData(config, ctx, sources.tokenizer, sources.modelConfig.contextLength);
   const evaluator = new MergeEvaluator(sources, data.search);
   try {
     const stateFile = path.join(ctx.phaseDir, EVOLUTION_STATE_FILE);
-    await mkdir(path.dirname(stateFile), { recursive: true });
-    const runKey = runKeyOf({
-      config,
-      seed: ctx.seed,
-      preset: ctx.preset,
-      data: ctx.data ?? null,
-      sources: sources.models.map((m) => m.dir),
-    });
-    const searchStarted = performance.now();
-    const { state, resumedFrom } = await runEvolution(searchSettings(config), {
-      evaluator,
-      space,
-      stateFile,
-      runKey,
-      resume: ctx.resuming,
-      rng: ctx.rng.fork('evolution'),
-      tracker: ctx.tracker,
-      progress: ctx.progress,
-      signal: ctx.signal,
-      phase: 'evomerge',
-    });
-    const searchMs = performance.now() - searchStarted;
+    const { state, resumedFrom, searchMs } = await search(config, ctx, { evaluator, space, sources, stateFile });
     const final = await finalEvaluation(
       {
         evaluator,
@@ -145,17 +152,11 @@ async function runEvomerge(
       searchMs,
       titanFrom: `source ${sources.models[final.best.genome.base]?.role ?? final.best.genome.base} (the genome's base)`,
     };
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'evomerge',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
       models: [{ dir, role: 'merged', params, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, recipe: recipeFile, state: stateFile },
-      config,
+      report: phaseReport(outcome),
+      artifacts: { recipe: recipeFile, state: stateFile },
     };
   } finally {
     evaluator.dispose();

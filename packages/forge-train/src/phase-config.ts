@@ -2,49 +2,42 @@
  * The forge-train phase's settings: every knob of core's training loop at the top level, the
  * Grokfast filter (paper defaults), how often the held-out loss is measured, and evaluation sizes.
  */
-import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { EvaluationSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
 /**
  * Schema of `phases.forge-train`: core's `TrainConfigSchema` with this phase's defaults, the Grokfast filter
- * and its settings (paper defaults), the baseline switch and the evaluation sizes.
+ * and its settings (paper defaults), the baseline switch, and core's data and evaluation settings
+ * (`EvaluationSettingsSchema`); unknown keys are errors.
  */
-export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend({
-  /** Training steps for each of the two runs (Grokfast and the baseline); presets: tiny 60, small 400, paper 1500. */
-  steps: z.number().int().positive().default(60),
-  /** Peak learning rate (both runs). */
-  lr: z.number().positive().default(2e-3),
-  /** Linear warmup steps from 0 to lr. */
-  warmupSteps: z.number().int().nonnegative().default(10),
-  /**
-   * 0 by default, as in bitnet's fine-tune: decay pulls latent ternary weights into the 0 code.
-   * (The paper pairs Grokfast with weight decay on its toy tasks; set it here to try.)
-   */
-  weightDecay: z.number().min(0).default(0),
-  /** Grokfast filter from the registry: 'ema' (default) or 'ma'. */
-  filter: z.string().min(1).default('ema'),
-  /** EMA momentum α (paper: 0.98). */
-  alpha: z.number().min(0).lt(1).default(0.98),
-  /** Moving-average window w (paper: 100); ma only. Memory: w copies of every gradient. */
-  windowSize: z.number().int().positive().default(100),
-  /** Amplification λ; default: the filter's paper value (ema 2, ma 5). 0 makes the run identical to the baseline. */
-  lambda: z.number().min(0).optional(),
-  /** Also train the baseline (same steps, no filter, same start) to compare against. */
-  baseline: z.boolean().default(true),
-  /** Held-out loss is measured every this many steps of both runs (the resolution of stepsToBaselineLoss). */
-  evalEvery: z.number().int().positive().default(10),
-  /** Data to train and evaluate on; default: the built-in problems for the preset (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out for loss, perplexity and accuracy. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows for loss/perplexity (at most). */
-  evalWindows: z.number().int().positive().default(32),
-  /** Held-out problems decoded greedily for answer accuracy; 0 skips accuracy. */
-  evalProblems: z.number().int().nonnegative().default(16),
-  /** Tokens generated per accuracy problem. */
-  maxNewTokens: z.number().int().positive().default(48),
-});
+export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend(EvaluationSettingsSchema.shape)
+  .extend({
+    /** Training steps for each of the two runs (Grokfast and the baseline); presets: tiny 60, small 400, paper 1500. */
+    steps: z.number().int().positive().default(60),
+    /** Peak learning rate (both runs). */
+    lr: z.number().positive().default(2e-3),
+    /** Linear warmup steps from 0 to lr. */
+    warmupSteps: z.number().int().nonnegative().default(10),
+    /**
+     * 0 by default, as in bitnet's fine-tune: decay pulls latent ternary weights into the 0 code.
+     * (The paper pairs Grokfast with weight decay on its toy tasks; set it here to try.)
+     */
+    weightDecay: z.number().min(0).default(0),
+    /** Grokfast filter from the registry: 'ema' (default) or 'ma'. */
+    filter: z.string().min(1).default('ema'),
+    /** EMA momentum α (paper: 0.98). */
+    alpha: z.number().min(0).lt(1).default(0.98),
+    /** Moving-average window w (paper: 100); ma only. Memory: w copies of every gradient. */
+    windowSize: z.number().int().positive().default(100),
+    /** Amplification λ; default: the filter's paper value (ema 2, ma 5). 0 makes the run identical to the baseline. */
+    lambda: z.number().min(0).optional(),
+    /** Also train the baseline (same steps, no filter, same start) to compare against. */
+    baseline: z.boolean().default(true),
+    /** Held-out loss is measured every this many steps of both runs (the resolution of stepsToBaselineLoss). */
+    evalEvery: z.number().int().positive().default(10),
+  })
+  .strict();
 /** The parsed forge-train phase config, defaults filled: what the phase's `run` receives. */
 export type ForgeTrainPhaseConfig = z.output<typeof ForgeTrainPhaseConfigSchema>;
 

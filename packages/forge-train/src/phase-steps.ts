@@ -1,4 +1,4 @@
-/** The forge-train phase's steps: pick and load the input model, prepare data, save the output. */
+/** The forge-train phase's steps: load the input model, save the output. */
 import path from 'node:path';
 import {
   ForgeError,
@@ -7,26 +7,7 @@ import {
   parseBitNetExtension,
   saveModelCheckpoint,
 } from '@agent-forge/core';
-import type { BitNetExtension, BpeTokenizer, PhaseModel, PhaseResult, TinyTitan } from '@agent-forge/core';
-
-/** Roles preferred as the model to train, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['ternary', 'reasoning-enhanced', 'merged'];
-
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('forge-train needs a model: run after bitnet or pass --input', { field: 'input' });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(
-      `forge-train needs a model, but the ${input.phase} result lists none: run after bitnet or pass --input`,
-      { field: 'input.models' },
-    );
-  return first;
-}
+import type { BitNetExtension, BpeTokenizer, TinyTitan } from '@agent-forge/core';
 
 export interface LoadedInput {
   readonly model: TinyTitan;
@@ -48,8 +29,6 @@ export async function loadInput(dir: string): Promise<LoadedInput> {
     throw new ForgeError(`forge-train cannot load the input model at ${dir}: ${reason}`, { file: dir, cause: error });
   }
 }
-
-export { preparePhaseData, type PhaseData } from '@agent-forge/core';
 
 /**
  * Saves the trained model with the input's extensions; for a BitNet model core's `bitnet` save hook writes

@@ -5,8 +5,16 @@
  * Output: the Grokfast-trained model (input extensions kept, plus the 2-bit packed file).
  */
 import path from 'node:path';
-import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, writeFileAtomic } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseResult, TinyTitan } from '@agent-forge/core';
+import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, pickInputModel, preparePhaseData } from '@agent-forge/core';
+import type {
+  InputModelChoice,
+  Phase,
+  PhaseContext,
+  PhaseData,
+  PhaseOutput,
+  PhaseResult,
+  TinyTitan,
+} from '@agent-forge/core';
 import { stepsToReach, timedTransform, trainWithCurve, type CurveRun, type TimedTransform } from './curve.js';
 import { evaluateQuality, heldOutLoss, type Quality } from './evaluate.js';
 import { createGrokfast } from './filters/registry.js';
@@ -16,7 +24,7 @@ import {
   forgeTrainPresetDefaults,
   type ForgeTrainPhaseConfig,
 } from './phase-config.js';
-import { loadInput, pickInputModel, preparePhaseData, saveTrainedCheckpoint, type PhaseData } from './phase-steps.js';
+import { loadInput, saveTrainedCheckpoint } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome, type RunOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
@@ -65,14 +73,19 @@ async function runBaseline(
   }
 }
 
+/** The model forge-train trains: bitnet's ternary model, else a reasoning-enhanced or merged one, else the first. */
+const INPUT: InputModelChoice = {
+  phase: 'forge-train',
+  roles: ['ternary', 'reasoning-enhanced', 'merged'],
+  after: 'bitnet',
+};
+
 async function runForgeTrain(
   input: PhaseResult | null,
   config: ForgeTrainPhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const source = pickInputModel(input);
+): Promise<PhaseOutput> {
+  const source = pickInputModel(input, INPUT);
   const settings = filterSettings(config);
   const transform = timedTransform(createGrokfast(config.filter, settings));
   const loaded = await loadInput(source.dir).catch((error: unknown) => {
@@ -98,17 +111,11 @@ async function runForgeTrain(
     };
     const dir = path.join(ctx.phaseDir, FORGE_TRAIN_MODEL_DIR);
     const packedFile = await saveTrainedCheckpoint(dir, loaded, model);
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
     return {
-      phase: 'forge-train',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
       models: [{ dir, role: 'trained', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, ...(packedFile ? { packedWeights: packedFile } : {}) },
-      config,
+      report: phaseReport(outcome),
+      artifacts: packedFile ? { packedWeights: packedFile } : {},
     };
   } finally {
     model.dispose();

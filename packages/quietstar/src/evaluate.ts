@@ -5,20 +5,14 @@
  * training (trained temperature, nThoughts per position) from a fixed seed, so the figures are repeatable.
  */
 import { Rng, tf } from '@agent-forge/core';
+import type { TokenWindows } from '@agent-forge/core';
 import { centredByPosition, mean, pearson, thoughtDiversity } from './coherence.js';
 import { continuationOverlap, directContinuation } from './continuation.js';
 import { quietStarObjective, type ThoughtBatch } from './objective.js';
 import type { Thinker } from './thinker.js';
 
-/** Held-out evaluation windows as core's `heldOutWindows` builds them (context + 1 tokens per row). */
-export interface HeldOutWindows {
-  /** Token ids, row-major `[rows, cols]`. */
-  readonly tokens: Int32Array;
-  /** Number of windows. */
-  readonly rows: number;
-  /** Tokens per window: T + 1 (T positions get a thought, the extra token is the last target). */
-  readonly cols: number;
-}
+/** Held-out evaluation windows as core's `heldOutWindows` builds them: T + 1 tokens per row (T positions get a thought). */
+export type HeldOutWindows = TokenWindows;
 
 /**
  * Held-out figures of a thinker (the phase's metrics). Losses are nats per token, means over every

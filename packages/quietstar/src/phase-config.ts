@@ -2,44 +2,38 @@
  * The quietstar phase's settings: the thought settings (settings.ts), the fine-tune (every knob of core's
  * training loop at the top level, with Quiet-STaR defaults) and the evaluation sizes.
  */
-import { TrainConfigSchema, datasetSourceSchema } from '@agent-forge/core';
+import { TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { QuietStarSettingsSchema } from './settings.js';
 
 /**
  * Schema of `phases.quietstar`: core's `TrainConfigSchema` (with Quiet-STaR defaults below), the thought
- * settings of `QuietStarSettingsSchema` and the evaluation sizes. Preset values sit under the user's.
+ * settings of `QuietStarSettingsSchema`, and core's data and evaluation settings. Preset values sit under the
+ * user's; unknown keys are errors.
  */
-export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSettingsSchema.shape).extend({
-  /** Optimizer steps of thought training (presets: tiny 8, small 150, paper 600). */
-  steps: z.number().int().positive().default(30),
-  /** Sequences per step; each is expanded to nThoughts thoughts per position. */
-  batchSize: z.number().int().positive().default(8),
-  /**
-   * Peak learning rate. The reference fine-tunes a 7B model at 1e-6; a ~0.1–2M model fine-tuned from its
-   * pretraining rate (3e-3) needs a larger one, but below pretraining so the LM is not shaken up.
-   */
-  lr: z.number().positive().default(1e-3),
-  /** Linear warmup steps from 0 to lr. */
-  warmupSteps: z.number().int().nonnegative().default(5),
-  /** Reference: 0.001; 0 here keeps the reserved meta-token rows from decaying. */
-  weightDecay: z.number().min(0).default(0),
-  /** Every step: the coherence scores are logged per step. */
-  logEvery: z.number().int().positive().default(1),
-  /** Data to train and evaluate on; default the preset's built-in problems (`forge run --data` wins). */
-  data: datasetSourceSchema.optional(),
-  /** Share of the data held out for the evaluation. */
-  validationFraction: z.number().gt(0).lt(1).default(0.1),
-  /** Held-out windows (context + 1 tokens each) for the loss with/without thoughts. */
-  evalWindows: z.number().int().positive().default(8),
-  /** Held-out problems decoded greedily, with and without thoughts, for answer accuracy; 0 skips. */
-  evalProblems: z.number().int().nonnegative().default(8),
-  /** Tokens generated per accuracy problem. */
-  maxNewTokens: z.number().int().positive().default(32),
-  /** Tokens timed for ms/token with and without thoughts; 0 skips the measurement. */
-  latencyTokens: z.number().int().nonnegative().default(16),
-});
+export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSettingsSchema.shape)
+  .extend(evaluationSettingsSchema({ evalWindows: 8, evalProblems: 8, maxNewTokens: 32 }).shape)
+  .extend({
+    /** Optimizer steps of thought training (presets: tiny 8, small 150, paper 600). */
+    steps: z.number().int().positive().default(30),
+    /** Sequences per step; each is expanded to nThoughts thoughts per position. */
+    batchSize: z.number().int().positive().default(8),
+    /**
+     * Peak learning rate. The reference fine-tunes a 7B model at 1e-6; a ~0.1–2M model fine-tuned from its
+     * pretraining rate (3e-3) needs a larger one, but below pretraining so the LM is not shaken up.
+     */
+    lr: z.number().positive().default(1e-3),
+    /** Linear warmup steps from 0 to lr. */
+    warmupSteps: z.number().int().nonnegative().default(5),
+    /** Reference: 0.001; 0 here keeps the reserved meta-token rows from decaying. */
+    weightDecay: z.number().min(0).default(0),
+    /** Every step: the coherence scores are logged per step. */
+    logEvery: z.number().int().positive().default(1),
+    /** Tokens timed for ms/token with and without thoughts; 0 skips the measurement. */
+    latencyTokens: z.number().int().nonnegative().default(16),
+  })
+  .strict();
 /** The parsed quietstar phase config, defaults filled: what the phase's `run` receives. */
 export type QuietStarPhaseConfig = z.output<typeof QuietStarPhaseConfigSchema>;
 

@@ -1,51 +1,19 @@
-/** The quietstar phase's steps: pick and load the input, prepare data, train the thoughts. */
+/** The quietstar phase's steps: load the input, train the thoughts. */
 import path from 'node:path';
 import {
   ForgeError,
   SPECIAL_IDS,
-  builtinDataFor,
   documentBatchSource,
-  heldOutWindows,
-  loadDataset,
   loadModelCheckpoint,
   parseConfig,
   train,
 } from '@agent-forge/core';
-import type {
-  BpeTokenizer,
-  PhaseContext,
-  PhaseModel,
-  PhaseResult,
-  Problem,
-  Tracker,
-  TrainSummary,
-} from '@agent-forge/core';
+import type { BpeTokenizer, PhaseContext, Tracker, TrainSummary } from '@agent-forge/core';
 import { mean } from './coherence.js';
-import type { HeldOutWindows } from './evaluate.js';
 import { quietStarObjective } from './objective.js';
 import type { QuietStarPhaseConfig } from './phase-config.js';
 import { QUIETSTAR_EXTENSION, QuietStarSettingsSchema } from './settings.js';
 import { Thinker } from './thinker.js';
-
-/** Roles preferred as the model to teach thinking, in order; otherwise the first model. */
-const PREFERRED_ROLES = ['merged', 'reasoning'];
-
-export function pickInputModel(input: PhaseResult | null): PhaseModel {
-  if (input === null)
-    throw new ForgeError('quietstar needs a model: run after evomerge (or cognate) or pass --input', {
-      field: 'input',
-    });
-  for (const role of PREFERRED_ROLES) {
-    const match = input.models.find((model) => model.role === role);
-    if (match) return match;
-  }
-  const first = input.models[0];
-  if (!first)
-    throw new ForgeError(`quietstar needs a model, but the ${input.phase} result lists none`, {
-      field: 'input.models',
-    });
-  return first;
-}
 
 /** Loads the input checkpoint (keeping its extensions) and wraps it in a fresh thinker. */
 export async function loadInputThinker(
@@ -70,38 +38,6 @@ export async function loadInputThinker(
   }
   const settings = parseConfig(QuietStarSettingsSchema, config, { prefix: 'phases.quietstar' });
   return { thinker: new Thinker(model, settings, {}, seed), tokenizer, extensions: checkpoint.extensions };
-}
-
-export interface PhaseData {
-  readonly trainDocuments: Int32Array[];
-  readonly windows: HeldOutWindows;
-  readonly problems: readonly Problem[];
-}
-
-/** Run-wide data wins over `config.data`, which wins over the preset's built-in problems. */
-export async function preparePhaseData(
-  config: QuietStarPhaseConfig,
-  ctx: PhaseContext,
-  tokenizer: BpeTokenizer,
-  contextLength: number,
-): Promise<PhaseData> {
-  const dataset = await loadDataset(ctx.data ?? config.data ?? builtinDataFor(ctx.preset, ctx.seed));
-  const { train: trainSet, validation } = dataset.split({
-    validationFraction: config.validationFraction,
-    seed: ctx.seed,
-  });
-  const windows = heldOutWindows(validation.tokenize(tokenizer), contextLength, SPECIAL_IDS.eos, config.evalWindows);
-  if (windows.rows === 0 || trainSet.size === 0) {
-    throw new ForgeError(
-      `the data (${dataset.size} examples) is too small: need held-out text longer than the context (${contextLength} tokens) and training examples`,
-      { field: 'data' },
-    );
-  }
-  return {
-    trainDocuments: trainSet.tokenize(tokenizer),
-    windows,
-    problems: validation.problems().slice(0, config.evalProblems),
-  };
 }
 
 /** Thought training through core's loop (resumes from `<phaseDir>/train-state`); logs the coherence scores per step. */

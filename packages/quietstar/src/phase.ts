@@ -5,41 +5,47 @@
  * an ordinary TinyTitan checkpoint with `extensions.quietstar` and the `quietstar.safetensors` sidecar.
  */
 import path from 'node:path';
-import { bytesOnDisk, writeFileAtomic } from '@agent-forge/core';
-import type { Phase, PhaseContext, PhaseResult } from '@agent-forge/core';
+import { bytesOnDisk, pickInputModel, preparePhaseData } from '@agent-forge/core';
+import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
 import { meanAtPositions, positionNll } from './base-loss.js';
 import { saveThinker } from './checkpoint.js';
 import { evaluateThoughts } from './evaluate.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
-import { loadInputThinker, pickInputModel, preparePhaseData, trainThoughts } from './phase-steps.js';
+import { loadInputThinker, trainThoughts } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
 export const QUIETSTAR_MODEL_DIR = 'model';
 
+/** The model quietstar teaches to think: evomerge's merged model, else cognate's reasoning one, else the first. */
+const INPUT: InputModelChoice = {
+  phase: 'quietstar',
+  roles: ['merged', 'reasoning'],
+  after: 'evomerge (or cognate)',
+};
+
 async function runQuietstar(
   input: PhaseResult | null,
   config: QuietStarPhaseConfig,
   ctx: PhaseContext,
-): Promise<PhaseResult> {
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  const source = pickInputModel(input);
+): Promise<PhaseOutput> {
+  const source = pickInputModel(input, INPUT);
   const { thinker, tokenizer, extensions } = await loadInputThinker(source.dir, config, ctx.seed);
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, thinker.model.config.contextLength);
-    const nllBefore = positionNll(thinker.model, data.windows);
+    const { windows, problems } = data.heldOut;
+    const nllBefore = positionNll(thinker.model, windows);
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
-    const evaluation = evaluateThoughts(thinker, data.windows, { seed: ctx.seed });
+    const evaluation = evaluateThoughts(thinker, windows, { seed: ctx.seed });
     const lossBefore = meanAtPositions(
       nllBefore,
-      data.windows.cols - 1,
+      windows.cols - 1,
       evaluation.positionStarts,
       evaluation.positionsPerRow,
     );
-    const accuracy = await accuracyWithAndWithout(thinker, tokenizer, data.problems, config.maxNewTokens);
-    const prompt = [...data.windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
+    const accuracy = await accuracyWithAndWithout(thinker, tokenizer, problems, config.maxNewTokens);
+    const prompt = [...windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;
     const dir = path.join(ctx.phaseDir, QUIETSTAR_MODEL_DIR);
     await saveThinker(dir, { thinker, tokenizer, extensions });
@@ -54,19 +60,12 @@ async function runQuietstar(
       mixerParams,
       thoughtLength: config.thoughtLength,
     };
-    const reportFile = path.join(ctx.phaseDir, 'report.md');
-    await writeFileAtomic(reportFile, phaseReport(outcome));
+    const params = thinker.model.parameterCount;
     return {
-      phase: 'quietstar',
-      runId: ctx.runId,
-      startedAt,
-      durationMs: performance.now() - started,
-      models: [
-        { dir, role: 'reasoning-enhanced', params: thinker.model.parameterCount, bytes: await bytesOnDisk(dir) },
-      ],
+      models: [{ dir, role: 'reasoning-enhanced', params, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
-      artifacts: { report: reportFile, sidecar: path.join(dir, 'quietstar.safetensors') },
-      config,
+      report: phaseReport(outcome),
+      artifacts: { sidecar: path.join(dir, 'quietstar.safetensors') },
     };
   } finally {
     thinker.model.dispose();

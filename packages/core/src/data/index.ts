@@ -25,6 +25,7 @@ export {
 export type { Person } from './generator/vocabulary.js';
 export { splitByHash, type SplitOptions, type Split } from './split.js';
 export { packTokenStream, windowCount } from './pack.js';
+export { firstWindows, type TokenWindows } from './token-windows.js';
 export {
   BatchIterator,
   batchPositionSchema,

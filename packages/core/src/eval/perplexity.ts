@@ -1,5 +1,6 @@
 import { tf } from '../backend/tf.js';
 import type { Scalar, Tensor2D } from '../backend/tf.js';
+import type { TokenWindows } from '../data/token-windows.js';
 
 /** Anything with a mean next-token loss over `[B, T+1]` token rows (TinyTitan and its variants). */
 export interface LossModel {
@@ -14,7 +15,7 @@ export interface LossModel {
  */
 export function perplexity(
   model: LossModel,
-  windows: { tokens: Int32Array; rows: number; cols: number },
+  windows: TokenWindows,
   batchSize = 8,
 ): {
   /** exp(`loss`); lower is better, 1 is perfect. */

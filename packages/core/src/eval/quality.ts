@@ -5,6 +5,7 @@
 import type { TinyTitan } from '../model/model.js';
 import type { BpeTokenizer } from '../data/tokenizer/index.js';
 import type { Problem } from '../data/problem.js';
+import type { TokenWindows } from '../data/token-windows.js';
 import { answerAccuracy } from './accuracy.js';
 import { greedyCompleter } from './greedy.js';
 import { perplexity } from './perplexity.js';
@@ -13,14 +14,7 @@ import { formatProblem } from '../data/format.js';
 /** A fixed held-out evaluation set: perplexity windows and answer-accuracy problems. */
 export interface HeldOut {
   /** Row-major token windows `[rows, cols]`, cols = context + 1, as `heldOutWindows` makes them. */
-  readonly windows: {
-    /** Token ids, row-major `[rows, cols]`; each row is `context` inputs plus the next-token target. */
-    tokens: Int32Array;
-    /** Number of windows. */
-    rows: number;
-    /** Tokens per window: context length + 1. */
-    cols: number;
-  };
+  readonly windows: TokenWindows;
   /** Problems whose answers are checked by greedy decoding; may be empty. */
   readonly problems: readonly Problem[];
   /** Token budget of each greedy answer. */

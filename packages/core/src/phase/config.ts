@@ -14,7 +14,9 @@ export function parseConfig<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
   const first = issues[0];
-  const field = joinPath(options.prefix, first?.path ?? []);
+  // An unknown key is named as the field itself (zod reports it at the object holding it).
+  const unknownKey = first?.code === 'unrecognized_keys' ? first.keys.slice(0, 1) : [];
+  const field = joinPath(options.prefix, [...(first?.path ?? []), ...unknownKey]);
   const others =
     issues.length > 1
       ? ` (and ${issues.length - 1} more: ${issues

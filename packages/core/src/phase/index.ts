@@ -10,6 +10,7 @@ export {
   type PhaseContext,
   type PhaseModel,
   type PhaseName,
+  type PhaseOutput,
   type PhaseResult,
   type PresetName,
 } from './types.js';
@@ -31,4 +32,22 @@ export {
 export { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js';
 export { builtinDataFor } from './data.js';
 export { hashDirectory, checkDirectoryHashes, type DirectoryHashes } from './content-hash.js';
-export { preparePhaseData, type PhaseData, type PhaseDataSettings } from './phase-data.js';
+export {
+  loadPhaseSplit,
+  preparePhaseData,
+  type DataSplitSettings,
+  type PhaseData,
+  type PhaseDataHooks,
+  type PhaseDataSettings,
+  type PhaseSplit,
+} from './phase-data.js';
+export { pickInputModel, type InputModelChoice } from './input-model.js';
+export { REPORT_FILE, resolvePhaseConfig, runPhase } from './run-phase.js';
+export {
+  DataSettingsSchema,
+  EVALUATION_DEFAULTS,
+  EvaluationSettingsSchema,
+  evaluationSettingsSchema,
+  type EvaluationDefaults,
+  type EvaluationSettings,
+} from './settings.js';

@@ -8,13 +8,12 @@ import { faultPoint } from '../io/fault.js';
 import { explainFsError } from '../io/fs-errors.js';
 import { Rng } from '../rng/index.js';
 import { Tracker } from '../track/index.js';
-import { parseConfig } from './config.js';
 import { checkDirectoryHashes, hashDirectory } from './content-hash.js';
 import { silentProgress } from './progress.js';
 import type { ProgressReporter } from './progress.js';
+import { resolvePhaseConfig, stampedPhaseRun } from './run-phase.js';
 import { RESULT_FILE, newRunId, phaseDirName, readPipelineState, writePipelineState } from './run-state.js';
 import type { PhaseState, PipelineState } from './run-state.js';
-import { PhaseResultSchema } from './types.js';
 import type { Phase, PhaseContext, PhaseResult, PresetName } from './types.js';
 
 /** What `runPipeline` runs and how: a new run (preset, seed, configs) or the resume of an old one. */
@@ -164,15 +163,8 @@ function validatePhaseConfigs(phases: readonly Phase[], state: PipelineState): M
       });
   }
   const configs = new Map<string, unknown>();
-  for (const phase of phases) {
-    const given = state.phaseConfigs[phase.name];
-    const userConfig = given === undefined ? {} : given;
-    if (typeof userConfig !== 'object' || userConfig === null || Array.isArray(userConfig)) {
-      throw new ForgeError('expected an object of settings', { field: `phases.${phase.name}` });
-    }
-    const merged = { ...(phase.presetDefaults?.(state.preset) ?? {}), ...userConfig };
-    configs.set(phase.name, parseConfig(phase.configSchema, merged, { prefix: `phases.${phase.name}` }));
-  }
+  for (const phase of phases)
+    configs.set(phase.name, resolvePhaseConfig(phase, state.preset, state.phaseConfigs[phase.name]));
   return configs;
 }
 
@@ -217,9 +209,7 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
   tracker.config(phase.name, config);
   tracker.event('phase_started', { resuming }, phase.name);
   try {
-    const result = parseConfig(PhaseResultSchema, await phase.run(input, config, ctx), {
-      prefix: `${phase.name}.result`,
-    });
+    const result = await stampedPhaseRun(phase, input, config, ctx);
     const hashes = Object.fromEntries(
       await Promise.all(result.models.map(async (model) => [model.dir, await hashDirectory(model.dir)] as const)),
     );

@@ -99,6 +99,24 @@ export interface Phase<C = unknown> {
   readonly configSchema: z.ZodType<C>;
   /** Config values for a preset, applied under the user's config; leave out when one set of defaults fits all presets. */
   readonly presetDefaults?: (preset: PresetName) => Record<string, unknown>;
-  /** `input` is the previous phase's result, or null for the first phase. */
-  run(input: PhaseResult | null, config: C, ctx: PhaseContext): Promise<PhaseResult>;
+  /**
+   * `input` is the previous phase's result, or null for the first phase. Returns what only the phase
+   * knows; the runner (`runPipeline`, or `runPhase` outside a pipeline) stamps the rest into a PhaseResult.
+   */
+  run(input: PhaseResult | null, config: C, ctx: PhaseContext): Promise<PhaseOutput>;
+}
+
+/**
+ * What a phase's `run` returns: its models, metrics, report and other artifacts. The phase name, run id,
+ * start time, duration, config and the report's path are stamped by the runner (see `runPhase`).
+ */
+export interface PhaseOutput {
+  /** The checkpoints the phase produced, in order; the next phase reads its input model from these. */
+  readonly models: PhaseModel[];
+  /** Flat metric name → value, e.g. `accuracy`, `perplexityAfter`, or `<role>.<metric>` for multi-model phases. */
+  readonly metrics: Record<string, number>;
+  /** The phase's report as Markdown; the runner writes it to `<phaseDir>/report.md` and lists it as artifact `report`. */
+  readonly report?: string;
+  /** Artifact name → file path of the phase's other outputs, e.g. `packedWeights`. */
+  readonly artifacts?: Record<string, string>;
 }

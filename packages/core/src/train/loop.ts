@@ -1,6 +1,7 @@
 import { tf } from '../backend/tf.js';
 import type { Scalar, Tensor2D, Variable } from '../backend/tf.js';
 import { ForgeError } from '../errors.js';
+import type { TokenWindows } from '../data/token-windows.js';
 import { faultPoint } from '../io/fault.js';
 import type { ProgressReporter } from '../phase/progress.js';
 import type { Rng } from '../rng/index.js';
@@ -27,14 +28,7 @@ export interface TrainableModel {
 /** Where batches come from; its state is saved with each checkpoint so a resume sees the same data. */
 export interface BatchSource {
   /** `rows` sequences of `cols` tokens (cols = context + 1), row-major. */
-  next(rows: number): {
-    /** Token ids, row-major `[rows, cols]`: each row is the context followed by one more token, the last target. */
-    tokens: Int32Array;
-    /** Sequences in `tokens`: the `rows` asked for. */
-    rows: number;
-    /** Tokens per row: context length + 1. */
-    cols: number;
-  };
+  next(rows: number): TokenWindows;
   /** JSON-serialisable position, saved with each checkpoint. */
   getState(): unknown;
   /** Continue from a `getState()` value, on resume. */
@@ -186,7 +180,7 @@ function trainStep(
   options: TrainOptions,
   weights: Map<string, Variable>,
   optimizer: AdamW,
-  batch: { tokens: Int32Array; rows: number; cols: number },
+  batch: TokenWindows,
   microBatch: number,
   step: number,
   lr: number,
@@ -205,7 +199,7 @@ function trainStep(
 function accumulateGradients(
   model: TrainableModel,
   weights: Map<string, Variable>,
-  batch: { tokens: Int32Array; rows: number; cols: number },
+  batch: TokenWindows,
   microBatch: number,
 ): { gradients: GradientMap; loss: number } {
   const passes = Math.ceil(batch.rows / microBatch);

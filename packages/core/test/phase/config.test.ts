@@ -21,4 +21,11 @@ describe('parseConfig', () => {
       expect(forgeError.message).toContain('phases.cognate.train.layers[1]');
     }
   });
+
+  it('names an unknown key of a strict schema as the field', () => {
+    const strict = z.object({ steps: z.number() }).strict();
+    expect(() => parseConfig(strict, { steps: 1, stpes: 2 }, { prefix: 'phases.bitnet' })).toThrow(
+      /field 'phases\.bitnet\.stpes': Unrecognized key/,
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * evaluation subset. Nothing is written to disk.
  */
 import { TitanRunner, buildModel, tf, weightsToTf } from '@agent-forge/core';
-import type { ModelConfig, TinyTitan, WeightMap } from '@agent-forge/core';
+import type { ModelConfig, TinyTitan, TokenWindows, WeightMap } from '@agent-forge/core';
 import { mergeWeightMaps } from '../merge.js';
 import { countLayers } from '../params/position.js';
 import { teacherForcedAccuracy, type AnswerProbes } from './answer-probes.js';
@@ -16,14 +16,7 @@ import type { Genome } from './genome.js';
 /** The fixed evaluation subset every genome is measured on (held out from cognate's training). */
 export interface EvalData {
   /** Held-out windows `[rows, context + 1]` for perplexity. */
-  readonly windows: {
-    /** Token ids, row-major: `rows` windows of `cols` tokens each (`rows × cols` entries). */
-    tokens: Int32Array;
-    /** Number of windows. */
-    rows: number;
-    /** Tokens per window: the context length + 1 (inputs and next-token targets). */
-    cols: number;
-  };
+  readonly windows: TokenWindows;
   /** Problems for the teacher-forced answer accuracy (see {@link answerProbes}). */
   readonly probes: AnswerProbes;
 }
