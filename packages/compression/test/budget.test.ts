@@ -1,7 +1,7 @@
 // selectWithinBudget on its own: a real model and real candidate ladders (2-bit and 4-bit round-to-nearest,
 // then lossless fp32), and a loss computed here, independently of the budget code: 1 + the squared
 // distance of the model's weights from the originals. The baseline is then exactly 1.
-import { Rng, TinyTitan, useBackend } from '@agent-forge/core';
+import { Rng, TinyTitan, tf, useBackend } from '@agent-forge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layerGroup, parseMethodSettings, planTensor, selectWithinBudget } from '../src/index.js';
 import type { CandidateSpec, TensorPlan } from '../src/index.js';
@@ -95,6 +95,23 @@ describe('selectWithinBudget', () => {
       const mostKeptError = Math.max(0, ...members.filter((p) => p.chosen === 0).map(error));
       expect(leastSteppedError, group.group).toBeGreaterThanOrEqual(mostKeptError);
     }
+    model.dispose();
+  });
+
+  it('holds no tensors of its own: as many after N budget runs as after 2N', () => {
+    const { model, plans, loss } = setUp();
+    const runs = (count: number): void => {
+      for (let i = 0; i < count; i++) {
+        for (const plan of plans) plan.chosen = 0;
+        selectWithinBudget(model, plans, loss, 0.05);
+      }
+    };
+    const before = tf.memory().numTensors;
+    runs(2);
+    const afterN = tf.memory().numTensors;
+    runs(2);
+    expect(tf.memory().numTensors).toBe(afterN);
+    expect(afterN).toBe(before);
     model.dispose();
   });
 

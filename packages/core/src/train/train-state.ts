@@ -116,7 +116,8 @@ function assignWeights(target: Map<string, Variable>, saved: Map<string, Tensor>
         file,
       });
     }
-    variable.assign(tf.cast(tensor, variable.dtype));
+    // tidy frees the cast's copy once the variable holds the values (assign does not take ownership).
+    tf.tidy(() => variable.assign(tf.cast(tensor, variable.dtype)));
   }
 }
 
