@@ -24,14 +24,12 @@ function targetLogProbsOf(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1
     save([x, targets, logSumExp]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const [savedLogits, savedTargets, savedLogSumExp] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf
-        .engine()
-        .runKernel(FUSED_KERNELS.logSoftmaxPickGrad, {
-          logits: savedLogits,
-          targets: savedTargets,
-          logSumExp: savedLogSumExp,
-          dy,
-        }) as tf.Tensor;
+      return tf.engine().runKernel(FUSED_KERNELS.logSoftmaxPickGrad, {
+        logits: savedLogits,
+        targets: savedTargets,
+        logSumExp: savedLogSumExp,
+        dy,
+      }) as tf.Tensor;
     };
     return { value, gradFunc };
   });

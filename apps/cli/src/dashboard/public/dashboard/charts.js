@@ -64,15 +64,13 @@
   }
 
   function grokfast(run) {
-    const datasets = run.series
-      .filter(isGrokfast)
-      .map((s, i) => ({
-        label: `${s.phase} ${s.name}`,
-        data: points(s),
-        borderColor: color(i),
-        backgroundColor: color(i),
-        borderWidth: 1.5,
-      }));
+    const datasets = run.series.filter(isGrokfast).map((s, i) => ({
+      label: `${s.phase} ${s.name}`,
+      data: points(s),
+      borderColor: color(i),
+      backgroundColor: color(i),
+      borderWidth: 1.5,
+    }));
     return lineConfig(datasets, 'step');
   }
 
