@@ -62,7 +62,7 @@ describe('absmean ternary weights', () => {
     // Each ternary layer's weight, quantized by hand here: γ = mean|W|, W_q = RoundClip(W/γ, −1, 1).
     for (const name of ternaryNames) {
       const latent = converted.get(name) as tf.Variable;
-      const values = latent.dataSync();
+      const values = latent.dataSync() as Float32Array;
       const gamma = values.reduce((sum, v) => sum + Math.abs(v), 0) / values.length;
       const byHand = values.map((v) => Math.max(-1, Math.min(1, Math.round(v / gamma))) * gamma);
       const quantized = ternaryWeight(latent).dataSync();
