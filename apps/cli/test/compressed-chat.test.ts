@@ -61,7 +61,7 @@ beforeAll(async () => {
     preset: 'tiny',
   });
   compressedDir = outcome.result?.models[0]?.dir ?? '';
-}, 900_000);
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('forge chat on a compressed model', () => {

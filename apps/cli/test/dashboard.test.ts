@@ -39,7 +39,7 @@ beforeAll(async () => {
   await live.started;
   alertMessages = await runAlertRun(runsDir, [0.5, 0.25]);
   dashboard = await startDashboard({ runsDir, port: 0 });
-}, 900_000);
+});
 
 afterAll(async () => {
   await live?.finish();
@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
       args: ['--no-sandbox', '--disable-gpu'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
-  }, 900_000);
+  });
   afterAll(async () => {
     await browser?.close();
   });
@@ -170,7 +170,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
     ]);
     live.logMore({ bestFitness: 2.25, meanFitness: 1.875, diversity: 0.375 });
     await page.waitForFunction('window.forgeDashboard.charts.evolution.data.datasets[0].data.length === 3', undefined, {
-      timeout: 15_000,
+      timeout: 0,
     });
     const updated = await chartData(page);
     expect(updated.evolution?.datasets[0]?.data.at(-1)).toEqual({ x: 2, y: 2.25 });

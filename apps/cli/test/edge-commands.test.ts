@@ -98,7 +98,10 @@ async function chat(script: string, options: Partial<ChatCommandOptions> & { mod
   return text;
 }
 
-const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 120_000, interval: 20 });
+// vi.waitFor needs a finite limit (setTimeout turns Infinity into 1 ms): the largest one, i.e. none; a hang is
+// stopped by CI's job limit, never by a clock a busy machine can run out.
+const NO_TIME_LIMIT = 2 ** 31 - 1;
+const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: NO_TIME_LIMIT, interval: 20 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('model loaders', () => {

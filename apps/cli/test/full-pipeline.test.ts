@@ -46,7 +46,7 @@ beforeAll(async () => {
   if (run.code !== 0 || !runId) throw new Error(`forge run failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   state = readPipelineState(path.join(runsDir, runId));
   for (const phase of state.phases) if (phase.result) results.set(phase.name, phase.result);
-}, 1_800_000);
+});
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
 
 const metric = (phase: string, name: string): number => {
@@ -144,5 +144,5 @@ describe('forge run --preset tiny (the whole pipeline)', () => {
     expect(resumed.output).not.toMatch(/training: \d+\//);
     const after = readPipelineState(path.join(runsDir, state.runId));
     expect(after.phases.map((phase) => phase.finishedAt)).toEqual(state.phases.map((phase) => phase.finishedAt));
-  }, 600_000);
+  });
 });

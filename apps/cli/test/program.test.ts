@@ -54,7 +54,7 @@ describe('forge command line', () => {
     expect(output).toMatch(/run \S+ finished/);
     expect(output).toMatch(/01-cognate\s+done/);
     expect(output).toMatch(/bitnet\s+done .*packedSizeRatio|bitnet\s+done/);
-  }, 600_000);
+  });
 
   it('refuses a pipeline that does not start with cognate, naming what is missing', () => {
     expect(pipelineGap([])).toMatch(/no phase is implemented/);

@@ -30,7 +30,7 @@ let input: PhaseResult;
 beforeAll(async () => {
   await useBackend('cpu');
   input = await makeCognateLikeInput(tempDir('fixture'));
-}, 900_000);
+});
 
 function readState(runDir: string) {
   return EvolutionStateSchema.parse(
@@ -101,7 +101,7 @@ describe('evomerge phase', () => {
     source.model.dispose();
     // The evaluator's pooled models and every intermediate tensor were released.
     expect(tf.memory().numTensors).toBe(0);
-  }, 900_000);
+  });
 
   it('rejects bad settings and inputs naming the field', async () => {
     const runsDir = path.join(tempDir('bad'), 'runs');
@@ -117,5 +117,5 @@ describe('evomerge phase', () => {
     await expect(run({ methods: ['soup'] })).rejects.toThrow(/phases\.evomerge\.methods/);
     await expect(run({}, null)).rejects.toThrow(/input/);
     await expect(run({}, { ...input, models: input.models.slice(0, 1) })).rejects.toThrow(/at least 2 models/);
-  }, 900_000);
+  });
 });

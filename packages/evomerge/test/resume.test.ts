@@ -19,7 +19,7 @@ let input: PhaseResult;
 beforeAll(async () => {
   await useBackend('cpu');
   input = await makeCognateLikeInput(tempDir('fixture'));
-}, 900_000);
+});
 
 function readState(runDir: string) {
   return EvolutionStateSchema.parse(
@@ -72,5 +72,5 @@ describe('evomerge resume', () => {
       ).toBe(0);
     }
     merged.forEach(({ model }) => model.dispose());
-  }, 900_000);
+  });
 });

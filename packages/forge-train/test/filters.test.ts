@@ -124,6 +124,24 @@ describe('Grokfast filters', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('EMA holds one running average per weight: as many tensors after N steps as after 2N, none after dispose', () => {
+    const transform = createGrokfast('ema', {});
+    const before = tf.memory().numTensors;
+    const steps = (from: number, count: number): void => {
+      for (let step = from; step < from + count; step++) {
+        const gradients = SEQUENCE[step % SEQUENCE.length] as Record<string, number[]>;
+        tf.dispose([...transform.apply(gradientMap(gradients), step + 1).values()]);
+      }
+    };
+    steps(0, 5);
+    const afterN = tf.memory().numTensors;
+    steps(5, 5);
+    expect(tf.memory().numTensors).toBe(afterN);
+    expect(afterN - before).toBe(2); // two weights
+    transform.dispose?.();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects unknown filters and bad settings, naming the field', () => {
     expect(() => createGrokfast('fir')).toThrow(ForgeError);
     expect(() => createGrokfast('fir')).toThrow(/unknown Grokfast filter 'fir' \(known: ema, ma\)/);

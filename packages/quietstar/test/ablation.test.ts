@@ -13,14 +13,45 @@ import {
   formatProblem,
   generateProblems,
   heldOutWindows,
+  tf,
   train,
   useBackend,
 } from '@agent-forge/core';
+import type { TinyTitan } from '@agent-forge/core';
 import { evaluateThoughts, quietStarObjective, type ThoughtEvaluation } from '../src/index.js';
 import { microThinker, microTokenizer } from './helpers.js';
 
+type HeldOutWindows = ReturnType<typeof heldOutWindows>;
+
 const TRAIN_PROBLEMS = 200;
 let evaluation: ThoughtEvaluation;
+/** The model's own next-token loss, without thoughts, at the positions the evaluation scored. */
+let plainLoss: number;
+
+/**
+ * Mean next-token cross-entropy of the plain model (its forward, a log-softmax written here) over the
+ * positions `evaluation` scored: in row r, `positionStarts[r]` and the next L − 1, L = positions per row.
+ */
+function plainNextTokenLoss(model: TinyTitan, windows: HeldOutWindows, evaluation: ThoughtEvaluation): number {
+  const rows = evaluation.positionStarts.length;
+  const length = evaluation.positions / (rows * 2); // nThoughts = 2 copies of each position
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from(windows.tokens.subarray(r * windows.cols, (r + 1) * windows.cols)) as number[];
+    const logits = tf.tidy(() => model.forward(tf.tensor2d([row.slice(0, -1)], [1, windows.cols - 1], 'int32')));
+    const values = logits.dataSync() as Float32Array;
+    const vocab = logits.shape[2] as number;
+    logits.dispose();
+    const first = evaluation.positionStarts[r] as number;
+    for (let t = first; t < first + length; t++) {
+      const slice = values.subarray(t * vocab, (t + 1) * vocab);
+      const max = slice.reduce((m, x) => Math.max(m, x), -Infinity);
+      const logSum = Math.log(slice.reduce((sum, x) => sum + Math.exp(x - max), 0)) + max;
+      total += logSum - (slice[row[t + 1] as number] as number);
+    }
+  }
+  return total / (rows * length);
+}
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -74,11 +105,17 @@ beforeAll(async () => {
   });
   const windows = heldOutWindows(documents.slice(TRAIN_PROBLEMS), contextLength, SPECIAL_IDS.eos, 6);
   evaluation = evaluateThoughts(thinker, windows, { seed: 1 });
+  plainLoss = plainNextTokenLoss(thinker.model, windows, evaluation);
   thinker.model.dispose();
   thinker.dispose();
 });
 
 describe('anti-theater checks on a trained micro thinker (held-out data)', () => {
+  it('scores "without thoughts" as the plain model does: its own next-token loss at the same positions', () => {
+    expect(Number.isInteger(evaluation.positions / (evaluation.positionStarts.length * 2))).toBe(true);
+    expect(evaluation.lossWithoutThoughts).toBeCloseTo(plainLoss, 4);
+  });
+
   it('(2) removing the thoughts (w forced to 0) raises held-out loss', () => {
     expect(evaluation.lossWithoutThoughts - evaluation.lossWithThoughts).toBeGreaterThan(0.03);
     expect(evaluation.lossDelta).toBeGreaterThan(5 * evaluation.lossDeltaStdErr);

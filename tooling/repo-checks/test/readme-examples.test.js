@@ -120,7 +120,7 @@ beforeAll(async () => {
     return block ? [{ name: product.name, ...writeExample(product, block) }] : [];
   });
   outcomes = await runAll(jobs);
-}, 600_000);
+});
 
 describe('README usage examples', () => {
   it('finds a README for every product package', () => {

@@ -168,7 +168,7 @@ beforeAll(async () => {
     [new TSConfigReader()],
   );
   project = await app.convert();
-}, 120_000);
+});
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -102,9 +102,23 @@ export async function loadModelCheckpoint(
   if (loaded.tokenizer === undefined)
     throw new ForgeError('a model checkpoint needs its tokenizer.json', { file: dir });
   const tokenizer = tokenizerFromFile(loaded.tokenizer, `${dir}/tokenizer.json`);
+  checkTokenizerFitsModel(tokenizer, loaded.config.model.vocabSize, `${dir}/tokenizer.json`);
   const model = buildModelWithWeights(loaded.config.model, loaded.config.extensions, weightsToTf(loaded.weights), {
     file: `${dir}/model.safetensors`,
     build: options.build,
   });
   return { model, tokenizer, config: loaded.config, result: loaded.result };
+}
+
+/**
+ * A tokenizer may have fewer ids than the model's vocabulary (BPE stops early on little text), never more:
+ * a larger one is another model's tokenizer, and its ids would index past the embedding.
+ */
+function checkTokenizerFitsModel(tokenizer: BpeTokenizer, modelVocabSize: number, file: string): void {
+  if (tokenizer.vocabSize > modelVocabSize) {
+    throw new ForgeError(
+      `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has ${modelVocabSize} (config.json model.vocabSize): a tokenizer from another model?`,
+      { file },
+    );
+  }
 }

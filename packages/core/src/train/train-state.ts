@@ -90,7 +90,7 @@ export async function loadTrainState(
   const optimizerState = weightsToTf((await readSafetensorsFile(path.join(dir, OPTIMIZER_FILE))).weights);
   try {
     assignWeights(parts.weights, weights, path.join(dir, WEIGHTS_FILE));
-    parts.optimizer.loadState(trainer.optimizerStep, optimizerState, parts.weights);
+    loadOptimizerState(parts, trainer.optimizerStep, optimizerState, path.join(dir, OPTIMIZER_FILE));
     for (const transform of parts.transforms) transform.loadState?.(transformState(optimizerState, transform.name));
   } finally {
     for (const tensor of [...weights.values(), ...optimizerState.values()]) tensor.dispose();
@@ -101,6 +101,13 @@ export async function loadTrainState(
 }
 
 function assignWeights(target: Map<string, Variable>, saved: Map<string, Tensor>, file: string): void {
+  // A state with weights this model lacks was saved by another model: resuming from part of it is no resume.
+  const foreign = [...saved.keys()].filter((name) => !target.has(name));
+  if (foreign.length > 0)
+    throw new ForgeError(
+      `saved training state has weights the model lacks (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): it belongs to another model`,
+      { file },
+    );
   for (const [name, variable] of target) {
     const tensor = saved.get(name);
     if (!tensor) throw new ForgeError(`saved training state has no weight '${name}'`, { file });
@@ -109,7 +116,23 @@ function assignWeights(target: Map<string, Variable>, saved: Map<string, Tensor>
         file,
       });
     }
-    variable.assign(tf.cast(tensor, variable.dtype));
+    // tidy frees the cast's copy once the variable holds the values (assign does not take ownership).
+    tf.tidy(() => variable.assign(tf.cast(tensor, variable.dtype)));
+  }
+}
+
+/** AdamW's moments, each for a weight of this model with that weight's shape; anything else names the file. */
+function loadOptimizerState(parts: TrainStateParts, step: number, state: Map<string, Tensor>, file: string): void {
+  const transformKeys = (key: string) => key.startsWith('transform/');
+  const foreign = [...state.keys()].filter(
+    (key) => !transformKeys(key) && !parts.weights.has(key.replace(/\.(m|v)$/, '')),
+  );
+  if (foreign.length > 0)
+    throw new ForgeError(`optimizer state for weights the model lacks (${foreign.slice(0, 3).join(', ')})`, { file });
+  try {
+    parts.optimizer.loadState(step, state, parts.weights);
+  } catch (error) {
+    throw new ForgeError(`optimizer state does not fit the model: ${(error as Error).message}`, { file, cause: error });
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../src/checkpoint/index.js';
-import { trainBpe } from '../../src/data/index.js';
+import { saveTokenizer, trainBpe } from '../../src/data/index.js';
 import { TinyTitan, registerModelExtension } from '../../src/model/index.js';
 
 beforeAll(async () => {
@@ -71,6 +71,27 @@ describe('model checkpoints', () => {
     const config = { architecture: 'tinytitan', model: { ...model.config, nLayers: 2 }, extensions: {} };
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
     await expect(loadModelCheckpoint(dir)).rejects.toThrow(/model\.safetensors: weights do not fit the model/);
+    model.dispose();
+  });
+
+  it('refuses a valid tokenizer.json from another model whose vocabulary is larger, naming the file', async () => {
+    const tokenizer = trainBpe(['abc abc'], { vocabSize: 280 });
+    const model = new TinyTitan({
+      vocabSize: tokenizer.vocabSize,
+      dModel: 16,
+      nLayers: 1,
+      nHeads: 2,
+      contextLength: 8,
+    });
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-model-')), 'ckpt');
+    await saveModelCheckpoint(dir, { model, tokenizer });
+    const words = Array.from({ length: 200 }, (_, i) => `w${i.toString(36)}x${(i * 7919).toString(36)}`).join(' ');
+    const other = trainBpe([words], { vocabSize: 400 });
+    expect(other.vocabSize).toBeGreaterThan(model.config.vocabSize);
+    await saveTokenizer(other, path.join(dir, 'tokenizer.json'));
+    await expect(loadModelCheckpoint(dir)).rejects.toThrow(
+      `${path.join(dir, 'tokenizer.json')}: the tokenizer has ${other.vocabSize} tokens but the model's vocabulary has ${model.config.vocabSize}`,
+    );
     model.dispose();
   });
 });

@@ -46,13 +46,35 @@ describe('absmean ternary weights', () => {
       'blocks.0.mlp.up',
       'blocks.0.mlp.down',
     ]);
-    for (const layer of extension.ternaryLayers) {
-      const { ternary, scale } = absmeanTernary(model.namedWeights().get(`${layer}.weight`) as tf.Variable);
-      const gamma = scale.dataSync()[0] as number;
-      expect(gamma).toBeGreaterThan(0);
-      for (const value of ternary.dataSync()) expect([-1, 0, 1]).toContain(value);
+    const denseWeights = dense.namedWeights();
+    const converted = model.namedWeights();
+    expect([...converted.keys()].sort()).toEqual([...denseWeights.keys()].sort());
+    const ternaryNames = new Set(extension.ternaryLayers.map((layer) => `${layer}.weight`));
+    const rest = [...converted.keys()].filter((name) => !ternaryNames.has(name));
+    expect(rest).toEqual(expect.arrayContaining(['embed.weight']));
+    // The rest (embeddings, norms, anything not ternary) and the latent weights: the dense model's, bit for bit.
+    for (const [name, weight] of converted) {
+      expect(Buffer.from(weight.dataSync().buffer), name).toEqual(
+        Buffer.from((denseWeights.get(name) as tf.Variable).dataSync().buffer),
+      );
     }
-    expect(extension.ternaryLayers.some((name) => name.includes('norm') || name.startsWith('embed'))).toBe(false);
+    // Each ternary layer's weight, quantized by hand here: γ = mean|W|, W_q = RoundClip(W/γ, −1, 1).
+    for (const name of ternaryNames) {
+      const latent = converted.get(name) as tf.Variable;
+      const values = latent.dataSync() as Float32Array;
+      const gamma = values.reduce((sum, v) => sum + Math.abs(v), 0) / values.length;
+      const byHand = values.map((v) => Math.max(-1, Math.min(1, Math.round(v / gamma))) * gamma);
+      const quantized = ternaryWeight(latent).dataSync();
+      quantized.forEach((value, i) => expect(value, name).toBeCloseTo(byHand[i] as number, 5));
+      expect(new Set(quantized).size, name).toBe(3);
+    }
+    // And the converted model computes with them: its logits differ from the dense model's.
+    const tokens = tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32');
+    const difference = tf.tidy(
+      () => tf.max(tf.abs(tf.sub(model.forward(tokens), dense.forward(tokens)))).dataSync()[0],
+    );
+    expect(difference).toBeGreaterThan(1e-4);
+    tokens.dispose();
     dense.dispose();
     model.dispose();
   });

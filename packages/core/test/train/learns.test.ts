@@ -43,5 +43,5 @@ describe('pre-training on the built-in problems', () => {
     expect(metricSeries(readRunStore(runDir), 'pretrain', 'loss').length).toBeGreaterThan(10);
     expect(formatProblem(validation.problems()[0]!).prompt).toMatch(/^Question: /);
     model.dispose();
-  }, 900_000);
+  });
 });
