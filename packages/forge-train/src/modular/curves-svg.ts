@@ -28,7 +28,9 @@ function axes(x0: number, range: { low: number; high: number }, target: number):
   for (let decade = range.low; decade <= range.high; decade++) {
     const x = x0 + PANEL.left + ((decade - range.low) / (range.high - range.low)) * plotW;
     parts.push(`<line x1="${x}" y1="${PANEL.top}" x2="${x}" y2="${PANEL.top + plotH}" stroke="#ddd"/>`);
-    parts.push(`<text x="${x}" y="${PANEL.top + plotH + 14}" font-size="10" text-anchor="middle">10^${decade}</text>`);
+    parts.push(
+      `<text x="${x}" y="${PANEL.top + plotH + 14}" font-size="10" text-anchor="middle">10<tspan dy="-4" font-size="8">${decade}</tspan></text>`,
+    );
   }
   for (const accuracy of [0, 0.25, 0.5, 0.75, 1]) {
     const y = PANEL.top + (1 - accuracy) * plotH;

@@ -56,6 +56,14 @@ const stepsText = (run: GrokfastRun): string =>
     ? `> ${run.stepsRun} (val ${(run.finalValidationAccuracy * 100).toFixed(1)}%${run.complete ? ', cap' : ', running'})`
     : String(run.stepsToTarget);
 
+/** The median when every seed reached the target; else the median so far, saying over how many seeds. */
+const medianText = (arm: ArmSummary): string =>
+  arm.medianSteps === undefined
+    ? '—'
+    : arm.reached === arm.runs.length
+      ? String(arm.medianSteps)
+      : `${arm.medianSteps} (${arm.reached} of ${arm.runs.length} seeds so far)`;
+
 const decayText = (options: GrokfastDemoOptions): string =>
   options.arms.map((arm) => `${arm.weightDecay} (${arm.filter ?? 'baseline'})`).join(', ');
 
@@ -85,7 +93,7 @@ export function grokfastTable(options: GrokfastDemoOptions, runs: readonly Grokf
         : `${paper}${arm.filter && PAPER_STEPS.baseline ? ` (×${(PAPER_STEPS.baseline / paper).toFixed(1)})` : ''}`;
     const ratio = !baseline || arm === baseline ? '—' : speedup(baseline, arm);
     lines.push(
-      `| ${arm.arm} | ${arm.runs.map(stepsText).join('; ') || 'not run'} | ${arm.medianSteps ?? '—'} | ${ratio} | ${paperText} |`,
+      `| ${arm.arm} | ${arm.runs.map(stepsText).join('; ') || 'not run'} | ${medianText(arm)} | ${ratio} | ${paperText} |`,
     );
   }
   return lines.join('\n');
