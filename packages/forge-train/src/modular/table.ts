@@ -17,6 +17,8 @@ export interface ArmSummary {
   readonly medianSteps: number | undefined;
   /** How many seeds reached the target. */
   readonly reached: number;
+  /** Seeds the arm is to be run with (`options.seeds`); runs not yet started are missing from `runs`. */
+  readonly seeds: number;
 }
 
 function median(values: number[]): number | undefined {
@@ -27,11 +29,22 @@ function median(values: number[]): number | undefined {
 }
 
 /** Groups runs by arm label, in `options.arms` order (an arm without runs gets an empty summary). */
-export function summarizeArms(options: Pick<GrokfastDemoOptions, 'arms'>, runs: readonly GrokfastRun[]): ArmSummary[] {
+export function summarizeArms(
+  options: Pick<GrokfastDemoOptions, 'arms' | 'seeds'>,
+  runs: readonly GrokfastRun[],
+): ArmSummary[] {
   return options.arms.map((arm) => {
     const armRuns = runs.filter((run) => run.arm === arm.label);
     const steps = armRuns.flatMap((run) => (run.stepsToTarget === undefined ? [] : [run.stepsToTarget]));
-    return { arm: arm.label, filter: arm.filter, runs: armRuns, medianSteps: median(steps), reached: steps.length };
+    const seeds = options.seeds.length;
+    return {
+      arm: arm.label,
+      filter: arm.filter,
+      runs: armRuns,
+      medianSteps: median(steps),
+      reached: steps.length,
+      seeds,
+    };
   });
 }
 
@@ -41,9 +54,10 @@ export function summarizeArms(options: Pick<GrokfastDemoOptions, 'arms'>, runs: 
  * bound ('≥'); when the filter did not reach it in every seed, there is no ratio.
  */
 export function speedup(baseline: ArmSummary, arm: ArmSummary): string {
-  if (arm.medianSteps === undefined || arm.reached < arm.runs.length)
+  if (arm.medianSteps === undefined || arm.reached < arm.seeds)
     return 'n/a (filter did not reach the target in every seed)';
-  if (baseline.runs.length === 0) return '—';
+  if (baseline.runs.length < baseline.seeds)
+    return `n/a (${baseline.runs.length} of ${baseline.seeds} baseline seeds started)`;
   const bounds = baseline.runs.map((run) => run.stepsToTarget ?? run.stepsRun);
   const ratio = ((median(bounds) as number) / arm.medianSteps).toFixed(1);
   if (baseline.reached === baseline.runs.length) return `×${ratio}`;
@@ -60,9 +74,9 @@ const stepsText = (run: GrokfastRun): string =>
 const medianText = (arm: ArmSummary): string =>
   arm.medianSteps === undefined
     ? '—'
-    : arm.reached === arm.runs.length
+    : arm.reached === arm.seeds
       ? String(arm.medianSteps)
-      : `${arm.medianSteps} (${arm.reached} of ${arm.runs.length} seeds so far)`;
+      : `${arm.medianSteps} (${arm.reached} of ${arm.seeds} seeds so far)`;
 
 const decayText = (options: GrokfastDemoOptions): string =>
   options.arms.map((arm) => `${arm.weightDecay} (${arm.filter ?? 'baseline'})`).join(', ');
