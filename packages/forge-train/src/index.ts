@@ -31,7 +31,13 @@ export {
   type GrokfastDemoOptions,
   type GrokfastDemoOptionsInput,
 } from './modular/options.js';
-export { GrokfastArmSession, type GrokfastCurvePoint } from './modular/session.js';
+export {
+  GrokfastArmSession,
+  type BackwardResult,
+  type GrokfastCurvePoint,
+  type SessionLosses,
+  type SessionTiming,
+} from './modular/session.js';
 export { hasArmSession, loadArmSession, saveArmSession } from './modular/session-state.js';
 export {
   parseGrokfastDemoOptions,

@@ -163,7 +163,12 @@ export class ModularTransformer {
    * The answer token's mean cross-entropy and how many answers the argmax gets right, from one forward
    * pass (the reference scores its training accuracy on the very logits it trains on).
    */
-  lossAndHits(equations: Tensor2D): { loss: Scalar; hits: Scalar } {
+  lossAndHits(equations: Tensor2D): {
+    /** Mean answer cross-entropy (nats). */
+    loss: Scalar;
+    /** Count of rows whose argmax is the answer (int32). */
+    hits: Scalar;
+  } {
     const { inputs, answers } = splitEquations(equations, this.config.inputLength);
     const logits = this.answerLogits(inputs);
     const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(answers, this.config.vocabSize), logits) as Scalar;
@@ -199,7 +204,12 @@ export function answerMetrics(
   model: ModularTransformer,
   equations: Int32Array,
   chunkRows = 2048,
-): { accuracy: number; loss: number } {
+): {
+  /** Share of rows whose argmax is the answer (0 … 1). */
+  accuracy: number;
+  /** Mean answer cross-entropy (nats). */
+  loss: number;
+} {
   const width = model.config.inputLength + 1;
   const rows = equations.length / width;
   let correct = 0;

@@ -47,17 +47,17 @@ export const GrokfastDemoOptionsSchema = z.strictObject({
   maxSteps: z.number().int().positive().default(300_000),
   /** Validation accuracy (0 … 1) a run must reach at an epoch end; its step is `stepsToTarget`. */
   targetAccuracy: z.number().gt(0).max(1).default(0.95),
-  /** Training equations per step (reference 512; the last batch of an epoch holds the rest). */
+  /** Training equations per step. */
   batchSize: z.number().int().positive().default(512),
   /** Learning rate after warm-up (constant, no decay schedule). */
   lr: z.number().positive().default(1e-3),
   /** Warm-up updates: update k runs at lr·min(1, (k−1)/warmupSteps), the reference's LambdaLR (10). */
   warmupSteps: z.number().int().nonnegative().default(10),
-  /** Adam β₁. */
+  /** β₁ of the Adam update. */
   beta1: z.number().min(0).lt(1).default(0.9),
-  /** Adam β₂ (the reference's 0.98). */
+  /** β₂ of the Adam update (the paper's 0.98). */
   beta2: z.number().min(0).lt(1).default(0.98),
-  /** Adam ε (torch's default). */
+  /** ε of the Adam update, added to the root of the second moment. */
   eps: z.number().positive().default(1e-8),
   /** Decoder width (reference 128). */
   dModel: z.number().int().positive().default(PAPER_MODEL.dModel),

@@ -26,6 +26,34 @@ export interface GrokfastCurvePoint {
   readonly validationLoss: number;
 }
 
+/** `GrokfastArmSession.losses`. */
+export interface SessionLosses {
+  /** Training-batch loss at step 1 (nats); NaN before it. */
+  first: number;
+  /** Training-batch loss at the latest step (nats). */
+  last: number;
+}
+
+/** `GrokfastArmSession.timing`: wall-clock milliseconds, machine- and load-dependent. */
+export interface SessionTiming {
+  /** In the filter's `apply`. */
+  filterMs: number;
+  /** In whole training steps (validation excluded). */
+  stepMs: number;
+  /** Steps this process took. */
+  steps: number;
+}
+
+/** What `GrokfastArmSession.backward` returns; the caller owns (and disposes) the gradients. */
+export interface BackwardResult {
+  /** Mean answer cross-entropy of the batch (nats). */
+  loss: number;
+  /** Answers the argmax got right. */
+  hits: number;
+  /** d loss / d weight, by weight name. */
+  gradients: GradientMap;
+}
+
 /** The epoch's running sums; the curve point divides them by the rows seen. */
 interface EpochTotals {
   hits: number;
@@ -52,14 +80,17 @@ export class GrokfastArmSession {
   /** Step of the first epoch end with validation accuracy ≥ the target. */
   stepsToTarget: number | undefined;
   /** Training-batch loss at step 1 and at the latest step (nats). */
-  readonly losses = { first: Number.NaN, last: Number.NaN };
-  /** Milliseconds spent in the filter's `apply`, and in whole steps, in this process. */
-  readonly timing = { filterMs: 0, stepMs: 0, steps: 0 };
+  readonly losses: SessionLosses = { first: Number.NaN, last: Number.NaN };
+  /** Time spent by this process (a resumed session starts from zero). */
+  readonly timing: SessionTiming = { filterMs: 0, stepMs: 0, steps: 0 };
   private epoch: EpochTotals = { hits: 0, lossSum: 0, rows: 0 };
 
   constructor(
+    /** The arm trained: its filter, the filter's settings, its weight decay. */
     readonly arm: GrokfastArm,
+    /** Seed of the split, the initialisation and the batch order. */
     readonly seed: number,
+    /** The reproduction's settings (parsed). */
     readonly options: GrokfastDemoOptions,
   ) {
     this.split = modularEquations(options.modulus, options.operation, options.trainFraction, seed);
@@ -122,7 +153,7 @@ export class GrokfastArmSession {
   }
 
   /** Raw gradients of the batch's answer loss, keyed by weight name, with the loss and the correct answers. */
-  backward(tokens: Int32Array, rows: number): { loss: number; hits: number; gradients: GradientMap } {
+  backward(tokens: Int32Array, rows: number): BackwardResult {
     const weights = this.model.namedWeights();
     const nameOf = new Map<string, string>([...weights].map(([name, variable]) => [variable.name, name]));
     let hitsTensor: Tensor | undefined;
