@@ -143,13 +143,41 @@ describe('forge grokfast-demo', () => {
     expect(logs[0]).toMatch(/^backend: cpu/);
     // The flags reach the experiment: the table's header states them, each arm evaluates at the cap.
     const table = lines.join('\n');
-    expect(table).toMatch(/^Modular addition mod 5, .* width 8 × .* batch 4; .* cap 2 steps; seeds 0\./);
+    expect(table).toMatch(
+      /^x\+y mod 5, .* width 8 × .* coupled L2 weight decay 0 \(baseline\), 0\.01 \(ma\), 0\.005 \(ema\), batch 4; .* cap 2 steps; seeds 0\./,
+    );
     for (const arm of ['baseline', 'Grokfast-MA', 'Grokfast-EMA']) {
-      expect(table).toMatch(new RegExp(`\\| ${arm}[^|]* \\| (not within 2 \\(val [\\d.]+%\\)|[12]) \\|`));
+      expect(table).toMatch(new RegExp(`\\| ${arm}[^|]* \\| (> 2 \\(val [\\d.]+%, cap\\)|[12]) \\|`));
       expect(logs).toContainEqual(
-        expect.stringMatching(new RegExp(`^${arm}.* seed 0 step 2: validation accuracy [\\d.]+%$`)),
+        expect.stringMatching(
+          new RegExp(`^${arm}.* seed 0 step 2: train accuracy [\\d.]+%, validation accuracy [\\d.]+%$`),
+        ),
       );
     }
+  });
+
+  it('runs only the arms asked for and rejects an unknown one', async () => {
+    const { lines, error } = await forge(
+      'grokfast-demo',
+      '--operation',
+      'add',
+      '--modulus',
+      '5',
+      '--seeds',
+      '0',
+      '--max-steps',
+      '1',
+      '--d-model',
+      '8',
+      '--batch',
+      '4',
+      '--arms',
+      'ema',
+    );
+    expect(error).toBeUndefined();
+    expect(lines.join('\n')).toMatch(/\| Grokfast-EMA/);
+    expect(lines.join('\n')).not.toMatch(/\| baseline/);
+    expect((await forge('grokfast-demo', '--arms', 'fir')).error?.message).toMatch(/--arms: unknown arm 'fir'/);
   });
 
   it('names the option a bad flag value breaks', async () => {

@@ -16,23 +16,45 @@ export {
   EQUATION_LENGTH,
   EpochBatches,
   modularEquations,
+  type EpochBatchesState,
   modularVocab,
   type ModularOperation,
   type ModularSplit,
 } from './modular/data.js';
-export { ModularTransformer, PAPER_MODEL, answerAccuracy, type ModularModelConfig } from './modular/model.js';
+export {
+  ModularTransformer,
+  PAPER_MODEL,
+  answerAccuracy,
+  answerMetrics,
+  type ModularModelConfig,
+} from './modular/model.js';
+export { AdamL2, referenceWarmupLr, type AdamL2Settings } from './modular/adam-l2.js';
 export {
   GrokfastArmSchema,
   GrokfastDemoOptionsSchema,
-  runGrokfastArm,
-  runGrokfastDemo,
+  PAPER_ARMS,
   type GrokfastArm,
   type GrokfastDemoOptions,
   type GrokfastDemoOptionsInput,
+} from './modular/options.js';
+export {
+  GrokfastArmSession,
+  type BackwardResult,
+  type GrokfastCurvePoint,
+  type SessionLosses,
+  type SessionTiming,
+} from './modular/session.js';
+export { hasArmSession, loadArmSession, saveArmSession } from './modular/session-state.js';
+export {
+  parseGrokfastDemoOptions,
+  runGrokfastArm,
+  runGrokfastDemo,
+  type ArmRunHooks,
   type GrokfastDemoResult,
   type GrokfastRun,
   type RunProgress,
 } from './modular/demo.js';
+export { grokfastCurvesSvg } from './modular/curves-svg.js';
 export { PAPER_STEPS, grokfastTable, speedup, summarizeArms, type ArmSummary } from './modular/table.js';
 export {
   ForgeTrainPhaseConfigSchema,

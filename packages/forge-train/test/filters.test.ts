@@ -82,6 +82,38 @@ describe('Grokfast filters', () => {
     expect(applyAll('ma', { windowSize, lambda })[3]?.b?.[0]).toBeCloseTo(7 + (5 * 6.5) / 3, 5);
   });
 
+  it('MA keeps real copies: gradients written into one reused buffer still average over distinct steps', () => {
+    // One live buffer, as PyTorch's p.grad: every step's gradient is written into the same storage
+    // (the cpu backend's backing array) and handed over as a fresh handle onto it.
+    const live = tf.tensor1d([0, 0, 0]);
+    const backend = tf.backend() as unknown as { data: { get(id: object): { values: Float32Array } } };
+    const storage = backend.data.get(live.dataId).values;
+    const windowSize = 2;
+    const lambda = 1;
+    const transform = createGrokfast('ma', { windowSize, lambda });
+    const outputs = SEQUENCE.map((gradients, index) => {
+      storage.set(gradients.a as number[]);
+      const out = transform.apply(new Map([['a', live.clone()]]), index + 1);
+      const values = Array.from(out.get('a')?.dataSync() ?? []);
+      tf.dispose([...out.values()]);
+      return values;
+    });
+    transform.dispose?.();
+    live.dispose();
+    // Step 4: g4 + λ·mean(g3, g4); a window of views onto the buffer would give g4 + λ·g4 or a drifted sum.
+    SEQUENCE.slice(windowSize - 1).forEach((gradients, offset) => {
+      const step = offset + windowSize;
+      const previous = SEQUENCE[step - 2]?.a as number[];
+      const g = gradients.a as number[];
+      g.forEach((value, j) =>
+        expect(outputs[step - 1]?.[j], `step ${step} a[${j}]`).toBeCloseTo(
+          value + (lambda * ((previous[j] as number) + value)) / 2,
+          5,
+        ),
+      );
+    });
+  });
+
   it('λ = 0 returns the gradients unchanged, bit for bit', () => {
     for (const [name, settings] of [
       ['ema', { lambda: 0 }],

@@ -4,7 +4,8 @@
  * As in the authors' reference code (its default `warmup=True`), gradients are collected from the
  * first step but the filter only changes them once the window is full (step ≥ w). The window's sum
  * is kept as a running total (add the newest, subtract the one leaving) so a step costs two adds,
- * not w; the total is saved with the window, so a resume continues the very same rounding.
+ * not w; the total is saved with the window, so a resume continues the very same rounding. The window
+ * holds real copies of past gradients, never views of the caller's buffers.
  */
 import { ForgeError, tf } from '@agent-forge/core';
 import type { GradientMap, GradientTransform, Tensor } from '@agent-forge/core';
@@ -22,6 +23,13 @@ export const MaSettingsSchema = z.object({
 export type MaSettings = z.output<typeof MaSettingsSchema>;
 
 const SUM = 'sum';
+
+/**
+ * A copy with storage of its own. `clone()` would share the gradient's buffer (reference-counted), and
+ * a window of handles onto buffers that a backward pass or a kernel may reuse is the known MA pitfall
+ * (with PyTorch's reused `p.grad`, the window silently holds w views of the latest gradient).
+ */
+const ownCopy = (tensor: Tensor): Tensor => tf.keep(tf.tidy(() => tf.mul(tensor, 1)));
 const SLOT = 'window/';
 
 interface Window {
@@ -55,10 +63,10 @@ class MaTransform implements GradientTransform {
   }
 
   private push(name: string, grad: Tensor): Window {
-    const copy = tf.keep(grad.clone());
+    const copy = ownCopy(grad);
     const window = this.windows.get(name);
     if (!window) {
-      const created = { items: [copy], sum: tf.keep(grad.clone()) };
+      const created = { items: [copy], sum: ownCopy(grad) };
       this.windows.set(name, created);
       return created;
     }

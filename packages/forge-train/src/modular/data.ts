@@ -3,6 +3,7 @@
  * as five tokens `[a, op, b, =, c]`, half of the table for training and half for validation.
  */
 import { ForgeError, Rng } from '@agent-forge/core';
+import type { RngState } from '@agent-forge/core';
 
 /** The binary operation of the table: `multiply` (the paper's headline task, b = 0 left out) or `add` (full p × p table). */
 export type ModularOperation = 'multiply' | 'add';
@@ -67,6 +68,16 @@ export function modularEquations(
   };
 }
 
+/** `EpochBatches.state()`: JSON-serialisable. */
+export interface EpochBatchesState {
+  /** Row order of the current pass (empty before the first batch). */
+  readonly order: readonly number[];
+  /** Rows of the current pass already served. */
+  readonly cursor: number;
+  /** The shuffling stream, to draw the next passes' orders. */
+  readonly rng: RngState;
+}
+
 /**
  * Shuffled passes over the training rows in batches of `batchSize`, the last batch of a pass
  * holding what is left (as the reference's `torch.split` does).
@@ -92,6 +103,8 @@ export class EpochBatches {
     tokens: Int32Array;
     /** Equations in the batch: `batchSize`, or fewer for the last batch of a pass. */
     rows: number;
+    /** True for the last batch of a pass: the epoch ends with it (the reference validates then). */
+    endsEpoch: boolean;
   } {
     if (this.cursor >= this.order.length) this.reshuffle();
     const picked = this.order.slice(this.cursor, this.cursor + this.batchSize);
@@ -100,7 +113,26 @@ export class EpochBatches {
     picked.forEach((row, i) =>
       tokens.set(this.data.subarray(row * EQUATION_LENGTH, (row + 1) * EQUATION_LENGTH), i * EQUATION_LENGTH),
     );
-    return { tokens, rows: picked.length };
+    return { tokens, rows: picked.length, endsEpoch: this.cursor >= this.order.length };
+  }
+
+  /** Where the passes stand (this pass's order, the position in it, the shuffling stream), for an exact resume. */
+  state(): EpochBatchesState {
+    return { order: [...this.order], cursor: this.cursor, rng: this.rng.getState() };
+  }
+
+  /** Continue from `state()`: the same batches follow as if the run had never stopped. */
+  restore(state: EpochBatchesState): void {
+    const valid =
+      state.order.length === (state.order.length === 0 ? 0 : this.rows) &&
+      state.order.every((row) => Number.isInteger(row) && row >= 0 && row < this.rows) &&
+      Number.isInteger(state.cursor) &&
+      state.cursor >= 0 &&
+      state.cursor <= state.order.length;
+    if (!valid) throw new ForgeError(`saved batch order does not fit ${this.rows} training rows`, { field: 'batches' });
+    this.order = [...state.order];
+    this.cursor = state.cursor;
+    this.rng.restore(state.rng);
   }
 
   private reshuffle(): void {

@@ -156,9 +156,24 @@ export class ModularTransformer {
 
   /** Mean cross-entropy of the answer token; `equations` is [B, inputLength + 1]. */
   loss(equations: Tensor2D): Scalar {
+    return this.lossAndHits(equations).loss;
+  }
+
+  /**
+   * The answer token's mean cross-entropy and how many answers the argmax gets right, from one forward
+   * pass (the reference scores its training accuracy on the very logits it trains on).
+   */
+  lossAndHits(equations: Tensor2D): {
+    /** Mean answer cross-entropy (nats). */
+    loss: Scalar;
+    /** Count of rows whose argmax is the answer (int32). */
+    hits: Scalar;
+  } {
     const { inputs, answers } = splitEquations(equations, this.config.inputLength);
     const logits = this.answerLogits(inputs);
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(answers, this.config.vocabSize), logits) as Scalar;
+    const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(answers, this.config.vocabSize), logits) as Scalar;
+    const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), answers), 'int32')) as Scalar;
+    return { loss, hits };
   }
 
   /** Frees every weight; the model is unusable afterwards. */
@@ -181,18 +196,35 @@ function gelu(x: Tensor): Tensor {
 
 /** Share of rows whose answer token is the argmax, in chunks to bound memory. */
 export function answerAccuracy(model: ModularTransformer, equations: Int32Array, chunkRows = 2048): number {
+  return answerMetrics(model, equations, chunkRows).accuracy;
+}
+
+/** Answer accuracy (0 … 1) and mean answer cross-entropy (nats) over `equations`, in chunks to bound memory. */
+export function answerMetrics(
+  model: ModularTransformer,
+  equations: Int32Array,
+  chunkRows = 2048,
+): {
+  /** Share of rows whose argmax is the answer (0 … 1). */
+  accuracy: number;
+  /** Mean answer cross-entropy (nats). */
+  loss: number;
+} {
   const width = model.config.inputLength + 1;
   const rows = equations.length / width;
   let correct = 0;
+  let lossSum = 0;
   for (let start = 0; start < rows; start += chunkRows) {
     const count = Math.min(chunkRows, rows - start);
-    const hits = tf.tidy(() => {
+    const [hits, loss] = tf.tidy(() => {
       const batch = tf.tensor2d(equations.subarray(start * width, (start + count) * width), [count, width], 'int32');
-      const { inputs, answers } = splitEquations(batch, model.config.inputLength);
-      return tf.sum(tf.cast(tf.equal(tf.argMax(model.answerLogits(inputs), -1), answers), 'int32'));
+      const scored = model.lossAndHits(batch);
+      return [scored.hits, scored.loss];
     });
     correct += hits.dataSync()[0] ?? 0;
+    lossSum += (loss.dataSync()[0] ?? Number.NaN) * count;
     hits.dispose();
+    loss.dispose();
   }
-  return correct / rows;
+  return { accuracy: correct / rows, loss: lossSum / rows };
 }
