@@ -63,7 +63,7 @@ export function forgeEslint({ packageName, tsconfigRootDir }) {
                   {
                     group: restricted,
                     message:
-                      'Dependencies point cli → phases → core: a phase never imports another phase (DESIGN.md §1).',
+                      'Dependencies point cli → phases → core: a phase never imports another phase (docs/architecture.md §1).',
                   },
                 ]
               : [],

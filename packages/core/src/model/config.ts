@@ -1,6 +1,6 @@
 /**
  * TinyTitan's architecture config: a zod schema with documented defaults and the three scale presets of
- * DESIGN.md §4. Defaults follow the llama family (rotary positions, SwiGLU, RMSNorm, tied embeddings)
+ * docs/architecture.md §4. Defaults follow the llama family (rotary positions, SwiGLU, RMSNorm, tied embeddings)
  * because that is what the seed's TinyTitans describe; the GPT-2 variants stay selectable.
  */
 import { z } from 'zod';
@@ -86,7 +86,7 @@ export function parseModelConfig(input: ModelConfigInput): ModelConfig {
   });
 }
 
-/** Names of the scale presets (DESIGN.md §4). */
+/** Names of the scale presets (docs/architecture.md §4). */
 export type ModelPresetName = 'tiny' | 'small' | 'paper';
 
 /**

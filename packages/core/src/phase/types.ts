@@ -4,7 +4,7 @@ import type { Rng } from '../rng/index.js';
 import type { Tracker } from '../track/index.js';
 import type { ProgressReporter } from './progress.js';
 
-/** The eight phases, in pipeline order (DESIGN.md §3). */
+/** The eight phases, in pipeline order (docs/architecture.md §3). */
 export const PHASE_NAMES = [
   'cognate',
   'evomerge',

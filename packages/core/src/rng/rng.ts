@@ -12,7 +12,7 @@ export interface RngState {
 }
 
 /**
- * The seeded PRNG every random choice in the project takes (DESIGN.md §2 `rng`).
+ * The seeded PRNG every random choice in the project takes (docs/architecture.md §2 `rng`).
  * pure-rand's xoroshiro128+ gives a small, serializable state, which exact resume needs.
  */
 export class Rng {

@@ -32,7 +32,7 @@ describe('ModelConfig', () => {
     expect(() => parseModelConfig({ ...MICRO, dModel: 6, nHeads: 2 })).toThrow(/even head size/);
   });
 
-  it('has presets at the DESIGN.md §4 scales, with exact parameter counts', () => {
+  it('has presets at the docs/architecture.md §4 scales, with exact parameter counts', () => {
     expect(MODEL_PRESETS.tiny).toMatchObject({ dModel: 64, nLayers: 2, vocabSize: 512, contextLength: 64 });
     expect(MODEL_PRESETS.small).toMatchObject({ dModel: 192, nLayers: 4, vocabSize: 2048, contextLength: 128 });
     expect(MODEL_PRESETS.paper).toMatchObject({ dModel: 512, nLayers: 6, vocabSize: 8192, contextLength: 256 });
