@@ -20,7 +20,7 @@ await initBackend();
 const names = ['a', 'b', 'c'];
 const models = names.map((_, i) => new TinyTitan(MODEL_PRESETS.tiny, { seed: i + 1 }));
 const sources = new Map(names.map((name, i) => [name, weightsFromTf(models[i].namedWeights())]));
-console.log(`merge methods: ${MERGE_METHODS.size} (${[...MERGE_METHODS.keys()].join(', ')})`);
+console.log(`merge methods: ${MERGE_METHODS.size} (${MERGE_METHODS.names().join(', ')})`);
 console.log(`tensors per model: ${sources.get('a').size}`);
 
 // %%
