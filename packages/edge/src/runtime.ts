@@ -17,6 +17,7 @@ export type StreamStopReason = StopReason | 'aborted';
  * @property topK Sample only among the k most likely tokens; unset: the whole vocabulary.
  * @property seed Seed of the sampling draws (default 0): the same seed gives the same tokens.
  * @property stopTokens Generation ends after emitting one of these (it is included in the output).
+ * @property injector Tokens a tool appends after a generated token (the calculator); they are output and fed to the model, never sampled.
  */
 export interface StreamOptions extends GenerateOptions {
   /** Aborting stops generation before the next token; the tokens so far stay valid. */
