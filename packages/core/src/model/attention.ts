@@ -133,7 +133,7 @@ export class CausalSelfAttention {
       const mixed = call.attend
         ? call.attend(heads, { layer: call.layer ?? 0, standard: (other) => this.standardStep(other, call.mask) })
         : this.standardStep(heads, call.mask);
-      const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.options.dModel]);
+      const merged = tf.reshape(swapHeadsAndTime(mixed), [batch, length, this.options.dModel]);
       return this.o.apply(merged) as tf.Tensor3D;
     });
   }
@@ -146,8 +146,18 @@ export class CausalSelfAttention {
 
   /** `[B, T, dModel] → [B, H, T, headSize]`. */
   private splitHeads(x: tf.Tensor, batch: number, length: number): tf.Tensor4D {
-    return tf.transpose(tf.reshape(x, [batch, length, this.options.nHeads, this.headSize]), [0, 2, 1, 3]);
+    return swapHeadsAndTime(tf.reshape(x, [batch, length, this.options.nHeads, this.headSize]));
   }
+}
+
+/**
+ * `[B, A, C, D] → [B, C, A, D]`. With one token (decoding) one of the swapped axes has size 1, so the
+ * memory order is unchanged and a reshape (no copy) does it: 4 fewer Transpose kernels per layer and step.
+ */
+function swapHeadsAndTime(x: tf.Tensor4D): tf.Tensor4D {
+  const [batch, a, c, d] = x.shape;
+  if (a === 1 || c === 1) return tf.reshape(x, [batch, c, a, d]);
+  return tf.transpose(x, [0, 2, 1, 3]);
 }
 
 /**
