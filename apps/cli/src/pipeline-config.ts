@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ForgeError, PresetNameSchema, datasetSourceSchema, parseConfig } from '@agent-forge/core';
+import { ControlSettingsSchema } from './control/settings.js';
+import { EffectSettingsSchema } from './effects/settings.js';
 import { YAML } from './yaml.js';
 import { z } from 'zod';
 
@@ -36,6 +38,10 @@ export const PipelineConfigSchema = z
     data: z.union([z.string().min(1), datasetSourceSchema]).optional(),
     /** Per-phase settings, each validated by that phase's own schema. */
     phases: z.record(z.string(), z.unknown()).default({}),
+    /** After the run, every phase's models measured on one held-out set (`effects.json`, printed after the summary). */
+    effects: EffectSettingsSchema.default(() => EffectSettingsSchema.parse({})),
+    /** After the run, a plain model trained for the pipeline's training compute, measured beside the final model. */
+    control: ControlSettingsSchema.default(() => ControlSettingsSchema.parse({})),
   })
   .strict();
 /** A validated `forge run` config with defaults filled in (preset `tiny`, seed 42, backend `auto`, runsDir `runs`); phase settings are still unvalidated. */

@@ -135,6 +135,25 @@ function registerInfoCommand(program: Command, io: ProgramIo): void {
     });
 }
 
+/** `forge run`'s own flags. */
+interface RunFlags {
+  resume?: string;
+  from?: string;
+  to?: string;
+  input?: string;
+  /** False with `--no-effects`. */
+  effects: boolean;
+  /** True with `--control`, false with `--no-control`, undefined with neither (the preset decides). */
+  control?: boolean;
+}
+
+/** `--no-effects` / `--control` / `--no-control` as `--set` overrides, so the config file's values yield to them. */
+function runFlagOverrides(flags: RunFlags): string[] {
+  const overrides = flags.effects ? [] : ['effects.enabled=false'];
+  if (flags.control !== undefined) overrides.push(`control.enabled=${flags.control}`);
+  return overrides;
+}
+
 /** `forge run` (the whole pipeline) and `forge phase` (one phase alone). */
 function registerPipelineCommands(program: Command, io: ProgramIo): void {
   const progressFor = (flags: CommonFlags): ProgressReporter => (flags.quiet ? silentProgress : io.progress);
@@ -143,9 +162,12 @@ function registerPipelineCommands(program: Command, io: ProgramIo): void {
     .option('--from <phase>', 'start the pipeline at this phase (needs --input unless it is cognate)')
     .option('--to <phase>', 'stop the pipeline after this phase')
     .option('-i, --input <dir>', 'start from this checkpoint or phase directory')
-    .action(async (flags: CommonFlags & { resume?: string; from?: string; to?: string; input?: string }) => {
+    .option('--no-effects', "skip measuring every phase's models on one held-out set after the run")
+    .option('--control', 'train the equal-compute control after the run (default at small and paper)')
+    .option('--no-control', 'do not train the equal-compute control')
+    .action(async (flags: CommonFlags & RunFlags) => {
       await runCommand({
-        config: configFrom(flags),
+        config: configFrom({ ...flags, set: [...flags.set, ...runFlagOverrides(flags)] }),
         resume: flags.resume,
         from: flags.from,
         to: flags.to,

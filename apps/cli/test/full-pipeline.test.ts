@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { PHASE_NAMES, checkDirectoryHashes, generate, readPipelineState, useBackend } from '@agent-forge/core';
 import type { PhaseResult, PipelineState } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EFFECTS_FILE, type PipelineEffects } from '../src/effects/index.js';
 import { loadEdgeModel } from '../src/load-model.js';
 // As in the CLI: importing the phases registers the model extensions (quietstar, bitnet, …) the loader needs.
 import '../src/phases.js';
@@ -138,8 +139,23 @@ describe('forge run --preset tiny (the whole pipeline)', () => {
     }
   });
 
+  it("measures every phase's models on one held-out set and prints each phase's change", () => {
+    const effects = JSON.parse(readFileSync(path.join(runsDir, state.runId, EFFECTS_FILE), 'utf8')) as PipelineEffects;
+    const expected = state.phases.flatMap((phase) =>
+      (phase.result?.models ?? []).map((model) => [phase.name, model.dir]),
+    );
+    expect(effects.rows.map((row) => [row.phase, row.dir])).toEqual(expected);
+    for (const row of effects.rows) {
+      expect(Number.isFinite(row.effect.loss), row.dir).toBe(true);
+      expect(row.effect.levels.map((level) => level.problems)).toEqual([8, 8, 8]);
+    }
+    // The table after the summary: one line per model, in pipeline order.
+    const printed = run.output.split('\n').filter((line) => /^\S+\s+\S+\s+\d+\.\d{4}\s+(—|[+-]\d)/.test(line));
+    expect(printed.map((line) => line.split(/\s+/)[0])).toEqual(expected.map(([phase]) => phase));
+  });
+
   it('resumes the finished run without redoing any phase', async () => {
-    const resumed = await forge(['run', '--resume', state.runId, '--runs-dir', runsDir]);
+    const resumed = await forge(['run', '--resume', state.runId, '--runs-dir', runsDir, '--no-effects']);
     expect(resumed.code, resumed.output).toBe(0);
     expect(resumed.output).not.toMatch(/training: \d+\//);
     const after = readPipelineState(path.join(runsDir, state.runId));

@@ -19,6 +19,8 @@ describe('loadPipelineConfig', () => {
       runsDir: 'runs',
       tracking: { sinks: ['run-store'] },
       phases: {},
+      effects: { enabled: true, difficulties: [1, 2, 3], problemsPerDifficulty: 8, windows: 32, maxNewTokens: 48 },
+      control: { seed: 1 },
     });
   });
 

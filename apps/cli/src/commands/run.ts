@@ -1,10 +1,19 @@
 import path from 'node:path';
-import { ForgeError, detectDataSource, readPipelineState, recordRunAlerts, runPipeline } from '@agent-forge/core';
+import {
+  ForgeError,
+  bytesOnDisk,
+  detectDataSource,
+  readPipelineState,
+  recordRunAlerts,
+  runPipeline,
+} from '@agent-forge/core';
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
+import { trainControl } from '../control/index.js';
+import { CONTROL_PHASE, effectsTable, measurePipelineEffects, type ExtraModel } from '../effects/index.js';
 import { summaryTable } from '../summary.js';
 import { withInterruptSignal } from '../signals.js';
 
@@ -72,6 +81,45 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     }),
   );
   await printRunOutcome(outcome, config.runsDir, print);
+  await measureAfterRun(outcome, phases, config, progress, print);
+}
+
+/** The equal-compute control (when on) and the effects table: every model on the same held-out items. */
+async function measureAfterRun(
+  outcome: Awaited<ReturnType<typeof runPipeline>>,
+  phases: readonly Phase[],
+  config: PipelineConfig,
+  progress: ProgressReporter,
+  print: (line: string) => void,
+): Promise<void> {
+  // By default only a whole run at small or paper trains one: it needs cognate's settings and tokenizer.
+  const controlOn =
+    config.control.enabled ?? (config.preset !== 'tiny' && phases.some((phase) => phase.name === 'cognate'));
+  if (controlOn && !config.effects.enabled) {
+    throw new ForgeError('the equal-compute control is measured by the effects: turn effects on or the control off', {
+      field: 'control.enabled',
+    });
+  }
+  const extra: ExtraModel[] = [];
+  if (controlOn) {
+    const record = await withInterruptSignal(progress, (signal) =>
+      trainControl(outcome.runDir, outcome.state, phases, config.control, progress, signal),
+    );
+    print(
+      `\nequal-compute control: ${record.steps} steps, ${record.tokens} tokens, ${record.flops.toExponential(3)} FLOPs for the pipeline's ${record.pipelineFlops.toExponential(3)}`,
+    );
+    extra.push({
+      phase: CONTROL_PHASE,
+      role: 'plain',
+      dir: record.dir,
+      params: record.params,
+      bytes: await bytesOnDisk(record.dir),
+    });
+  }
+  if (!config.effects.enabled) return;
+  const effects = await measurePipelineEffects(outcome.runDir, outcome.state, phases, config.effects, progress, extra);
+  print('');
+  for (const line of effectsTable(effects)) print(line);
 }
 
 /** What a finished run made: each phase's metrics, the summary table, alerts and the final model. */

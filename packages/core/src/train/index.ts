@@ -10,6 +10,13 @@ export {
 } from './gradients.js';
 export { LossGuard } from './guard.js';
 export { activationBytesPerSequence, chooseMicroBatch, type ActivationShape } from './micro-batch.js';
-export { train, type BatchSource, type TrainOptions, type TrainSummary, type TrainableModel } from './loop.js';
+export {
+  TRAINING_COMPUTE_EVENT,
+  train,
+  type BatchSource,
+  type TrainOptions,
+  type TrainSummary,
+  type TrainableModel,
+} from './loop.js';
 export { loadTrainState, saveTrainState, type TrainStateParts } from './train-state.js';
 export { documentBatchSource } from './batch-source.js';

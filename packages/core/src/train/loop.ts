@@ -100,6 +100,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const task = options.progress?.start(options.phase ? `${options.phase} training` : 'training', config.steps);
   task?.tick(startStep);
   const losses: number[] = [];
+  const compute = computeRecorder(options);
   const started = performance.now();
   let step = startStep;
   const lastStep = Math.min(config.steps, options.untilStep ?? config.steps);
@@ -109,6 +110,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       const lr = learningRateAt(step, config);
       const batch = options.data.next(config.batchSize);
       const { loss, gradNorm } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
+      compute.add(batch);
       guard.check(step, loss, lr);
       losses.push(loss);
       logStep(options, step, { loss, lr, gradNorm });
@@ -122,6 +124,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
         const parts = trainedParts(options, weights, optimizer);
         await saveTrainState(options.stateDir, { ...parts, step, lossAverage: guard.runningAverage, microBatch });
         options.tracker?.event('checkpoint', { step }, options.phase);
+        compute.flush();
       }
       if (options.signal?.aborted)
         throw new ForgeError(
@@ -132,6 +135,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     task?.done();
     optimizer.dispose();
   }
+  compute.flush();
   const seconds = (performance.now() - started) / 1000;
   const tokens = (step - startStep) * config.batchSize * (options.shape?.contextLength ?? 0);
   return {
@@ -141,6 +145,27 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     microBatch,
     resumedFrom: startStep,
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+  };
+}
+
+/** The tracker event that records tokens trained (`forge run`'s equal-compute control sums them per phase). */
+export const TRAINING_COMPUTE_EVENT = 'training_compute';
+
+/**
+ * Counts the tokens each step trains on and records them as a {@link TRAINING_COMPUTE_EVENT} with every
+ * checkpoint and at the end: steps after the last checkpoint of an interrupted call are redone on resume,
+ * so they are counted once.
+ */
+function computeRecorder(options: TrainOptions): { add(batch: TokenWindows): void; flush(): void } {
+  let tokens = 0;
+  return {
+    add: (batch) => {
+      tokens += batch.rows * (batch.cols - 1);
+    },
+    flush: () => {
+      if (tokens > 0) options.tracker?.event(TRAINING_COMPUTE_EVENT, { tokens }, options.phase);
+      tokens = 0;
+    },
   };
 }
 

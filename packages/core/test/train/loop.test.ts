@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 
 import { Tracker, metricSeries, readRunStore } from '../../src/track/index.js';
-import { TrainConfigSchema, train } from '../../src/train/index.js';
+import { TRAINING_COMPUTE_EVENT, TrainConfigSchema, train } from '../../src/train/index.js';
 import type { GradientMap, GradientTransform, TrainConfig } from '../../src/train/index.js';
 import { microModel, streamSource } from './helpers.js';
 
@@ -39,6 +39,32 @@ describe('train', () => {
     expect(last).toBeLessThan(first * 0.8);
     expect(metricSeries(readRunStore(runDir), 'test', 'loss')).toHaveLength(40);
     model.dispose();
+  });
+
+  it('records the tokens it trained once each, across an interrupted call and its resume', async () => {
+    const runDir = tmp();
+    const stateDir = path.join(tmp(), 'state');
+    const tracker = await Tracker.open(['run-store'], { runDir, runId: 'r' });
+    const settings = config({ steps: 12, checkpointEvery: 5 });
+    const first = microModel();
+    await train({ model: first, data: streamSource(), config: settings, stateDir, untilStep: 7, tracker, phase: 'p' });
+    first.dispose();
+    const resumed = microModel();
+    await train({ model: resumed, data: streamSource(), config: settings, stateDir, tracker, phase: 'p' });
+    resumed.dispose();
+    const plain = microModel();
+    await train({ model: plain, data: streamSource(), config: config({ steps: 3 }), tracker, phase: 'q' });
+    plain.dispose();
+    await tracker.close();
+    const tokens = (phase: string): number =>
+      readRunStore(runDir)
+        .filter(
+          (record) => record.type === 'event' && record.event === TRAINING_COMPUTE_EVENT && record.phase === phase,
+        )
+        .reduce((sum, record) => sum + Number(record.type === 'event' ? record.data?.tokens : 0), 0);
+    // 4 rows of 8 predicted tokens (9 columns) per step: 12 steps in all, and 3 without a state directory.
+    expect(tokens('p')).toBe(12 * 4 * 8);
+    expect(tokens('q')).toBe(3 * 4 * 8);
   });
 
   it('resumes exactly: 10 steps + resume to 20 gives the weights of 20 straight steps', async () => {
