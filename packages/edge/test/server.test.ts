@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { useBackend } from '@agent-forge/core';
+import { tf, useBackend } from '@agent-forge/core';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeEngine, loadPackedKernelModel, serveModel, type EdgeModel, type RunningServer } from '../src/index.js';
@@ -147,5 +147,34 @@ describe('forge serve (OpenAI-compatible, real HTTP)', () => {
     expect(((await tooLong.json()) as { error: { code: string } }).error.code).toBe('context_length_exceeded');
     await expect(client.completions.create({ model: 'nope', prompt: 'x' })).rejects.toMatchObject({ status: 404 });
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
+  });
+
+  it('holds no more tensors or memory after 2N requests than after N (plain, streamed, chat, cut off, bad)', async () => {
+    const mixed = async (): Promise<void> => {
+      await client.completions.create({ model: 'micro', prompt: 'Question: 4 + 4?\nAnswer:', max_tokens: 6 });
+      const stream = await client.chat.completions.create({
+        model: 'micro',
+        messages: [{ role: 'user', content: 'Tom has 3 apples.' }],
+        max_tokens: 6,
+        stream: true,
+      });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta) break; // the client hangs up mid-stream
+      await post('/v1/completions', JSON.stringify({ model: 'micro', prompt: 'word '.repeat(40) }));
+    };
+    const settle = async (): Promise<void> => {
+      // A cut-off stream's generation ends on the server after the client has gone: wait for the queue.
+      await client.completions.create({ model: 'micro', prompt: 'x', max_tokens: 1 });
+    };
+    for (let i = 0; i < 3; i++) await mixed();
+    await settle();
+    const after = async (rounds: number): Promise<{ tensors: number; bytes: number }> => {
+      for (let i = 0; i < rounds; i++) await mixed();
+      await settle();
+      const memory = tf.memory();
+      return { tensors: memory.numTensors, bytes: memory.numBytes };
+    };
+    const first = await after(4);
+    const second = await after(8);
+    expect(second).toEqual(first);
   });
 });
