@@ -22,6 +22,7 @@ import {
   EffectSettingsSchema,
   buildEffectHeldOut,
   effectsTable,
+  levelAccuracy,
   measurePipelineEffects,
 } from '../src/effects/index.js';
 
@@ -134,5 +135,29 @@ describe('pipeline effects', () => {
     expect(delta('cognate')).toBe('—');
     expect(delta('evomerge')).toBe('+0.000');
     expect(Number(delta('bitnet'))).toBeCloseTo((b?.effect.loss ?? 0) - (a1?.effect.loss ?? 0), 3);
+  });
+
+  it('scores without the calculator by generating again only the answers the calculator touched', async () => {
+    const problems = generateProblems({ count: 4, seed: 5, difficulty: 1 });
+    const answerOf = (prompt: string) => problems.find((p) => prompt.includes(p.question))?.finalAnswer ?? '?';
+    // With the calculator: problems 0 and 1 use it (0 correct, 1 wrong), 2 is right without it, 3 wrong.
+    const withCalculator = async (prompt: string): Promise<string> => {
+      const index = problems.findIndex((p) => prompt.includes(p.question));
+      if (index === 0) return `<<1+1=2>>2\n#### ${answerOf(prompt)}`;
+      if (index === 1) return '<<1+1=2>>2\n#### -1';
+      return index === 2 ? `#### ${answerOf(prompt)}` : '#### -1';
+    };
+    const asked: string[] = [];
+    // Without it, the two calculator answers come out the other way round.
+    const withoutCalculator = async (prompt: string): Promise<string> => {
+      asked.push(prompt);
+      const index = problems.findIndex((p) => prompt.includes(p.question));
+      return index === 1 ? `#### ${answerOf(prompt)}` : '#### -1';
+    };
+    const level = await levelAccuracy({ difficulty: 1, problems }, (calculator) =>
+      calculator ? withCalculator : withoutCalculator,
+    );
+    expect(level).toEqual({ difficulty: 1, problems: 4, withCalculator: 0.5, withoutCalculator: 0.5 });
+    expect(asked).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 export { EffectSettingsSchema, type EffectSettings } from './settings.js';
 export { buildEffectHeldOut, type DifficultyItems, type EffectHeldOut } from './held-out.js';
-export { measureModelDir, type LevelAccuracy, type ModelEffect } from './measure.js';
+export { levelAccuracy, measureModelDir, type LevelAccuracy, type ModelEffect } from './measure.js';
 export {
   EFFECTS_FILE,
   measurePipelineEffects,

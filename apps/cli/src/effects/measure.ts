@@ -3,9 +3,9 @@
  * per difficulty with and without the calculator in the loop.
  */
 import { answerAccuracy, formatProblem, greedyCompleter, perplexity } from '@agent-forge/core';
-import type { Problem, TinyTitan, BpeTokenizer } from '@agent-forge/core';
+import type { Completer, Problem } from '@agent-forge/core';
 import { loadEdgeModel } from '../load-model.js';
-import type { EffectHeldOut } from './held-out.js';
+import type { DifficultyItems, EffectHeldOut } from './held-out.js';
 
 /** Answer accuracy at one difficulty. */
 export interface LevelAccuracy {
@@ -33,16 +33,29 @@ export interface ModelEffect {
   readonly kind: string;
 }
 
-async function accuracyOf(
-  model: TinyTitan,
-  tokenizer: BpeTokenizer,
-  problems: readonly Problem[],
-  maxNewTokens: number,
-  calculator: boolean,
-): Promise<number> {
-  if (problems.length === 0) return 0;
-  const complete = greedyCompleter(model, tokenizer, maxNewTokens, { calculator });
-  return (await answerAccuracy(problems, (problem) => formatProblem(problem).prompt, complete)).accuracy;
+/**
+ * Accuracy with and without the calculator. Greedy decoding is deterministic and the two runs part only
+ * where the calculator first fills in a `<<expr=`, so a completion with no `<<` in it is also the
+ * no-calculator completion: only the others are generated again.
+ */
+export async function levelAccuracy(
+  level: DifficultyItems,
+  completerFor: (calculator: boolean) => Completer,
+): Promise<LevelAccuracy> {
+  const { difficulty, problems } = level;
+  if (problems.length === 0) return { difficulty, problems: 0, withCalculator: 0, withoutCalculator: 0 };
+  const promptOf = (problem: Problem): string => formatProblem(problem).prompt;
+  const withCalculator = await answerAccuracy(problems, promptOf, completerFor(true));
+  const calculated = problems.filter((_, index) => withCalculator.records[index]?.completion.includes('<<'));
+  const again = await answerAccuracy(calculated, promptOf, completerFor(false));
+  const unchanged = withCalculator.records.filter((record) => !record.completion.includes('<<') && record.correct);
+  const correctWithout = unchanged.length + again.records.filter((record) => record.correct).length;
+  return {
+    difficulty,
+    problems: problems.length,
+    withCalculator: withCalculator.accuracy,
+    withoutCalculator: correctWithout / problems.length,
+  };
 }
 
 /**
@@ -57,12 +70,9 @@ export async function measureModelDir(dir: string, heldOut: EffectHeldOut): Prom
     const { loss, perplexity: value } = perplexity(edge.model, heldOut.windows);
     const levels: LevelAccuracy[] = [];
     for (const level of heldOut.levels) {
-      levels.push({
-        difficulty: level.difficulty,
-        problems: level.problems.length,
-        withCalculator: await accuracyOf(edge.model, edge.tokenizer, level.problems, heldOut.maxNewTokens, true),
-        withoutCalculator: await accuracyOf(edge.model, edge.tokenizer, level.problems, heldOut.maxNewTokens, false),
-      });
+      const completerFor = (calculator: boolean): Completer =>
+        greedyCompleter(edge.model, edge.tokenizer, heldOut.maxNewTokens, { calculator });
+      levels.push(await levelAccuracy(level, completerFor));
     }
     return { loss, perplexity: value, levels, persona, kind: edge.kind };
   } finally {
