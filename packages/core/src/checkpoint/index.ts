@@ -11,3 +11,4 @@ export {
   type SavedModel,
 } from './model-checkpoint.js';
 export { buildModelWithWeights, type BuildWithWeightsOptions } from './build-with-weights.js';
+export { maxWeightDifference } from './compare.js';
