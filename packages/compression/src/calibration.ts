@@ -50,7 +50,10 @@ export function measureRowImportance(
     probeModel.loadWeights(model.namedWeights());
     for (let row = 0; row < windows.rows; row++) {
       const slice = windows.tokens.subarray(row * windows.cols, (row + 1) * windows.cols);
-      tf.tidy(() => probeModel.loss(tf.tensor2d(slice, [1, windows.cols], 'int32')));
+      // Only the recorded inputs are wanted: the block returns nothing, so tidy frees the loss too.
+      tf.tidy(() => {
+        probeModel.loss(tf.tensor2d(slice, [1, windows.cols], 'int32'));
+      });
     }
   } finally {
     probeModel.dispose();
