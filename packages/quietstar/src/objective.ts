@@ -19,6 +19,7 @@ import type { LayerKv } from './thought-path.js';
 import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type BaseOutput, type Thinker } from './thinker.js';
 import { thoughtWindow, windowHost, windowMask, type ThoughtWindow } from './window.js';
+import { readAndDispose } from './host-read.js';
 
 /**
  * One evaluation of the Quiet-STaR objective on a batch `[B, T + 1]`. Thought rows are
@@ -147,14 +148,14 @@ function disposePrepared(prepared: PreparedBatch): void {
 /** The LM and REINFORCE losses of a rollout, and the per-thought scores. */
 function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollout): ThoughtBatch {
   const { layout, baseHidden, tiled, base, window } = prepared;
-  const baseNllRows = tf
-    .tidy(() =>
+  const baseNllRows = readAndDispose(
+    tf.tidy(() =>
       tokenNll(
         thinker.path.project(baseHidden),
         shiftedTokens(layout, 1).tokens.slice([0, 0], [layout.batch, layout.length]),
       ),
-    )
-    .dataSync() as Float32Array;
+    ),
+  ) as Float32Array;
   const talk = talkLosses(thinker, layout, tiled.hidden, thought.talkHidden);
   const baseLogLik = baseLogLikelihood(layout, Float32Array.from(baseNllRows), thinker.settings.nTrue);
   const advantage = advantages(talk.thoughtLogLik, layout, thinker.settings.clampNegativeRewards);

@@ -8,6 +8,7 @@ import { BYTE_OFFSET, tf } from '@agent-forge/core';
 import type { Rng } from '@agent-forge/core';
 import { disposeKv, type LayerKv } from './thought-path.js';
 import type { Thinker } from './thinker.js';
+import { readAndDispose } from './host-read.js';
 
 /** What one `rollout` call thinks about: the base pass it hangs off, which rows, how to sample. */
 export interface RolloutSpec {
@@ -89,9 +90,9 @@ function collect(
   talkHidden: tf.Tensor3D[],
   length: number,
 ): Rollout {
-  const tokens = tf.tidy(() => tf.stack(sampled, 2)).dataSync() as Int32Array;
+  const tokens = readAndDispose(tf.tidy(() => tf.stack(sampled, 2))) as Int32Array;
   const policyLogProb = tf.tidy(() => tf.addN(logProbs) as tf.Tensor2D);
-  const meanLogProb = tf.tidy(() => tf.div(tf.addN(plainLogProbs), length)).dataSync() as Float32Array;
+  const meanLogProb = readAndDispose(tf.tidy(() => tf.div(tf.addN(plainLogProbs), length))) as Float32Array;
   return { tokens: Int32Array.from(tokens), policyLogProb, meanLogProb: Float32Array.from(meanLogProb), talkHidden };
 }
 

@@ -68,6 +68,8 @@ export class Thinker {
       for (const [name, variable] of this.mixer.weights) variable.assign(weights.mixer.get(name) as tf.Tensor);
     const initial = weights.thoughtEmbeddings ?? metaRows(model);
     this.thoughtEmbed = tf.tidy(() => tf.variable(tf.div(initial, settings.thoughtEmbeddingScale)));
+    // The caller owns weights it passed; rows made here are this constructor's to free.
+    if (initial !== weights.thoughtEmbeddings) initial.dispose();
   }
 
   /** Every trained weight: the LM's, the mixing head's and the scaled meta-token embeddings. */
