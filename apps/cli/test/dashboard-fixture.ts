@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { bitnetPhase } from '@agent-forge/bitnet';
 import { cognatePhase } from '@agent-forge/cognate';
-import { recordRunAlerts, runPipeline } from '@agent-forge/core';
-import type { Phase, PipelineOutcome } from '@agent-forge/core';
+import { recordRunAlerts, runPipeline, silentProgress } from '@agent-forge/core';
+import { CONTROL_PHASE, EffectSettingsSchema, measurePipelineEffects } from '../src/effects/index.js';
+import type { PipelineEffects } from '../src/effects/index.js';
+import type { Phase, PhaseContext, PipelineOutcome } from '@agent-forge/core';
 import { z } from 'zod';
 
 const MICRO_MODEL = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 };
@@ -117,4 +119,83 @@ export async function runAlertRun(runsDir: string, accuracies: readonly [number,
     runId: 'alert-run',
   });
   return (await recordRunAlerts(runsDir, 'alert-run')).map((a) => a.message);
+}
+
+/** The pipeline's phase names, in order: the timeline must label each of them. */
+export const PIPELINE_PHASES = [
+  'cognate',
+  'evomerge',
+  'quietstar',
+  'bitnet',
+  'forge-train',
+  'baking',
+  'edge',
+  'compression',
+] as const;
+
+/**
+ * Series and result metrics under the names the real phases use (forge-train's `grokfast` / `baseline`
+ * runs, edge's latencies, compression's per-method encode times and budget baseline loss). The values
+ * are this test's inputs: the page must put each one on the chart of its unit.
+ */
+type Tracker = PhaseContext['tracker'];
+const LOGGED: Partial<Record<(typeof PIPELINE_PHASES)[number], (tracker: Tracker) => Record<string, number>>> = {
+  'forge-train': (tracker) => {
+    for (const step of [1, 2, 3]) {
+      tracker.metrics('forge-train/grokfast', step, { loss: 3 - step / 4, lr: step / 1000, gradNorm: step * 2 });
+      tracker.metrics('forge-train/baseline', step, { loss: 3 - step / 8, lr: step / 1000, gradNorm: step * 3 });
+    }
+    return { grokfastMsPerStep: 12.5, baselineMsPerStep: 11.25, stepSpeedup: 2 };
+  },
+  edge: () => ({ timeToFirstTokenMs: 8.5, msPerTokenP50: 2.25, fullForwardMs: 4.75, bytesOnDisk: 2048 }),
+  compression: (tracker) => {
+    const metrics = { budgetLossBaseline: 2.5, 'method.int8.encodeMs': 31.5, 'method.int8.bitsPerWeight': 8.25 };
+    tracker.metrics('compression', 0, metrics);
+    return metrics;
+  },
+};
+
+/** Eight quick phases named as the pipeline's, each reporting what {@link LOGGED} gives it. */
+export async function runPipelineShapedRun(runsDir: string): Promise<PipelineOutcome> {
+  const phases = PIPELINE_PHASES.map(
+    (name): Phase => ({
+      name,
+      description: 'logs under the real phase names',
+      configSchema: z.object({}),
+      run: async (_input, config, ctx) => ({
+        phase: name,
+        runId: ctx.runId,
+        startedAt: new Date().toISOString(),
+        durationMs: 1,
+        models: [],
+        metrics: LOGGED[name]?.(ctx.tracker) ?? {},
+        artifacts: {},
+        config,
+      }),
+    }),
+  );
+  return runPipeline({ phases, runsDir, runId: 'pipeline-run' });
+}
+
+/**
+ * effects.json for the micro run, measured by `forge run`'s own code on a tiny held-out set; the
+ * cognate model is measured a second time as the `control` row (the page only reads the row).
+ */
+export async function measureMicroEffects(outcome: PipelineOutcome): Promise<PipelineEffects> {
+  const settings = EffectSettingsSchema.parse({
+    problemsPerDifficulty: 1,
+    windows: 2,
+    maxNewTokens: 2,
+    difficulties: [1, 2],
+  });
+  const cognate = outcome.state.phases[0]?.result?.models[0];
+  if (!cognate) throw new Error('micro run: cognate has no model');
+  const control = {
+    phase: CONTROL_PHASE,
+    role: 'control',
+    dir: cognate.dir,
+    params: cognate.params,
+    bytes: cognate.bytes,
+  };
+  return measurePipelineEffects(outcome.runDir, outcome.state, [], settings, silentProgress, [control]);
 }

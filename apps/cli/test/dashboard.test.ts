@@ -8,7 +8,16 @@ import type { Browser, Page } from 'playwright-core';
 import { startDashboard } from '../src/dashboard/server.js';
 import type { Dashboard } from '../src/dashboard/server.js';
 import { listRuns, readRunView } from '../src/dashboard/run-data.js';
-import { runAlertRun, runMicroPipeline, startLiveRun, tempRunsDir } from './dashboard-fixture.js';
+import type { PipelineEffects } from '../src/effects/index.js';
+import {
+  PIPELINE_PHASES,
+  measureMicroEffects,
+  runAlertRun,
+  runMicroPipeline,
+  runPipelineShapedRun,
+  startLiveRun,
+  tempRunsDir,
+} from './dashboard-fixture.js';
 
 const CHROMIUM = process.env.FORGE_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -18,6 +27,10 @@ if (!haveChromium && !process.env.CI)
 interface ChartData {
   labels?: unknown[];
   datasets: Array<{ label: string; data: unknown[] }>;
+  /** Tick labels Chart.js drew on the category axis (after any auto-skipping). */
+  drawn: string[];
+  /** Axis titles by scale id. */
+  axes: Record<string, string>;
 }
 const GENERATIONS = [
   { bestFitness: 1.5, meanFitness: 1.25, diversity: 0.75 },
@@ -29,11 +42,13 @@ let dashboard: Dashboard;
 let micro: PipelineState;
 let live: ReturnType<typeof startLiveRun>;
 let alertMessages: string[] = [];
+let effects: PipelineEffects;
 
 beforeAll(async () => {
   await initBackend();
   runsDir = tempRunsDir();
-  await runMicroPipeline(runsDir);
+  effects = await measureMicroEffects(await runMicroPipeline(runsDir));
+  await runPipelineShapedRun(runsDir);
   micro = readPipelineState(path.join(runsDir, 'micro-run'));
   live = startLiveRun(runsDir, GENERATIONS);
   await live.started;
@@ -59,8 +74,9 @@ describe('dashboard JSON API', () => {
       ['alert-run', false],
       ['live-run', true],
       ['micro-run', false],
+      ['pipeline-run', false],
     ]);
-    expect(listRuns(runsDir)).toHaveLength(3);
+    expect(listRuns(runsDir)).toHaveLength(4);
     const page = await fetch(dashboard.url);
     expect(await page.text()).toContain('<canvas id="chart-loss">');
     const chartJs = await fetch(`${dashboard.url}vendor/chart.umd.min.js`);
@@ -78,6 +94,9 @@ describe('dashboard JSON API', () => {
     expect((await getJson(`${dashboard.url}api/runs/..%2F..%2Fetc`)).status).toBe(404);
     expect((await getJson(`${dashboard.url}api/runs/nope`)).status).toBe(404);
     expect(existsSync(path.join(runsDir, 'micro-run', PIPELINE_FILE))).toBe(true);
+    expect(((await getJson(`${dashboard.url}api/runs/micro-run`)).body as { effects: unknown }).effects).toEqual(
+      effects,
+    );
   });
 });
 
@@ -97,8 +116,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
   });
 
   // Browser-side code as strings: this package compiles without the DOM types.
-  const CHART_DATA = `Object.fromEntries(Object.entries(window.forgeDashboard.charts).map(([key, chart]) =>
-    [key, { labels: chart.data.labels, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) }]))`;
+  const CHART_DATA = `Object.fromEntries(Object.entries(window.forgeDashboard.charts).map(([key, chart]) => {
+    const category = Object.values(chart.scales).find((s) => s.type === 'category');
+    return [key, {
+      labels: chart.data.labels,
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })),
+      drawn: category ? category.ticks.map((t) => category.getLabelForValue(t.value)) : [],
+      axes: Object.fromEntries(Object.entries(chart.options.scales).map(([id, s]) => [id, s.title?.text ?? ''])),
+    }];
+  }))`;
   const chartData = async (p: Page): Promise<Record<string, ChartData>> =>
     (await p.evaluate(CHART_DATA)) as Record<string, ChartData>;
 
@@ -147,9 +173,87 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
     })()`)) as { opaque: number; hidden: boolean };
     expect(painted.hidden).toBe(false);
     expect(painted.opaque).toBeGreaterThan(1000);
-    expect(await page.locator('#phase-table tbody tr').count()).toBe(2);
+    expect(await page.locator('#phase-table > tbody > tr').count()).toBe(2);
     if (process.env.FORGE_DASHBOARD_SCREENSHOT)
       await page.screenshot({ path: process.env.FORGE_DASHBOARD_SCREENSHOT, fullPage: true });
+  });
+
+  it('gives loss, learning rate and gradient norm a chart each, and metrics as table cells', async () => {
+    const charts = await open('micro-run');
+    const view = readRunView(runsDir, 'micro-run');
+    const named = (name: string) =>
+      view.series
+        .filter((s) => s.name === name)
+        .map((s) => ({ label: s.phase, data: s.points.map(([x, y]) => ({ x, y })) }));
+    for (const [chart, name, unit] of [
+      ['loss', 'loss', 'loss (nats/token)'],
+      ['lr', 'lr', 'learning rate'],
+      ['gradNorm', 'gradNorm', 'gradient norm (global L2)'],
+    ] as const) {
+      expect(named(name).length).toBeGreaterThan(0);
+      expect(charts[chart]?.datasets).toEqual(named(name));
+      expect(charts[chart]?.axes.y).toBe(unit);
+    }
+    expect(Object.keys(charts).filter((key) => key.startsWith('other:'))).not.toContain('other:lr');
+    const rows = page.locator('#phase-table > tbody > tr');
+    for (const [index, phase] of micro.phases.entries()) {
+      const metrics = Object.entries(phase.result?.metrics ?? {});
+      expect(metrics.length).toBeGreaterThan(0);
+      const cells = await rows
+        .nth(index)
+        .locator('table.metric-table tr')
+        .evaluateAll((trs) => trs.slice(1).map((tr) => [...tr.children].map((td) => td.textContent)));
+      expect(cells.map(([name]) => name)).toEqual(metrics.map(([name]) => name));
+      const msPerForward = cells.find(([name]) => name === 'reasoning.msPerForward');
+      if (index === 0) expect(msPerForward?.[2]).toBe('ms');
+    }
+  });
+
+  it('draws effects.json: one loss point per pipeline model in order, the control apart, accuracy per difficulty', async () => {
+    const charts = await open('micro-run');
+    const models = effects.rows.filter((r) => r.phase !== 'control');
+    const control = effects.rows.find((r) => r.phase === 'control');
+    expect(models.map((r) => r.phase)).toEqual(['cognate', 'cognate', 'cognate', 'bitnet']);
+    expect(charts.effects?.labels).toEqual(models.map((r) => `${r.phase} ${r.role}`));
+    expect(charts.effects?.datasets[0]?.data).toEqual(models.map((r) => r.effect.loss));
+    expect(charts.effects?.datasets[1]?.data).toEqual(models.map(() => control?.effect.loss));
+    expect(charts.effects?.datasets[1]?.label).toMatch(/^control/);
+    const cells = await page
+      .locator('#effects-table tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(cells[0]).toEqual([
+      'phase',
+      'model',
+      'held-out loss (nats/token)',
+      'd1 with calculator (1 problems)',
+      'd1 without',
+      'd2 with calculator (1 problems)',
+      'd2 without',
+    ]);
+    const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+    expect(cells.slice(1).map((row) => row.slice(3))).toEqual(
+      effects.rows.map((r) => r.effect.levels.flatMap((l) => [pct(l.withCalculator), pct(l.withoutCalculator)])),
+    );
+    expect(cells.at(-1)?.[0]).toBe('control');
+  });
+
+  it('labels every phase of a pipeline-long timeline and keeps Grokfast, latency and encode times apart', async () => {
+    await page.setViewportSize({ width: 900, height: 1200 });
+    const charts = await open('pipeline-run');
+    await page.setViewportSize({ width: 1400, height: 1500 });
+    const labels = PIPELINE_PHASES.map((name) => `${name} (done)`);
+    expect(charts.timeline?.labels).toEqual(labels);
+    expect(charts.timeline?.drawn).toEqual(labels);
+    expect(charts.grokfast?.datasets.map((d) => d.label)).toEqual([
+      'forge-train/grokfast loss',
+      'forge-train/baseline loss',
+    ]);
+    expect(charts.grokfast?.datasets[0]?.data).toEqual([1, 2, 3].map((x) => ({ x, y: 3 - x / 4 })));
+    expect(charts.latency?.labels).toEqual(['edge timeToFirstTokenMs', 'edge msPerTokenP50', 'edge fullForwardMs']);
+    expect(charts.latency?.datasets[0]?.data).toEqual([8.5, 2.25, 4.75]);
+    expect(charts.encode?.labels).toEqual(['compression method.int8.encodeMs']);
+    expect(charts.encode?.datasets[0]?.data).toEqual([31.5]);
+    expect(charts.lr?.datasets.map((d) => d.label)).toEqual(['forge-train/grokfast', 'forge-train/baseline']);
   });
 
   it('follows a live run: new generations appear on the evolution chart without a reload', async () => {

@@ -6,10 +6,13 @@ import {
   RUN_STORE_FILE,
   alertsInRunStore,
   detectPhaseAlerts,
+  readJsonFileSync,
   readPipelineState,
   readRunStore,
 } from '@agent-forge/core';
 import type { PhaseAlert, PipelineState, TrackRecord } from '@agent-forge/core';
+import { EFFECTS_FILE } from '../effects/index.js';
+import type { PipelineEffects } from '../effects/index.js';
 
 /** One row of the run list. */
 export interface RunSummary {
@@ -46,6 +49,8 @@ export interface RunView extends RunSummary {
   readonly series: readonly SeriesView[];
   readonly alerts: readonly PhaseAlert[];
   readonly events: ReadonlyArray<{ readonly time: string; readonly phase?: string; readonly event: string }>;
+  /** `effects.json` when `forge run` measured the phases' models; absent before that (or with `--no-effects`). */
+  readonly effects?: PipelineEffects;
 }
 
 /** Run ids are directory names made by `newRunId` or given by the user; nothing that could leave the runs dir. */
@@ -121,7 +126,18 @@ export function readRunView(runsDir: string, runId: string): RunView {
     series: seriesOf(records),
     alerts,
     events: events.slice(-100),
+    ...readEffects(runDir),
   };
+}
+
+/** The run's effects.json, checked only as far as the page relies on it: a held-out summary and rows. */
+function readEffects(runDir: string): { effects?: PipelineEffects } {
+  const file = path.join(runDir, EFFECTS_FILE);
+  const effects = readJsonFileSync(file, { required: false }) as Partial<PipelineEffects> | undefined;
+  if (effects === undefined) return {};
+  if (!Array.isArray(effects.rows) || typeof effects.heldOut !== 'object' || effects.heldOut === null)
+    throw new ForgeError(`${file}: expected { heldOut, rows: [...] } as \`forge run\` writes it`, { file });
+  return { effects: effects as PipelineEffects };
 }
 
 /** Group metric records by (phase, name); a resumed phase re-logs steps, so the latest value of a step wins. */

@@ -3,6 +3,18 @@
 (function () {
   'use strict';
   const POLL_MS = 2000;
+  const CHARTS = [
+    'timeline',
+    'loss',
+    'lr',
+    'gradNorm',
+    'evolution',
+    'grokfast',
+    'sizes',
+    'latency',
+    'encode',
+    'effects',
+  ];
   const state = { runId: new URLSearchParams(window.location.search).get('run'), charts: {}, updates: 0, timer: null };
   window.forgeDashboard = state;
 
@@ -25,8 +37,9 @@
   function draw(key, canvas, config) {
     const empty = config.data.datasets.every((d) => d.data.length === 0);
     // Chart.js sets the canvas's inline display, so emptiness is a class on the card, not `hidden`.
-    canvas.parentElement.classList.toggle('is-empty', empty);
-    const note = canvas.parentElement.querySelector('.empty');
+    const card = canvas.closest('.card');
+    card.classList.toggle('is-empty', empty);
+    const note = card.querySelector('.empty');
     if (note) note.hidden = !empty;
     const chart = state.charts[key];
     if (chart) {
@@ -51,6 +64,55 @@
     }
   }
 
+  /** A small table per phase: metric, value, unit (where the name says it). */
+  function metricsCell(metrics) {
+    const cell = el('td', { className: 'metrics' });
+    const entries = Object.entries(metrics);
+    if (entries.length === 0) return cell;
+    const table = el('table', { className: 'metric-table' });
+    const head = el('tr');
+    head.append(el('th', {}, 'metric'), el('th', {}, 'value'), el('th', {}, 'unit'));
+    table.append(head);
+    for (const [key, value] of entries) {
+      const row = el('tr');
+      row.append(
+        el('td', {}, key),
+        el('td', { className: 'num' }, fmt(value)),
+        el('td', {}, ForgeCharts.metricUnit(key)),
+      );
+      table.append(row);
+    }
+    cell.append(table);
+    return cell;
+  }
+
+  const percent = (v) => `${(100 * v).toFixed(1)}%`;
+
+  /** Accuracy per difficulty of every measured model, with / without the calculator, from effects.json. */
+  function renderEffectsTable(run) {
+    const box = $('effects-table');
+    box.hidden = !run.effects;
+    if (!run.effects) return;
+    const levels = run.effects.rows[0] ? run.effects.rows[0].effect.levels.map((l) => l.difficulty) : [];
+    const head = el('tr');
+    head.append(el('th', {}, 'phase'), el('th', {}, 'model'), el('th', {}, 'held-out loss (nats/token)'));
+    for (const d of levels) {
+      const problems = run.effects.heldOut.problems[`d${d}`];
+      head.append(el('th', {}, `d${d} with calculator (${problems} problems)`), el('th', {}, `d${d} without`));
+    }
+    const rows = run.effects.rows.map((r) => {
+      const row = el('tr', { className: r.phase === 'control' ? 'control' : '' });
+      row.append(el('td', {}, r.phase), el('td', {}, r.role), el('td', { className: 'num' }, fmt(r.effect.loss)));
+      for (const level of r.effect.levels)
+        row.append(
+          el('td', { className: 'num' }, percent(level.withCalculator)),
+          el('td', { className: 'num' }, percent(level.withoutCalculator)),
+        );
+      return row;
+    });
+    box.querySelector('table').replaceChildren(head, ...rows);
+  }
+
   function renderTable(run) {
     const body = $('phase-table').querySelector('tbody');
     body.replaceChildren(
@@ -59,15 +121,12 @@
         const models = p.models
           .map((m) => `${m.role}: ${m.params.toLocaleString()} params, ${(m.bytes / 1e6).toFixed(3)} MB`)
           .join('\n');
-        const metrics = Object.entries(p.metrics)
-          .map(([k, v]) => `${k}=${fmt(v)}`)
-          .join('  ');
         row.append(
           el('td', {}, p.name),
           el('td', { className: `status-${p.status}` }, p.status + (p.error ? `: ${p.error}` : '')),
           el('td', {}, p.durationMs === undefined ? '' : `${(p.durationMs / 1000).toFixed(1)} s`),
           el('td', { style: 'white-space: pre-line' }, models),
-          el('td', { className: 'metrics' }, metrics),
+          metricsCell(p.metrics),
         );
         return row;
       }),
@@ -81,10 +140,12 @@
     $('live').hidden = !run.live;
     $('alerts').hidden = run.alerts.length === 0;
     $('alert-list').replaceChildren(...run.alerts.map((a) => el('li', {}, a.message)));
-    for (const key of ['timeline', 'loss', 'evolution', 'grokfast', 'sizes', 'latency'])
-      draw(key, $(`chart-${key}`), ForgeCharts[key](run));
+    // 28 px per phase: every label fits, so none is skipped.
+    $('timeline-box').style.height = `${60 + 28 * run.phaseViews.length}px`;
+    for (const key of CHARTS) draw(key, $(`chart-${key}`), ForgeCharts[key](run));
     renderOthers(run);
     renderTable(run);
+    renderEffectsTable(run);
     state.run = run;
     state.updates += 1;
   }

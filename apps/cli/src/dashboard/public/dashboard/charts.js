@@ -15,8 +15,16 @@
   const points = (series) => series.points.map(([x, y]) => ({ x, y }));
 
   const isEvolution = (s) => s.phase.startsWith('evomerge') && /fitness|diversity/i.test(s.name);
-  const isGrokfast = (s) => /grokfast|baseline/i.test(`${s.phase}/${s.name}`);
-  const isLatencyKey = (key) => /(^|\.)ms[A-Z]|Ms$/.test(key);
+  /** forge-train's two runs log under `forge-train/grokfast` and `forge-train/baseline`: the phase's last segment. */
+  const isGrokfastRun = (s) => /(^|[/:.])(grokfast|baseline)$/i.test(s.phase);
+  const isGrokfast = (s) => isGrokfastRun(s) && /^(loss|accuracy)$/i.test(s.name);
+  const lastSegment = (key) => key.slice(key.lastIndexOf('.') + 1);
+  /** Per-token, first-token and forward-pass timings (edge, cognate) and baking's prompted/baked latencies. */
+  const isLatencyKey = (key) =>
+    /^(float)?(msPerToken|msPerForward|timeToFirstToken|fullForward)|^latency\w*Ms$/i.test(lastSegment(key));
+  const isEncodeKey = (key) => /encodeMs$/i.test(lastSegment(key));
+  /** Series with a chart of their own unit; `others` draws the rest, one chart per name. */
+  const UNIT_CHARTS = { loss: 'loss (nats/token)', lr: 'learning rate', gradNorm: 'gradient norm (global L2)' };
 
   function lineConfig(datasets, xTitle, extraScales) {
     return {
@@ -34,9 +42,12 @@
     };
   }
 
-  function loss(run) {
+  const yTitle = (text) => ({ title: { display: true, text } });
+
+  /** Every phase's series called `name` (forge-train's Grokfast runs apart for loss), on an axis of that unit. */
+  function seriesChart(run, name) {
     const datasets = run.series
-      .filter((s) => s.name === 'loss' && !isGrokfast(s))
+      .filter((s) => s.name === name && !(name === 'loss' && isGrokfastRun(s)))
       .map((s, i) => ({
         label: s.phase,
         data: points(s),
@@ -44,8 +55,12 @@
         backgroundColor: color(i),
         borderWidth: 1.5,
       }));
-    return lineConfig(datasets, 'step');
+    return lineConfig(datasets, 'step', { y: yTitle(UNIT_CHARTS[name]) });
   }
+
+  const loss = (run) => seriesChart(run, 'loss');
+  const lr = (run) => seriesChart(run, 'lr');
+  const gradNorm = (run) => seriesChart(run, 'gradNorm');
 
   function evolution(run) {
     const datasets = run.series.filter(isEvolution).map((s, i) => ({
@@ -63,15 +78,20 @@
     });
   }
 
+  /** Held-out loss of both runs on the left axis; accuracy, when logged, on its own axis on the right. */
   function grokfast(run) {
     const datasets = run.series.filter(isGrokfast).map((s, i) => ({
       label: `${s.phase} ${s.name}`,
       data: points(s),
       borderColor: color(i),
       backgroundColor: color(i),
+      yAxisID: /accuracy/i.test(s.name) ? 'y1' : 'y',
       borderWidth: 1.5,
     }));
-    return lineConfig(datasets, 'step');
+    const scales = { y: yTitle(UNIT_CHARTS.loss) };
+    if (datasets.some((d) => d.yAxisID === 'y1'))
+      scales.y1 = { position: 'right', grid: { drawOnChartArea: false }, ...yTitle('accuracy (fraction)') };
+    return lineConfig(datasets, 'step', scales);
   }
 
   function timeline(run) {
@@ -101,7 +121,8 @@
         animation: false,
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
-        scales: { x: { title: { display: true, text: 'seconds' } } },
+        // Every phase gets its label: the card grows with the phase count (app.js) instead of skipping.
+        scales: { x: yTitle('seconds'), y: { ticks: { autoSkip: false } } },
       },
     };
   }
@@ -150,10 +171,11 @@
     };
   }
 
-  function latency(run) {
+  /** One horizontal bar per (phase, metric) of the result metrics `keep` selects, in milliseconds. */
+  function msBars(run, keep) {
     const rows = run.phaseViews.flatMap((p) =>
       Object.entries(p.metrics)
-        .filter(([k]) => isLatencyKey(k))
+        .filter(([k]) => keep(k))
         .map(([k, v]) => ({ label: `${p.name} ${k}`, value: v })),
     );
     return {
@@ -167,14 +189,18 @@
         animation: false,
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
+        scales: { x: yTitle('ms'), y: { ticks: { autoSkip: false } } },
       },
     };
   }
 
+  const latency = (run) => msBars(run, isLatencyKey);
+  const encode = (run) => msBars(run, isEncodeKey);
+
   /** Multi-step series not drawn above, one chart per metric name with a line per phase. */
   function others(run) {
     const rest = run.series.filter(
-      (s) => s.name !== 'loss' && !isEvolution(s) && !isGrokfast(s) && s.points.length > 1,
+      (s) => !(s.name in UNIT_CHARTS) && !isEvolution(s) && !isGrokfastRun(s) && s.points.length > 1,
     );
     const names = [...new Set(rest.map((s) => s.name))].sort();
     return names.map((name) => ({
@@ -190,9 +216,76 @@
             borderWidth: 1.5,
           })),
         'step',
+        { y: yTitle(name) },
       ),
     }));
   }
 
-  window.ForgeCharts = { loss, evolution, grokfast, timeline, sizes, sizeRows, latency, others };
+  /** Unit of a result metric from its name, where the name says it; '' where it does not. */
+  function metricUnit(key) {
+    const name = lastSegment(key);
+    const rules = [
+      [/Ms$|^ms[A-Z]|MsPer/, 'ms'],
+      [/Mb$/, 'MB'],
+      [/bitsPerWeight$/i, 'bits/weight'],
+      [/bytes/i, 'bytes'],
+      [/Pct$/, '%'],
+      [/PerSecond$/, 'per second'],
+      [/^params$|weights$/i, 'parameters'],
+      [/loss/i, 'nats/token'],
+      [/^kl/i, 'nats'],
+    ];
+    const hit = rules.find(([pattern]) => pattern.test(name));
+    return hit ? hit[1] : '';
+  }
+
+  /** The effects chart: held-out loss of every pipeline model in order; the control as a dashed line apart. */
+  function effects(run) {
+    const rows = run.effects ? run.effects.rows : [];
+    const models = rows.filter((r) => r.phase !== 'control');
+    const control = rows.find((r) => r.phase === 'control');
+    const datasets = [
+      {
+        label: 'pipeline models',
+        data: models.map((r) => r.effect.loss),
+        borderColor: color(0),
+        backgroundColor: color(0),
+        pointRadius: 4,
+      },
+    ];
+    if (control)
+      datasets.push({
+        label: `control (${control.role}, equal compute)`,
+        data: models.map(() => control.effect.loss),
+        borderColor: color(1),
+        backgroundColor: color(1),
+        borderDash: [6, 4],
+        pointRadius: 0,
+      });
+    return {
+      type: 'line',
+      data: { labels: models.map((r) => `${r.phase} ${r.role}`), datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { x: { ticks: { autoSkip: false } }, y: yTitle('held-out loss (nats/token)') },
+      },
+    };
+  }
+
+  window.ForgeCharts = {
+    loss,
+    lr,
+    gradNorm,
+    evolution,
+    grokfast,
+    timeline,
+    sizes,
+    sizeRows,
+    latency,
+    encode,
+    effects,
+    others,
+    metricUnit,
+  };
 })();
