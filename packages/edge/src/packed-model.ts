@@ -13,6 +13,7 @@ import {
   PACKING_NAME,
   buildModelWithWeights,
   denseLinear,
+  kernelTernaryMatrix,
   loadTokenizer,
   packedTensorNames,
   parseConfig,
@@ -22,6 +23,7 @@ import {
 import type {
   BitNetExtension,
   BpeTokenizer,
+  KernelTernaryMatrix,
   LinearFactory,
   ModelCheckpointConfig,
   ModelExtension,
@@ -29,7 +31,6 @@ import type {
   WeightMap,
 } from '@agent-forge/core';
 import { packedTernaryLinear } from './packed-linear.js';
-import { columnPackedMatrix, type PackedTernaryMatrix } from './ternary-kernel.js';
 
 /** Reads and validates `dir/config.json`. */
 export async function readModelConfig(dir: string): Promise<ModelCheckpointConfig> {
@@ -61,8 +62,8 @@ export function splitPackedWeights(
   metadata: Record<string, string>,
   file: string,
 ): {
-  /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix re-laid out for the packed kernel, with its scale γ. */
-  matrices: Map<string, PackedTernaryMatrix>;
+  /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix in the kernel layout (core's `ternary-i2-rows-v1`), with its scale γ. */
+  matrices: Map<string, KernelTernaryMatrix>;
   /** Every weight that is not a packed code or scale tensor (embeddings, norms, full-precision layers), F32 by name. */
   rest: WeightMap;
 } {
@@ -72,7 +73,7 @@ export function splitPackedWeights(
     });
   }
   const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
-  const matrices = new Map<string, PackedTernaryMatrix>();
+  const matrices = new Map<string, KernelTernaryMatrix>();
   const used = new Set<string>();
   for (const [layer, shape] of Object.entries(shapes)) {
     const names = packedTensorNames(layer);
@@ -86,7 +87,7 @@ export function splitPackedWeights(
     }
     matrices.set(
       layer,
-      columnPackedMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number),
+      kernelTernaryMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number),
     );
     used.add(names.packed).add(names.scale);
   }
@@ -96,7 +97,7 @@ export function splitPackedWeights(
 /** The `bitnet` extension served by the packed kernel: ternary layers read `matrices`, others stay dense. */
 export function packedKernelExtension(
   extension: BitNetExtension,
-  matrices: ReadonlyMap<string, PackedTernaryMatrix>,
+  matrices: ReadonlyMap<string, KernelTernaryMatrix>,
 ): ModelExtension {
   const ternary = new Set(extension.ternaryLayers);
   const createLinear: LinearFactory = (spec, init) => {

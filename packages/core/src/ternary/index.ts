@@ -31,6 +31,16 @@ export {
   writePackedWeights,
 } from './packed-weights.js';
 export { frozenBitNetExtension, loadPackedModel } from './packed-model.js';
+export { quantizeRow } from './activation-quant.js';
+export {
+  KERNEL_BLOCK,
+  KERNEL_LAYOUT_NAME,
+  kernelRowBytes,
+  kernelTernaryMatrix,
+  type KernelTernaryMatrix,
+} from './kernel-layout.js';
+export { ternaryMatMulJs, type KernelActivationSettings } from './kernel-js.js';
+export { hasTernaryMatMulKernel, ternaryMatMul } from './packed-matmul.js';
 export {
   bitnetExtension,
   bitnetModelExtension,

@@ -1,0 +1,45 @@
+import { rmSync } from 'node:fs';
+import { loadPackedModel, tf } from '@agent-forge/core';
+import type { TinyTitan } from '@agent-forge/core';
+import { expect, vi } from 'vitest';
+import { loadPackedKernelModel, streamTokens } from '../src/index.js';
+import { randomIds, saveBitNetDir, tempDir } from './helpers.js';
+
+async function greedy(model: TinyTitan, prompt: number[], count: number): Promise<number[]> {
+  const tokens: number[] = [];
+  for await (const token of streamTokens(model, prompt, { maxNewTokens: count })) tokens.push(token);
+  return tokens;
+}
+
+/**
+ * The packed model against the dequantized float one on the active backend: a 9-token prompt in one
+ * forward (the batched kernel) reads nothing more back to the host than the float path does, its logits match within the
+ * activation-quantization tolerance, and cached greedy decoding gives the same tokens.
+ */
+export async function expectPackedMatchesFloat(label: string): Promise<void> {
+  const dir = tempDir(label);
+  try {
+    await saveBitNetDir(dir, { seed: 11 });
+    const packed = await loadPackedKernelModel(dir);
+    const float = await loadPackedModel(dir);
+    const prompt = randomIds(12, 9, 320);
+    const input = tf.tensor2d(prompt, [1, prompt.length], 'int32');
+    // wasm's own Gather and Slice read small tensors back; the packed layers must add no read of their own.
+    const readBack = vi.spyOn(tf.backend(), 'readSync');
+    const b = float.model.forward(input);
+    const floatReads = readBack.mock.calls.length;
+    readBack.mockClear();
+    const a = packed.model.forward(input);
+    expect(readBack.mock.calls.length).toBe(floatReads);
+    readBack.mockRestore();
+    const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
+    const range = tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0] as number);
+    expect(gap).toBeLessThan(1e-3 * range);
+    expect(await greedy(packed.model, prompt, 8)).toEqual(await greedy(float.model, prompt, 8));
+    tf.dispose([input, a, b]);
+    packed.model.dispose();
+    float.model.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
