@@ -2,7 +2,7 @@
  * The deployable model directory: what a person needs to run the model and nothing else — config,
  * tokenizer, the 2-bit packed weights (which hold the F32 embeddings and norms too) and the persona
  * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers)
- * or has adapters, whose loader (core's `loadModelWithAdapters`) rebuilds the model from them.
+ * or has adapters (`forge export` of personas still reads them; edge itself serves baked models packed).
  */
 import { copyFile, cp, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -134,7 +134,13 @@ export interface PackedKernelModel {
  * packed ternary kernel. Logits match core's `loadPackedModel` (dequantized floats) within float
  * rounding: both compute Q(x) · W_q · γ, one in int32, the other in float32.
  */
-export async function loadPackedKernelModel(dir: string): Promise<PackedKernelModel> {
+export async function loadPackedKernelModel(
+  dir: string,
+  options: {
+    /** Extensions to build with besides the checkpoint's own, e.g. `lora` for a baked model's adapter slots. */
+    extensions?: Record<string, unknown>;
+  } = {},
+): Promise<PackedKernelModel> {
   const config = await readModelConfig(dir);
   const configFile = path.join(dir, CHECKPOINT_FILES.config);
   const extension = bitnetExtensionOf(config, configFile);
@@ -143,7 +149,8 @@ export async function loadPackedKernelModel(dir: string): Promise<PackedKernelMo
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const { matrices, rest } = splitPackedWeights(weights, metadata, file);
-  const model = buildModelWithWeights(config.model, config.extensions, weightsToTf(rest), {
+  const extensions = { ...config.extensions, ...options.extensions };
+  const model = buildModelWithWeights(config.model, extensions, weightsToTf(rest), {
     replace: { bitnet: packedKernelExtension(extension, matrices) },
     file,
     label: 'packed weights',

@@ -3,7 +3,7 @@ process.env['FORGE_NATIVE_KERNELS'] = '1';
 
 import { initBackend } from '@agent-forge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectPackedMatchesFloat } from './packed-paths.js';
+import { expectBakedPackedMatchesFloat, expectPackedMatchesFloat } from './packed-paths.js';
 
 describe('packed ternary path on wasm, native kernel', () => {
   beforeAll(async () => {
@@ -13,5 +13,9 @@ describe('packed ternary path on wasm, native kernel', () => {
 
   it('gives the float path logits and tokens, without host copies', async () => {
     await expectPackedMatchesFloat('native');
+  });
+
+  it('runs a baked model (LoRA persona) on the packed base with the float path logits', async () => {
+    await expectBakedPackedMatchesFloat('native-baked');
   });
 });

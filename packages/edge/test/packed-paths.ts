@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
-import { loadPackedModel, tf } from '@agent-forge/core';
+import { loadModelWithAdapters, loadPackedModel, tf } from '@agent-forge/core';
 import type { TinyTitan } from '@agent-forge/core';
 import { expect, vi } from 'vitest';
-import { loadPackedKernelModel, streamTokens } from '../src/index.js';
-import { randomIds, saveBitNetDir, tempDir } from './helpers.js';
+import { loadBakedEdgeModel, loadPackedKernelModel, streamTokens } from '../src/index.js';
+import { TARGETS, randomIds, saveBakedDir, saveBitNetDir, tempDir } from './helpers.js';
 
 async function greedy(model: TinyTitan, prompt: number[], count: number): Promise<number[]> {
   const tokens: number[] = [];
@@ -41,5 +41,45 @@ export async function expectPackedMatchesFloat(label: string): Promise<void> {
     float.model.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function maxGap(a: tf.Tensor, b: tf.Tensor): { gap: number; range: number } {
+  return tf.tidy(() => ({
+    gap: tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number,
+    range: tf.max(tf.abs(b)).dataSync()[0] as number,
+  }));
+}
+
+/**
+ * A baked BitNet model loaded by edge keeps its ternary layers packed (no float weight for them) and,
+ * with the persona active and without, gives the logits of core's float loader (latent weights, BitLinear).
+ */
+export async function expectBakedPackedMatchesFloat(label: string): Promise<void> {
+  const root = tempDir(label);
+  try {
+    await saveBakedDir(root);
+    const packed = await loadBakedEdgeModel(root, { persona: 'terse' });
+    const float = await loadModelWithAdapters(root, { persona: 'terse' });
+    const weights = [...packed.model.namedWeights().keys()];
+    for (const layer of TARGETS) expect(weights).not.toContain(`${layer}.weight`);
+    expect(weights).toContain('embed.weight');
+    const input = tf.tensor2d(randomIds(13, 10, 320), [1, 10], 'int32');
+    const withPersona = [packed.model.forward(input), float.model.forward(input)] as const;
+    packed.usePersona?.(null);
+    float.usePersona(null);
+    const base = [packed.model.forward(input), float.model.forward(input)] as const;
+    for (const [a, b] of [withPersona, base]) {
+      const { gap, range } = maxGap(a, b);
+      expect(gap).toBeLessThan(1e-3 * range);
+    }
+    // The adapter must matter, or the comparison above would not show that it runs on the packed base.
+    const { gap: personaEffect, range } = maxGap(withPersona[0], base[0]);
+    expect(personaEffect).toBeGreaterThan(0.05 * range);
+    tf.dispose([input, ...withPersona, ...base]);
+    packed.dispose();
+    float.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 }
