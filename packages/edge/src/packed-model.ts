@@ -13,6 +13,7 @@ import {
   PACKING_NAME,
   buildModelWithWeights,
   denseLinear,
+  dequantizeEmbeddings,
   kernelTernaryMatrix,
   loadTokenizer,
   packedTensorNames,
@@ -58,7 +59,7 @@ export function bitnetExtensionOf(config: ModelCheckpointConfig, file?: string):
 
 /** Splits the packed weight map into kernel matrices (by layer) and the remaining F32 weights. */
 export function splitPackedWeights(
-  weights: WeightMap,
+  stored: WeightMap,
   metadata: Record<string, string>,
   file: string,
 ): {
@@ -72,6 +73,7 @@ export function splitPackedWeights(
       file,
     });
   }
+  const weights = dequantizeEmbeddings(stored, metadata, file);
   const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
   const matrices = new Map<string, KernelTernaryMatrix>();
   const used = new Set<string>();

@@ -33,6 +33,14 @@ export {
 export { frozenBitNetExtension, loadPackedModel } from './packed-model.js';
 export { quantizeRow } from './activation-quant.js';
 export {
+  EMBEDDING_QUANTIZERS,
+  INT4_GROUP,
+  dequantizeEmbeddings,
+  quantizeEmbeddings,
+  type EmbeddingQuantName,
+  type EmbeddingQuantizer,
+} from './embedding-quant.js';
+export {
   KERNEL_BLOCK,
   KERNEL_LAYOUT_NAME,
   kernelRowBytes,
