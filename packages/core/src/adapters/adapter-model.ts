@@ -40,7 +40,12 @@ export interface ModelWithAdapters {
 export type AdapterBaseLoader = (
   dir: string,
   lora: ReturnType<typeof loraExtension>,
-) => Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }>;
+) => Promise<{
+  /** The base model built with the `lora` extension (its slots empty). */
+  model: TinyTitan;
+  /** The directory's tokenizer. */
+  tokenizer: BpeTokenizer;
+}>;
 
 const loadFloatBase: AdapterBaseLoader = (dir, lora) =>
   loadModelCheckpoint(dir, { build: (config, extensions) => buildModel(config, { ...extensions, lora }) });

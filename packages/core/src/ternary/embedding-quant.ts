@@ -23,7 +23,16 @@ export interface EmbeddingQuantizer {
   /** Where the method comes from. */
   readonly reference: string;
   /** Codes and scales of a row-major `[rows, cols]` matrix. */
-  quantize(values: Float32Array, rows: number, cols: number): { codes: HostTensor; scales: HostTensor };
+  quantize(
+    values: Float32Array,
+    rows: number,
+    cols: number,
+  ): {
+    /** The codes (stored as `<name>.weight_q`). */
+    codes: HostTensor;
+    /** The F32 scales (stored as `<name>.weight_scales`). */
+    scales: HostTensor;
+  };
   /** The F32 matrix the codes and scales stand for. */
   dequantize(codes: HostTensor, scales: HostTensor, rows: number, cols: number): Float32Array;
 }
