@@ -29,9 +29,12 @@ export async function expectPackedMatchesFloat(label: string): Promise<void> {
     const b = float.model.forward(input);
     const floatReads = readBack.mock.calls.length;
     readBack.mockClear();
+    const before = tf.memory().numTensors;
     const a = packed.model.forward(input);
     expect(readBack.mock.calls.length).toBe(floatReads);
     readBack.mockRestore();
+    // The kernel's intermediates are freed: only the logits remain.
+    expect(tf.memory().numTensors).toBe(before + 1);
     const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
     const range = tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0] as number);
     expect(gap).toBeLessThan(1e-3 * range);
