@@ -122,6 +122,27 @@ const PHASE_BENCHES = [
     args: ['paper'],
   },
   {
+    title: 'edge: packed ternary vs float (small)',
+    script: 'packages/edge/bench/edge-bench.mjs',
+    args: ['small'],
+  },
+  {
+    title: 'edge: packed ternary vs float (paper)',
+    script: 'packages/edge/bench/edge-bench.mjs',
+    args: ['paper'],
+  },
+  {
+    title: 'edge: packed ternary vs float, wasm kernels only (paper)',
+    script: 'packages/edge/bench/edge-bench.mjs',
+    args: ['paper'],
+    env: { FORGE_NATIVE_KERNELS: '0' },
+  },
+  {
+    title: 'packed size by embedding quantization (paper)',
+    script: 'tooling/bench/ternary-size.mjs',
+    args: ['paper'],
+  },
+  {
     title: 'chat/serve runtimes: ours, llama.cpp, onnxruntime (paper)',
     script: 'apps/cli/bench/runtime-bench.mjs',
     args: ['paper'],
@@ -131,10 +152,14 @@ const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo,
   const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], {
     encoding: 'utf8',
     cwd: repo,
+    env: { ...process.env, ...bench.env },
   });
   const output = result.status === 0 ? result.stdout.trim() : `failed: ${result.stderr.trim().split('\n').pop()}`;
   console.error(`bench: ${bench.title} done`);
-  return `### ${bench.title}\n\n\`node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
+  const env = Object.entries(bench.env ?? {})
+    .map(([key, value]) => `${key}=${value} `)
+    .join('');
+  return `### ${bench.title}\n\n\`${env}node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
 });
 const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
 const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], {

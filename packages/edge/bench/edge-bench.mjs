@@ -2,11 +2,13 @@
 /**
  * Edge latency at a preset scale (small or paper): a random-weight BitNet model (timing does not depend
  * on training), saved packed, then timed in a fresh process per path so each peak RSS is its own:
- *   - packed: ternary layers on the 2-bit packed kernel (int8 activations, int32 sums, host JS)
+ *   - packed: ternary layers on core's ForgeTernaryMatMul (2-bit weights, int8 activations; native on the
+ *     wasm heap with the addon, JavaScript on the heap with FORGE_NATIVE_KERNELS=0)
  *   - float:  ternary layers dequantized to F32, the backend's matmul
- * plus a per-layer kernel timing (one token row) against the backend's float matMul.
+ * plus a per-layer kernel timing (one token row, and a whole prompt) against the backend's float matMul.
+ * The embedding is stored as `embeddingQuant` (default int8-row); bytes on disk are against the fp32 checkpoint.
  *
- *   npx tsup (in packages/edge) && node packages/edge/bench/edge-bench.mjs [small|paper] [backend]
+ *   npx tsup (in packages/edge) && node packages/edge/bench/edge-bench.mjs [small|paper] [backend] [embeddingQuant]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -28,15 +30,15 @@ import {
   PACKED_FILE,
   bitnetExtension,
   createBitNetModel,
+  kernelTernaryMatrix,
   loadPackedModel,
   packTernary,
+  ternaryMatMul,
 } from '@agent-forge/core';
 import {
-  columnPackedMatrix,
   generateStreaming,
   loadPackedKernelModel,
   measureLatency,
-  packedMatmul,
   percentile,
   writeDeployable,
 } from '@agent-forge/edge';
@@ -66,7 +68,7 @@ async function child(mode, dir, preset, backend) {
   console.log(JSON.stringify({ engine, loadMs, cpuMsPerRun: (used.user + used.system) / 1000, ...latency }));
 }
 
-function kernelTimings(config) {
+function kernelTimings(config, promptTokens) {
   const settings = BitNetSettingsSchema.parse({});
   const shapes = [
     [config.dModel, config.dModel],
@@ -76,9 +78,13 @@ function kernelTimings(config) {
   const rng = Rng.fromSeed(2);
   return shapes.map(([inFeatures, outFeatures]) => {
     const ternary = Int8Array.from({ length: inFeatures * outFeatures }, () => rng.int(0, 2) - 1);
-    const matrix = columnPackedMatrix(packTernary(ternary), inFeatures, outFeatures, 0.05);
-    const x = Float32Array.from({ length: inFeatures }, () => rng.normal(0, 1));
+    const matrix = kernelTernaryMatrix(packTernary(ternary), inFeatures, outFeatures, 0.05);
     const weight = tf.tensor2d(Float32Array.from(ternary), [inFeatures, outFeatures]);
+    const row = tf.tensor2d(
+      Float32Array.from({ length: inFeatures }, () => rng.normal(0, 1)),
+      [1, inFeatures],
+    );
+    const prompt = tf.randomNormal([promptTokens, inFeatures], 0, 1, 'float32', 3);
     const timeIt = (fn) => {
       for (let i = 0; i < 20; i++) fn();
       return percentile(
@@ -90,19 +96,28 @@ function kernelTimings(config) {
         0.5,
       );
     };
-    const packedMs = timeIt(() => packedMatmul(matrix, x, settings));
-    const floatMs = timeIt(() => tf.tidy(() => tf.matMul(tf.tensor2d(x, [1, inFeatures]), weight).dataSync()));
-    weight.dispose();
-    return { inFeatures, outFeatures, packedMs, floatMs };
+    // wasm kernels run synchronously: the time of the call is the kernel's, with no read back.
+    const time = (x, packed) =>
+      timeIt(() => tf.dispose(packed ? ternaryMatMul(x, matrix, settings) : tf.matMul(x, weight)));
+    const result = {
+      inFeatures,
+      outFeatures,
+      packedMs: time(row, true),
+      floatMs: time(row, false),
+      packedPromptMs: time(prompt, true),
+      floatPromptMs: time(prompt, false),
+    };
+    tf.dispose([weight, row, prompt]);
+    return result;
   });
 }
 
-async function main(preset, backend) {
+async function main(preset, backend, embeddingQuant = 'int8-row') {
   const config = MODEL_PRESETS[preset];
   if (!config || !LENGTHS[preset]) throw new Error(`unknown preset '${preset}' (tiny, small, paper)`);
   const engine = await startBackend(backend);
-  const model = createBitNetModel(config, {}, 1);
-  const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
+  const model = createBitNetModel(config, { embeddingQuant }, 1);
+  const extension = bitnetExtension(model, BitNetSettingsSchema.parse({ embeddingQuant }));
   // The tokenizer is not what is timed; a small one keeps the bench quick (prompts are random ids).
   const tokenizer = trainBpe(
     generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text),
@@ -115,7 +130,7 @@ async function main(preset, backend) {
   const params = model.parameterCount;
   model.dispose();
   const deploy = await writeDeployable(source, path.join(root, 'deployable'));
-  const kernels = kernelTimings(config);
+  const kernels = kernelTimings(config, LENGTHS[preset][0]);
   const self = fileURLToPath(import.meta.url);
   const run = (mode) =>
     JSON.parse(
@@ -126,7 +141,7 @@ async function main(preset, backend) {
     );
   const results = { packed: run('packed'), float: run('float') };
   const fp32Bytes = statSync(path.join(source, 'model.safetensors')).size;
-  print(preset, engine, params, results, kernels, {
+  print(preset, `${engine}, embedding ${embeddingQuant}`, params, results, kernels, {
     deployable: await bytesOnDisk(deploy.dir),
     packed: statSync(path.join(deploy.dir, PACKED_FILE)).size,
     fp32Bytes,
@@ -157,20 +172,22 @@ function print(preset, engine, params, results, kernels, bytes) {
   }
   lines.push(
     '',
-    `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}); the fp32 checkpoint is ${bytes.fp32Bytes}.`,
+    `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}, ${f(bytes.fp32Bytes / bytes.packed)}× smaller than fp32); the fp32 checkpoint is ${bytes.fp32Bytes}.`,
     '',
   );
   lines.push(
-    'Kernel alone, one token row (median of 200 calls):',
+    `Kernel alone (median of 200 calls), one token row and a ${promptTokens}-token prompt:`,
     '',
-    '| layer [in, out] | packed kernel | backend float matMul |',
-    '|---|---|---|',
+    '| layer [in, out] | packed, 1 row | float matMul, 1 row | packed, prompt | float matMul, prompt |',
+    '|---|---|---|---|---|',
   );
   for (const k of kernels)
-    lines.push(`| [${k.inFeatures}, ${k.outFeatures}] | ${f(k.packedMs, 3)} ms | ${f(k.floatMs, 3)} ms |`);
+    lines.push(
+      `| [${k.inFeatures}, ${k.outFeatures}] | ${f(k.packedMs, 3)} ms | ${f(k.floatMs, 3)} ms | ${f(k.packedPromptMs, 3)} ms | ${f(k.floatPromptMs, 3)} ms |`,
+    );
   console.log(lines.join('\n'));
 }
 
 if (process.argv[2] === '--child')
   await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] || undefined);
-else await main(process.argv[2] ?? 'small', process.argv[3]);
+else await main(process.argv[2] ?? 'small', process.argv[3] || undefined, process.argv[4] || undefined);

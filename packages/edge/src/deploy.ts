@@ -2,7 +2,7 @@
  * The deployable model directory: what a person needs to run the model and nothing else — config,
  * tokenizer, the 2-bit packed weights (which hold the F32 embeddings and norms too) and the persona
  * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers)
- * or has adapters, whose loader (core's `loadModelWithAdapters`) rebuilds the model from them.
+ * or has adapters (`forge export` of personas still reads them; edge itself serves baked models packed).
  */
 import { copyFile, cp, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import {
   replaceDirectory,
   writePackedWeights,
 } from '@agent-forge/core';
+import type { BitNetExtension } from '@agent-forge/core';
 import { bitnetExtensionOf, readModelConfig } from './packed-model.js';
 
 /** Directory of persona adapters in a baked model (core's `ADAPTERS_DIR`). */
@@ -41,12 +42,8 @@ export interface DeploySummary {
   readonly hasLatentWeights: boolean;
 }
 
-async function packInto(
-  source: string,
-  staging: string,
-  packedFile: string,
-  ternaryLayers: readonly string[],
-): Promise<boolean> {
+async function packInto(source: string, staging: string, extension: BitNetExtension): Promise<boolean> {
+  const { packedFile, ternaryLayers } = extension;
   const from = path.join(source, packedFile);
   if (await exists(from)) {
     await copyFile(from, path.join(staging, packedFile));
@@ -54,7 +51,7 @@ async function packInto(
   }
   const { model } = await loadModelCheckpoint(source);
   try {
-    await writePackedWeights(path.join(staging, packedFile), model, ternaryLayers);
+    await writePackedWeights(path.join(staging, packedFile), model, ternaryLayers, extension.settings.embeddingQuant);
   } finally {
     model.dispose();
   }
@@ -71,7 +68,7 @@ export async function writeDeployable(source: string, target: string): Promise<D
   await replaceDirectory(target, async (staging) => {
     for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer])
       await copyFile(path.join(source, file), path.join(staging, file));
-    if (extension) packedWritten = await packInto(source, staging, extension.packedFile, extension.ternaryLayers);
+    if (extension) packedWritten = await packInto(source, staging, extension);
     if (hasLatentWeights)
       await copyFile(path.join(source, CHECKPOINT_FILES.weights), path.join(staging, CHECKPOINT_FILES.weights));
     if (hasAdapters) await cp(path.join(source, ADAPTERS_DIR), path.join(staging, ADAPTERS_DIR), { recursive: true });

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { CHECKPOINT_FILES, loadModelCheckpoint, loadModelWithAdapters, loadPackedModel } from '@agent-forge/core';
+import type { AdapterBaseLoader } from '@agent-forge/core';
 import { ADAPTERS_DIR, exists } from './deploy.js';
 import type { EdgeModel } from './edge-model.js';
 import { bitnetExtensionOf, loadPackedKernelModel, readModelConfig } from './packed-model.js';
@@ -48,13 +49,22 @@ export async function loadFloatEdgeModel(dir: string, id = modelIdOf(dir)): Prom
   return { id, model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
 }
 
-/** A baked model with its persona adapters (`persona` active from the start, if given). */
+/**
+ * A baked model with its persona adapters (`persona` active from the start, if given). A BitNet base with
+ * its packed file runs packed: each adapter's two small float matmuls beside the ternary kernel.
+ */
 export async function loadBakedEdgeModel(
   dir: string,
   options: { persona?: string } = {},
   id = modelIdOf(dir),
 ): Promise<EdgeModel> {
-  const baked = await loadModelWithAdapters(dir, options.persona === undefined ? {} : { persona: options.persona });
+  const loadBase: AdapterBaseLoader | undefined = (await hasPackedWeights(dir))
+    ? (base, lora) => loadPackedKernelModel(base, { extensions: { lora } })
+    : undefined;
+  const baked = await loadModelWithAdapters(dir, {
+    ...(options.persona === undefined ? {} : { persona: options.persona }),
+    ...(loadBase === undefined ? {} : { loadBase }),
+  });
   return {
     id,
     model: baked.model,

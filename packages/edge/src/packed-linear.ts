@@ -1,11 +1,10 @@
 /**
- * A `Linear` whose ternary weight stays 2-bit packed: `apply` reads its input back from the backend,
- * runs the host kernel (activation-quant.ts, ternary-kernel.ts) and hands a new tensor back, so the
- * model code is unchanged. Scratch buffers are allocated once per layer and grow only when a longer
- * prefill arrives; the output array is new each call because tfjs keeps the array it is given.
+ * A `Linear` whose ternary weight stays 2-bit packed, run by core's `ForgeTernaryMatMul` kernel where the
+ * activations live (no host copies on wasm or cpu), all prompt tokens in one call. `packedMatmul` is the
+ * older host lookup-table kernel over one token at a time (ternary-kernel.ts), kept for the kernel bench.
  */
-import { ForgeError, tf } from '@agent-forge/core';
-import type { BitNetSettings, Linear } from '@agent-forge/core';
+import { ForgeError, hasTernaryMatMulKernel, ternaryMatMul, ternaryMatMulJs, tf } from '@agent-forge/core';
+import type { BitNetSettings, KernelTernaryMatrix, Linear } from '@agent-forge/core';
 import { quantizeRow } from './activation-quant.js';
 import { accumulateColumns, buildSumTables, sumTableLength, type PackedTernaryMatrix } from './ternary-kernel.js';
 
@@ -59,10 +58,25 @@ export function createScratch(matrix: PackedTernaryMatrix): KernelScratch {
   };
 }
 
-/** The ternary layer `spec` served from `matrix`; it holds no tfjs variable (nothing to train or load). */
+/**
+ * `Q(x) · W_q · γ` without the kernel (a backend other than wasm and cpu): a host copy each way, the
+ * same JavaScript arithmetic as the kernel.
+ */
+function hostTernaryMatMul(x: tf.Tensor, matrix: KernelTernaryMatrix, settings: BitNetSettings): tf.Tensor {
+  const values = Float32Array.from(x.dataSync());
+  const rows = values.length / matrix.inFeatures;
+  const out = new Float32Array(rows * matrix.outFeatures);
+  ternaryMatMulJs(matrix, values, 0, rows, out, 0, settings);
+  return tf.tensor(out, [...x.shape.slice(0, -1), matrix.outFeatures], 'float32');
+}
+
+/**
+ * The ternary layer `spec` served from `matrix` through core's `ForgeTernaryMatMul` kernel (in place on
+ * the wasm heap: native int8 with the addon, JavaScript without); it holds no tfjs variable.
+ */
 export function packedTernaryLinear(
   spec: PackedLinearSpec,
-  matrix: PackedTernaryMatrix,
+  matrix: KernelTernaryMatrix,
   settings: BitNetSettings,
 ): Linear {
   if (matrix.inFeatures !== spec.inFeatures || matrix.outFeatures !== spec.outFeatures) {
@@ -71,16 +85,12 @@ export function packedTernaryLinear(
       { field: spec.name },
     );
   }
-  const scratch = createScratch(matrix);
   return {
     name: spec.name,
     inFeatures: spec.inFeatures,
     outFeatures: spec.outFeatures,
     weights: new Map(),
-    apply: (x) => {
-      const values = x.dtype === 'float32' ? (x.dataSync() as Float32Array) : Float32Array.from(x.dataSync());
-      const out = packedMatmul(matrix, values, settings, scratch);
-      return tf.tensor(out, [...x.shape.slice(0, -1), spec.outFeatures], 'float32');
-    },
+    apply: (x) =>
+      hasTernaryMatMulKernel() ? ternaryMatMul(x, matrix, settings) : hostTernaryMatMul(x, matrix, settings),
   };
 }

@@ -13,6 +13,8 @@ import {
   PACKING_NAME,
   buildModelWithWeights,
   denseLinear,
+  dequantizeEmbeddings,
+  kernelTernaryMatrix,
   loadTokenizer,
   packedTensorNames,
   parseConfig,
@@ -22,6 +24,7 @@ import {
 import type {
   BitNetExtension,
   BpeTokenizer,
+  KernelTernaryMatrix,
   LinearFactory,
   ModelCheckpointConfig,
   ModelExtension,
@@ -29,7 +32,6 @@ import type {
   WeightMap,
 } from '@agent-forge/core';
 import { packedTernaryLinear } from './packed-linear.js';
-import { columnPackedMatrix, type PackedTernaryMatrix } from './ternary-kernel.js';
 
 /** Reads and validates `dir/config.json`. */
 export async function readModelConfig(dir: string): Promise<ModelCheckpointConfig> {
@@ -57,12 +59,12 @@ export function bitnetExtensionOf(config: ModelCheckpointConfig, file?: string):
 
 /** Splits the packed weight map into kernel matrices (by layer) and the remaining F32 weights. */
 export function splitPackedWeights(
-  weights: WeightMap,
+  stored: WeightMap,
   metadata: Record<string, string>,
   file: string,
 ): {
-  /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix re-laid out for the packed kernel, with its scale γ. */
-  matrices: Map<string, PackedTernaryMatrix>;
+  /** Layer name (e.g. `blocks.0.attn.q`) → its ternary matrix in the kernel layout (core's `ternary-i2-rows-v1`), with its scale γ. */
+  matrices: Map<string, KernelTernaryMatrix>;
   /** Every weight that is not a packed code or scale tensor (embeddings, norms, full-precision layers), F32 by name. */
   rest: WeightMap;
 } {
@@ -71,8 +73,9 @@ export function splitPackedWeights(
       file,
     });
   }
+  const weights = dequantizeEmbeddings(stored, metadata, file);
   const shapes = JSON.parse(metadata['bitnet.ternary_shapes'] ?? '{}') as Record<string, number[]>;
-  const matrices = new Map<string, PackedTernaryMatrix>();
+  const matrices = new Map<string, KernelTernaryMatrix>();
   const used = new Set<string>();
   for (const [layer, shape] of Object.entries(shapes)) {
     const names = packedTensorNames(layer);
@@ -86,7 +89,7 @@ export function splitPackedWeights(
     }
     matrices.set(
       layer,
-      columnPackedMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number),
+      kernelTernaryMatrix(packed.data, shape[0] as number, shape[1] as number, scale.data[0] as number),
     );
     used.add(names.packed).add(names.scale);
   }
@@ -96,7 +99,7 @@ export function splitPackedWeights(
 /** The `bitnet` extension served by the packed kernel: ternary layers read `matrices`, others stay dense. */
 export function packedKernelExtension(
   extension: BitNetExtension,
-  matrices: ReadonlyMap<string, PackedTernaryMatrix>,
+  matrices: ReadonlyMap<string, KernelTernaryMatrix>,
 ): ModelExtension {
   const ternary = new Set(extension.ternaryLayers);
   const createLinear: LinearFactory = (spec, init) => {
@@ -133,7 +136,13 @@ export interface PackedKernelModel {
  * packed ternary kernel. Logits match core's `loadPackedModel` (dequantized floats) within float
  * rounding: both compute Q(x) · W_q · γ, one in int32, the other in float32.
  */
-export async function loadPackedKernelModel(dir: string): Promise<PackedKernelModel> {
+export async function loadPackedKernelModel(
+  dir: string,
+  options: {
+    /** Extensions to build with besides the checkpoint's own, e.g. `lora` for a baked model's adapter slots. */
+    extensions?: Record<string, unknown>;
+  } = {},
+): Promise<PackedKernelModel> {
   const config = await readModelConfig(dir);
   const configFile = path.join(dir, CHECKPOINT_FILES.config);
   const extension = bitnetExtensionOf(config, configFile);
@@ -142,7 +151,8 @@ export async function loadPackedKernelModel(dir: string): Promise<PackedKernelMo
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
   const { matrices, rest } = splitPackedWeights(weights, metadata, file);
-  const model = buildModelWithWeights(config.model, config.extensions, weightsToTf(rest), {
+  const extensions = { ...config.extensions, ...options.extensions };
+  const model = buildModelWithWeights(config.model, extensions, weightsToTf(rest), {
     replace: { bitnet: packedKernelExtension(extension, matrices) },
     file,
     label: 'packed weights',

@@ -1,28 +1,12 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { LoraAdapters, buildModel, loraExtension, saveAdapterFile, useBackend } from '@agent-forge/core';
+import { useBackend } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeEngine, loadBakedEdgeModel, serveModel, type EdgeModel } from '../src/index.js';
-import { MICRO, TITAN_SETTINGS, createBitNet, saveBitNetDir, tempDir } from './helpers.js';
+import { saveBakedDir, tempDir } from './helpers.js';
 
-const TARGETS = ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.mlp.down'];
 let dir: string;
 let baked: EdgeModel;
-
-/** A baked directory: a BitNet + Titan checkpoint and one persona adapter with a non-zero update. */
-async function saveBakedDir(target: string): Promise<void> {
-  await saveBitNetDir(target, { titan: true, seed: 12 });
-  const { extensions } = createBitNet({ titan: true, seed: 12 });
-  const model = buildModel(MICRO, { ...extensions, titan: TITAN_SETTINGS, lora: loraExtension(TARGETS) }, { seed: 12 });
-  const adapters = LoraAdapters.of(model);
-  adapters.create('terse', { rank: 4, alpha: 8 }, 3);
-  for (const [name, weight] of adapters.weights('terse'))
-    if (name.endsWith('lora_b')) weight.assign(weight.add(0.8).mul(1));
-  mkdirSync(path.join(target, 'adapters'));
-  await saveAdapterFile(path.join(target, 'adapters', `terse.safetensors`), adapters, 'terse', 'Answer briefly.');
-  adapters.dispose();
-  model.dispose();
-}
 
 beforeAll(async () => {
   await useBackend('cpu');

@@ -1,13 +1,16 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   BitNetSettingsSchema,
+  LoraAdapters,
   Rng,
   bitnetExtension,
   buildModel,
   formatProblem,
   generateProblems,
+  loraExtension,
+  saveAdapterFile,
   saveModelCheckpoint,
   tf,
   trainBpe,
@@ -103,4 +106,22 @@ export function fakeResult(models: { dir: string; role: string }[]): PhaseResult
     artifacts: {},
     config: {},
   };
+}
+
+/** Layers the baked test persona adapts. */
+export const TARGETS = ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.mlp.down'];
+
+/** A baked directory: a BitNet + Titan checkpoint and one persona adapter with a non-zero update. */
+export async function saveBakedDir(target: string): Promise<void> {
+  await saveBitNetDir(target, { titan: true, seed: 12 });
+  const { extensions } = createBitNet({ titan: true, seed: 12 });
+  const model = buildModel(MICRO, { ...extensions, titan: TITAN_SETTINGS, lora: loraExtension(TARGETS) }, { seed: 12 });
+  const adapters = LoraAdapters.of(model);
+  adapters.create('terse', { rank: 4, alpha: 8 }, 3);
+  for (const [name, weight] of adapters.weights('terse'))
+    if (name.endsWith('lora_b')) weight.assign(weight.add(0.8).mul(1));
+  mkdirSync(path.join(target, 'adapters'));
+  await saveAdapterFile(path.join(target, 'adapters', `terse.safetensors`), adapters, 'terse', 'Answer briefly.');
+  adapters.dispose();
+  model.dispose();
 }

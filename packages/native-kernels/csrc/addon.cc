@@ -14,6 +14,7 @@
 #include "norm.h"
 #include "optimizer.h"
 #include "softmax.h"
+#include "ternary.h"
 #include "transpose.h"
 #include "unary.h"
 
@@ -374,6 +375,30 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ternaryMatMul(heap, x, out, weights: Uint8Array, rows, k, n, scale, bits, rmsNorm, normEps): the packed
+// weights stay in their own buffer (read in place, not copied onto the heap)
+napi_value TernaryMatMul(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 11, "ternaryMatMul")) return nullptr;
+  size_t weightLength = 0;
+  const uint8_t* weights = TypedData<uint8_t>(args, 3, napi_uint8_array, &weightLength, "weights");
+  const int64_t rows = Int(args, 4), k = Int(args, 5), n = Int(args, 6), bits = Int(args, 8);
+  const bool rmsNorm = Bool(args, 9);
+  double scale = 0, normEps = 0;
+  if (!args.failed && (napi_get_value_double(env, args.values[7], &scale) != napi_ok || napi_get_value_double(env, args.values[10], &normEps) != napi_ok))
+    return Throw(env, "expected a number"), nullptr;
+  if (args.failed) return nullptr;
+  if (rows < 0 || k < 1 || n < 1) return Throw(env, "ternaryMatMul: rows must be >= 0, k and n >= 1"), nullptr;
+  if (bits < 2 || bits > 8) return Throw(env, "ternaryMatMul: bits must be 2..8 (int8 activations)"), nullptr;
+  if (static_cast<int64_t>(weightLength) != n * forge::TernaryRowBytes(k)) return Throw(env, "ternaryMatMul: weights must hold n * ceil(k / 128) * 32 bytes"), nullptr;
+  const int64_t lengths[2] = {rows * k, rows * n};
+  HeapBlocks blocks;
+  if (!ReadBlocks(args, "ternaryMatMul", 2, lengths, blocks)) return nullptr;
+  const forge::TernaryShape shape{rows, k, n, static_cast<int>(bits), rmsNorm, normEps, scale};
+  forge::TernaryMatMul(shape, At(blocks, 0), weights, At(blocks, 1), gThreads);
+  return nullptr;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args;
   if (!GetArgs(env, info, args, 1, "setThreads")) return nullptr;
@@ -428,6 +453,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scaledSoftmax", nullptr, ScaledSoftmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scaledSoftmaxGrad", nullptr, ScaledSoftmaxGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"ternaryMatMul", nullptr, TernaryMatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -44,6 +44,7 @@ function isNativeKernels(value: unknown): value is NativeKernels {
     'activationGrad',
     'scaledSoftmax',
     'scaledSoftmaxGrad',
+    'ternaryMatMul',
     'setThreads',
     'info',
   ].every((name) => typeof record[name] === 'function');

@@ -162,6 +162,26 @@ export interface NativeKernels {
     cols: number,
     scale: number,
   ): void;
+  /**
+   * BitNet b1.58's packed ternary product: each of `rows` rows of x (k floats) is normed (parameter-free
+   * RMSNorm when `rmsNorm`) and quantized per token by absmax to signed `bits`-bit integers (2..8), then
+   * out[r, j] = Σ_i level[r, i] · W_q[i, j] · scale / rowScale[r]. `x` and `out` are heap offsets; `weights`
+   * is its own buffer (read in place) of n rows of ⌈k / 128⌉ · 32 bytes: per 128 inputs of one output, byte b holds inputs b, b+32, b+64, b+96 in
+   * bits 0-1, 2-3, 4-5, 6-7 as value + 1 (the `ternary-i2-rows-v1` layout of `@agent-forge/core`).
+   */
+  ternaryMatMul(
+    heap: Float32Array,
+    x: number,
+    out: number,
+    weights: Uint8Array,
+    rows: number,
+    k: number,
+    n: number,
+    scale: number,
+    bits: number,
+    rmsNorm: boolean,
+    normEps: number,
+  ): void;
   /** out = x with axes permuted (output axis i is input axis perm[i]); rank 1..8. */
   transpose(heap: Float32Array, x: number, out: number, shape: Int32Array, perm: Int32Array): void;
   /** out[i] = f(x[i]) for n elements; op 0 tanh, 1 sigmoid, 2 exp. `out` may equal `x`. */

@@ -25,6 +25,23 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
 }
 
 describe('native kernels addon', () => {
+  it('multiplies ternary codes by int8 activations (value + 1 codes, padding as zero) and checks its arguments', () => {
+    // One output over 3 inputs (padded to a 128-input block): weights +1, −1, 0 as codes 2, 0, 1 in bytes 0,
+    // 1, 2 (bits 0-1); everything else code 1. Without a norm, x = [1, 2, 0] quantizes to [64, 127, 0]
+    // (scale 127 / 2 rounds 63.5 to the even 64), so out = (64 − 127) · γ / 63.5.
+    const weights = new Uint8Array(32).fill(0x55);
+    weights[0] = 0x54 | 2;
+    weights[1] = 0x54 | 0;
+    const heap = Float32Array.of(1, 2, 0, Number.NaN);
+    kernels().ternaryMatMul(heap, 0, 3, weights, 1, 3, 1, 0.5, 8, false, 1e-5);
+    expect(heap[3]).toBeCloseTo(((64 - 127) * 0.5) / 63.5, 6);
+    expect(() => kernels().ternaryMatMul(heap, 0, 3, new Uint8Array(31), 1, 3, 1, 0.5, 8, false, 1e-5)).toThrow(
+      /weights must hold/,
+    );
+    expect(() => kernels().ternaryMatMul(heap, 0, 3, weights, 1, 3, 1, 0.5, 9, false, 1e-5)).toThrow(/bits/);
+    expect(() => kernels().ternaryMatMul(heap, 2, 3, weights, 1, 3, 1, 0.5, 8, false, 1e-5)).toThrow(/outside/);
+  });
+
   it('loads, was built by the install step, and says what it was built for', () => {
     const loaded = loadNativeKernels();
     expect(loaded.ok, loaded.ok ? '' : loaded.reason).toBe(true);

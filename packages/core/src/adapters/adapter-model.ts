@@ -32,6 +32,24 @@ export interface ModelWithAdapters {
   dispose(): void;
 }
 
+/**
+ * Loads the base model of a baked directory with `lora` (the LoRA slots' extension record) added to its
+ * extensions. The default reads the F32 `model.safetensors`; edge passes one that serves the ternary
+ * layers from the packed file, so a baked BitNet model keeps the packed kernel.
+ */
+export type AdapterBaseLoader = (
+  dir: string,
+  lora: ReturnType<typeof loraExtension>,
+) => Promise<{
+  /** The base model built with the `lora` extension (its slots empty). */
+  model: TinyTitan;
+  /** The directory's tokenizer. */
+  tokenizer: BpeTokenizer;
+}>;
+
+const loadFloatBase: AdapterBaseLoader = (dir, lora) =>
+  loadModelCheckpoint(dir, { build: (config, extensions) => buildModel(config, { ...extensions, lora }) });
+
 async function readAdapters(
   dir: string,
 ): Promise<{ file: string; info: AdapterFileInfo; tensors: Map<string, tf.Tensor> }[]> {
@@ -74,14 +92,17 @@ function addAll(adapters: LoraAdapters, files: Awaited<ReturnType<typeof readAda
  */
 export async function loadModelWithAdapters(
   dir: string,
-  options: { persona?: string } = {},
+  options: {
+    /** Persona active from the start; default none (the base model). */
+    persona?: string;
+    /** How the base model is loaded; default the F32 checkpoint. */
+    loadBase?: AdapterBaseLoader;
+  } = {},
 ): Promise<ModelWithAdapters> {
   const files = await readAdapters(dir);
   try {
     const targets = [...new Set(files.flatMap(({ info }) => info.targetLayers))];
-    const { model, tokenizer } = await loadModelCheckpoint(dir, {
-      build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(targets) }),
-    });
+    const { model, tokenizer } = await (options.loadBase ?? loadFloatBase)(dir, loraExtension(targets));
     const adapters = LoraAdapters.of(model);
     try {
       addAll(adapters, files);

@@ -15,4 +15,9 @@ export {
   saveAdapterFile,
   type AdapterFileInfo,
 } from './adapter-file.js';
-export { ADAPTERS_DIR, loadModelWithAdapters, type ModelWithAdapters } from './adapter-model.js';
+export {
+  ADAPTERS_DIR,
+  loadModelWithAdapters,
+  type AdapterBaseLoader,
+  type ModelWithAdapters,
+} from './adapter-model.js';

@@ -2,6 +2,7 @@
  * The pure-JS cpu backend: ~1000× slower than wasm for training (REPORT F7), so it serves as a
  * correctness reference and as the last resort.
  */
+import { registerCpuTernaryMatMul } from './kernels/ternary-matmul.js';
 import { tf } from './tf.js';
 
 /**
@@ -19,4 +20,5 @@ function silenceCpuGreeting(): void {
 export async function activateCpu(): Promise<void> {
   if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
   silenceCpuGreeting();
+  registerCpuTernaryMatMul();
 }

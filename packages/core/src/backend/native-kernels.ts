@@ -23,6 +23,7 @@ import { registerNativeBinaryKernels } from './kernels/native-binary.js';
 import { registerNativeLayoutKernels } from './kernels/native-layout.js';
 import { registerNativeNorm } from './kernels/native-norm.js';
 import { registerNativeUnaryKernels } from './kernels/native-unary.js';
+import { registerNativeTernaryMatMul, registerWasmTernaryMatMul } from './kernels/ternary-matmul.js';
 
 /** Whether the native kernels run, on what, and why not when they do not. */
 export interface NativeKernelsState {
@@ -88,6 +89,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeLayoutKernels();
   registerNativeNorm();
   registerNativeActivation();
+  registerNativeTernaryMatMul();
 }
 
 /**
@@ -103,4 +105,5 @@ export function setNativeKernelsEnabled(enabled: boolean): void {
   registerFastWasmBatchMatMul();
   unregisterFusedWasmKernels();
   restoreReplacedWasmKernels();
+  registerWasmTernaryMatMul();
 }

@@ -4,6 +4,7 @@
  */
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
 import { registerSharedWasmIdentity } from './kernels/shared-identity.js';
+import { registerWasmTernaryMatMul } from './kernels/ternary-matmul.js';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
 import { activateNativeKernels, loadNativeKernelAddon, type NativeKernelsState } from './native-kernels.js';
 import { asWasmBackend } from './kernels/wasm-heap.js';
@@ -95,6 +96,7 @@ async function initWasm(threads: number): Promise<WasmBackendState> {
   registerWasmUnsortedSegmentSum();
   registerFastWasmBatchMatMul();
   registerSharedWasmIdentity();
+  registerWasmTernaryMatMul();
   const actualThreads = tfWasm.getThreadsCount();
   const nativeKernels = activateNativeKernels(native, threads);
   return {

@@ -71,7 +71,7 @@ export const bitnetModelExtension: RegisteredModelExtension = {
       throw new ForgeError(`packedFile must be a file name inside the checkpoint, got '${name}'`, {
         field: 'extensions.bitnet.packedFile',
       });
-    await writePackedWeights(path.join(dir, name), model, extension.ternaryLayers);
+    await writePackedWeights(path.join(dir, name), model, extension.ternaryLayers, extension.settings.embeddingQuant);
   },
 };
 registerModelExtension(bitnetModelExtension);

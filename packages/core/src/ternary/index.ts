@@ -31,6 +31,24 @@ export {
   writePackedWeights,
 } from './packed-weights.js';
 export { frozenBitNetExtension, loadPackedModel } from './packed-model.js';
+export { quantizeRow } from './activation-quant.js';
+export {
+  EMBEDDING_QUANTIZERS,
+  INT4_GROUP,
+  dequantizeEmbeddings,
+  quantizeEmbeddings,
+  type EmbeddingQuantName,
+  type EmbeddingQuantizer,
+} from './embedding-quant.js';
+export {
+  KERNEL_BLOCK,
+  KERNEL_LAYOUT_NAME,
+  kernelRowBytes,
+  kernelTernaryMatrix,
+  type KernelTernaryMatrix,
+} from './kernel-layout.js';
+export { ternaryMatMulJs, type KernelActivationSettings } from './kernel-js.js';
+export { hasTernaryMatMulKernel, ternaryMatMul } from './packed-matmul.js';
 export {
   bitnetExtension,
   bitnetModelExtension,

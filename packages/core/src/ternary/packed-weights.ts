@@ -10,6 +10,7 @@ import type { WeightMap } from '../tensors/dtype.js';
 import { writeSafetensorsFile } from '../tensors/safetensors-write.js';
 import { weightsToTf } from '../tensors/tf-convert.js';
 import { PACKING_NAME, packTernary, unpackTernary } from './packing.js';
+import { dequantizeEmbeddings, quantizeEmbeddings, type EmbeddingQuantName } from './embedding-quant.js';
 import { absmeanTernary } from './quantizers.js';
 
 /** File name of the packed weights inside a BitNet checkpoint directory. */
@@ -31,8 +32,9 @@ export function packedTensorNames(layer: string): {
 export function packModelWeights(
   model: { namedWeights(): Map<string, tf.Variable> },
   ternaryLayers: readonly string[],
+  embeddingQuant: EmbeddingQuantName = 'none',
 ): {
-  /** Packed codes and scales of the ternary layers, every other weight as F32 under its own name. */
+  /** Packed codes and scales of the ternary layers, the embedding as `embeddingQuant` stores it, every other weight as F32 under its own name. */
   weights: WeightMap;
   /** The file's `__metadata__`: `bitnet.packing` (the packing name) and `bitnet.ternary_shapes` (JSON, layer → original shape). */
   metadata: Record<string, string>;
@@ -60,7 +62,11 @@ export function packModelWeights(
   const missing = ternaryLayers.filter((layer) => shapes[layer] === undefined);
   if (missing.length > 0)
     throw new ForgeError(`ternary layers not in the model: ${missing.join(', ')}`, { field: 'ternaryLayers' });
-  return { weights, metadata: { 'bitnet.packing': PACKING_NAME, 'bitnet.ternary_shapes': JSON.stringify(shapes) } };
+  const embedding = quantizeEmbeddings(weights, embeddingQuant);
+  return {
+    weights,
+    metadata: { 'bitnet.packing': PACKING_NAME, 'bitnet.ternary_shapes': JSON.stringify(shapes), ...embedding },
+  };
 }
 
 /** Writes the packed file (atomically). */
@@ -68,8 +74,9 @@ export async function writePackedWeights(
   file: string,
   model: { namedWeights(): Map<string, tf.Variable> },
   ternaryLayers: readonly string[],
+  embeddingQuant: EmbeddingQuantName = 'none',
 ): Promise<void> {
-  const { weights, metadata } = packModelWeights(model, ternaryLayers);
+  const { weights, metadata } = packModelWeights(model, ternaryLayers, embeddingQuant);
   await writeSafetensorsFile(file, weights, { metadata });
 }
 
@@ -78,10 +85,11 @@ export async function writePackedWeights(
  * W_q · γ, computed with the same tfjs op as BitLinear's forward so the values are bit-identical.
  */
 export function unpackWeights(
-  weights: WeightMap,
+  stored: WeightMap,
   metadata: Record<string, string>,
   file: string,
 ): Map<string, tf.Tensor> {
+  const weights = dequantizeEmbeddings(stored, metadata, file);
   if (metadata['bitnet.packing'] !== PACKING_NAME) {
     throw new ForgeError(`unknown packing '${metadata['bitnet.packing'] ?? '(none)'}', expected '${PACKING_NAME}'`, {
       file,

@@ -21,6 +21,12 @@ export const BitNetSettingsSchema = z.object({
   inputNorm: z.enum(['rms', 'none']).default('rms'),
   /** Epsilon of that norm. */
   normEps: z.number().positive().default(1e-5),
+  /**
+   * How the packed file stores the token embedding (the tied head) and an untied F32 head: `none` F32,
+   * `int8-row` 8-bit with a scale per row, `int4-group` 4-bit with a scale per 32 values (embedding-quant.ts).
+   * Loading dequantizes to F32; training and the latent weights are unaffected.
+   */
+  embeddingQuant: z.enum(['none', 'int8-row', 'int4-group']).default('none'),
 });
 /** BitLinear settings with every default filled in (see {@link BitNetSettingsSchema}); what a checkpoint records. */
 export type BitNetSettings = z.output<typeof BitNetSettingsSchema>;
