@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ForgeError, detectDataSource, readPipelineState, recordRunAlerts, runPipeline } from '@agent-forge/core';
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
+import { openQueueExecutor, type QueueExecutor } from '../queue/executor.js';
 import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
@@ -55,23 +56,38 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   const data = typeof config.data === 'string' ? await detectDataSource(config.data) : config.data;
   const engine = await startEngine(config.backend, config.threads);
   progress.log(`backend: ${engine.summary}`);
-  const outcome = await withInterruptSignal(progress, (signal) =>
-    runPipeline({
-      phases,
-      runsDir: config.runsDir,
-      phaseConfigs: config.phases,
-      preset: config.preset,
-      seed: config.seed,
-      input,
-      resumeRunId: options.resume,
-      backend: engine.name,
-      data,
-      trackerSinks: config.tracking.sinks,
-      progress,
-      signal,
-    }),
+  const queue = config.queue
+    ? await openQueueExecutor({ url: config.queue, attempts: config.queueAttempts })
+    : undefined;
+  if (queue) progress.log(`units: ${queue.name} (start workers with: forge worker --queue <url>)`);
+  const outcome = await runWithUnits(queue, () =>
+    withInterruptSignal(progress, (signal) =>
+      runPipeline({
+        phases,
+        runsDir: config.runsDir,
+        phaseConfigs: config.phases,
+        preset: config.preset,
+        seed: config.seed,
+        input,
+        resumeRunId: options.resume,
+        backend: engine.name,
+        data,
+        trackerSinks: config.tracking.sinks,
+        progress,
+        signal,
+        units: queue,
+      }),
+    ),
   );
   await printRunOutcome(outcome, config.runsDir, print);
+}
+
+async function runWithUnits<T>(queue: QueueExecutor | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await queue?.close();
+  }
 }
 
 /** What a finished run made: each phase's metrics, the summary table, alerts and the final model. */
