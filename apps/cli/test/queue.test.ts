@@ -92,6 +92,10 @@ function bakingOutcome(output: string): Record<string, unknown> {
   };
 }
 
+function killAll(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 let redis: RedisServer;
 let root: string;
 const children: ChildProcess[] = [];
@@ -107,8 +111,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'forge.yaml'), JSON.stringify({ phases: { baking: BAKING } }));
 });
 afterAll(async () => {
-  // A failed assertion leaves workers running; they would take the next test's units.
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killAll();
   await redis?.stop();
 });
 
@@ -130,38 +133,43 @@ const runArgs = (runsDir: string): string[] => [
 
 describe('forge worker over a redis queue', () => {
   it('finishes a run with the in-process results after one of two workers is SIGKILLed mid-unit', async () => {
-    const workers = [
-      forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
-      forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
-    ];
-    const reference = forge(runArgs('in-process'));
-    expect(await reference.exit, reference.output()).toBe(0);
-    await until(() => workers.every((w) => w.output().includes('worker waiting for units')), 'both workers');
+    try {
+      const workers = [
+        forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
+        forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
+      ];
+      const reference = forge(runArgs('in-process'));
+      expect(await reference.exit, reference.output()).toBe(0);
+      await until(() => workers.every((w) => w.output().includes('worker waiting for units')), 'both workers');
 
-    const queued = forge([...runArgs('queued'), '--queue', redis.url]);
-    let killed: { worker: Running; unit: string } | undefined;
-    await until(() => {
-      const worker = workers.find((w) => /unit (\S+) started/.test(w.output()));
-      if (worker) killed = { worker, unit: /unit (\S+) started/.exec(worker.output())?.[1] ?? '' };
-      return killed !== undefined;
-    }, 'a unit to start');
-    killed?.worker.child.kill('SIGKILL');
-    const survivor = workers.find((w) => w !== killed?.worker) as Running;
+      const queued = forge([...runArgs('queued'), '--queue', redis.url]);
+      let killed: { worker: Running; unit: string } | undefined;
+      await until(() => {
+        const worker = workers.find((w) => /unit (\S+) started/.test(w.output()));
+        if (worker) killed = { worker, unit: /unit (\S+) started/.exec(worker.output())?.[1] ?? '' };
+        return killed !== undefined;
+      }, 'a unit to start');
+      killed?.worker.child.kill('SIGKILL');
+      const survivor = workers.find((w) => w !== killed?.worker) as Running;
 
-    expect(await queued.exit, queued.output()).toBe(0);
-    // The killed worker never finished its unit; the survivor took it over once the lock lapsed.
-    expect(killed?.worker.output()).not.toMatch(new RegExp(`unit ${killed?.unit} finished`));
-    expect(survivor.output()).toMatch(new RegExp(`unit ${killed?.unit} started`));
-    expect(bakingOutcome(queued.output())).toEqual(bakingOutcome(reference.output()));
+      expect(await queued.exit, queued.output()).toBe(0);
+      // The killed worker never finished its unit; the survivor took it over once the lock lapsed.
+      expect(killed?.worker.output()).not.toMatch(new RegExp(`unit ${killed?.unit} finished`));
+      expect(survivor.output()).toMatch(new RegExp(`unit ${killed?.unit} started`));
+      expect(bakingOutcome(queued.output())).toEqual(bakingOutcome(reference.output()));
 
-    const info = forge(['info', '--queue', redis.url, '--backend', 'cpu', '--json']);
-    expect(await info.exit, info.output()).toBe(0);
-    const queue = (JSON.parse(info.output()) as { queue: Record<string, number> }).queue;
-    expect(queue).toMatchObject({ workers: 1, waiting: 0, active: 0, failed: 0, completed: 2 });
+      const info = forge(['info', '--queue', redis.url, '--backend', 'cpu', '--json']);
+      expect(await info.exit, info.output()).toBe(0);
+      const queue = (JSON.parse(info.output()) as { queue: Record<string, number> }).queue;
+      expect(queue).toMatchObject({ workers: 1, waiting: 0, active: 0, failed: 0, completed: 2 });
 
-    survivor.child.kill('SIGINT');
-    expect(await survivor.exit).toBe(0);
-    expect(survivor.output()).toMatch(/worker stopped: \d unit\(s\) finished/);
+      survivor.child.kill('SIGINT');
+      expect(await survivor.exit).toBe(0);
+      expect(survivor.output()).toMatch(/worker stopped: \d unit\(s\) finished/);
+    } finally {
+      // A failed assertion must not leave workers running: they would take the next test's units.
+      killAll();
+    }
   }, 90_000);
 });
 
