@@ -1,7 +1,8 @@
 // Work units over a real BullMQ queue on a throwaway redis-server: two `forge worker` processes take a
 // baking run's bakes, one is SIGKILLed in the middle of a unit, BullMQ's stalled-job check hands that unit
 // to the other, and the run ends with exactly the in-process run's adapters and metrics. Then, in this
-// process: a failing unit is retried up to its attempts limit, and finished units are not queued again.
+// process: a failing unit is retried up to its attempts limit (bad input is not retried), and finished
+// units are not queued again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ForgeError,
   Rng,
   TinyTitan,
   Tracker,
@@ -182,20 +184,21 @@ describe('queued units in this process', () => {
     run: (unit) => {
       const made = (attempts.get(unit.id) ?? 0) + 1;
       attempts.set(unit.id, made);
+      if (unit.args.badInput === true) return Promise.reject(new ForgeError('not a setting', { field: 'x' }));
       if (unit.args.alwaysFail === true || made === 1) return Promise.reject(new Error(`attempt ${made} broke`));
       return Promise.resolve({ seed: unit.seed, made });
     },
   });
-  const unit = (id: string, alwaysFail = false): WorkUnit => ({
+  const unit = (id: string, args: { alwaysFail?: boolean; badInput?: boolean } = {}): WorkUnit => ({
     kind: 'test.flaky',
     id,
     seed: 11,
-    args: { alwaysFail },
+    args,
     inputs: [],
     output: `units/${id}.json`,
   });
 
-  it('retries a failing unit up to its attempts, then fails the run; finished units are not queued again', async () => {
+  it('retries a failing unit up to its attempts (bad input once), then fails the run; finished units are not queued again', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'forge-queue-units-'));
     const executor = await openQueueExecutor({ url: redis.url, attempts: 2 });
     let stop: ((force: boolean) => void) | undefined;
@@ -228,10 +231,15 @@ describe('queued units in this process', () => {
         { seed: 11, made: 2 },
         { seed: 11, made: 2 },
       ]);
-      await expect(runUnits(ctx, [unit('c', true)], { label: 'broken', parse })).rejects.toThrow(
-        /unit 'c' failed on the queue after 2 attempt\(s\): attempt 2 broke/,
+      await expect(runUnits(ctx, [unit('c', { alwaysFail: true })], { label: 'broken', parse })).rejects.toThrow(
+        /unit 'c' failed on the queue: attempt 2 broke/,
       );
       expect(attempts.get('c')).toBe(2);
+      // Bad input fails alike on every attempt: BullMQ is told not to retry it.
+      await expect(runUnits(ctx, [unit('d', { badInput: true })], { label: 'bad', parse })).rejects.toThrow(
+        /unit 'd' failed on the queue: field 'x': not a setting/,
+      );
+      expect(attempts.get('d')).toBe(1);
       await runUnits(ctx, [unit('a'), unit('b')], { label: 'again', parse });
       expect([attempts.get('a'), attempts.get('b')]).toEqual([2, 2]);
     } finally {

@@ -81,7 +81,7 @@ async function executeOnQueue(
         await job.waitUntilFinished(events);
       } catch (error) {
         throw new ForgeError(
-          `unit '${unit.id}' failed on the queue after ${attempts} attempt(s): ${(error as Error).message}`,
+          `unit '${unit.id}' failed on the queue: ${(error as Error).message} (tried up to ${attempts} time(s); bad input is not retried)`,
         );
       }
       execution.onFinished(unit);

@@ -3,9 +3,9 @@
  * kinds. BullMQ keeps a lock on the running unit; if this process dies (SIGKILL, power), the lock
  * lapses and another worker's stalled-job check hands the unit to someone else.
  */
-import { executeUnit, readUnitOutput } from '@agent-forge/core';
+import { executeUnit, isForgeError, readUnitOutput } from '@agent-forge/core';
 import type { ProgressReporter } from '@agent-forge/core';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { UNIT_QUEUE, displayUrl, redisOptions } from './connection.js';
 import { parseJobData, type UnitJobData } from './job-data.js';
 
@@ -39,7 +39,14 @@ async function processUnit(job: Job<UnitJobData>, options: QueueWorkerOptions, s
   const { runDir, unit } = parseJobData(job.data, job.id);
   // A unit re-delivered after its first worker finished it but died before reporting: nothing to redo.
   if ((await readUnitOutput(runDir, unit)) !== undefined) return;
-  await executeUnit(unit, { runDir, progress: options.progress, signal, backend: options.backend });
+  try {
+    await executeUnit(unit, { runDir, progress: options.progress, signal, backend: options.backend });
+  } catch (error) {
+    // Bad input (a missing file, a wrong setting) fails the same way on every attempt: BullMQ is told
+    // not to retry it. Anything else may be passing (a full disk, memory) and is retried.
+    if (isForgeError(error)) throw new UnrecoverableError(error.message);
+    throw error;
+  }
 }
 
 /** Runs a worker until a stop request; the first finishes the current unit, the second releases it. */
