@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ForgeError, PresetNameSchema, datasetSourceSchema, parseConfig } from '@agent-forge/core';
 import { ControlSettingsSchema } from './control/settings.js';
 import { EffectSettingsSchema } from './effects/settings.js';
+import { QueueUrlSchema } from './queue/connection.js';
 import { YAML } from './yaml.js';
 import { z } from 'zod';
 
@@ -36,6 +37,10 @@ export const PipelineConfigSchema = z
       .default({ sinks: ['run-store'] }),
     /** Data for every phase that trains: a file path (format detected) or a data source; default: built-in problems. */
     data: z.union([z.string().min(1), datasetSourceSchema]).optional(),
+    /** BullMQ queue (`redis://host:port`) the phases' independent units go to, for `forge worker`s; default: none, units run in this process. */
+    queue: QueueUrlSchema.optional(),
+    /** Times a queued unit is tried before the run fails (BullMQ attempts; a unit whose worker died is re-delivered without using one). */
+    queueAttempts: z.number().int().positive().default(3),
     /** Per-phase settings, each validated by that phase's own schema. */
     phases: z.record(z.string(), z.unknown()).default({}),
     /** After the run, every phase's models measured on one held-out set (`effects.json`, printed after the summary). */
@@ -89,7 +94,7 @@ export interface ConfigSources {
   /** A YAML or JSON config file (`--config`). */
   file?: string;
   /** Values of the top-level flags; undefined ones are left out. */
-  flags: Partial<Record<'preset' | 'seed' | 'backend' | 'threads' | 'runsDir' | 'data', unknown>>;
+  flags: Partial<Record<'preset' | 'seed' | 'backend' | 'threads' | 'runsDir' | 'data' | 'queue', unknown>>;
   /** `--set key=value` overrides, each value read as YAML. */
   overrides?: readonly string[];
 }

@@ -10,6 +10,7 @@ import { mergeCommand } from './commands/merge.js';
 import { phaseCommand } from './commands/phase.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { workerCommand } from './commands/worker.js';
 import { registerServeCommand } from './commands/serve.js';
 import { BackendChoiceSchema, loadPipelineConfig } from './pipeline-config.js';
 import type { PipelineConfig } from './pipeline-config.js';
@@ -34,6 +35,7 @@ interface CommonFlags {
   threads?: number;
   runsDir?: string;
   data?: string;
+  queue?: string;
   set: string[];
   quiet?: boolean;
 }
@@ -61,6 +63,10 @@ function addCommonOptions(command: Command): Command {
       'train on this file: GSM8K-style or {"text"} JSONL, or plain text (default: built-in problems)',
     )
     .option(
+      '--queue <url>',
+      'send independent units to a BullMQ queue for `forge worker`s, e.g. redis://localhost:6379',
+    )
+    .option(
       '--set <key=value>',
       'override any config field, e.g. --set phases.bitnet.steps=100',
       (v: string, all: string[]) => [...all, v],
@@ -79,6 +85,7 @@ function configFrom(flags: CommonFlags): PipelineConfig {
       threads: flags.threads,
       runsDir: flags.runsDir,
       data: flags.data,
+      queue: flags.queue,
     },
     overrides: flags.set,
   });
@@ -108,6 +115,7 @@ export function createProgram(
     .description('list runs and the state of their phases')
     .option('--runs-dir <dir>', 'where runs are stored', 'runs')
     .action((flags: { runsDir: string }) => runsCommand(flags.runsDir, io.print));
+  registerWorkerCommand(program, io);
   registerChatCommand(program, io);
   registerServeCommand(program, io);
   registerExportCommand(program, io);
@@ -124,11 +132,13 @@ function registerInfoCommand(program: Command, io: ProgramIo): void {
     .addOption(backendOption())
     .option('--threads <n>', 'wasm threads', intArg)
     .option('--json', 'machine-readable output')
-    .action(async (flags: { backend?: string; threads?: number; json?: boolean }) => {
+    .option('--queue <url>', 'also show this BullMQ queue: workers connected, units waiting, running, failed')
+    .action(async (flags: { backend?: string; threads?: number; json?: boolean; queue?: string }) => {
       const config = configFrom({ backend: flags.backend, set: [] });
       await infoCommand({
         backend: config.backend,
         threads: flags.threads,
+        queue: flags.queue,
         json: Boolean(flags.json),
         print: io.print,
       });
@@ -152,6 +162,46 @@ function runFlagOverrides(flags: RunFlags): string[] {
   const overrides = flags.effects ? [] : ['effects.enabled=false'];
   if (flags.control !== undefined) overrides.push(`control.enabled=${flags.control}`);
   return overrides;
+}
+
+/** `forge worker`: runs queued work units for `forge run --queue` on this machine. */
+function registerWorkerCommand(program: Command, io: ProgramIo): void {
+  program
+    .command('worker')
+    .description('run work units (bakes, fitness evaluations, cognate variants) queued by `forge run --queue`')
+    .requiredOption('--queue <url>', 'the BullMQ queue, e.g. redis://localhost:6379')
+    .addOption(backendOption())
+    .option('--threads <n>', 'wasm threads (default: one per core)', intArg)
+    .option(
+      '--lock-ms <ms>',
+      'lock on a running unit, renewed every half of it: a unit whose worker died is handed on after it lapses (keep it above the longest stretch a unit computes without pausing)',
+      intArg,
+      60_000,
+    )
+    .option('--stall-check-ms <ms>', 'how often to look for units whose worker died', intArg, 30_000)
+    .option('-q, --quiet', 'no progress bars (unit lines are still printed)')
+    .action(
+      async (flags: {
+        queue: string;
+        backend?: string;
+        threads?: number;
+        lockMs: number;
+        stallCheckMs: number;
+        quiet?: boolean;
+      }) => {
+        const config = configFrom({ backend: flags.backend, set: [] });
+        await workerCommand({
+          url: flags.queue,
+          backend: config.backend,
+          threads: flags.threads,
+          lockMs: flags.lockMs,
+          stallCheckMs: flags.stallCheckMs,
+          progress: flags.quiet ? silentProgress : io.progress,
+          print: io.print,
+          signals: io.signals,
+        });
+      },
+    );
 }
 
 /** `forge run` (the whole pipeline) and `forge phase` (one phase alone). */

@@ -18,6 +18,7 @@ describe('loadPipelineConfig', () => {
       backend: 'auto',
       runsDir: 'runs',
       tracking: { sinks: ['run-store'] },
+      queueAttempts: 3,
       phases: {},
       effects: { enabled: true, difficulties: [1, 2, 3], problemsPerDifficulty: 8, windows: 32, maxNewTokens: 48 },
       control: { seed: 1 },
@@ -53,6 +54,17 @@ describe('loadPipelineConfig', () => {
     expect(() => loadPipelineConfig({ file: '/nope/forge.yaml', flags: {} })).toThrow(
       /\/nope\/forge\.yaml: config file not found/,
     );
+  });
+
+  it('takes a redis:// queue from the file or --queue, and refuses another URL naming the field', () => {
+    expect(
+      loadPipelineConfig({ file: yamlFile('queue: redis://q:6379\nqueueAttempts: 5\n'), flags: {} }),
+    ).toMatchObject({ queue: 'redis://q:6379', queueAttempts: 5 });
+    expect(loadPipelineConfig({ flags: { queue: 'rediss://user:pw@q/2' } }).queue).toBe('rediss://user:pw@q/2');
+    expect(() => loadPipelineConfig({ flags: { queue: 'http://q:6379' } })).toThrow(
+      /field 'queue'.*redis:\/\/host:port/,
+    );
+    expect(() => loadPipelineConfig({ flags: {}, overrides: ['queueAttempts=0'] })).toThrow(/field 'queueAttempts'/);
   });
 
   it('rejects a malformed --set', () => {

@@ -26,6 +26,7 @@ export {
   type LatencyReport,
   type MarkerRates,
 } from './evaluate.js';
+export { BAKE_UNIT, bakeUnit, parseBakeOutcome } from './bake-unit.js';
 export {
   BakingPhaseConfigSchema,
   ToolPromptSchema,

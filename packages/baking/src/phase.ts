@@ -13,10 +13,12 @@ import {
   LoraAdapters,
   bytesOnDisk,
   pickInputModel,
+  runUnits,
   saveModelCheckpoint,
 } from '@agent-forge/core';
 import type { InputModelChoice, Phase, PhaseContext, PhaseModel, PhaseOutput, PhaseResult } from '@agent-forge/core';
-import { runBakeJob, type BakeEnvironment, type BakeJob, type BakeOutcome } from './bake-job.js';
+import type { BakeEnvironment, BakeJob, BakeOutcome } from './bake-job.js';
+import { bakeUnit, parseBakeOutcome } from './bake-unit.js';
 import { saveMergedPersona } from './merge-step.js';
 import { BakingPhaseConfigSchema, bakingPresetDefaults, type BakingPhaseConfig } from './phase-config.js';
 import { copyFilesEndingWith, copySidecarFiles, loadWithSlots, prepareInputs } from './phase-steps.js';
@@ -55,22 +57,22 @@ export function bakeJobs(config: BakingPhaseConfig): BakeJob[] {
   return jobs;
 }
 
-async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[]): Promise<BakeOutcome[]> {
-  const task = env.ctx.progress.start('baking prompts', jobs.length);
-  const bakes: BakeOutcome[] = [];
-  try {
-    for (const [index, job] of jobs.entries()) {
-      const outcome = await runBakeJob(env, job);
-      bakes.push(outcome);
-      env.ctx.tracker.metrics('baking', index + 1, {
-        klBase: outcome.kl.klBase,
-        klBaked: outcome.kl.klBaked,
-        klReductionPct: outcome.kl.klReductionPct,
-      });
-      task.tick(1, { [job.name]: `${outcome.kl.klReductionPct.toFixed(0)}%` });
-    }
-  } finally {
-    task.done();
+/**
+ * Every bake as a work unit (run here, or by `forge worker`s when the run has a queue); finished ones
+ * are read back from their output files, so a resumed run does not bake them again.
+ */
+async function bakeAll(env: BakeEnvironment, jobs: readonly BakeJob[], inputDir: string): Promise<BakeOutcome[]> {
+  const bakes = await runUnits(
+    env.ctx,
+    jobs.map((job) => bakeUnit(env, job, inputDir)),
+    { label: 'baking prompts', parse: (result, unit) => parseBakeOutcome(result, unit, env.ctx.runDir) },
+  );
+  for (const [index, outcome] of bakes.entries()) {
+    env.ctx.tracker.metrics('baking', index + 1, {
+      klBase: outcome.kl.klBase,
+      klBaked: outcome.kl.klBaked,
+      klReductionPct: outcome.kl.klReductionPct,
+    });
   }
   return bakes;
 }
@@ -99,7 +101,7 @@ async function runBaking(
       ctx,
       workDir,
     };
-    const bakes = await bakeAll(env, jobs);
+    const bakes = await bakeAll(env, jobs, source.dir);
     const dir = path.join(ctx.phaseDir, BAKED_MODEL_DIR);
     await saveModelCheckpoint(dir, { model, tokenizer, extensions });
     const sidecars = await copySidecarFiles(source.dir, dir);

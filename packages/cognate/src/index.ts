@@ -11,5 +11,12 @@ export { trainStateDir, trainingShape } from './train-variant.js';
 export { evaluateQuality, profileForward, type ForwardProfile, type VariantQuality } from './evaluate.js';
 export type { HeldOut } from '@agent-forge/core';
 export { phaseMetrics, phaseReport, type VariantOutcome } from './report.js';
+export {
+  VARIANT_UNIT,
+  parseVariantResult,
+  releaseVariantUnits,
+  variantUnit,
+  type VariantResult,
+} from './variant-unit.js';
 /** Rebuilds a cognate checkpoint's model: pass as `build` to `loadModelCheckpoint`. */
 export { buildTitanModel as buildCognateModel } from '@agent-forge/core';

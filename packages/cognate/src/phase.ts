@@ -5,7 +5,7 @@
  * 'adaptive-computation'. An interrupted phase resumes each model from its own training state.
  */
 import path from 'node:path';
-import { bytesOnDisk, saveModelCheckpoint, titanExtensions } from '@agent-forge/core';
+import { bytesOnDisk, runUnits, saveModelCheckpoint, titanExtensions } from '@agent-forge/core';
 import type {
   BpeTokenizer,
   ModelConfig,
@@ -19,24 +19,27 @@ import type {
 import { evaluateQuality, profileForward } from './evaluate.js';
 import { createCognateModel, cognateModelConfig } from './models.js';
 import { CognatePhaseConfigSchema, cognatePresetDefaults, type CognatePhaseConfig } from './phase-config.js';
-import { prepareCognateData, type CognateData } from './phase-data.js';
+import type { CognateData } from './phase-data.js';
 import { phaseMetrics, phaseReport, type VariantOutcome } from './report.js';
 import { trainVariant } from './train-variant.js';
 import type { CognateVariant } from './variants.js';
+import { parseVariantResult, releaseVariantUnits, variantUnit } from './variant-unit.js';
 
 /** Checkpoint directory of a role inside the phase directory. */
 export function cognateModelDir(phaseDir: string, role: string): string {
   return path.join(phaseDir, 'models', role);
 }
 
-interface VariantRun {
+/** What a variant's training shares with the others of its phase run. */
+export interface VariantRun {
   readonly model: ModelConfig;
   readonly data: CognateData;
   readonly config: CognatePhaseConfig;
   readonly ctx: PhaseContext;
 }
 
-async function runVariant(
+/** Trains, evaluates and saves one variant (as a work unit: see variant-unit.ts). */
+export async function runVariant(
   variant: CognateVariant,
   run: VariantRun,
 ): Promise<{ outcome: VariantOutcome; saved: PhaseModel }> {
@@ -75,14 +78,14 @@ async function runCognate(
   ctx: PhaseContext,
 ): Promise<PhaseOutput> {
   const model = cognateModelConfig(ctx.preset, config.model);
-  const data = await prepareCognateData(config, ctx, model);
-  const outcomes: VariantOutcome[] = [];
-  const models: PhaseModel[] = [];
-  for (const variant of config.variants) {
-    const { outcome, saved } = await runVariant(variant, { model, data, config, ctx });
-    outcomes.push(outcome);
-    models.push(saved);
-  }
+  // The three variants are independent work units (here, or on `forge worker`s); each prepares the shared data.
+  const units = config.variants.map((variant) => variantUnit(ctx, config, model, variant));
+  const results = await runUnits(ctx, units, {
+    label: 'cognate models',
+    parse: (result, unit) => parseVariantResult(result, unit, ctx.runDir),
+  }).finally(releaseVariantUnits);
+  const outcomes = results.map((result) => result.outcome);
+  const models = results.map((result) => result.saved);
   // maxRSS is in KiB.
   const peakMemoryMb = process.resourceUsage().maxRSS / 1024;
   return { models, metrics: phaseMetrics(outcomes, peakMemoryMb), report: phaseReport(outcomes, peakMemoryMb) };

@@ -1,7 +1,7 @@
 /**
  * @agent-forge/core — everything two phases share: the engine backend, tensors and safetensors,
  * the TinyTitan model, checkpoints, the model formats later phases read (ternary BitNet weights and
- * LoRA adapters), data, the training loop, evaluation, tracking, the seeded rng and the phase contract.
+ * LoRA adapters), data, the training loop, evaluation, tracking, the seeded rng, the phase contract and work units.
  * @packageDocumentation
  */
 export * from './errors.js';
@@ -13,6 +13,7 @@ export * from './checkpoint/index.js';
 export * from './rng/index.js';
 export * from './track/index.js';
 export * from './phase/index.js';
+export * from './units/index.js';
 export * from './data/index.js';
 export * from './model/index.js';
 export * from './ternary/index.js';

@@ -64,6 +64,13 @@ export { slerpValues, SLERP_DOT_THRESHOLD } from './methods/slerp.js';
 export { RESCALE_MODES, type RescaleMode } from './kernels/rescale.js';
 export type { Consensus } from './kernels/task-vectors.js';
 export { evomergePhase, genomeSpace, searchSettings, EVOMERGE_MODEL_DIR, EVOLUTION_STATE_FILE } from './phase.js';
+export {
+  FITNESS_UNIT,
+  releaseFitnessUnits,
+  unitEvaluator,
+  writeEvalData,
+  type FitnessUnitFiles,
+} from './evolve/fitness-unit.js';
 export { EvomergePhaseConfigSchema, evomergePresetDefaults, type EvomergePhaseConfig } from './phase-config.js';
 export {
   pickSources,

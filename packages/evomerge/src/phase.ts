@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ForgeError, bytesOnDisk, saveModelCheckpoint, writeJsonAtomic } from '@agent-forge/core';
 import type { Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { genomeToMergeConfig } from './evolve/decode.js';
-import { MergeEvaluator } from './evolve/evaluator.js';
+import { MergeEvaluator, type EvalData } from './evolve/evaluator.js';
+import { releaseFitnessUnits, unitEvaluator, writeEvalData } from './evolve/fitness-unit.js';
 import type { Genome, GenomeSpace } from './evolve/genome.js';
 import { runEvolution, type SearchSettings } from './evolve/search.js';
 import { runKeyOf } from './evolve/state.js';
@@ -87,7 +88,7 @@ async function saveMerged(
 async function search(
   config: EvomergePhaseConfig,
   ctx: PhaseContext,
-  run: { evaluator: MergeEvaluator; space: GenomeSpace; sources: LoadedSources; stateFile: string },
+  run: { evaluator: MergeEvaluator; space: GenomeSpace; sources: LoadedSources; stateFile: string; data: EvalData },
 ): Promise<Awaited<ReturnType<typeof runEvolution>> & { searchMs: number }> {
   await mkdir(path.dirname(run.stateFile), { recursive: true });
   const runKey = runKeyOf({
@@ -97,9 +98,15 @@ async function search(
     data: ctx.data ?? null,
     sources: run.sources.models.map((m) => m.dir),
   });
+  // Each generation's new genomes are fitness units (here, or on `forge worker`s); their data is written once.
+  const evolutionDir = path.dirname(run.stateFile);
+  const dataFile = path.join(evolutionDir, 'eval-data.json');
+  await writeEvalData(dataFile, run.data);
+  const sourceDirs = run.sources.models.map((m) => m.dir);
+  const outputs = path.join(evolutionDir, 'units', runKey);
   const searchStarted = performance.now();
   const outcome = await runEvolution(searchSettings(config), {
-    evaluator: run.evaluator,
+    evaluator: unitEvaluator(run.evaluator, ctx, { sources: sourceDirs, data: dataFile, outputs }),
     space: run.space,
     stateFile: run.stateFile,
     runKey,
@@ -124,7 +131,13 @@ async function runEvomerge(
   const evaluator = new MergeEvaluator(sources, data.search);
   try {
     const stateFile = path.join(ctx.phaseDir, EVOLUTION_STATE_FILE);
-    const { state, resumedFrom, searchMs } = await search(config, ctx, { evaluator, space, sources, stateFile });
+    const { state, resumedFrom, searchMs } = await search(config, ctx, {
+      evaluator,
+      space,
+      sources,
+      stateFile,
+      data: data.search,
+    });
     const final = await finalEvaluation(
       {
         evaluator,
@@ -160,6 +173,7 @@ async function runEvomerge(
     };
   } finally {
     evaluator.dispose();
+    releaseFitnessUnits();
   }
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@agent-forge/core';
 import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
+import { openQueueExecutor, type QueueExecutor } from '../queue/executor.js';
 import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
@@ -64,21 +65,28 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   const data = typeof config.data === 'string' ? await detectDataSource(config.data) : config.data;
   const engine = await startEngine(config.backend, config.threads);
   progress.log(`backend: ${engine.summary}`);
-  const outcome = await withInterruptSignal(progress, (signal) =>
-    runPipeline({
-      phases,
-      runsDir: config.runsDir,
-      phaseConfigs: config.phases,
-      preset: config.preset,
-      seed: config.seed,
-      input,
-      resumeRunId: options.resume,
-      backend: engine.name,
-      data,
-      trackerSinks: config.tracking.sinks,
-      progress,
-      signal,
-    }),
+  const queue = config.queue
+    ? await openQueueExecutor({ url: config.queue, attempts: config.queueAttempts })
+    : undefined;
+  if (queue) progress.log(`units: ${queue.name} (start workers with: forge worker --queue <url>)`);
+  const outcome = await runWithUnits(queue, () =>
+    withInterruptSignal(progress, (signal) =>
+      runPipeline({
+        phases,
+        runsDir: config.runsDir,
+        phaseConfigs: config.phases,
+        preset: config.preset,
+        seed: config.seed,
+        input,
+        resumeRunId: options.resume,
+        backend: engine.name,
+        data,
+        trackerSinks: config.tracking.sinks,
+        progress,
+        signal,
+        units: queue,
+      }),
+    ),
   );
   await printRunOutcome(outcome, config.runsDir, print);
   await measureAfterRun(outcome, phases, config, progress, print);
@@ -120,6 +128,14 @@ async function measureAfterRun(
   const effects = await measurePipelineEffects(outcome.runDir, outcome.state, phases, config.effects, progress, extra);
   print('');
   for (const line of effectsTable(effects)) print(line);
+}
+
+async function runWithUnits<T>(queue: QueueExecutor | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await queue?.close();
+  }
 }
 
 /** What a finished run made: each phase's metrics, the summary table, alerts and the final model. */

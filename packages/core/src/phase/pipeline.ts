@@ -8,6 +8,7 @@ import { faultPoint } from '../io/fault.js';
 import { explainFsError } from '../io/fs-errors.js';
 import { Rng } from '../rng/index.js';
 import { Tracker } from '../track/index.js';
+import type { UnitExecutor } from '../units/executor.js';
 import { checkDirectoryHashes, hashDirectory } from './content-hash.js';
 import { silentProgress } from './progress.js';
 import type { ProgressReporter } from './progress.js';
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   readonly progress?: ProgressReporter;
   /** Abort (e.g. on Ctrl-C) to stop the running phase at its next checkpoint; the run stays resumable. */
   readonly signal?: AbortSignal;
+  /** Runs the phases' independent work units (e.g. a BullMQ queue for `forge worker`s); default: in this process. */
+  readonly units?: UnitExecutor;
 }
 
 /** What `runPipeline` finished with. */
@@ -205,6 +208,7 @@ async function runOnePhase(args: PhaseRunArgs): Promise<PhaseResult> {
     signal: options.signal ?? new AbortController().signal,
     resuming,
     data: state.data,
+    units: options.units,
   };
   tracker.config(phase.name, config);
   tracker.event('phase_started', { resuming }, phase.name);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DatasetSource } from '../data/dataset.js';
 import type { Rng } from '../rng/index.js';
 import type { Tracker } from '../track/index.js';
+import type { UnitExecutor } from '../units/executor.js';
 import type { ProgressReporter } from './progress.js';
 
 /** The eight phases, in pipeline order (docs/architecture.md §3). */
@@ -87,6 +88,8 @@ export interface PhaseContext {
   readonly resuming: boolean;
   /** Data given for the whole run (`forge run --data`): a phase that trains uses it over its own `data` setting. */
   readonly data?: DatasetSource;
+  /** Runs the phase's independent work units (`runUnits`); default: in this process, one after another. */
+  readonly units?: UnitExecutor;
 }
 
 /** One pipeline phase: a documented zod config schema and a `run`. */

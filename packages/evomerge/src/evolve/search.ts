@@ -35,6 +35,8 @@ export interface GenomeEvaluator {
   readonly sourceCount: number;
   /** Merges and measures `genome`; must be deterministic, since results are cached by genome hash. */
   evaluate(genome: Genome): Promise<Evaluation>;
+  /** Measures a generation's cache misses together (e.g. as work units spread over workers); default: `evaluate` each in turn. */
+  evaluateAll?(genomes: readonly Genome[]): Promise<Evaluation[]>;
 }
 
 /** The run-specific inputs of {@link runEvolution}: evaluator, bounds, where to checkpoint and whom to report to. */
@@ -111,6 +113,21 @@ async function freshState(settings: SearchSettings, ctx: SearchContext): Promise
   };
 }
 
+/** Measures `genomes` with the evaluator's `evaluateAll` when it has one, else one by one; stops between them on abort. */
+async function evaluateMisses(genomes: readonly Genome[], ctx: SearchContext): Promise<Evaluation[]> {
+  if (ctx.evaluator.evaluateAll && genomes.length > 0) {
+    const evaluations = await ctx.evaluator.evaluateAll(genomes);
+    if (ctx.signal.aborted) interrupted(ctx);
+    return evaluations;
+  }
+  const evaluations: Evaluation[] = [];
+  for (const genome of genomes) {
+    evaluations.push(await ctx.evaluator.evaluate(genome));
+    if (ctx.signal.aborted) interrupted(ctx);
+  }
+  return evaluations;
+}
+
 /** Fitness of every member (evaluating cache misses), best first; ties broken by hash so the order is deterministic. */
 async function score(
   population: readonly Genome[],
@@ -118,22 +135,18 @@ async function score(
   settings: SearchSettings,
   ctx: SearchContext,
 ): Promise<{ scored: Scored[]; evaluations: number; cacheHits: number }> {
-  let evaluations = 0;
-  let cacheHits = 0;
-  for (const genome of population) {
-    const hash = genomeHash(genome);
-    if (state.cache[hash] !== undefined) {
-      cacheHits += 1;
-      continue;
-    }
-    const { measures, fingerprint } = await ctx.evaluator.evaluate(genome);
+  const misses = new Map<string, Genome>();
+  for (const genome of population)
+    if (state.cache[genomeHash(genome)] === undefined) misses.set(genomeHash(genome), genome);
+  const cacheHits = population.length - misses.size;
+  const evaluations = await evaluateMisses([...misses.values()], ctx);
+  for (const [index, hash] of [...misses.keys()].entries()) {
+    const { measures, fingerprint } = evaluations[index] as Evaluation;
     state.cache[hash] = {
       fitness: compositeFitness(measures, state.reference, settings.fitness),
       measures,
       fingerprint,
     };
-    evaluations += 1;
-    if (ctx.signal.aborted) interrupted(ctx);
   }
   const scored = population.map((genome) => ({
     genome,
@@ -141,7 +154,11 @@ async function score(
     hash: genomeHash(genome),
   }));
   scored.sort((a, b) => b.fitness - a.fitness || a.hash.localeCompare(b.hash));
-  return { scored: scored.map(({ genome, fitness }) => ({ genome, fitness })), evaluations, cacheHits };
+  return {
+    scored: scored.map(({ genome, fitness }) => ({ genome, fitness })),
+    evaluations: misses.size,
+    cacheHits,
+  };
 }
 
 function generationRecord(
