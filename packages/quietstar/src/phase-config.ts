@@ -32,6 +32,18 @@ export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSett
     logEvery: z.number().int().positive().default(1),
     /** Tokens timed for ms/token with and without thoughts; 0 skips the measurement. */
     latencyTokens: z.number().int().nonnegative().default(16),
+    /**
+     * Hand on the input model (with a zero mixing head, so thinking changes nothing) instead of the trained
+     * one when training made the held-out no-thought loss worse than the input's on the same positions.
+     * false hands on the trained model whatever it measured.
+     */
+    keepInputIfWorse: z.boolean().default(true),
+    /**
+     * Also fine-tune a copy of the input as a plain LM for the same steps, batch and learning rate, and
+     * report its held-out loss at the same positions (the "no thoughts at all" control). A step of it
+     * costs about 1/(thought steps) of a Quiet-STaR step.
+     */
+    fineTuneControl: z.boolean().default(true),
   })
   .strict();
 /** The parsed quietstar phase config, defaults filled: what the phase's `run` receives. */

@@ -3,14 +3,19 @@
  * tokens, parallel thoughts, mixing head, REINFORCE + mixed LM loss), evaluate held-out loss and answer
  * accuracy with and without thoughts plus the anti-theater checks, and save the reasoning-enhanced model:
  * an ordinary TinyTitan checkpoint with `extensions.quietstar` and the `quietstar.safetensors` sidecar.
+ * When training left the model's no-thought held-out loss worse than the input's (same positions), the
+ * saved model is the input itself with a zero mixing head (`keepInputIfWorse`), and the report says so.
  */
 import path from 'node:path';
 import { bytesOnDisk, pickInputModel, preparePhaseData } from '@agent-forge/core';
 import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
-import { meanAtPositions, positionNll } from './base-loss.js';
+import { answerTargetMask, evaluateAnswerTokens } from './answer-tokens.js';
+import { positionNll } from './base-loss.js';
 import { saveThinker } from './checkpoint.js';
+import { plainFineTuneNll } from './control.js';
 import { evaluateThoughts } from './evaluate.js';
+import { compareWithInput } from './keep.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
 import { loadInputThinker, trainThoughts } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
@@ -38,26 +43,31 @@ async function runQuietstar(
     const nllBefore = positionNll(thinker.model, windows);
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, windows, { seed: ctx.seed });
-    const lossBefore = meanAtPositions(
-      nllBefore,
-      windows.cols - 1,
-      evaluation.positionStarts,
-      evaluation.positionsPerRow,
+    const answers = evaluateAnswerTokens(thinker, windows, answerTargetMask(windows, tokenizer), ctx.seed);
+    const control = config.fineTuneControl
+      ? await plainFineTuneNll(source.dir, config, ctx, data.trainDocuments, windows)
+      : undefined;
+    const comparison = compareWithInput(
+      { length: windows.cols - 1, input: nllBefore, control },
+      evaluation,
+      answers,
+      config.keepInputIfWorse,
     );
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, problems, config.maxNewTokens);
     const prompt = [...windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;
     const dir = path.join(ctx.phaseDir, QUIETSTAR_MODEL_DIR);
-    await saveThinker(dir, { thinker, tokenizer, extensions });
-    const mixerParams = [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0);
+    if (comparison.keptInput) await saveKeptInput(dir, source.dir, config, ctx.seed);
+    else await saveThinker(dir, { thinker, tokenizer, extensions });
     const outcome: PhaseOutcome = {
-      lossBefore,
+      comparison,
       evaluation,
+      answers,
       accuracy,
       latency,
       training,
       params: thinker.model.parameterCount,
-      mixerParams,
+      mixerParams: [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0),
       thoughtLength: config.thoughtLength,
     };
     const params = thinker.model.parameterCount;
@@ -70,6 +80,20 @@ async function runQuietstar(
   } finally {
     thinker.model.dispose();
     thinker.dispose();
+  }
+}
+
+/**
+ * Saves the input model itself as the phase's output: its weights as handed in, with a fresh mixing head
+ * of the `linear` range (w = 0 exactly), so it predicts as the input with or without thoughts.
+ */
+async function saveKeptInput(dir: string, inputDir: string, config: QuietStarPhaseConfig, seed: number): Promise<void> {
+  const kept = await loadInputThinker(inputDir, { ...config, mixWeight: 'linear' }, seed);
+  try {
+    await saveThinker(dir, kept);
+  } finally {
+    kept.thinker.model.dispose();
+    kept.thinker.dispose();
   }
 }
 
