@@ -133,6 +133,7 @@ const sharpened = tf.tidy(() => {
   return { scale: scales[best], loss: losses[best] };
 });
 
+const HANDED_ON = ['trained', 'input', 'control'];
 const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
 console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? '?'} threads)`);
 console.log('');
@@ -184,11 +185,11 @@ console.log(
   `- Answer tokens (${m.answerTokens} digits after \`####\`): input ${f(m.answerLossBefore)}, plain fine-tune ${f(m.answerLossControl)}, after without thoughts ${f(m.answerLossWithoutThoughts)}, with ${f(m.answerLossWithThoughts)}; thoughts Δ = ${f(m.answerLossDelta)} ± ${f(m.answerLossDeltaStdErr)}; after − input ${f(m.answerChangeWithoutThoughts)} ± ${f(m.answerChangeWithoutThoughtsStdErr)}.`,
 );
 console.log(
-  `- Handed on: ${m.keptInput ? 'the input (trained model worse without thoughts)' : 'the trained model'}; after (no thoughts) − input = ${f(m.lossChangeWithoutThoughts)} ± ${f(m.lossChangeWithoutThoughtsStdErr)}, − control = ${f(m.lossVersusControl)} ± ${f(m.lossVersusControlStdErr)}.`,
+  `- Handed on: ${HANDED_ON[m.handedOn]}; after (no thoughts) − input = ${f(m.lossChangeWithoutThoughts)} ± ${f(m.lossChangeWithoutThoughtsStdErr)}, − control = ${f(m.lossVersusControl)} ± ${f(m.lossVersusControlStdErr)}.`,
 );
 console.log(`- Report: ${outcome.result.artifacts.report}`);
 const pm = (x, se) => `${f(x)} ± ${f(se)}`;
 console.log('');
 console.log(
-  `ABLATION | ${process.env.QS_LABEL ?? 'run'} | ${f(m.lossBefore)} | ${f(m.controlLoss)} | ${f(m.lossWithoutThoughts)} | ${f(m.lossWithThoughts)} | ${pm(m.lossChangeWithoutThoughts, m.lossChangeWithoutThoughtsStdErr)} | ${pm(m.lossDelta, m.lossDeltaStdErr)} | ${f(m.answerLossBefore)} | ${f(m.answerLossControl)} | ${f(m.answerLossWithoutThoughts)} | ${f(m.answerLossWithThoughts)} | ${pm(m.answerLossDelta, m.answerLossDeltaStdErr)} | ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 0)}% / ${f(100 * (m.accuracyWithThoughts ?? NaN), 0)}% | ${m.keptInput ? 'input' : 'trained'} | ${phaseSeconds.toFixed(0)} s |`,
+  `ABLATION | ${process.env.QS_LABEL ?? 'run'} | ${f(m.lossBefore)} | ${f(m.controlLoss)} | ${f(m.lossWithoutThoughts)} | ${f(m.lossWithThoughts)} | ${pm(m.lossChangeWithoutThoughts, m.lossChangeWithoutThoughtsStdErr)} | ${pm(m.lossDelta, m.lossDeltaStdErr)} | ${f(m.answerLossBefore)} | ${f(m.answerLossControl)} | ${f(m.answerLossWithoutThoughts)} | ${f(m.answerLossWithThoughts)} | ${pm(m.answerLossDelta, m.answerLossDeltaStdErr)} | ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 0)}% / ${f(100 * (m.accuracyWithThoughts ?? NaN), 0)}% | ${HANDED_ON[m.handedOn]} | ${phaseSeconds.toFixed(0)} s |`,
 );

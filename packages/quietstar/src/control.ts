@@ -4,19 +4,22 @@
  * have done better?" and costs about 1/(thought steps) of the Quiet-STaR training.
  */
 import { SPECIAL_IDS, documentBatchSource, loadModelCheckpoint, train } from '@agent-forge/core';
-import type { PhaseContext } from '@agent-forge/core';
+import type { PhaseContext, TinyTitan } from '@agent-forge/core';
 import { positionNll } from './base-loss.js';
 import type { HeldOutWindows } from './evaluate.js';
 import type { QuietStarPhaseConfig } from './phase-config.js';
 
-/** Fine-tunes the input at `dir` as a plain LM and returns its NLL at every held-out position `[rows, cols − 1]`. */
-export async function plainFineTuneNll(
+/**
+ * Fine-tunes the input at `dir` as a plain LM; returns the model (owned by the caller) and its NLL at every
+ * held-out position `[rows, cols − 1]`.
+ */
+export async function plainFineTune(
   dir: string,
   config: QuietStarPhaseConfig,
   ctx: Pick<PhaseContext, 'seed' | 'rng' | 'signal'>,
   documents: Int32Array[],
   windows: HeldOutWindows,
-): Promise<Float32Array> {
+): Promise<{ model: TinyTitan; nll: Float32Array }> {
   const { model } = await loadModelCheckpoint(dir);
   try {
     const data = documentBatchSource(documents, {
@@ -33,8 +36,9 @@ export async function plainFineTuneNll(
       signal: ctx.signal,
       rng: ctx.rng.fork('quietstar-control'),
     });
-    return positionNll(model, windows);
-  } finally {
+    return { model, nll: positionNll(model, windows) };
+  } catch (error) {
     model.dispose();
+    throw error;
   }
 }

@@ -33,9 +33,12 @@ export interface InputComparison {
   readonly answerLossControl?: number;
   /** Answer tokens: trained model without thoughts − input, paired. */
   readonly answerChangeWithoutThoughts: PairedFigure;
-  /** True when the phase hands on the input instead of the trained model. */
-  readonly keptInput: boolean;
+  /** The model the phase hands on: the lowest no-thought loss of the candidates at these positions. */
+  readonly handedOn: HandedOn;
 }
+
+/** Which model the phase saves as its output. */
+export type HandedOn = 'trained' | 'input' | 'control';
 
 /** The per-position NLL arrays `[rows, cols − 1]` of the plain models (input, control) to compare with. */
 export interface PlainModelNll {
@@ -48,14 +51,15 @@ export interface PlainModelNll {
 }
 
 /**
- * Compares on the positions the evaluation thought at; `keepInputIfWorse` keeps the input when the
- * trained model's no-thought loss is higher than the input's there (the better mean wins).
+ * Compares on the positions the evaluation thought at. With `handOnBest`, the candidate with the lowest
+ * mean no-thought loss there is handed on (ties go to the trained model, then the input); without it,
+ * always the trained model.
  */
 export function compareWithInput(
   nll: PlainModelNll,
   evaluation: ThoughtEvaluation,
   answers: AnswerEvaluation,
-  keepInputIfWorse: boolean,
+  handOnBest: boolean,
 ): InputComparison {
   const at = (values: Float32Array) =>
     valuesAtPositions(values, nll.length, evaluation.positionStarts, evaluation.positionsPerRow);
@@ -71,6 +75,12 @@ export function compareWithInput(
     answerLossBefore: mean(pick(nll.input, answers.indices)),
     answerLossControl: nll.control ? mean(pick(nll.control, answers.indices)) : undefined,
     answerChangeWithoutThoughts: pairedDifference(answers.withoutNll, pick(nll.input, answers.indices)),
-    keptInput: keepInputIfWorse && changeWithoutThoughts.mean > 0,
+    handedOn: handOnBest ? best(mean(after), mean(before), control ? mean(control) : undefined) : 'trained',
   };
+}
+
+function best(trained: number, input: number, control: number | undefined): HandedOn {
+  const choice: HandedOn = input < trained ? 'input' : 'trained';
+  const lowest = Math.min(trained, input);
+  return control !== undefined && control < lowest ? 'control' : choice;
 }

@@ -12,8 +12,8 @@ import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } 
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
 import { answerTargetMask, evaluateAnswerTokens } from './answer-tokens.js';
 import { positionNll } from './base-loss.js';
-import { saveThinker } from './checkpoint.js';
-import { plainFineTuneNll } from './control.js';
+import { plainFineTune } from './control.js';
+import { saveHandedOn } from './hand-on.js';
 import { evaluateThoughts } from './evaluate.js';
 import { compareWithInput } from './keep.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
@@ -37,6 +37,7 @@ async function runQuietstar(
 ): Promise<PhaseOutput> {
   const source = pickInputModel(input, INPUT);
   const { thinker, tokenizer, extensions } = await loadInputThinker(source.dir, config, ctx.seed);
+  let control: Awaited<ReturnType<typeof plainFineTune>> | undefined;
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, thinker.model.config.contextLength);
     const { windows, problems } = data.heldOut;
@@ -44,21 +45,28 @@ async function runQuietstar(
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, windows, { seed: ctx.seed });
     const answers = evaluateAnswerTokens(thinker, windows, answerTargetMask(windows, tokenizer), ctx.seed);
-    const control = config.fineTuneControl
-      ? await plainFineTuneNll(source.dir, config, ctx, data.trainDocuments, windows)
+    control = config.fineTuneControl
+      ? await plainFineTune(source.dir, config, ctx, data.trainDocuments, windows)
       : undefined;
     const comparison = compareWithInput(
-      { length: windows.cols - 1, input: nllBefore, control },
+      { length: windows.cols - 1, input: nllBefore, control: control?.nll },
       evaluation,
       answers,
-      config.keepInputIfWorse,
+      config.handOnBest,
     );
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, problems, config.maxNewTokens);
     const prompt = [...windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;
     const dir = path.join(ctx.phaseDir, QUIETSTAR_MODEL_DIR);
-    if (comparison.keptInput) await saveKeptInput(dir, source.dir, config, ctx.seed);
-    else await saveThinker(dir, { thinker, tokenizer, extensions });
+    await saveHandedOn(comparison.handedOn, dir, {
+      thinker,
+      tokenizer,
+      extensions,
+      config,
+      inputDir: source.dir,
+      control: control?.model,
+      seed: ctx.seed,
+    });
     const outcome: PhaseOutcome = {
       comparison,
       evaluation,
@@ -70,9 +78,8 @@ async function runQuietstar(
       mixerParams: [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0),
       thoughtLength: config.thoughtLength,
     };
-    const params = thinker.model.parameterCount;
     return {
-      models: [{ dir, role: 'reasoning-enhanced', params, bytes: await bytesOnDisk(dir) }],
+      models: [{ dir, role: 'reasoning-enhanced', params: outcome.params, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
       report: phaseReport(outcome),
       artifacts: { sidecar: path.join(dir, 'quietstar.safetensors') },
@@ -80,20 +87,7 @@ async function runQuietstar(
   } finally {
     thinker.model.dispose();
     thinker.dispose();
-  }
-}
-
-/**
- * Saves the input model itself as the phase's output: its weights as handed in, with a fresh mixing head
- * of the `linear` range (w = 0 exactly), so it predicts as the input with or without thoughts.
- */
-async function saveKeptInput(dir: string, inputDir: string, config: QuietStarPhaseConfig, seed: number): Promise<void> {
-  const kept = await loadInputThinker(inputDir, { ...config, mixWeight: 'linear' }, seed);
-  try {
-    await saveThinker(dir, kept);
-  } finally {
-    kept.thinker.model.dispose();
-    kept.thinker.dispose();
+    control?.model.dispose();
   }
 }
 

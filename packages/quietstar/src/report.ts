@@ -1,9 +1,12 @@
 /** The quietstar phase's metrics and its human-readable report. */
 import type { AnswerEvaluation } from './answer-tokens.js';
-import type { InputComparison } from './keep.js';
+import type { HandedOn, InputComparison } from './keep.js';
 import type { TrainSummary } from '@agent-forge/core';
 import type { AccuracyPair, Latency } from './answers.js';
 import type { ThoughtEvaluation } from './evaluate.js';
+
+/** `metrics.handedOn`: 0 the trained model, 1 the input, 2 the plain fine-tune control. */
+const HANDED_ON_CODE: Record<HandedOn, number> = { trained: 0, input: 1, control: 2 };
 
 export interface PhaseOutcome {
   /** The input and the plain fine-tune control on the evaluation's positions, and which model is handed on. */
@@ -26,7 +29,7 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     params: outcome.params,
     mixerParams: outcome.mixerParams,
     thoughtLength: outcome.thoughtLength,
-    keptInput: c.keptInput ? 1 : 0,
+    handedOn: HANDED_ON_CODE[c.handedOn],
     lossBefore: c.lossBefore,
     lossChangeWithoutThoughts: c.changeWithoutThoughts.mean,
     lossChangeWithoutThoughtsStdErr: c.changeWithoutThoughts.stdErr,
@@ -122,8 +125,12 @@ function handedOn(c: InputComparison): string {
   const control = c.changeVersusControl
     ? ` Against the plain fine-tune control it is ${fixed(c.changeVersusControl.mean)} (± ${fixed(c.changeVersusControl.stdErr)} s.e.; positive = the control is better).`
     : '';
-  const verdict = c.keptInput
-    ? "**The phase hands on the input model unchanged** (with a zero mixing head: thinking changes nothing), because the trained one is worse without thoughts. The figures below are the trained model's."
-    : 'The phase hands on the trained model.';
+  const verdict = {
+    trained: 'The phase hands on the trained model.',
+    input:
+      "**The phase hands on the input model unchanged** (with a zero mixing head: thinking changes nothing): the trained one is worse without thoughts. The table's 'after' rows are the trained model's.",
+    control:
+      "**The phase hands on the plain fine-tune** (with a zero mixing head: thinking changes nothing): it beat both the input and the trained model without thoughts. The table's 'after' rows are the trained model's.",
+  }[c.handedOn];
   return `Thought training changed the held-out loss without thoughts by ${change} at the same positions.${control} ${verdict}`;
 }

@@ -64,10 +64,10 @@ describe('compareWithInput', () => {
     const worse = compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, true);
     expect(worse.lossBefore).toBe(1); // positions 1 … 4 only, not the 9s outside the window
     expect(worse.changeWithoutThoughts.mean).toBeCloseTo(0.35, 6);
-    expect(worse.keptInput).toBe(true);
-    expect(
-      compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, false).keptInput,
-    ).toBe(false);
+    expect(worse.handedOn).toBe('input');
+    expect(compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, false).handedOn).toBe(
+      false,
+    );
   });
 
   it('hands on the trained model when it is better, and measures it against the control', () => {
@@ -78,10 +78,16 @@ describe('compareWithInput', () => {
       NO_ANSWERS,
       true,
     );
-    expect(better.keptInput).toBe(false);
+    expect(better.handedOn).toBe('trained');
     expect(better.changeWithoutThoughts.mean).toBeCloseTo(-0.15, 6);
     expect(better.controlLoss).toBe(0.5);
     expect(better.changeVersusControl?.mean).toBeCloseTo(0.35, 6);
+  });
+
+  it('hands on the plain fine-tune when it beats both', () => {
+    const control = Float32Array.from([0, 0.5, 0.5, 0.5, 0.5, 0]);
+    const worse = compareWithInput({ length: 6, input, control }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, true);
+    expect(worse.handedOn).toBe('control');
   });
 });
 
@@ -167,7 +173,7 @@ describe('quietstar phase with a damaging setting', () => {
     });
     const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('quietstar')));
     expect(result.metrics.lossChangeWithoutThoughts).toBeGreaterThan(0.1);
-    expect(result.metrics.keptInput).toBe(1);
+    expect(result.metrics.handedOn).toBe(1); // the input
     expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(/hands on the input model unchanged/);
     const saved = await loadThinker(result.models[0]!.dir);
     const original = await loadModelCheckpoint(inputDir);
