@@ -66,12 +66,12 @@ describe('compareWithInput', () => {
     expect(worse.changeWithoutThoughts.mean).toBeCloseTo(0.35, 6);
     expect(worse.handedOn).toBe('input');
     expect(compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, false).handedOn).toBe(
-      false,
+      'trained',
     );
   });
 
   it('hands on the trained model when it is better, and measures it against the control', () => {
-    const control = Float32Array.from([0, 0.5, 0.5, 0.5, 0.5, 0]);
+    const control = Float32Array.from([0, 0.95, 0.95, 0.95, 0.95, 0]);
     const better = compareWithInput(
       { length: 6, input, control },
       evaluationOf([0.9, 0.8, 0.9, 0.8]),
@@ -80,14 +80,16 @@ describe('compareWithInput', () => {
     );
     expect(better.handedOn).toBe('trained');
     expect(better.changeWithoutThoughts.mean).toBeCloseTo(-0.15, 6);
-    expect(better.controlLoss).toBe(0.5);
-    expect(better.changeVersusControl?.mean).toBeCloseTo(0.35, 6);
+    expect(better.controlLoss).toBeCloseTo(0.95, 6);
+    expect(better.changeVersusControl?.mean).toBeCloseTo(-0.1, 6);
   });
 
   it('hands on the plain fine-tune when it beats both', () => {
     const control = Float32Array.from([0, 0.5, 0.5, 0.5, 0.5, 0]);
-    const worse = compareWithInput({ length: 6, input, control }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, true);
-    expect(worse.handedOn).toBe('control');
+    const trainedWorse = evaluationOf([1.5, 1.5, 1.1, 1.3]);
+    expect(compareWithInput({ length: 6, input, control }, trainedWorse, NO_ANSWERS, true).handedOn).toBe('control');
+    const trainedBetter = evaluationOf([0.4, 0.4, 0.4, 0.4]);
+    expect(compareWithInput({ length: 6, input, control }, trainedBetter, NO_ANSWERS, true).handedOn).toBe('trained');
   });
 });
 
