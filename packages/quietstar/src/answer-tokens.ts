@@ -7,6 +7,7 @@
 import { BYTE_OFFSET, Rng, tf } from '@agent-forge/core';
 import type { Codec } from './answers.js';
 import { mean } from './coherence.js';
+import type { PairedFigure } from './keep.js';
 import type { HeldOutWindows } from './evaluate.js';
 import { quietStarObjective } from './objective.js';
 import type { Thinker } from './thinker.js';
@@ -120,7 +121,7 @@ function answerSummary(indices: Int32Array, withoutNll: Float32Array, withNll: F
 }
 
 /** Mean and standard error of the paired difference a − b (NaN for no pairs). */
-export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; stdErr: number } {
+export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): PairedFigure {
   const delta = Array.from(a, (value, i) => value - (b[i] as number));
   if (delta.length === 0) return { mean: Number.NaN, stdErr: Number.NaN };
   const average = mean(delta);
