@@ -8,6 +8,9 @@
  * Prints a markdown section. A measurement, not a test.
  *
  *   node packages/quietstar/bench/quietstar-bench.mjs [preset=tiny] [pretrainSteps=300] [thoughtSteps=preset] [mixWeight=linear|unit] [lr=phase default]
+ *
+ * QS_OVERRIDES='{"policyWeight":0}' adds phase settings on top (one ablation change at a time);
+ * QS_LABEL names the run in the ablation row printed last.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,8 +25,6 @@ import {
   heldOutWindows,
   initBackend,
   loadDataset,
-  loadModelCheckpoint,
-  perplexity,
   runPipeline,
   saveModelCheckpoint,
   tf,
@@ -38,6 +39,7 @@ const defaults = quietstarPresetDefaults(preset);
 const thoughtSteps = Number(process.argv[4] ?? defaults.steps);
 const mixWeight = process.argv[5] ?? 'linear';
 const lrOverride = process.argv[6] === undefined ? {} : { lr: Number(process.argv[6]) };
+const overrides = process.env.QS_OVERRIDES ? JSON.parse(process.env.QS_OVERRIDES) : {};
 const seed = 7;
 // THREADS=1 leaves the other core to a second job: two wasm thread pools on two cores stall each other.
 const backend = await initBackend({ threads: process.env.THREADS ? Number(process.env.THREADS) : undefined });
@@ -78,6 +80,7 @@ const phaseConfig = {
   ...lrOverride,
   steps: thoughtSteps,
   mixWeight,
+  ...overrides,
   data: { ...builtinDataFor(preset, seed), count: preset === 'tiny' ? 2000 : 6000 },
 };
 const input = {
@@ -103,29 +106,14 @@ console.error(`phase done in ${((performance.now() - phaseStarted) / 1000).toFix
 const phaseSeconds = (performance.now() - phaseStarted) / 1000;
 const m = outcome.result.metrics;
 
-// Equal-step control: the same input fine-tuned as a plain LM with the phase's optimizer settings.
-const control = (await loadModelCheckpoint(inputDir)).model;
 const parsed = quietstarPhase.configSchema.parse(phaseConfig);
-await train({
-  model: control,
-  data: source(seed + 1, parsed.batchSize),
-  config: TrainConfigSchema.parse({
-    steps: thoughtSteps,
-    batchSize: parsed.batchSize,
-    lr: parsed.lr,
-    warmupSteps: parsed.warmupSteps,
-    weightDecay: 0,
-    checkpointEvery: 0,
-  }),
-});
 const windows = heldOutWindows(
   dataset.split({ validationFraction: 0.1, seed }).validation.tokenize(tokenizer),
   config.contextLength,
   SPECIAL_IDS.eos,
   parsed.evalWindows,
 );
-const controlLoss = perplexity(control, windows).loss;
-control.dispose();
+const controlLoss = m.controlLoss;
 void validation;
 
 // Is the gain just sharper base logits? With w < 0 the mix is base + |w|·(base − thought); if the thought
@@ -145,6 +133,7 @@ const sharpened = tf.tidy(() => {
   return { scale: scales[best], loss: losses[best] };
 });
 
+const HANDED_ON = ['trained', 'input', 'control'];
 const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
 console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? '?'} threads)`);
 console.log('');
@@ -192,4 +181,15 @@ console.log(
 console.log(
   `- Latency: ${f(m.msPerTokenWithThoughts, 2)} ms/token with a thought before every token (cached prefix) vs ${f(m.msPerTokenWithoutThoughts, 2)} ms/token without (KV cache); ${f(m.msPerTokenWithThoughts / m.msPerTokenWithoutThoughts, 1)}×.`,
 );
+console.log(
+  `- Answer tokens (${m.answerTokens} digits after \`####\`): input ${f(m.answerLossBefore)}, plain fine-tune ${f(m.answerLossControl)}, after without thoughts ${f(m.answerLossWithoutThoughts)}, with ${f(m.answerLossWithThoughts)}; thoughts Δ = ${f(m.answerLossDelta)} ± ${f(m.answerLossDeltaStdErr)}; after − input ${f(m.answerChangeWithoutThoughts)} ± ${f(m.answerChangeWithoutThoughtsStdErr)}.`,
+);
+console.log(
+  `- Handed on: ${HANDED_ON[m.handedOn]}; after (no thoughts) − input = ${f(m.lossChangeWithoutThoughts)} ± ${f(m.lossChangeWithoutThoughtsStdErr)}, − control = ${f(m.lossVersusControl)} ± ${f(m.lossVersusControlStdErr)}.`,
+);
 console.log(`- Report: ${outcome.result.artifacts.report}`);
+const pm = (x, se) => `${f(x)} ± ${f(se)}`;
+console.log('');
+console.log(
+  `ABLATION | ${process.env.QS_LABEL ?? 'run'} | ${f(m.lossBefore)} | ${f(m.controlLoss)} | ${f(m.lossWithoutThoughts)} | ${f(m.lossWithThoughts)} | ${pm(m.lossChangeWithoutThoughts, m.lossChangeWithoutThoughtsStdErr)} | ${pm(m.lossDelta, m.lossDeltaStdErr)} | ${f(m.answerLossBefore)} | ${f(m.answerLossControl)} | ${f(m.answerLossWithoutThoughts)} | ${f(m.answerLossWithThoughts)} | ${pm(m.answerLossDelta, m.answerLossDeltaStdErr)} | ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 0)}% / ${f(100 * (m.accuracyWithThoughts ?? NaN), 0)}% | ${HANDED_ON[m.handedOn]} | ${phaseSeconds.toFixed(0)} s |`,
+);

@@ -38,3 +38,18 @@ export function meanAtPositions(nll: Float32Array, length: number, starts: reado
   }
   return starts.length && count ? sum / (starts.length * count) : Number.NaN;
 }
+
+/** `nll` `[rows, length]` at positions `starts[row] … starts[row] + count − 1` of each row, in row order. */
+export function valuesAtPositions(
+  nll: Float32Array,
+  length: number,
+  starts: readonly number[],
+  count: number,
+): Float32Array {
+  const out = new Float32Array(starts.length * count);
+  for (let row = 0; row < starts.length; row++) {
+    const from = row * length + (starts[row] as number);
+    out.set(nll.subarray(from, from + count), row * count);
+  }
+  return out;
+}

@@ -72,6 +72,11 @@ export interface ThoughtEvaluation {
   readonly positionStarts: readonly number[];
   /** Consecutive positions per row that got a thought, from its `positionStarts` entry. */
   readonly positionsPerRow: number;
+  /**
+   * NLL without thoughts per evaluated position (not per thought row), `[rows, positionsPerRow]` row-major,
+   * in the order of `positionStarts`: what the phase compares with the input model position by position.
+   */
+  readonly withoutThoughtsNll: Float32Array;
 }
 
 /** Evaluates `windows` `batchSize` rows at a time, without gradients. */
@@ -208,5 +213,9 @@ function summarise(parts: EvaluatedPart[]): ThoughtEvaluation {
     positions: mixed.length,
     positionStarts: parts.flatMap((part) => Array.from({ length: part.rows }, () => part.batch.firstPosition)),
     positionsPerRow: parts[0]?.batch.shape.length ?? 0,
+    // Thought row n·B + b repeats sequence b's base NLL for every n: the first B rows are each position once.
+    withoutThoughtsNll: concat(
+      parts.map((part) => part.batch.baseNll.subarray(0, part.rows * part.batch.shape.length)),
+    ),
   };
 }

@@ -49,6 +49,14 @@ export {
   type Codec,
   type Latency,
 } from './answers.js';
+export { answerTargetMask, evaluateAnswerTokens, pairedDifference, type AnswerEvaluation } from './answer-tokens.js';
+export {
+  compareWithInput,
+  type HandedOn,
+  type InputComparison,
+  type PairedFigure,
+  type PlainModelNll,
+} from './keep.js';
 export { loadThinker, quietStarExtension, quietstarModelExtension, saveThinker } from './checkpoint.js';
 export { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
 export { QUIETSTAR_MODEL_DIR, quietstarPhase } from './phase.js';

@@ -32,6 +32,8 @@ export interface ThoughtBatch extends ThoughtScores {
   readonly lmLoss: number;
   /** REINFORCE term −mean(advantage · log π(thought)), before `policyWeight`. */
   readonly policyLoss: number;
+  /** Plain next-token loss of the base pass over every position; NaN unless `baseLossWeight` > 0. */
+  readonly baseLmLoss: number;
   /** NLL of x_{j+1} per thought row `[N·T]`: mixed (with thought) and base (without, w forced to 0). */
   readonly mixedNll: Float32Array;
   /** NLL of x_{j+1} without the thought (w forced to 0), `[N·T]`, the same value repeated for each thought. */
@@ -109,6 +111,8 @@ interface PreparedBatch {
   readonly tiled: { kv: LayerKv[]; hidden: tf.Tensor3D };
   readonly teacher: tf.Tensor2D[];
   readonly mask: tf.Tensor2D | null;
+  /** Mean base next-token NLL over every position (on the tape); null when `baseLossWeight` is 0. */
+  readonly baseLoss: tf.Scalar | null;
 }
 
 function prepareBatch(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: ObjectiveOptions): PreparedBatch {
@@ -129,13 +133,24 @@ function prepareBatch(thinker: Thinker, tokens: tf.Tensor2D, rng: Rng, options: 
       : tf.slice(base.hidden, [0, window.first, 0], [batch, window.length, base.hidden.shape[2]]);
   const tiled = tileBase(base.kv, baseHidden, layout.thoughts);
   const teacher = Array.from({ length: thinker.settings.nTrue - 1 }, (_, k) => shiftedTokens(layout, k + 1).tokens);
-  return { window, layout, base, baseHidden, tiled, teacher, mask: windowMask(cols - 1, window) };
+  const baseLoss = thinker.settings.baseLossWeight > 0 ? plainLoss(thinker, base.hidden, tokens) : null;
+  return { window, layout, base, baseHidden, tiled, teacher, mask: windowMask(cols - 1, window), baseLoss };
+}
+
+/** Mean NLL of every next token under the base prediction (the reference's `loss_list[0]`). */
+function plainLoss(thinker: Thinker, hidden: tf.Tensor3D, tokens: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [batch, cols] = tokens.shape;
+    const targets = tf.slice(tokens, [0, 1], [batch, cols - 1]) as tf.Tensor2D;
+    return tf.mean(tokenNll(thinker.path.project(hidden), targets)) as tf.Scalar;
+  });
 }
 
 function disposePrepared(prepared: PreparedBatch): void {
-  const { base, baseHidden, tiled, teacher, mask } = prepared;
+  const { base, baseHidden, tiled, teacher, mask, baseLoss } = prepared;
   const owned = [
     ...teacher,
+    ...(baseLoss ? [baseLoss] : []),
     ...(mask ? [mask] : []),
     ...(baseHidden === base.hidden ? [] : [baseHidden]),
     tiled.hidden,
@@ -147,7 +162,7 @@ function disposePrepared(prepared: PreparedBatch): void {
 
 /** The LM and REINFORCE losses of a rollout, and the per-thought scores. */
 function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollout): ThoughtBatch {
-  const { layout, baseHidden, tiled, base, window } = prepared;
+  const { layout, baseHidden, tiled, window } = prepared;
   const baseNllRows = readAndDispose(
     tf.tidy(() =>
       tokenNll(
@@ -163,11 +178,9 @@ function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollou
     () =>
       tf.neg(tf.mean(tf.mul(thought.policyLogProb, tf.tensor2d(advantage, thought.policyLogProb.shape)))) as tf.Scalar,
   );
-  const loss = tf.tidy(() => {
-    const total = tf.add(talk.lm, tf.mul(policy, thinker.settings.policyWeight));
-    return (base.ponderCost ? tf.add(total, base.ponderCost) : total) as tf.Scalar;
-  });
+  const loss = combinedLoss(thinker, talk.lm, policy, prepared);
   const lmLoss = talk.lm.dataSync()[0] ?? Number.NaN;
+  const baseLmLoss = prepared.baseLoss?.dataSync()[0] ?? Number.NaN;
   const policyLoss = policy.dataSync()[0] ?? Number.NaN;
   talk.lm.dispose();
   policy.dispose();
@@ -175,6 +188,7 @@ function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollou
     loss,
     lmLoss,
     policyLoss,
+    baseLmLoss,
     mixedNll: talk.mixedNll,
     baseNll: tileRows(Float32Array.from(baseNllRows), layout.thoughts),
     mixWeight: talk.mixWeight,
@@ -183,6 +197,16 @@ function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollou
     shape: { batch: layout.batch, thoughts: layout.thoughts, length: layout.length },
     ...coherenceScores(thinker, layout, thought, talk.thoughtLogLik, baseLogLik),
   };
+}
+
+/** (1 − b)·mixed LM loss + b·base loss + policyWeight·REINFORCE (+ the ACT ponder cost). */
+function combinedLoss(thinker: Thinker, lm: tf.Scalar, policy: tf.Scalar, prepared: PreparedBatch): tf.Scalar {
+  const { baseLossWeight, policyWeight } = thinker.settings;
+  return tf.tidy(() => {
+    let total = tf.add(tf.mul(lm, 1 - baseLossWeight), tf.mul(policy, policyWeight));
+    if (prepared.baseLoss) total = tf.add(total, tf.mul(prepared.baseLoss, baseLossWeight));
+    return (prepared.base.ponderCost ? tf.add(total, prepared.base.ponderCost) : total) as tf.Scalar;
+  });
 }
 
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */

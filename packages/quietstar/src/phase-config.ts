@@ -32,6 +32,19 @@ export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSett
     logEvery: z.number().int().positive().default(1),
     /** Tokens timed for ms/token with and without thoughts; 0 skips the measurement. */
     latencyTokens: z.number().int().nonnegative().default(16),
+    /**
+     * Hand on whichever of the input, the trained model and (with `fineTuneControl`) the plain fine-tune
+     * has the lowest held-out loss without thoughts at the evaluated positions; the input and the control
+     * are saved with a zero mixing head, so thinking changes nothing. The report says which. false hands
+     * on the trained model whatever it measured.
+     */
+    handOnBest: z.boolean().default(true),
+    /**
+     * Also fine-tune a copy of the input as a plain LM for the same steps, batch and learning rate, and
+     * report its held-out loss at the same positions (the "no thoughts at all" control). A step of it
+     * costs about 1/(thought steps) of a Quiet-STaR step.
+     */
+    fineTuneControl: z.boolean().default(true),
   })
   .strict();
 /** The parsed quietstar phase config, defaults filled: what the phase's `run` receives. */
@@ -60,6 +73,8 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
         nThoughts: 2,
         evalWindows: 16,
         evalProblems: 20,
+        // A two-step problem's worked answer is ~40 tokens before its `####` line; 32 never reached it.
+        maxNewTokens: 64,
       };
     case 'paper':
       return { steps: 600, batchSize: 8, thoughtLength: 10, nTrue: 4, nThoughts: 2, evalWindows: 32, evalProblems: 50 };

@@ -63,6 +63,7 @@ export async function trainThoughts(
       pending.push({
         lmLoss: batch.lmLoss,
         policyLoss: batch.policyLoss,
+        ...(Number.isFinite(batch.baseLmLoss) ? { baseLmLoss: batch.baseLmLoss } : {}),
         mixWeight: mean(batch.mixWeight),
         utility: mean(batch.utility),
         semantic: mean(batch.semantic),

@@ -3,14 +3,19 @@
  * tokens, parallel thoughts, mixing head, REINFORCE + mixed LM loss), evaluate held-out loss and answer
  * accuracy with and without thoughts plus the anti-theater checks, and save the reasoning-enhanced model:
  * an ordinary TinyTitan checkpoint with `extensions.quietstar` and the `quietstar.safetensors` sidecar.
+ * When training left the model's no-thought held-out loss worse than the input's (same positions), the
+ * saved model is the input itself with a zero mixing head (`keepInputIfWorse`), and the report says so.
  */
 import path from 'node:path';
 import { bytesOnDisk, pickInputModel, preparePhaseData } from '@agent-forge/core';
 import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
-import { meanAtPositions, positionNll } from './base-loss.js';
-import { saveThinker } from './checkpoint.js';
+import { answerTargetMask, evaluateAnswerTokens } from './answer-tokens.js';
+import { positionNll } from './base-loss.js';
+import { plainFineTune } from './control.js';
+import { saveHandedOn } from './hand-on.js';
 import { evaluateThoughts } from './evaluate.js';
+import { compareWithInput } from './keep.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
 import { loadInputThinker, trainThoughts } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
@@ -32,37 +37,49 @@ async function runQuietstar(
 ): Promise<PhaseOutput> {
   const source = pickInputModel(input, INPUT);
   const { thinker, tokenizer, extensions } = await loadInputThinker(source.dir, config, ctx.seed);
+  let control: Awaited<ReturnType<typeof plainFineTune>> | undefined;
   try {
     const data = await preparePhaseData(config, ctx, tokenizer, thinker.model.config.contextLength);
     const { windows, problems } = data.heldOut;
     const nllBefore = positionNll(thinker.model, windows);
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, windows, { seed: ctx.seed });
-    const lossBefore = meanAtPositions(
-      nllBefore,
-      windows.cols - 1,
-      evaluation.positionStarts,
-      evaluation.positionsPerRow,
+    const answers = evaluateAnswerTokens(thinker, windows, answerTargetMask(windows, tokenizer), ctx.seed);
+    control = config.fineTuneControl
+      ? await plainFineTune(source.dir, config, ctx, data.trainDocuments, windows)
+      : undefined;
+    const comparison = compareWithInput(
+      { length: windows.cols - 1, input: nllBefore, control: control?.nll },
+      evaluation,
+      answers,
+      config.handOnBest,
     );
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, problems, config.maxNewTokens);
     const prompt = [...windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;
     const dir = path.join(ctx.phaseDir, QUIETSTAR_MODEL_DIR);
-    await saveThinker(dir, { thinker, tokenizer, extensions });
-    const mixerParams = [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0);
+    await saveHandedOn(comparison.handedOn, dir, {
+      thinker,
+      tokenizer,
+      extensions,
+      config,
+      inputDir: source.dir,
+      control: control?.model,
+      seed: ctx.seed,
+    });
     const outcome: PhaseOutcome = {
-      lossBefore,
+      comparison,
       evaluation,
+      answers,
       accuracy,
       latency,
       training,
       params: thinker.model.parameterCount,
-      mixerParams,
+      mixerParams: [...thinker.mixer.weights.values()].reduce((sum, weight) => sum + weight.size, 0),
       thoughtLength: config.thoughtLength,
     };
-    const params = thinker.model.parameterCount;
     return {
-      models: [{ dir, role: 'reasoning-enhanced', params, bytes: await bytesOnDisk(dir) }],
+      models: [{ dir, role: 'reasoning-enhanced', params: outcome.params, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
       report: phaseReport(outcome),
       artifacts: { sidecar: path.join(dir, 'quietstar.safetensors') },
@@ -70,6 +87,7 @@ async function runQuietstar(
   } finally {
     thinker.model.dispose();
     thinker.dispose();
+    control?.model.dispose();
   }
 }
 

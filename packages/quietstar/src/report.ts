@@ -1,12 +1,19 @@
 /** The quietstar phase's metrics and its human-readable report. */
+import type { AnswerEvaluation } from './answer-tokens.js';
+import type { HandedOn, InputComparison } from './keep.js';
 import type { TrainSummary } from '@agent-forge/core';
 import type { AccuracyPair, Latency } from './answers.js';
 import type { ThoughtEvaluation } from './evaluate.js';
 
+/** `metrics.handedOn`: 0 the trained model, 1 the input, 2 the plain fine-tune control. */
+const HANDED_ON_CODE: Record<HandedOn, number> = { trained: 0, input: 1, control: 2 };
+
 export interface PhaseOutcome {
-  /** Held-out next-token loss of the input model, before this phase, at the positions the evaluation thought at. */
-  readonly lossBefore: number;
+  /** The input and the plain fine-tune control on the evaluation's positions, and which model is handed on. */
+  readonly comparison: InputComparison;
   readonly evaluation: ThoughtEvaluation;
+  /** Answer-token losses (the number after `####`) with and without thoughts. */
+  readonly answers: AnswerEvaluation;
   readonly accuracy: AccuracyPair | undefined;
   readonly latency: Latency | undefined;
   readonly training: TrainSummary;
@@ -17,12 +24,27 @@ export interface PhaseOutcome {
 
 /** Flat numeric metrics for `PhaseResult.metrics`; undefined and non-finite values are left out. */
 export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
-  const { evaluation: e, accuracy, latency, training } = outcome;
+  const { evaluation: e, accuracy, latency, training, comparison: c, answers: a } = outcome;
   const metrics: Record<string, number | undefined> = {
     params: outcome.params,
     mixerParams: outcome.mixerParams,
     thoughtLength: outcome.thoughtLength,
-    lossBefore: outcome.lossBefore,
+    handedOn: HANDED_ON_CODE[c.handedOn],
+    lossBefore: c.lossBefore,
+    lossChangeWithoutThoughts: c.changeWithoutThoughts.mean,
+    lossChangeWithoutThoughtsStdErr: c.changeWithoutThoughts.stdErr,
+    controlLoss: c.controlLoss,
+    lossVersusControl: c.changeVersusControl?.mean,
+    lossVersusControlStdErr: c.changeVersusControl?.stdErr,
+    answerTokens: a.tokens,
+    answerLossBefore: c.answerLossBefore,
+    answerLossControl: c.answerLossControl,
+    answerLossWithoutThoughts: a.lossWithoutThoughts,
+    answerLossWithThoughts: a.lossWithThoughts,
+    answerLossDelta: a.delta,
+    answerLossDeltaStdErr: a.deltaStdErr,
+    answerChangeWithoutThoughts: c.answerChangeWithoutThoughts.mean,
+    answerChangeWithoutThoughtsStdErr: c.answerChangeWithoutThoughts.stdErr,
     lossWithThoughts: e.lossWithThoughts,
     lossWithoutThoughts: e.lossWithoutThoughts,
     lossDelta: e.lossDelta,
@@ -63,24 +85,27 @@ const fixed = (value: number | undefined, digits = 4): string =>
 const pct = (value: number | undefined): string =>
   value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`;
 
-/** Markdown report: the ablation first, then coherence, diversity, anti-theater checks and latency. */
+/** Markdown report: which model is handed on, the ablation, then coherence, diversity, anti-theater checks and latency. */
 export function phaseReport(outcome: PhaseOutcome): string {
-  const { evaluation: e, accuracy, latency } = outcome;
+  const { evaluation: e, accuracy, latency, comparison: c, answers: a } = outcome;
   const within = Math.abs(e.lossDelta) < 2 * e.lossDeltaStdErr;
   const contentWithin = Math.abs(e.thoughtContentDelta) < 2 * e.thoughtContentDeltaStdErr;
   return [
     '# quietstar (Quiet-STaR)',
     '',
-    `${outcome.training.step} thought-training steps, thoughts of ${outcome.thoughtLength} tokens; ${e.positions} held-out thought rows.`,
+    `${outcome.training.step} thought-training steps, thoughts of ${outcome.thoughtLength} tokens; ${e.positions} held-out thought rows, ${a.tokens} answer tokens.`,
     '',
-    '| held-out | next-token loss | answer accuracy |',
-    '|---|---|---|',
-    `| input model (before) | ${fixed(outcome.lossBefore)} | — |`,
-    `| after, without thoughts (w forced to 0) | ${fixed(e.lossWithoutThoughts)} | ${pct(accuracy?.withoutThoughts)} |`,
-    `| after, each thought swapped for another position's (control) | ${fixed(e.lossWithShuffledThoughts)} | — |`,
-    `| after, with thoughts | ${fixed(e.lossWithThoughts)} | ${pct(accuracy?.withThoughts)} |`,
+    handedOn(c),
     '',
-    `Removing the thoughts changes held-out loss by ${fixed(e.lossDelta)} nats (± ${fixed(e.lossDeltaStdErr)} s.e.; positive = thoughts help)${within ? ' — within noise at this scale' : ''}. Mean mixing weight w = ${fixed(e.meanMixWeight)}.`,
+    '| held-out next-token loss (nats) | all tokens | answer tokens (after `####`) | answer accuracy |',
+    '|---|---|---|---|',
+    `| input model (before) | ${fixed(c.lossBefore)} | ${fixed(c.answerLossBefore)} | — |`,
+    `| plain LM fine-tune, same steps (control) | ${c.controlLoss === undefined ? 'not run' : fixed(c.controlLoss)} | ${c.answerLossControl === undefined ? 'not run' : fixed(c.answerLossControl)} | — |`,
+    `| after, without thoughts (w forced to 0) | ${fixed(e.lossWithoutThoughts)} | ${fixed(a.lossWithoutThoughts)} | ${pct(accuracy?.withoutThoughts)} |`,
+    `| after, each thought swapped for another position's (control) | ${fixed(e.lossWithShuffledThoughts)} | — | — |`,
+    `| after, with thoughts | ${fixed(e.lossWithThoughts)} | ${fixed(a.lossWithThoughts)} | ${pct(accuracy?.withThoughts)} |`,
+    '',
+    `Removing the thoughts changes held-out loss by ${fixed(e.lossDelta)} nats (± ${fixed(e.lossDeltaStdErr)} s.e.; positive = thoughts help)${within ? ' — within noise at this scale' : ''}; on answer tokens by ${fixed(a.delta)} (± ${fixed(a.deltaStdErr)} s.e.). Mean mixing weight w = ${fixed(e.meanMixWeight)}.`,
     `Swapping each thought for another position's (same model and mixing head) changes it by ${fixed(e.thoughtContentDelta)} nats (± ${fixed(e.thoughtContentDeltaStdErr)} s.e.; positive = the thought's content helps${contentWithin ? "; within noise: the gain is the mixing head's, not the thoughts'" : ''}).`,
     '',
     `Coherence (means): utility ${fixed(e.utility)} nats, semantic ${fixed(e.semantic)}, syntactic ${fixed(e.syntactic)} (mean log p per thought token).`,
@@ -92,4 +117,20 @@ export function phaseReport(outcome: PhaseOutcome): string {
       : 'Latency: not measured.',
     '',
   ].join('\n');
+}
+
+/** The sentence saying which model the phase hands on and why. */
+function handedOn(c: InputComparison): string {
+  const change = `${fixed(c.changeWithoutThoughts.mean)} nats (± ${fixed(c.changeWithoutThoughts.stdErr)} s.e.; positive = worse)`;
+  const control = c.changeVersusControl
+    ? ` Against the plain fine-tune control it is ${fixed(c.changeVersusControl.mean)} (± ${fixed(c.changeVersusControl.stdErr)} s.e.; positive = the control is better).`
+    : '';
+  const verdict = {
+    trained: 'The phase hands on the trained model.',
+    input:
+      "**The phase hands on the input model unchanged** (with a zero mixing head: thinking changes nothing): the trained one is worse without thoughts. The table's 'after' rows are the trained model's.",
+    control:
+      "**The phase hands on the plain fine-tune** (with a zero mixing head: thinking changes nothing): it beat both the input and the trained model without thoughts. The table's 'after' rows are the trained model's.",
+  }[c.handedOn];
+  return `Thought training changed the held-out loss without thoughts by ${change} at the same positions.${control} ${verdict}`;
 }

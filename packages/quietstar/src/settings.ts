@@ -49,6 +49,13 @@ export const QuietStarSettingsSchema = z.object({
   policyWeight: z.number().min(0).default(1),
   /** Clamp negative advantages to 0 (reference `remove_negative_rewards = True`). */
   clampNegativeRewards: z.boolean().default(true),
+  /**
+   * Weight b of the plain next-token loss of the base pass (no thought) in the objective:
+   * loss = (1 − b)·mixed LM loss + b·base loss + policyWeight·REINFORCE. The reference uses b = 0.5
+   * (`original_loss_weight` with `first_and_last_mode`), over every position; here the base loss covers
+   * every position of the batch too, thought window or not. 0 (default) leaves only the mixed loss.
+   */
+  baseLossWeight: z.number().min(0).max(1).default(0),
 });
 /** Parsed thought settings, every default filled in: what `Thinker` and the objective read. */
 export type QuietStarSettings = z.output<typeof QuietStarSettingsSchema>;

@@ -72,6 +72,10 @@ describe('quietstar phase', () => {
       'accuracyWithoutThoughts',
       'msPerTokenWithThoughts',
       'msPerTokenWithoutThoughts',
+      'controlLoss',
+      'lossChangeWithoutThoughts',
+      'lossVersusControl',
+      'handedOn',
     ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
@@ -142,7 +146,7 @@ describe('quietstar phase', () => {
       phases: [quietstarPhase],
       runsDir: path.join(root, 'runs'),
       input: fakeResult([{ dir: inputDir, role: 'reasoning' }]),
-      phaseConfigs: { quietstar: { ...MICRO_PHASE, evalProblems: 0, latencyTokens: 0 } },
+      phaseConfigs: { quietstar: { ...MICRO_PHASE, evalProblems: 0, latencyTokens: 0, fineTuneControl: false } },
       seed: 1,
     };
     const abort = new AbortController();
