@@ -123,7 +123,8 @@ export {
   type Evaluation,
   type EvaluatorSources,
 } from './evolve/evaluator.js';
-export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './evolve/answer-probes.js';
+/** Teacher-forced answer accuracy moved to core (cognate's skill table uses it too); re-exported here. */
+export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from '@agent-forge/core';
 export {
   runEvolution,
   type GenomeEvaluator,

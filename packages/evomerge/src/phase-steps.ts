@@ -19,7 +19,7 @@ import type {
   Problem,
   WeightMap,
 } from '@agent-forge/core';
-import { answerProbes } from './evolve/answer-probes.js';
+import { answerProbes } from '@agent-forge/core';
 import type { EvalData, EvaluatorSources } from './evolve/evaluator.js';
 import type { EvomergePhaseConfig } from './phase-config.js';
 
