@@ -4,6 +4,7 @@ import {
   assertDisjointSkillSets,
   generateSkillProblems,
   mixSkills,
+  skillSetOf,
   skillSets,
   type SkillProblem,
 } from '../../src/data/index.js';
@@ -69,11 +70,17 @@ describe('skill sets', () => {
     for (const skill of SKILLS) expect(sets.train[skill].every((p) => p.skill === skill)).toBe(true);
   });
 
-  it('hold the held-out sets still when the curricula grow', () => {
+  it('hold the held-out sets still when the curricula grow, and never train on another size’s held-out items', () => {
     const small = skillSets({ seed: 3, sizes });
-    const large = skillSets({ seed: 3, sizes: { ...sizes, train: 90 } });
-    expect(large.test).toEqual(small.test);
-    expect(large.search).toEqual(small.search);
+    const large = skillSets({ seed: 3, sizes: { train: 90, search: 2, test: 12 } });
+    for (const skill of SKILLS) {
+      expect(large.test[skill].slice(0, sizes.test)).toEqual(small.test[skill]);
+      expect(large.search[skill]).toEqual(small.search[skill].slice(0, 2));
+    }
+    // Cognate and evomerge ask for different sizes: membership must not depend on them.
+    const heldOut = new Set([...mixSkills(small.test), ...mixSkills(small.search)].map((p) => p.question));
+    expect(mixSkills(large.train).filter((p) => heldOut.has(p.question))).toEqual([]);
+    expect(mixSkills(small.test).every((p) => skillSetOf(p.question, 3) === 'test')).toBe(true);
   });
 
   it('mix the skills evenly and refuse sets where a held-out question leaked', () => {

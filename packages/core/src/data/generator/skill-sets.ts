@@ -1,11 +1,14 @@
 /**
- * The three skills' problems cut into training curricula, a search set and a test set. Each skill's
- * problems come from one de-duplicated stream, test first, then search, then train, so the held-out
- * sets do not move when the curricula grow; questions are also unique across skills (a later set drops
- * any question an earlier set holds), and {@link assertDisjointSkillSets} checks it.
+ * The three skills' problems cut into training curricula, a search set and a test set. Which set a
+ * problem belongs to is a seeded hash of its question alone (a tenth to test, a tenth to search, the
+ * rest to training), so the sets are disjoint by construction whatever sizes a phase asks for, across
+ * skills too: cognate's curricula and evomerge's search set never hold a test question, and the search
+ * set is never trained on. {@link assertDisjointSkillSets} checks it.
  */
 import { ForgeError } from '../../errors.js';
-import { SKILLS, generateSkillProblems, type Skill, type SkillOptions, type SkillProblem } from './skills.js';
+import { hashString } from '../../rng/rng.js';
+import { mix32 } from '../split.js';
+import { SKILLS, skillProblemStream, type Skill, type SkillOptions, type SkillProblem } from './skills.js';
 
 /** Problems per skill in each set. */
 export interface SkillSetSizes {
@@ -38,31 +41,45 @@ export interface SkillSetsOptions extends SkillOptions {
   readonly sizes: SkillSetSizes;
 }
 
-function keepUnseen(problems: readonly SkillProblem[], seen: Set<string>): SkillProblem[] {
-  const kept = problems.filter((problem) => !seen.has(problem.question));
-  for (const problem of kept) seen.add(problem.question);
-  return kept;
+/** Share of questions that belong to the test set, and (the next share) to the search set. */
+const HELD_OUT_SHARE = 0.1;
+
+/** The set a question belongs to under `seed`: a function of the question text alone. */
+export function skillSetOf(question: string, seed: number): keyof SkillSets {
+  const u = mix32(hashString(`${seed}\u0000skill-set\u0000${question}`)) / 2 ** 32;
+  return u < HELD_OUT_SHARE ? 'test' : u < 2 * HELD_OUT_SHARE ? 'search' : 'train';
+}
+
+function fillSkill(skill: Skill, options: SkillSetsOptions): Record<keyof SkillSets, SkillProblem[]> {
+  const sets: Record<keyof SkillSets, SkillProblem[]> = { train: [], search: [], test: [] };
+  const full = (): boolean =>
+    (Object.keys(sets) as (keyof SkillSets)[]).every((k) => sets[k].length >= options.sizes[k]);
+  if (full()) return sets;
+  for (const problem of skillProblemStream({ skill, seed: options.seed, distractors: options.distractors })) {
+    const name = skillSetOf(problem.question, options.seed);
+    if (sets[name].length < options.sizes[name]) sets[name].push(problem);
+    if (full()) break;
+  }
+  return sets;
 }
 
 /** Seeded training curricula, search set and test set of every skill, disjoint by question. */
 export function skillSets(options: SkillSetsOptions): SkillSets {
-  const { sizes, seed, distractors } = options;
-  for (const [field, value] of Object.entries(sizes)) {
+  for (const [field, value] of Object.entries(options.sizes)) {
     if (!Number.isInteger(value) || value < 0)
       throw new ForgeError(`must be a non-negative integer, got ${value}`, { field: `sizes.${field}` });
   }
-  const pools = SKILLS.map((skill) =>
-    generateSkillProblems({ skill, seed, distractors, count: sizes.test + sizes.search + sizes.train }),
-  );
-  const seen = new Set<string>();
-  const cut = (from: number, to: number): BySkill => {
-    const [reasoning, memory, adaptive] = pools.map((pool) => keepUnseen(pool.slice(from, to), seen));
-    return { reasoning: reasoning ?? [], 'memory-integration': memory ?? [], 'adaptive-computation': adaptive ?? [] };
-  };
-  const test = cut(0, sizes.test);
-  const search = cut(sizes.test, sizes.test + sizes.search);
-  const train = cut(sizes.test + sizes.search, sizes.test + sizes.search + sizes.train);
-  const sets = { train, search, test };
+  const [reasoning, memory, adaptive] = SKILLS.map((skill) => fillSkill(skill, options)) as [
+    Record<keyof SkillSets, SkillProblem[]>,
+    Record<keyof SkillSets, SkillProblem[]>,
+    Record<keyof SkillSets, SkillProblem[]>,
+  ];
+  const bySkill = (set: keyof SkillSets): BySkill => ({
+    reasoning: reasoning[set],
+    'memory-integration': memory[set],
+    'adaptive-computation': adaptive[set],
+  });
+  const sets = { train: bySkill('train'), search: bySkill('search'), test: bySkill('test') };
   assertDisjointSkillSets(sets);
   return sets;
 }

@@ -101,20 +101,34 @@ function checkedOptions(options: GenerateSkillOptions): Required<SkillOptions> {
   return { distractors };
 }
 
-/** Seeded, distinct problems of one skill's curriculum; draw i comes from its own forked stream. */
-export function generateSkillProblems(options: GenerateSkillOptions): SkillProblem[] {
-  const settings = checkedOptions(options);
+/**
+ * An endless stream of one skill's distinct problems, seeded: draw i comes from its own forked
+ * stream, so every consumer of the same seed sees the same sequence. Throws when it cannot find a
+ * new distinct problem in 20 × (problems so far + 1) draws.
+ */
+export function* skillProblemStream(options: Omit<GenerateSkillOptions, 'count'>): Generator<SkillProblem> {
+  const settings = checkedOptions({ ...options, count: 0 });
   const curriculum = SKILL_CURRICULA.find((entry) => entry.name === options.skill) as SkillCurriculum;
   const root = Rng.fromSeed(options.seed);
   const seen = new Set<string>();
-  const problems: SkillProblem[] = [];
-  for (let attempt = 0; problems.length < options.count; attempt++) {
-    if (attempt >= options.count * ATTEMPTS_PER_PROBLEM)
-      throw new ForgeError(`cannot find ${options.count} distinct ${options.skill} problems`, { field: 'count' });
+  for (let attempt = 0; ; attempt++) {
+    if (attempt >= (seen.size + 1) * ATTEMPTS_PER_PROBLEM)
+      throw new ForgeError(`cannot find more than ${seen.size} distinct ${options.skill} problems`, { field: 'count' });
     const { draft, template, difficulty } = curriculum.draw(root.fork(`skill-${options.skill}-${attempt}`), settings);
     if (seen.has(draft.question)) continue;
     seen.add(draft.question);
-    problems.push({ ...renderDraft(draft), template, difficulty, skill: options.skill });
+    yield { ...renderDraft(draft), template, difficulty, skill: options.skill };
+  }
+}
+
+/** The first `count` problems of {@link skillProblemStream}: a larger count extends the list without changing its start. */
+export function generateSkillProblems(options: GenerateSkillOptions): SkillProblem[] {
+  checkedOptions(options);
+  const problems: SkillProblem[] = [];
+  if (options.count === 0) return problems;
+  for (const problem of skillProblemStream(options)) {
+    problems.push(problem);
+    if (problems.length === options.count) break;
   }
   return problems;
 }
