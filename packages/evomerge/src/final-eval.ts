@@ -3,10 +3,18 @@
  * best, the uniform soup (linear, equal weights: the naive merge to beat) and each source — on the
  * held-out test windows the search never saw, plus measured ms/token and greedy answer accuracy.
  */
-import { answerAccuracy, formatProblem, generate, greedyCompleter, msPerToken } from '@agent-forge/core';
-import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import {
+  SKILLS,
+  answerAccuracy,
+  formatProblem,
+  generate,
+  greedyCompleter,
+  msPerToken,
+  skillScore,
+} from '@agent-forge/core';
+import type { BpeTokenizer, Skill, SkillScore, TinyTitan } from '@agent-forge/core';
 import { heldOutLoss, type MergeEvaluator } from './evolve/evaluator.js';
-import { compositeFitness } from './evolve/fitness.js';
+import { compositeFitness, fitnessParts, type FitnessParts } from './evolve/fitness.js';
 import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './evolve/genome.js';
 import type { EvolutionState, FitnessRecord } from './evolve/state.js';
 import type { PhaseData } from './phase-steps.js';
@@ -20,6 +28,10 @@ export interface CandidateSummary {
   readonly genome: Genome;
   /** Composite fitness against the search's reference and weights (from the cache when the search scored it). */
   readonly fitness: number;
+  /** The fitness's quality part (perplexity, accuracy) and efficiency part (speed, memory), reported apart. */
+  readonly parts: FitnessParts;
+  /** Loss and teacher-forced accuracy on each skill's held-out test problems (with the skill sets). */
+  readonly skills?: Readonly<Record<Skill, SkillScore>>;
   /** Perplexity on the search's evaluation subset (the value the fitness used). */
   readonly searchPerplexity: number;
   /** Perplexity on the held-out test windows. */
@@ -40,6 +52,8 @@ export interface FinalEvaluation {
   readonly initialBest: CandidateSummary;
   /** The equal-weight linear merge of all sources: the naive merge to beat. */
   readonly soup: CandidateSummary;
+  /** The source with the highest fitness on the search set: the single model a merge must beat. */
+  readonly bestSource: CandidateSummary;
   /** Each source model unmerged, in source order. */
   readonly sources: readonly CandidateSummary[];
 }
@@ -81,10 +95,20 @@ async function summarize(
   const known = record;
   return ctx.evaluator.withModel(genome, async (model) => {
     const test = heldOutLoss(model, ctx.data.testWindows);
+    const skillTest = ctx.data.skillTest;
     const summary: CandidateSummary = {
       label,
       genome,
       fitness: known.fitness,
+      parts: fitnessParts(known.measures, ctx.state.reference, ctx.weights),
+      ...(skillTest === undefined
+        ? {}
+        : {
+            skills: Object.fromEntries(SKILLS.map((skill) => [skill, skillScore(model, skillTest[skill])])) as Record<
+              Skill,
+              SkillScore
+            >,
+          }),
       searchPerplexity: known.measures.perplexity,
       testPerplexity: Math.exp(test.loss),
       depth: model.config.nLayers,
@@ -123,5 +147,6 @@ export async function finalEvaluation(
   const sources: CandidateSummary[] = [];
   for (const [index, role] of roles.entries())
     sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
-  return { best, initialBest, soup, sources };
+  const bestSource = sources.reduce((top, source) => (source.fitness > top.fitness ? source : top));
+  return { best, initialBest, soup, sources, bestSource };
 }

@@ -49,7 +49,7 @@ export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers
   };
 }
 
-/** The phase config's GA fields as {@link SearchSettings} (mutation fields grouped). */
+/** The phase config's search fields as {@link SearchSettings} (mutation fields grouped, CMA-ES's apart). */
 export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
   return {
     generations: config.generations,
@@ -62,6 +62,8 @@ export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
     mutation: { rate: config.mutationRate, scale: config.mutationScale, methodRate: config.methodMutationRate },
     diversityThreshold: config.diversityThreshold,
     fitness: config.fitness,
+    search: config.search,
+    cmaes: { method: config.cmaesMethod, sigma: config.cmaesSigma },
   };
 }
 
@@ -150,6 +152,7 @@ async function runEvomerge(
       evaluations: Object.keys(state.cache).length,
       resumedFrom,
       searchMs,
+      search: config.search,
       titanFrom: `source ${sources.models[final.best.genome.base]?.role ?? final.best.genome.base} (the genome's base)`,
     };
     return {
