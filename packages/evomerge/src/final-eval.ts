@@ -11,10 +11,11 @@ import {
   greedyCompleter,
   msPerToken,
   skillScore,
+  teacherForcedAccuracy,
 } from '@agent-forge/core';
 import type { BpeTokenizer, Skill, SkillScore, TinyTitan } from '@agent-forge/core';
 import { heldOutLoss, type MergeEvaluator } from './evolve/evaluator.js';
-import { compositeFitness, fitnessParts, type FitnessParts } from './evolve/fitness.js';
+import { compositeFitness, fitnessParts, referenceOf, type FitnessParts, type Measures } from './evolve/fitness.js';
 import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './evolve/genome.js';
 import type { EvolutionState, FitnessRecord } from './evolve/state.js';
 import type { PhaseData } from './phase-steps.js';
@@ -32,6 +33,10 @@ export interface CandidateSummary {
   readonly parts: FitnessParts;
   /** Loss and teacher-forced accuracy on each skill's held-out test problems (with the skill sets). */
   readonly skills?: Readonly<Record<Skill, SkillScore>>;
+  /** The fitness inputs measured on the held-out test side (test windows and test answer probes). */
+  readonly testMeasures: Measures;
+  /** Composite fitness on the test side, against the sources' test figures; its quality and efficiency parts. */
+  readonly test?: { readonly fitness: number; readonly parts: FitnessParts };
   /** Perplexity on the search's evaluation subset (the value the fitness used). */
   readonly searchPerplexity: number;
   /** Perplexity on the held-out test windows. */
@@ -81,6 +86,36 @@ async function timedDecode(model: TinyTitan, ctx: FinalContext): Promise<number>
   return (await msPerToken(() => generate(model, prompt, { maxNewTokens }))).msPerToken;
 }
 
+function testMeasures(model: TinyTitan, test: ReturnType<typeof heldOutLoss>, ctx: FinalContext): Measures {
+  const depth = model.config.nLayers;
+  const probes = ctx.data.testProbes;
+  return {
+    perplexity: Math.exp(test.loss),
+    loss: test.loss,
+    accuracy: probes === undefined ? 0 : teacherForcedAccuracy(model, probes),
+    meanPonderSteps: test.meanPonderSteps,
+    depth,
+    cost: depth * test.meanPonderSteps,
+    bytes: model.parameterCount * 4,
+  };
+}
+
+/** Each candidate's fitness on the test side, against the sources' test measures (as the search's reference is the sources'). */
+function withTestFitness(
+  candidates: readonly CandidateSummary[],
+  sources: readonly CandidateSummary[],
+  ctx: FinalContext,
+): CandidateSummary[] {
+  const reference = referenceOf(sources.map((source) => source.testMeasures));
+  return candidates.map((candidate) => ({
+    ...candidate,
+    test: {
+      fitness: compositeFitness(candidate.testMeasures, reference, ctx.weights),
+      parts: fitnessParts(candidate.testMeasures, reference, ctx.weights),
+    },
+  }));
+}
+
 async function summarize(
   label: string,
   genome: Genome,
@@ -112,6 +147,7 @@ async function summarize(
       searchPerplexity: known.measures.perplexity,
       testPerplexity: Math.exp(test.loss),
       depth: model.config.nLayers,
+      testMeasures: testMeasures(model, test, ctx),
     };
     if (!detailed) return summary;
     const msPerTokenValue = await timedDecode(model, ctx);
@@ -147,6 +183,12 @@ export async function finalEvaluation(
   const sources: CandidateSummary[] = [];
   for (const [index, role] of roles.entries())
     sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
-  const bestSource = sources.reduce((top, source) => (source.fitness > top.fitness ? source : top));
-  return { best, initialBest, soup, sources, bestSource };
+  const [bestT, initialT, soupT, ...sourcesT] = withTestFitness(
+    [best, initialBest, soup, ...sources],
+    sources,
+    ctx,
+  ) as [CandidateSummary, CandidateSummary, CandidateSummary, ...CandidateSummary[]];
+  // The best source is chosen on the search set, as the search knows it; its test figures are then reported.
+  const bestSource = sourcesT.reduce((top, source) => (source.fitness > top.fitness ? source : top));
+  return { best: bestT, initialBest: initialT, soup: soupT, sources: sourcesT, bestSource };
 }

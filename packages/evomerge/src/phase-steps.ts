@@ -16,6 +16,7 @@ import {
   tokenizerFromFile,
 } from '@agent-forge/core';
 import type {
+  AnswerProbes,
   BpeTokenizer,
   ModelConfig,
   PhaseContext,
@@ -102,6 +103,8 @@ export interface PhaseData {
   readonly testWindows: EvalData['windows'];
   /** Problems decoded greedily in the report. */
   readonly reportProblems: readonly Problem[];
+  /** Answer probes of the mixed-skill test problems, for the report's test-side fitness (with `fitnessData: 'skills'`). */
+  readonly testProbes?: AnswerProbes;
   /** Per skill, the held-out test problems the search never sees (with `fitnessData: 'skills'`). */
   readonly skillTest?: Readonly<Record<Skill, SkillHeldOut>>;
 }
@@ -138,6 +141,7 @@ export function prepareSkillData(
     },
     testWindows: skillHeldOut(test, tokenizer, contextLength, config.testWindows).windows,
     reportProblems: test.slice(0, config.reportProblems),
+    testProbes: answerProbes(test, tokenizer, contextLength),
     skillTest,
   };
 }

@@ -6,14 +6,16 @@
 import { SKILLS } from '@agent-forge/core';
 import type { CandidateSummary, FinalEvaluation } from './final-eval.js';
 
-/** The winner against the best source: gains of the whole fitness and of its quality part, in percent. */
+/** The winner against the best source, on the held-out mixed-skill test side (NaN without it) and on the search set. */
 export interface SourceGains {
-  /** 100 · (winner − best source) / best source, of the composite fitness. */
+  /** 100 · (winner − best source) / best source, of the composite fitness on the held-out test side. */
   readonly fitnessGainPercent: number;
-  /** 100 · (winner − best source) / best source, of the quality part alone (perplexity, accuracy). */
+  /** The same, of the quality part alone (perplexity, accuracy). */
   readonly qualityGainPercent: number;
-  /** Winner's efficiency part minus the best source's, in fitness units (the speed and memory terms' share of the gain). */
+  /** Winner's efficiency part (speed, memory) minus the best source's on the test side, in fitness units. */
   readonly efficiencyDelta: number;
+  /** 100 · (winner − best source) / best source, of the fitness the search maximised (search set). */
+  readonly searchFitnessGainPercent: number;
 }
 
 const percent = (after: number, before: number): number => (100 * (after - before)) / before;
@@ -21,10 +23,12 @@ const percent = (after: number, before: number): number => (100 * (after - befor
 /** The winner's gains over the best source. */
 export function gainsOverBestSource(final: FinalEvaluation): SourceGains {
   const { best, bestSource } = final;
+  const [winner, source] = [best.test, bestSource.test];
   return {
-    fitnessGainPercent: percent(best.fitness, bestSource.fitness),
-    qualityGainPercent: percent(best.parts.quality, bestSource.parts.quality),
-    efficiencyDelta: best.parts.efficiency - bestSource.parts.efficiency,
+    fitnessGainPercent: percent(winner?.fitness ?? Number.NaN, source?.fitness ?? Number.NaN),
+    qualityGainPercent: percent(winner?.parts.quality ?? Number.NaN, source?.parts.quality ?? Number.NaN),
+    efficiencyDelta: (winner?.parts.efficiency ?? Number.NaN) - (source?.parts.efficiency ?? Number.NaN),
+    searchFitnessGainPercent: percent(best.fitness, bestSource.fitness),
   };
 }
 
@@ -34,15 +38,16 @@ const compared = (final: FinalEvaluation): [string, CandidateSummary][] => [
   ['winner', final.best],
 ];
 
-/** Flat metrics: `<bestSource|average|winner>.<quality|efficiency|fitness>`, per-skill loss and accuracy, and the gains. */
+/** Flat metrics: `<bestSource|average|winner>.<fitness|quality|efficiency>` (held-out test side), `.searchFitness`, per-skill loss and accuracy, and the gains. */
 export function comparisonMetrics(final: FinalEvaluation): Record<string, number> {
   const metrics: Record<string, number> = { ...gainsOverBestSource(final) };
   const keys = ['bestSource', 'average', 'winner'];
   compared(final).forEach(([, candidate], index) => {
     const key = keys[index] as string;
-    metrics[`${key}.fitness`] = candidate.fitness;
-    metrics[`${key}.quality`] = candidate.parts.quality;
-    metrics[`${key}.efficiency`] = candidate.parts.efficiency;
+    metrics[`${key}.searchFitness`] = candidate.fitness;
+    metrics[`${key}.fitness`] = candidate.test?.fitness ?? Number.NaN;
+    metrics[`${key}.quality`] = candidate.test?.parts.quality ?? Number.NaN;
+    metrics[`${key}.efficiency`] = candidate.test?.parts.efficiency ?? Number.NaN;
     for (const skill of SKILLS) {
       const score = candidate.skills?.[skill];
       if (score === undefined) continue;
@@ -62,14 +67,15 @@ export function comparisonSection(final: FinalEvaluation): string[] {
   return [
     '## Against the best source (held-out test problems per skill: loss / teacher-forced accuracy)',
     '',
-    `| model | fitness | quality part | speed + memory part | test ppl | ${SKILLS.join(' | ')} |`,
-    `|---|---:|---:|---:|---:|${SKILLS.map(() => '---:').join('|')}|`,
+    `| model | search fitness | held-out fitness | quality part | speed + memory part | test ppl | ${SKILLS.join(' | ')} |`,
+    `|---|---:|---:|---:|---:|---:|${SKILLS.map(() => '---:').join('|')}|`,
     ...compared(final).map(
       ([label, c]) =>
-        `| ${label} | ${f(c.fitness, 4)} | ${f(c.parts.quality, 4)} | ${f(c.parts.efficiency, 4)} | ${f(c.testPerplexity, 2)} | ${SKILLS.map((skill) => `${f(c.skills?.[skill]?.loss, 3)} / ${f(100 * (c.skills?.[skill]?.accuracy ?? Number.NaN), 0)}%`).join(' | ')} |`,
+        `| ${label} | ${f(c.fitness, 4)} | ${f(c.test?.fitness, 4)} | ${f(c.test?.parts.quality, 4)} | ${f(c.test?.parts.efficiency, 4)} | ${f(c.testPerplexity, 2)} | ${SKILLS.map((skill) => `${f(c.skills?.[skill]?.loss, 3)} / ${f(100 * (c.skills?.[skill]?.accuracy ?? Number.NaN), 0)}%`).join(' | ')} |`,
     ),
     '',
-    `Winner vs best source: fitness ${f(gains.fitnessGainPercent, 2)}%, quality part ${f(gains.qualityGainPercent, 2)}% (seed target: +20% fitness); the speed + memory part moved by ${f(gains.efficiencyDelta, 4)}.`,
+    `Held-out fitness: the composite fitness on the mixed-skill test set the search never saw, against the sources' figures there; its quality part (perplexity, accuracy) and speed + memory part are shown apart.`,
+    `Winner vs best source, held out: fitness ${f(gains.fitnessGainPercent, 2)}%, quality part ${f(gains.qualityGainPercent, 2)}% (seed target: +20% fitness), speed + memory part ${f(gains.efficiencyDelta, 4)}; on the search set: ${f(gains.searchFitnessGainPercent, 2)}%.`,
     '',
   ];
 }
