@@ -61,7 +61,7 @@ export const EvomergePhaseConfigSchema = z
     /** `ga`: the genetic algorithm over whole genomes; `cmaes`: CMA-ES over `cmaesMethod`'s continuous genes (same evaluation budget: populationSize − elites new genomes a generation). */
     search: z.enum(['ga', 'cmaes']).default('ga'),
     /** Merge method CMA-ES tunes (weights, densities, t per layer group), with the best source as base. */
-    cmaesMethod: z.enum(SEARCH_METHODS).default('ties'),
+    cmaesMethod: z.enum(SEARCH_METHODS).default('linear'),
     /** CMA-ES's initial step size σ as a share of each gene's range. */
     cmaesSigma: z.number().positive().max(1).default(0.3),
     /** `skills`: fitness on the built-in generator's mixed-skill search set, report on its held-out test set; `data`: both from the run's data split (`data`, `validationFraction`). */
