@@ -21,6 +21,14 @@ import type { EvolutionState, FitnessRecord } from './evolve/state.js';
 import type { PhaseData } from './phase-steps.js';
 import type { FitnessWeights } from './evolve/fitness.js';
 
+/** A candidate's composite fitness on the held-out test side and its parts. */
+export interface TestFitness {
+  /** Composite fitness against the sources' test measures. */
+  readonly fitness: number;
+  /** Its quality part and its speed + memory part. */
+  readonly parts: FitnessParts;
+}
+
 /** One row of the report's comparison table. */
 export interface CandidateSummary {
   /** Row label: `final best`, `initial best`, `uniform soup` or `source <role>`. */
@@ -36,7 +44,7 @@ export interface CandidateSummary {
   /** The fitness inputs measured on the held-out test side (test windows and test answer probes). */
   readonly testMeasures: Measures;
   /** Composite fitness on the test side, against the sources' test figures; its quality and efficiency parts. */
-  readonly test?: { readonly fitness: number; readonly parts: FitnessParts };
+  readonly test?: TestFitness;
   /** Perplexity on the search's evaluation subset (the value the fitness used). */
   readonly searchPerplexity: number;
   /** Perplexity on the held-out test windows. */

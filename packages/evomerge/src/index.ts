@@ -80,6 +80,7 @@ export {
   finalEvaluation,
   uniformSoup,
   type CandidateSummary,
+  type TestFitness,
   type FinalContext,
   type FinalEvaluation,
 } from './final-eval.js';
@@ -144,6 +145,7 @@ export {
   cmaesDimension,
   cmaesGeneration,
   vectorToGenome,
+  type CmaesNext,
   type CmaesRun,
   type CmaesSettings,
   type CmaesStep,

@@ -85,13 +85,21 @@ export interface CmaesStep {
   readonly bestSource: number;
 }
 
+/** What one CMA-ES generation yields. */
+export interface CmaesNext {
+  /** The elites, then the new samples decoded to genomes. */
+  readonly population: Genome[];
+  /** The updated distribution with the new samples (told next generation). */
+  readonly run: CmaesRun;
+}
+
 /** The next generation: the elites, then λ = populationSize − elites new samples; and the updated CMA-ES run. */
 export function cmaesGeneration(
   step: CmaesStep,
   settings: CmaesSettings & { populationSize: number; elites: number },
   space: GenomeSpace,
   rng: Rng,
-): { population: Genome[]; run: CmaesRun } {
+): CmaesNext {
   let run = step.run ?? startRun(step.bestSource, settings, space);
   if (step.run !== undefined && run.samples.length > 0) {
     const fitness = run.samples.map(

@@ -39,8 +39,16 @@ export function cmaInit(mean: readonly number[], sigma: number): CmaState {
   };
 }
 
+/** An eigen-decomposition C = B·diag(values)·Bᵀ. */
+export interface Eigen {
+  /** Eigenvalues, in the order of B's columns. */
+  readonly values: number[];
+  /** B, row-major: column k is the eigenvector of `values[k]`. */
+  readonly vectors: number[][];
+}
+
 /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: C = B diag(values) Bᵀ, B's columns the vectors. */
-export function symmetricEigen(matrix: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
+export function symmetricEigen(matrix: readonly (readonly number[])[]): Eigen {
   const n = matrix.length;
   const a = matrix.map((row) => [...row]);
   const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
@@ -81,8 +89,30 @@ export function symmetricEigen(matrix: readonly (readonly number[])[]): { values
   return { values: a.map((row, i) => row[i] as number), vectors: v };
 }
 
+/** The strategy parameters of Hansen's tutorial, Table 1 (names as there). */
+export interface CmaParameters {
+  /** Parents μ = ⌊λ/2⌋. */
+  readonly mu: number;
+  /** Positive recombination weights w_1…w_μ, summing to 1. */
+  readonly weights: number[];
+  /** Variance-effective selection mass μ_eff = 1 / Σ w². */
+  readonly muEff: number;
+  /** Learning rate c_σ of the step-size path. */
+  readonly cSigma: number;
+  /** Damping d_σ of the step-size update. */
+  readonly dSigma: number;
+  /** Learning rate c_c of the covariance path. */
+  readonly cC: number;
+  /** Rank-one learning rate c_1. */
+  readonly c1: number;
+  /** Rank-μ learning rate c_μ. */
+  readonly cMu: number;
+  /** E‖N(0, I)‖ for dimension n. */
+  readonly chiN: number;
+}
+
 /** The strategy parameters of Hansen's Table 1 for dimension `n` and `lambda` samples per generation. */
-export function cmaParameters(n: number, lambda: number) {
+export function cmaParameters(n: number, lambda: number): CmaParameters {
   const mu = Math.floor(lambda / 2);
   const raw = Array.from({ length: mu }, (_, i) => Math.log(mu + 0.5) - Math.log(i + 1));
   const total = raw.reduce((sum, w) => sum + w, 0);
