@@ -16,8 +16,16 @@ export const CognatePhaseConfigSchema = TrainConfigSchema.extend(
   evaluationSettingsSchema({ evalWindows: 16, evalProblems: 8, maxNewTokens: 32 }).shape,
 )
   .extend({
-    /** Training steps per model (presets: tiny 40, small 200, paper 2000). */
+    /** Training steps of the shared trunk on the phase's data (presets: tiny 40, small 200, paper 2000). */
     steps: z.number().int().positive().default(40),
+    /** Steps each variant continues from the trunk on its own skill curriculum (presets: tiny 40, small 200, paper 2000). */
+    specialistSteps: z.number().int().positive().default(40),
+    /** Curriculum problems per skill a specialist trains on (presets: tiny 1500, small 8000, paper 40000). */
+    curriculumProblems: z.number().int().positive().default(1500),
+    /** Held-out problems per skill for the model × skill table (loss and teacher-forced accuracy). */
+    skillEvalProblems: z.number().int().positive().default(24),
+    /** Facts stated after the needed ones in a memory-integration problem (presets: tiny 3, small 6, paper 12). */
+    recallDistractors: z.number().int().min(1).max(20).default(3),
     /** Overrides of the preset's model config (e.g. `{ "nLayers": 1 }`), validated with the model schema. */
     model: z.record(z.string(), z.unknown()).default({}),
     /** Most ACT ponder steps; each step applies the whole block stack. */
@@ -51,10 +59,25 @@ export type CognatePhaseConfig = z.output<typeof CognatePhaseConfigSchema>;
 export function cognatePresetDefaults(preset: PresetName): Record<string, unknown> {
   switch (preset) {
     case 'tiny':
-      return { steps: 40, batchSize: 8, capacityScale: 1 / 32, evalWindows: 16, evalProblems: 8, maxNewTokens: 32 };
+      return {
+        steps: 40,
+        specialistSteps: 40,
+        curriculumProblems: 1500,
+        skillEvalProblems: 24,
+        recallDistractors: 3,
+        batchSize: 8,
+        capacityScale: 1 / 32,
+        evalWindows: 16,
+        evalProblems: 8,
+        maxNewTokens: 32,
+      };
     case 'small':
       return {
         steps: 200,
+        specialistSteps: 200,
+        curriculumProblems: 8000,
+        skillEvalProblems: 64,
+        recallDistractors: 6,
         batchSize: 16,
         microBatchSize: 4,
         capacityScale: 1 / 8,
@@ -65,6 +88,10 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
     case 'paper':
       return {
         steps: 2000,
+        specialistSteps: 2000,
+        curriculumProblems: 40000,
+        skillEvalProblems: 128,
+        recallDistractors: 12,
         batchSize: 16,
         microBatchSize: 1,
         lr: 1e-3,

@@ -1,4 +1,7 @@
-/** Trains one cognate variant through core's loop, with the ponder cost in the loss and its own data order. */
+/**
+ * Trains the shared trunk, then one cognate variant from it, through core's loop, with the ponder cost in
+ * the loss and its own data order.
+ */
 import path from 'node:path';
 import {
   SPECIAL_IDS,
@@ -40,9 +43,38 @@ export function trainingShape(model: TinyTitan): ActivationShape & {
   return { ...config, nLayers: config.nLayers * steps + Math.ceil(memoryBytes / perLayer) };
 }
 
+/** Core's loop on `documents` under `role`: its own state directory, data order and rng stream. */
+async function trainRole(
+  model: TinyTitan,
+  role: string,
+  config: CognatePhaseConfig,
+  ctx: PhaseContext,
+  documents: Int32Array[],
+): Promise<TrainSummary> {
+  const data = documentBatchSource(documents, {
+    batchSize: config.batchSize,
+    contextLength: model.config.contextLength,
+    seed: ctx.rng.fork(`data:${role}`).seed(),
+    eosId: SPECIAL_IDS.eos,
+  });
+  return train({
+    model: ponderingLoss(model),
+    data,
+    config,
+    shape: trainingShape(model),
+    stateDir: trainStateDir(ctx.phaseDir, role),
+    tracker: ctx.tracker,
+    phase: `cognate:${role}`,
+    progress: ctx.progress,
+    signal: ctx.signal,
+    rng: ctx.rng.fork(`train:${role}`),
+  });
+}
+
 /**
  * Resumes from the variant's state directory when it holds one (a finished variant returns at once).
- * The data order is seeded by the role, so the three models see the same data in different orders.
+ * The data order is seeded by the role. The phase passes the variant's skill curriculum as `documents`
+ * and `specialistSteps` as `config.steps`, with the model holding the trunk's weights.
  */
 export async function trainVariant(
   model: TinyTitan,
@@ -51,24 +83,22 @@ export async function trainVariant(
   ctx: PhaseContext,
   documents: Int32Array[],
 ): Promise<TrainSummary> {
-  const { contextLength } = model.config;
-  const dataSeed = ctx.rng.fork(`data:${variant.role}`).seed();
-  const data = documentBatchSource(documents, {
-    batchSize: config.batchSize,
-    contextLength,
-    seed: dataSeed,
-    eosId: SPECIAL_IDS.eos,
-  });
-  return train({
-    model: ponderingLoss(model),
-    data,
-    config,
-    shape: trainingShape(model),
-    stateDir: trainStateDir(ctx.phaseDir, variant.role),
-    tracker: ctx.tracker,
-    phase: `cognate:${variant.role}`,
-    progress: ctx.progress,
-    signal: ctx.signal,
-    rng: ctx.rng.fork(`train:${variant.role}`),
-  });
+  return trainRole(model, variant.role, config, ctx, documents);
+}
+
+/** Role name of the shared trunk's training state (`train-state/trunk`). */
+export const TRUNK_ROLE = 'trunk';
+
+/**
+ * Pre-trains the shared trunk on the phase's documents for `config.steps`. Resumable like a variant; a
+ * finished trunk restores its weights from its state at once, so every resumed variant starts from the
+ * very trunk the others started from.
+ */
+export async function trainTrunk(
+  model: TinyTitan,
+  config: CognatePhaseConfig,
+  ctx: PhaseContext,
+  documents: Int32Array[],
+): Promise<TrainSummary> {
+  return trainRole(model, TRUNK_ROLE, config, ctx, documents);
 }

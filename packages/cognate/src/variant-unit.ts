@@ -5,10 +5,20 @@
  * so a variant trains the same in the phase's process or on a `forge worker`.
  */
 import path from 'node:path';
-import { PresetNameSchema, Rng, Tracker, parseConfig, relativeToRun, resolveInRun, unitKinds } from '@agent-forge/core';
+import {
+  PresetNameSchema,
+  Rng,
+  Tracker,
+  parseConfig,
+  readSafetensorsFile,
+  relativeToRun,
+  resolveInRun,
+  unitKinds,
+  weightsToTf,
+} from '@agent-forge/core';
 import type { DatasetSource, ModelConfig, PhaseContext, PhaseModel, UnitContext, WorkUnit } from '@agent-forge/core';
 import { z } from 'zod';
-import { runVariant } from './phase.js';
+import { runVariant, trunkWeightsFile } from './phase.js';
 import type { CognatePhaseConfig } from './phase-config.js';
 import { prepareCognateData, type CognateData } from './phase-data.js';
 import type { VariantOutcome } from './report.js';
@@ -55,7 +65,7 @@ export function variantUnit(
     id: `cognate/${variant.role}`,
     seed: ctx.seed,
     args: { runId: ctx.runId, preset: ctx.preset, phaseDir, config, model, data: ctx.data, variant },
-    inputs: [],
+    inputs: [relativeToRun(ctx.runDir, trunkWeightsFile(ctx.phaseDir))],
     output: path.join(phaseDir, 'units', `${variant.role}.json`),
   };
 }
@@ -93,13 +103,19 @@ async function runVariantUnit(unit: WorkUnit, uctx: UnitContext): Promise<Varian
     resuming: true,
     data: args.data,
   };
-  const { outcome, saved } = await runVariant(args.variant, {
-    model: args.model,
-    data: await dataFor(args, ctx),
-    config: args.config,
-    ctx,
-  });
-  return { outcome, saved: { ...saved, dir: relativeToRun(uctx.runDir, saved.dir) } };
+  const trunk = weightsToTf((await readSafetensorsFile(trunkWeightsFile(ctx.phaseDir))).weights);
+  try {
+    const { outcome, saved } = await runVariant(args.variant, {
+      model: args.model,
+      data: await dataFor(args, ctx),
+      config: args.config,
+      ctx,
+      trunk,
+    });
+    return { outcome, saved: { ...saved, dir: relativeToRun(uctx.runDir, saved.dir) } };
+  } finally {
+    for (const tensor of trunk.values()) tensor.dispose();
+  }
 }
 
 const num = z.number();

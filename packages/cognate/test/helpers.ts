@@ -8,6 +8,10 @@ export const MICRO_MODEL = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, 
 export const MICRO_DATA = { kind: 'builtin', count: 150, seed: 3, difficulty: 1 } as const;
 export const MICRO_PHASE = {
   steps: 4,
+  specialistSteps: 4,
+  curriculumProblems: 40,
+  skillEvalProblems: 4,
+  recallDistractors: 1,
   batchSize: 4,
   model: MICRO_MODEL,
   data: MICRO_DATA,

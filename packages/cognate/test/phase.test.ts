@@ -73,7 +73,18 @@ describe('cognate phase', () => {
       expect(result.metrics[`${role}.maxPonderSteps`]).toBeLessThanOrEqual(3);
     }
     expect(result.metrics.peakMemoryMb).toBeGreaterThan(0);
-    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(/memory-integration/);
+    // One trunk, then every specialist on every skill's held-out problems: the 3×3 table (plus the trunk's row).
+    expect(result.metrics['trunk.trainSteps']).toBe(4);
+    for (const role of ['trunk', ...ROLES]) {
+      for (const skill of ROLES) {
+        expect(result.metrics[`${role}.skill.${skill}.loss`], `${role} on ${skill}`).toBeGreaterThan(0);
+        expect(result.metrics[`${role}.skill.${skill}.accuracy`]).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(result.metrics.specialistsBestOnOwnSkill).toBeGreaterThanOrEqual(0);
+    const report = readFileSync(result.artifacts.report as string, 'utf8');
+    expect(report).toMatch(/\| memory-integration \(memory-integration curriculum\) \| [\d.]+ \/ \d+%/);
+    expect(report).toMatch(/\| trunk \(shared start\) \|/);
 
     const loaded = await Promise.all(ROLES.map((role) => loadRole(result, role)));
     const windows = await heldOutFor(loaded[0]?.tokenizer as { encode(text: string): number[] });

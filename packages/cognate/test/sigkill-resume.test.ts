@@ -51,10 +51,10 @@ describe('cognate killed with SIGKILL mid-training', () => {
     expect(clean.status, clean.stderr).toBe(0);
     const uninterrupted = outcomes(clean.stdout);
 
-    // 4 steps per model, saved after every step; the 6th step is the second of memory-integration (the
-    // second model), killed after the step and before its save: that model's last saved step is 1.
+    // 4 trunk steps, then 4 per model, saved after every step; the 10th step is the second of
+    // memory-integration (the second specialist), killed after the step and before its save: its last saved step is 1.
     const runsDir = path.join(tempDir('killed'), 'runs');
-    const killed = runPhase(runsDir, { fault: 'train-step@6' });
+    const killed = runPhase(runsDir, { fault: 'train-step@10' });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const resumed = runPhase(runsDir, { resume: true });
     expect(resumed.status, resumed.stderr).toBe(0);

@@ -3,14 +3,31 @@
  * best, the uniform soup (linear, equal weights: the naive merge to beat) and each source — on the
  * held-out test windows the search never saw, plus measured ms/token and greedy answer accuracy.
  */
-import { answerAccuracy, formatProblem, generate, greedyCompleter, msPerToken } from '@agent-forge/core';
-import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import {
+  SKILLS,
+  answerAccuracy,
+  formatProblem,
+  generate,
+  greedyCompleter,
+  msPerToken,
+  skillScore,
+  teacherForcedAccuracy,
+} from '@agent-forge/core';
+import type { BpeTokenizer, Skill, SkillScore, TinyTitan } from '@agent-forge/core';
 import { heldOutLoss, type MergeEvaluator } from './evolve/evaluator.js';
-import { compositeFitness } from './evolve/fitness.js';
+import { compositeFitness, fitnessParts, referenceOf, type FitnessParts, type Measures } from './evolve/fitness.js';
 import { genomeHash, sourceGenome, type Genome, type GenomeSpace } from './evolve/genome.js';
 import type { EvolutionState, FitnessRecord } from './evolve/state.js';
 import type { PhaseData } from './phase-steps.js';
 import type { FitnessWeights } from './evolve/fitness.js';
+
+/** A candidate's composite fitness on the held-out test side and its parts. */
+export interface TestFitness {
+  /** Composite fitness against the sources' test measures. */
+  readonly fitness: number;
+  /** Its quality part and its speed + memory part. */
+  readonly parts: FitnessParts;
+}
 
 /** One row of the report's comparison table. */
 export interface CandidateSummary {
@@ -20,6 +37,14 @@ export interface CandidateSummary {
   readonly genome: Genome;
   /** Composite fitness against the search's reference and weights (from the cache when the search scored it). */
   readonly fitness: number;
+  /** The fitness's quality part (perplexity, accuracy) and efficiency part (speed, memory), reported apart. */
+  readonly parts: FitnessParts;
+  /** Loss and teacher-forced accuracy on each skill's held-out test problems (with the skill sets). */
+  readonly skills?: Readonly<Record<Skill, SkillScore>>;
+  /** The fitness inputs measured on the held-out test side (test windows and test answer probes). */
+  readonly testMeasures: Measures;
+  /** Composite fitness on the test side, against the sources' test figures; its quality and efficiency parts. */
+  readonly test?: TestFitness;
   /** Perplexity on the search's evaluation subset (the value the fitness used). */
   readonly searchPerplexity: number;
   /** Perplexity on the held-out test windows. */
@@ -40,6 +65,8 @@ export interface FinalEvaluation {
   readonly initialBest: CandidateSummary;
   /** The equal-weight linear merge of all sources: the naive merge to beat. */
   readonly soup: CandidateSummary;
+  /** The source with the highest fitness on the search set: the single model a merge must beat. */
+  readonly bestSource: CandidateSummary;
   /** Each source model unmerged, in source order. */
   readonly sources: readonly CandidateSummary[];
 }
@@ -67,6 +94,36 @@ async function timedDecode(model: TinyTitan, ctx: FinalContext): Promise<number>
   return (await msPerToken(() => generate(model, prompt, { maxNewTokens }))).msPerToken;
 }
 
+function testMeasures(model: TinyTitan, test: ReturnType<typeof heldOutLoss>, ctx: FinalContext): Measures {
+  const depth = model.config.nLayers;
+  const probes = ctx.data.testProbes;
+  return {
+    perplexity: Math.exp(test.loss),
+    loss: test.loss,
+    accuracy: probes === undefined ? 0 : teacherForcedAccuracy(model, probes),
+    meanPonderSteps: test.meanPonderSteps,
+    depth,
+    cost: depth * test.meanPonderSteps,
+    bytes: model.parameterCount * 4,
+  };
+}
+
+/** Each candidate's fitness on the test side, against the sources' test measures (as the search's reference is the sources'). */
+function withTestFitness(
+  candidates: readonly CandidateSummary[],
+  sources: readonly CandidateSummary[],
+  ctx: FinalContext,
+): CandidateSummary[] {
+  const reference = referenceOf(sources.map((source) => source.testMeasures));
+  return candidates.map((candidate) => ({
+    ...candidate,
+    test: {
+      fitness: compositeFitness(candidate.testMeasures, reference, ctx.weights),
+      parts: fitnessParts(candidate.testMeasures, reference, ctx.weights),
+    },
+  }));
+}
+
 async function summarize(
   label: string,
   genome: Genome,
@@ -81,13 +138,24 @@ async function summarize(
   const known = record;
   return ctx.evaluator.withModel(genome, async (model) => {
     const test = heldOutLoss(model, ctx.data.testWindows);
+    const skillTest = ctx.data.skillTest;
     const summary: CandidateSummary = {
       label,
       genome,
       fitness: known.fitness,
+      parts: fitnessParts(known.measures, ctx.state.reference, ctx.weights),
+      ...(skillTest === undefined
+        ? {}
+        : {
+            skills: Object.fromEntries(SKILLS.map((skill) => [skill, skillScore(model, skillTest[skill])])) as Record<
+              Skill,
+              SkillScore
+            >,
+          }),
       searchPerplexity: known.measures.perplexity,
       testPerplexity: Math.exp(test.loss),
       depth: model.config.nLayers,
+      testMeasures: testMeasures(model, test, ctx),
     };
     if (!detailed) return summary;
     const msPerTokenValue = await timedDecode(model, ctx);
@@ -123,5 +191,12 @@ export async function finalEvaluation(
   const sources: CandidateSummary[] = [];
   for (const [index, role] of roles.entries())
     sources.push(await summarize(`source ${role}`, sourceGenome(space, index), ctx, false));
-  return { best, initialBest, soup, sources };
+  const [bestT, initialT, soupT, ...sourcesT] = withTestFitness(
+    [best, initialBest, soup, ...sources],
+    sources,
+    ctx,
+  ) as [CandidateSummary, CandidateSummary, CandidateSummary, ...CandidateSummary[]];
+  // The best source is chosen on the search set, as the search knows it; its test figures are then reported.
+  const bestSource = sourcesT.reduce((top, source) => (source.fitness > top.fitness ? source : top));
+  return { best: bestT, initialBest: initialT, soup: soupT, sources: sourcesT, bestSource };
 }

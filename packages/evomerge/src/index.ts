@@ -76,15 +76,18 @@ export {
   pickSources,
   loadSources,
   preparePhaseData,
+  prepareSkillData,
   COGNATE_ROLES,
   type LoadedSources,
   type PhaseData,
 } from './phase-steps.js';
 export { gainFromHistory, phaseMetrics, phaseReport, type EvolutionOutcome, type Gains } from './report.js';
+export { comparisonMetrics, comparisonSection, gainsOverBestSource, type SourceGains } from './report-skills.js';
 export {
   finalEvaluation,
   uniformSoup,
   type CandidateSummary,
+  type TestFitness,
   type FinalContext,
   type FinalEvaluation,
 } from './final-eval.js';
@@ -116,8 +119,10 @@ export {
   MeasuresSchema,
   ReferenceSchema,
   compositeFitness,
+  fitnessParts,
   fitnessScores,
   referenceOf,
+  type FitnessParts,
   type FitnessScores,
   type FitnessWeights,
   type Measures,
@@ -130,7 +135,28 @@ export {
   type Evaluation,
   type EvaluatorSources,
 } from './evolve/evaluator.js';
-export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './evolve/answer-probes.js';
+/** Teacher-forced answer accuracy moved to core (cognate's skill table uses it too); re-exported here. */
+export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from '@agent-forge/core';
+export {
+  CmaStateSchema,
+  cmaAsk,
+  cmaInit,
+  cmaParameters,
+  cmaTell,
+  symmetricEigen,
+  type CmaState,
+} from './evolve/cmaes.js';
+export {
+  CmaesRunSchema,
+  boxPenalty,
+  cmaesDimension,
+  cmaesGeneration,
+  vectorToGenome,
+  type CmaesNext,
+  type CmaesRun,
+  type CmaesSettings,
+  type CmaesStep,
+} from './evolve/cmaes-search.js';
 export {
   runEvolution,
   type GenomeEvaluator,

@@ -58,6 +58,20 @@ export const EvomergePhaseConfigSchema = z
     scaleMax: z.number().positive().default(1.5),
     /** Weights of the composite fitness (normalised scores, see README). */
     fitness: FitnessWeightsSchema.prefault({}),
+    /** `ga`: the genetic algorithm over whole genomes; `cmaes`: CMA-ES over `cmaesMethod`'s continuous genes (same evaluation budget: populationSize − elites new genomes a generation). */
+    search: z.enum(['ga', 'cmaes']).default('ga'),
+    /** Merge method CMA-ES tunes (weights, densities, t per layer group), with the best source as base. */
+    cmaesMethod: z.enum(SEARCH_METHODS).default('linear'),
+    /** CMA-ES's initial step size σ as a share of each gene's range. */
+    cmaesSigma: z.number().positive().max(1).default(0.3),
+    /** `skills`: fitness on the built-in generator's mixed-skill search set, report on its held-out test set; `data`: both from the run's data split (`data`, `validationFraction`). */
+    fitnessData: z.enum(['skills', 'data']).default('skills'),
+    /** Problems per skill in the mixed-skill search set (with `fitnessData: 'skills'`). */
+    searchProblems: z.number().int().positive().default(16),
+    /** Problems per skill in the held-out test set the search never sees (presets: tiny 24, small 64; cognate's `skillEvalProblems` uses the same items). */
+    testProblems: z.number().int().positive().default(24),
+    /** Facts after the needed ones in a memory-integration problem; match cognate's `recallDistractors` (presets: tiny 3, small 6, paper 12). */
+    recallDistractors: z.number().int().min(1).max(20).default(3),
   })
   .extend(evaluationSettingsSchema({ evalWindows: 8, evalProblems: 8, maxNewTokens: 32 }).shape)
   .extend({
@@ -68,7 +82,11 @@ export const EvomergePhaseConfigSchema = z
   })
   .strict()
   .refine((c) => c.elites < c.populationSize, { message: 'elites must be fewer than populationSize', path: ['elites'] })
-  .refine((c) => c.scaleMin <= c.scaleMax, { message: 'scaleMin must not exceed scaleMax', path: ['scaleMin'] });
+  .refine((c) => c.scaleMin <= c.scaleMax, { message: 'scaleMin must not exceed scaleMax', path: ['scaleMin'] })
+  .refine((c) => c.fitnessData === 'data' || c.data === undefined, {
+    message: "data is only read with fitnessData: 'data' (the default 'skills' uses the built-in skill sets)",
+    path: ['data'],
+  });
 /** The `evomerge` phase's settings, defaults filled in (see {@link EvomergePhaseConfigSchema}). */
 export type EvomergePhaseConfig = z.output<typeof EvomergePhaseConfigSchema>;
 
@@ -76,10 +94,37 @@ export type EvomergePhaseConfig = z.output<typeof EvomergePhaseConfigSchema>;
 export function evomergePresetDefaults(preset: PresetName): Record<string, unknown> {
   switch (preset) {
     case 'tiny':
-      return { evalWindows: 8, testWindows: 16, evalProblems: 8, reportProblems: 4, maxNewTokens: 32 };
+      return {
+        evalWindows: 8,
+        testWindows: 16,
+        evalProblems: 8,
+        reportProblems: 4,
+        maxNewTokens: 32,
+        searchProblems: 16,
+        testProblems: 24,
+        recallDistractors: 3,
+      };
     case 'small':
-      return { evalWindows: 8, testWindows: 16, evalProblems: 8, reportProblems: 4, maxNewTokens: 32 };
+      return {
+        evalWindows: 8,
+        testWindows: 16,
+        evalProblems: 8,
+        reportProblems: 4,
+        maxNewTokens: 32,
+        searchProblems: 16,
+        testProblems: 64,
+        recallDistractors: 6,
+      };
     case 'paper':
-      return { evalWindows: 16, testWindows: 32, evalProblems: 16, reportProblems: 8, maxNewTokens: 48 };
+      return {
+        evalWindows: 16,
+        testWindows: 32,
+        evalProblems: 16,
+        reportProblems: 8,
+        maxNewTokens: 48,
+        searchProblems: 32,
+        testProblems: 128,
+        recallDistractors: 12,
+      };
   }
 }

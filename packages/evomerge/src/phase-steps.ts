@@ -4,22 +4,29 @@ import {
   CHECKPOINT_FILES,
   ForgeError,
   ModelCheckpointConfigSchema,
+  SKILLS,
   SPECIAL_IDS,
+  answerProbes,
   heldOutWindows,
+  mixSkills,
+  skillHeldOut,
+  skillSets,
   loadCheckpoint,
   loadPhaseSplit,
   tokenizerFromFile,
 } from '@agent-forge/core';
 import type {
+  AnswerProbes,
   BpeTokenizer,
   ModelConfig,
   PhaseContext,
   PhaseModel,
   PhaseResult,
   Problem,
+  Skill,
+  SkillHeldOut,
   WeightMap,
 } from '@agent-forge/core';
-import { answerProbes } from './evolve/answer-probes.js';
 import type { EvalData, EvaluatorSources } from './evolve/evaluator.js';
 import type { EvomergePhaseConfig } from './phase-config.js';
 
@@ -88,7 +95,7 @@ export async function loadSources(models: readonly PhaseModel[]): Promise<Loaded
   return { models, weights, extensions, modelConfig: modelConfig as ModelConfig, tokenizer };
 }
 
-/** The phase's fixed evaluation data, from the held-out split only (never training text). */
+/** The phase's fixed evaluation data, from the held-out side only (never training text). */
 export interface PhaseData {
   /** What the fitness is measured on. */
   readonly search: EvalData;
@@ -96,19 +103,65 @@ export interface PhaseData {
   readonly testWindows: EvalData['windows'];
   /** Problems decoded greedily in the report. */
   readonly reportProblems: readonly Problem[];
+  /** Answer probes of the mixed-skill test problems, for the report's test-side fitness (with `fitnessData: 'skills'`). */
+  readonly testProbes?: AnswerProbes;
+  /** Per skill, the held-out test problems the search never sees (with `fitnessData: 'skills'`). */
+  readonly skillTest?: Readonly<Record<Skill, SkillHeldOut>>;
+}
+
+/**
+ * The built-in generator's skill sets: the fitness on the mixed-skill search set, the report on the
+ * mixed-skill test set (cognate's held-out items) and on each skill's test problems; no training side.
+ */
+export function prepareSkillData(
+  config: EvomergePhaseConfig,
+  ctx: Pick<PhaseContext, 'seed'>,
+  tokenizer: BpeTokenizer,
+  contextLength: number,
+): PhaseData {
+  const sets = skillSets({
+    seed: ctx.seed,
+    distractors: config.recallDistractors,
+    sizes: { train: 0, search: config.searchProblems, test: config.testProblems },
+  });
+  const search = skillHeldOut(
+    mixSkills(sets.search).slice(0, 3 * config.searchProblems),
+    tokenizer,
+    contextLength,
+    config.evalWindows,
+  );
+  const test = mixSkills(sets.test);
+  const skillTest = Object.fromEntries(
+    SKILLS.map((skill) => [skill, skillHeldOut(sets.test[skill], tokenizer, contextLength, config.testWindows)]),
+  ) as Record<Skill, SkillHeldOut>;
+  return {
+    search: {
+      windows: search.windows,
+      probes: answerProbes(mixSkills(sets.search).slice(0, config.evalProblems), tokenizer, contextLength),
+    },
+    testWindows: skillHeldOut(test, tokenizer, contextLength, config.testWindows).windows,
+    reportProblems: test.slice(0, config.reportProblems),
+    testProbes: answerProbes(test, tokenizer, contextLength),
+    skillTest,
+  };
 }
 
 function sliceRows(windows: EvalData['windows'], from: number, to: number): EvalData['windows'] {
   return { tokens: windows.tokens.slice(from * windows.cols, to * windows.cols), rows: to - from, cols: windows.cols };
 }
 
-/** Core's data choice and split (the same held-out side as cognate's), cut into search windows, test windows and probes. */
+/**
+ * The fitness and report data: the skill sets by default (see {@link prepareSkillData}); with
+ * `fitnessData: 'data'`, core's data choice and split (the same held-out side as cognate's), cut into
+ * search windows, test windows and probes.
+ */
 export async function preparePhaseData(
   config: EvomergePhaseConfig,
   ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>,
   tokenizer: BpeTokenizer,
   contextLength: number,
 ): Promise<PhaseData> {
+  if (config.fitnessData === 'skills') return prepareSkillData(config, ctx, tokenizer, contextLength);
   const { validation } = await loadPhaseSplit(config, ctx);
   const all = heldOutWindows(
     validation.tokenize(tokenizer),

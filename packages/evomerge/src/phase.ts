@@ -50,7 +50,7 @@ export function genomeSpace(config: EvomergePhaseConfig, sources: number, layers
   };
 }
 
-/** The phase config's GA fields as {@link SearchSettings} (mutation fields grouped). */
+/** The phase config's search fields as {@link SearchSettings} (mutation fields grouped, CMA-ES's apart). */
 export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
   return {
     generations: config.generations,
@@ -63,6 +63,8 @@ export function searchSettings(config: EvomergePhaseConfig): SearchSettings {
     mutation: { rate: config.mutationRate, scale: config.mutationScale, methodRate: config.methodMutationRate },
     diversityThreshold: config.diversityThreshold,
     fitness: config.fitness,
+    search: config.search,
+    cmaes: { method: config.cmaesMethod, sigma: config.cmaesSigma },
   };
 }
 
@@ -163,6 +165,7 @@ async function runEvomerge(
       evaluations: Object.keys(state.cache).length,
       resumedFrom,
       searchMs,
+      search: config.search,
       titanFrom: `source ${sources.models[final.best.genome.base]?.role ?? final.best.genome.base} (the genome's base)`,
     };
     return {

@@ -7,6 +7,7 @@
  */
 import type { GenerationRecord } from './evolve/state.js';
 import type { CandidateSummary, FinalEvaluation } from './final-eval.js';
+import { comparisonMetrics, comparisonSection } from './report-skills.js';
 
 /** Everything the report and the phase metrics are computed from, gathered by the phase after the search. */
 export interface EvolutionOutcome {
@@ -22,6 +23,8 @@ export interface EvolutionOutcome {
   readonly searchMs: number;
   /** Human-readable origin of the merged model's titan settings, e.g. `source reasoning (the genome's base)`. */
   readonly titanFrom: string;
+  /** Which search ran: the genetic algorithm or CMA-ES. */
+  readonly search: 'ga' | 'cmaes';
 }
 
 /** The headline gain: last generation's best fitness vs generation 0's (see {@link gainFromHistory}). */
@@ -79,6 +82,7 @@ export function phaseMetrics(outcome: EvolutionOutcome): Record<string, number> 
     greedyAccuracyInitialBest: final.initialBest.greedyAccuracy,
     resumedFromGeneration: outcome.resumedFrom,
     searchSeconds: outcome.searchMs / 1000,
+    ...comparisonMetrics(final),
   };
   return Object.fromEntries(
     Object.entries(metrics).filter(
@@ -115,7 +119,7 @@ export function phaseReport(outcome: EvolutionOutcome): string {
   return [
     '# evomerge (evolutionary merge search)',
     '',
-    `Winner: **${final.best.genome.method}** (titan settings from ${outcome.titanFrom}).`,
+    `Search: **${outcome.search === 'ga' ? 'genetic algorithm' : 'CMA-ES'}**. Winner: **${final.best.genome.method}** (titan settings from ${outcome.titanFrom}).`,
     `Best fitness ${f4(gains.bestFitness)} vs the initial population's best ${f4(gains.initialBestFitness)}: **gain ${gains.gainPercent.toFixed(2)}%** (target of the seed plan: +20%).`,
     `Perplexity on the search subset: ${f2(final.initialBest.searchPerplexity)} → ${f2(final.best.searchPerplexity)} (${f2(metrics.perplexityReductionPercent, '%')} lower); on held-out test windows: ${f2(final.initialBest.testPerplexity)} → ${f2(final.best.testPerplexity)} (${f2(metrics.testPerplexityReductionPercent, '%')} lower).`,
     `Search: ${history.length - 1} generations, ${outcome.evaluations} fitness evaluations, ${metrics.cacheHits} cache hits, ${(outcome.searchMs / 1000).toFixed(1)} s${outcome.resumedFrom >= 0 ? `, resumed after generation ${outcome.resumedFrom}` : ''}.`,
@@ -127,6 +131,7 @@ export function phaseReport(outcome: EvolutionOutcome): string {
     '',
     'ms/token is one timed greedy decode on this machine (a report figure; the fitness uses the deterministic cost depth × ACT steps).',
     '',
+    ...comparisonSection(final),
     '## Per generation',
     '',
     ...historyTable(history),

@@ -20,7 +20,9 @@ export const MICRO_DATA = { kind: 'builtin', count: 150, seed: 3, difficulty: 1 
 /** The phase at test size: 4 generations, few windows, no greedy decoding. */
 export const MICRO_PHASE = {
   generations: 4,
-  data: MICRO_DATA,
+  searchProblems: 4,
+  testProblems: 4,
+  recallDistractors: 1,
   evalWindows: 3,
   testWindows: 2,
   evalProblems: 3,

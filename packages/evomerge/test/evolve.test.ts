@@ -176,6 +176,8 @@ describe('runEvolution', () => {
       immigrants: 2,
       diversityThreshold: 0.3,
       fitness: { perplexity: 0.8, accuracy: 0.1, speed: 0.05, memory: 0.05 },
+      search: 'ga' as const,
+      cmaes: { method: 'linear' as const, sigma: 0.3 },
     };
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evomerge-search-'));
     const { state } = await runEvolution(settings, {

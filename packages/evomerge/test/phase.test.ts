@@ -18,7 +18,10 @@ import {
   EvolutionStateSchema,
   evomergePhase,
   gainFromHistory,
+  genomeHash,
+  genomeSpace,
   heldOutLoss,
+  sourceGenome,
   mergeCheckpoints,
   preparePhaseData,
   type MergeConfigInput,
@@ -54,6 +57,27 @@ describe('evomerge phase', () => {
       new RegExp(`Winner: \\*\\*${state.population[0]?.method}`),
     );
     expect(best).toHaveLength(MICRO_PHASE.generations + 1);
+    // Best source, equal-weight average and winner on every skill's held-out problems, quality apart from speed.
+    for (const key of ['bestSource', 'average', 'winner']) {
+      for (const skill of ['reasoning', 'memory-integration', 'adaptive-computation'])
+        expect(result.metrics[`${key}.skill.${skill}.loss`], `${key} ${skill}`).toBeGreaterThan(0);
+      const [fitness, quality, efficiency] = ['fitness', 'quality', 'efficiency'].map(
+        (n) => result.metrics[`${key}.${n}`],
+      );
+      expect((quality as number) + (efficiency as number)).toBeCloseTo(fitness as number, 10);
+    }
+    expect(result.metrics['bestSource.searchFitness']).toBe(
+      Math.max(
+        ...[0, 1, 2].map(
+          (i) =>
+            state.cache[genomeHash(sourceGenome(genomeSpace(evomergePhase.configSchema.parse(MICRO_PHASE), 3, 2), i))]
+              ?.fitness ?? -1,
+        ),
+      ),
+    );
+    expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(
+      /\| winner \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+    );
     best.slice(1).forEach((value, i) => expect(value, `generation ${i + 1}`).toBeGreaterThanOrEqual(best[i] as number));
     expect(best.at(-1)).toBeGreaterThan(best[0] as number);
 

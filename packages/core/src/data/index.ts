@@ -23,6 +23,28 @@ export {
   type StepLevel,
 } from './generator/template.js';
 export type { Person } from './generator/vocabulary.js';
+export {
+  SKILLS,
+  SKILL_CURRICULA,
+  generateSkillProblems,
+  skillProblemStream,
+  type Skill,
+  type SkillProblem,
+  type SkillCurriculum,
+  type SkillDraw,
+  type SkillOptions,
+  type GenerateSkillOptions,
+} from './generator/skills.js';
+export {
+  skillSets,
+  mixSkills,
+  assertDisjointSkillSets,
+  skillSetOf,
+  type BySkill,
+  type SkillSets,
+  type SkillSetSizes,
+  type SkillSetsOptions,
+} from './generator/skill-sets.js';
 export { splitByHash, type SplitOptions, type Split } from './split.js';
 export { packTokenStream, windowCount } from './pack.js';
 export { firstWindows, type TokenWindows } from './token-windows.js';

@@ -46,7 +46,7 @@ export function splitByHash<T>(items: readonly T[], keyOf: (item: T) => string, 
  * murmur3's finalizer. FNV-1a alone barely moves the high bits when keys differ only in their
  * last characters ("example 801" vs "example 802"), and ranking sorts by the high bits first.
  */
-function mix32(hash: number): number {
+export function mix32(hash: number): number {
   let h = hash;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

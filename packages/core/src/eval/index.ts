@@ -4,3 +4,5 @@ export { bytesOnDisk, msPerToken, parameterCount } from './measures.js';
 export { greedyCompleter, type GreedyCompleterOptions } from './greedy.js';
 export { heldOutWindows } from './windows.js';
 export { evaluateQuality, type HeldOut, type Quality } from './quality.js';
+export { answerProbes, teacherForcedAccuracy, type AnswerProbes } from './answer-probes.js';
+export { skillHeldOut, skillScore, type SkillHeldOut, type SkillScore } from './skill-eval.js';

@@ -7,7 +7,7 @@ import { TitanRunner, buildModel, tf, weightsToTf } from '@agent-forge/core';
 import type { ModelConfig, TinyTitan, TokenWindows, WeightMap } from '@agent-forge/core';
 import { mergeWeightMaps } from '../merge.js';
 import { countLayers } from '../params/position.js';
-import { teacherForcedAccuracy, type AnswerProbes } from './answer-probes.js';
+import { teacherForcedAccuracy, type AnswerProbes } from '@agent-forge/core';
 import { genomeToMergeConfig, sourceName } from './decode.js';
 import { fingerprintProbes, fingerprintOf, type FingerprintProbe } from './fingerprint.js';
 import type { Measures } from './fitness.js';

@@ -94,14 +94,26 @@ export function fitnessScores(measures: Measures, reference: Reference): Fitness
   };
 }
 
-/** The fitness the search maximises: the `weights`-weighted mean of {@link fitnessScores}; ≈ 0.9 + 0.1·accuracy for the best source at default weights. */
-export function compositeFitness(measures: Measures, reference: Reference, weights: FitnessWeights): number {
+/** The composite fitness split into what the model knows and what it costs; the two add up to it. */
+export interface FitnessParts {
+  /** Weighted perplexity and accuracy scores over the weight total: the quality terms. */
+  readonly quality: number;
+  /** Weighted speed and memory scores over the weight total: the cost terms, reported apart. */
+  readonly efficiency: number;
+}
+
+/** {@link compositeFitness} split into its quality part (perplexity, accuracy) and its efficiency part (speed, memory). */
+export function fitnessParts(measures: Measures, reference: Reference, weights: FitnessWeights): FitnessParts {
   const scores = fitnessScores(measures, reference);
   const total = weights.perplexity + weights.accuracy + weights.speed + weights.memory;
-  const sum =
-    weights.perplexity * scores.perplexity +
-    weights.accuracy * scores.accuracy +
-    weights.speed * scores.speed +
-    weights.memory * scores.memory;
-  return sum / total;
+  return {
+    quality: (weights.perplexity * scores.perplexity + weights.accuracy * scores.accuracy) / total,
+    efficiency: (weights.speed * scores.speed + weights.memory * scores.memory) / total,
+  };
+}
+
+/** The fitness the search maximises: the `weights`-weighted mean of {@link fitnessScores}; ≈ 0.9 + 0.1·accuracy for the best source at default weights. */
+export function compositeFitness(measures: Measures, reference: Reference, weights: FitnessWeights): number {
+  const { quality, efficiency } = fitnessParts(measures, reference, weights);
+  return quality + efficiency;
 }

@@ -6,6 +6,7 @@
  */
 import { ForgeError, type ProgressReporter, type Rng, type Tracker } from '@agent-forge/core';
 import { breed, initialPopulation, type BreedSettings } from './breed.js';
+import { cmaesGeneration, type CmaesRun, type CmaesSettings } from './cmaes-search.js';
 import {
   genomeDiversity,
   meanPairwise,
@@ -19,8 +20,12 @@ import type { Evaluation } from './evaluator.js';
 import type { Scored } from './operators.js';
 import { loadState, saveState, type EvolutionState, type FitnessRecord, type GenerationRecord } from './state.js';
 
-/** Everything {@link runEvolution} needs to know about the GA; the phase builds it with `searchSettings`. */
+/** Everything {@link runEvolution} needs to know about the search; the phase builds it with `searchSettings`. */
 export interface SearchSettings extends BreedSettings {
+  /** `ga`: the genetic algorithm over whole genomes; `cmaes`: CMA-ES over one method's continuous genes. */
+  readonly search: 'ga' | 'cmaes';
+  /** CMA-ES's method and initial step size (read with `search: 'cmaes'`). */
+  readonly cmaes: CmaesSettings;
   /** Generations bred after generation 0; the search ends after generation `generations`. */
   readonly generations: number;
   /** Genome diversity ∈ [0, 1] below which the next generation is boosted (raised mutation, immigrants). */
@@ -219,13 +224,21 @@ function nextPopulation(
   boosted: boolean,
   settings: SearchSettings,
   ctx: SearchContext,
-): { population: Genome[]; immigrants: number } {
+): { population: Genome[]; immigrants: number; cmaes?: CmaesRun } {
   if (generation === 0) return { population: state.population, immigrants: 0 };
-  const scored = state.population.map((genome) => ({
-    genome,
-    fitness: (state.cache[genomeHash(genome)] as FitnessRecord).fitness,
-  }));
-  return breed(scored, ctx.space, settings, boosted, ctx.rng.fork(`generation-${generation}`));
+  const fitnessOf = (hash: string): number => (state.cache[hash] as FitnessRecord).fitness;
+  const rng = ctx.rng.fork(`generation-${generation}`);
+  if (settings.search === 'cmaes') {
+    const sources = Array.from({ length: ctx.space.models }, (_, index) =>
+      fitnessOf(genomeHash(sourceGenome(ctx.space, index))),
+    );
+    const bestSource = sources.indexOf(Math.max(...sources));
+    const step = { run: state.cmaes, population: state.population, fitnessOf, bestSource };
+    const { population, run } = cmaesGeneration(step, { ...settings.cmaes, ...settings }, ctx.space, rng);
+    return { population, immigrants: 0, cmaes: run };
+  }
+  const scored = state.population.map((genome) => ({ genome, fitness: fitnessOf(genomeHash(genome)) }));
+  return breed(scored, ctx.space, settings, boosted, rng);
 }
 
 /** Runs (or resumes) the search to `settings.generations`, checkpointing after every generation. */
@@ -238,11 +251,19 @@ export async function runEvolution(settings: SearchSettings, ctx: SearchContext)
   task.tick(state.generation + 1);
   for (let generation = state.generation + 1; generation <= settings.generations; generation++) {
     const previous = state.history.at(-1);
-    const boosted = previous !== undefined && previous.diversity < settings.diversityThreshold;
-    const { population, immigrants } = nextPopulation(state, generation, boosted, settings, ctx);
+    // The diversity boost is the GA's; CMA-ES adapts its own step size.
+    const boosted =
+      settings.search === 'ga' && previous !== undefined && previous.diversity < settings.diversityThreshold;
+    const { population, immigrants, cmaes } = nextPopulation(state, generation, boosted, settings, ctx);
     const { scored, evaluations, cacheHits } = await score(population, state, settings, ctx);
     const record = generationRecord(generation, scored, state, ctx, { evaluations, cacheHits, boosted, immigrants });
-    state = { ...state, generation, population: scored.map((s) => s.genome), history: [...state.history, record] };
+    state = {
+      ...state,
+      generation,
+      population: scored.map((s) => s.genome),
+      history: [...state.history, record],
+      ...(cmaes === undefined ? {} : { cmaes }),
+    };
     await saveState(ctx.stateFile, state);
     logGeneration(record, ctx);
     task.tick(1, { best: record.bestFitness.toFixed(4), diversity: record.diversity.toFixed(2) });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { ForgeError, parseConfig, readJsonFile, writeJsonAtomic } from '@agent-forge/core';
 import { z } from 'zod';
+import { CmaesRunSchema } from './cmaes-search.js';
 import { MeasuresSchema, ReferenceSchema } from './fitness.js';
 import { GenomeSchema, SEARCH_METHODS } from './genome.js';
 
@@ -75,6 +76,8 @@ export const EvolutionStateSchema = z.object({
   cache: z.record(z.string(), FitnessRecordSchema),
   /** One summary per finished generation, in order (`history[0]` is generation 0). */
   history: z.array(GenerationRecordSchema),
+  /** The CMA-ES distribution and last samples (only with `search: 'cmaes'`, from generation 1). */
+  cmaes: CmaesRunSchema.optional(),
 });
 /**
  * The whole search state after a generation: population (best first), the fitness cache by genome

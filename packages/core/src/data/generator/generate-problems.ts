@@ -75,7 +75,8 @@ export function generateProblems(options: GenerateProblemsOptions): GeneratedPro
   return problems;
 }
 
-function renderDraft(draft: DraftProblem): Problem {
+/** A draft as a `Problem`: the solution lines, then `#### <answer>`. */
+export function renderDraft(draft: DraftProblem): Problem {
   const finalAnswer = String(draft.answer);
   return { question: draft.question, answer: `${draft.lines.join('\n')}\n#### ${finalAnswer}`, finalAnswer };
 }

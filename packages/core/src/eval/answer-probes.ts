@@ -6,8 +6,11 @@
  * generation, not merging, the whole cost of the search. Greedy exact-match accuracy (core
  * `answerAccuracy`) is measured once for the final model in the report.
  */
-import { SPECIAL_IDS, formatProblem, tf } from '@agent-forge/core';
-import type { Problem, TinyTitan } from '@agent-forge/core';
+import { tf } from '../backend/tf.js';
+import { formatProblem } from '../data/format.js';
+import { SPECIAL_IDS } from '../data/tokenizer/index.js';
+import type { Problem } from '../data/problem.js';
+import type { TinyTitan } from '../model/model.js';
 
 /** Tokenized problems for teacher-forced answer accuracy, one problem per row, built by {@link answerProbes}. */
 export interface AnswerProbes {
