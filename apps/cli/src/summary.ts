@@ -5,6 +5,7 @@
  * figure that describes the phase's output model (after/final/best), else any match.
  */
 import type { PhaseResult, PipelineState } from '@agent-forge/core';
+import { textTable } from './text-table.js';
 
 const OUTPUT_HINT = /(after|final|best|output|trained|baked|compressed|grokfast)/i;
 
@@ -43,13 +44,5 @@ function rowFor(name: string, result: PhaseResult | undefined, status: string): 
 export function summaryTable(state: PipelineState): string[] {
   const header = ['phase', 'status', 'time', 'params', 'bytes', 'perplexity', 'accuracy'];
   const rows = state.phases.map((phase) => rowFor(phase.name, phase.result, phase.status));
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+  return textTable(header, rows);
 }

@@ -2,6 +2,7 @@
  * The effects table `forge run` prints after the summary: one row per phase model, perplexity and
  * accuracy per difficulty (with / without the calculator), and the change from the phase's input.
  */
+import { textTable } from '../text-table.js';
 import type { ModelRow, PipelineEffects } from './pipeline-effects.js';
 
 const percent = (value: number): string => `${Math.round(100 * value)}%`;
@@ -56,15 +57,7 @@ export function effectsTable(effects: PipelineEffects): string[] {
     rows.push([...cells, row.effect.perplexity.toFixed(2), ...accuracyCells(row)]);
     if (row.main) currentInput = row;
   }
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
   const comparison = controlComparison(effects.rows);
   const caption = `Every model on the same held-out items: ${effects.heldOut.windows} validation windows, accuracy with / without the calculator.`;
-  return [caption, line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), ...comparison];
+  return [caption, ...textTable(header, rows), ...comparison];
 }
