@@ -44,8 +44,11 @@ const heldOut = heldOutWindows(
   SPECIAL_IDS.eos,
   4,
 );
-const config = CognatePhaseConfigSchema.parse({ ...cognatePresetDefaults('tiny'), steps, checkpointEvery: 0 });
-const models = SEED_VARIANTS.map((variant) => createCognateModel(shape, variant, config, 7)); // same seed: one init
+// Inside a function: the parsed config's type refers to zod's internals, which a notebook cell cannot name.
+const models = (() => {
+  const config = CognatePhaseConfigSchema.parse({ ...cognatePresetDefaults('tiny'), steps, checkpointEvery: 0 });
+  return SEED_VARIANTS.map((variant) => createCognateModel(shape, variant, config, 7)); // same seed: one init
+})();
 
 // %%
 // Shared init: every tensor of variant 2 and 3 equals variant 1's, bit for bit.
@@ -60,12 +63,12 @@ console.log(`max |init difference| reasoning vs adaptive-computation: ${maxInitD
 // %%
 // Train each variant with the ponder cost in the loss (as the phase does) and profile one forward.
 const trainConfig = TrainConfigSchema.parse({
-  steps: config.steps,
+  steps,
   batchSize: 8,
   lr: 3e-3,
   warmupSteps: 2,
   checkpointEvery: 0,
-  logEvery: config.steps,
+  logEvery: steps,
 });
 for (const [i, variant] of SEED_VARIANTS.entries()) {
   const model = models[i];

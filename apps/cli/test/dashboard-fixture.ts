@@ -23,6 +23,7 @@ export async function runMicroPipeline(runsDir: string): Promise<PipelineOutcome
     phaseConfigs: {
       cognate: {
         steps: 3,
+        specialistSteps: 3,
         batchSize: 4,
         model: MICRO_MODEL,
         data: MICRO_DATA,

@@ -137,12 +137,18 @@ describe.skipIf(!haveChromium && !process.env.CI)('dashboard in chromium', () =>
   it("draws the micro run: loss curves, timeline, sizes and latency carry the run's logged numbers", async () => {
     const charts = await open('micro-run');
     const records = readRunStore(path.join(runsDir, 'micro-run'));
-    const phases = ['cognate:reasoning', 'cognate:memory-integration', 'cognate:adaptive-computation', 'bitnet'];
+    const phases = [
+      'cognate:trunk',
+      'cognate:reasoning',
+      'cognate:memory-integration',
+      'cognate:adaptive-computation',
+      'bitnet',
+    ];
     expect(charts.loss?.datasets.map((d) => d.label)).toEqual(phases);
     for (const [i, phase] of phases.entries()) {
       expect(charts.loss?.datasets[i]?.data).toEqual(metricSeries(records, phase, 'loss').map(([x, y]) => ({ x, y })));
     }
-    expect(charts.loss?.datasets[3]?.data.length).toBe(4);
+    expect(charts.loss?.datasets[4]?.data.length).toBe(4);
     const [cognate, bitnet] = micro.phases;
     const origin = Date.parse(cognate?.startedAt ?? '');
     const span = (p: typeof cognate) => [

@@ -17,8 +17,12 @@ const ARGS = [
   '--seed',
   '5',
   // No periodic checkpoint before the end: the only mid-run state is the one the interrupt writes.
+  '--no-effects',
   '--set',
   `phases.cognate.steps=${STEPS}`,
+  // The trunk trains first; the interrupt lands in the first specialist, which trains as many steps.
+  '--set',
+  `phases.cognate.specialistSteps=${STEPS}`,
   '--set',
   'phases.cognate.checkpointEvery=1000',
   '--set',
@@ -77,7 +81,7 @@ describe('Ctrl-C during a run', () => {
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { phases: { name: string; status: string }[] };
     expect(state.phases.find((p) => p.name === 'cognate')?.status).toBe('interrupted');
 
-    const resumed = await runForge(['run', '--resume', runId, '--runs-dir', runsDir]);
+    const resumed = await runForge(['run', '--resume', runId, '--runs-dir', runsDir, '--no-effects']);
     expect(resumed.code, resumed.output).toBe(0);
     // The interrupted model's training picked up at the saved step rather than from scratch.
     expect(resumed.output).toMatch(new RegExp(`reasoning\\.resumedFromStep=${savedAt}\\b`));

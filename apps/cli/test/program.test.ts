@@ -28,6 +28,8 @@ describe('forge command line', () => {
       '--set',
       'phases.cognate.steps=2',
       '--set',
+      'phases.cognate.specialistSteps=2',
+      '--set',
       'phases.cognate.evalProblems=1',
       '--set',
       'phases.bitnet.steps=2',
