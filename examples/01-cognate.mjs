@@ -63,7 +63,7 @@ console.log(`max |init difference| reasoning vs adaptive-computation: ${maxInitD
 // %%
 // Train each variant with the ponder cost in the loss (as the phase does) and profile one forward.
 const trainConfig = TrainConfigSchema.parse({
-  steps,
+  steps: steps, // written out: the notebook kernel does not rewrite a shorthand for a variable from an earlier cell
   batchSize: 8,
   lr: 3e-3,
   warmupSteps: 2,
