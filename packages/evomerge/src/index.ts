@@ -144,7 +144,9 @@ export {
   cmaParameters,
   cmaTell,
   symmetricEigen,
+  type CmaParameters,
   type CmaState,
+  type Eigen,
 } from './evolve/cmaes.js';
 export {
   CmaesRunSchema,
