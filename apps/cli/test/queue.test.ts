@@ -279,6 +279,17 @@ describe('queued units in this process', () => {
       return Promise.resolve({ seed: unit.seed, made });
     },
   });
+  // Computes without yielding, as a unit's training step does, for `args.ms` of wall time.
+  unitKinds.register({
+    name: 'test.busy',
+    displayName: 'holds the event loop (test kind)',
+    referenceUrl: 'https://nodejs.org/api/perf_hooks.html#perf_hooksmonitoreventloopdelayoptions',
+    run: (unit) => {
+      const until = Date.now() + Number(unit.args.ms);
+      while (Date.now() < until);
+      return Promise.resolve({ held: unit.args.ms });
+    },
+  });
   const unit = (id: string, args: { alwaysFail?: boolean; badInput?: boolean } = {}): WorkUnit => ({
     kind: 'test.flaky',
     id,
@@ -288,9 +299,10 @@ describe('queued units in this process', () => {
     output: `units/${id}.json`,
   });
 
-  it('retries a failing unit up to its attempts (bad input once), then fails the run; finished units are not queued again', async () => {
+  it('retries a failing unit up to its attempts (bad input once), then fails the run; finished units are not queued again; a unit holding the loop past half the lock is named', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'forge-queue-units-'));
     const executor = await openQueueExecutor({ url: redis.url, attempts: 2 });
+    const printed: string[] = [];
     let stop: ((force: boolean) => void) | undefined;
     const worker = runQueueWorker({
       url: redis.url,
@@ -298,7 +310,7 @@ describe('queued units in this process', () => {
       lockMs: 4000,
       stallCheckMs: 500,
       progress: silentProgress,
-      print: () => undefined,
+      print: (line) => printed.push(line),
       stopRequests: (onStop) => (stop = onStop),
     });
     const ctx: PhaseContext = {
@@ -330,8 +342,31 @@ describe('queued units in this process', () => {
         /unit 'd' failed on the queue: field 'x': not a setting/,
       );
       expect(attempts.get('d')).toBe(1);
+      const deliveries = (): number => printed.filter((line) => /^unit [ab] started/.test(line)).length;
+      const delivered = deliveries();
       await runUnits(ctx, [unit('a'), unit('b')], { label: 'again', parse });
+      // Not queued at all (a worker would also skip a unit whose output exists, without running it).
+      expect(deliveries()).toBe(delivered);
       expect([attempts.get('a'), attempts.get('b')]).toEqual([2, 2]);
+      // 2.5 s without yielding, over half the 4 s lock: the worker says so and which --lock-ms to use.
+      const busy: WorkUnit = {
+        kind: 'test.busy',
+        id: 'busy',
+        seed: 11,
+        args: { ms: 2500 },
+        inputs: [],
+        output: 'busy.json',
+      };
+      await runUnits(ctx, [busy], { label: 'busy', parse });
+      const warning = printed.find((line) => line.startsWith('warning: unit busy held the event loop'));
+      expect(warning, printed.join('\n')).toBeDefined();
+      const [held, suggested] = (/for (\d+\.\d) s, .* --lock-ms (\d+) or more/.exec(warning ?? '') ?? [])
+        .slice(1)
+        .map(Number);
+      expect(held, warning).toBeGreaterThanOrEqual(2.5);
+      expect(suggested).toBeGreaterThanOrEqual(3 * 2500);
+      expect(printed.find((line) => line.startsWith('unit busy finished'))).toMatch(/loop held ≤ \d+\.\d s/);
+      expect(printed.filter((line) => /^warning: unit [ab] /.test(line))).toEqual([]);
     } finally {
       stop?.(false);
       await worker;
