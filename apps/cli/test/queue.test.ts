@@ -1,28 +1,17 @@
-// Work units over a real BullMQ queue on a throwaway redis-server: two `forge worker` processes take a
-// baking run's bakes, one is SIGKILLed in the middle of a unit, BullMQ's stalled-job check hands that unit
-// to the other, and the run ends with exactly the in-process run's adapters and metrics. Then, in this
-// process: a failing unit is retried up to its attempts limit (bad input is not retried), and finished
-// units are not queued again.
+// Work units over a real BullMQ queue on a throwaway redis-server: a shrunk `tiny` pipeline (cognate to
+// baking, every phase that hands out units) runs once in-process and once with two `forge worker`
+// processes; one worker is SIGKILLed in the middle of a cognate variant (training, its output not yet
+// written), BullMQ's stalled-job check hands that unit to the other, and the run ends with exactly the
+// in-process run's checkpoints and non-timing metrics in every phase. Then, in this process: a failing
+// unit is retried up to its attempts limit (bad input is not retried), and finished units are not queued
+// again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ForgeError,
-  Rng,
-  TinyTitan,
-  Tracker,
-  formatProblem,
-  generateProblems,
-  runUnits,
-  saveModelCheckpoint,
-  silentProgress,
-  trainBpe,
-  unitKinds,
-  useBackend,
-} from '@agent-forge/core';
+import { ForgeError, Rng, Tracker, readPipelineState, runUnits, silentProgress, unitKinds } from '@agent-forge/core';
 import type { PhaseContext, WorkUnit } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueueExecutor } from '../src/queue/executor.js';
@@ -32,26 +21,59 @@ import { startRedisServer, type RedisServer } from './redis-server.js';
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 // Short locks, so a killed worker's unit is handed on within seconds (the defaults are a minute); not
 // shorter, or a busy machine's stalls between two lock renewals would pass for a dead worker.
-const WORKER_FLAGS = ['--backend', 'cpu', '--lock-ms', '4000', '--stall-check-ms', '500', '-q'];
-// One persona and the calculator tool: two bakes of a 9k-parameter model, a few seconds each.
-const BAKING = {
-  personas: Object.fromEntries(
-    ['reasoning', 'memory', 'code', 'translation', 'summarization', 'qa', 'creative', 'general', 'pirate']
-      .map((name) => [name, null as string | null])
-      .concat([['math', '<|persona_2|>Be exact.']]),
-  ),
-  steps: 6,
-  batchSize: 4,
-  trajectories: 8,
-  heldOutInputs: 4,
-  inputTokens: 6,
-  maxNewTokens: 6,
-  latencyInputs: 1,
-  rank: 2,
-  alpha: 2,
-  mergePersona: null,
+const WORKER_FLAGS = ['--backend', 'cpu', '--threads', '1', '--lock-ms', '4000', '--stall-check-ms', '500'];
+// A 27k-parameter model and a handful of steps, evaluations and problems in every phase: the point is
+// where the units run, not what they learn. Quietstar, bitnet and forge-train hand out no units; they
+// run (as small as they go) because baking's bakes start from their model.
+const MICRO = { vocabSize: 320, dModel: 16, nLayers: 2, nHeads: 2, contextLength: 48 };
+const EVAL = { evalWindows: 1, evalProblems: 0, maxNewTokens: 2 };
+const TINY_PIPELINE = {
+  preset: 'tiny',
+  seed: 7,
   data: { kind: 'builtin', count: 150, seed: 3, difficulty: 1 },
+  phases: {
+    cognate: {
+      ...EVAL,
+      model: MICRO,
+      steps: 3,
+      specialistSteps: 3,
+      batchSize: 4,
+      curriculumProblems: 40,
+      skillEvalProblems: 2,
+      chunkSize: 4,
+      capacityScale: 1 / 256,
+      logEvery: 1,
+    },
+    // Generation 0 and one bred generation: each is one batch of fitness units.
+    evomerge: { ...EVAL, generations: 1, populationSize: 4, elites: 1, searchProblems: 2, testProblems: 2 },
+    quietstar: { ...EVAL, steps: 1, batchSize: 1, thoughtLength: 1, nTrue: 1, thoughtPositions: 4, latencyTokens: 0 },
+    bitnet: { ...EVAL, steps: 1, batchSize: 2 },
+    'forge-train': { ...EVAL, steps: 2, batchSize: 2, evalEvery: 2 },
+    // Two bakes: one persona (the others dropped) and the calculator tool.
+    baking: {
+      personas: Object.fromEntries(
+        ['reasoning', 'memory', 'code', 'translation', 'summarization', 'qa', 'creative', 'general', 'pirate']
+          .map((name) => [name, null as string | null])
+          .concat([['math', '<|persona_2|>Be exact.']]),
+      ),
+      steps: 2,
+      batchSize: 4,
+      trajectories: 4,
+      heldOutInputs: 2,
+      inputTokens: 6,
+      maxNewTokens: 6,
+      latencyInputs: 1,
+      rank: 2,
+      alpha: 2,
+      mergePersona: null,
+    },
+  },
 };
+// Phases whose units go to the queue, and the run's later phases, which start from their models.
+const PHASES = ['cognate', 'evomerge', 'quietstar', 'bitnet', 'forge-train', 'baking'];
+// Generous bounds on the waits that would otherwise hang silently (the test itself has no time limit).
+const WORKERS_READY_MS = 120_000;
+const RUN_FINISHED_MS = 900_000;
 
 interface Running {
   child: ChildProcess;
@@ -69,29 +91,66 @@ function forge(args: string[]): Running {
   return { child, output: () => output, exit };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+const exited = (running: Running): boolean => running.child.exitCode !== null || running.child.signalCode !== null;
+
+/**
+ * Polls `condition`; fails at once when one of `watched` exits first (with its output), and after
+ * `boundMs` only when given: for a wait that would otherwise hang without a word.
+ */
+async function until(
+  condition: () => boolean,
+  what: string,
+  watched: readonly Running[],
+  boundMs = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const started = Date.now();
   while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    const gone = watched.find(exited);
+    if (gone) throw new Error(`exited while waiting for ${what}:\n${gone.output().slice(-3000)}`);
+    if (Date.now() - started > boundMs) throw new Error(`no ${what} after ${boundMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
+/** `running`'s exit code; fails after `boundMs` with the outputs of `shown` (a queue that never drains is silent). */
+async function exitOf(running: Running, boundMs: number, shown: readonly Running[]): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const outputs = shown.map((r) => r.output().slice(-2000)).join('\n-----\n');
+      reject(new Error(`the run did not finish within ${boundMs / 1000} s:\n${outputs}`));
+    }, boundMs);
+  });
+  try {
+    return await Promise.race([running.exit, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-/** What a baking run produced that must not depend on where its units ran: file hashes and non-timing metrics. */
-function bakingOutcome(output: string): Record<string, unknown> {
+// Wall-clock and memory figures differ from run to run; everything else a phase reports must not.
+const TIMING_METRIC = /(^|\.)ms[A-Z]|Ms([A-Z]|$)|latency|Seconds$|peakMemory/;
+
+/**
+ * What each phase of a finished run produced that must not depend on where its units ran: the hash of
+ * every checkpoint file (result.json aside: it holds timings) and the non-timing metrics.
+ */
+function runOutcome(output: string): Record<string, unknown> {
   const runDir = /run \S+ finished: (\S+)/.exec(output)?.[1];
   if (!runDir) throw new Error(`the run did not finish:\n${output.slice(-3000)}`);
-  const phaseDir = path.join(runDir, '06-baking');
-  const adapters = path.join(phaseDir, 'model', 'adapters');
-  const result = JSON.parse(readFileSync(path.join(phaseDir, 'result.json'), 'utf8')) as {
-    metrics: Record<string, number>;
-  };
-  return {
-    model: sha(path.join(phaseDir, 'model', 'model.safetensors')),
-    adapters: Object.fromEntries(readdirSync(adapters).map((name) => [name, sha(path.join(adapters, name))])),
-    metrics: Object.fromEntries(Object.entries(result.metrics).filter(([name]) => !/latency/i.test(name))),
-  };
+  const state = readPipelineState(runDir);
+  expect(state.phases.map((phase) => [phase.name, phase.status])).toEqual(PHASES.map((name) => [name, 'done']));
+  return Object.fromEntries(
+    state.phases.map((phase) => {
+      const models = (phase.result?.models ?? []).map((model) => {
+        const files = Object.keys(phase.hashes?.[model.dir] ?? {}).filter((file) => file !== 'result.json');
+        return { role: model.role, files: Object.fromEntries(files.map((f) => [f, sha(path.join(model.dir, f))])) };
+      });
+      const metrics = Object.entries(phase.result?.metrics ?? {}).filter(([name]) => !TIMING_METRIC.test(name));
+      return [phase.name, { models, metrics: Object.fromEntries(metrics) }];
+    }),
+  );
 }
 
 function killAll(): void {
@@ -104,13 +163,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   redis = await startRedisServer();
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-queue-'));
-  await useBackend('cpu');
-  const texts = generateProblems({ count: 200, seed: 1, difficulty: 2 }).map((p) => formatProblem(p).text);
-  const tokenizer = trainBpe(texts, { vocabSize: 320 });
-  const model = new TinyTitan({ vocabSize: tokenizer.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 48 });
-  await saveModelCheckpoint(path.join(root, 'input'), { model, tokenizer });
-  model.dispose();
-  writeFileSync(path.join(root, 'forge.yaml'), JSON.stringify({ phases: { baking: BAKING } }));
+  writeFileSync(path.join(root, 'forge.yaml'), JSON.stringify(TINY_PIPELINE));
 });
 afterAll(async () => {
   killAll();
@@ -119,60 +172,97 @@ afterAll(async () => {
 
 const runArgs = (runsDir: string): string[] => [
   'run',
-  '--from',
-  'baking',
   '--to',
   'baking',
-  '--input',
-  path.join(root, 'input'),
   '-c',
   path.join(root, 'forge.yaml'),
   '--runs-dir',
   path.join(root, runsDir),
   '--backend',
   'cpu',
+  '--threads',
+  '1',
+  '--no-effects',
+  '--no-control',
 ];
 
+/** SIGKILLs the first worker that reports a training step of a unit, and returns it with that unit's id. */
+async function killMidUnit(workers: Running[], watched: Running[]): Promise<{ worker: Running; unit: string }> {
+  let killed: { worker: Running; unit: string } | undefined;
+  await until(
+    () => {
+      for (const worker of workers) {
+        const unit = [...worker.output().matchAll(/unit (\S+) started/g)].at(-1)?.[1];
+        const since = unit ? worker.output().slice(worker.output().lastIndexOf(`unit ${unit} started`)) : '';
+        if (unit && /training: [1-9]\d*\//.test(since)) killed = { worker, unit };
+      }
+      return killed !== undefined;
+    },
+    'a unit to train a step',
+    watched,
+  );
+  killed?.worker.child.kill('SIGKILL');
+  await killed?.worker.exit;
+  return killed as { worker: Running; unit: string };
+}
+
 describe('forge worker over a redis queue', () => {
-  it('finishes a run with the in-process results after one of two workers is SIGKILLed mid-unit', async () => {
+  it('runs a tiny pipeline to the in-process results after one of two workers is SIGKILLed mid-unit', async () => {
     try {
       const workers = [
         forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
         forge(['worker', '--queue', redis.url, ...WORKER_FLAGS]),
       ];
+      await until(
+        () => workers.every((w) => w.output().includes('worker waiting for units')),
+        'both workers waiting',
+        workers,
+        WORKERS_READY_MS,
+      );
+      // The in-process run goes alongside: the same work, on the other core of an idle machine.
       const reference = forge(runArgs('in-process'));
-      expect(await reference.exit, reference.output()).toBe(0);
-      await until(() => workers.every((w) => w.output().includes('worker waiting for units')), 'both workers');
-
       const queued = forge([...runArgs('queued'), '--queue', redis.url]);
-      let killed: { worker: Running; unit: string } | undefined;
-      await until(() => {
-        const worker = workers.find((w) => /unit (\S+) started/.test(w.output()));
-        if (worker) killed = { worker, unit: /unit (\S+) started/.exec(worker.output())?.[1] ?? '' };
-        return killed !== undefined;
-      }, 'a unit to start');
-      killed?.worker.child.kill('SIGKILL');
-      const survivor = workers.find((w) => w !== killed?.worker) as Running;
+      const killed = await killMidUnit(workers, [queued, ...workers]);
+      // The kill landed in a cognate variant, before it wrote its output.
+      expect(killed.unit).toMatch(/^cognate\//);
+      const runDir = path.join(root, 'queued', readdirSync(path.join(root, 'queued'))[0] ?? '');
+      expect(existsSync(path.join(runDir, '01-cognate', 'units', `${killed.unit.slice('cognate/'.length)}.json`))).toBe(
+        false,
+      );
+      const survivor = workers.find((w) => w !== killed.worker) as Running;
 
-      expect(await queued.exit, queued.output()).toBe(0);
+      expect(await exitOf(queued, RUN_FINISHED_MS, [queued, survivor]), queued.output()).toBe(0);
+      expect(await exitOf(reference, RUN_FINISHED_MS, [reference]), reference.output()).toBe(0);
       // The killed worker never finished its unit; the survivor took it over once the lock lapsed.
-      expect(killed?.worker.output()).not.toMatch(new RegExp(`unit ${killed?.unit} finished`));
-      expect(survivor.output()).toMatch(new RegExp(`unit ${killed?.unit} started`));
-      expect(bakingOutcome(queued.output())).toEqual(bakingOutcome(reference.output()));
+      expect(killed.worker.output()).not.toMatch(new RegExp(`unit ${killed.unit} finished`));
+      expect(survivor.output()).toMatch(new RegExp(`unit ${killed.unit} started`));
+      // Every phase that hands out units handed some to the survivor.
+      for (const kind of ['cognate', 'evomerge', 'baking'])
+        expect(survivor.output(), kind).toMatch(new RegExp(`unit ${kind}/\\S+ finished`));
+      const queuedOutcome = runOutcome(queued.output());
+      const referenceOutcome = runOutcome(reference.output());
+      for (const phase of PHASES) expect(queuedOutcome[phase], phase).toEqual(referenceOutcome[phase]);
 
       const info = forge(['info', '--queue', redis.url, '--backend', 'cpu', '--json']);
       expect(await info.exit, info.output()).toBe(0);
       const queue = (JSON.parse(info.output()) as { queue: Record<string, number> }).queue;
-      expect(queue).toMatchObject({ workers: 1, waiting: 0, active: 0, failed: 0, completed: 2 });
+      const finished = workers.map((w) => [...w.output().matchAll(/unit \S+ finished/g)].length);
+      expect(queue).toMatchObject({
+        workers: 1,
+        waiting: 0,
+        active: 0,
+        failed: 0,
+        completed: finished[0]! + finished[1]!,
+      });
 
       survivor.child.kill('SIGINT');
       expect(await survivor.exit).toBe(0);
-      expect(survivor.output()).toMatch(/worker stopped: \d unit\(s\) finished/);
+      expect(survivor.output()).toMatch(/worker stopped: \d+ unit\(s\) finished/);
     } finally {
       // A failed assertion must not leave workers running: they would take the next test's units.
       killAll();
     }
-  }, 90_000);
+  });
 });
 
 describe('queued units in this process', () => {
@@ -189,6 +279,17 @@ describe('queued units in this process', () => {
       return Promise.resolve({ seed: unit.seed, made });
     },
   });
+  // Computes without yielding, as a unit's training step does, for `args.ms` of wall time.
+  unitKinds.register({
+    name: 'test.busy',
+    displayName: 'holds the event loop (test kind)',
+    referenceUrl: 'https://nodejs.org/api/perf_hooks.html#perf_hooksmonitoreventloopdelayoptions',
+    run: (unit) => {
+      const until = Date.now() + Number(unit.args.ms);
+      while (Date.now() < until);
+      return Promise.resolve({ held: unit.args.ms });
+    },
+  });
   const unit = (id: string, args: { alwaysFail?: boolean; badInput?: boolean } = {}): WorkUnit => ({
     kind: 'test.flaky',
     id,
@@ -198,9 +299,10 @@ describe('queued units in this process', () => {
     output: `units/${id}.json`,
   });
 
-  it('retries a failing unit up to its attempts (bad input once), then fails the run; finished units are not queued again', async () => {
+  it('retries a failing unit up to its attempts (bad input once), then fails the run; finished units are not queued again; a unit holding the loop past half the lock is named', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'forge-queue-units-'));
     const executor = await openQueueExecutor({ url: redis.url, attempts: 2 });
+    const printed: string[] = [];
     let stop: ((force: boolean) => void) | undefined;
     const worker = runQueueWorker({
       url: redis.url,
@@ -208,7 +310,7 @@ describe('queued units in this process', () => {
       lockMs: 4000,
       stallCheckMs: 500,
       progress: silentProgress,
-      print: () => undefined,
+      print: (line) => printed.push(line),
       stopRequests: (onStop) => (stop = onStop),
     });
     const ctx: PhaseContext = {
@@ -240,12 +342,35 @@ describe('queued units in this process', () => {
         /unit 'd' failed on the queue: field 'x': not a setting/,
       );
       expect(attempts.get('d')).toBe(1);
+      const deliveries = (): number => printed.filter((line) => /^unit [ab] started/.test(line)).length;
+      const delivered = deliveries();
       await runUnits(ctx, [unit('a'), unit('b')], { label: 'again', parse });
+      // Not queued at all (a worker would also skip a unit whose output exists, without running it).
+      expect(deliveries()).toBe(delivered);
       expect([attempts.get('a'), attempts.get('b')]).toEqual([2, 2]);
+      // 2.5 s without yielding, over half the 4 s lock: the worker says so and which --lock-ms to use.
+      const busy: WorkUnit = {
+        kind: 'test.busy',
+        id: 'busy',
+        seed: 11,
+        args: { ms: 2500 },
+        inputs: [],
+        output: 'busy.json',
+      };
+      await runUnits(ctx, [busy], { label: 'busy', parse });
+      const warning = printed.find((line) => line.startsWith('warning: unit busy held the event loop'));
+      expect(warning, printed.join('\n')).toBeDefined();
+      const [held, suggested] = (/for (\d+\.\d) s, .* --lock-ms (\d+) or more/.exec(warning ?? '') ?? [])
+        .slice(1)
+        .map(Number);
+      expect(held, warning).toBeGreaterThanOrEqual(2.5);
+      expect(suggested).toBeGreaterThanOrEqual(3 * 2500);
+      expect(printed.find((line) => line.startsWith('unit busy finished'))).toMatch(/loop held ≤ \d+\.\d s/);
+      expect(printed.filter((line) => /^warning: unit [ab] /.test(line))).toEqual([]);
     } finally {
       stop?.(false);
       await worker;
       await executor.close();
     }
-  }, 30_000);
+  });
 });
