@@ -47,6 +47,8 @@ export interface ExportOptions {
   readonly overwrite?: boolean;
   /** ACT models (titan): how many times the block stack is applied; default the depth that agrees best with ours (measured). */
   readonly actDepth?: number;
+  /** Measure an approximated export's agreement with ours (`ExportResult.agreement`); default true. */
+  readonly measure?: boolean;
 }
 
 /** What `exportModel` wrote. */
@@ -172,7 +174,7 @@ export async function exportModel(source: ExportSource, options: ExportOptions):
   await assertWritable(options.outDir, options.overwrite ?? false);
   const { plan, agreement } = await planMeasuredExport(
     { model: source.model, tokenizer: source.tokenizer, extensions },
-    { bitnetGraph: format.bitnetGraph ?? false, actDepth: options.actDepth },
+    { bitnetGraph: format.bitnetGraph ?? false, actDepth: options.actDepth, measure: options.measure },
   );
   const prepared = prepareModel(plan, source.tokenizer, source.name ?? path.basename(path.resolve(options.outDir)));
   let files: string[] = [];

@@ -42,6 +42,8 @@ export interface PlanOptions {
   readonly bitnetGraph: boolean;
   /** ACT depth; measured (the best next-token agreement over 1 … act.maxSteps) when not given. */
   readonly actDepth?: number;
+  /** Measure the agreement of an approximated plan with ours; default true. */
+  readonly measure?: boolean;
 }
 
 /** The model's weights as host copies. */
@@ -204,7 +206,7 @@ export async function planMeasuredExport(
   const actDepth =
     options.actDepth ?? (extensions.titan === undefined ? 1 : measuredActDepth(model, extensions, tokenizer, options));
   const plan = planExport(source, { ...options, actDepth });
-  if (plan.approximations.length === 0) return { plan };
+  if (plan.approximations.length === 0 || options.measure === false) return { plan };
   const candidate = candidateModel(plan);
   try {
     return { plan, agreement: await measureAgreement(model, candidate, tokenizer) };

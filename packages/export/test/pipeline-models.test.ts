@@ -19,6 +19,7 @@ import {
   initBackend,
   loadPackedModel,
   saveModelCheckpoint,
+  tf,
   titanExtensions,
 } from '@agent-forge/core';
 import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
@@ -138,5 +139,32 @@ describe.each(['cognate', 'bitnet'] as const)('a pipeline run’s %s model', (ki
     expect(result.approximations.map((note) => note.description).join('\n')).toMatch(
       kind === 'bitnet' ? /dequantized/ : /ACT unrolled/,
     );
+  });
+});
+
+describe('the long-term memory folded into the input embedding', () => {
+  it('is exact for the first chunk of positions and only there (ACT off, so nothing else differs)', async () => {
+    const config = { ...MODEL_PRESETS.tiny, vocabSize: tokenizer.vocabSize, initStd: 0.25 };
+    const model = createTitanModel(config, { ...TINY_RUN_TITAN, act: { enabled: false } }, { seed: 5 });
+    const plan = planExport(
+      { model, tokenizer, extensions: titanExtensions(model) },
+      { bitnetGraph: false, actDepth: 1 },
+    );
+    const candidate = candidateModel(plan);
+    try {
+      const ids = probeIds(tokenizer, config.contextLength)[0] as number[];
+      const gaps = tf.tidy(() => {
+        const tokens = tf.tensor2d([ids], [1, ids.length], 'int32');
+        const difference = tf.abs(tf.sub(model.forward(tokens), candidate.forward(tokens)));
+        return tf.max(difference, -1).dataSync() as Float32Array;
+      });
+      const chunk = TINY_RUN_TITAN.memory.chunkSize;
+      expect(ids.length).toBeGreaterThan(2 * chunk);
+      expect(Math.max(...gaps.subarray(0, chunk))).toBeLessThan(1e-4);
+      expect(Math.max(...gaps.subarray(chunk))).toBeGreaterThan(1e-2);
+    } finally {
+      candidate.dispose();
+      model.dispose();
+    }
   });
 });

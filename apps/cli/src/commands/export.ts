@@ -42,6 +42,8 @@ export interface ExportCommandOptions {
   readonly persona?: string;
   /** ACT models: how many times the block stack is applied (default: the depth that agrees best with ours, measured). */
   readonly actDepth?: number;
+  /** Measure and print an approximated export's agreement with ours (default true). */
+  readonly measure?: boolean;
 }
 
 /** Exports `modelDir`; the model is loaded, exported and disposed. A baked model exports one model per persona asked for. */
@@ -71,6 +73,7 @@ function exportOptions(options: ExportCommandOptions, outDir: string): ExportOpt
     weightType: options.type,
     overwrite: options.force,
     actDepth: options.actDepth,
+    measure: options.measure,
   };
 }
 
@@ -174,6 +177,7 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
       'ACT models: passes of the block stack in the export (default: measured best)',
       positiveInt,
     )
+    .option('--no-measure', 'skip measuring an approximated export’s agreement with ours on the probe texts')
     .option(
       '--persona <name>',
       'baked models: the persona merged into the weights, or all (one model each, in OUT/<persona>)',
@@ -188,6 +192,7 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
           force?: boolean;
           persona?: string;
           actDepth?: number;
+          measure: boolean;
         },
       ) => {
         await startEngine('auto');
@@ -199,6 +204,7 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
           force: flags.force,
           persona: flags.persona,
           actDepth: flags.actDepth,
+          measure: flags.measure,
         });
         for (const result of results) printResult(io, modelDir, result);
       },
