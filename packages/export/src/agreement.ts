@@ -67,7 +67,12 @@ export function nextTokenAgreement(
   reference: TinyTitan,
   candidate: TinyTitan,
   texts: readonly number[][],
-): { equal: number; total: number } {
+): {
+  /** Positions where the most likely next tokens are the same. */
+  equal: number;
+  /** Positions compared. */
+  total: number;
+} {
   let equal = 0;
   let total = 0;
   for (const ids of texts) {

@@ -196,7 +196,12 @@ function measuredActDepth(
 export async function planMeasuredExport(
   source: PlanSource,
   options: PlanOptions,
-): Promise<{ plan: ExportPlan; agreement?: Agreement }> {
+): Promise<{
+  /** The plan at the chosen ACT depth. */
+  plan: ExportPlan;
+  /** Its agreement with ours; absent when the plan is exact or `measure` is false. */
+  agreement?: Agreement;
+}> {
   const { model, tokenizer, extensions } = source;
   if (options.actDepth !== undefined && extensions.titan === undefined) {
     throw new ForgeError('actDepth is for models with ACT (the titan extension); this model has none', {

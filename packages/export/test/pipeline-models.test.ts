@@ -129,7 +129,7 @@ describe.each(['cognate', 'bitnet'] as const)('a pipeline run’s %s model', (ki
   it('exports the 🤗 layout of the same graph: unrolled layers, untied head with the memory folded in', async () => {
     const source = models.get(kind) as PipelineModel;
     const outDir = path.join(root, `${kind}-hf`);
-    const result = await exportModel({ ...source, tokenizer }, { format: 'hf', outDir });
+    const result = await exportModel({ ...source, tokenizer }, { format: 'hf', outDir, measure: false });
     const depth = result.actDepth ?? 0;
     const config = JSON.parse(readFileSync(path.join(outDir, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({
