@@ -30,6 +30,7 @@ import {
   exportModel,
   greedyPrefixAgreement,
   planExport,
+  planMeasuredExport,
   probeContinuations,
   probeIds,
   probePrompt,
@@ -164,6 +165,33 @@ describe('the long-term memory folded into the input embedding', () => {
       expect(Math.max(...gaps.subarray(chunk))).toBeGreaterThan(1e-2);
     } finally {
       candidate.dispose();
+      model.dispose();
+    }
+  });
+});
+
+describe('ACT unrolled to a fixed depth', () => {
+  it('equals ours when every position halts at that depth, and the measured depth finds it', async () => {
+    const config = { ...MODEL_PRESETS.tiny, vocabSize: tokenizer.vocabSize, initStd: 0.25 };
+    const settings = { act: { maxSteps: 3, threshold: 0.95 }, memory: { enabled: false } };
+    const model = createTitanModel(config, settings, { seed: 6 });
+    try {
+      // A halting bias of ±10 makes h ≈ 1 (halt after pass 1) or h ≈ 0 (run all 3 passes) everywhere.
+      for (const [bias, depth] of [
+        [10, 1],
+        [-10, 3],
+      ] as const) {
+        (model.namedWeights().get('act.halt.bias') as tf.Variable).assign(tf.tensor1d([bias]));
+        const { plan, agreement } = await planMeasuredExport(
+          { model, tokenizer, extensions: titanExtensions(model) },
+          { bitnetGraph: false },
+        );
+        expect(plan.actDepth).toBe(depth);
+        expect(plan.config.nLayers).toBe(config.nLayers * depth);
+        expect(agreement?.nextToken).toBe(1);
+        expect(agreement?.greedy).toBe(1);
+      }
+    } finally {
       model.dispose();
     }
   });
