@@ -102,7 +102,7 @@ async function exportAndRun(
   type: 'tq2_0' | 'f32',
 ): Promise<{ bytes: number; agreement: number }> {
   const outDir = `${dir}-${type}`;
-  await exportCommand({ modelDir: dir, format: 'gguf', outDir, type });
+  await exportCommand({ modelDir: dir, format: 'gguf', outDir, type, measure: false });
   const file = path.join(outDir, 'model.gguf');
   return { bytes: statSync(file).size, agreement: prefixAgreement(ours, await llamaCppContinuations(file)) };
 }

@@ -1,7 +1,7 @@
-// `forge export` on the kinds of directory a pipeline run leaves: a plain checkpoint (what cognate,
-// evomerge, forge-train and baking's merged/ write) exports as both formats; a BitNet one only as GGUF
-// (export-bitnet.test.ts runs it in llama.cpp), a baked one not at all. The formats themselves are
-// tested against their real clients in @agent-forge/export.
+// `forge export` on the kinds of directory a pipeline run leaves: a plain checkpoint exports exactly; an
+// evomerge merge of cognate's ACT + memory models and a BitNet one export as the measured approximation
+// (printed); a baked one one persona at a time. The formats themselves are tested against their real
+// clients in @agent-forge/export (export-bitnet.test.ts runs TQ2_0 in llama.cpp).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {
   BitNetSettingsSchema,
   buildModel,
   createBitNetModel,
+  createTitanModel,
   generate,
   loadModelWithAdapters,
   LoraAdapters,
@@ -25,11 +26,16 @@ import {
   ternaryLayerNames,
   tf,
   TinyTitan,
+  titanExtensions,
   trainBpe,
   useBackend,
   writePackedWeights,
 } from '@agent-forge/core';
+import type { BpeTokenizer } from '@agent-forge/core';
 import { loraTargetLayers } from '@agent-forge/baking';
+import { mergeCheckpoints } from '@agent-forge/evomerge';
+import { candidateModel, planExport } from '@agent-forge/export';
+import { loadEdgeModel } from '../src/load-model.js';
 import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
@@ -39,6 +45,7 @@ let root: string;
 let denseDir: string;
 let ternaryDir: string;
 let bakedDir: string;
+let mergedDir: string;
 const printed: string[] = [];
 const forge = (...args: string[]): Promise<unknown> =>
   createProgram({ print: (line) => printed.push(line), progress: silentProgress })
@@ -78,6 +85,32 @@ async function llamaCppGreedy(file: string, prompt: readonly number[], count: nu
     await llama.dispose();
   }
   return tokens;
+}
+
+/** Two cognate-style models (ACT + Titans memory) merged by evomerge (linear), as the pipeline's phase 2 writes them. */
+async function mergedTitanDir(config: typeof MICRO & { vocabSize: number }, tokenizer: BpeTokenizer): Promise<string> {
+  const titan = {
+    act: { maxSteps: 3, threshold: 0.95 },
+    memory: { dim: 16, chunkSize: 8, capacity: 128, surpriseThreshold: 0.7 },
+  };
+  for (const seed of [6, 7]) {
+    const model = createTitanModel(config, titan, { seed });
+    await saveModelCheckpoint(path.join(root, `titan-${seed}`), {
+      model,
+      tokenizer,
+      extensions: titanExtensions(model),
+    });
+    model.dispose();
+  }
+  const dir = path.join(root, 'merged');
+  await mergeCheckpoints(
+    {
+      merge_method: 'linear',
+      models: [6, 7].map((seed) => ({ model: path.join(root, `titan-${seed}`), parameters: { weight: 0.5 } })),
+    },
+    { outDir: dir },
+  );
+  return dir;
 }
 
 beforeAll(async () => {
@@ -121,6 +154,7 @@ beforeAll(async () => {
   for (const name of ['math', 'code'])
     await saveAdapterFile(path.join(bakedDir, ADAPTERS_DIR, `${name}.safetensors`), adapters, name, name);
   base.dispose();
+  mergedDir = await mergedTitanDir(config, tokenizer);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -142,15 +176,39 @@ describe('forge export', () => {
     expect(existsSync(path.join(onnxDir, 'tokenizer.json'))).toBe(true);
   });
 
-  it('refuses a BitNet model as hf with the reason, and writes nothing', async () => {
+  it('exports a BitNet model as hf with the weights dequantized, printing the approximation and the measured agreement', async () => {
     const outDir = path.join(root, 'out-ternary');
-    await expect(forge('export', ternaryDir, '--format', 'hf', '-o', outDir)).rejects.toThrow(
-      /cannot export a 'bitnet' model as hf: BitLinear/,
+    printed.length = 0;
+    await forge('export', ternaryDir, '--format', 'hf', '-o', outDir);
+    expect(printed.join('\n')).toMatch(/approximation \(bitnet\): ternary weights dequantized/);
+    expect(printed.at(-1)).toMatch(
+      /agreement with ours on 4 probe texts: next token \d+\.\d% of \d+ positions, greedy/,
     );
-    expect(existsSync(outDir)).toBe(false);
     await expect(forge('export', denseDir, '--format', 'gguf', '-o', outDir, '--persona', 'math')).rejects.toThrow(
       /--persona needs a baked model/,
     );
+  });
+
+  it('exports an evomerge merge of ACT + memory models: llama.cpp runs the printed approximation (ACT depth, memory folded)', async () => {
+    const outDir = path.join(root, 'out-merged');
+    printed.length = 0;
+    await forge('export', mergedDir, '--format', 'gguf', '-o', outDir);
+    const text = printed.join('\n');
+    expect(text).toMatch(/memory frozen at its learned initial state/);
+    const actDepth = Number(/ACT unrolled to a fixed depth of (\d+)/.exec(text)?.[1]);
+    expect(actDepth).toBeGreaterThanOrEqual(1);
+    const { model, tokenizer } = await loadEdgeModel(mergedDir);
+    const extensions = JSON.parse(readFileSync(path.join(mergedDir, 'config.json'), 'utf8')).extensions;
+    const candidate = candidateModel(planExport({ model, tokenizer, extensions }, { bitnetGraph: false, actDepth }));
+    try {
+      const prompt = tokenizer.encode('Question: Tom has 3 apples');
+      const ours = (await generate(candidate, prompt, { maxNewTokens: 8 })).tokens;
+      expect(smallestGap(candidate, prompt, ours)).toBeGreaterThan(0.01);
+      expect(await llamaCppGreedy(path.join(outDir, 'model.gguf'), prompt, 8)).toEqual(ours);
+    } finally {
+      candidate.dispose();
+      model.dispose();
+    }
   });
 
   it('exports a baked model one persona at a time, merged: llama.cpp continues as our model with that persona active', async () => {

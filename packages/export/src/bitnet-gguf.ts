@@ -1,11 +1,9 @@
 /**
- * A BitNet b1.58 model as llama.cpp's `bitnet` architecture. That graph has what our BitLinear adds to
- * a Llama block except one part: an RMSNorm (gain 1 here) in front of W_o and W_down — exactly BitLinear's
- * parameter-free input norm there — and 8-bit activations in its ternary dot products (per 256-block,
- * ours per token). Not expressible: BitLinear also re-normalises the inputs of W_q/W_k/W_v and
- * W_gate/W_up, which are `g ⊙ x̂` (the block norm's output) and become `g ⊙ x̂ / rms(g ⊙ x̂)`; the export
- * folds the typical factor 1/rms(g) into the block norm's gain (`g / rms(g)`), which is exact when x̂
- * spreads its energy evenly over the dimensions. The greedy-agreement test measures what is left.
+ * A BitNet b1.58 model as llama.cpp's `bitnet` architecture (llama.cpp src/models/bitnet.cpp): a Llama
+ * block with an RMSNorm (`attn_sub_norm`, `ffn_sub_norm`; gain 1 here) in front of W_o and W_down —
+ * exactly BitLinear's parameter-free input norm there — and 8-bit activations in its ternary dot products
+ * (q8_K, per block of 256; ours per token). What it lacks (the input norm before W_q/W_k/W_v/W_gate/W_up)
+ * is approximated in the weights before they get here (bitnet-float.ts).
  * Ternary weights stay 2-bit as TQ2_0: blocks of 256 codes {0, 1, 2} (4 a byte) and an F16 scale d,
  * value = (code − 1)·d, d = the layer's γ (layout from ggml-quants.c).
  */
@@ -91,13 +89,8 @@ export function bitnetTernaryScales(
   return scales;
 }
 
-/** The block norms' gains divided by their RMS, and the gain-1 sub-norms the `bitnet` graph adds. */
+/** The gain-1 sub-norms the `bitnet` graph has before W_o and W_down (BitLinear's parameter-free input norm there). */
 export function bitnetNormTensors(tensors: readonly LlamaTensor[], config: ModelConfig): LlamaTensor[] {
-  const rescaled = tensors.map((tensor) => {
-    if (!/^blk\.\d+\.(attn|ffn)_norm\.weight$/.test(tensor.ggufName)) return tensor;
-    const rms = Math.sqrt(tensor.data.reduce((sum, value) => sum + value * value, 0) / tensor.data.length);
-    return { ...tensor, data: tensor.data.map((value) => value / rms) };
-  });
   const subNorms = Array.from({ length: config.nLayers }, (_, block): LlamaTensor[] => [
     {
       source: '(none)',
@@ -114,7 +107,7 @@ export function bitnetNormTensors(tensors: readonly LlamaTensor[], config: Model
       data: new Float32Array(config.dFF).fill(1),
     },
   ]).flat();
-  return [...rescaled, ...subNorms];
+  return [...tensors, ...subNorms];
 }
 
 /** A ternary `[rows, cols]` matrix (values −γ, 0, +γ) as TQ2_0 blocks; `cols` must be a multiple of 256. */

@@ -7,8 +7,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ForgeError, Registry, replaceDirectory } from '@agent-forge/core';
 import type { BpeTokenizer, ModelConfig, RegistryEntry, TinyTitan } from '@agent-forge/core';
+import type { Agreement } from './agreement.js';
 import { bitnetTernaryScales } from './bitnet-gguf.js';
-import { EXTENSION_POLICIES, assertExportableExtensions } from './extensions.js';
+import { planMeasuredExport, type ExportApproximation, type ExportPlan } from './export-plan.js';
+import { assertExportableExtensions } from './extensions.js';
 import { encodeLlamaGguf, type GgufWeightType } from './gguf-export.js';
 import { HF_FILES, writeHfModel } from './hf-export.js';
 import { llamaTensors, type HostWeight, type LlamaTensor } from './llama-layout.js';
@@ -16,8 +18,12 @@ import { encodeOnnxDecoder } from './onnx-export.js';
 
 /** What to export: a loaded model, its tokenizer and the extensions its checkpoint names. */
 export interface ExportSource {
-  /** The model as `forge chat` runs it (any loader); its `namedWeights()` are read, not changed. */
-  readonly model: Pick<TinyTitan, 'config' | 'namedWeights'>;
+  /**
+   * The model as `forge chat` runs it (any loader; a BitNet model with its ternary layers as W_q·γ behind
+   * BitLinear's activation path, as core's `loadPackedModel` builds it). Its weights are read, not changed;
+   * it is run on the probe texts when the export approximates it.
+   */
+  readonly model: TinyTitan;
   /** The model's tokenizer. */
   readonly tokenizer: BpeTokenizer;
   /** The checkpoint's `extensions` (config.json); each is checked against `EXTENSION_POLICIES`. Default none. */
@@ -39,6 +45,10 @@ export interface ExportOptions {
   readonly weightType?: GgufWeightType;
   /** Replace a non-empty `outDir`; without it a non-empty directory is an error. */
   readonly overwrite?: boolean;
+  /** ACT models (titan): how many times the block stack is applied; default the depth that agrees best with ours (measured). */
+  readonly actDepth?: number;
+  /** Measure an approximated export's agreement with ours (`ExportResult.agreement`); default true. */
+  readonly measure?: boolean;
 }
 
 /** What `exportModel` wrote. */
@@ -49,6 +59,12 @@ export interface ExportResult {
   readonly outDir: string;
   /** The files in it, by name. */
   readonly files: readonly string[];
+  /** How the exported model differs from ours; empty when it computes what `forge chat` does. */
+  readonly approximations: readonly ExportApproximation[];
+  /** With approximations: the exported graph's agreement with ours on the probe texts, measured in our runtime. */
+  readonly agreement?: Agreement;
+  /** ACT models: the depth the block stack was unrolled to. */
+  readonly actDepth?: number;
 }
 
 /** The model, ready for a format writer. */
@@ -71,6 +87,8 @@ export interface PreparedModel {
 export interface ExportFormat extends RegistryEntry {
   /** Its `--format` name. */
   readonly name: ExportFormatName;
+  /** Writes BitNet models as llama.cpp's `bitnet` graph (ternary kept; head read from the embedding); else dequantized. */
+  readonly bitnetGraph?: boolean;
   /** Writes the files into the empty directory `dir` and returns their names. */
   write(dir: string, model: PreparedModel, options: ExportOptions): Promise<string[]>;
 }
@@ -85,7 +103,6 @@ export const EXPORT_FORMATS = new Registry<ExportFormat>({
       displayName: '🤗 transformers Llama',
       referenceUrl: 'https://huggingface.co/docs/transformers/model_doc/llama',
       write: async (dir, model) => {
-        assertFloatModel(model, 'hf');
         await writeHfModel(dir, model);
         return [...HF_FILES];
       },
@@ -95,7 +112,6 @@ export const EXPORT_FORMATS = new Registry<ExportFormat>({
       displayName: 'ONNX decoder with past (as 🤗 optimum exports it)',
       referenceUrl: 'https://onnx.ai/onnx/repo-docs/IR.html',
       write: async (dir, model) => {
-        assertFloatModel(model, 'onnx');
         await writeHfModel(dir, model, { weights: false });
         await mkdir(path.join(dir, 'onnx'));
         await writeFile(path.join(dir, ONNX_FILE), encodeOnnxDecoder(model));
@@ -106,6 +122,7 @@ export const EXPORT_FORMATS = new Registry<ExportFormat>({
       name: 'gguf',
       displayName: 'GGUF (llama.cpp)',
       referenceUrl: 'https://github.com/ggml-org/ggml/blob/master/docs/gguf.md',
+      bitnetGraph: true,
       write: async (dir, model, options) => {
         const chunks = encodeLlamaGguf({ ...model, type: options.weightType ?? 'f32' });
         await writeFile(path.join(dir, 'model.gguf'), chunks);
@@ -118,26 +135,11 @@ export const EXPORT_FORMATS = new Registry<ExportFormat>({
 /** The ONNX graph's path inside an `onnx` export (where transformers.js looks for it). */
 export const ONNX_FILE = 'onnx/model.onnx';
 
-function assertFloatModel(model: PreparedModel, format: ExportFormatName): void {
-  if (model.ternary) {
-    throw new ForgeError(
-      `cannot export a 'bitnet' model as ${format}: ${EXTENSION_POLICIES.bitnet?.reason ?? ''}; use --format gguf`,
-      { field: 'extensions.bitnet' },
-    );
-  }
-}
-
-/** Reads the model's weights and maps them to a Llama, refusing extensions and configs a Llama cannot express. */
-export function prepareModel(source: ExportSource, name: string): PreparedModel {
-  assertExportableExtensions(source.extensions ?? {});
-  const weights = new Map<string, HostWeight>();
-  for (const [weightName, variable] of source.model.namedWeights()) {
-    weights.set(weightName, { shape: variable.shape, data: variable.dataSync() as Float32Array });
-  }
-  const tensors = llamaTensors(source.model.config, weights);
-  const bitnet = source.extensions?.bitnet;
-  const ternary = bitnet === undefined ? undefined : bitnetTernaryScales(bitnet, source.model.config, tensors);
-  return { config: source.model.config, tensors, weights, tokenizer: source.tokenizer, name, ternary };
+/** The plan's weights mapped to a Llama (refusing configs a Llama cannot express), ready for a writer. */
+export function prepareModel(plan: ExportPlan, tokenizer: BpeTokenizer, name: string): PreparedModel {
+  const tensors = llamaTensors(plan.config, plan.weights);
+  const ternary = plan.bitnet === undefined ? undefined : bitnetTernaryScales(plan.bitnet, plan.config, tensors);
+  return { config: plan.config, tensors, weights: plan.weights, tokenizer, name, ternary };
 }
 
 async function assertWritable(outDir: string, overwrite: boolean): Promise<void> {
@@ -167,11 +169,25 @@ export async function exportModel(source: ExportSource, options: ExportOptions):
       field: 'weightType',
     });
   }
-  const prepared = prepareModel(source, source.name ?? path.basename(path.resolve(options.outDir)));
+  const extensions = source.extensions ?? {};
+  assertExportableExtensions(extensions);
   await assertWritable(options.outDir, options.overwrite ?? false);
+  const { plan, agreement } = await planMeasuredExport(
+    { model: source.model, tokenizer: source.tokenizer, extensions },
+    { bitnetGraph: format.bitnetGraph ?? false, actDepth: options.actDepth, measure: options.measure },
+  );
+  const prepared = prepareModel(plan, source.tokenizer, source.name ?? path.basename(path.resolve(options.outDir)));
   let files: string[] = [];
   await replaceDirectory(options.outDir, async (staging) => {
     files = await format.write(staging, prepared, options);
   });
-  return { format: options.format, outDir: options.outDir, files };
+  const actDepth = extensions.titan === undefined ? undefined : plan.actDepth;
+  return {
+    format: options.format,
+    outDir: options.outDir,
+    files,
+    approximations: plan.approximations,
+    agreement,
+    actDepth,
+  };
 }

@@ -1,9 +1,9 @@
 /**
  * What an export does with each model extension a checkpoint names. A Llama has one plain forward pass:
- * an extension that changes it (ACT halting, Titans memory, BitLinear's activation quantizer, LoRA
- * adapters kept apart) is refused with its reason; one that leaves the language model's forward pass as
- * it is (Quiet-STaR's thought head, compressed storage decoded at load) exports unchanged; BitNet
- * exports to GGUF only.
+ * an extension that leaves the language model's forward pass as it is (Quiet-STaR's thought head,
+ * compressed storage decoded at load) exports unchanged; one that changes it is exported in a documented
+ * approximation whose agreement with ours the export measures (ACT + Titans memory: titan-export.ts;
+ * BitLinear: bitnet-float.ts), or refused with its reason (LoRA adapters kept apart).
  */
 import { ForgeError } from '@agent-forge/core';
 
@@ -12,10 +12,10 @@ export interface ExtensionPolicy {
   /** The extension's key in a checkpoint's `extensions`. */
   readonly name: string;
   /**
-   * `unchanged`: the exported Llama computes what `forge chat` does; `ternary`: GGUF only, as llama.cpp's
-   * `bitnet` graph (a documented approximation, see bitnet-gguf.ts); `refused`: an error.
+   * `unchanged`: the exported Llama computes what `forge chat` does; `approximated`: exported in the
+   * documented approximation, its agreement with ours measured and returned; `refused`: an error.
    */
-  readonly treatment: 'unchanged' | 'ternary' | 'refused';
+  readonly treatment: 'unchanged' | 'approximated' | 'refused';
   /** Why, in words shown to the user. */
   readonly reason: string;
 }
@@ -34,15 +34,15 @@ export const EXTENSION_POLICIES: Readonly<Record<string, ExtensionPolicy>> = {
   },
   titan: {
     name: 'titan',
-    treatment: 'refused',
+    treatment: 'approximated',
     reason:
-      'ACT halting repeats blocks per token and the Titans long-term memory is read and written between blocks; no Llama, GGUF or ONNX Llama graph expresses either',
+      'ACT is unrolled to a fixed depth (the block stack repeated) and the long-term memory frozen at its learned initial state (folded into the input embedding; dropped in GGUF bitnet)',
   },
   bitnet: {
     name: 'bitnet',
-    treatment: 'ternary',
+    treatment: 'approximated',
     reason:
-      "BitLinear normalises and 8-bit-quantizes every linear layer's input per token: llama.cpp's bitnet graph (GGUF) expresses most of it, a plain Llama (the 🤗 layout) none",
+      "BitLinear normalises and 8-bit-quantizes every linear layer's input per token: llama.cpp's bitnet graph (GGUF, ternary kept as TQ2_0) expresses most of it; the 🤗 and ONNX Llama get the dequantized weights",
   },
   lora: {
     name: 'lora',

@@ -15,6 +15,35 @@ export {
   type ExportSource,
   type PreparedModel,
 } from './export-model.js';
+export {
+  PROBE_NEW_TOKENS,
+  PROBE_TEXTS,
+  greedyPrefixAgreement,
+  measureAgreement,
+  nextTokenAgreement,
+  probeContinuations,
+  probeIds,
+  probePrompt,
+  type Agreement,
+} from './agreement.js';
+export {
+  InverseRmsMeans,
+  bitnetGraphLinears,
+  foldBitLinearInputNorms,
+  repeatedTernaryLayers,
+  scaleLayers,
+} from './bitnet-float.js';
+export {
+  candidateModel,
+  hostWeights,
+  planExport,
+  planMeasuredExport,
+  type ExportApproximation,
+  type ExportPlan,
+  type PlanOptions,
+  type PlanSource,
+} from './export-plan.js';
+export { embeddingMemoryReads, titanRunner, titanSettings, unrollTitan, type HostModel } from './titan-export.js';
 export { TQ2_BLOCK, bitnetNormTensors, bitnetTernaryScales, encodeTq2, ternaryScale } from './bitnet-gguf.js';
 export { EXTENSION_POLICIES, assertExportableExtensions, type ExtensionPolicy } from './extensions.js';
 export {

@@ -73,16 +73,15 @@ describe('BitNet models as GGUF', () => {
     expect(file.length).toBeLessThan(7 * 256 * 256 * 4 * 0.2 + tokenizer.vocabSize * 256 * 2 + 200_000);
   });
 
-  it('refuses what the bitnet graph cannot express, and the 🤗 layout for a BitNet model', async () => {
+  it('refuses what the bitnet graph cannot express; the 🤗 layout gets the weights dequantized', async () => {
     const outDir = path.join(root, 'refused');
-    const export_ = (extensions: Record<string, unknown>, format: 'hf' | 'gguf' = 'gguf') =>
-      exportModel(
-        { model, tokenizer, extensions },
-        { format, outDir, weightType: format === 'gguf' ? 'tq2_0' : undefined },
-      );
-    await expect(export_({ bitnet: { ternaryLayers, settings: SETTINGS } }, 'hf')).rejects.toThrow(
-      /as hf: .*use --format gguf/,
+    const export_ = (extensions: Record<string, unknown>) =>
+      exportModel({ model, tokenizer, extensions }, { format: 'gguf', outDir, weightType: 'tq2_0' });
+    const hf = await exportModel(
+      { model, tokenizer, extensions: { bitnet: { ternaryLayers, settings: SETTINGS } } },
+      { format: 'hf', outDir: path.join(root, 'hf-dequantized') },
     );
+    expect(hf.approximations.map((note) => note.description).join('\n')).toMatch(/dequantized/);
     await expect(export_({ bitnet: { ternaryLayers: ternaryLayers.slice(1), settings: SETTINGS } })).rejects.toThrow(
       /not ternary: blocks.0.attn.q/,
     );

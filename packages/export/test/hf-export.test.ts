@@ -104,7 +104,13 @@ describe('🤗 transformers export', () => {
     const outDir = path.join(root, 'refused');
     await expect(
       exportModel({ model, tokenizer, extensions: { titan: {} } }, { format: 'hf', outDir }),
-    ).rejects.toThrow(/'titan' model: ACT halting/);
+    ).rejects.toMatchObject({
+      field: 'extensions.titan',
+      message: expect.stringMatching(/without its ACT\/memory runner/),
+    });
+    await expect(exportModel({ model, tokenizer }, { format: 'hf', outDir, actDepth: 2 })).rejects.toThrow(
+      /actDepth is for models with ACT/,
+    );
     await expect(
       exportModel({ model, tokenizer, extensions: { mystery: {} } }, { format: 'gguf', outDir }),
     ).rejects.toThrow(/extension 'mystery'/);

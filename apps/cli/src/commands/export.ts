@@ -20,7 +20,9 @@ import { EXPORT_FORMATS, exportModel } from '@agent-forge/export';
 import type { ExportFormatName, ExportOptions, ExportResult, GgufWeightType } from '@agent-forge/export';
 import { hasAdapters } from '@agent-forge/edge';
 import { Option, type Command } from 'commander';
+import { startEngine } from '../engine.js';
 import { loadEdgeModel } from '../load-model.js';
+import { positiveInt } from './edge-options.js';
 import { readModelExtensions } from '../runtimes/index.js';
 import type { ProgramIo } from '../program.js';
 
@@ -38,6 +40,10 @@ export interface ExportCommandOptions {
   readonly force?: boolean;
   /** A baked model's persona to merge into the exported weights; `all`: one export per persona, in `<outDir>/<persona>`. */
   readonly persona?: string;
+  /** ACT models: how many times the block stack is applied (default: the depth that agrees best with ours, measured). */
+  readonly actDepth?: number;
+  /** Measure and print an approximated export's agreement with ours (default true). */
+  readonly measure?: boolean;
 }
 
 /** Exports `modelDir`; the model is loaded, exported and disposed. A baked model exports one model per persona asked for. */
@@ -61,7 +67,14 @@ export async function exportCommand(options: ExportCommandOptions): Promise<Expo
 }
 
 function exportOptions(options: ExportCommandOptions, outDir: string): ExportOptions {
-  return { format: options.format, outDir, weightType: options.type, overwrite: options.force };
+  return {
+    format: options.format,
+    outDir,
+    weightType: options.type,
+    overwrite: options.force,
+    actDepth: options.actDepth,
+    measure: options.measure,
+  };
 }
 
 /** Each persona's adapter file in a baked model's adapters/, by the persona name the file records. */
@@ -130,6 +143,18 @@ async function exportPersonas(
   return results;
 }
 
+/** The export's files, and — when it approximates — what differs from ours and the measured agreement. */
+function printResult(io: ProgramIo, modelDir: string, result: ExportResult): void {
+  io.print(`exported ${modelDir} as ${result.format} to ${result.outDir}: ${result.files.join(', ')}`);
+  for (const note of result.approximations) io.print(`  approximation (${note.extension}): ${note.description}`);
+  const agreement = result.agreement;
+  if (!agreement) return;
+  const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+  io.print(
+    `  agreement with ours on ${agreement.prompts} probe texts: next token ${percent(agreement.nextToken)} of ${agreement.positions} positions, greedy ${percent(agreement.greedy)} of ${agreement.prompts}×${agreement.newTokens} tokens (equal before the first difference)`,
+  );
+}
+
 /** Registers `forge export`. */
 export function registerExportCommand(program: Command, io: ProgramIo): void {
   program
@@ -148,14 +173,29 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
     )
     .option('--force', 'replace a non-empty output directory')
     .option(
+      '--act-depth <n>',
+      'ACT models: passes of the block stack in the export (default: measured best)',
+      positiveInt,
+    )
+    .option('--no-measure', 'skip measuring an approximated export’s agreement with ours on the probe texts')
+    .option(
       '--persona <name>',
       'baked models: the persona merged into the weights, or all (one model each, in OUT/<persona>)',
     )
     .action(
       async (
         modelDir: string,
-        flags: { format: ExportFormatName; out: string; type?: GgufWeightType; force?: boolean; persona?: string },
+        flags: {
+          format: ExportFormatName;
+          out: string;
+          type?: GgufWeightType;
+          force?: boolean;
+          persona?: string;
+          actDepth?: number;
+          measure: boolean;
+        },
       ) => {
+        await startEngine('auto');
         const results = await exportCommand({
           modelDir,
           format: flags.format,
@@ -163,9 +203,10 @@ export function registerExportCommand(program: Command, io: ProgramIo): void {
           type: flags.type,
           force: flags.force,
           persona: flags.persona,
+          actDepth: flags.actDepth,
+          measure: flags.measure,
         });
-        for (const result of results)
-          io.print(`exported ${modelDir} as ${result.format} to ${result.outDir}: ${result.files.join(', ')}`);
+        for (const result of results) printResult(io, modelDir, result);
       },
     );
 }

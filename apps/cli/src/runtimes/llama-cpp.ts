@@ -76,6 +76,13 @@ export async function startLlamaCppRuntime(
   extensions: Readonly<Record<string, unknown>>,
   threads?: number,
 ): Promise<ExternalRuntime> {
+  const approximated = ['titan'].find((name) => extensions[name] !== undefined);
+  if (approximated !== undefined) {
+    throw new ForgeError(
+      `--runtime llama.cpp runs exact exports only; a '${approximated}' model exports as an approximation (forge export prints its measured agreement): use our runtime`,
+      { field: 'runtime' },
+    );
+  }
   if (edgeModel.kind !== 'float') {
     throw new ForgeError(
       `--runtime llama.cpp needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export their merged/ checkpoint)`,
@@ -87,7 +94,7 @@ export async function startLlamaCppRuntime(
     const outDir = path.join(dir, 'gguf');
     await exportModel(
       { model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id },
-      { format: 'gguf', outDir, weightType: weightTypeFor(edgeModel.model, extensions) },
+      { format: 'gguf', outDir, weightType: weightTypeFor(edgeModel.model, extensions), measure: false },
     );
     // Imported when asked for: loading llama.cpp's binary costs a second that our own runtime never needs.
     const { LlamaLogLevel, getLlama } = await importRuntimePackage(

@@ -95,6 +95,13 @@ export async function startOnnxRuntime(
   extensions: Readonly<Record<string, unknown>>,
   threads?: number,
 ): Promise<ExternalRuntime> {
+  const approximated = ['titan', 'bitnet'].find((name) => extensions[name] !== undefined);
+  if (approximated !== undefined) {
+    throw new ForgeError(
+      `--runtime onnxruntime runs exact exports only; a '${approximated}' model exports as an approximation (forge export prints its measured agreement): use our runtime`,
+      { field: 'runtime' },
+    );
+  }
   if (edgeModel.kind !== 'float') {
     throw new ForgeError(
       `--runtime onnxruntime needs a model loaded as float weights; this one is '${edgeModel.kind}' (baked models: export a persona)`,
@@ -106,7 +113,7 @@ export async function startOnnxRuntime(
     const outDir = path.join(dir, 'onnx');
     await exportModel(
       { model: edgeModel.model, tokenizer: edgeModel.tokenizer, extensions, name: edgeModel.id },
-      { format: 'onnx', outDir },
+      { format: 'onnx', outDir, measure: false },
     );
     // Imported when asked for: onnxruntime's library is loaded only by this runtime.
     const ort = await importRuntimePackage('onnxruntime', 'onnxruntime-node', () => import('onnxruntime-node'));
