@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * else the machine runs, and a limit an idle machine meets is one a busy machine trips (a 30-minute hook
  * limit failed the end-to-end test while turbo ran core's suite beside it). A test that hangs is stopped
  * by CI's job limit instead. A package must have tests: `passWithNoTests` is off.
- * @param {{ lineThreshold?: number }} [options]
+ *
+ * `isolate: false` runs a package's test files one after another in the same worker (vitest runs one
+ * worker on 2 cores), so tfjs, its wasm backend and the package's sources are imported once per package
+ * instead of once per file — in CI the per-file import was a third of the test time. Only for packages
+ * whose files leave no state behind that another file depends on (backend choice, registered entries,
+ * environment variables); a package that needs fresh state per file keeps the default.
+ * @param {{ lineThreshold?: number, isolate?: boolean }} [options]
  */
 export function forgeVitest(options = {}) {
   return defineConfig({
@@ -16,6 +22,7 @@ export function forgeVitest(options = {}) {
       include: ['test/**/*.test.{ts,js}'],
       environment: 'node',
       pool: 'forks',
+      isolate: options.isolate ?? true,
       testTimeout: 0,
       hookTimeout: 0,
       reporters: ['default'],
