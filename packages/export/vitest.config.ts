@@ -1,3 +1,5 @@
 import { forgeVitest } from '@agent-forge/vitest-config';
 
-export default forgeVitest();
+// One worker for all files (tfjs imported once): each file initialises the default backend itself, and
+// the export format hf-export.test.ts registers is only iterated in that file.
+export default forgeVitest({ isolate: false });

@@ -1,2 +1,6 @@
 import type { UserConfig } from 'vitest/config';
-export declare function forgeVitest(options?: { lineThreshold?: number }): UserConfig;
+export declare function forgeVitest(options?: {
+  lineThreshold?: number;
+  isolate?: boolean;
+  isolatedFiles?: string[];
+}): UserConfig;

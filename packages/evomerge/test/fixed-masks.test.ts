@@ -39,46 +39,36 @@ function mergeFixed(
 
 describe('DARE with its mask fixed', () => {
   // τ1 = [2, −1, 3, 0.5], τ2 = [−1, −2, 1, 1], density 0.5: an entry stays when its draw is < 0.5.
-  // Draws τ1: 0.1 0.9 0.4 0.2 → keep 0, 2, 3; τ2: 0.6 0.3 0.7 0.1 → keep 1, 3. Kept entries × 1/0.5.
+  // Draws τ1: 0.1 0.9 0.4 0.2 → keep 0, 2, 3; τ2: 0.3 0.3 0.7 0.1 → keep 0, 1, 3. Kept entries × 1/0.5:
+  // τ1' = [4, 0, 6, 1], τ2' = [−2, −4, 0, 2]. Entry 0 is kept in both with opposite signs, so the
+  // sign election decides it.
   const taus = [
     [2, -1, 3, 0.5],
     [-1, -2, 1, 1],
   ];
   const draws = [
     [0.1, 0.9, 0.4, 0.2],
-    [0.6, 0.3, 0.7, 0.1],
+    [0.3, 0.3, 0.7, 0.1],
   ];
   const model = { weight: 1, density: 0.5 };
 
   it('dare_ties: dropped and rescaled, then TIES sign election (no normalisation by default)', () => {
-    // τ1' = [4, 0, 6, 1], τ2' = [0, −4, 0, 2]: signs +, −, +, + → [4, −4, 6, 1 + 2].
+    // Masses 2, −4, 6, 3 elect +, −, +, +: entry 0 keeps only τ1's 4 (a plain sum would give 2).
     expectClose(mergeFixed('dare_ties', taus, draws, model, {}), [4, -4, 6, 3]);
     expectClose(mergeFixed('dare', taus, draws, model, {}), [4, -4, 6, 3]);
+    // normalize: the disjoint mean divides by the weights of the entries that agree (1, 1, 1, 2).
+    expectClose(mergeFixed('dare_ties', taus, draws, model, { normalize: true }), [4, -4, 6, 1.5]);
   });
 
   it('dare_linear sums the rescaled vectors; rescale l1 (mergekit) scales each to its original L1 norm instead', () => {
-    expectClose(mergeFixed('dare_linear', taus, draws, model, {}), [4, -4, 6, 3]);
-    // L1: τ1 6.5 → kept 5.5, factor 6.5/5.5; τ2 5 → kept 3, factor 5/3.
-    const [f1, f2] = [6.5 / 5.5, 5 / 3];
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: 'l1' }), [
-      2 * f1,
-      -2 * f2,
-      3 * f1,
-      0.5 * f1 + f2,
-    ]);
+    expectClose(mergeFixed('dare_linear', taus, draws, model, {}), [2, -4, 6, 3]);
+    // L1: τ1 6.5 → kept 5.5, factor 6.5/5.5; τ2 5 → kept 4, factor 5/4.
+    const [f1, f2] = [6.5 / 5.5, 5 / 4];
+    const l1 = [2 * f1 - f2, -2 * f2, 3 * f1, 0.5 * f1 + f2];
+    expectClose(mergeFixed('dare_linear', taus, draws, model, { rescale: 'l1' }), l1);
     // mergekit's spelling: rescale true is its L1 matching, false none.
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: true }), [
-      2 * f1,
-      -2 * f2,
-      3 * f1,
-      0.5 * f1 + f2,
-    ]);
-    expectClose(mergeFixed('dare_linear', taus, draws, { weight: 1, density: 0.5 }, { rescale: false }), [
-      2,
-      -2,
-      3,
-      0.5 + 1,
-    ]);
+    expectClose(mergeFixed('dare_linear', taus, draws, model, { rescale: true }), l1);
+    expectClose(mergeFixed('dare_linear', taus, draws, model, { rescale: false }), [2 - 1, -2, 3, 0.5 + 1]);
   });
 });
 
@@ -94,6 +84,30 @@ describe('della_linear with its draws fixed', () => {
       {},
     );
     expectClose(merged, [0, -4 / 0.7, 2 / (0.3 + 0.4 / 3), 0]);
+  });
+});
+
+describe('della with its draws fixed', () => {
+  it('MagPrune per model, then TIES sign election and the disjoint mean (normalize is on by default)', () => {
+    // density 0.5, ε 0.2, keep probabilities by magnitude rank 0.3, 13/30, 17/30, 0.7 (draws in rank order).
+    // τ1 = [1, −4, 2, 3], draws 0.5 0.2 0.6 0.1 → τ1' = [0, −4/0.7, 2/(13/30), 0] = [0, −40/7, 60/13, 0].
+    // τ2 = [−2, 3, 1, 0.5], ranks 0.5, 1, −2, 3, draws 0.2 0.1 0.5 0.1 → all kept:
+    // τ2' = [−2/(17/30), 3/0.7, 1/(13/30), 0.5/0.3] = [−60/17, 30/7, 30/13, 5/3].
+    // Masses elect −, − (−40/7 + 30/7), +, +; entry 2 averages two agreeing entries: (60/13 + 30/13)/2.
+    const merged = mergeFixed(
+      'della',
+      [
+        [1, -4, 2, 3],
+        [-2, 3, 1, 0.5],
+      ],
+      [
+        [0.5, 0.2, 0.6, 0.1],
+        [0.2, 0.1, 0.5, 0.1],
+      ],
+      { weight: 1, density: 0.5, epsilon: 0.2 },
+      {},
+    );
+    expectClose(merged, [-60 / 17, -40 / 7, 45 / 13, 5 / 3]);
   });
 });
 

@@ -2,6 +2,12 @@ import { ForgeError, hostTensor, type WeightMap } from '@agent-forge/core';
 import { expect } from 'vitest';
 import { mergeWeightMaps, type MergeConfigInput } from '../src/index.js';
 
+/**
+ * The method mergekit-methods.test.ts registers from outside the package. Test files share one worker
+ * (the package runs with `isolate: false`), so it is in MERGE_METHODS for every file that runs after that one.
+ */
+export const OUTSIDE_METHOD = 'test_elementwise_max';
+
 /** A weight map of F32 tensors from plain numbers (shape [n] unless given). */
 export function weights(tensors: Record<string, number[] | { shape: number[]; values: number[] }>): WeightMap {
   const map: WeightMap = new Map();

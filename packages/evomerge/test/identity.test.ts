@@ -1,6 +1,7 @@
 import type { WeightMap } from '@agent-forge/core';
 import { describe, expect, it } from 'vitest';
 import { MERGE_METHODS, mergeWeightMaps, type MergeConfigInput } from '../src/index.js';
+import { OUTSIDE_METHOD } from './helpers.js';
 import { tinyWeights } from './tiny-models.js';
 
 /**
@@ -64,8 +65,11 @@ const COPIES: Record<string, MergeConfigInput> = (() => {
   };
 })();
 
-/** arcee_fusion takes only the base's or the other model's value per entry, never the identity: tested on its own. */
-const NOT_AN_IDENTITY = new Set(['arcee_fusion']);
+/**
+ * arcee_fusion takes only the base's or the other model's value per entry, never the identity: tested on
+ * its own. The method another test file registers from outside is not the package's.
+ */
+const NOT_AN_IDENTITY = new Set(['arcee_fusion', OUTSIDE_METHOD]);
 
 describe('merging copies of one model over a different base gives that model back', () => {
   it('covers every registered method', () => {

@@ -7,7 +7,7 @@ import {
   tensorwiseMethod,
   type MergeConfigInput,
 } from '../src/index.js';
-import { expectClose, forgeError, mergeOne, weights } from './helpers.js';
+import { OUTSIDE_METHOD, expectClose, forgeError, mergeOne, weights } from './helpers.js';
 
 const S = Math.SQRT1_2;
 const deg = (degrees: number) => (degrees * Math.PI) / 180;
@@ -33,7 +33,7 @@ describe('the registry', () => {
   it('takes a method registered from outside the package, which configs may then name', async () => {
     registerMergeMethod(
       tensorwiseMethod({
-        name: 'test_elementwise_max',
+        name: OUTSIDE_METHOD,
         displayName: 'Element-wise max',
         referenceUrl: 'https://example.org/elementwise-max',
         summary: 'the largest value of the models per entry',
@@ -47,11 +47,11 @@ describe('the registry', () => {
       }),
     );
     const config: MergeConfigInput = {
-      merge_method: 'test_elementwise_max',
+      merge_method: OUTSIDE_METHOD,
       models: [{ model: 'a' }, { model: 'b' }],
     };
     expectClose(await mergeOne(config, { a: [1, 5, -2], b: [3, 0, -1] }), [3, 5, -1]);
-    expect(MERGE_METHODS.get('test_elementwise_max').displayName).toBe('Element-wise max');
+    expect(MERGE_METHODS.get(OUTSIDE_METHOD).displayName).toBe('Element-wise max');
   });
 });
 

@@ -100,7 +100,7 @@ describe('single-package installs', () => {
     expect(output.completionTokens).toBeGreaterThan(0);
     expect(output.completionTokens).toBeLessThanOrEqual(6);
     expect(typeof output.text).toBe('string');
-  }, 600_000);
+  });
 
   it('installs the packed CLI with every package it needs and runs `forge info`', () => {
     const project = emptyProject();
