@@ -4,11 +4,17 @@ positions, a GELU MLP, LayerNorm and an untied head, the Grokfast setting), the 
 thread count, trained with AdamW. Prints one JSON line.
 
 usage: /usr/bin/python3 torch_tinytitan.py '<model config json>' <batch> <steps> <threads> <warmup>
+       /usr/bin/python3 torch_tinytitan.py latency '<model config json>' <prompt> <new> <runs> <warmup> <threads>
+
+The `latency` form is the PyTorch (float) column of the edge bench (packages/edge/bench/edge-bench.mjs):
+batch 1, greedy, KV cache, the figures of edge's `measureLatency` measured the same way.
 """
 import json
 import math
+import os
 import resource
 import sys
+import tempfile
 import time
 
 import torch
@@ -206,5 +212,90 @@ def blas_name():
         return "unknown"
 
 
+def blas_info():
+    """The BLAS torch was built against (`torch.__config__.show()`: BLAS_INFO) and the library it loads."""
+    shown = torch.__config__.show()
+    built = next((part.split("=", 1)[1] for part in shown.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
+    return {"blasBuild": built, "blas": blas_name(), "blasLibrary": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"), "blasCore": openblas_core()}
+
+
+def timed_generation(model, prompt, new_tokens):
+    """One greedy generation as edge's `generateStreaming` times it: prefill, time to the first token
+    (prefill + pick), then each cached one-token step (forward + pick), in ms."""
+    with torch.no_grad():
+        caches = [dict() for _ in model.blocks]
+        t0 = time.perf_counter()
+        logits = model(prompt, caches, 0)
+        prefill = (time.perf_counter() - t0) * 1000
+        token = logits[:, -1].argmax(-1, keepdim=True)
+        first = (time.perf_counter() - t0) * 1000
+        pos, steps, tokens = prompt.shape[1], [], [int(token)]
+        for _ in range(min(new_tokens, model.c["contextLength"] - pos) - 1):
+            t = time.perf_counter()
+            logits = model(token, caches, pos)
+            token = logits[:, -1].argmax(-1, keepdim=True)
+            steps.append((time.perf_counter() - t) * 1000)
+            tokens.append(int(token))
+            pos += 1
+        return prefill, first, steps, tokens
+
+
+def percentile(values, q):
+    """Linear interpolation between order statistics, as edge's `percentile`."""
+    ordered = sorted(values)
+    at = (len(ordered) - 1) * q
+    low, high = math.floor(at), math.ceil(at)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def latency_main(args):
+    config = json.loads(args[0])
+    prompt_tokens, new_tokens, runs, warmup, threads = (int(a) for a in args[1:6])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as root:
+        # Saved and timed back from disk, so load time and bytes on disk are those of a float PyTorch model.
+        weights = os.path.join(root, "model.pt")
+        torch.save(TinyTitan(config).state_dict(), weights)
+        t0 = time.perf_counter()
+        model = TinyTitan(config)
+        model.load_state_dict(torch.load(weights))
+        model.eval()
+        load_ms = (time.perf_counter() - t0) * 1000
+        bytes_on_disk = os.path.getsize(weights)
+    prompt = torch.randint(0, config["vocabSize"], (1, prompt_tokens))
+    for _ in range(warmup):
+        timed_generation(model, prompt, new_tokens)
+    prefills, firsts, steps = [], [], []
+    for _ in range(runs):
+        prefill, first, run_steps, tokens = timed_generation(model, prompt, new_tokens)
+        prefills.append(prefill)
+        firsts.append(first)
+        steps.extend(run_steps)
+    full = torch.cat([prompt, torch.tensor([tokens])], 1)[:, : config["contextLength"]]
+    with torch.no_grad():
+        model(full)
+        forwards = []
+        for _ in range(3):
+            t = time.perf_counter()
+            model(full)
+            forwards.append((time.perf_counter() - t) * 1000)
+    cpu = time.process_time()
+    timed_generation(model, prompt, new_tokens)
+    cpu_ms = (time.process_time() - cpu) * 1000
+    print(json.dumps({
+        "engine": f"PyTorch {torch.__version__} (threads {threads})", "loadMs": load_ms, "cpuMsPerRun": cpu_ms,
+        "promptTokens": prompt_tokens, "generatedTokens": len(tokens),
+        "promptTokensPerSecond": prompt_tokens / (percentile(prefills, 0.5) / 1000),
+        "timeToFirstTokenMs": percentile(firsts, 0.5), "msPerTokenP50": percentile(steps, 0.5),
+        "msPerTokenP95": percentile(steps, 0.95), "fullForwardMs": percentile(forwards, 0.5),
+        "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "bytesOnDisk": bytes_on_disk,
+        **blas_info(),
+    }))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1] == "latency":
+        latency_main(sys.argv[2:])
+    else:
+        main()

@@ -65,7 +65,7 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '',
     `Quantized layers: ${sizes.quantizedBytesFp32} B as fp32 → ${sizes.quantizedBytesPacked} B packed (${sizes.quantizedRatio.toFixed(2)}×; 2 bits/weight + one f32 scale per layer, so at most 16×).`,
     `Whole checkpoint: ${sizes.checkpointBytesFp32} B fp32 → ${sizes.checkpointBytesPacked} B packed (${sizes.checkpointRatio.toFixed(2)}×).`,
-    `What limits the whole-model ratio: ${pct(fpShare * 100)} of the parameters stay fp32 (token embeddings — also the tied head — norms, and any layer left full precision), ${sizes.fullPrecisionBytes} B of the packed file. Small models are embedding-heavy, so their ratio stays far below the 16× of the ternary layers.`,
+    `What limits the whole-model ratio: ${pct(fpShare * 100)} of the parameters are not ternary (token embeddings — also the tied head, stored as the \`embeddingQuant\` setting says, 8-bit per row by default — norms, and any layer left full precision), ${sizes.fullPrecisionBytes} B of the packed file. Small models are embedding-heavy, so their ratio stays below the 16× of the ternary layers.`,
     '',
   ].join('\n');
 }

@@ -20,7 +20,7 @@ export interface SizeReport {
   readonly checkpointBytesPacked: number;
   /** checkpointBytesFp32 / checkpointBytesPacked: whole-file compression, lower than quantizedRatio since full-precision tensors stay F32. */
   readonly checkpointRatio: number;
-  /** Bytes the full-precision tensors (embeddings, norms, fp layers) take in the packed file. */
+  /** Bytes everything but the ternary layers takes in the packed file: the embedding as `embeddingQuant` stores it, norms, fp layers. */
   readonly fullPrecisionBytes: number;
 }
 

@@ -75,6 +75,16 @@ describe('bitnet phase', () => {
     const latent = await loadModelCheckpoint(dir, { build: buildBitNetModel });
     const packed = await loadPackedModel(dir);
     const tokens = randomTokens(4, 2, 8, latent.model.config.vocabSize);
+    // The default packed file stores the embedding 8-bit per row: close to the latent one, not equal …
+    const latentEmbed = latent.model.namedWeights().get('embed.weight') as tf.Variable;
+    const packedEmbed = packed.model.namedWeights().get('embed.weight') as tf.Variable;
+    const embedGap = maxAbsDifference(packedEmbed, latentEmbed);
+    expect(embedGap).toBeGreaterThan(0);
+    expect(embedGap).toBeLessThanOrEqual(
+      tf.tidy(() => tf.max(tf.abs(latentEmbed)).dataSync()[0] as number) / 254 + 1e-7,
+    );
+    // … and with that embedding in the latent model, everything else gives the packed logits bit for bit.
+    latentEmbed.assign(packedEmbed);
     expect(maxAbsDifference(packed.model.forward(tokens), latent.model.forward(tokens))).toBe(0);
     const evalLoss = tf.tidy(
       () => latent.model.loss(randomTokens(5, 2, 9, latent.model.config.vocabSize)).dataSync()[0],

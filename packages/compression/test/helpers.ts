@@ -13,7 +13,7 @@ import {
   tf,
   trainBpe,
 } from '@agent-forge/core';
-import type { BpeTokenizer, ModelConfigInput, PhaseResult } from '@agent-forge/core';
+import type { BitNetSettingsInput, BpeTokenizer, ModelConfigInput, PhaseResult } from '@agent-forge/core';
 
 /** Small enough for many forwards in a test, big enough that block matrices reach `minElements: 512`. */
 export const MICRO: ModelConfigInput = { vocabSize: 320, dModel: 32, nLayers: 2, nHeads: 2, contextLength: 16 };
@@ -50,9 +50,9 @@ export function microTokenizer(): BpeTokenizer {
 }
 
 /** Saves an untrained BitNet micro model as bitnet would: latent checkpoint plus packed file (core's save hook). */
-export async function saveBitNetInput(dir: string, seed = 5): Promise<void> {
-  const model = createBitNetModel(MICRO, {}, seed);
-  const extension = bitnetExtension(model, BitNetSettingsSchema.parse({}));
+export async function saveBitNetInput(dir: string, seed = 5, settings: BitNetSettingsInput = {}): Promise<void> {
+  const model = createBitNetModel(MICRO, settings, seed);
+  const extension = bitnetExtension(model, BitNetSettingsSchema.parse(settings));
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions: { bitnet: extension } });
   model.dispose();
 }

@@ -111,7 +111,9 @@ describe('compression phase', () => {
 
   it('with lossless candidates only, the loaded model gives exactly the packed input logits', async () => {
     const inputDir = path.join(tempDir('lossless'), 'input');
-    await saveBitNetInput(inputDir, 9);
+    // An F32 embedding in the input: the lossless ladder keeps it F32, so only the ternary layers' 1.6
+    // instead of 2 bits make the output smaller (an 8-bit input embedding would come out 4× larger).
+    await saveBitNetInput(inputDir, 9, { embeddingQuant: 'none' });
     const { dir, metrics } = await runPhase(inputDir, {
       candidates: [{ method: 'ternary-base3' }, { method: 'fp32' }],
       methodReports: false,

@@ -5,12 +5,14 @@
  *   - packed: ternary layers on core's ForgeTernaryMatMul (2-bit weights, int8 activations; native on the
  *     wasm heap with the addon, JavaScript on the heap with FORGE_NATIVE_KERNELS=0)
  *   - float:  ternary layers dequantized to F32, the backend's matmul
+ *   - PyTorch (float): the same architecture in torch.nn (tooling/bench/torch_tinytitan.py `latency`,
+ *     Debian's python3-torch at /usr/bin/python3), same config, prompt, lengths and thread count
  * plus a per-layer kernel timing (one token row, and a whole prompt) against the backend's float matMul.
  * The embedding is stored as `embeddingQuant` (default int8-row); bytes on disk are against the fp32 checkpoint.
  *
- *   npx tsup (in packages/edge) && node packages/edge/bench/edge-bench.mjs [small|paper] [backend] [embeddingQuant]
+ *   npx tsup (in packages/edge) && node packages/edge/bench/edge-bench.mjs [tiny|small|paper] [backend] [embeddingQuant]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,10 +47,23 @@ import {
 
 const LENGTHS = { tiny: [32, 24], small: [64, 48], paper: [128, 64] };
 
+const TORCH_SCRIPT = fileURLToPath(new URL('../../../tooling/bench/torch_tinytitan.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+
 async function startBackend(choice) {
   await initBackend(choice ? { prefer: choice } : {});
   const report = describeBackend();
   return `${report.backend} (threads ${report.threads ?? 'native'}, simd ${report.simd})`;
+}
+
+/** The PyTorch float run with the engine's thread count, or why there is none (no torch here). */
+function torchLatency(config, preset) {
+  const [promptTokens, newTokens] = LENGTHS[preset];
+  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0)
+    return { error: `${PYTHON} cannot import torch (apt-get install python3-torch)` };
+  const threads = describeBackend().threads ?? os.cpus().length;
+  const args = [TORCH_SCRIPT, 'latency', JSON.stringify(config), promptTokens, newTokens, 3, 1, threads].map(String);
+  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' }).trim().split('\n').pop());
 }
 
 /** Child mode: time one path on one directory and print JSON. */
@@ -139,7 +154,7 @@ async function main(preset, backend, embeddingQuant = 'int8-row') {
         .split('\n')
         .pop(),
     );
-  const results = { packed: run('packed'), float: run('float') };
+  const results = { packed: run('packed'), float: run('float'), torch: torchLatency(config, preset) };
   const fp32Bytes = statSync(path.join(source, 'model.safetensors')).size;
   print(preset, `${engine}, embedding ${embeddingQuant}`, params, results, kernels, {
     deployable: await bytesOnDisk(deploy.dir),
@@ -160,16 +175,29 @@ function print(preset, engine, params, results, kernels, bytes) {
       .map((v) => v.toFixed(1))
       .join(' / ')} (1 / 5 / 15 min).`,
     '',
-    '| path | load | prompt tok/s | time to first token | ms/token p50 | ms/token p95 | full forward, no cache | peak RSS | CPU time per run (all threads) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| path | load | prompt tok/s | time to first token | ms/token p50 | ms/token p95 | full forward, no cache | peak RSS | CPU time per run (all threads) | bytes on disk |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const LABELS = {
+    packed: 'packed ternary kernel (2-bit, int8 act.)',
+    float: 'float (dequantized F32, backend matmul)',
+    torch: 'PyTorch float (F32, torch.nn)',
+  };
+  const DISK = { packed: bytes.deployable, float: bytes.deployable, torch: results.torch.bytesOnDisk };
   for (const [name, r] of Object.entries(results)) {
-    const label =
-      name === 'packed' ? 'packed ternary kernel (2-bit, int8 act.)' : 'float (dequantized F32, backend matmul)';
+    if (r.error) {
+      lines.push(`| ${LABELS[name]} | not measured: ${r.error} |`);
+      continue;
+    }
     lines.push(
-      `| ${label} | ${f(r.loadMs, 0)} ms | ${f(r.promptTokensPerSecond, 0)} | ${f(r.timeToFirstTokenMs)} ms | ${f(r.msPerTokenP50)} ms | ${f(r.msPerTokenP95)} ms | ${f(r.fullForwardMs)} ms | ${f(r.peakRssMb, 0)} MB | ${f(r.cpuMsPerRun, 0)} ms |`,
+      `| ${LABELS[name]} | ${f(r.loadMs, 0)} ms | ${f(r.promptTokensPerSecond, 0)} | ${f(r.timeToFirstTokenMs)} ms | ${f(r.msPerTokenP50)} ms | ${f(r.msPerTokenP95)} ms | ${f(r.fullForwardMs)} ms | ${f(r.peakRssMb, 0)} MB | ${f(r.cpuMsPerRun, 0)} ms | ${DISK[name]} |`,
     );
   }
+  if (!results.torch.error)
+    lines.push(
+      '',
+      `PyTorch: ${results.torch.engine}, BLAS_INFO=${results.torch.blasBuild} (torch.__config__.show()), loading ${results.torch.blasLibrary} (OpenBLAS core ${results.torch.blasCore}); its bytes on disk are its F32 state dict (torch.save). The float path reads the same deployable as the packed one and dequantizes at load.`,
+    );
   lines.push(
     '',
     `Bytes on disk: deployable dir ${bytes.deployable} (packed file ${bytes.packed}, ${f(bytes.fp32Bytes / bytes.packed)}× smaller than fp32); the fp32 checkpoint is ${bytes.fp32Bytes}.`,

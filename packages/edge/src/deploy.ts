@@ -1,8 +1,9 @@
 /**
  * The deployable model directory: what a person needs to run the model and nothing else — config,
- * tokenizer, the 2-bit packed weights (which hold the F32 embeddings and norms too) and the persona
- * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers)
- * or has adapters (`forge export` of personas still reads them; edge itself serves baked models packed).
+ * tokenizer, the 2-bit packed weights (which hold the embedding and norms too) and the persona
+ * adapters. The F32 latent weights stay behind unless the model has no packed form (no ternary layers):
+ * a baked BitNet model runs its adapters beside the packed kernel (`loadBakedEdgeModel`), compression
+ * reads the packed file, and `forge export` takes baking's merged checkpoint, not this directory.
  */
 import { copyFile, cp, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,7 +39,7 @@ export interface DeploySummary {
   readonly packedWritten: boolean;
   /** True when the input had persona adapters; they were copied to `adapters/`. */
   readonly hasAdapters: boolean;
-  /** True when F32 `model.safetensors` was copied too: the model has no ternary layers, or has adapters (the adapter loader needs it). */
+  /** True when F32 `model.safetensors` was copied: the model has no ternary layers, so no packed form. */
   readonly hasLatentWeights: boolean;
 }
 
@@ -63,7 +64,7 @@ export async function writeDeployable(source: string, target: string): Promise<D
   const config = await readModelConfig(source);
   const extension = bitnetExtensionOf(config, path.join(source, CHECKPOINT_FILES.config));
   const hasAdapters = await exists(path.join(source, ADAPTERS_DIR));
-  const hasLatentWeights = extension === null || hasAdapters;
+  const hasLatentWeights = extension === null;
   let packedWritten = false;
   await replaceDirectory(target, async (staging) => {
     for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer])

@@ -15,7 +15,7 @@ import {
   tf,
   trainBpe,
 } from '@agent-forge/core';
-import type { BpeTokenizer, ModelConfigInput, PhaseResult, TinyTitan } from '@agent-forge/core';
+import type { BitNetSettingsInput, BpeTokenizer, ModelConfigInput, PhaseResult, TinyTitan } from '@agent-forge/core';
 
 /**
  * A model small enough for many forwards in a test. initStd is large so random weights give decisive
@@ -55,21 +55,30 @@ export function randomIds(seed: number, length: number, vocabSize: number): numb
   return Array.from({ length }, () => rng.int(0, vocabSize - 1));
 }
 
+/** How the test BitNet models are made: ACT + memory when `titan`, the embedding's storage (default: the settings' default). */
+export interface BitNetOptions {
+  titan?: boolean;
+  seed?: number;
+  config?: ModelConfigInput;
+  embeddingQuant?: BitNetSettingsInput['embeddingQuant'];
+}
+
 /** A BitNet model (ACT + memory too when `titan`), randomly initialised, with its extensions. */
-export function createBitNet(options: { titan?: boolean; seed?: number; config?: ModelConfigInput } = {}): {
+export function createBitNet(options: BitNetOptions = {}): {
   model: TinyTitan;
   extensions: Record<string, unknown>;
 } {
   const config = options.config ?? MICRO;
   const base = options.titan ? { titan: TITAN_SETTINGS } : {};
   const probe = buildModel(config, base, { seed: options.seed ?? 3 });
-  const extensions = { ...base, bitnet: bitnetExtension(probe, BitNetSettingsSchema.parse({})) };
+  const settings = options.embeddingQuant === undefined ? {} : { embeddingQuant: options.embeddingQuant };
+  const extensions = { ...base, bitnet: bitnetExtension(probe, BitNetSettingsSchema.parse(settings)) };
   probe.dispose();
   return { model: buildModel(config, extensions, { seed: options.seed ?? 3 }), extensions };
 }
 
 /** Saves a BitNet checkpoint as the bitnet phase does: latent weights plus the packed file (core's save hook). */
-export async function saveBitNetDir(dir: string, options: { titan?: boolean; seed?: number } = {}): Promise<void> {
+export async function saveBitNetDir(dir: string, options: BitNetOptions = {}): Promise<void> {
   const { model, extensions } = createBitNet(options);
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
   model.dispose();
@@ -112,8 +121,8 @@ export function fakeResult(models: { dir: string; role: string }[]): PhaseResult
 export const TARGETS = ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.mlp.down'];
 
 /** A baked directory: a BitNet + Titan checkpoint and one persona adapter with a non-zero update. */
-export async function saveBakedDir(target: string): Promise<void> {
-  await saveBitNetDir(target, { titan: true, seed: 12 });
+export async function saveBakedDir(target: string, options: Pick<BitNetOptions, 'embeddingQuant'> = {}): Promise<void> {
+  await saveBitNetDir(target, { ...options, titan: true, seed: 12 });
   const { extensions } = createBitNet({ titan: true, seed: 12 });
   const model = buildModel(MICRO, { ...extensions, titan: TITAN_SETTINGS, lora: loraExtension(TARGETS) }, { seed: 12 });
   const adapters = LoraAdapters.of(model);

@@ -47,9 +47,7 @@ describe('edge phase', () => {
     const dir = result.models[0]?.dir as string;
     expect(dir).toBe(path.join(outcome.runDir, phaseDirName('edge'), EDGE_MODEL_DIR));
     expect(result.models[0]?.role).toBe('deployable');
-    expect(readdirSync(dir).sort()).toEqual(
-      ['adapters', 'config.json', PACKED_FILE, 'model.safetensors', 'tokenizer.json'].sort(),
-    );
+    expect(readdirSync(dir).sort()).toEqual(['adapters', 'config.json', PACKED_FILE, 'tokenizer.json'].sort());
     expect(readFileSync(path.join(dir, 'adapters', 'personas.json'), 'utf8')).toContain('personas');
     const { metrics } = result;
     for (const key of [

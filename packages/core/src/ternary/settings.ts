@@ -26,7 +26,7 @@ export const BitNetSettingsSchema = z.object({
    * `int8-row` 8-bit with a scale per row, `int4-group` 4-bit with a scale per 32 values (embedding-quant.ts).
    * Loading dequantizes to F32; training and the latent weights are unaffected.
    */
-  embeddingQuant: z.enum(['none', 'int8-row', 'int4-group']).default('none'),
+  embeddingQuant: z.enum(['none', 'int8-row', 'int4-group']).default('int8-row'),
 });
 /** BitLinear settings with every default filled in (see {@link BitNetSettingsSchema}); what a checkpoint records. */
 export type BitNetSettings = z.output<typeof BitNetSettingsSchema>;

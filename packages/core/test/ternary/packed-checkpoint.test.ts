@@ -18,15 +18,17 @@ import {
   packedTensorNames,
   saveModelCheckpoint,
 } from '../../src/index.js';
+import type { BitNetSettingsInput } from '../../src/index.js';
 import { MICRO, bitnetCopy, maxAbsDifference, microTokenizer, randomTokens, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-async function savedBitNet(config = MICRO) {
+/** `embeddingQuant: 'none'` keeps the embedding F32, so the packed model can match the latent one bit for bit. */
+async function savedBitNet(config = MICRO, settings: BitNetSettingsInput = { embeddingQuant: 'none' }) {
   const dense = new TinyTitan(config, { seed: 8 });
-  const { model, extension, extensions } = bitnetCopy(dense);
+  const { model, extension, extensions } = bitnetCopy(dense, settings);
   dense.dispose();
   const dir = path.join(tempDir('ckpt'), 'model');
   await saveModelCheckpoint(dir, { model, tokenizer: microTokenizer(), extensions });
@@ -35,7 +37,7 @@ async function savedBitNet(config = MICRO) {
 
 describe('packed checkpoint', () => {
   it('stores each ternary layer as U8 codes + an F32 scale, names the packing, and is ≥ 8× smaller on disk for those layers', async () => {
-    const { model, extension, dir } = await savedBitNet();
+    const { model, extension, dir } = await savedBitNet(MICRO, {});
     const packedFile = path.join(dir, PACKED_FILE);
     const { weights, metadata } = await readSafetensorsFile(packedFile);
     expect(metadata['bitnet.packing']).toBe(PACKING_NAME);
@@ -54,7 +56,11 @@ describe('packed checkpoint', () => {
       const packedBytes = bytesOf(packedHeader, names.packed) + bytesOf(packedHeader, names.scale);
       expect(bytesOf(fp32Header, `${layer}.weight`) / packedBytes).toBeGreaterThanOrEqual(8);
     }
-    expect(weights.get('embed.weight')?.dtype).toBe('F32');
+    // By default the embedding (the tied head) is stored 8-bit with a scale per row.
+    expect(extension.settings.embeddingQuant).toBe('int8-row');
+    expect(metadata['bitnet.embedding']).toBe('int8-row');
+    expect(weights.has('embed.weight')).toBe(false);
+    expect(weights.get('embed.weight_q')?.shape).toEqual([MICRO.vocabSize, MICRO.dModel]);
     model.dispose();
   });
 
@@ -114,7 +120,7 @@ describe('packed checkpoint', () => {
     );
     const { model, extensions } = bitnetCopy(
       titan,
-      {},
+      { embeddingQuant: 'none' },
       { titan: { act: { enabled: true, maxSteps: 2 }, memory: { enabled: true } } },
     );
     titan.dispose();
