@@ -134,12 +134,12 @@ const sharpened = tf.tidy(() => {
 });
 
 const HANDED_ON = ['trained', 'input', 'control'];
+const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
 // Which positions the hand-on choice was made on: the check set (after issue 27's change) or none reported.
 const selection =
   m.checkWindows === undefined
     ? 'no check-set figures (handOnBest off)'
     : `chosen on ${m.checkWindows} held-out check windows disjoint from the reported ones: input ${f(m.checkLossBefore)}, trained ${f(m.checkLossWithoutThoughts)}, plain fine-tune ${f(m.checkLossControl)}`;
-const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
 console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? '?'} threads)`);
 console.log('');
 console.log(
