@@ -135,6 +135,11 @@ const sharpened = tf.tidy(() => {
 
 const HANDED_ON = ['trained', 'input', 'control'];
 const f = (x, d = 4) => (x === undefined ? 'n/a' : Number(x).toFixed(d));
+// Which positions the hand-on choice was made on: the check set (after issue 27's change) or none reported.
+const selection =
+  m.checkWindows === undefined
+    ? 'no check-set figures (handOnBest off)'
+    : `chosen on ${m.checkWindows} held-out check windows disjoint from the reported ones: input ${f(m.checkLossBefore)}, trained ${f(m.checkLossWithoutThoughts)}, plain fine-tune ${f(m.checkLossControl)}`;
 console.log(`## quietstar (${preset}, backend ${backend.choice}, ${backend.threads ?? '?'} threads)`);
 console.log('');
 console.log(
@@ -185,11 +190,11 @@ console.log(
   `- Answer tokens (${m.answerTokens} digits after \`####\`): input ${f(m.answerLossBefore)}, plain fine-tune ${f(m.answerLossControl)}, after without thoughts ${f(m.answerLossWithoutThoughts)}, with ${f(m.answerLossWithThoughts)}; thoughts Δ = ${f(m.answerLossDelta)} ± ${f(m.answerLossDeltaStdErr)}; after − input ${f(m.answerChangeWithoutThoughts)} ± ${f(m.answerChangeWithoutThoughtsStdErr)}.`,
 );
 console.log(
-  `- Handed on: ${HANDED_ON[m.handedOn]}; after (no thoughts) − input = ${f(m.lossChangeWithoutThoughts)} ± ${f(m.lossChangeWithoutThoughtsStdErr)}, − control = ${f(m.lossVersusControl)} ± ${f(m.lossVersusControlStdErr)}.`,
+  `- Handed on: ${HANDED_ON[m.handedOn]}; after (no thoughts) − input = ${f(m.lossChangeWithoutThoughts)} ± ${f(m.lossChangeWithoutThoughtsStdErr)}, − control = ${f(m.lossVersusControl)} ± ${f(m.lossVersusControlStdErr)}; ${selection}.`,
 );
 console.log(`- Report: ${outcome.result.artifacts.report}`);
 const pm = (x, se) => `${f(x)} ± ${f(se)}`;
 console.log('');
 console.log(
-  `ABLATION | ${process.env.QS_LABEL ?? 'run'} | ${f(m.lossBefore)} | ${f(m.controlLoss)} | ${f(m.lossWithoutThoughts)} | ${f(m.lossWithThoughts)} | ${pm(m.lossChangeWithoutThoughts, m.lossChangeWithoutThoughtsStdErr)} | ${pm(m.lossDelta, m.lossDeltaStdErr)} | ${f(m.answerLossBefore)} | ${f(m.answerLossControl)} | ${f(m.answerLossWithoutThoughts)} | ${f(m.answerLossWithThoughts)} | ${pm(m.answerLossDelta, m.answerLossDeltaStdErr)} | ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 0)}% / ${f(100 * (m.accuracyWithThoughts ?? NaN), 0)}% | ${HANDED_ON[m.handedOn]} | ${phaseSeconds.toFixed(0)} s |`,
+  `ABLATION | ${process.env.QS_LABEL ?? 'run'} | ${f(m.lossBefore)} | ${f(m.controlLoss)} | ${f(m.lossWithoutThoughts)} | ${f(m.lossWithThoughts)} | ${pm(m.lossChangeWithoutThoughts, m.lossChangeWithoutThoughtsStdErr)} | ${pm(m.lossDelta, m.lossDeltaStdErr)} | ${f(m.answerLossBefore)} | ${f(m.answerLossControl)} | ${f(m.answerLossWithoutThoughts)} | ${f(m.answerLossWithThoughts)} | ${pm(m.answerLossDelta, m.answerLossDeltaStdErr)} | ${f(100 * (m.accuracyWithoutThoughts ?? NaN), 0)}% / ${f(100 * (m.accuracyWithThoughts ?? NaN), 0)}% | ${HANDED_ON[m.handedOn]} (${m.checkWindows === undefined ? 'no check set' : `check set: ${f(m.checkLossBefore)} / ${f(m.checkLossWithoutThoughts)} / ${f(m.checkLossControl)}`}) | ${phaseSeconds.toFixed(0)} s |`,
 );

@@ -50,6 +50,7 @@ export {
   type Latency,
 } from './answers.js';
 export { answerTargetMask, evaluateAnswerTokens, pairedDifference, type AnswerEvaluation } from './answer-tokens.js';
+export { checkWindows, type CheckLosses } from './check-set.js';
 export {
   compareWithInput,
   type HandedOn,

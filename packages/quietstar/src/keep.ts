@@ -1,11 +1,12 @@
 /**
  * Which model the phase hands on. Thought training shares the LM's weights, so it can leave the model
  * worse at plain next-token prediction than it was handed (docs/benchmarks.md measured 0.08–0.21 nats at
- * `small`). The phase compares the input's and the trained model's no-thought loss on the same held-out
- * positions and hands on the better one; every figure here is paired per position.
+ * `small`). Every reported figure here is paired per position on the evaluation's held-out positions; the
+ * choice of the model to hand on is made on a separate check set (check-set.ts), never on those positions.
  */
 import { pairedDifference, pick, type AnswerEvaluation } from './answer-tokens.js';
 import { valuesAtPositions } from './base-loss.js';
+import type { CheckLosses } from './check-set.js';
 import { mean } from './coherence.js';
 import type { ThoughtEvaluation } from './evaluate.js';
 
@@ -33,7 +34,9 @@ export interface InputComparison {
   readonly answerLossControl?: number;
   /** Answer tokens: trained model without thoughts − input, paired. */
   readonly answerChangeWithoutThoughts: PairedFigure;
-  /** The model the phase hands on: the lowest no-thought loss of the candidates at these positions. */
+  /** The candidates' losses on the check set the choice was made on; undefined without `handOnBest`. */
+  readonly check?: CheckLosses;
+  /** The model the phase hands on: the lowest no-thought loss of the candidates on the check set. */
   readonly handedOn: HandedOn;
 }
 
@@ -51,15 +54,15 @@ export interface PlainModelNll {
 }
 
 /**
- * Compares on the positions the evaluation thought at. With `handOnBest`, the candidate with the lowest
- * mean no-thought loss there is handed on (ties go to the trained model, then the input); without it,
- * always the trained model.
+ * Compares on the positions the evaluation thought at. With `check` (the losses on the check set, given
+ * when `handOnBest` is on) the candidate with the lowest check-set loss is handed on (ties go to the
+ * trained model, then the input); without it, always the trained model.
  */
 export function compareWithInput(
   nll: PlainModelNll,
   evaluation: ThoughtEvaluation,
   answers: AnswerEvaluation,
-  handOnBest: boolean,
+  check: CheckLosses | undefined,
 ): InputComparison {
   const at = (values: Float32Array) =>
     valuesAtPositions(values, nll.length, evaluation.positionStarts, evaluation.positionsPerRow);
@@ -75,7 +78,8 @@ export function compareWithInput(
     answerLossBefore: mean(pick(nll.input, answers.indices)),
     answerLossControl: nll.control ? mean(pick(nll.control, answers.indices)) : undefined,
     answerChangeWithoutThoughts: pairedDifference(answers.withoutNll, pick(nll.input, answers.indices)),
-    handedOn: handOnBest ? best(mean(after), mean(before), control ? mean(control) : undefined) : 'trained',
+    check,
+    handedOn: check ? best(check.trained, check.input, check.control) : 'trained',
   };
 }
 

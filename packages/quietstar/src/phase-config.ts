@@ -34,9 +34,10 @@ export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSett
     latencyTokens: z.number().int().nonnegative().default(16),
     /**
      * Hand on whichever of the input, the trained model and (with `fineTuneControl`) the plain fine-tune
-     * has the lowest held-out loss without thoughts at the evaluated positions; the input and the control
-     * are saved with a zero mixing head, so thinking changes nothing. The report says which. false hands
-     * on the trained model whatever it measured.
+     * has the lowest held-out loss without thoughts on a check set: the (up to `evalWindows`) held-out
+     * windows after the reported ones, so the choice is never made on the positions it is reported on.
+     * The input and the control are saved with a zero mixing head, so thinking changes nothing. The report
+     * says which, and the check-set losses. false hands on the trained model whatever it measured.
      */
     handOnBest: z.boolean().default(true),
     /**

@@ -1,4 +1,4 @@
-/** The quietstar phase's steps: load the input, train the thoughts. */
+/** The quietstar phase's steps: load the input and its data, train the thoughts. */
 import path from 'node:path';
 import {
   ForgeError,
@@ -6,9 +6,11 @@ import {
   documentBatchSource,
   loadModelCheckpoint,
   parseConfig,
+  preparePhaseData,
   train,
 } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseContext, Tracker, TrainSummary } from '@agent-forge/core';
+import type { BpeTokenizer, PhaseContext, PhaseData, TokenWindows, Tracker, TrainSummary } from '@agent-forge/core';
+import { checkWindows } from './check-set.js';
 import { mean } from './coherence.js';
 import { quietStarObjective } from './objective.js';
 import type { QuietStarPhaseConfig } from './phase-config.js';
@@ -38,6 +40,22 @@ export async function loadInputThinker(
   }
   const settings = parseConfig(QuietStarSettingsSchema, config, { prefix: 'phases.quietstar' });
   return { thinker: new Thinker(model, settings, {}, seed), tokenizer, extensions: checkpoint.extensions };
+}
+
+/**
+ * The phase's data (core's split and held-out windows), plus, with `handOnBest`, the check set the model to
+ * hand on is chosen on: the held-out windows after the reported ones.
+ */
+export function prepareQuietstarData(
+  config: QuietStarPhaseConfig,
+  ctx: PhaseContext,
+  tokenizer: BpeTokenizer,
+  contextLength: number,
+): Promise<PhaseData<TokenWindows | undefined>> {
+  return preparePhaseData(config, ctx, tokenizer, contextLength, {
+    extra: (split, tokens, reported) =>
+      config.handOnBest ? checkWindows(split.validation.tokenize(tokens), contextLength, reported.rows) : undefined,
+  });
 }
 
 /** Thought training through core's loop (resumes from `<phaseDir>/train-state`); logs the coherence scores per step. */

@@ -3,21 +3,23 @@
  * tokens, parallel thoughts, mixing head, REINFORCE + mixed LM loss), evaluate held-out loss and answer
  * accuracy with and without thoughts plus the anti-theater checks, and save the reasoning-enhanced model:
  * an ordinary TinyTitan checkpoint with `extensions.quietstar` and the `quietstar.safetensors` sidecar.
- * When training left the model's no-thought held-out loss worse than the input's (same positions), the
- * saved model is the input itself with a zero mixing head (`keepInputIfWorse`), and the report says so.
+ * With `handOnBest` the saved model is whichever of the input, the trained model and the plain fine-tune
+ * has the lowest no-thought loss on a held-out check set disjoint from the reported windows (the input
+ * and the control with a zero mixing head), and the report says which.
  */
 import path from 'node:path';
-import { bytesOnDisk, pickInputModel, preparePhaseData } from '@agent-forge/core';
+import { bytesOnDisk, pickInputModel } from '@agent-forge/core';
 import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult } from '@agent-forge/core';
 import { accuracyWithAndWithout, measureLatency } from './answers.js';
 import { answerTargetMask, evaluateAnswerTokens } from './answer-tokens.js';
 import { positionNll } from './base-loss.js';
+import { checkLosses, meanCheckLoss } from './check-set.js';
 import { plainFineTune } from './control.js';
 import { saveHandedOn } from './hand-on.js';
 import { evaluateThoughts } from './evaluate.js';
 import { compareWithInput } from './keep.js';
 import { QuietStarPhaseConfigSchema, quietstarPresetDefaults, type QuietStarPhaseConfig } from './phase-config.js';
-import { loadInputThinker, trainThoughts } from './phase-steps.js';
+import { loadInputThinker, prepareQuietstarData, trainThoughts } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
@@ -39,21 +41,19 @@ async function runQuietstar(
   const { thinker, tokenizer, extensions } = await loadInputThinker(source.dir, config, ctx.seed);
   let control: Awaited<ReturnType<typeof plainFineTune>> | undefined;
   try {
-    const data = await preparePhaseData(config, ctx, tokenizer, thinker.model.config.contextLength);
+    const data = await prepareQuietstarData(config, ctx, tokenizer, thinker.model.config.contextLength);
     const { windows, problems } = data.heldOut;
     const nllBefore = positionNll(thinker.model, windows);
+    const checkBefore = data.extra ? meanCheckLoss(thinker.model, data.extra) : Number.NaN;
     const training = await trainThoughts(thinker, config, ctx, data.trainDocuments);
     const evaluation = evaluateThoughts(thinker, windows, { seed: ctx.seed });
     const answers = evaluateAnswerTokens(thinker, windows, answerTargetMask(windows, tokenizer), ctx.seed);
     control = config.fineTuneControl
       ? await plainFineTune(source.dir, config, ctx, data.trainDocuments, windows)
       : undefined;
-    const comparison = compareWithInput(
-      { length: windows.cols - 1, input: nllBefore, control: control?.nll },
-      evaluation,
-      answers,
-      config.handOnBest,
-    );
+    const check = data.extra && checkLosses(data.extra, checkBefore, thinker.model, control?.model);
+    const nll = { length: windows.cols - 1, input: nllBefore, control: control?.nll };
+    const comparison = compareWithInput(nll, evaluation, answers, check);
     const accuracy = await accuracyWithAndWithout(thinker, tokenizer, problems, config.maxNewTokens);
     const prompt = [...windows.tokens.subarray(0, Math.max(1, thinker.model.config.contextLength >> 1))];
     const latency = config.latencyTokens > 0 ? await measureLatency(thinker, prompt, config.latencyTokens) : undefined;

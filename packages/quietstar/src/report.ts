@@ -30,6 +30,10 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     mixerParams: outcome.mixerParams,
     thoughtLength: outcome.thoughtLength,
     handedOn: HANDED_ON_CODE[c.handedOn],
+    checkWindows: c.check?.windows,
+    checkLossBefore: c.check?.input,
+    checkLossWithoutThoughts: c.check?.trained,
+    checkLossControl: c.check?.control,
     lossBefore: c.lossBefore,
     lossChangeWithoutThoughts: c.changeWithoutThoughts.mean,
     lossChangeWithoutThoughtsStdErr: c.changeWithoutThoughts.stdErr,
@@ -132,5 +136,8 @@ function handedOn(c: InputComparison): string {
     control:
       "**The phase hands on the plain fine-tune** (with a zero mixing head: thinking changes nothing): it beat both the input and the trained model without thoughts. The table's 'after' rows are the trained model's.",
   }[c.handedOn];
-  return `Thought training changed the held-out loss without thoughts by ${change} at the same positions.${control} ${verdict}`;
+  const basis = c.check
+    ? ` Chosen on ${c.check.windows} held-out check windows disjoint from the reported ones (all tokens, no thoughts): input ${fixed(c.check.input)}, trained ${fixed(c.check.trained)}, plain fine-tune ${c.check.control === undefined ? 'not run' : fixed(c.check.control)}.`
+    : ' (handOnBest is off.)';
+  return `Thought training changed the held-out loss without thoughts by ${change} at the same positions.${control} ${verdict}${basis}`;
 }

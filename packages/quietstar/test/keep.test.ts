@@ -11,21 +11,25 @@ import {
   TinyTitan,
   formatProblem,
   generateProblems,
+  heldOutWindows,
   loadModelCheckpoint,
   readPhaseResult,
   phaseDirName,
   runPipeline,
   useBackend,
+  type TokenWindows,
 } from '@agent-forge/core';
 import { readFileSync } from 'node:fs';
 import {
   answerTargetMask,
+  checkWindows,
   compareWithInput,
   evaluateAnswerTokens,
   loadThinker,
   quietStarObjective,
   quietstarPhase,
   type AnswerEvaluation,
+  type CheckLosses,
   type ThoughtEvaluation,
 } from '../src/index.js';
 import {
@@ -58,25 +62,43 @@ const NO_ANSWERS = {
   withNll: new Float32Array(0),
 } as unknown as AnswerEvaluation;
 
+/** Check-set losses (the decision's basis): one window, the given candidates' means. */
+function checkOf(input: number, trained: number, control?: number): CheckLosses {
+  return { windows: 1, input, trained, control };
+}
+
 describe('compareWithInput', () => {
   const input = Float32Array.from([9, 1, 1, 1, 1, 9]);
-  it('keeps the input when the trained model is worse without thoughts at the same positions', () => {
-    const worse = compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, true);
+  it('reports at the same positions, and keeps the input when the trained model is worse on the check set', () => {
+    const worse = compareWithInput(
+      { length: 6, input },
+      evaluationOf([1.5, 1.5, 1.1, 1.3]),
+      NO_ANSWERS,
+      checkOf(1, 1.2),
+    );
     expect(worse.lossBefore).toBe(1); // positions 1 … 4 only, not the 9s outside the window
     expect(worse.changeWithoutThoughts.mean).toBeCloseTo(0.35, 6);
     expect(worse.handedOn).toBe('input');
-    expect(compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, false).handedOn).toBe(
-      'trained',
-    );
+    expect(worse.check?.trained).toBe(1.2);
+    const off = compareWithInput({ length: 6, input }, evaluationOf([1.5, 1.5, 1.1, 1.3]), NO_ANSWERS, undefined);
+    expect(off.handedOn).toBe('trained');
   });
 
-  it('hands on the trained model when it is better, and measures it against the control', () => {
+  it('decides on the check set, not on the reported positions', () => {
+    // Reported: the trained model is worse than the input; check set: it is better. The check set decides.
+    const reportedWorse = evaluationOf([1.5, 1.5, 1.1, 1.3]);
+    expect(compareWithInput({ length: 6, input }, reportedWorse, NO_ANSWERS, checkOf(1, 0.9)).handedOn).toBe('trained');
+    const reportedBetter = evaluationOf([0.5, 0.5, 0.5, 0.5]);
+    expect(compareWithInput({ length: 6, input }, reportedBetter, NO_ANSWERS, checkOf(1, 1.1)).handedOn).toBe('input');
+  });
+
+  it('measures the trained model against the control at the same positions', () => {
     const control = Float32Array.from([0, 0.95, 0.95, 0.95, 0.95, 0]);
     const better = compareWithInput(
       { length: 6, input, control },
       evaluationOf([0.9, 0.8, 0.9, 0.8]),
       NO_ANSWERS,
-      true,
+      checkOf(1, 0.85, 0.95),
     );
     expect(better.handedOn).toBe('trained');
     expect(better.changeWithoutThoughts.mean).toBeCloseTo(-0.15, 6);
@@ -84,12 +106,40 @@ describe('compareWithInput', () => {
     expect(better.changeVersusControl?.mean).toBeCloseTo(-0.1, 6);
   });
 
-  it('hands on the plain fine-tune when it beats both', () => {
+  it('hands on the plain fine-tune when it beats both on the check set', () => {
     const control = Float32Array.from([0, 0.5, 0.5, 0.5, 0.5, 0]);
-    const trainedWorse = evaluationOf([1.5, 1.5, 1.1, 1.3]);
-    expect(compareWithInput({ length: 6, input, control }, trainedWorse, NO_ANSWERS, true).handedOn).toBe('control');
-    const trainedBetter = evaluationOf([0.4, 0.4, 0.4, 0.4]);
-    expect(compareWithInput({ length: 6, input, control }, trainedBetter, NO_ANSWERS, true).handedOn).toBe('trained');
+    const any = evaluationOf([1, 1, 1, 1]);
+    expect(compareWithInput({ length: 6, input, control }, any, NO_ANSWERS, checkOf(1, 1.2, 0.5)).handedOn).toBe(
+      'control',
+    );
+    expect(compareWithInput({ length: 6, input, control }, any, NO_ANSWERS, checkOf(1, 0.4, 0.5)).handedOn).toBe(
+      'trained',
+    );
+  });
+});
+
+describe('check set', () => {
+  /** Documents of distinct token ids (none is `<eos>`), so a token id names its place in the held-out stream. */
+  const documents = [0, 1, 2, 3, 4, 5].map((d) => Int32Array.from({ length: 11 }, (_, i) => 100 + 11 * d + i));
+  /** The tokens a set of windows predicts: every column but the first of every row. */
+  const targets = (w: TokenWindows) =>
+    [...w.tokens].filter((_, i) => i % w.cols !== 0).filter((token) => token !== SPECIAL_IDS.eos);
+
+  it('never predicts a token the reported windows predict, and follows them in the same stream', () => {
+    const reported = heldOutWindows(documents, 8, SPECIAL_IDS.eos, 3);
+    const check = checkWindows(documents, 8, reported.rows);
+    expect(check.rows).toBe(3);
+    expect(check.cols).toBe(reported.cols);
+    const reportedTargets = new Set(targets(reported));
+    expect(targets(check).filter((token) => reportedTargets.has(token))).toEqual([]);
+    // Its first window starts where the last reported window ends (the shared token is context, not a target).
+    expect(check.tokens[0]).toBe(reported.tokens[reported.rows * reported.cols - 1]);
+  });
+
+  it('takes what is left when the stream is short, and names handOnBest when nothing is', () => {
+    const reported = heldOutWindows(documents, 16, SPECIAL_IDS.eos, 3); // 71 tokens: 4 windows of 16
+    expect(checkWindows(documents, 16, reported.rows).rows).toBe(1);
+    expect(() => checkWindows(documents, 16, 4)).toThrow(/handOnBest/);
   });
 });
 
@@ -176,6 +226,9 @@ describe('quietstar phase with a damaging setting', () => {
     const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('quietstar')));
     expect(result.metrics.lossChangeWithoutThoughts).toBeGreaterThan(0.1);
     expect(result.metrics.handedOn).toBe(1); // the input
+    // Chosen on the check set: the trained model was worse there too.
+    expect(result.metrics.checkWindows).toBe(2);
+    expect(result.metrics.checkLossWithoutThoughts).toBeGreaterThan(result.metrics.checkLossBefore as number);
     expect(readFileSync(result.artifacts.report as string, 'utf8')).toMatch(/hands on the input model unchanged/);
     const saved = await loadThinker(result.models[0]!.dir);
     const original = await loadModelCheckpoint(inputDir);

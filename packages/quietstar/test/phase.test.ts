@@ -76,6 +76,9 @@ describe('quietstar phase', () => {
       'lossChangeWithoutThoughts',
       'lossVersusControl',
       'handedOn',
+      'checkLossBefore',
+      'checkLossWithoutThoughts',
+      'checkLossControl',
     ]) {
       expect(Number.isFinite(metrics[key]), key).toBe(true);
     }
