@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_BATCH, BENCH_MODELS } from './bench-models.mjs';
+import { torchEnv } from './torch-env.mjs';
 
 const here = import.meta.dirname;
 const repo = path.resolve(here, '../..');
@@ -81,8 +82,8 @@ if (torch) {
         String(torchThreads),
         '2',
       ];
-      torchRuns[preset].push({ label: 'pinned env', ...runJson('/usr/bin/python3', args) });
-      torchRuns[preset].push(spawnSyncJson(args, unpinned));
+      torchRuns[preset].push({ label: 'pinned env', ...runJson('/usr/bin/python3', args, torchEnv()) });
+      torchRuns[preset].push(spawnSyncJson(args, torchEnv(unpinned)));
     }
   }
 }
@@ -247,7 +248,7 @@ Load average (1 min) at the start ${loadAtStart[0].toFixed(2)}, at the end ${loa
   Forward: batch 1, the whole context in one pass, no gradient, median of 5.
 - Peak RSS: the whole benchmark process (\`process.resourceUsage().maxRSS\`, Python's \`ru_maxrss\`); wasm heap:
   its size at the end (it never shrinks, so it is the peak; the limit is 4 GiB).
-- PyTorch: ${hasTorch ? "the same architecture (tooling/bench/torch_tinytitan.py) with the same config and batch, Debian's `python3-torch` with `libopenblas0-openmp`, run with this machine's `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` (AVX2 Haswell kernels) and with both unset (OpenBLAS picks its own kernels), each checked against float64 on a 512² product, on all threads and on one; the fastest is the anchor of the % column" : '**not installed on this machine** (`apt-get install python3-torch libopenblas0-openmp`), so there is no comparison'}.
+- PyTorch: ${hasTorch ? "the same architecture (tooling/bench/torch_tinytitan.py) with the same config and batch, Debian's `python3-torch` with `libopenblas0-openmp` (put first on `LD_LIBRARY_PATH` by tooling/bench/torch-env.mjs: the alternatives link picks the pthreads build, whose threads and torch's OpenMP pool oversubscribe the cores), run with this machine's `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` (AVX2 Haswell kernels) and with both unset (OpenBLAS picks its own kernels), each checked against float64 on a 512² product, on all threads and on one; the fastest is the anchor of the % column" : '**not installed on this machine** (`apt-get install python3-torch libopenblas0-openmp`), so there is no comparison'}.
 
 | preset | engine | threads | micro-batch | ms/step | train tok/s | % of PyTorch | decode ms/token | forward ms | peak RSS MB | wasm heap MB |
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|

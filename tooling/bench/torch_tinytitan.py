@@ -202,21 +202,29 @@ def one_generation_ms_per_token(model, ctx, vocab, new_tokens):
         return (time.perf_counter() - t0) * 1000 / count
 
 
-def blas_name():
+def loaded_blas():
+    """The libblas.so.3 this process really mapped (the alternatives link can differ from it when
+    LD_LIBRARY_PATH selects another build, as the bench does to get the OpenMP OpenBLAS)."""
     try:
-        import ctypes.util
-        import os
-        real = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-        return "openblas" if "openblas" in real else ("reference" if "blas/" in real else real)
-    except Exception:  # noqa: BLE001 — informational only
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if line.rstrip().endswith("libblas.so.3")}
+        return sorted(paths)[0] if paths else os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    except OSError:  # informational only
         return "unknown"
+
+
+def blas_name():
+    real = loaded_blas()
+    kind = "openblas" if "openblas" in real else ("reference" if "blas/" in real else real)
+    threading = " (OpenMP)" if "openblas-openmp" in real else (" (pthreads)" if "openblas-pthread" in real else "")
+    return kind + threading
 
 
 def blas_info():
     """The BLAS torch was built against (`torch.__config__.show()`: BLAS_INFO) and the library it loads."""
     shown = torch.__config__.show()
     built = next((part.split("=", 1)[1] for part in shown.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
-    return {"blasBuild": built, "blas": blas_name(), "blasLibrary": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"), "blasCore": openblas_core()}
+    return {"blasBuild": built, "blas": blas_name(), "blasLibrary": loaded_blas(), "blasCore": openblas_core()}
 
 
 def timed_generation(model, prompt, new_tokens):

@@ -44,6 +44,7 @@ import {
   percentile,
   writeDeployable,
 } from '@agent-forge/edge';
+import { torchEnv } from '../../../tooling/bench/torch-env.mjs';
 
 const LENGTHS = { tiny: [32, 24], small: [64, 48], paper: [128, 64] };
 
@@ -63,7 +64,7 @@ function torchLatency(config, preset) {
     return { error: `${PYTHON} cannot import torch (apt-get install python3-torch)` };
   const threads = describeBackend().threads ?? os.cpus().length;
   const args = [TORCH_SCRIPT, 'latency', JSON.stringify(config), promptTokens, newTokens, 3, 1, threads].map(String);
-  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' }).trim().split('\n').pop());
+  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8', env: torchEnv() }).trim().split('\n').pop());
 }
 
 /** Child mode: time one path on one directory and print JSON. */
