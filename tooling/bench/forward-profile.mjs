@@ -2,6 +2,7 @@
 // Batch 1, the whole context in one pass, no gradient (the bench's "forward ms"), under tf.profile.
 import { BENCH_MODELS } from './bench-models.mjs';
 import { TinyTitan, describeBackend, initBackend, tf } from '@agent-forge/core';
+import { kernelTable, kernelsByName } from './kernel-table.mjs';
 
 const [preset = 'paper', threadsArg] = process.argv.slice(2);
 await initBackend({ prefer: 'wasm', ...(threadsArg ? { threads: Number(threadsArg) } : {}) });
@@ -26,21 +27,12 @@ for (let i = 0; i < 5; i++) {
 }
 walls.sort((a, b) => a - b);
 const profile = await tf.profile(forward);
-const byKernel = new Map();
-for (const kernel of profile.kernels) {
-  const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
-  entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-  entry.calls += 1;
-  byKernel.set(kernel.name, entry);
-}
-const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
+const kernels = kernelsByName(profile);
+const total = kernels.total;
 console.log(
   `${preset} forward, 1 × ${config.contextLength}, ${describeBackend().threads} threads: median ${walls[2].toFixed(1)} ms, min ${walls[0].toFixed(1)} ms wall; profiled: ${total.toFixed(1)} ms in kernels (${profile.kernels.length} calls)\n`,
 );
-console.log('| kernel | calls | ms | share |\n|---|---:|---:|---:|');
-for (const [name, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
-  console.log(`| ${name} | ${calls} | ${ms.toFixed(1)} | ${((100 * ms) / total).toFixed(1)} % |`);
-}
+console.log(kernelTable(kernels, 15, 1));
 const shapes = profile.kernels
   .filter((k) => k.name === 'BatchMatMul')
   .map((k) => `${JSON.stringify(k.inputShapes)} ${Number(k.kernelTimeMs).toFixed(2)}`);

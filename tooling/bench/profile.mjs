@@ -4,6 +4,7 @@
 // FORGE_NATIVE_KERNELS=0 profiles wasm's own kernels; presets include `grokfast` (bench-models.mjs).
 import { BENCH_BATCH, BENCH_MODELS } from './bench-models.mjs';
 import { TinyTitan, describeBackend, initBackend, tf } from '@agent-forge/core';
+import { kernelTable, kernelsByName } from './kernel-table.mjs';
 
 const [preset = 'paper', backend = 'wasm', threadsArg] = process.argv.slice(2);
 await initBackend({ prefer: backend, ...(threadsArg ? { threads: Number(threadsArg) } : {}) });
@@ -26,18 +27,9 @@ step();
 const started = performance.now();
 const profile = await tf.profile(step);
 const wall = performance.now() - started;
-const byKernel = new Map();
-for (const kernel of profile.kernels) {
-  const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
-  entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-  entry.calls += 1;
-  byKernel.set(kernel.name, entry);
-}
-const total = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
+const kernels = kernelsByName(profile);
+const total = kernels.total;
 console.log(
   `${preset} forward+backward, batch ${batch} × ${config.contextLength}, ${backend}${native}, ${describeBackend().threads} threads: ${wall.toFixed(0)} ms wall, ${total.toFixed(0)} ms in kernels (${profile.kernels.length} kernel calls)\n`,
 );
-console.log('| kernel | calls | ms | share |\n|---|---:|---:|---:|');
-for (const [name, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
-  console.log(`| ${name} | ${calls} | ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)} % |`);
-}
+console.log(kernelTable(kernels, 15, 0));

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
 import { exportModel } from '../src/index.js';
+import { llamaCppGreedy } from './clients.js';
 import { NEW_TOKENS, PROMPTS, ourContinuations, smallModel, smallestGreedyGap } from './helpers.js';
 
 let model: TinyTitan;
@@ -44,29 +44,13 @@ function parseWithHfGguf(file: string): {
 }
 
 /** llama.cpp's greedy continuation of our prompt ids, through node-llama-cpp on the CPU (one thread: more spin against the other jobs of a 2-core machine). */
-async function llamaCppContinuations(file: string): Promise<number[][]> {
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-  const loaded = await llama.loadModel({ modelPath: file });
-  const context = await loaded.createContext({ contextSize: model.config.contextLength, threads: 1 });
-  const out: number[][] = [];
-  try {
-    for (const prompt of PROMPTS) {
-      const sequence = context.getSequence();
-      const tokens: number[] = [];
-      for await (const token of sequence.evaluate(tokenizer.encode(prompt) as Token[], { temperature: 0 })) {
-        tokens.push(token);
-        if (tokens.length >= NEW_TOKENS) break;
-      }
-      out.push(tokens);
-      await sequence.dispose();
-    }
-  } finally {
-    await context.dispose();
-    await loaded.dispose();
-    await llama.dispose();
-  }
-  return out;
-}
+const llamaCppContinuations = (file: string): Promise<number[][]> =>
+  llamaCppGreedy(
+    file,
+    PROMPTS.map((prompt) => tokenizer.encode(prompt)),
+    NEW_TOKENS,
+    model.config.contextLength,
+  );
 
 describe('GGUF export', () => {
   it('parses with @huggingface/gguf: llama metadata, the embedded tokenizer, every tensor', async () => {

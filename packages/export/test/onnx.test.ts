@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
 import { ONNX_FILE, exportModel } from '../src/index.js';
+import { onnxGreedyOne } from './clients.js';
 import { NEW_TOKENS, PROMPTS, ourContinuations, smallModel, smallestGreedyGap } from './helpers.js';
 
 let model: TinyTitan;
@@ -19,52 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => model.dispose());
 
-const int64 = (values: readonly number[]): Tensor =>
-  new Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
-const argmax = (values: Float32Array, offset: number, length: number): number => {
-  let best = 0;
-  for (let i = 1; i < length; i++) if ((values[offset + i] as number) > (values[offset + best] as number)) best = i;
-  return best;
-};
-
-/** onnxruntime's greedy continuation: the prompt once, then one token at a time through the KV cache outputs. */
-async function onnxContinuation(session: InferenceSession, prompt: readonly number[]): Promise<number[]> {
-  const { nLayers, nHeads, dModel, vocabSize } = model.config;
-  let cache: Record<string, Tensor> = {};
-  for (let layer = 0; layer < nLayers; layer++) {
-    for (const part of ['key', 'value'])
-      cache[`past_key_values.${layer}.${part}`] = new Tensor('float32', new Float32Array(0), [
-        1,
-        nHeads,
-        0,
-        dModel / nHeads,
-      ]);
-  }
-  const tokens: number[] = [];
-  let input = [...prompt];
-  let past = 0;
-  while (tokens.length < NEW_TOKENS) {
-    const total = past + input.length;
-    const outputs = await session.run({
-      input_ids: int64(input),
-      attention_mask: int64(new Array<number>(total).fill(1)),
-      position_ids: int64(input.map((_, i) => past + i)),
-      ...cache,
-    });
-    const logits = outputs.logits?.data as Float32Array;
-    const next = argmax(logits, (input.length - 1) * vocabSize, vocabSize);
-    tokens.push(next);
-    cache = {};
-    for (let layer = 0; layer < nLayers; layer++) {
-      for (const part of ['key', 'value'])
-        cache[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`] as Tensor;
-    }
-    past = total;
-    input = [next];
-  }
-  return tokens;
-}
-
 describe('ONNX export', () => {
   it('onnxruntime-node runs the decoder with its KV cache and continues held-out prompts exactly as our greedy decode', async () => {
     const outDir = path.join(root, 'onnx');
@@ -76,7 +31,8 @@ describe('ONNX export', () => {
         expect.arrayContaining(['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key']),
       );
       const continuations: number[][] = [];
-      for (const prompt of PROMPTS) continuations.push(await onnxContinuation(session, tokenizer.encode(prompt)));
+      for (const prompt of PROMPTS)
+        continuations.push(await onnxGreedyOne(session, model.config, tokenizer.encode(prompt), NEW_TOKENS));
       expect(continuations).toEqual(expected);
     } finally {
       await session.release();
