@@ -20,6 +20,7 @@ import { rollout, type Rollout } from './rollout.js';
 import { disposeBase, type BaseOutput, type Thinker } from './thinker.js';
 import { thoughtWindow, windowHost, windowMask, type ThoughtWindow } from './window.js';
 import { readAndDispose } from './host-read.js';
+import { policyTerm } from './policy-target.js';
 
 /**
  * One evaluation of the Quiet-STaR objective on a batch `[B, T + 1]`. Thought rows are
@@ -199,14 +200,20 @@ function scoreRollout(thinker: Thinker, prepared: PreparedBatch, thought: Rollou
   };
 }
 
-/** (1 − b)·mixed LM loss + b·base loss + policyWeight·REINFORCE (+ the ACT ponder cost). */
+/**
+ * (1 − b)·mixed LM loss + b·base loss + policyWeight·REINFORCE (+ the ACT ponder cost); the REINFORCE
+ * term's gradient reaches the weights `policyGradientTarget` names (policy-target.ts).
+ */
 function combinedLoss(thinker: Thinker, lm: tf.Scalar, policy: tf.Scalar, prepared: PreparedBatch): tf.Scalar {
-  const { baseLossWeight, policyWeight } = thinker.settings;
-  return tf.tidy(() => {
-    let total = tf.add(tf.mul(lm, 1 - baseLossWeight), tf.mul(policy, policyWeight));
+  const { baseLossWeight, policyWeight, policyGradientTarget } = thinker.settings;
+  const policyPart = policyTerm(policy, policyWeight, policyGradientTarget, thinker.thoughtEmbed);
+  const loss = tf.tidy(() => {
+    let total = tf.add(tf.mul(lm, 1 - baseLossWeight), policyPart);
     if (prepared.baseLoss) total = tf.add(total, tf.mul(prepared.baseLoss, baseLossWeight));
     return (prepared.base.ponderCost ? tf.add(total, prepared.base.ponderCost) : total) as tf.Scalar;
   });
+  policyPart.dispose();
+  return loss;
 }
 
 /** The base pass repeated per thought: row n·B + b is batch row b's thought n. */

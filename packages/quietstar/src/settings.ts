@@ -47,6 +47,13 @@ export const QuietStarSettingsSchema = z.object({
   temperature: z.number().min(0).default(1),
   /** Weight of the REINFORCE term next to the LM loss on the mixed logits. */
   policyWeight: z.number().min(0).default(1),
+  /**
+   * Which weights receive the REINFORCE term's gradient. `'all'` (default): every weight it depends on,
+   * the LM trunk included (the reference's behaviour). `'thoughts-only'`: only the start/end-of-thought
+   * embeddings; the trunk, embedding matrix, head and mixing head get the LM loss terms' gradients alone
+   * (costs one extra backward pass through the thought rollout per micro-batch).
+   */
+  policyGradientTarget: z.enum(['all', 'thoughts-only']).default('all'),
   /** Clamp negative advantages to 0 (reference `remove_negative_rewards = True`). */
   clampNegativeRewards: z.boolean().default(true),
   /**
