@@ -1,3 +1,4 @@
 import { forgeVitest } from '@agent-forge/vitest-config';
 
-export default forgeVitest();
+// One worker for all files (tfjs imported once): each file that runs tf picks its backend itself.
+export default forgeVitest({ isolate: false });

@@ -3,4 +3,5 @@ export declare function forgeVitest(options?: {
   lineThreshold?: number;
   isolate?: boolean;
   isolatedFiles?: string[];
+  e2eFiles?: string[];
 }): UserConfig;

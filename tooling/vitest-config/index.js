@@ -1,5 +1,26 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+const TEST_FILES = ['test/**/*.test.{ts,js}'];
+
+/**
+ * The projects of a shared-worker package: `isolatedFiles` and `e2eFiles` each file in a fresh process, the
+ * rest in one worker. A project extending the root concatenates its include with the root's, so with
+ * projects the root has none.
+ * @param {string[]} isolatedFiles
+ * @param {string[]} e2eFiles
+ */
+function testProjects(isolatedFiles, e2eFiles) {
+  const project = (name, include, exclude, isolate) => ({
+    extends: true,
+    test: { name, include, exclude: [...configDefaults.exclude, ...exclude], isolate },
+  });
+  return [
+    ...(isolatedFiles.length > 0 ? [project('fresh-process', isolatedFiles, e2eFiles, true)] : []),
+    project('shared-worker', TEST_FILES, [...isolatedFiles, ...e2eFiles], false),
+    ...(e2eFiles.length > 0 ? [project('end-to-end', e2eFiles, [], true)] : []),
+  ];
+}
+
 /**
  * Tests live in test/ beside src/. Forks, not threads: the tfjs wasm heap and its kernel
  * registry are per process, so each test file gets a clean engine.
@@ -16,28 +37,20 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * environment variables); a package that needs fresh state per file keeps the default. With
  * `isolate: false`, `isolatedFiles` (globs) still get a fresh process each: the files that test what
  * happens on a process's first backend initialisation, for instance.
- * @param {{ lineThreshold?: number, isolate?: boolean, isolatedFiles?: string[] }} [options]
+ *
+ * `e2eFiles` (globs, with `isolate: false`) form a project of their own, 'end-to-end', a fresh process
+ * per file: the unit run selects the other projects (`vitest run --project fresh-process --project
+ * shared-worker`) and `test:e2e` this one (`--project end-to-end`). A CLI `--exclude` does not reach
+ * the projects, so the split is made here.
+ * @param {{ lineThreshold?: number, isolate?: boolean, isolatedFiles?: string[], e2eFiles?: string[] }} [options]
  */
 export function forgeVitest(options = {}) {
-  const testFiles = ['test/**/*.test.{ts,js}'];
   const isolatedFiles = options.isolatedFiles ?? [];
-  // A project extending the root concatenates its include with the root's, so with projects the root has none.
+  const e2eFiles = options.e2eFiles ?? [];
   const files =
-    options.isolate === false && isolatedFiles.length > 0
-      ? {
-          projects: [
-            { extends: true, test: { name: 'fresh-process', include: isolatedFiles, isolate: true } },
-            {
-              extends: true,
-              test: {
-                name: 'shared-worker',
-                include: testFiles,
-                exclude: [...configDefaults.exclude, ...isolatedFiles],
-              },
-            },
-          ],
-        }
-      : { include: testFiles };
+    options.isolate === false && isolatedFiles.length + e2eFiles.length > 0
+      ? { projects: testProjects(isolatedFiles, e2eFiles) }
+      : { include: TEST_FILES };
   return defineConfig({
     test: {
       ...files,
