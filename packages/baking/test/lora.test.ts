@@ -22,7 +22,7 @@ import {
 } from './helpers.js';
 
 beforeAll(async () => {
-  await useBackend('cpu');
+  await useBackend('wasm');
 });
 
 const TARGETS = loraTargetLayers(parseModelConfig(MICRO), ['q', 'k', 'v', 'o']);

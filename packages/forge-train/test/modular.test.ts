@@ -12,7 +12,7 @@ import {
 } from '../src/index.js';
 
 beforeAll(async () => {
-  await useBackend('cpu');
+  await useBackend('wasm');
 });
 
 const rowsOf = (data: Int32Array): number[][] =>

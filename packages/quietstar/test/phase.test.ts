@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   SPECIAL_IDS,
   createTitanModel,
@@ -14,8 +14,10 @@ import {
 import { QUIETSTAR_MODEL_DIR, QUIETSTAR_SIDECAR, loadThinker, quietstarPhase, thinkAndPredict } from '../src/index.js';
 import { MICRO, fakeResult, maxAbsDifference, randomTokens, saveInput, tempDir } from './helpers.js';
 
-beforeAll(async () => {
-  await useBackend('cpu');
+// The phases train on wasm (the default backend, a tenth of cpu's time); the checks that two computations
+// agree bit for bit switch to cpu, whose sums do not depend on where the wasm heap placed the operands.
+beforeEach(async () => {
+  await useBackend('wasm');
 });
 
 const MICRO_PHASE = {
@@ -123,6 +125,7 @@ describe('quietstar phase', () => {
     });
 
     // A plain load sees an ordinary TinyTitan; loadThinker restores the thoughts from the sidecar.
+    await useBackend('cpu');
     const plain = await loadModelCheckpoint(dir);
     const { thinker } = await loadThinker(dir);
     const tokens = randomTokens(4, 1, 8, 320);
