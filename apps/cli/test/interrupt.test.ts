@@ -27,6 +27,10 @@ const ARGS = [
   'phases.cognate.checkpointEvery=1000',
   '--set',
   'phases.cognate.logEvery=1',
+  // The evaluations after training at their smallest: this test is about where training stops and resumes.
+  ...['evalWindows=1', 'evalProblems=0', 'maxNewTokens=2', 'skillEvalProblems=1', 'curriculumProblems=200'].flatMap(
+    (setting) => ['--set', `phases.cognate.${setting}`],
+  ),
 ];
 
 interface Finished {

@@ -36,6 +36,29 @@ describe('forge command line', () => {
       '--set',
       'phases.bitnet.evalProblems=1',
     ];
+    // The evaluations at their smallest and no effects table: this test checks that the phases run in order
+    // and report, not what they measure (each phase's own tests do that, effects.test.ts the table).
+    const smallEvaluations = [
+      'cognate.evalWindows=1',
+      'cognate.maxNewTokens=2',
+      'cognate.skillEvalProblems=1',
+      'cognate.curriculumProblems=20',
+      'evomerge.populationSize=4',
+      'evomerge.searchProblems=1',
+      'evomerge.testProblems=1',
+      'evomerge.testWindows=1',
+      'evomerge.reportProblems=0',
+      'evomerge.evalWindows=1',
+      'evomerge.evalProblems=0',
+      'evomerge.maxNewTokens=2',
+      'quietstar.evalWindows=1',
+      'quietstar.evalProblems=0',
+      'quietstar.maxNewTokens=2',
+      'quietstar.latencyTokens=0',
+      'quietstar.batchSize=1',
+      'bitnet.evalWindows=1',
+      'bitnet.maxNewTokens=2',
+    ].flatMap((setting) => ['--set', `phases.${setting}`]);
     const { lines, error } = await forge(
       'run',
       '--preset',
@@ -49,7 +72,9 @@ describe('forge command line', () => {
       'phases.evomerge.generations=1',
       '--set',
       'phases.quietstar.steps=1',
+      '--no-effects',
       ...short,
+      ...smallEvaluations,
     );
     expect(error).toBeUndefined();
     const output = lines.join('\n');
