@@ -20,10 +20,11 @@ import {
   writePackedWeights,
 } from '@agent-forge/core';
 import type { BpeTokenizer } from '@agent-forge/core';
-import { LlamaLogLevel, getLlama, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand } from '../src/commands/export.js';
 import { loadEdgeModel } from '../src/load-model.js';
+// The export package's real-client helper: llama.cpp through node-llama-cpp, CPU, one thread.
+import { llamaCppGreedy } from '../../../packages/export/test/clients.js';
 
 // TQ2_0 packs rows of 256 values, so every linear's input width is a multiple of 256.
 const CONFIG = { dModel: 256, nLayers: 1, nHeads: 4, dFF: 512, contextLength: 64, initStd: 0.3 };
@@ -43,30 +44,6 @@ function prefixAgreement(a: number[][], b: number[][]): number {
     agreed += position;
   });
   return agreed / (a.length * NEW_TOKENS);
-}
-
-async function llamaCppContinuations(file: string): Promise<number[][]> {
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: file });
-  const context = await model.createContext({ contextSize: CONFIG.contextLength, threads: 1 });
-  const out: number[][] = [];
-  try {
-    for (const prompt of PROMPTS) {
-      const sequence = context.getSequence();
-      const tokens: number[] = [];
-      for await (const token of sequence.evaluate(tokenizer.encode(prompt) as Token[], { temperature: 0 })) {
-        tokens.push(token);
-        if (tokens.length >= NEW_TOKENS) break;
-      }
-      out.push(tokens);
-      await sequence.dispose();
-    }
-  } finally {
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
-  }
-  return out;
 }
 
 /**
@@ -104,7 +81,8 @@ async function exportAndRun(
   const outDir = `${dir}-${type}`;
   await exportCommand({ modelDir: dir, format: 'gguf', outDir, type, measure: false });
   const file = path.join(outDir, 'model.gguf');
-  return { bytes: statSync(file).size, agreement: prefixAgreement(ours, await llamaCppContinuations(file)) };
+  const theirs = await llamaCppGreedy(file, PROMPT_IDS(), NEW_TOKENS, CONFIG.contextLength);
+  return { bytes: statSync(file).size, agreement: prefixAgreement(ours, theirs) };
 }
 
 beforeAll(async () => {
