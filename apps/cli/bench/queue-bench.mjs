@@ -1,9 +1,15 @@
-// Wall time of cognate and of the evomerge search in this process, and over a local redis-server with
-// 1 and 2 `forge worker` processes (one wasm thread each). A benchmark, not a test: run it by hand on an
-// otherwise idle machine; the load average is printed beside the numbers.
+// What it measures: for each preset, the wall time of the cognate phase and of the evomerge search (and
+// its whole phase), run three ways on this machine — in the `forge run` process, then over a local
+// redis-server with 1 and with 2 `forge worker` processes — every process on one wasm thread, effects and control off.
+// Columns: `phase wall s` is the phase's own `durationMs` (result.json: what the queue can speed up),
+// `search s` evomerge's `searchSeconds` metric (the fitness evaluations the workers share), `command
+// wall s` the whole `forge run` from spawn to exit (engine start, data, checkpoints). Workers are started
+// and have loaded the engine before the clock starts. Load average (1 min) is taken before and after
+// each run: with other work on the machine the figures are not the benchmark.
+// A benchmark, not a test: run it by hand on an otherwise idle machine.
 //   node apps/cli/bench/queue-bench.mjs [presets, default tiny,small]
 // Needs a build (`pnpm build`) and Debian's redis-server.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +18,7 @@ import path from 'node:path';
 const BIN = path.resolve(import.meta.dirname, '../dist/bin.js');
 const presets = (process.argv[2] ?? 'tiny,small').split(',');
 const COMMON = ['--backend', 'wasm', '--threads', '1', '--quiet'];
+const load1 = () => os.loadavg()[0];
 
 async function freePort() {
   return new Promise((resolve) => {
@@ -22,57 +29,127 @@ async function freePort() {
   });
 }
 
-function forge(args) {
-  const started = Date.now();
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`forge ${args.join(' ')} failed:\n${result.stderr.slice(-3000)}`);
-  return { seconds: (Date.now() - started) / 1000, output: result.stdout };
+/** Spawns `command` and resolves once its output contains `ready`; rejects if it exits or stays silent. */
+function startUntil(command, args, ready, what) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} not ready within 120 s:\n${output.slice(-2000)}`)),
+      120_000,
+    );
+    const onData = (chunk) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error.code === 'ENOENT' ? new Error(`${command} is not installed`) : error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (code ${code}) before it was ready:\n${output.slice(-2000)}`));
+    });
+  });
 }
 
-function startWorkers(url, count) {
-  return Array.from({ length: count }, () =>
-    spawn(process.execPath, [BIN, 'worker', '--queue', url, ...COMMON], { stdio: 'ignore' }),
-  );
+/** Runs `forge args…` to its end (asynchronously: the workers' output keeps being read meanwhile). */
+function forge(args) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-5000)));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`forge ${args.join(' ')} failed (code ${code}):\n${stderr}`));
+      resolve({ seconds: (performance.now() - started) / 1000, output: stdout });
+    });
+  });
 }
+
+const startWorkers = (url, count) =>
+  Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      startUntil(
+        process.execPath,
+        [BIN, 'worker', '--queue', url, ...COMMON],
+        'worker waiting for units',
+        `worker ${i + 1}`,
+      ),
+    ),
+  );
 
 async function stopWorkers(workers) {
   await Promise.all(
-    workers.map((worker) => new Promise((resolve) => (worker.once('exit', resolve), worker.kill('SIGINT')))),
+    workers.map((worker) =>
+      worker.exitCode !== null || worker.signalCode !== null
+        ? undefined
+        : new Promise((resolve) => (worker.once('exit', resolve), worker.kill('SIGINT'))),
+    ),
   );
 }
 
-const phaseDir = (output, phase) => {
+function phaseResult(output, phase) {
   const runDir = /run \S+ finished: (\S+)/.exec(output)?.[1];
-  return path.join(
+  if (!runDir) throw new Error(`no 'run … finished: <dir>' line in forge's output:\n${output.slice(-2000)}`);
+  const dir = path.join(
     runDir,
     readdirSync(runDir).find((name) => name.endsWith(phase)),
   );
-};
-const phaseSeconds = (dir) => JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')).durationMs / 1000;
+  const result = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8'));
+  return { dir, phase: result.durationMs / 1000, search: result.metrics?.searchSeconds };
+}
 
 /** One phase's timings: in this process, then with 1 and 2 workers; `args` runs just that phase. */
 async function measure(label, args, url) {
   const rows = [];
   for (const workers of [0, 1, 2]) {
     const runsDir = mkdtempSync(path.join(os.tmpdir(), 'queue-bench-'));
-    const started = startWorkers(url, workers);
-    // Let the workers load the engine before the clock starts.
-    if (workers > 0) await new Promise((resolve) => setTimeout(resolve, 5000));
-    const queue = workers > 0 ? ['--queue', url] : [];
-    const run = forge([...args, ...COMMON, '--runs-dir', runsDir, ...queue]);
-    await stopWorkers(started);
-    const dir = phaseDir(run.output, label);
-    rows.push({ label, workers, wall: run.seconds, phase: phaseSeconds(dir), dir, load: os.loadavg()[0] });
-    console.error(
-      `${label} ${workers ? `${workers} worker(s)` : 'in-process'}: phase ${phaseSeconds(dir).toFixed(1)} s`,
-    );
+    const started = workers > 0 ? await startWorkers(url, workers) : [];
+    try {
+      const loadBefore = load1();
+      const queue = workers > 0 ? ['--queue', url] : [];
+      const run = await forge([...args, ...COMMON, '--no-effects', '--no-control', '--runs-dir', runsDir, ...queue]);
+      const result = phaseResult(run.output, label);
+      rows.push({ label, workers, wall: run.seconds, ...result, loadBefore, loadAfter: load1() });
+      console.error(`${label} ${workers ? `${workers} worker(s)` : 'in-process'}: phase ${result.phase.toFixed(1)} s`);
+    } finally {
+      await stopWorkers(started);
+    }
   }
   return rows;
 }
 
+function printTable(table, seconds) {
+  const loads = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  console.log(
+    `cores ${os.cpus().length}; load average (1, 5, 15 min) at the end ${loads}; bench wall ${seconds.toFixed(0)} s\n`,
+  );
+  console.log('| preset | phase | units run | phase wall s | search s | command wall s | load 1 min before → after |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const row of table) {
+    const where = row.workers === 0 ? 'in this process' : `${row.workers} worker(s)`;
+    const search = row.search === undefined ? '' : row.search.toFixed(1);
+    console.log(
+      `| ${row.preset} | ${row.label} | ${where} | ${row.phase.toFixed(1)} | ${search} | ${row.wall.toFixed(1)} | ${row.loadBefore.toFixed(2)} → ${row.loadAfter.toFixed(2)} |`,
+    );
+  }
+}
+
+const benchStarted = performance.now();
 const port = await freePort();
-const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-await new Promise((resolve) => setTimeout(resolve, 500));
+const redisArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+const redis = await startUntil('redis-server', redisArgs, 'Ready to accept connections', 'redis-server');
 const url = `redis://127.0.0.1:${port}`;
 const table = [];
 try {
@@ -90,17 +167,4 @@ try {
 } finally {
   redis.kill('SIGTERM');
 }
-console.log(
-  `cores ${os.cpus().length}, load average at the end ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}\n`,
-);
-console.log('| preset | phase | units run | phase wall s | command wall s | load (1 min) |');
-console.log('|---|---|---|---|---|---|');
-for (const row of table) {
-  const where = row.workers === 0 ? 'in this process' : `${row.workers} worker(s)`;
-  console.log(
-    `| ${row.preset} | ${row.label} | ${where} | ${row.phase.toFixed(1)} | ${row.wall.toFixed(1)} | ${row.load.toFixed(2)} |`,
-  );
-}
+printTable(table, (performance.now() - benchStarted) / 1000);

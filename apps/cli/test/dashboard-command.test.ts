@@ -12,11 +12,11 @@ import { createProgram } from '../src/index.js';
 const NO_TIME_LIMIT = 2 ** 31 - 1;
 
 describe('forge dashboard', () => {
-  it('is a registered command with --runs and --port', () => {
+  it('is a registered command with --runs, --port and --queue', () => {
     const command = createProgram({ print: () => undefined, progress: silentProgress }).commands.find(
       (c) => c.name() === 'dashboard',
     );
-    expect(command?.options.map((o) => o.long)).toEqual(['--runs', '--port']);
+    expect(command?.options.map((o) => o.long)).toEqual(['--runs', '--port', '--queue']);
   });
 
   it('serves on 127.0.0.1, prints the URL, answers the API and stops when told', async () => {

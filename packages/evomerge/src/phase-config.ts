@@ -75,8 +75,12 @@ export const EvomergePhaseConfigSchema = z
   })
   .extend(evaluationSettingsSchema({ evalWindows: 8, evalProblems: 8, maxNewTokens: 32 }).shape)
   .extend({
-    /** Further held-out windows, never seen by the search, for the report's test perplexity. */
-    testWindows: z.number().int().min(0).default(16),
+    /** Further held-out windows, never seen by the search, for the report's test perplexity and ms/token prompt (at least 1). */
+    testWindows: z
+      .number()
+      .int()
+      .min(1, { message: 'at least 1 test window: the report measures test perplexity and ms/token on them' })
+      .default(16),
     /** Problems decoded greedily in the report (best vs initial best); 0 skips. */
     reportProblems: z.number().int().min(0).default(4),
   })

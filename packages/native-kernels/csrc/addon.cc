@@ -13,6 +13,7 @@
 #include "gemm.h"
 #include "norm.h"
 #include "optimizer.h"
+#include "rope.h"
 #include "softmax.h"
 #include "ternary.h"
 #include "transpose.h"
@@ -286,6 +287,22 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// rope(heap, x, cos, sin, out, rows, length, width, inverse): RoPE over rows of x, row r at table row r mod length
+napi_value Rope(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!GetArgs(env, info, args, 9, "rope")) return nullptr;
+  const int64_t rows = Int(args, 5), length = Int(args, 6), width = Int(args, 7);
+  const bool inverse = Bool(args, 8);
+  if (args.failed) return nullptr;
+  if (rows < 0 || length < 1 || width < 2 || width % 2 != 0)
+    return Throw(env, "rope: rows must be >= 0, length >= 1 and width even and >= 2"), nullptr;
+  const int64_t lengths[4] = {rows * width, length * width, length * width, rows * width};
+  HeapBlocks blocks;
+  if (!ReadBlocks(args, "rope", 4, lengths, blocks)) return nullptr;
+  forge::Rope(At(blocks, 0), At(blocks, 1), At(blocks, 2), At(blocks, 3), rows, length, width, inverse, gThreads);
+  return nullptr;
+}
+
 // softmax(heap, x, out, rows, cols): softmax over each row
 napi_value Softmax(napi_env env, napi_callback_info info) {
   Args args;
@@ -450,6 +467,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"activation", nullptr, ActivationForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"activationGrad", nullptr, ActivationBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rope", nullptr, Rope, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scaledSoftmax", nullptr, ScaledSoftmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scaledSoftmaxGrad", nullptr, ScaledSoftmaxGrad, nullptr, nullptr, nullptr, napi_default, nullptr},

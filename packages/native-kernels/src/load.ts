@@ -37,6 +37,7 @@ function isNativeKernels(value: unknown): value is NativeKernels {
     'unary',
     'binary',
     'softmax',
+    'rope',
     'transpose',
     'normForward',
     'normBackward',

@@ -139,6 +139,22 @@ export interface NativeKernels {
     db: number,
     n: number,
   ): void;
+  /**
+   * RoPE (rotate-half layout) over `rows` rows of `width` values: out = x·cos + rotate_half(x)·sin, row r
+   * reading table row r mod `length` of the [length, width] `cos`/`sin`; `inverse` gives the gradient
+   * (dx = dy·cos − rotate_half(dy·sin)).
+   */
+  rope(
+    heap: Float32Array,
+    x: number,
+    cos: number,
+    sin: number,
+    out: number,
+    rows: number,
+    length: number,
+    width: number,
+    inverse: boolean,
+  ): void;
   /** out[r] = softmax(x[r]) for each of `rows` rows of `cols` values; `out` may equal `x`. */
   softmax(heap: Float32Array, x: number, out: number, rows: number, cols: number): void;
   /** Attention's probabilities: out[r] = softmax(scale·scores[r] + mask[r mod maskRows]); `mask` -1 for none. */

@@ -115,6 +115,36 @@ describe('native kernels addon', () => {
     }
   });
 
+  it('rotates rows by RoPE (row r at table row r mod length), inverts it for the gradient, checks its width', () => {
+    const [rows, length, width] = [6, 3, 4];
+    const heap = new Float32Array(2 * rows * width + 2 * length * width + rows * width);
+    const [x, cos, sin, out] = [0, rows * width, rows * width + length * width, rows * width + 2 * length * width];
+    const back = out + rows * width;
+    heap.forEach((_, i) => (heap[i] = Math.sin(1.7 * i + 0.3)));
+    kernels().rope(heap, x, cos, sin, out, rows, length, width, false);
+    for (let r = 0; r < rows; r++) {
+      const t = (r % length) * width;
+      const at = (base: number, i: number): number => heap[base + i] as number;
+      for (let i = 0; i < width / 2; i++) {
+        const [a, b] = [at(x, r * width + i), at(x, r * width + i + 2)];
+        expect(at(out, r * width + i)).toBeCloseTo(a * at(cos, t + i) - b * at(sin, t + i), 6);
+        expect(at(out, r * width + i + 2)).toBeCloseTo(b * at(cos, t + i + 2) + a * at(sin, t + i + 2), 6);
+      }
+    }
+    // The gradient map is the transpose: <rope(x), y> = <x, ropeᵀ(y)>, here with y = rope(x).
+    kernels().rope(heap, out, cos, sin, back, rows, length, width, true);
+    let [forward, transposed] = [0, 0];
+    for (let i = 0; i < rows * width; i++) {
+      forward += (heap[out + i] as number) * (heap[out + i] as number);
+      transposed += (heap[x + i] as number) * (heap[back + i] as number);
+    }
+    expect(transposed).toBeCloseTo(forward, 5);
+    expect(() => kernels().rope(heap, x, cos, sin, out, rows, length, 3, false)).toThrow(/width even/);
+    expect(() => kernels().rope(heap, x, cos, sin, heap.length - 2, rows, length, width, false)).toThrow(
+      /outside the heap/,
+    );
+  });
+
   it('explains why when there is no addon: the build status reason, or how to build', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-native-'));
     const status = path.join(dir, 'status.json');

@@ -26,7 +26,7 @@ export interface WorkerCommandOptions {
 
 /**
  * `forge worker --queue redis://…`: runs queued units until Ctrl-C. The first Ctrl-C finishes the
- * current unit and stops; a second releases it (BullMQ hands it to another worker once its lock lapses).
+ * current unit and stops; a second stops the unit at its next safe point and returns it to the queue.
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
   redisOptions(options.url);

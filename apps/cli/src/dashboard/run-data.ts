@@ -54,7 +54,7 @@ export interface RunView extends RunSummary {
 }
 
 /** Run ids are directory names made by `newRunId` or given by the user; nothing that could leave the runs dir. */
-const SAFE_RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const SAFE_RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function listRuns(runsDir: string): RunSummary[] {
   if (!existsSync(runsDir)) return [];

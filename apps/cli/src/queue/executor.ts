@@ -8,6 +8,7 @@ import type { UnitExecution, UnitExecutor, WorkUnit } from '@agent-forge/core';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { UNIT_QUEUE, displayUrl, redisOptions } from './connection.js';
 import { jobIdOf, type UnitJobData } from './job-data.js';
+import { recordRunQueue } from './run-record.js';
 import { withTimeout } from './status.js';
 
 /** How units are queued. */
@@ -38,9 +39,17 @@ export async function openQueueExecutor(options: QueueExecutorOptions): Promise<
       cause: error,
     });
   }
+  // The run directory learns it used this queue (for the dashboard) before its first units are sent.
+  const recorded = new Set<string>();
   return {
     name: `bullmq ${displayUrl(options.url)}`,
-    execute: (units, execution) => executeOnQueue(queue, events, options.attempts, units, execution),
+    execute: async (units, execution) => {
+      if (units.length > 0 && !recorded.has(execution.runDir)) {
+        await recordRunQueue(execution.runDir, options.url);
+        recorded.add(execution.runDir);
+      }
+      await executeOnQueue(queue, events, options.attempts, units, execution);
+    },
     close: async () => {
       await Promise.allSettled([events.close(), queue.close()]);
     },

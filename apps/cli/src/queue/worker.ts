@@ -5,7 +5,7 @@
  */
 import { executeUnit, isForgeError, readUnitOutput } from '@agent-forge/core';
 import type { ProgressReporter } from '@agent-forge/core';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { UNIT_QUEUE, displayUrl, redisOptions } from './connection.js';
 import { parseJobData, type UnitJobData } from './job-data.js';
 
@@ -82,25 +82,38 @@ class LoopWatch {
 
 async function processUnit(
   job: Job<UnitJobData>,
+  token: string | undefined,
   options: QueueWorkerOptions,
   signal: AbortSignal,
   loop: LoopWatch,
 ): Promise<void> {
   loop.reset();
   try {
-    await runJobUnit(job, options, signal);
+    await runJobUnit(job, token, options, signal);
   } finally {
     loop.held.set(String(job.id), await loop.longestSeconds());
   }
 }
 
-async function runJobUnit(job: Job<UnitJobData>, options: QueueWorkerOptions, signal: AbortSignal): Promise<void> {
+async function runJobUnit(
+  job: Job<UnitJobData>,
+  token: string | undefined,
+  options: QueueWorkerOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const { runDir, unit } = parseJobData(job.data, job.id);
   // A unit re-delivered after its first worker finished it but died before reporting: nothing to redo.
   if ((await readUnitOutput(runDir, unit)) !== undefined) return;
   try {
     await executeUnit(unit, { runDir, progress: options.progress, signal, backend: options.backend });
   } catch (error) {
+    // Stopped by a second Ctrl-C (the unit's "interrupted" error is no fault of the unit): back to
+    // the queue at once, for another worker, without using an attempt (BullMQ's WaitingError).
+    if (signal.aborted && token !== undefined) {
+      await job.moveToWait(token);
+      options.print(`unit ${unit.id} stopped and returned to the queue`);
+      throw new WaitingError();
+    }
     // Bad input (a missing file, a wrong setting) fails the same way on every attempt: BullMQ is told
     // not to retry it. Anything else may be passing (a full disk, memory) and is retried.
     if (isForgeError(error)) throw new UnrecoverableError(error.message);
@@ -156,27 +169,35 @@ function reportUnits(worker: Worker<UnitJobData>, options: QueueWorkerOptions, l
   return counts;
 }
 
-/** Runs a worker until a stop request; the first finishes the current unit, the second releases it. */
+/**
+ * Runs a worker until a stop request; the first finishes the current unit, the second aborts it and
+ * returns it to the queue (waiting, its attempts untouched) once it stops at its next safe point.
+ */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<WorkerSummary> {
   const controller = new AbortController();
   const loop = new LoopWatch();
-  const worker = new Worker<UnitJobData>(UNIT_QUEUE, (job) => processUnit(job, options, controller.signal, loop), {
-    connection: redisOptions(options.url),
-    concurrency: 1,
-    lockDuration: options.lockMs,
-    stalledInterval: options.stallCheckMs,
-    maxStalledCount: 2,
-    autorun: false,
-  });
+  const worker = new Worker<UnitJobData>(
+    UNIT_QUEUE,
+    (job, token) => processUnit(job, token, options, controller.signal, loop),
+    {
+      connection: redisOptions(options.url),
+      concurrency: 1,
+      lockDuration: options.lockMs,
+      stalledInterval: options.stallCheckMs,
+      maxStalledCount: 2,
+      autorun: false,
+    },
+  );
   const counts = reportUnits(worker, options, loop);
   options.stopRequests((force) => {
     if (force) controller.abort();
     options.print(
       force
-        ? 'stopping now: the current unit is released and goes to another worker once its lock lapses'
-        : 'stopping after the current unit (Ctrl-C again to release it now)',
+        ? 'stopping now: the current unit stops at its next safe point and goes back to the queue'
+        : 'stopping after the current unit (Ctrl-C again to return it to the queue now)',
     );
-    void worker.close(force);
+    // Never BullMQ's forced close: it would drop the connection the unit's return to the queue needs.
+    void worker.close();
   });
   options.print(`worker waiting for units on ${displayUrl(options.url)} (queue ${UNIT_QUEUE})`);
   loop.start();

@@ -22,6 +22,7 @@ import { registerNativeCrossEntropy } from './kernels/native-cross-entropy.js';
 import { registerNativeBinaryKernels } from './kernels/native-binary.js';
 import { registerNativeLayoutKernels } from './kernels/native-layout.js';
 import { registerNativeNorm } from './kernels/native-norm.js';
+import { registerNativeRope } from './kernels/native-rope.js';
 import { registerNativeUnaryKernels } from './kernels/native-unary.js';
 import { registerNativeTernaryMatMul, registerWasmTernaryMatMul } from './kernels/ternary-matmul.js';
 
@@ -89,6 +90,7 @@ function registerNativeKernels(kernels: NativeKernels, threads: number): void {
   registerNativeLayoutKernels();
   registerNativeNorm();
   registerNativeActivation();
+  registerNativeRope();
   registerNativeTernaryMatMul();
 }
 

@@ -3,6 +3,7 @@
  * the Node workaround when asked for more than one, and the two kernels 4.22 lacks or gets slow.
  */
 import { registerFastWasmBatchMatMul } from './kernels/fast-batch-matmul.js';
+import { registerWasmHeapCopies } from './kernels/heap-copy.js';
 import { registerSharedWasmIdentity } from './kernels/shared-identity.js';
 import { registerWasmTernaryMatMul } from './kernels/ternary-matmul.js';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
@@ -96,6 +97,7 @@ async function initWasm(threads: number): Promise<WasmBackendState> {
   registerWasmUnsortedSegmentSum();
   registerFastWasmBatchMatMul();
   registerSharedWasmIdentity();
+  registerWasmHeapCopies();
   registerWasmTernaryMatMul();
   const actualThreads = tfWasm.getThreadsCount();
   const nativeKernels = activateNativeKernels(native, threads);

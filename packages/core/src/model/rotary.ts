@@ -4,6 +4,7 @@
  * The cos/sin tables cover the whole context once; a call slices the rows of its absolute positions,
  * which is what lets the KV cache feed one token at position p.
  */
+import { FUSED_KERNELS, hasFusedKernel } from '../backend/kernels/native-addon.js';
 import { tf } from '../backend/tf.js';
 
 /** Precomputed RoPE tables shared by every attention layer of a model; owns two `[contextLength, headSize]` tensors. */
@@ -47,6 +48,7 @@ export class RotaryEmbedding {
 
   /** Rotates `x` `[B, H, T, headSize]` whose first token sits at absolute position `offset`. */
   apply(x: tf.Tensor4D, offset: number): tf.Tensor4D {
+    if (hasFusedKernel(FUSED_KERNELS.rope) && x.dtype === 'float32') return this.applyFused(x, offset);
     return tf.tidy(() => {
       const length = x.shape[2];
       const cos = tf.slice(this.cos, [offset, 0], [length, this.headSize]);
@@ -55,6 +57,21 @@ export class RotaryEmbedding {
       const rotated = tf.reshape(tf.matMul(tf.reshape(x, [-1, this.headSize]), this.rotateHalf), x.shape);
       return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
     });
+  }
+
+  /**
+   * The native kernel each way (`ForgeRope`, its gradient the same kernel inverted). It reads the whole
+   * tables at `offset`, which this object keeps, so the gradient needs nothing saved from the forward.
+   */
+  private applyFused(x: tf.Tensor4D, offset: number): tf.Tensor4D {
+    const { cos, sin } = this;
+    const rope = (input: tf.Tensor, inverse: boolean): tf.Tensor =>
+      tf.engine().runKernel(FUSED_KERNELS.rope, { x: input, cos, sin }, { offset, inverse }) as tf.Tensor;
+    const apply = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const value = rope(args[0] as tf.Tensor, false);
+      return { value, gradFunc: (dy: tf.Tensor): tf.Tensor => rope(dy, true) };
+    });
+    return apply(x) as tf.Tensor4D;
   }
 
   /** Free the cos/sin tables and the rotation; the model calls it from its own dispose. */

@@ -8,6 +8,7 @@ import { FUSED_KERNELS, hasFusedKernel } from '../../src/backend/kernels/native-
 import { TinyTitan, parseModelConfig } from '../../src/model/index.js';
 import { crossEntropy } from '../../src/model/loss.js';
 import { createNorm } from '../../src/model/norm.js';
+import { RotaryEmbedding } from '../../src/model/rotary.js';
 import { AdamW } from '../../src/train/adamw.js';
 import { expectSameOutputs, onWasmAndCpu, seededTensor } from './reference.js';
 
@@ -235,6 +236,32 @@ describe('fused native kernels on wasm', () => {
     },
   );
 
+  it.each([
+    { label: 'whole context from position 0', shape: [2, 3, 9, 8], offset: 0 },
+    { label: 'one decoded token past the start, batch 1', shape: [1, 2, 1, 8], offset: 11 },
+    { label: 'odd length at an odd offset, width 2', shape: [3, 1, 5, 2], offset: 3 },
+  ])('RoPE matches the tensor-op version in value and input gradient: $label', async ({ shape, offset }) => {
+    const compute = (): tf.Tensor[] => {
+      const rotary = new RotaryEmbedding(shape[3] as number, 16, 10000);
+      const x = seededTensor(shape, 40) as tf.Tensor4D;
+      const upstream = seededTensor(shape, 41);
+      const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(rotary.apply(v as tf.Tensor4D, offset), upstream)))(x);
+      const out = [rotary.apply(x, offset), dx];
+      rotary.dispose();
+      return out;
+    };
+    const { wasm, cpu } = await onWasmAndCpu(compute);
+    expectSameOutputs(wasm, cpu, 1e-5, 1e-6);
+  });
+
+  it('RoPE refuses positions past its tables, naming the kernel', () => {
+    const rotary = new RotaryEmbedding(4, 8, 10000);
+    const x = tf.zeros([1, 1, 3, 4]) as tf.Tensor4D;
+    expect(() => rotary.apply(x, 6)).toThrow(/ForgeRope: .*offset \+ T ≤ 8/);
+    tf.dispose([x]);
+    rotary.dispose();
+  });
+
   it("the forward pass runs the fused attention, norm and MLP kernels, also through an attention step that calls core's own", async () => {
     const model = new TinyTitan({ vocabSize: 37, dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16 }, { seed: 8 });
     const tokens = tf.tensor2d(
@@ -256,6 +283,7 @@ describe('fused native kernels on wasm', () => {
       expect(counts.get(FUSED_KERNELS.scaledSoftmax)).toBe(2); // one per block
       expect(counts.get(FUSED_KERNELS.norm)).toBe(5); // two per block and the final norm
       expect(counts.get(FUSED_KERNELS.activation)).toBe(2);
+      expect(counts.get(FUSED_KERNELS.rope)).toBe(4); // queries and keys, per block
       expect(counts.get('Softmax')).toBeUndefined();
     }
     // The hook costs no kernel of its own: the same kernels, the same number of times.

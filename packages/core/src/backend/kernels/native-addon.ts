@@ -38,6 +38,11 @@ export const FUSED_KERNELS = {
   scaledSoftmax: 'ForgeScaledSoftmax',
   /** Inputs probs, dy; attr scale; output the gradient with respect to the scores. */
   scaledSoftmaxGrad: 'ForgeScaledSoftmaxGrad',
+  /**
+   * Inputs x [..., T, W], cos and sin [L, W]; attrs offset (x's first position), inverse. Output RoPE
+   * (rotate-half) of x with table rows offset..offset+T−1, or with `inverse` its gradient map.
+   */
+  rope: 'ForgeRope',
 } as const;
 
 /** Whether a fused kernel is registered for the backend active now (so the caller may use it). */

@@ -59,6 +59,16 @@ export function releaseHeapView(backend: WasmBackend, view: tf.TensorInfo): void
   backend.dataIdMap.delete(view.dataId);
 }
 
+/** The byte offset of a tensor's memory on the heap. */
+export function heapByteOffset(backend: WasmBackend, tensor: tf.TensorInfo): number {
+  return tensorData(backend, tensor).memoryOffset;
+}
+
+/** The heap's buffer now; take it after any allocation (growing the heap replaces it). */
+export function heapBuffer(backend: WasmBackend): ArrayBufferLike {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+}
+
 /** The byte offset of a tensor on the heap, in float32 elements (heap allocations are 4-aligned). */
 export function heapElementOffset(backend: WasmBackend, tensor: tf.TensorInfo): number {
   return tensorData(backend, tensor).memoryOffset / 4;

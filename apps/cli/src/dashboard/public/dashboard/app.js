@@ -150,12 +150,43 @@
     state.updates += 1;
   }
 
+  /** The queue panel, for a run whose units went to a queue: the same counts as `forge info --queue`. */
+  function renderQueue(panel) {
+    state.queue = panel;
+    $('queue').hidden = panel === null;
+    if (panel === null) return;
+    $('queue-url').textContent = panel.url;
+    $('queue-error').hidden = panel.error === undefined;
+    $('queue-error').textContent = panel.error || '';
+    const status = panel.status;
+    const rows = status
+      ? [
+          ['workers connected', status.workers],
+          ['units waiting', status.waiting],
+          ['units running', status.active],
+          ['units failed', status.failed],
+          ['units completed (last hour)', status.completed],
+        ]
+      : [];
+    $('queue-table').tBodies[0].replaceChildren(
+      ...rows.map(([label, count]) => {
+        const row = el('tr');
+        row.append(el('td', {}, label), el('td', {}, String(count)));
+        return row;
+      }),
+    );
+  }
+
   async function refresh() {
     clearTimeout(state.timer);
     const runs = await getJson('/api/runs');
     renderRunList(runs);
     if (!state.runId && runs.length) state.runId = runs[0].runId;
-    if (state.runId) renderRun(await getJson(`/api/runs/${encodeURIComponent(state.runId)}`));
+    if (state.runId) {
+      const id = encodeURIComponent(state.runId);
+      renderRun(await getJson(`/api/runs/${id}`));
+      renderQueue(await getJson(`/api/runs/${id}/queue`));
+    }
     const live = runs.some((r) => r.runId === state.runId && r.live);
     state.timer = setTimeout(() => refresh().catch(showError), live ? POLL_MS : POLL_MS * 3);
   }
