@@ -4,8 +4,8 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Tracker, silentProgress, unitKinds, writePipelineState } from '@agent-forge/core';
-import type { UnitExecution, WorkUnit } from '@agent-forge/core';
+import { silentProgress, unitKinds, writePipelineState } from '@agent-forge/core';
+import type { WorkUnit } from '@agent-forge/core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readQueuePanel } from '../src/dashboard/queue-panel.js';
@@ -14,6 +14,7 @@ import { openQueueExecutor } from '../src/queue/executor.js';
 import { readRunQueue } from '../src/queue/run-record.js';
 import { runQueueWorker } from '../src/queue/worker.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
+import { quietUnitExecution } from './unit-execution.js';
 
 // vi.waitFor needs a finite limit: the largest one, i.e. none (a hang is stopped by CI's job limit).
 const NO_TIME_LIMIT = 2 ** 31 - 1;
@@ -91,14 +92,7 @@ describe('dashboard queue panel', () => {
   it('shows the workers connected and the units waiting, running, failed and completed of a run that used the queue', async () => {
     const runsDir = mkdtempSync(path.join(os.tmpdir(), 'forge-dash-queue-'));
     const runDir = path.join(runsDir, 'queued-run');
-    const execution: UnitExecution = {
-      runDir,
-      progress: silentProgress,
-      signal: new AbortController().signal,
-      backend: 'cpu',
-      tracker: Tracker.none(),
-      onFinished: () => undefined,
-    };
+    const execution = quietUnitExecution(runDir);
     const executor = await openQueueExecutor({ url: redis.url, attempts: 1 });
     const printed: string[] = [];
     let stop: ((force: boolean) => void) | undefined;
@@ -165,14 +159,7 @@ describe('dashboard queue panel', () => {
     const executor = await openQueueExecutor({ url: gone.url, attempts: 1 });
     const runDir = path.join(runsDir, 'old-run');
     // Recorded on the first units sent; none is taken here, the server then goes away.
-    const sent = executor.execute([unit('never')], {
-      runDir,
-      progress: silentProgress,
-      signal: AbortSignal.abort(),
-      backend: 'cpu',
-      tracker: Tracker.none(),
-      onFinished: () => undefined,
-    });
+    const sent = executor.execute([unit('never')], quietUnitExecution(runDir, AbortSignal.abort()));
     await expect(sent).rejects.toThrow(/interrupted/);
     await executor.close();
     await gone.stop();

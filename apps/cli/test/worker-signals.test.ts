@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tracker, silentProgress } from '@agent-forge/core';
 import type { WorkUnit } from '@agent-forge/core';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { openQueueExecutor } from '../src/queue/executor.js';
 import { jobIdOf } from '../src/queue/job-data.js';
 import { queueStatus } from '../src/queue/status.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
+import { quietUnitExecution } from './unit-execution.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/ticking-worker.mjs', import.meta.url));
 
@@ -66,14 +66,7 @@ describe('forge worker and Ctrl-C', () => {
     };
     const executor = await openQueueExecutor({ url: redis.url, attempts: 3 });
     const queue = new Queue(UNIT_QUEUE, { connection: redisOptions(redis.url) });
-    const sent = executor.execute([unit], {
-      runDir,
-      progress: silentProgress,
-      signal: new AbortController().signal,
-      backend: 'cpu',
-      tracker: Tracker.none(),
-      onFinished: () => undefined,
-    });
+    const sent = executor.execute([unit], quietUnitExecution(runDir));
     sent.catch(() => undefined); // never finishes here: the executor is closed below
     try {
       // The worker shows the unit and its progress as it runs.
