@@ -2,7 +2,11 @@
 // memory of the engine — with the native kernels, and with wasm's own — beside the same architecture in
 // PyTorch, written to docs/benchmarks.md. A benchmark, not a test: numbers depend on the machine and
 // its load, so the load average is printed beside them.
-//   BENCH_PRESETS=tiny,small,paper,grokfast  BENCH_STEPS=3  BENCH_CPU=1 (add the slow pure-JS backend)
+//   BENCH_PRESETS=tiny,small,paper,grokfast  BENCH_STEPS=3  BENCH_ROUNDS=3  BENCH_CPU=1 (add the slow pure-JS backend)
+//   BENCH_PHASES=0 (leave out the phase benchmarks: a quick check of the engine table alone)
+// Each round measures every preset on both engines and PyTorch within minutes of each other; the table holds
+// each configuration's median over the rounds, and the summary the spread of the per-round ratios (this
+// VM's speed drifts by up to 50 % between runs minutes apart, on both sides).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +18,7 @@ const here = import.meta.dirname;
 const repo = path.resolve(here, '../..');
 const presets = (process.env.BENCH_PRESETS ?? 'tiny,small,paper,grokfast').split(',');
 const steps = Number(process.env.BENCH_STEPS ?? 3);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const threads = Math.max(1, os.cpus().length);
 const loadAtStart = os.loadavg();
 
@@ -46,46 +51,96 @@ const ENGINE_RUNS = [
   { label: 'native kernels', env: { FORGE_NATIVE_KERNELS: '1' }, threads: 1 },
   { label: 'wasm kernels only', env: { FORGE_NATIVE_KERNELS: '0' }, threads },
 ];
-const engineRuns = [];
-for (const preset of presets) {
-  for (const run of ENGINE_RUNS) {
-    engineRuns.push({
+// The wasm-only fallback is measured in the first round alone: it is reported, not compared.
+function measureEngines(preset, round) {
+  const measured = [];
+  for (const run of ENGINE_RUNS.filter((r) => round === 0 || r.env.FORGE_NATIVE_KERNELS !== '0')) {
+    measured.push({
       preset,
+      round,
       label: run.label,
       ...runJson(process.execPath, [trainBench, 'wasm', preset, String(steps), String(run.threads), '1'], run.env),
     });
   }
-  if (process.env.BENCH_CPU === '1' && preset === 'tiny') {
-    engineRuns.push({
+  if (process.env.BENCH_CPU === '1' && preset === 'tiny' && round === 0) {
+    measured.push({
       preset,
+      round,
       label: 'pure JS',
       ...runJson(process.execPath, [trainBench, 'cpu', preset, '1', '1', '0']),
     });
   }
+  return measured;
 }
 // PyTorch at its best: this machine's environment pins OpenBLAS to its Haswell (AVX2) kernels
 // (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, a guard for old OpenBLAS builds), so it runs with them and with
 // both unset, on all threads and on one (OpenMP's spinning threads lose badly when the cores are shared).
 // The fastest run whose float64 check passed is the anchor.
 const torch = torchAvailable();
-const torchRuns = {};
-if (torch) {
-  const unpinned = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENBLAS_')));
-  for (const preset of presets) {
-    torchRuns[preset] = [];
-    for (const torchThreads of [...new Set([threads, 1])]) {
-      const args = [
-        path.join(here, 'torch_tinytitan.py'),
-        JSON.stringify(BENCH_MODELS[preset]),
-        String(BENCH_BATCH[preset]),
-        String(steps + 2),
-        String(torchThreads),
-        '2',
-      ];
-      torchRuns[preset].push({ label: 'pinned env', ...runJson('/usr/bin/python3', args, torchEnv()) });
-      torchRuns[preset].push(spawnSyncJson(args, torchEnv(unpinned)));
-    }
+const unpinned = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OPENBLAS_')));
+function measureTorch(preset, round) {
+  const measured = [];
+  for (const torchThreads of [...new Set([threads, 1])]) {
+    const args = [
+      path.join(here, 'torch_tinytitan.py'),
+      JSON.stringify(BENCH_MODELS[preset]),
+      String(BENCH_BATCH[preset]),
+      String(steps + 2),
+      String(torchThreads),
+      '2',
+    ];
+    measured.push({ round, label: 'pinned env', ...runJson('/usr/bin/python3', args, torchEnv()) });
+    measured.push({ round, ...spawnSyncJson(args, torchEnv(unpinned)) });
   }
+  return measured;
+}
+
+const engineMeasured = [];
+const torchMeasured = Object.fromEntries(presets.map((preset) => [preset, []]));
+for (let round = 0; round < rounds; round++) {
+  console.error(`bench: round ${round + 1} of ${rounds} (load ${os.loadavg()[0].toFixed(2)})`);
+  for (const preset of presets) {
+    engineMeasured.push(...measureEngines(preset, round));
+    if (torch) torchMeasured[preset].push(...measureTorch(preset, round));
+  }
+}
+const engineRuns = medianRuns(engineMeasured, (r) => `${r.preset}|${r.label}|${r.threads}`);
+const torchRuns = Object.fromEntries(
+  presets.map((preset) => [preset, medianRuns(torchMeasured[preset], (r) => `${r.label}|${r.threads}`)]),
+);
+
+/** One row per configuration: the median of each timing over the rounds, the largest memory figures. */
+function medianRuns(measured, keyOf) {
+  const groups = new Map();
+  for (const run of measured) {
+    const key = run.error ? `${keyOf(run)}|failed` : keyOf(run);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((group) => {
+    if (group[0].error) return group[0];
+    const median = (field) => {
+      const values = group.map((r) => r[field]).filter((x) => typeof x === 'number' && Number.isFinite(x));
+      if (!values.length) return undefined;
+      const sorted = values.sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const max = (field) => Math.max(...group.map((r) => r[field] ?? -Infinity));
+    const msPerStep = group.map((r) => r.msPerStep);
+    return {
+      ...group[0],
+      rounds: group.length,
+      msPerStep: median('msPerStep'),
+      msPerStepRange: [Math.min(...msPerStep), Math.max(...msPerStep)],
+      // From the median step time, so the two columns agree when the rounds are even in number.
+      tokensPerSecond: (group[0].tokensPerSecond * group[0].msPerStep) / median('msPerStep'),
+      generateMsPerToken: median('generateMsPerToken'),
+      forwardMs: median('forwardMs'),
+      peakRssMb: max('peakRssMb'),
+      wasmHeapMb: max('wasmHeapMb'),
+      float64MaxError: max('float64MaxError'),
+    };
+  });
 }
 
 function spawnSyncJson(args, env) {
@@ -102,6 +157,24 @@ function spawnSyncJson(args, env) {
     `bench: torch (OPENBLAS_* unset) threads=${parsed.threads}: ${parsed.msPerStep?.toFixed(0)} ms/step (load ${os.loadavg()[0].toFixed(2)})`,
   );
   return { label: 'OPENBLAS_* unset', ...parsed };
+}
+
+/** Per round: ours at its best against PyTorch at its best, measured minutes apart, in percent. */
+function roundRatios(preset) {
+  const fastest = (runs) => runs.sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
+  const ratios = [];
+  for (let round = 0; round < rounds; round++) {
+    const ours = fastest(
+      engineMeasured.filter(
+        (r) => r.preset === preset && r.round === round && r.label === 'native kernels' && !r.error,
+      ),
+    );
+    const theirs = fastest(
+      (torchMeasured[preset] ?? []).filter((r) => r.round === round && !r.error && r.float64MaxError < 1e-4),
+    );
+    if (ours && theirs) ratios.push((100 * ours.tokensPerSecond) / theirs.tokensPerSecond);
+  }
+  return ratios;
 }
 
 /** The PyTorch run to compare with: the faster whose float32 products agree with float64. */
@@ -149,19 +222,22 @@ const PHASE_BENCHES = [
     args: ['paper'],
   },
 ];
-const phaseSections = PHASE_BENCHES.filter((bench) => existsSync(path.join(repo, bench.script))).map((bench) => {
-  const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], {
-    encoding: 'utf8',
-    cwd: repo,
-    env: { ...process.env, ...bench.env },
+const phaseBenches = process.env.BENCH_PHASES === '0' ? [] : PHASE_BENCHES;
+const phaseSections = phaseBenches
+  .filter((bench) => existsSync(path.join(repo, bench.script)))
+  .map((bench) => {
+    const result = spawnSync(process.execPath, [path.join(repo, bench.script), ...bench.args], {
+      encoding: 'utf8',
+      cwd: repo,
+      env: { ...process.env, ...bench.env },
+    });
+    const output = result.status === 0 ? result.stdout.trim() : `failed: ${result.stderr.trim().split('\n').pop()}`;
+    console.error(`bench: ${bench.title} done`);
+    const env = Object.entries(bench.env ?? {})
+      .map(([key, value]) => `${key}=${value} `)
+      .join('');
+    return `### ${bench.title}\n\n\`${env}node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
   });
-  const output = result.status === 0 ? result.stdout.trim() : `failed: ${result.stderr.trim().split('\n').pop()}`;
-  console.error(`bench: ${bench.title} done`);
-  const env = Object.entries(bench.env ?? {})
-    .map(([key, value]) => `${key}=${value} `)
-    .join('');
-  return `### ${bench.title}\n\n\`${env}node ${bench.script} ${bench.args.join(' ')}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
-});
 const profilePreset = presets.includes('paper') ? 'paper' : presets[0];
 const profiled = spawnSync(process.execPath, [path.join(here, 'profile.mjs'), profilePreset, 'wasm'], {
   encoding: 'utf8',
@@ -200,6 +276,10 @@ function render(runs, hasTorch) {
     readFileSync(path.join(repo, 'packages/core/node_modules/@tensorflow/tfjs-core/package.json'), 'utf8'),
   ).version;
   const fmt = (x, d = 0) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–');
+  const ms = (run) =>
+    run.rounds > 1
+      ? `${fmt(run.msPerStep)} (${fmt(run.msPerStepRange[0])}–${fmt(run.msPerStepRange[1])})`
+      : fmt(run.msPerStep);
   const rows = [];
   const ratios = [];
   for (const preset of presets) {
@@ -211,7 +291,7 @@ function render(runs, hasTorch) {
         ? `${run.label} (failed: ${run.error})`
         : `tfjs ${run.backend}${run.simd ? ' SIMD' : ''}, ${run.label}${run.nativeKernels === false && run.label.startsWith('native') ? ' (NOT ACTIVE)' : ''}`;
       rows.push(
-        `| ${preset} | ${name} | ${run.threads ?? '–'} | ${run.microBatch ?? '–'} | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | ${fmt(run.wasmHeapMb)} |`,
+        `| ${preset} | ${name} | ${run.threads ?? '–'} | ${run.microBatch ?? '–'} | ${ms(run)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | ${fmt(run.wasmHeapMb)} |`,
       );
     }
     for (const run of torchRuns[preset] ?? []) {
@@ -219,15 +299,18 @@ function render(runs, hasTorch) {
         ? `PyTorch, ${run.label} (failed: ${run.error})`
         : `PyTorch ${run.torch} (OpenBLAS ${run.blasCore}, ${run.label}${run === anchor ? ', **anchor**' : ''})`;
       rows.push(
-        `| ${preset} | ${name} | ${run.threads ?? '–'} | – | ${fmt(run.msPerStep)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | – |`,
+        `| ${preset} | ${name} | ${run.threads ?? '–'} | – | ${ms(run)} | ${fmt(run.tokensPerSecond)} | ${pct(run)} | ${fmt(run.generateMsPerToken, 1)} | ${fmt(run.forwardMs, 1)} | ${fmt(run.peakRssMb)} | – |`,
       );
     }
     const best = runs
       .filter((r) => r.preset === preset && r.label === 'native kernels' && !r.error)
       .sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
+    const perRound = roundRatios(preset);
+    const spread =
+      perRound.length > 1 ? `; per round ${fmt(Math.min(...perRound), 1)}–${fmt(Math.max(...perRound), 1)} %` : '';
     if (best && anchor)
       ratios.push(
-        `${preset} ${fmt((100 * best.tokensPerSecond) / anchor.tokensPerSecond, 1)} % (${best.threads} vs ${anchor.threads} threads)`,
+        `${preset} ${fmt((100 * best.tokensPerSecond) / anchor.tokensPerSecond, 1)} % (${best.threads} vs ${anchor.threads} threads${spread})`,
       );
   }
   return `# Benchmarks
@@ -242,7 +325,9 @@ Load average (1 min) at the start ${loadAtStart[0].toFixed(2)}, at the end ${loa
   (\`FORGE_NATIVE_KERNELS=0\`: wasm's own kernels, the fallback on a machine with no compiler).
 - Training: the core training loop (AdamW, clipping, micro-batching from its 1.5 GiB budget) on random tokens;
   batch × context = ${presets.map((p) => `${p} ${BENCH_BATCH[p]} × ${BENCH_MODELS[p].contextLength}`).join(', ')};
-  median ms/step over ${steps} timed steps after 1 warm-up step. \`grokfast\` is the Grokfast paper's model
+  median ms/step over ${steps} timed steps after 1 warm-up step. Every figure is the median over ${rounds} rounds (ms/step:
+  median, then the rounds' range); a round measures every preset on both engines and PyTorch in turn (the
+  wasm-only fallback in the first round alone). \`grokfast\` is the Grokfast paper's model
   (2 layers, width 128, 4 heads, LayerNorm, GELU, learned positions, untied head, x·y mod 97 vocabulary).
 - Decode: batch 1, greedy, KV cache, prompt = half the context, ms per new token after the prefill.
   Forward: batch 1, the whole context in one pass, no gradient, median of 5.
@@ -254,6 +339,6 @@ Load average (1 min) at the start ${loadAtStart[0].toFixed(2)}, at the end ${loa
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-**Training tokens/s, ours at its best (native kernels, the faster thread count) / PyTorch at its best (the anchor): ${ratios.length ? ratios.join(' · ') : 'not measured'}.**
+**Training tokens/s, ours at its best (native kernels, the faster thread count) / PyTorch at its best (the anchor), medians over the rounds, with the range of the per-round ratios: ${ratios.length ? ratios.join(' · ') : 'not measured'}.**
 `;
 }
