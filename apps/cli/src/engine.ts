@@ -23,7 +23,7 @@ function nativeKernelsLine(report: BackendReport): string {
   const native = report.nativeKernels;
   if (native === undefined) return 'not initialised';
   if (native.active)
-    return `on (${native.simd ?? 'unknown'} SIMD, ${native.threads ?? 1} threads): matrix products run natively on the wasm heap`;
+    return `on: ${native.binary ?? 'unknown binary'}, ${native.simd ?? 'unknown'} SIMD, ${native.threads ?? 1} threads; hot kernels run natively on the wasm heap`;
   return `off: ${native.reason ?? 'unknown reason'} — the engine uses wasm kernels`;
 }
 

@@ -103,11 +103,12 @@ describe('engineLines', () => {
     expect(lines.get('wasm threads')).toBe('on (Node worker workaround)');
     expect(new Map(engineLines({ ...report, threadsWorkaroundSkipped: undefined })).get('wasm threads')).toBe('off');
     expect(lines.get('native kernels')).toMatch(/^off: Eigen/);
+    const prebuilt = 'prebuilt x86-64-v3 (no local build: no C++ compiler (g++ is not on PATH; set CXX))';
     expect(
-      new Map(engineLines({ ...report, nativeKernels: { active: true, simd: 'avx2', threads: 4 } })).get(
-        'native kernels',
-      ),
-    ).toBe('on (avx2 SIMD, 4 threads): matrix products run natively on the wasm heap');
+      new Map(
+        engineLines({ ...report, nativeKernels: { active: true, simd: 'avx2', binary: prebuilt, threads: 4 } }),
+      ).get('native kernels'),
+    ).toBe(`on: ${prebuilt}, avx2 SIMD, 4 threads; hot kernels run natively on the wasm heap`);
     expect(new Map(engineLines({ ...report, nativeKernels: undefined })).get('native kernels')).toBe('not initialised');
   });
 
@@ -118,7 +119,11 @@ describe('engineLines', () => {
       execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' }),
     ) as BackendReport;
     expect(report.backend).toBe('wasm');
-    expect(report.nativeKernels).toMatchObject({ active: true, threads: os.cpus().length });
+    expect(report.nativeKernels).toMatchObject({
+      active: true,
+      threads: os.cpus().length,
+      binary: 'local build (-march=native)',
+    });
   });
 });
 

@@ -1,3 +1,5 @@
+import type { PrebuiltLevel } from './cpu-level.js';
+
 /** What the addon reports about itself. */
 export interface NativeKernelsInfo {
   /** The widest vector instructions it was compiled for: avx512, avx2, avx, neon or baseline. */
@@ -214,9 +216,27 @@ export interface NativeBuildStatus {
   built: boolean;
   /** Why not, when it was not. */
   reason?: string;
+  /** The CPU it was compiled for (`-march=native` unless FORGE_NATIVE_MARCH said otherwise), when it was. */
+  march?: string;
+}
+
+/** Which addon binary was loaded, and why that one. */
+export interface NativeBinary {
+  /** `local`: compiled at install for this CPU (-march=native); `prebuilt`: shipped in the package. */
+  source: 'local' | 'prebuilt';
+  /** The prebuilt binary's x86-64 level (x86-64-v4, -v3 or -v2); absent for a local build. */
+  level?: PrebuiltLevel;
+  /** The file loaded. */
+  file: string;
+  /** For a local build: the CPU it was compiled for (`-march=native` by default). */
+  march?: string;
+  /** For a prebuilt binary: why there is no local build (the install step's reason). */
+  why?: string;
+  /** All of the above in one line for `forge info`, e.g. "prebuilt x86-64-v3 (no local build: …)". */
+  summary: string;
 }
 
 /** The addon, or why it cannot be used. */
 export type NativeLoadResult =
-  | { ok: true; kernels: NativeKernels; info: NativeKernelsInfo }
+  | { ok: true; kernels: NativeKernels; info: NativeKernelsInfo; binary: NativeBinary }
   | { ok: false; reason: string };

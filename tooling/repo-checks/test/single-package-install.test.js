@@ -13,18 +13,37 @@ const productDirs = ['packages', 'apps'].flatMap((group) =>
   readdirSync(path.join(repoRoot, group)).map((name) => path.join(repoRoot, group, name)),
 );
 const tarballDir = mkdtempSync(path.join(os.tmpdir(), 'forge-pack-'));
-const run = (command, args, cwd) =>
+const run = (command, args, cwd, env = {}) =>
   execFileSync(command, args, {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', ...env },
   });
 const tarball = (name) =>
   path.join(
     tarballDir,
     readdirSync(tarballDir).find((file) => file.startsWith(`agent-forge-${name}-`)),
   );
+
+// Products through the native kernels (wasm backend) against the cpu backend's, every transpose, odd sizes.
+const PREBUILT_GEMM_SCRIPT = [
+  "import { describeBackend, initBackend, tf } from '@agent-forge/core';",
+  "await initBackend({ prefer: 'wasm' });",
+  'const values = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed));',
+  'const cases = [[1, 7, 5], [19, 23, 31], [64, 129, 33]].flatMap(([m, k, n]) =>',
+  '  [[false, false], [true, false], [false, true], [true, true]].map(([ta, tb]) => ({ m, k, n, ta, tb })));',
+  'const products = () => cases.map(({ m, k, n, ta, tb }) => tf.tidy(() => {',
+  '  const a = tf.tensor2d(values(m * k, m), ta ? [k, m] : [m, k]);',
+  '  const b = tf.tensor2d(values(k * n, n), tb ? [n, k] : [k, n]);',
+  '  return tf.matMul(a, b, ta, tb).dataSync();',
+  '}));',
+  'const native = products();',
+  "await tf.setBackend('cpu');",
+  'const cpu = products();',
+  'const worst = Math.max(...native.map((out, c) => Math.max(...out.map((x, i) => Math.abs(x - cpu[c][i])))));',
+  'console.log(JSON.stringify({ native: describeBackend().nativeKernels, worst }));',
+].join('\n');
 
 function emptyProject() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-install-'));
@@ -33,15 +52,19 @@ function emptyProject() {
 }
 
 // One recursive `pnpm pack` for all products (two at a time, pnpm's default) instead of one npx + pnpm start each.
+// The native kernels' `prepack` compiles their prebuilt binaries; a publish builds all three x86-64
+// levels, here only the baseline one (x86-64-v2) is built, which is all the tests below need.
 beforeAll(() => {
   const filters = productDirs.flatMap((dir) => ['--filter', `./${path.relative(repoRoot, dir)}`]);
-  run('npx', ['-y', 'pnpm@10.34.8', ...filters, 'pack', '--recursive', '--pack-destination', tarballDir], repoRoot);
+  run('npx', ['-y', 'pnpm@10.34.8', ...filters, 'pack', '--recursive', '--pack-destination', tarballDir], repoRoot, {
+    FORGE_PREBUILD_VARIANTS: 'x86-64-v2',
+  });
 });
 
 describe('single-package installs', () => {
-  // The native kernels also ship their C++ sources, binding.gyp and the install-time build script
-  // (they are compiled on the user's machine, for its CPU), and never a built binary.
-  it('packs every package with only dist/, README.md, LICENSE and package.json (+ sources for the native kernels)', () => {
+  // The native kernels also ship their C++ sources, binding.gyp and the install-time build scripts
+  // (they are compiled on the user's machine, for its CPU), and the prebuilt binaries for linux-x64.
+  it('packs every package with only dist/, README.md, LICENSE and package.json (+ sources and prebuilds for the native kernels)', () => {
     const tarballs = readdirSync(tarballDir);
     expect(tarballs).toHaveLength(productDirs.length);
     for (const file of tarballs) {
@@ -49,14 +72,34 @@ describe('single-package installs', () => {
         .trim()
         .split('\n');
       const nativeSources = file.startsWith('agent-forge-native-kernels-')
-        ? /^package\/(csrc\/[a-z-]+\.(cc|h)|binding\.gyp|scripts\/build-addon\.mjs)$/
+        ? /^package\/(csrc\/[a-z-]+\.(cc|h)|binding\.gyp|scripts\/(build-addon|node-gyp)\.mjs|prebuilds\/linux-x64\/forge_native\.glibc\.x86-64-v[234]\.node)$/
         : /^$/;
       const unexpected = entries.filter(
         (entry) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(entry) && !nativeSources.test(entry),
       );
       expect(unexpected, file).toEqual([]);
       expect(entries, file).toContain('package/dist/index.d.ts');
+      if (file.startsWith('agent-forge-native-kernels-')) {
+        expect(entries).toContain('package/prebuilds/linux-x64/forge_native.glibc.x86-64-v2.node');
+      }
     }
+  });
+
+  // A user without a compiler (FORGE_NATIVE_BUILD=0 stands in: the install step builds nothing) gets
+  // the best prebuilt level in the package this CPU runs: here x86-64-v2, the only one packed above,
+  // so a CPU with v4/v3 also shows a missing level falling through. Its products match the cpu backend's.
+  it('installs packed core + native kernels without a local build and multiplies on the prebuilt binary', () => {
+    const project = emptyProject();
+    run('npm', ['install', '--prefer-offline', tarball('core'), tarball('native-kernels')], project, {
+      FORGE_NATIVE_BUILD: '0',
+    });
+    writeFileSync(path.join(project, 'gemm.mjs'), PREBUILT_GEMM_SCRIPT);
+    const output = JSON.parse(run('node', ['gemm.mjs'], project).trim().split('\n').at(-1));
+    expect(output.native).toMatchObject({
+      active: true,
+      binary: 'prebuilt x86-64-v2 (no local build: FORGE_NATIVE_BUILD=0)',
+    });
+    expect(output.worst).toBeLessThan(1e-4);
   });
 
   it('installs packed core alone into an empty project and quantizes a tensor to {-1,0,+1}·α', () => {

@@ -1,7 +1,8 @@
 /**
- * The optional native kernel addon (`@agent-forge/native-kernels`): when it is built, core runs the
- * hot kernels through it on the wasm heap in place; when it is not (no compiler, no Eigen headers,
- * `FORGE_NATIVE_KERNELS=0`), the wasm kernels run and `forge info` says why.
+ * The optional native kernel addon (`@agent-forge/native-kernels`): when it loads (built at install,
+ * or a prebuilt binary for this CPU), core runs the hot kernels through it on the wasm heap in place;
+ * when it does not (`FORGE_NATIVE_KERNELS=0`, no binary for this machine), the wasm kernels run and
+ * `forge info` says why.
  *
  * `FORGE_NATIVE_KERNELS`: `auto` (default) uses the addon when it loads; `0` never; `1` requires it
  * (initialising the backend fails with the reason when it cannot load).
@@ -32,6 +33,12 @@ export interface NativeKernelsState {
   active: boolean;
   /** The vector instructions the addon was compiled for (avx512, avx2, …), when active. */
   simd?: string;
+  /**
+   * Which binary runs and why, when active: "local build (-march=native)", or "prebuilt x86-64-v3 (no
+   * local build: …)" when the install step could not compile one and the package's prebuilt binary for
+   * this CPU's level loaded instead.
+   */
+  binary?: string;
   /** Threads the native kernels use, when active. */
   threads?: number;
   /** Why the native kernels are off, when they are. */
@@ -76,7 +83,7 @@ export async function loadNativeKernelAddon(): Promise<NativeLoadResult> {
 export function activateNativeKernels(loaded: NativeLoadResult, threads: number): NativeKernelsState {
   if (!loaded.ok) return { active: false, reason: loaded.reason };
   registerNativeKernels(loaded.kernels, threads);
-  return { active: true, simd: loaded.info.simd, threads };
+  return { active: true, simd: loaded.info.simd, binary: loaded.binary.summary, threads };
 }
 
 function registerNativeKernels(kernels: NativeKernels, threads: number): void {

@@ -72,7 +72,7 @@ describe('initBackend', () => {
     const cores = os.cpus().length;
     expect(info.threads).toBe(cores);
     // The native kernels (built in CI) take the threads; wasm's own pool stays at one.
-    expect(info.nativeKernels).toMatchObject({ active: true, threads: cores });
+    expect(info.nativeKernels).toMatchObject({ active: true, threads: cores, binary: 'local build (-march=native)' });
     expect(info.threadsWorkaround).toBe(false);
     if (cores > 1) expect(info.threadsWorkaroundSkipped).toMatch(/native kernels run on the \d+ threads/);
   });
