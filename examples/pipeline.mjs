@@ -27,7 +27,14 @@ const noPersonas = Object.fromEntries(
   ['reasoning', 'memory', 'code', 'translation', 'summarization', 'qa', 'creative', 'general'].map((p) => [p, null]),
 );
 const phaseConfigs = {
-  cognate: { steps: 3, evalWindows: 2, evalProblems: 0 },
+  cognate: {
+    steps: 3,
+    specialistSteps: 3,
+    curriculumProblems: 100,
+    skillEvalProblems: 4,
+    evalWindows: 2,
+    evalProblems: 0,
+  },
   evomerge: {
     generations: 1,
     populationSize: 4,

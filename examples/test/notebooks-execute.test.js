@@ -2,31 +2,18 @@
 // same checks to the figures the notebook printed as examples.test.js applies to the script's output.
 // Needs Debian's jupyter-nbconvert (`apt-get install jupyter-nbconvert python3-ipykernel jupyter-client`,
 // which .ci/run installs); without it the test fails in CI (process.env.CI) and is skipped elsewhere.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EXAMPLES_DIR, NOTEBOOKS_DIR, exampleScripts } from '../notebooks/build.mjs';
+import { NOTEBOOKS_DIR, exampleScripts } from '../notebooks/build.mjs';
+import { NBCONVERT, TSLAB, notebooksUnavailable } from './notebook-kernel.js';
 import { CHECKS } from './run-example.js';
-
-const NBCONVERT = 'jupyter-nbconvert';
-const TSLAB = path.join(EXAMPLES_DIR, 'node_modules', '.bin', 'tslab');
-
-/** Why the notebooks cannot be executed here, or undefined when they can. */
-function missing() {
-  const probe = spawnSync(NBCONVERT, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    return `${NBCONVERT} is not installed (apt-get install jupyter-nbconvert python3-ipykernel jupyter-client)`;
-  }
-  if (!existsSync(TSLAB)) return `${TSLAB} is missing (pnpm install)`;
-  return undefined;
-}
 
 // Longest first (pipeline), so that the two lanes finish close together.
 const scripts = (await exampleScripts()).sort((a, b) => (b === 'pipeline.mjs') - (a === 'pipeline.mjs'));
-const unavailable = missing();
+const unavailable = notebooksUnavailable();
 
 /** Runs nbconvert on one notebook; resolves with its exit code, its log and the executed notebook. */
 function execute(jupyterDir, name) {

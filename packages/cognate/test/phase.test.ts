@@ -20,8 +20,14 @@ import { MICRO_DATA, MICRO_PHASE, abortingProgress, tempDir } from './helpers.js
 
 const ROLES = ['reasoning', 'memory-integration', 'adaptive-computation'];
 
+/** Options of the uninterrupted run both tests use (cpu: the resume test compares weights bit for bit). */
+const STRAIGHT = { phases: [cognatePhase], phaseConfigs: { cognate: MICRO_PHASE }, seed: 1 };
+let straight: Awaited<ReturnType<typeof runPipeline>>;
+
+// One uninterrupted run, shared: the first test checks what it made, the resume test compares with it.
 beforeAll(async () => {
   await useBackend('cpu');
+  straight = await runPipeline({ ...STRAIGHT, runsDir: path.join(tempDir('e2e'), 'runs'), runId: 'straight' });
 });
 
 function layout(model: TinyTitan): Array<[string, number[]]> {
@@ -47,14 +53,7 @@ async function heldOutFor(tokenizer: { encode(text: string): number[] }) {
 
 describe('cognate phase', () => {
   it('trains, evaluates and saves three mergeable checkpoints that load back bit-exactly', async () => {
-    const runsDir = path.join(tempDir('e2e'), 'runs');
-    const outcome = await runPipeline({
-      phases: [cognatePhase],
-      runsDir,
-      phaseConfigs: { cognate: MICRO_PHASE },
-      seed: 1,
-    });
-    const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('cognate')));
+    const result = readPhaseResult(path.join(straight.runDir, phaseDirName('cognate')));
     expect(result.models.map((model) => model.role)).toEqual(ROLES);
     for (const role of ROLES) {
       for (const name of [
@@ -105,13 +104,7 @@ describe('cognate phase', () => {
   });
 
   it('resumes an interrupted phase where each model stopped, ending with the uninterrupted run’s weights', async () => {
-    const root = tempDir('resume');
-    const options = {
-      phases: [cognatePhase],
-      runsDir: path.join(root, 'runs'),
-      phaseConfigs: { cognate: MICRO_PHASE },
-      seed: 2,
-    };
+    const options = { ...STRAIGHT, runsDir: path.join(tempDir('resume'), 'runs') };
     const abort = new AbortController();
     const interrupted = runPipeline({
       ...options,
@@ -130,7 +123,6 @@ describe('cognate phase', () => {
     ]).toEqual([0, 2, 0]);
     ROLES.forEach((role) => expect(metrics[`${role}.trainSteps`]).toBe(4));
 
-    const straight = await runPipeline({ ...options, runId: 'r2' });
     const a = await loadRole(resumed.result as PhaseResult, 'memory-integration');
     const b = await loadRole(straight.result as PhaseResult, 'memory-integration');
     for (const [name, weight] of a.model.namedWeights()) {
