@@ -18,7 +18,7 @@ export const CognatePhaseConfigSchema = TrainConfigSchema.extend(
   .extend({
     /** Training steps of the shared trunk on the phase's data (presets: tiny 40, small 200, paper 2000). */
     steps: z.number().int().positive().default(40),
-    /** Steps each variant continues from the trunk on its own skill curriculum (presets: tiny 40, small 200, paper 2000). */
+    /** Steps each variant continues from the trunk on its own skill curriculum (presets: tiny 40, small 60, paper 2000). */
     specialistSteps: z.number().int().positive().default(40),
     /** Curriculum problems per skill a specialist trains on (presets: tiny 1500, small 8000, paper 40000). */
     curriculumProblems: z.number().int().positive().default(1500),
@@ -72,9 +72,15 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
         maxNewTokens: 32,
       };
     case 'small':
+      // Sized for a whole `small` run in about an hour (docs/benchmarks.md, "small run budget"): an ACT +
+      // memory step costs ~2 s. The trunk, trained on the run's own data, keeps its 200 steps; the
+      // specialists, trained on their skill curricula only for evomerge to merge, get 60 (in the 200-step
+      // run their loss fell most in the first 100: reasoning 1.45 → 0.77 → 0.63 at steps 50/100/200).
+      // Answer accuracy here is 0–2 %: 10 problems say as much, and the run's effects table measures every
+      // cognate model on the shared held-out items anyway.
       return {
         steps: 200,
-        specialistSteps: 200,
+        specialistSteps: 60,
         curriculumProblems: 8000,
         skillEvalProblems: 64,
         recallDistractors: 6,
@@ -82,7 +88,7 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
         microBatchSize: 4,
         capacityScale: 1 / 8,
         evalWindows: 64,
-        evalProblems: 50,
+        evalProblems: 10,
         maxNewTokens: 48,
       };
     case 'paper':

@@ -17,7 +17,7 @@ const share = z.number().min(0).max(1);
  */
 export const EvomergePhaseConfigSchema = z
   .object({
-    /** Generations bred after generation 0 (the sources + random merges). */
+    /** Generations bred after generation 0 (the sources + random merges); presets: tiny 50, small 15, paper 50. */
     generations: z.number().int().min(0).default(50),
     /** Members per generation; generation 0 is the source models plus random merges up to this size. */
     populationSize: z.number().int().min(4).default(8),
@@ -109,7 +109,10 @@ export function evomergePresetDefaults(preset: PresetName): Record<string, unkno
         recallDistractors: 3,
       };
     case 'small':
+      // 15 generations: in the 50-generation small run (2026-12-05) the best fitness was 1.2485 at
+      // generation 15 and 1.2521 at 50 (gain over generation 0's best 11.2 % vs 11.5 %), for 70 % less search.
       return {
+        generations: 15,
         evalWindows: 8,
         testWindows: 16,
         evalProblems: 8,

@@ -15,7 +15,7 @@ import { QuietStarSettingsSchema } from './settings.js';
 export const QuietStarPhaseConfigSchema = TrainConfigSchema.extend(QuietStarSettingsSchema.shape)
   .extend(evaluationSettingsSchema({ evalWindows: 8, evalProblems: 8, maxNewTokens: 32 }).shape)
   .extend({
-    /** Optimizer steps of thought training (presets: tiny 8, small 150, paper 600). */
+    /** Optimizer steps of thought training (presets: tiny 8, small 30, paper 600). */
     steps: z.number().int().positive().default(30),
     /** Sequences per step; each is expanded to nThoughts thoughts per position. */
     batchSize: z.number().int().positive().default(8),
@@ -63,8 +63,11 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
       // positions in micro-batches of 2 rows (peak ~1.4 GB under tf.profile) is ~10 s per step, 1 thread.
       // lr 1e-4: at 1e-3 the 150 steps raised the held-out loss without thoughts by 0.17 nats, at 1e-4 by
       // 0.08 (bench/quietstar-bench.mjs small 300 150 linear [lr]); thoughts helped at neither.
+      // 30 steps: a thought step costs ~3.4 ordinary ACT + memory steps, and in the 150-step small run
+      // (2026-12-05) the phase handed on its plain fine-tune control anyway (check loss 0.596, vs 0.802
+      // with thoughts trained); 5 answer problems, as answering with thoughts decodes ~7× slower per token.
       return {
-        steps: 150,
+        steps: 30,
         batchSize: 8,
         microBatchSize: 2,
         thoughtPositions: 16,
@@ -73,7 +76,7 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
         nTrue: 4,
         nThoughts: 2,
         evalWindows: 16,
-        evalProblems: 20,
+        evalProblems: 5,
         // A two-step problem's worked answer is ~40 tokens before its `####` line; 32 never reached it.
         maxNewTokens: 64,
       };
