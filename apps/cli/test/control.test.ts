@@ -21,7 +21,7 @@ import {
   type PipelineState,
 } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineCompute, trainControl } from '../src/control/index.js';
+import { pipelineCompute, trainControl, trainingTokensByPhase } from '../src/control/index.js';
 import { ControlSettingsSchema } from '../src/control/settings.js';
 
 const MICRO = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32 };
@@ -105,6 +105,24 @@ describe('equal-compute control', () => {
     const saved = statSync(path.join(record.dir, 'model.safetensors')).mtimeMs;
     expect(await trainControl(runDir, state, phases, settings, silentProgress)).toEqual(record);
     expect(statSync(path.join(record.dir, 'model.safetensors')).mtimeMs).toBe(saved);
+  });
+
+  it("counts every phase's sub-runs: cognate:<variant>, forge-train/<arm>, baking.<prompt>", async () => {
+    const runDir = path.join(root, 'scopes');
+    const tracker = await Tracker.open(['run-store'], { runDir, runId: 's' });
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 1 }, 'cognate:trunk');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 10 }, 'forge-train/baseline');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 20 }, 'forge-train/grokfast');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 100 }, 'baking.calculator');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 200 }, 'baking.reasoning');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 1000 }, 'bitnet');
+    await tracker.close();
+    expect(Object.fromEntries(trainingTokensByPhase(runDir))).toEqual({
+      cognate: 1,
+      'forge-train': 30,
+      baking: 300,
+      bitnet: 1000,
+    });
   });
 
   it('needs a run with cognate', async () => {

@@ -19,12 +19,20 @@ export interface PhaseCompute {
   readonly flops: number;
 }
 
-/** Tokens trained per phase, summed over the events of `runDir`'s run store (`cognate:reasoning` counts for `cognate`). */
+/**
+ * The pipeline phase a tracker scope belongs to. Phases name their sub-runs `cognate:reasoning`,
+ * `forge-train/baseline` and `baking.<prompt>`; phase names themselves contain none of `:`, `/` or `.`.
+ */
+export function phaseOfScope(scope: string): string {
+  return scope.split(/[:/.]/)[0] ?? scope;
+}
+
+/** Tokens trained per phase, summed over the events of `runDir`'s run store (see {@link phaseOfScope}). */
 export function trainingTokensByPhase(runDir: string): Map<string, number> {
   const tokens = new Map<string, number>();
   for (const record of readRunStore(runDir)) {
     if (record.type !== 'event' || record.event !== TRAINING_COMPUTE_EVENT || record.phase === undefined) continue;
-    const phase = record.phase.split(':')[0] ?? record.phase;
+    const phase = phaseOfScope(record.phase);
     tokens.set(phase, (tokens.get(phase) ?? 0) + Number(record.data?.tokens ?? 0));
   }
   return tokens;

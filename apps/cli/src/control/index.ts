@@ -1,3 +1,3 @@
 export { ControlSettingsSchema, type ControlSettings } from './settings.js';
-export { pipelineCompute, trainingTokensByPhase, type PhaseCompute } from './compute.js';
+export { phaseOfScope, pipelineCompute, trainingTokensByPhase, type PhaseCompute } from './compute.js';
 export { CONTROL_DIR, trainControl, type ControlRecord } from './train-control.js';
