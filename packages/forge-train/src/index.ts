@@ -73,3 +73,4 @@ export {
   type TimedTransform,
 } from './curve.js';
 export { FORGE_TRAIN_MODEL_DIR, forgeTrainPhase } from './phase.js';
+export { HAND_ON_CANDIDATES, HANDED_ON_CODE, chooseHandedOn, type CheckLosses, type HandedOn } from './hand-on.js';

@@ -34,6 +34,11 @@ export const ForgeTrainPhaseConfigSchema = TrainConfigSchema.extend(EvaluationSe
     lambda: z.number().min(0).optional(),
     /** Also train the baseline (same steps, no filter, same start) to compare against. */
     baseline: z.boolean().default(true),
+    /**
+     * Hand on whichever of the input, the Grokfast-trained and the baseline-trained model has the lowest
+     * loss on held-out check windows (the evalWindows after the reported ones); false: always the Grokfast one.
+     */
+    handOnBest: z.boolean().default(true),
     /** Held-out loss is measured every this many steps of both runs (the resolution of stepsToBaselineLoss). */
     evalEvery: z.number().int().positive().default(10),
   })

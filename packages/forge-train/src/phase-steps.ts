@@ -1,4 +1,4 @@
-/** The forge-train phase's steps: load the input model, save the output. */
+/** The forge-train phase's steps: load the input model, save the model it hands on. */
 import path from 'node:path';
 import {
   ForgeError,
@@ -8,6 +8,7 @@ import {
   saveModelCheckpoint,
 } from '@agent-forge/core';
 import type { BitNetExtension, BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import type { HandedOn } from './hand-on.js';
 
 export interface LoadedInput {
   readonly model: TinyTitan;
@@ -42,4 +43,32 @@ export async function saveTrainedCheckpoint(
   await saveModelCheckpoint(dir, { model, tokenizer: input.tokenizer, extensions: input.extensions });
   if (!input.bitnet) return undefined;
   return path.join(dir, input.bitnet.packedFile || PACKED_FILE);
+}
+
+/** The models `saveHandedOn` can save: the two trained arms (the baseline when trained) and the input's checkpoint. */
+export interface HandOnModels {
+  readonly grokfast: TinyTitan;
+  readonly baseline: TinyTitan | undefined;
+  readonly inputDir: string;
+}
+
+/** Saves the chosen model with the input's extensions (the input reloaded from its checkpoint); returns the packed file. */
+export async function saveHandedOn(
+  choice: HandedOn,
+  dir: string,
+  input: Pick<LoadedInput, 'tokenizer' | 'extensions' | 'bitnet'>,
+  models: HandOnModels,
+): Promise<string | undefined> {
+  if (choice === 'input') {
+    const reloaded = await loadInput(models.inputDir);
+    try {
+      return await saveTrainedCheckpoint(dir, input, reloaded.model);
+    } finally {
+      reloaded.model.dispose();
+    }
+  }
+  const model = choice === 'baseline' ? models.baseline : models.grokfast;
+  if (!model)
+    throw new ForgeError('forge-train cannot hand on the baseline: it was not trained', { field: 'baseline' });
+  return saveTrainedCheckpoint(dir, input, model);
 }

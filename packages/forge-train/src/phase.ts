@@ -2,10 +2,12 @@
  * The forge-train phase: train the BitNet model from phase 4 with Grokfast (the gradient filter in
  * core's training loop) and, from the same start with the same batches and budget, without it.
  * Both runs measure held-out loss every `evalEvery` steps and resume from their own state dirs.
- * Output: the Grokfast-trained model (input extensions kept, plus the 2-bit packed file).
+ * Output: with `handOnBest` (default), whichever of the input, the Grokfast-trained and the baseline-trained
+ * model has the lowest loss on held-out check windows (hand-on.ts); else the Grokfast-trained model. Input
+ * extensions are kept, plus the 2-bit packed file.
  */
 import path from 'node:path';
-import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, pickInputModel, preparePhaseData } from '@agent-forge/core';
+import { SPECIAL_IDS, bytesOnDisk, documentBatchSource, pickInputModel } from '@agent-forge/core';
 import type {
   InputModelChoice,
   Phase,
@@ -24,7 +26,8 @@ import {
   forgeTrainPresetDefaults,
   type ForgeTrainPhaseConfig,
 } from './phase-config.js';
-import { loadInput, saveTrainedCheckpoint } from './phase-steps.js';
+import { checkLoss, chooseHandedOn, prepareForgeTrainData, type CheckLosses } from './hand-on.js';
+import { loadInput, saveHandedOn } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome, type RunOutcome } from './report.js';
 
 /** Directory of the output checkpoint inside the phase directory. */
@@ -34,7 +37,7 @@ const BASELINE_STATE = 'train-state-baseline';
 
 async function trainOne(
   model: TinyTitan,
-  data: PhaseData,
+  data: PhaseData<unknown>,
   config: ForgeTrainPhaseConfig,
   ctx: PhaseContext,
   options: { label: string; stateDir: string; transform?: TimedTransform },
@@ -57,19 +60,26 @@ async function trainOne(
   });
 }
 
+/** The baseline arm's outcome and its trained model (the caller disposes it). */
+interface BaselineArm {
+  readonly outcome: RunOutcome;
+  readonly model: TinyTitan;
+}
+
 /** The baseline on its own copy of the input: same start, same batches, no filter. */
 async function runBaseline(
   dir: string,
-  data: PhaseData,
+  data: PhaseData<unknown>,
   config: ForgeTrainPhaseConfig,
   ctx: PhaseContext,
-): Promise<RunOutcome> {
+): Promise<BaselineArm> {
   const { model, tokenizer } = await loadInput(dir);
   try {
     const run = await trainOne(model, data, config, ctx, { label: 'baseline', stateDir: BASELINE_STATE });
-    return { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
-  } finally {
+    return { outcome: { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) }, model };
+  } catch (error) {
     model.dispose();
+    throw error;
   }
 }
 
@@ -93,24 +103,25 @@ async function runForgeTrain(
     throw error;
   });
   const { model, tokenizer } = loaded;
+  let baseline: BaselineArm | undefined;
   try {
-    const data = await preparePhaseData(config, ctx, tokenizer, model.config.contextLength);
+    const data = await prepareForgeTrainData(config, ctx, tokenizer, model.config.contextLength);
     const before: Quality = await evaluateQuality(model, tokenizer, data.heldOut);
-    const baseline = config.baseline ? await runBaseline(source.dir, data, config, ctx) : undefined;
+    const checkBefore = data.extra && checkLoss(model, data.extra);
+    baseline = config.baseline ? await runBaseline(source.dir, data, config, ctx) : undefined;
     const run = await trainOne(model, data, config, ctx, { label: 'grokfast', stateDir: GROKFAST_STATE, transform });
     const grokfast: RunOutcome = { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
-    const baselineFinal = baseline?.run.points[baseline.run.points.length - 1]?.heldOutLoss;
-    const outcome: PhaseOutcome = {
-      filter: config.filter,
-      filterSettings: settings,
-      before,
-      grokfast,
-      baseline,
-      steps: config.steps,
-      stepsToBaselineLoss: baselineFinal === undefined ? undefined : stepsToReach(run.points, baselineFinal),
+    const check: CheckLosses | undefined = data.extra && {
+      windows: data.extra.rows,
+      input: checkBefore as number,
+      grokfast: checkLoss(model, data.extra),
+      baseline: baseline && checkLoss(baseline.model, data.extra),
     };
+    const handedOn = chooseHandedOn(check);
+    const outcome = phaseOutcome(config, settings, { before, grokfast, baseline: baseline?.outcome, check, handedOn });
     const dir = path.join(ctx.phaseDir, FORGE_TRAIN_MODEL_DIR);
-    const packedFile = await saveTrainedCheckpoint(dir, loaded, model);
+    const models = { grokfast: model, baseline: baseline?.model, inputDir: source.dir };
+    const packedFile = await saveHandedOn(handedOn, dir, loaded, models);
     return {
       models: [{ dir, role: 'trained', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
       metrics: phaseMetrics(outcome),
@@ -119,8 +130,26 @@ async function runForgeTrain(
     };
   } finally {
     model.dispose();
+    baseline?.model.dispose();
     transform.dispose();
   }
+}
+
+/** The outcome the report and metrics are written from; stepsToBaselineLoss from the two curves. */
+function phaseOutcome(
+  config: ForgeTrainPhaseConfig,
+  settings: Record<string, unknown>,
+  arms: Pick<PhaseOutcome, 'before' | 'grokfast' | 'baseline' | 'check' | 'handedOn'>,
+): PhaseOutcome {
+  const baselineFinal = arms.baseline?.run.points[arms.baseline.run.points.length - 1]?.heldOutLoss;
+  return {
+    ...arms,
+    filter: config.filter,
+    filterSettings: settings,
+    steps: config.steps,
+    stepsToBaselineLoss:
+      baselineFinal === undefined ? undefined : stepsToReach(arms.grokfast.run.points, baselineFinal),
+  };
 }
 
 /** Phase 5 of the pipeline; the CLI registers it as `forge-train`. */

@@ -1,6 +1,7 @@
 /** The forge-train phase's metrics and its human-readable report. */
 import type { CurvePoint, CurveRun } from './curve.js';
 import type { Quality } from './evaluate.js';
+import { HANDED_ON_CODE, type CheckLosses, type HandedOn } from './hand-on.js';
 
 export interface RunOutcome {
   readonly quality: Quality;
@@ -16,6 +17,9 @@ export interface PhaseOutcome {
   /** First measured Grokfast step with held-out loss ≤ the baseline's final held-out loss. */
   readonly stepsToBaselineLoss: number | undefined;
   readonly steps: number;
+  /** Check-set losses the model to hand on was chosen by; undefined without `handOnBest`. */
+  readonly check: CheckLosses | undefined;
+  readonly handedOn: HandedOn;
 }
 
 /** trainMs and filterMs add up over every process that worked on the run, so divide by all its steps. */
@@ -43,6 +47,12 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
     filterOverheadMsPerStep: grokfast.run.filterMs / Math.max(1, grokfast.run.summary.step),
     grokfastMsPerStep: msPerStep(grokfast.run),
     baselineMsPerStep: baseline ? msPerStep(baseline.run) : undefined,
+    /** grokfast 0, baseline 1, input 2. */
+    handedOn: HANDED_ON_CODE[outcome.handedOn],
+    checkWindows: outcome.check?.windows,
+    checkLossInput: outcome.check?.input,
+    checkLossGrokfast: outcome.check?.grokfast,
+    checkLossBaseline: outcome.check?.baseline,
   };
   return Object.fromEntries(
     Object.entries(metrics).filter(
@@ -63,6 +73,21 @@ function curveTable(outcome: PhaseOutcome): string[] {
     return `| ${point.step} | ${num(point.heldOutLoss, 4)} | ${num(other?.heldOutLoss, 4)} |`;
   });
   return ['| step | Grokfast held-out loss | baseline held-out loss |', '|---|---|---|', ...rows];
+}
+
+/** The sentence saying which model the phase hands on and on what figures. */
+function handedOnSentence(outcome: PhaseOutcome): string {
+  const verdict = {
+    grokfast: 'The phase hands on the Grokfast-trained model.',
+    baseline:
+      '**The phase hands on the baseline-trained model**: it beat the Grokfast-trained model (and the input) on the check set.',
+    input: '**The phase hands on the input model unchanged**: neither trained model beat it on the check set.',
+  }[outcome.handedOn];
+  const { check } = outcome;
+  const basis = check
+    ? ` Chosen on ${check.windows} held-out check windows disjoint from the reported ones (mean next-token loss): input ${num(check.input, 4)}, Grokfast ${num(check.grokfast, 4)}, baseline ${check.baseline === undefined ? 'not trained' : num(check.baseline, 4)}.`
+    : ' (handOnBest is off.)';
+  return verdict + basis;
 }
 
 export function phaseReport(outcome: PhaseOutcome): string {
@@ -86,6 +111,8 @@ export function phaseReport(outcome: PhaseOutcome): string {
       : '| baseline | not run | | | |',
     '',
     baseline ? reached : 'No baseline was trained (baseline: false), so there is no step comparison.',
+    '',
+    handedOnSentence(outcome),
     '',
     `Filter overhead: ${num(metrics.filterOverheadMsPerStep, 2)} ms per step inside the filter (timed around its apply).`,
     '',

@@ -115,6 +115,30 @@ describe('forge-train phase', () => {
     }
   });
 
+  it('hands on the baseline when the Grokfast arm came out worse, and the input when both did', async () => {
+    // λ = 0 makes the Grokfast arm the baseline exactly, so its output holds the baseline arm's weights.
+    const plain = await runPhase('plain', { lambda: 0, handOnBest: false });
+    const damaged = await runPhase('damaged', { lambda: 400 });
+    expect(damaged.result.metrics.checkLossGrokfast).toBeGreaterThan(
+      damaged.result.metrics.checkLossBaseline as number,
+    );
+    expect(damaged.result.metrics.handedOn).toBe(1);
+    expect(readFileSync(damaged.result.artifacts.report as string, 'utf8')).toMatch(/hands on the baseline-trained/);
+    const [baselineArm, handedOn] = await Promise.all(
+      [plain, damaged].map((run) => loadModelCheckpoint(run.result.models[0]?.dir as string)),
+    );
+    expect(snapshot(handedOn.model.namedWeights())).toEqual(snapshot(baselineArm.model.namedWeights()));
+
+    const diverged = await runPhase('diverged', { lr: 30, warmupSteps: 0, spikeFactor: 0 });
+    expect(diverged.result.metrics.handedOn).toBe(2);
+    const [input, kept] = await Promise.all(
+      [diverged.inputDir, diverged.result.models[0]?.dir as string].map((dir) => loadModelCheckpoint(dir)),
+    );
+    expect(snapshot(kept.model.namedWeights())).toEqual(snapshot(input.model.namedWeights()));
+    expect(existsSync(path.join(diverged.result.models[0]?.dir as string, PACKED_FILE))).toBe(true);
+    for (const item of [baselineArm, handedOn, input, kept]) item.model.dispose();
+  });
+
   it('fails clearly without an input model or with an unknown filter', async () => {
     const runsDir = path.join(tempDir('noinput'), 'runs');
     await expect(
