@@ -29,7 +29,11 @@ const finalLoss = (points: readonly CurvePoint[]): number => points[points.lengt
 /** Flat numeric metrics for `PhaseResult.metrics`; undefined values are left out. */
 export function phaseMetrics(outcome: PhaseOutcome): Record<string, number> {
   const { grokfast, baseline } = outcome;
+  const handedOn = { grokfast: grokfast.quality, baseline: baseline?.quality, input: outcome.before }[outcome.handedOn];
   const metrics: Record<string, number | undefined> = {
+    /** The handed-on model's figures, under the plain names the run summary shows. */
+    perplexity: handedOn?.perplexity,
+    accuracy: handedOn?.accuracy,
     trainSteps: grokfast.run.summary.step,
     resumedFromStep: grokfast.run.resumedFrom,
     perplexityBefore: outcome.before.perplexity,

@@ -123,6 +123,7 @@ describe('forge-train phase', () => {
       damaged.result.metrics.checkLossBaseline as number,
     );
     expect(damaged.result.metrics.handedOn).toBe(1);
+    expect(damaged.result.metrics.perplexity).toBe(damaged.result.metrics.baselinePerplexity);
     expect(readFileSync(damaged.result.artifacts.report as string, 'utf8')).toMatch(/hands on the baseline-trained/);
     const [baselineArm, handedOn] = await Promise.all(
       [plain, damaged].map((run) => loadModelCheckpoint(run.result.models[0]?.dir as string)),
@@ -131,6 +132,7 @@ describe('forge-train phase', () => {
 
     const diverged = await runPhase('diverged', { lr: 30, warmupSteps: 0, spikeFactor: 0 });
     expect(diverged.result.metrics.handedOn).toBe(2);
+    expect(diverged.result.metrics.perplexity).toBe(diverged.result.metrics.perplexityBefore);
     const [input, kept] = await Promise.all(
       [diverged.inputDir, diverged.result.models[0]?.dir as string].map((dir) => loadModelCheckpoint(dir)),
     );
