@@ -23,6 +23,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineCompute, trainControl, trainingTokensByPhase } from '../src/control/index.js';
 import { ControlSettingsSchema } from '../src/control/settings.js';
+import { controlEnabled } from '../src/commands/run.js';
+import { REGISTERED_PHASES } from '../src/phases.js';
 
 const MICRO = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32 };
 let root: string;
@@ -133,5 +135,21 @@ describe('equal-compute control', () => {
     await expect(trainControl(runDir, state, phases, ControlSettingsSchema.parse({}), silentProgress)).rejects.toThrow(
       /recorded no training compute/,
     );
+  });
+});
+
+describe('controlEnabled', () => {
+  const withoutCognate = REGISTERED_PHASES.filter((phase) => phase.name !== 'cognate');
+
+  it("follows the run's own preset (a resume keeps it whatever --preset says), and a whole run only", () => {
+    expect(controlEnabled(undefined, 'small', REGISTERED_PHASES)).toBe(true);
+    expect(controlEnabled(undefined, 'paper', REGISTERED_PHASES)).toBe(true);
+    expect(controlEnabled(undefined, 'tiny', REGISTERED_PHASES)).toBe(false);
+    expect(controlEnabled(undefined, 'small', withoutCognate)).toBe(false);
+  });
+
+  it('does what the config says when it says something', () => {
+    expect(controlEnabled(false, 'small', REGISTERED_PHASES)).toBe(false);
+    expect(controlEnabled(true, 'tiny', REGISTERED_PHASES)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import {
   recordRunAlerts,
   runPipeline,
 } from '@agent-forge/core';
-import type { Phase, PhaseResult, ProgressReporter } from '@agent-forge/core';
+import type { Phase, PhaseResult, PresetName, ProgressReporter } from '@agent-forge/core';
 import { startEngine } from '../engine.js';
 import { openQueueExecutor, type QueueExecutor } from '../queue/executor.js';
 import type { PipelineConfig } from '../pipeline-config.js';
@@ -92,6 +92,19 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
   await measureAfterRun(outcome, phases, config, progress, print);
 }
 
+/**
+ * Whether `forge run` trains the equal-compute control: as configured, else by default for a whole run at
+ * small or paper (it needs cognate's settings and tokenizer). `runPreset` is the run's own preset, which a
+ * resume keeps whatever `--preset` the command line gives (its default is tiny).
+ */
+export function controlEnabled(
+  configured: boolean | undefined,
+  runPreset: PresetName,
+  phases: readonly Phase[],
+): boolean {
+  return configured ?? (runPreset !== 'tiny' && phases.some((phase) => phase.name === 'cognate'));
+}
+
 /** The equal-compute control (when on) and the effects table: every model on the same held-out items. */
 async function measureAfterRun(
   outcome: Awaited<ReturnType<typeof runPipeline>>,
@@ -100,9 +113,7 @@ async function measureAfterRun(
   progress: ProgressReporter,
   print: (line: string) => void,
 ): Promise<void> {
-  // By default only a whole run at small or paper trains one: it needs cognate's settings and tokenizer.
-  const controlOn =
-    config.control.enabled ?? (config.preset !== 'tiny' && phases.some((phase) => phase.name === 'cognate'));
+  const controlOn = controlEnabled(config.control.enabled, outcome.state.preset, phases);
   if (controlOn && !config.effects.enabled) {
     throw new ForgeError('the equal-compute control is measured by the effects: turn effects on or the control off', {
       field: 'control.enabled',
