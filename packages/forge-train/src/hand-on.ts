@@ -11,15 +11,20 @@ import type { ForgeTrainPhaseConfig } from './phase-config.js';
 
 /** The candidates, in the order ties are broken. */
 export const HAND_ON_CANDIDATES = ['grokfast', 'baseline', 'input'] as const;
+/** Which model the phase hands on: the Grokfast-trained, the baseline-trained or the input model. */
 export type HandedOn = (typeof HAND_ON_CANDIDATES)[number];
 /** `handedOn` as a number for the flat metrics: grokfast 0, baseline 1, input 2. */
 export const HANDED_ON_CODE: Readonly<Record<HandedOn, number>> = { grokfast: 0, baseline: 1, input: 2 };
 
 /** Mean next-token loss of each candidate on the check set; the baseline's is undefined when it was not trained. */
 export interface CheckLosses {
+  /** Windows in the check set. */
   readonly windows: number;
+  /** The input model's loss, measured before training. */
   readonly input: number;
+  /** The Grokfast-trained model's loss. */
   readonly grokfast: number;
+  /** The baseline-trained model's loss; undefined when `baseline` is off. */
   readonly baseline: number | undefined;
 }
 
