@@ -4,9 +4,8 @@
  * reported ones, core's `checkSetWindows`), so a Grokfast run that came out worse than the plain one, or
  * than no training at all, does not pass its damage on. Ties go to Grokfast, then the baseline.
  */
-import { checkSetWindows, perplexity } from '@agent-forge/core';
+import { perplexity, preparePhaseDataWithCheckSet } from '@agent-forge/core';
 import type { BpeTokenizer, PhaseContext, PhaseData, TinyTitan, TokenWindows } from '@agent-forge/core';
-import { preparePhaseData } from '@agent-forge/core';
 import type { ForgeTrainPhaseConfig } from './phase-config.js';
 
 /** The candidates, in the order ties are broken. */
@@ -56,15 +55,6 @@ export function prepareForgeTrainData(
   tokenizer: BpeTokenizer,
   contextLength: number,
 ): Promise<PhaseData<TokenWindows | undefined>> {
-  return preparePhaseData(config, ctx, tokenizer, contextLength, {
-    extra: (split, tokens, reported) =>
-      config.handOnBest
-        ? checkSetWindows(
-            split.validation.tokenize(tokens),
-            contextLength,
-            reported.rows,
-            'phases.forge-train.handOnBest',
-          )
-        : undefined,
-  });
+  const field = config.handOnBest ? 'phases.forge-train.handOnBest' : undefined;
+  return preparePhaseDataWithCheckSet(config, ctx, tokenizer, contextLength, field);
 }

@@ -6,11 +6,10 @@ import {
   documentBatchSource,
   loadModelCheckpoint,
   parseConfig,
-  preparePhaseData,
+  preparePhaseDataWithCheckSet,
   train,
 } from '@agent-forge/core';
 import type { BpeTokenizer, PhaseContext, PhaseData, TokenWindows, Tracker, TrainSummary } from '@agent-forge/core';
-import { checkWindows } from './check-set.js';
 import { mean } from './coherence.js';
 import { quietStarObjective } from './objective.js';
 import type { QuietStarPhaseConfig } from './phase-config.js';
@@ -52,10 +51,13 @@ export function prepareQuietstarData(
   tokenizer: BpeTokenizer,
   contextLength: number,
 ): Promise<PhaseData<TokenWindows | undefined>> {
-  return preparePhaseData(config, ctx, tokenizer, contextLength, {
-    extra: (split, tokens, reported) =>
-      config.handOnBest ? checkWindows(split.validation.tokenize(tokens), contextLength, reported.rows) : undefined,
-  });
+  return preparePhaseDataWithCheckSet(
+    config,
+    ctx,
+    tokenizer,
+    contextLength,
+    config.handOnBest ? 'handOnBest' : undefined,
+  );
 }
 
 /** Thought training through core's loop (resumes from `<phaseDir>/train-state`); logs the coherence scores per step. */

@@ -35,6 +35,7 @@ export { hashDirectory, checkDirectoryHashes, type DirectoryHashes } from './con
 export {
   loadPhaseSplit,
   preparePhaseData,
+  preparePhaseDataWithCheckSet,
   type DataSplitSettings,
   type PhaseData,
   type PhaseDataHooks,

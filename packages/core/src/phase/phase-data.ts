@@ -10,7 +10,7 @@ import type { BpeTokenizer } from '../data/tokenizer/index.js';
 import { SPECIAL_IDS } from '../data/tokenizer/index.js';
 import { ForgeError } from '../errors.js';
 import type { HeldOut } from '../eval/quality.js';
-import { heldOutWindows } from '../eval/windows.js';
+import { checkSetWindows, heldOutWindows } from '../eval/windows.js';
 import { builtinDataFor } from './data.js';
 import type { PhaseContext } from './types.js';
 
@@ -108,4 +108,23 @@ export async function preparePhaseData<Extra = undefined>(
     },
     extra: hooks.extra?.(split, tokens, windows) as Extra,
   };
+}
+
+/**
+ * `preparePhaseData` plus, when `checkSetField` is given, the check set a phase chooses the model to hand on
+ * with (`checkSetWindows`: the held-out windows after the reported ones) as its `extra`; errors name the field.
+ */
+export function preparePhaseDataWithCheckSet(
+  settings: PhaseDataSettings,
+  ctx: Pick<PhaseContext, 'data' | 'preset' | 'seed'>,
+  tokenizer: BpeTokenizer,
+  contextLength: number,
+  checkSetField: string | undefined,
+): Promise<PhaseData<TokenWindows | undefined>> {
+  return preparePhaseData(settings, ctx, tokenizer, contextLength, {
+    extra: (split, tokens, reported) =>
+      checkSetField === undefined
+        ? undefined
+        : checkSetWindows(split.validation.tokenize(tokens), contextLength, reported.rows, checkSetField),
+  });
 }
