@@ -1,10 +1,10 @@
-/** Held-out quality (core's `evaluateQuality`) and the cheap loss-only figure for the curves. */
+/** Held-out quality (core's `evaluateQuality`) and the cheap loss-only figure for the curves and the hand-on choice. */
 import { perplexity } from '@agent-forge/core';
-import type { HeldOut, TinyTitan } from '@agent-forge/core';
+import type { TinyTitan, TokenWindows } from '@agent-forge/core';
 
 export { evaluateQuality, type HeldOut, type Quality } from '@agent-forge/core';
 
-/** Held-out loss only (cheap, for the curves). */
-export function heldOutLoss(model: TinyTitan, heldOut: HeldOut): number {
-  return perplexity(model, heldOut.windows).loss;
+/** Mean next-token loss over every target of `windows` only (cheap: no answers decoded). */
+export function windowsLoss(model: TinyTitan, windows: TokenWindows): number {
+  return perplexity(model, windows).loss;
 }

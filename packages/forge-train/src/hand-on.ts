@@ -4,8 +4,8 @@
  * reported ones, core's `checkSetWindows`), so a Grokfast run that came out worse than the plain one, or
  * than no training at all, does not pass its damage on. Ties go to Grokfast, then the baseline.
  */
-import { perplexity, preparePhaseDataWithCheckSet } from '@agent-forge/core';
-import type { BpeTokenizer, PhaseContext, PhaseData, TinyTitan, TokenWindows } from '@agent-forge/core';
+import { preparePhaseDataWithCheckSet } from '@agent-forge/core';
+import type { BpeTokenizer, PhaseContext, PhaseData, TokenWindows } from '@agent-forge/core';
 import type { ForgeTrainPhaseConfig } from './phase-config.js';
 
 /** The candidates, in the order ties are broken. */
@@ -41,11 +41,6 @@ export function chooseHandedOn(check: CheckLosses | undefined): HandedOn {
     if (loss < bestLoss) [best, bestLoss] = [candidate, loss];
   }
   return best;
-}
-
-/** Mean next-token loss of `model` on the check set. */
-export function checkLoss(model: TinyTitan, windows: TokenWindows): number {
-  return perplexity(model, windows).loss;
 }
 
 /** The phase's data, plus with `handOnBest` the check windows that follow the reported held-out windows. */

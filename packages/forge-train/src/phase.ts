@@ -18,7 +18,7 @@ import type {
   TinyTitan,
 } from '@agent-forge/core';
 import { stepsToReach, timedTransform, trainWithCurve, type CurveRun, type TimedTransform } from './curve.js';
-import { evaluateQuality, heldOutLoss, type Quality } from './evaluate.js';
+import { evaluateQuality, windowsLoss, type Quality } from './evaluate.js';
 import { createGrokfast } from './filters/registry.js';
 import {
   ForgeTrainPhaseConfigSchema,
@@ -26,7 +26,7 @@ import {
   forgeTrainPresetDefaults,
   type ForgeTrainPhaseConfig,
 } from './phase-config.js';
-import { checkLoss, chooseHandedOn, prepareForgeTrainData, type CheckLosses } from './hand-on.js';
+import { chooseHandedOn, prepareForgeTrainData, type CheckLosses } from './hand-on.js';
 import { loadInput, saveHandedOn } from './phase-steps.js';
 import { phaseMetrics, phaseReport, type PhaseOutcome, type RunOutcome } from './report.js';
 
@@ -55,7 +55,7 @@ async function trainOne(
     ctx,
     label: options.label,
     stateDir: path.join(ctx.phaseDir, options.stateDir),
-    measure: () => heldOutLoss(model, data.heldOut),
+    measure: () => windowsLoss(model, data.heldOut.windows),
     transform: options.transform,
   });
 }
@@ -107,15 +107,15 @@ async function runForgeTrain(
   try {
     const data = await prepareForgeTrainData(config, ctx, tokenizer, model.config.contextLength);
     const before: Quality = await evaluateQuality(model, tokenizer, data.heldOut);
-    const checkBefore = data.extra && checkLoss(model, data.extra);
+    const checkBefore = data.extra && windowsLoss(model, data.extra);
     baseline = config.baseline ? await runBaseline(source.dir, data, config, ctx) : undefined;
     const run = await trainOne(model, data, config, ctx, { label: 'grokfast', stateDir: GROKFAST_STATE, transform });
     const grokfast: RunOutcome = { run, quality: await evaluateQuality(model, tokenizer, data.heldOut) };
     const check: CheckLosses | undefined = data.extra && {
       windows: data.extra.rows,
       input: checkBefore as number,
-      grokfast: checkLoss(model, data.extra),
-      baseline: baseline && checkLoss(baseline.model, data.extra),
+      grokfast: windowsLoss(model, data.extra),
+      baseline: baseline && windowsLoss(baseline.model, data.extra),
     };
     const handedOn = chooseHandedOn(check);
     const outcome = phaseOutcome(config, settings, { before, grokfast, baseline: baseline?.outcome, check, handedOn });
