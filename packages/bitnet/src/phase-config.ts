@@ -2,7 +2,12 @@
  * The bitnet phase's settings: the BitLinear settings, the recovery fine-tune (every knob of core's
  * training loop at the top level, with BitNet-specific defaults) and the evaluation sizes.
  */
-import { BitNetSettingsSchema, EvaluationSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
+import {
+  ANSWER_TOKEN_BUDGET,
+  BitNetSettingsSchema,
+  EvaluationSettingsSchema,
+  TrainConfigSchema,
+} from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
@@ -43,8 +48,15 @@ export function bitnetPresetDefaults(preset: PresetName): Record<string, unknown
       // 0 to 30 % and the training loss from 1.08 (steps 1–50) to 0.53 (251–300) and 0.48 (351–400).
       // 20 answer problems, each with and without the calculator, before and after; the run's effects
       // table measures the output on the shared held-out items as well.
-      return { steps: 300, batchSize: 16, evalWindows: 64, evalProblems: 20 };
+      // Batch 8 × 256: the 2,048 tokens a step of the 16 × 128 steps above.
+      return { steps: 300, batchSize: 8, evalWindows: 64, evalProblems: 20, maxNewTokens: ANSWER_TOKEN_BUDGET.small };
     case 'paper':
-      return { steps: 1500, batchSize: 16, evalWindows: 128, evalProblems: 100 };
+      return {
+        steps: 1500,
+        batchSize: 16,
+        evalWindows: 128,
+        evalProblems: 100,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
+      };
   }
 }

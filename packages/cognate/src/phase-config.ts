@@ -2,7 +2,7 @@
  * The cognate phase's settings: core's training loop at the top level (with cognate defaults), the
  * shared ACT/memory hyperparameters, the three variants, and the evaluation sizes.
  */
-import { TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
+import { ANSWER_TOKEN_BUDGET, TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { CognateVariantSchema, SEED_VARIANTS } from './variants.js';
@@ -84,12 +84,14 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
         curriculumProblems: 8000,
         skillEvalProblems: 64,
         recallDistractors: 6,
-        batchSize: 16,
-        microBatchSize: 4,
+        // 8 × 256 tokens: the same 2,048 tokens a step, and 512 a micro-batch, as 16 × 128 before the
+        // context grew to 256 (2026-12-06).
+        batchSize: 8,
+        microBatchSize: 2,
         capacityScale: 1 / 8,
         evalWindows: 64,
         evalProblems: 10,
-        maxNewTokens: 48,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.small,
       };
     case 'paper':
       return {
@@ -104,7 +106,7 @@ export function cognatePresetDefaults(preset: PresetName): Record<string, unknow
         capacityScale: 1,
         evalWindows: 128,
         evalProblems: 100,
-        maxNewTokens: 64,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
       };
   }
 }

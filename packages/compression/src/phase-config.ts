@@ -2,7 +2,7 @@
  * The compression phase's settings: which candidates to try per tensor, the quality budget, and the
  * evaluation sizes. Every candidate's settings are validated by its compressor's own schema.
  */
-import { EvaluationSettingsSchema } from '@agent-forge/core';
+import { ANSWER_TOKEN_BUDGET, EvaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
@@ -77,8 +77,20 @@ export function compressionPresetDefaults(preset: PresetName): Record<string, un
     case 'tiny':
       return { seedCandidates: 1024, evalWindows: 16, budgetWindows: 4, evalProblems: 8 };
     case 'small':
-      return { seedCandidates: 256, evalWindows: 32, budgetWindows: 8, evalProblems: 20 };
+      return {
+        seedCandidates: 256,
+        evalWindows: 32,
+        budgetWindows: 8,
+        evalProblems: 20,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.small,
+      };
     case 'paper':
-      return { seedCandidates: 64, evalWindows: 64, budgetWindows: 8, evalProblems: 50 };
+      return {
+        seedCandidates: 64,
+        evalWindows: 64,
+        budgetWindows: 8,
+        evalProblems: 50,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
+      };
   }
 }

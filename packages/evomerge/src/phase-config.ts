@@ -2,7 +2,7 @@
  * The evomerge phase's settings: the genetic algorithm, the genome space, the fitness weights and
  * the evaluation subset. Defaults follow the seed plan (population 8, 50 generations, diversity 0.3).
  */
-import { evaluationSettingsSchema } from '@agent-forge/core';
+import { ANSWER_TOKEN_BUDGET, evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { FitnessWeightsSchema } from './evolve/fitness.js';
@@ -117,7 +117,7 @@ export function evomergePresetDefaults(preset: PresetName): Record<string, unkno
         testWindows: 16,
         evalProblems: 8,
         reportProblems: 4,
-        maxNewTokens: 32,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.small,
         searchProblems: 16,
         testProblems: 64,
         recallDistractors: 6,
@@ -128,7 +128,7 @@ export function evomergePresetDefaults(preset: PresetName): Record<string, unkno
         testWindows: 32,
         evalProblems: 16,
         reportProblems: 8,
-        maxNewTokens: 48,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
         searchProblems: 32,
         testProblems: 128,
         recallDistractors: 12,

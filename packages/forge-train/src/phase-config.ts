@@ -2,7 +2,7 @@
  * The forge-train phase's settings: every knob of core's training loop at the top level, the
  * Grokfast filter (paper defaults), how often the held-out loss is measured, and evaluation sizes.
  */
-import { EvaluationSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
+import { ANSWER_TOKEN_BUDGET, EvaluationSettingsSchema, TrainConfigSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 
@@ -68,8 +68,23 @@ export function forgeTrainPresetDefaults(preset: PresetName): Record<string, unk
       // Two arms of ACT + memory steps (~2 s each) were the run's largest training cost: 150 steps per arm,
       // the loss curve every 50 steps, 10 answer problems (answered three times: input, baseline,
       // Grokfast; the run's effects table measures the output on the shared held-out items as well).
-      return { steps: 150, batchSize: 16, evalEvery: 50, evalWindows: 64, evalProblems: 10 };
+      return {
+        steps: 150,
+        // 8 × 256 tokens: the 2,048 a step of 16 × 128 before small's context grew to 256.
+        batchSize: 8,
+        evalEvery: 50,
+        evalWindows: 64,
+        evalProblems: 10,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.small,
+      };
     case 'paper':
-      return { steps: 1500, batchSize: 16, evalEvery: 50, evalWindows: 128, evalProblems: 100 };
+      return {
+        steps: 1500,
+        batchSize: 16,
+        evalEvery: 50,
+        evalWindows: 128,
+        evalProblems: 100,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
+      };
   }
 }

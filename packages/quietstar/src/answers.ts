@@ -2,7 +2,15 @@
  * Answer accuracy with and without thoughts (greedy decoding, exact match after `####`) and decoding
  * latency. Latency is a measurement for reports and benchmarks, never a test assertion.
  */
-import { SPECIAL_IDS, answerAccuracy, formatProblem, generate, greedyCompleter, msPerToken } from '@agent-forge/core';
+import {
+  SPECIAL_IDS,
+  answerAccuracy,
+  formatProblem,
+  generate,
+  greedyCompleter,
+  msPerToken,
+  promptRoom,
+} from '@agent-forge/core';
 import type { Completer, Problem } from '@agent-forge/core';
 import { generateWithThoughts } from './think.js';
 import type { Thinker } from './thinker.js';
@@ -18,8 +26,7 @@ export interface Codec {
 /** A Completer that thinks before every token (thoughts sampled from `seed`). */
 export function thoughtCompleter(thinker: Thinker, tokenizer: Codec, maxNewTokens: number, seed = 0): Completer {
   return async (prompt) => {
-    const room = Math.max(1, thinker.model.config.contextLength - maxNewTokens);
-    const ids = tokenizer.encode(prompt).slice(-room);
+    const ids = tokenizer.encode(prompt).slice(-promptRoom(thinker.model.config.contextLength, maxNewTokens));
     const { tokens } = generateWithThoughts(thinker, ids, { maxNewTokens, seed });
     return tokenizer.decode(tokens.filter((id) => id !== SPECIAL_IDS.eos));
   };

@@ -2,7 +2,7 @@
  * The quietstar phase's settings: the thought settings (settings.ts), the fine-tune (every knob of core's
  * training loop at the top level, with Quiet-STaR defaults) and the evaluation sizes.
  */
-import { TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
+import { ANSWER_TOKEN_BUDGET, TrainConfigSchema, evaluationSettingsSchema } from '@agent-forge/core';
 import type { PresetName } from '@agent-forge/core';
 import { z } from 'zod';
 import { QuietStarSettingsSchema } from './settings.js';
@@ -68,7 +68,8 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
       // with thoughts trained); 5 answer problems, as answering with thoughts decodes ~7× slower per token.
       return {
         steps: 30,
-        batchSize: 8,
+        // 4 × 256 tokens: the 1,024 a step of 8 × 128 before small's context grew to 256.
+        batchSize: 4,
         microBatchSize: 2,
         thoughtPositions: 16,
         lr: 1e-4,
@@ -77,10 +78,18 @@ export function quietstarPresetDefaults(preset: PresetName): Record<string, unkn
         nThoughts: 2,
         evalWindows: 16,
         evalProblems: 5,
-        // A two-step problem's worked answer is ~40 tokens before its `####` line; 32 never reached it.
-        maxNewTokens: 64,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.small,
       };
     case 'paper':
-      return { steps: 600, batchSize: 8, thoughtLength: 10, nTrue: 4, nThoughts: 2, evalWindows: 32, evalProblems: 50 };
+      return {
+        steps: 600,
+        batchSize: 8,
+        thoughtLength: 10,
+        nTrue: 4,
+        nThoughts: 2,
+        evalWindows: 32,
+        evalProblems: 50,
+        maxNewTokens: ANSWER_TOKEN_BUDGET.paper,
+      };
   }
 }

@@ -14,8 +14,8 @@ export const EffectSettingsSchema = z
     problemsPerDifficulty: z.number().int().nonnegative().default(8),
     /** Most validation windows (context + 1 tokens) perplexity is measured on. */
     windows: z.number().int().positive().default(32),
-    /** Tokens generated per answer. */
-    maxNewTokens: z.number().int().positive().default(48),
+    /** Most tokens generated per answer (a difficulty-3 worked answer takes up to ~134; answers stop at `<eos>`). */
+    maxNewTokens: z.number().int().positive().default(160),
   })
   .strict();
 

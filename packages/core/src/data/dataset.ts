@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ForgeError } from '../errors.js';
 import { BatchIterator, type BatchIteratorOptions, type BatchPosition } from './batch-iterator.js';
 import { formatProblem } from './format.js';
-import { generateProblems } from './generator/generate-problems.js';
+import { generateProblemMix, generateProblems } from './generator/generate-problems.js';
 import { loadGsm8k } from './loaders/gsm8k.js';
 import { loadPlainText } from './loaders/plain-text.js';
 import { loadTextJsonl } from './loaders/text-jsonl.js';
@@ -19,8 +19,11 @@ export const datasetSourceSchema = z.discriminatedUnion('kind', [
     count: z.number().int().positive(),
     /** Generator seed (an integer); a larger `count` with the same seed extends the list without changing its start. */
     seed: z.number().int(),
-    /** 1: one operation, small numbers · 2: two steps (what `builtinDataFor` uses) · 3: three or more · 4–5: larger numbers; at most 5. */
-    difficulty: z.number().int().min(1),
+    /**
+     * 1: one operation, small numbers · 2: two steps · 3: three or more · 4–5: larger numbers; at most 5.
+     * A list mixes difficulties in equal shares (`builtinDataFor`: 2 at tiny, [1, 2, 3] at small and paper).
+     */
+    difficulty: z.union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1)]),
   }),
   z.object({
     /** `gsm8k`: GSM8K-style JSONL, one `{"question", "answer"}` record per line, each answer ending in `#### <number>`. */
@@ -141,6 +144,13 @@ function exampleText(example: DataExample): string {
   return example.kind === 'problem' ? formatProblem(example.problem).text : example.text;
 }
 
+function builtinProblems(source: Extract<DatasetSource, { kind: 'builtin' }>): Problem[] {
+  const { count, seed, difficulty } = source;
+  return typeof difficulty === 'number'
+    ? generateProblems({ count, seed, difficulty })
+    : generateProblemMix({ count, seed, difficulties: difficulty });
+}
+
 /** Load a dataset from a validated `DatasetSource`; a bad source or file is a ForgeError naming the field or line. */
 export async function loadDataset(source: DatasetSource): Promise<Dataset> {
   const parsed = datasetSourceSchema.safeParse(source);
@@ -153,7 +163,7 @@ export async function loadDataset(source: DatasetSource): Promise<Dataset> {
   const valid = parsed.data;
   switch (valid.kind) {
     case 'builtin':
-      return Dataset.fromProblems('builtin', generateProblems(valid));
+      return Dataset.fromProblems('builtin', builtinProblems(valid));
     case 'gsm8k':
       return Dataset.fromProblems(valid.path, await loadGsm8k(valid.path));
     case 'jsonl':

@@ -10,8 +10,10 @@ export { loadTextJsonl, parseTextJsonl } from './loaders/text-jsonl.js';
 export { loadPlainText, splitPlainText, type PlainTextOptions } from './loaders/plain-text.js';
 export { parseJsonl, type JsonlRecord } from './loaders/jsonl.js';
 export {
+  generateProblemMix,
   generateProblems,
   PROBLEM_TEMPLATES,
+  type GenerateProblemMixOptions,
   type GenerateProblemsOptions,
   type GeneratedProblem,
 } from './generator/generate-problems.js';

@@ -14,8 +14,18 @@ export interface GreedyCompleterOptions {
 }
 
 /**
- * A Completer that decodes greedily with the KV cache until `<eos>` or `maxNewTokens`, keeping
- * the prompt's last tokens when it would not leave room to answer.
+ * How many prompt tokens a completer keeps: all that leave `maxNewTokens` of room in the context, but at
+ * least half the context. A budget near the context length (long worked answers: a difficulty-3 answer is
+ * ~130 tokens) must not cut the question down to its last tokens; the answer then ends at a full context.
+ */
+export function promptRoom(contextLength: number, maxNewTokens: number): number {
+  const reserved = Math.min(maxNewTokens, Math.floor(contextLength / 2));
+  return Math.max(1, contextLength - reserved);
+}
+
+/**
+ * A Completer that decodes greedily with the KV cache until `<eos>`, `maxNewTokens` or a full context,
+ * keeping the prompt's last {@link promptRoom} tokens.
  */
 export function greedyCompleter(
   model: TinyTitan,
@@ -25,8 +35,7 @@ export function greedyCompleter(
 ): Completer {
   const injector = options.calculator === false ? undefined : calculatorInjector(tokenizer);
   return async (prompt) => {
-    const room = Math.max(1, model.config.contextLength - maxNewTokens);
-    const ids = tokenizer.encode(prompt).slice(-room);
+    const ids = tokenizer.encode(prompt).slice(-promptRoom(model.config.contextLength, maxNewTokens));
     const result = await generate(model, ids, {
       maxNewTokens,
       temperature: 0,

@@ -94,9 +94,11 @@ export type ModelPresetName = 'tiny' | 'small' | 'paper';
  * tiny 139,584 · small 2,164,416 · paper 24,648,192 (the seed's 25M, −1.4%).
  * paper uses 6 layers with a 3·dModel SwiGLU width: the default ⅔·4·dModel width lands at 23.2M with 6
  * layers and 26.3M with 7, and 6 layers also keep wasm training further from its 4 GiB heap limit.
+ * small's context is 256 (128 until 2026-12-06): with one token per digit, a three-step built-in problem and
+ * its worked answer take up to ~190 tokens, so at 128 they did not fit (rotary positions: no parameters).
  */
 export const MODEL_PRESETS: Readonly<Record<ModelPresetName, ModelConfig>> = Object.freeze({
   tiny: parseModelConfig({ vocabSize: 512, dModel: 64, nLayers: 2, nHeads: 4, contextLength: 64 }),
-  small: parseModelConfig({ vocabSize: 2048, dModel: 192, nLayers: 4, nHeads: 6, contextLength: 128 }),
+  small: parseModelConfig({ vocabSize: 2048, dModel: 192, nLayers: 4, nHeads: 6, contextLength: 256 }),
   paper: parseModelConfig({ vocabSize: 8192, dModel: 512, nLayers: 6, nHeads: 8, dFF: 1536, contextLength: 256 }),
 });

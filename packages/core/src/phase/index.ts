@@ -45,6 +45,7 @@ export {
 export { pickInputModel, type InputModelChoice } from './input-model.js';
 export { REPORT_FILE, resolvePhaseConfig, runPhase } from './run-phase.js';
 export {
+  ANSWER_TOKEN_BUDGET,
   DataSettingsSchema,
   EVALUATION_DEFAULTS,
   EvaluationSettingsSchema,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { datasetSourceSchema } from '../data/dataset.js';
+import type { PresetName } from './types.js';
 
 /** Where a phase's data comes from and how much of it is held out. */
 export const DataSettingsSchema = z.object({
@@ -23,6 +24,19 @@ export interface EvaluationDefaults {
   /** Default of `maxNewTokens`. */
   readonly maxNewTokens: number;
 }
+
+/**
+ * Tokens a greedy answer may take, by preset: each phase's `maxNewTokens` at that preset. Digits are single
+ * tokens, so a built-in problem's worked answer runs long (small tokenizer: difficulty 1 ~24 tokens, 2 ~53
+ * with p95 85, 3 ~84 with p95 129, 4 p95 146); a budget of 48 cut most two-step answers before their `####`
+ * line, which scored them wrong. Answers stop at `<eos>`, so the budget costs time only on models that never
+ * stop. tiny's 64-token context holds no more than a one-step answer.
+ */
+export const ANSWER_TOKEN_BUDGET: Readonly<Record<PresetName, number>> = Object.freeze({
+  tiny: 32,
+  small: 160,
+  paper: 160,
+});
 
 /** The defaults of {@link EvaluationSettingsSchema}. */
 export const EVALUATION_DEFAULTS: EvaluationDefaults = { evalWindows: 32, evalProblems: 16, maxNewTokens: 48 };

@@ -23,6 +23,17 @@ describe('loadDataset', () => {
     expect(a.texts()[0]).toMatch(/^Question: .+\nAnswer: [\s\S]+\n#### \d+$/);
   });
 
+  it('mixes built-in difficulties when given a list, and names the field of a bad one', async () => {
+    const mixed = await loadDataset({ kind: 'builtin', count: 30, seed: 4, difficulty: [1, 3] });
+    const levels = mixed.problems().map((problem) => (problem as { difficulty?: number }).difficulty);
+    expect(levels.filter((level) => level === 1)).toHaveLength(15);
+    expect(levels.filter((level) => level === 3)).toHaveLength(15);
+    await expect(loadDataset({ kind: 'builtin', count: 3, seed: 4, difficulty: [] })).rejects.toThrow(/difficulty/);
+    await expect(loadDataset({ kind: 'builtin', count: 3, seed: 4, difficulty: [0, 1] })).rejects.toThrow(
+      /difficulty/,
+    );
+  });
+
   it('loads gsm8k, jsonl and text sources from files', async () => {
     const gsm = path.join(dir, 'g.jsonl');
     await writeFile(gsm, `${JSON.stringify({ question: 'Q?', answer: 'A\n#### 2' })}\n`);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../src/errors.js';
-import { MAX_DIFFICULTY, PROBLEM_TEMPLATES, generateProblems, type GeneratedProblem } from '../../src/data/index.js';
+import {
+  MAX_DIFFICULTY,
+  PROBLEM_TEMPLATES,
+  generateProblemMix,
+  generateProblems,
+  type GeneratedProblem,
+} from '../../src/data/index.js';
 
 /** Evaluates "a+b*c" style integer expressions with the usual precedence (independent of calc.ts). */
 function evaluate(expression: string): number {
@@ -174,5 +180,22 @@ describe('built-in problem generator', () => {
     expect(() => generateProblems({ count: -1, seed: 1, difficulty: 1 })).toThrow(/count/);
     expect(() => generateProblems({ count: 5, seed: 0.5, difficulty: 1 })).toThrow(/seed/);
     expect(generateProblems({ count: 0, seed: 1, difficulty: 1 })).toEqual([]);
+  });
+});
+
+describe('generateProblemMix', () => {
+  it('mixes the difficulties in equal shares, one of each in turn, and extends without changing its prefix', () => {
+    const mix = generateProblemMix({ count: 31, seed: 3, difficulties: [1, 2, 3] });
+    expect(mix.map((p) => p.difficulty).slice(0, 6)).toEqual([1, 2, 3, 1, 2, 3]);
+    const counts = [1, 2, 3].map((d) => mix.filter((p) => p.difficulty === d).length);
+    expect(counts).toEqual([11, 10, 10]);
+    // Each difficulty's share is that difficulty's own list, so the mix holds the same problems.
+    expect(mix.filter((p) => p.difficulty === 3)).toEqual(generateProblems({ count: 10, seed: 3, difficulty: 3 }));
+    expect(generateProblemMix({ count: 60, seed: 3, difficulties: [1, 2, 3] }).slice(0, 31)).toEqual(mix);
+  });
+
+  it('refuses an empty list and a difficulty named twice', () => {
+    expect(() => generateProblemMix({ count: 4, seed: 1, difficulties: [] })).toThrow(ForgeError);
+    expect(() => generateProblemMix({ count: 4, seed: 1, difficulties: [2, 2] })).toThrow(/twice/);
   });
 });

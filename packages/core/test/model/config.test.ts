@@ -34,7 +34,7 @@ describe('ModelConfig', () => {
 
   it('has presets at the docs/architecture.md §4 scales, with exact parameter counts', () => {
     expect(MODEL_PRESETS.tiny).toMatchObject({ dModel: 64, nLayers: 2, vocabSize: 512, contextLength: 64 });
-    expect(MODEL_PRESETS.small).toMatchObject({ dModel: 192, nLayers: 4, vocabSize: 2048, contextLength: 128 });
+    expect(MODEL_PRESETS.small).toMatchObject({ dModel: 192, nLayers: 4, vocabSize: 2048, contextLength: 256 });
     expect(MODEL_PRESETS.paper).toMatchObject({ dModel: 512, nLayers: 6, vocabSize: 8192, contextLength: 256 });
     expect(countParameters(MODEL_PRESETS.tiny)).toBe(139_584);
     expect(countParameters(MODEL_PRESETS.small)).toBe(2_164_416);

@@ -75,6 +75,42 @@ export function generateProblems(options: GenerateProblemsOptions): GeneratedPro
   return problems;
 }
 
+/** Options of {@link generateProblemMix}. */
+export interface GenerateProblemMixOptions {
+  /** How many distinct problems in all; a non-negative integer. */
+  readonly count: number;
+  /** Integer seed, shared by every difficulty (their streams are apart by label). */
+  readonly seed: number;
+  /** The difficulties to mix in equal shares, each 1 to `MAX_DIFFICULTY`, none twice. */
+  readonly difficulties: readonly number[];
+}
+
+/**
+ * Problems at several difficulties in equal shares (the first difficulties take the remainder), interleaved
+ * one of each in turn, so a prefix of the list (a small held-out share, the first batches) has every level.
+ * A model trained on one difficulty alone answers in that difficulty's shape: trained on two-step problems,
+ * it answers a one-step problem with two steps.
+ */
+export function generateProblemMix(options: GenerateProblemMixOptions): GeneratedProblem[] {
+  const { count, seed, difficulties } = options;
+  if (difficulties.length === 0) throw new ForgeError('needs at least one difficulty', { field: 'difficulty' });
+  if (new Set(difficulties).size !== difficulties.length) {
+    throw new ForgeError(`lists a difficulty twice: ${difficulties.join(', ')}`, { field: 'difficulty' });
+  }
+  const share = Math.floor(count / difficulties.length);
+  const lists = difficulties.map((difficulty, index) =>
+    generateProblems({ count: share + (index < count % difficulties.length ? 1 : 0), seed, difficulty }),
+  );
+  const mixed: GeneratedProblem[] = [];
+  for (let row = 0; mixed.length < count; row++) {
+    for (const list of lists) {
+      const problem = list[row];
+      if (problem) mixed.push(problem);
+    }
+  }
+  return mixed;
+}
+
 /** A draft as a `Problem`: the solution lines, then `#### <answer>`. */
 export function renderDraft(draft: DraftProblem): Problem {
   const finalAnswer = String(draft.answer);
