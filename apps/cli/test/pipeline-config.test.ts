@@ -20,7 +20,7 @@ describe('loadPipelineConfig', () => {
       tracking: { sinks: ['run-store'] },
       queueAttempts: 3,
       phases: {},
-      effects: { enabled: true, difficulties: [1, 2, 3], problemsPerDifficulty: 8, windows: 32, maxNewTokens: 48 },
+      effects: { enabled: true, difficulties: [1, 2, 3], problemsPerDifficulty: 8, windows: 32, maxNewTokens: 160 },
       control: { seed: 1 },
     });
   });
