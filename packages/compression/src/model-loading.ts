@@ -161,7 +161,7 @@ export async function loadCompressedModel(
   return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config };
 }
 
-/** The phase's input, loaded: a baked one with its adapters and {@link measurementPersona} active. */
+/** The phase's input, loaded: a baked one with its adapters and core's `measurementPersona` active. */
 export interface InputModel {
   /** The input model; a BitNet one with its ternary weights unpacked to W_q·γ. Its `namedWeights()` are the base weights only. */
   readonly model: TinyTitan;
