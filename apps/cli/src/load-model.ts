@@ -3,7 +3,7 @@
  * whose `detect` accepts the directory wins. Adding a model format (e.g. compressed) is adding an entry.
  */
 import path from 'node:path';
-import { isCompressedModelDir, loadCompressedModel } from '@agent-forge/compression';
+import { isCompressedModelDir, loadCompressedBakedModel, loadCompressedModel } from '@agent-forge/compression';
 import { ForgeError } from '@agent-forge/core';
 import {
   hasAdapters,
@@ -16,24 +16,29 @@ import {
 } from '@agent-forge/edge';
 import type { EdgeModel } from '@agent-forge/edge';
 
-/** A compressed model (phase 8), decoded to float weights at load time. */
-async function loadCompressedEdgeModel(dir: string): Promise<EdgeModel> {
+/**
+ * A compressed model (phase 8), decoded to float weights at load time; one compressed from a baked model
+ * keeps its adapters and switches persona as a baked model does.
+ */
+async function loadCompressedEdgeModel(dir: string, options: LoadModelOptions): Promise<EdgeModel> {
+  const id = path.basename(path.resolve(dir));
+  if (await hasAdapters(dir)) {
+    const baked = await loadCompressedBakedModel(
+      dir,
+      options.persona === undefined ? {} : { persona: options.persona },
+    );
+    const { model, tokenizer, personas } = baked;
+    return { id, model, tokenizer, kind: 'baked', personas, usePersona: baked.usePersona, dispose: baked.dispose };
+  }
   const { model, tokenizer } = await loadCompressedModel(dir);
-  return {
-    id: path.basename(path.resolve(dir)),
-    model,
-    tokenizer,
-    kind: 'float',
-    personas: [],
-    dispose: () => model.dispose(),
-  };
+  return { id, model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
 }
 
 /** How `loadEdgeModel` loads a directory. */
 export interface LoadModelOptions {
-  /** Persona active from the start (baked models only). */
+  /** Persona active from the start (baked models and compressed ones made from them). */
   readonly persona?: string;
-  /** Run ternary layers as dequantized F32 on the backend instead of the packed kernel. */
+  /** Run ternary layers as dequantized F32 on the backend instead of the packed kernel (baked models too). */
   readonly float?: boolean;
 }
 
@@ -49,8 +54,12 @@ export interface ModelLoader {
 
 /** The loaders, in priority order: the first whose `detect` accepts a directory loads it. */
 export const MODEL_LOADERS: ModelLoader[] = [
-  { name: 'compressed', detect: isCompressedModelDir, load: (dir) => loadCompressedEdgeModel(dir) },
-  { name: 'baked', detect: hasAdapters, load: (dir, options) => loadBakedEdgeModel(dir, { persona: options.persona }) },
+  { name: 'compressed', detect: isCompressedModelDir, load: loadCompressedEdgeModel },
+  {
+    name: 'baked',
+    detect: hasAdapters,
+    load: (dir, options) => loadBakedEdgeModel(dir, { persona: options.persona, float: options.float }),
+  },
   {
     name: 'bitnet-packed',
     detect: hasPackedWeights,
@@ -63,10 +72,11 @@ export const MODEL_LOADERS: ModelLoader[] = [
 export async function loadEdgeModel(dir: string, options: LoadModelOptions = {}): Promise<EdgeModel> {
   for (const loader of MODEL_LOADERS) {
     if (!(await loader.detect(dir))) continue;
-    if (options.persona !== undefined && loader.name !== 'baked') {
-      throw new ForgeError(`--persona needs a baked model (with adapters/), but ${dir} is a ${loader.name} model`, {
-        field: 'persona',
-      });
+    if (options.persona !== undefined && !(await hasAdapters(dir))) {
+      throw new ForgeError(
+        `--persona needs a baked model (with adapters/), but ${dir} is a ${loader.name} model without adapters`,
+        { field: 'persona' },
+      );
     }
     return loader.load(dir, options);
   }

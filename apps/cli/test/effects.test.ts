@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   PipelineStateSchema,
   TinyTitan,
@@ -18,15 +19,23 @@ import {
 } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONTROL_PHASE,
   EFFECTS_FILE,
   EffectSettingsSchema,
   buildEffectHeldOut,
   effectsTable,
   levelAccuracy,
   measurePipelineEffects,
+  readGsm8kItems,
 } from '../src/effects/index.js';
+import { loadPipelineConfig } from '../src/pipeline-config.js';
 
 const SEED = 3;
+// CI has the shared data beside the repository, as here.
+const REAL_GSM8K_TEST = path.resolve(
+  fileURLToPath(new URL('../../../', import.meta.url)),
+  '../shared/data/gsm8k/test.jsonl',
+);
 const MICRO = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 64 };
 const SETTINGS = EffectSettingsSchema.parse({
   problemsPerDifficulty: 2,
@@ -159,5 +168,78 @@ describe('pipeline effects', () => {
     );
     expect(level).toEqual({ difficulty: 1, problems: 4, withCalculator: 0.5, withoutCalculator: 0.5 });
     expect(asked).toHaveLength(2);
+  });
+});
+
+describe('final model vs equal-compute control', () => {
+  it('effects.gsm8k: an unknown key or a missing file is an error naming it; the real test split reads', async () => {
+    const set = (...overrides: string[]) => loadPipelineConfig({ flags: {}, overrides });
+    expect(set().effects.gsm8k).toBeUndefined();
+    expect(set(`effects.gsm8k.file=${REAL_GSM8K_TEST}`).effects.gsm8k).toEqual({
+      file: REAL_GSM8K_TEST,
+      problems: 20,
+      maxNewTokens: 128,
+    });
+    expect(() => set(`effects.gsm8k.file=${REAL_GSM8K_TEST}`, 'effects.gsm8k.count=3')).toThrow(
+      /field 'effects\.gsm8k\.count'/,
+    );
+    expect(() => set('effects.gsm8k.file=/no/such/dir/test.jsonl')).toThrow(
+      /field 'effects\.gsm8k\.file': no such file: \/no\/such\/dir\/test\.jsonl/,
+    );
+    expect(() => set('effects.decode.tokens=3')).toThrow(/field 'effects\.decode\.tokens'/);
+    const items = await readGsm8kItems({ file: REAL_GSM8K_TEST, problems: 20, maxNewTokens: 128 });
+    expect(items.problems).toHaveLength(20);
+  });
+
+  it('scores both models on the same first GSM8K problems, times decoding, and prints one measure per line', async () => {
+    const file = path.join(root, 'gsm8k-three.jsonl');
+    const problems = generateProblems({ count: 3, seed: 21, difficulty: 2 });
+    writeFileSync(file, `${problems.map((p) => gsm8kLine(p.question, p.answer)).join('\n')}\n`);
+    const settings = EffectSettingsSchema.parse({
+      problemsPerDifficulty: 1,
+      windows: 2,
+      maxNewTokens: 2,
+      difficulties: [1],
+      gsm8k: { file, problems: 2, maxNewTokens: 4 },
+      decode: { promptTokens: 8, newTokens: 2, runs: 1, warmupRuns: 0 },
+    });
+    const control = { phase: CONTROL_PHASE, role: 'plain', dir: modelB, params: 1, bytes: 4 };
+    const runDir = path.join(root, 'run-control');
+    const effects = await measurePipelineEffects(
+      runDir,
+      runState([['cognate', modelA]]),
+      [],
+      settings,
+      silentProgress,
+      [control],
+    );
+    const comparison = effects.finalVsControl;
+    expect(comparison?.gsm8k).toEqual({ file, problems: 2, maxNewTokens: 4 });
+    expect([comparison?.final.dir, comparison?.control.dir]).toEqual([modelA, modelB]);
+    const firstTwo = problems.slice(0, 2).map((p) => p.question);
+    expect(comparison?.final.gsm8k?.items.map((item) => item.question)).toEqual(firstTwo);
+    expect(comparison?.control.gsm8k?.items.map((item) => item.question)).toEqual(firstTwo);
+    expect(comparison?.final.gsm8k?.problems).toBe(2);
+    expect(comparison?.final.decode.generatedTokens).toBe(2);
+    expect(JSON.parse(readFileSync(path.join(runDir, EFFECTS_FILE), 'utf8'))).toEqual(effects);
+    const percent = (value = Number.NaN) => `${Math.round(100 * value)}%`;
+    const lines = effectsTable(effects);
+    expect(lines).toContain(
+      `  GSM8K test accuracy with the calculator (2 problems of gsm8k-three.jsonl): ${percent(comparison?.final.gsm8k?.withCalculator)} vs ${percent(comparison?.control.gsm8k?.withCalculator)}`,
+    );
+    expect(lines.filter((line) => line.startsWith('  decode ms/token'))).toHaveLength(1);
+    const without = EffectSettingsSchema.parse({ ...settings, gsm8k: undefined });
+    const unmeasured = await measurePipelineEffects(
+      runDir,
+      runState([['cognate', modelA]]),
+      [],
+      without,
+      silentProgress,
+      [control],
+    );
+    expect(unmeasured.finalVsControl?.final.gsm8k).toBeNull();
+    expect(effectsTable(unmeasured)).toContain(
+      '  GSM8K test accuracy: not measured (set effects.gsm8k.file to the GSM8K test split)',
+    );
   });
 });

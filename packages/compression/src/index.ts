@@ -56,9 +56,11 @@ export {
   decodeAll,
   frozenBitNetExtension,
   isCompressedModelDir,
+  loadCompressedBakedModel,
   loadCompressedModel,
   loadInputModel,
   type CompressionExtension,
+  type InputModel,
 } from './model-loading.js';
 export { planTensor, type CandidateSpec, type TensorCandidate, type TensorPlan } from './candidates.js';
 export { groupPlans, layerGroup, selectWithinBudget, type BudgetOutcome, type GroupOutcome } from './budget.js';

@@ -3,7 +3,9 @@
  * input's extensions plus `extensions.compression`), tokenizer.json and model.compressed.safetensors;
  * it has no model.safetensors. `loadCompressedModel` decodes every tensor at load time into a plain
  * TinyTitan that core's `generate` runs. BitNet layers run as core's packed loader runs them: the
- * decoded weight (W_q·γ when stored losslessly) behind BitLinear's activation quantizer.
+ * decoded weight (W_q·γ when stored losslessly) behind BitLinear's activation quantizer. A baked input's
+ * `adapters/` are copied into the output as they are, and `loadCompressedBakedModel` loads them with core's
+ * adapter loader over the decoded base, so the final model switches persona as a baked one does.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,11 +14,15 @@ import {
   ForgeError,
   ModelCheckpointConfigSchema,
   PACKED_FILE,
+  buildModel,
   buildModelWithWeights,
   frozenBitNetExtension as coreFrozenBitNetExtension,
+  hasAdapters,
   loadModelCheckpoint,
+  loadModelWithAdapters,
   loadPackedModel,
   loadTokenizer,
+  measurementPersona,
   parseBitNetExtension,
   parseConfig,
   registerModelExtension,
@@ -26,6 +32,7 @@ import type {
   BpeTokenizer,
   ModelCheckpointConfig,
   ModelExtension,
+  ModelWithAdapters,
   RegisteredModelExtension,
   TinyTitan,
 } from '@agent-forge/core';
@@ -91,17 +98,25 @@ export async function isCompressedModelDir(dir: string): Promise<boolean> {
   }
 }
 
-/** Builds the model `config` describes (BitNet layers frozen) and loads `weights` into it. */
+/**
+ * Builds the model `config` describes (BitNet layers frozen), with `extensions` added to the config's own
+ * (e.g. `lora` for a baked model's adapter slots), and loads `weights` into it.
+ */
 export function modelFromDecoded(
   config: ModelCheckpointConfig,
   weights: ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>,
   file: string,
+  extensions: Record<string, unknown> = {},
 ): TinyTitan {
   const replace: Record<string, ModelExtension> = {};
   if (config.extensions.bitnet !== undefined)
     replace.bitnet = coreFrozenBitNetExtension(parseBitNetExtension(config.extensions.bitnet));
   const tensors = new Map([...weights].map(([name, w]) => [name, tf.tensor(w.values, [...w.shape], 'float32')]));
-  return buildModelWithWeights(config.model, config.extensions, tensors, { replace, file, label: 'decoded weights' });
+  return buildModelWithWeights(config.model, { ...config.extensions, ...extensions }, tensors, {
+    replace,
+    file,
+    label: 'decoded weights',
+  });
 }
 
 /** Decodes every tensor of a compressed file (weight name → shape and values). */
@@ -119,9 +134,16 @@ export function decodeAll(encoded: ReadonlyMap<string, EncodedTensor>): Map<
 
 /**
  * Loads a compressed checkpoint directory: decodes every tensor at load time (nothing stays
- * compressed in memory) into a TinyTitan that `generate` runs.
+ * compressed in memory) into a TinyTitan that `generate` runs. The base model only: a compressed baked
+ * model's adapters load with `loadCompressedBakedModel`.
  */
-export async function loadCompressedModel(dir: string): Promise<{
+export async function loadCompressedModel(
+  dir: string,
+  options: {
+    /** Extensions to build with besides the checkpoint's own, e.g. `lora` for a baked model's adapter slots. */
+    extensions?: Record<string, unknown>;
+  } = {},
+): Promise<{
   /** A plain TinyTitan holding the decoded weights (BitNet layers frozen); owned by the caller. */
   model: TinyTitan;
   /** The checkpoint's tokenizer. */
@@ -135,36 +157,89 @@ export async function loadCompressedModel(dir: string): Promise<{
     file: path.join(dir, CHECKPOINT_FILES.config),
   });
   const file = path.join(dir, extension.file);
-  const model = modelFromDecoded(config, decodeAll(await readCompressedFile(file)), file);
+  const model = modelFromDecoded(config, decodeAll(await readCompressedFile(file)), file, options.extensions);
   return { model, tokenizer: await loadTokenizer(path.join(dir, CHECKPOINT_FILES.tokenizer)), config };
 }
 
-/** The phase's input: a BitNet checkpoint through its packed file (weights W_q·γ), else the plain checkpoint. */
-export async function loadInputModel(dir: string): Promise<{
-  /** The input model; a BitNet one with its ternary weights unpacked to W_q·γ. Owned by the caller. */
-  model: TinyTitan;
+/** The phase's input, loaded: a baked one with its adapters and core's `measurementPersona` active. */
+export interface InputModel {
+  /** The input model; a BitNet one with its ternary weights unpacked to W_q·γ. Its `namedWeights()` are the base weights only. */
+  readonly model: TinyTitan;
   /** The input checkpoint's tokenizer. */
-  tokenizer: BpeTokenizer;
+  readonly tokenizer: BpeTokenizer;
   /** The input checkpoint's parsed config.json. */
-  config: ModelCheckpointConfig;
+  readonly config: ModelCheckpointConfig;
   /** Path of the weights file that was read (the packed file for BitNet), whose size on disk is the baseline the compression is measured against. */
-  weightsFile: string;
-}> {
+  readonly weightsFile: string;
+  /** A baked input's personas (its `adapters/`), sorted; empty otherwise. */
+  readonly personas: readonly string[];
+  /** The persona active while the phase measures the model (core's `measurementPersona`), or null. */
+  readonly persona: string | null;
+  /** Frees the model and its adapters. */
+  dispose(): void;
+}
+
+/** The base model of `dir`: a BitNet checkpoint through its packed file, else the F32 checkpoint; `extensions` added. */
+async function loadInputBase(
+  dir: string,
+  config: ModelCheckpointConfig,
+  extensions: Record<string, unknown> = {},
+): Promise<{ model: TinyTitan; tokenizer: BpeTokenizer }> {
+  if (config.extensions.bitnet !== undefined) return loadPackedModel(dir, { extensions });
+  return loadModelCheckpoint(dir, { build: (model, own) => buildModel(model, { ...own, ...extensions }) });
+}
+
+async function loadInput(dir: string): Promise<InputModel> {
+  const config = await readCheckpointConfig(dir);
+  if (config.extensions.compression !== undefined)
+    throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });
+  const weightsFile =
+    config.extensions.bitnet !== undefined
+      ? path.join(dir, parseBitNetExtension(config.extensions.bitnet).packedFile || PACKED_FILE)
+      : path.join(dir, CHECKPOINT_FILES.weights);
+  if (!(await hasAdapters(dir))) {
+    const { model, tokenizer } = await loadInputBase(dir, config);
+    return { model, tokenizer, config, weightsFile, personas: [], persona: null, dispose: () => model.dispose() };
+  }
+  const baked = await loadModelWithAdapters(dir, { loadBase: (base, lora) => loadInputBase(base, config, { lora }) });
+  const persona = measurementPersona(baked.personas);
+  baked.usePersona(persona);
+  return { ...baked, config, weightsFile, persona, dispose: () => baked.dispose() };
+}
+
+/**
+ * The phase's input: a BitNet checkpoint through its packed file (weights W_q·γ), else the plain
+ * checkpoint; a baked one (with `adapters/`) with every adapter loaded and its measurement persona active,
+ * so the phase measures the model as the after-run effects do.
+ */
+export async function loadInputModel(dir: string): Promise<InputModel> {
   try {
-    const config = await readCheckpointConfig(dir);
-    if (config.extensions.compression !== undefined)
-      throw new ForgeError('the input is already compressed', { field: 'extensions.compression' });
-    if (config.extensions.bitnet !== undefined) {
-      const extension = parseBitNetExtension(config.extensions.bitnet);
-      const { model, tokenizer } = await loadPackedModel(dir);
-      return { model, tokenizer, config, weightsFile: path.join(dir, extension.packedFile || PACKED_FILE) };
-    }
-    const { model, tokenizer } = await loadModelCheckpoint(dir);
-    return { model, tokenizer, config, weightsFile: path.join(dir, CHECKPOINT_FILES.weights) };
+    return await loadInput(dir);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ForgeError(`compression cannot load the input model at ${dir}: ${reason}`, { file: dir, cause: error });
   }
+}
+
+/**
+ * Loads a compressed baked model (its output keeps the input's `adapters/`): the decoded base with LoRA
+ * slots and every adapter, `options.persona` active (default none); switch with `usePersona`.
+ * @example
+ * const compressed = await loadCompressedBakedModel('runs/r1/08-compression/model', { persona: 'calculator' });
+ * compressed.usePersona(null); // the compressed base model
+ * compressed.dispose();
+ */
+export function loadCompressedBakedModel(
+  dir: string,
+  options: {
+    /** Persona active from the start; default none (the base model). */
+    persona?: string;
+  } = {},
+): Promise<ModelWithAdapters> {
+  return loadModelWithAdapters(dir, {
+    ...(options.persona === undefined ? {} : { persona: options.persona }),
+    loadBase: (base, lora) => loadCompressedModel(base, { extensions: { lora } }),
+  });
 }
 
 export { COMPRESSED_FILE };

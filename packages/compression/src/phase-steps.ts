@@ -5,6 +5,7 @@ import {
   CHECKPOINT_FILES,
   ForgeError,
   SPECIAL_IDS,
+  copyAdapters,
   evaluateQuality,
   firstWindows,
   heldOutWindows,
@@ -170,7 +171,11 @@ export async function methodOutcomes(
   return outcomes;
 }
 
-/** Writes the compressed checkpoint directory (replacing any old one atomically). */
+/**
+ * Writes the compressed checkpoint directory (replacing any old one atomically). A baked input's
+ * `adapters/` are copied as they are: LoRA factors are a small share of the bytes (rank × (in + out) per
+ * layer), stay exact, and load with core's adapter loader unchanged.
+ */
 export async function saveCompressedCheckpoint(
   dir: string,
   plans: readonly TensorPlan[],
@@ -191,6 +196,7 @@ export async function saveCompressedCheckpoint(
   await replaceDirectory(dir, async (staging) => {
     await writeCompressedFile(path.join(staging, COMPRESSED_FILE), encoded);
     await copyFile(path.join(input.dir, CHECKPOINT_FILES.tokenizer), path.join(staging, CHECKPOINT_FILES.tokenizer));
+    await copyAdapters(input.dir, staging);
     await writeJsonAtomic(path.join(staging, CHECKPOINT_FILES.config), {
       ...input.config,
       extensions: { ...input.config.extensions, compression: extension },

@@ -2,15 +2,25 @@
  * The compression phase: load the deployable model (BitNet layers as W_q·γ), encode every weight with
  * every configured candidate, keep per tensor the smallest one within the error budget and per layer
  * group within the held-out loss budget, write `model.compressed.safetensors` with a config that
- * `loadCompressedModel` decodes at load time, then evaluate that file as loaded.
+ * `loadCompressedModel` decodes at load time (a baked input's adapters copied beside it), then evaluate
+ * that file as loaded. A baked input is measured throughout — before, budget, after — with its
+ * measurement persona active (core's `measurementPersona`), as the after-run effects measure it.
  */
 import path from 'node:path';
-import { ForgeError, bytesOnDisk, evaluateQuality, perplexity, pickInputModel } from '@agent-forge/core';
+import {
+  ADAPTERS_DIR,
+  ForgeError,
+  bytesOnDisk,
+  evaluateQuality,
+  hasAdapters,
+  perplexity,
+  pickInputModel,
+} from '@agent-forge/core';
 import type { InputModelChoice, Phase, PhaseContext, PhaseOutput, PhaseResult, TinyTitan } from '@agent-forge/core';
 import { layerGroup, selectWithinBudget, type BudgetOutcome } from './budget.js';
 import { measureRowImportance } from './calibration.js';
 import { COMPRESSED_FILE } from './format.js';
-import { loadCompressedModel, loadInputModel } from './model-loading.js';
+import { loadCompressedBakedModel, loadCompressedModel, loadInputModel, type InputModel } from './model-loading.js';
 import {
   CompressionPhaseConfigSchema,
   compressionPresetDefaults,
@@ -46,11 +56,9 @@ const INPUT: InputModelChoice = {
   after: 'edge (or any phase with a model)',
 };
 
-type LoadedInput = Awaited<ReturnType<typeof loadInputModel>>;
-
 /** Every tensor with every candidate (stoppable between tensors), then the per-method quality reports. */
 async function encodeEveryTensor(
-  loaded: LoadedInput,
+  loaded: InputModel,
   specs: readonly CandidateSpec[],
   config: CompressionPhaseConfig,
   data: CompressionData,
@@ -92,6 +100,48 @@ function selectGroups(
   return budget;
 }
 
+/** The written output as loaded, with the input's measurement persona active when it has adapters. */
+async function loadOutput(dir: string, persona: string | null): Promise<{ model: TinyTitan; dispose(): void }> {
+  if (persona !== null) return loadCompressedBakedModel(dir, { persona });
+  const { model } = await loadCompressedModel(dir);
+  return { model, dispose: () => model.dispose() };
+}
+
+/** Encode, choose within budget, write the output and measure it as loaded: the phase's outcome. */
+async function compress(
+  loaded: InputModel,
+  source: { dir: string },
+  specs: readonly CandidateSpec[],
+  config: CompressionPhaseConfig,
+  ctx: PhaseContext,
+): Promise<{ dir: string; outcome: PhaseOutcome }> {
+  const { model, tokenizer } = loaded;
+  const data = await prepareCompressionData(config, ctx, tokenizer, model.config.contextLength);
+  const before = await evaluateQuality(model, tokenizer, data.heldOut);
+  const { plans, methods } = await encodeEveryTensor(loaded, specs, config, data, ctx);
+  const budget = selectGroups(model, plans, data, config, ctx);
+  const dir = path.join(ctx.phaseDir, COMPRESSION_MODEL_DIR);
+  await saveCompressedCheckpoint(dir, plans, { dir: source.dir, config: loaded.config });
+  const compressed = await loadOutput(dir, loaded.persona);
+  const after = await evaluateQuality(compressed.model, tokenizer, data.heldOut).finally(() => compressed.dispose());
+  const outcome: PhaseOutcome = {
+    before,
+    after,
+    budget,
+    plans,
+    methods,
+    params: model.parameterCount,
+    maxLossIncrease: config.maxLossIncrease,
+    fileBytes: await bytesOnDisk(path.join(dir, COMPRESSED_FILE)),
+    inputBytes: await bytesOnDisk(loaded.weightsFile),
+    adapterBytes: (await hasAdapters(dir)) ? await bytesOnDisk(path.join(dir, ADAPTERS_DIR)) : 0,
+    modelBytes: await bytesOnDisk(dir),
+    personas: loaded.personas,
+    persona: loaded.persona,
+  };
+  return { dir, outcome };
+}
+
 async function runCompression(
   input: PhaseResult | null,
   config: CompressionPhaseConfig,
@@ -101,39 +151,18 @@ async function runCompression(
   const specs = resolveCandidates(config);
   const source = pickInputModel(input, INPUT);
   const loaded = await loadInputModel(source.dir);
-  const { model, tokenizer } = loaded;
   try {
-    const data = await prepareCompressionData(config, ctx, tokenizer, model.config.contextLength);
-    const before = await evaluateQuality(model, tokenizer, data.heldOut);
-    const { plans, methods } = await encodeEveryTensor(loaded, specs, config, data, ctx);
-    const budget = selectGroups(model, plans, data, config, ctx);
-    const dir = path.join(ctx.phaseDir, COMPRESSION_MODEL_DIR);
-    await saveCompressedCheckpoint(dir, plans, { dir: source.dir, config: loaded.config });
-    const compressed = await loadCompressedModel(dir);
-    const after = await evaluateQuality(compressed.model, tokenizer, data.heldOut).finally(() =>
-      compressed.model.dispose(),
-    );
-    const outcome: PhaseOutcome = {
-      before,
-      after,
-      budget,
-      plans,
-      methods,
-      params: model.parameterCount,
-      maxLossIncrease: config.maxLossIncrease,
-      fileBytes: await bytesOnDisk(path.join(dir, COMPRESSED_FILE)),
-      inputBytes: await bytesOnDisk(loaded.weightsFile),
-    };
+    const { dir, outcome } = await compress(loaded, source, specs, config, ctx);
     const metrics = finiteMetrics(phaseMetrics(outcome));
     ctx.tracker.metrics('compression', 0, metrics);
     return {
-      models: [{ dir, role: 'compressed', params: model.parameterCount, bytes: await bytesOnDisk(dir) }],
+      models: [{ dir, role: 'compressed', params: outcome.params, bytes: outcome.modelBytes }],
       metrics,
       report: phaseReport(outcome),
       artifacts: { compressedWeights: path.join(dir, COMPRESSED_FILE) },
     };
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
 }
 

@@ -13,6 +13,12 @@ export interface PhaseOutcome {
   /** Bytes of the compressed file on disk and of the input's weights file (packed for BitNet). */
   readonly fileBytes: number;
   readonly inputBytes: number;
+  /** Bytes of the adapters copied from a baked input (0 without), and of the whole output directory. */
+  readonly adapterBytes: number;
+  readonly modelBytes: number;
+  /** A baked input's personas (all kept in the output) and the one active while measuring, or null. */
+  readonly personas: readonly string[];
+  readonly persona: string | null;
   readonly params: number;
   readonly maxLossIncrease: number;
 }
@@ -44,6 +50,8 @@ export function phaseMetrics(outcome: PhaseOutcome): Record<string, number | und
     params: outcome.params,
     bytes: outcome.fileBytes,
     inputBytes: outcome.inputBytes,
+    adapterBytes: outcome.adapterBytes,
+    modelBytes: outcome.modelBytes,
     ratioVsInput: outcome.inputBytes / outcome.fileBytes,
     bitsPerWeight: (8 * outcome.fileBytes) / outcome.params,
     heldOutLossBefore: before.loss,
@@ -90,6 +98,12 @@ function methodTable(methods: readonly MethodOutcome[]): string[] {
   ];
 }
 
+/** Which model the figures below are of: a baked input's persona, as the after-run effects measure it. */
+function measuredWith(outcome: PhaseOutcome): string {
+  if (outcome.persona === null) return 'Measured as the model itself (the input has no persona adapters).';
+  return `Measured with persona \`${outcome.persona}\` active (the baked input's first persona, as the after-run effects measure a baked model), input and output alike; the output keeps every adapter: ${outcome.personas.join(', ')}.`;
+}
+
 /** Markdown report: the final model, what each layer got, and each method on its own. */
 export function phaseReport(outcome: PhaseOutcome): string {
   const { before, after, budget } = outcome;
@@ -100,6 +114,10 @@ export function phaseReport(outcome: PhaseOutcome): string {
     '# compression (SeedLM, VPTQ, hyper-compression)',
     '',
     `Compressed file: ${outcome.fileBytes} B on disk (header included) for ${outcome.params} weights = ${fixed((8 * outcome.fileBytes) / outcome.params, 2)} bits/weight; input weights file ${outcome.inputBytes} B → ${fixed(outcome.inputBytes / outcome.fileBytes, 2)}× smaller. Decoded to float32 at load time.`,
+    '',
+    `Whole model directory: ${outcome.modelBytes} B on disk${outcome.adapterBytes > 0 ? `, of which ${outcome.adapterBytes} B are the persona adapters copied as they are (F32 LoRA factors)` : ''}.`,
+    '',
+    measuredWith(outcome),
     '',
     '| | held-out loss | perplexity | answer accuracy |',
     '|---|---|---|---|',

@@ -1,14 +1,19 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  ADAPTERS_DIR,
   BitNetSettingsSchema,
+  LoraAdapters,
   Rng,
   TinyTitan,
   bitnetExtension,
+  buildModel,
   createBitNetModel,
   formatProblem,
   generateProblems,
+  loraExtension,
+  saveAdapterFile,
   saveModelCheckpoint,
   tf,
   trainBpe,
@@ -75,4 +80,34 @@ export function fakeResult(models: { dir: string; role: string }[]): PhaseResult
     artifacts: {},
     config: {},
   };
+}
+
+/** Layers the baked test personas adapt. */
+export const BAKED_TARGETS = ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.mlp.down'];
+
+/**
+ * A baked BitNet input as baking leaves it: the checkpoint (F32 embedding, so lossless candidates keep it
+ * exact) and one adapter per persona in `adapters/`, each with a non-zero update so a persona changes the logits.
+ */
+export async function saveBakedInput(
+  dir: string,
+  personas: readonly string[] = ['calculator', 'terse'],
+): Promise<void> {
+  await saveBitNetInput(dir, 9, { embeddingQuant: 'none' });
+  const model = buildModel(MICRO, { lora: loraExtension(BAKED_TARGETS) }, { seed: 9 });
+  const adapters = LoraAdapters.of(model);
+  mkdirSync(path.join(dir, ADAPTERS_DIR));
+  try {
+    for (const [index, name] of personas.entries()) {
+      adapters.create(name, { rank: 4, alpha: 8 }, index + 1);
+      for (const [tensor, weight] of adapters.weights(name)) {
+        if (!tensor.endsWith('lora_b')) continue;
+        tf.tidy(() => weight.assign(tf.tensor(gaussian(100 + index, weight.size, 0.5), weight.shape)));
+      }
+      await saveAdapterFile(path.join(dir, ADAPTERS_DIR, `${name}.safetensors`), adapters, name, `You are ${name}.`);
+    }
+  } finally {
+    adapters.dispose();
+    model.dispose();
+  }
 }

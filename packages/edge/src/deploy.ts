@@ -5,11 +5,12 @@
  * a baked BitNet model runs its adapters beside the packed kernel (`loadBakedEdgeModel`), compression
  * reads the packed file, and `forge export` takes baking's merged checkpoint, not this directory.
  */
-import { copyFile, cp, stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ADAPTERS_DIR as CORE_ADAPTERS_DIR,
   CHECKPOINT_FILES,
+  copyAdapters,
   loadModelCheckpoint,
   replaceDirectory,
   writePackedWeights,
@@ -63,16 +64,16 @@ async function packInto(source: string, staging: string, extension: BitNetExtens
 export async function writeDeployable(source: string, target: string): Promise<DeploySummary> {
   const config = await readModelConfig(source);
   const extension = bitnetExtensionOf(config, path.join(source, CHECKPOINT_FILES.config));
-  const hasAdapters = await exists(path.join(source, ADAPTERS_DIR));
   const hasLatentWeights = extension === null;
   let packedWritten = false;
+  let hasAdapters = false;
   await replaceDirectory(target, async (staging) => {
     for (const file of [CHECKPOINT_FILES.config, CHECKPOINT_FILES.tokenizer])
       await copyFile(path.join(source, file), path.join(staging, file));
     if (extension) packedWritten = await packInto(source, staging, extension);
     if (hasLatentWeights)
       await copyFile(path.join(source, CHECKPOINT_FILES.weights), path.join(staging, CHECKPOINT_FILES.weights));
-    if (hasAdapters) await cp(path.join(source, ADAPTERS_DIR), path.join(staging, ADAPTERS_DIR), { recursive: true });
+    hasAdapters = await copyAdapters(source, staging);
   });
   return { dir: target, packedFile: extension?.packedFile ?? null, packedWritten, hasAdapters, hasLatentWeights };
 }

@@ -3,9 +3,15 @@
  * loaders for float checkpoints, dequantized packed ones and baked models with adapters.
  */
 import path from 'node:path';
-import { CHECKPOINT_FILES, loadModelCheckpoint, loadModelWithAdapters, loadPackedModel } from '@agent-forge/core';
+import {
+  CHECKPOINT_FILES,
+  hasAdapters as coreHasAdapters,
+  loadModelCheckpoint,
+  loadModelWithAdapters,
+  loadPackedModel,
+} from '@agent-forge/core';
 import type { AdapterBaseLoader } from '@agent-forge/core';
-import { ADAPTERS_DIR, exists } from './deploy.js';
+import { exists } from './deploy.js';
 import type { EdgeModel } from './edge-model.js';
 import { bitnetExtensionOf, loadPackedKernelModel, readModelConfig } from './packed-model.js';
 
@@ -21,10 +27,8 @@ export async function hasPackedWeights(dir: string): Promise<boolean> {
   return extension !== null && exists(path.join(dir, extension.packedFile));
 }
 
-/** True when `dir` has an `adapters/` folder, i.e. is a baked model to load with {@link loadBakedEdgeModel}. */
-export async function hasAdapters(dir: string): Promise<boolean> {
-  return exists(path.join(dir, ADAPTERS_DIR));
-}
+/** True when `dir` has an `adapters/` folder, i.e. is a baked model to load with {@link loadBakedEdgeModel} (core's `hasAdapters`). */
+export const hasAdapters: (dir: string) => Promise<boolean> = coreHasAdapters;
 
 /** True when `dir` has `config.json` and F32 `model.safetensors`, so {@link loadFloatEdgeModel} can load it. */
 export async function hasFloatWeights(dir: string): Promise<boolean> {
@@ -49,18 +53,30 @@ export async function loadFloatEdgeModel(dir: string, id = modelIdOf(dir)): Prom
   return { id, model, tokenizer, kind: 'float', personas: [], dispose: () => model.dispose() };
 }
 
+/** How a baked directory's base model loads: packed kernel or dequantized packed file when it has one, else F32. */
+async function bakedBaseLoader(dir: string, float: boolean): Promise<AdapterBaseLoader | undefined> {
+  if (!(await hasPackedWeights(dir))) return undefined;
+  return float
+    ? (base, lora) => loadPackedModel(base, { extensions: { lora } })
+    : (base, lora) => loadPackedKernelModel(base, { extensions: { lora } });
+}
+
 /**
  * A baked model with its persona adapters (`persona` active from the start, if given). A BitNet base with
- * its packed file runs packed: each adapter's two small float matmuls beside the ternary kernel.
+ * its packed file runs packed: each adapter's two small float matmuls beside the ternary kernel; with
+ * `float`, its ternary layers run dequantized (W_q·γ in F32) as {@link loadDequantizedEdgeModel} runs them.
  */
 export async function loadBakedEdgeModel(
   dir: string,
-  options: { persona?: string } = {},
+  options: {
+    /** Persona active from the start; default none (the base model). */
+    persona?: string;
+    /** Ternary layers dequantized to F32 on the backend instead of the packed kernel. */
+    float?: boolean;
+  } = {},
   id = modelIdOf(dir),
 ): Promise<EdgeModel> {
-  const loadBase: AdapterBaseLoader | undefined = (await hasPackedWeights(dir))
-    ? (base, lora) => loadPackedKernelModel(base, { extensions: { lora } })
-    : undefined;
+  const loadBase = await bakedBaseLoader(dir, options.float ?? false);
   const baked = await loadModelWithAdapters(dir, {
     ...(options.persona === undefined ? {} : { persona: options.persona }),
     ...(loadBase === undefined ? {} : { loadBase }),

@@ -21,7 +21,7 @@ export const positiveInt = (value: string): number => {
 
 export function addEdgeOptions(command: Command): Command {
   return command
-    .argument('<model>', 'model directory: a deployable (edge), baked, BitNet or plain checkpoint')
+    .argument('<model>', 'model directory: a compressed, deployable (edge), baked, BitNet or plain checkpoint')
     .addOption(
       new Option('--backend <name>', 'engine backend (default: auto; env FORGE_BACKEND)').choices(
         BackendChoiceSchema.options,
@@ -32,7 +32,7 @@ export function addEdgeOptions(command: Command): Command {
       'wasm threads, and the threads of --runtime llama.cpp or onnxruntime (default: one per core)',
       positiveInt,
     )
-    .option('--persona <name>', 'persona to start with (baked models)')
+    .option('--persona <name>', 'persona to start with (baked models, and compressed ones made from them)')
     .option('--float', 'run ternary layers as dequantized F32 on the backend instead of the packed 2-bit kernel')
     .addOption(
       new Option(

@@ -16,6 +16,7 @@ import {
   readAdapterFile,
 } from '@agent-forge/core';
 import type { BpeTokenizer, TinyTitan } from '@agent-forge/core';
+import { isCompressedModelDir, loadCompressedModel } from '@agent-forge/compression';
 import { EXPORT_FORMATS, exportModel } from '@agent-forge/export';
 import type { ExportFormatName, ExportOptions, ExportResult, GgufWeightType } from '@agent-forge/export';
 import { hasAdapters } from '@agent-forge/edge';
@@ -95,9 +96,11 @@ async function mergedPersona(dir: string, file: string): Promise<{ model: TinyTi
   const { mergeAdapter } = await import('@agent-forge/baking');
   const { info, tensors } = await readAdapterFile(file);
   for (const tensor of tensors.values()) tensor.dispose();
-  const { model, tokenizer } = await loadModelCheckpoint(dir, {
-    build: (config, extensions) => buildModel(config, { ...extensions, lora: loraExtension(info.targetLayers) }),
-  });
+  const lora = loraExtension(info.targetLayers);
+  // A compressed baked model (phase 8 keeps the adapters) merges into its decoded weights.
+  const { model, tokenizer } = (await isCompressedModelDir(dir))
+    ? await loadCompressedModel(dir, { extensions: { lora } })
+    : await loadModelCheckpoint(dir, { build: (config, extensions) => buildModel(config, { ...extensions, lora }) });
   const adapters = LoraAdapters.of(model);
   try {
     await loadAdapterFile(file, adapters);

@@ -14,7 +14,13 @@ import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
 import { trainControl } from '../control/index.js';
-import { CONTROL_PHASE, effectsTable, measurePipelineEffects, type ExtraModel } from '../effects/index.js';
+import {
+  CONTROL_PHASE,
+  effectsTable,
+  measurePipelineEffects,
+  readGsm8kItems,
+  type ExtraModel,
+} from '../effects/index.js';
 import { summaryTable } from '../summary.js';
 import { withInterruptSignal } from '../signals.js';
 
@@ -63,6 +69,8 @@ export async function runCommand(options: RunCommandOptions): Promise<void> {
     return;
   }
   const data = typeof config.data === 'string' ? await detectDataSource(config.data) : config.data;
+  // The GSM8K file is read after the run: a bad one fails now, not an hour later.
+  if (config.effects.enabled && config.effects.gsm8k) await readGsm8kItems(config.effects.gsm8k);
   const engine = await startEngine(config.backend, config.threads);
   progress.log(`backend: ${engine.summary}`);
   const queue = config.queue

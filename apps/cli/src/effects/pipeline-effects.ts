@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ForgeError, writeJsonAtomic } from '@agent-forge/core';
 import type { Phase, PipelineState, ProgressReporter } from '@agent-forge/core';
 import { loadEdgeModel } from '../load-model.js';
+import { finalAndControl, measureFinalVsControl, type FinalVsControl } from './comparison.js';
 import { buildEffectHeldOut, type EffectHeldOut } from './held-out.js';
 import { measureModelDir, type ModelEffect } from './measure.js';
 import type { EffectSettings } from './settings.js';
@@ -52,6 +53,8 @@ export interface PipelineEffects {
   readonly heldOut: { readonly windows: number; readonly problems: Record<string, number> };
   /** Every phase's models, in pipeline order. */
   readonly rows: readonly ModelRow[];
+  /** The final model against the equal-compute control (GSM8K, decode ms/token); absent without a control. */
+  readonly finalVsControl?: FinalVsControl;
 }
 
 async function heldOutFor(
@@ -102,12 +105,14 @@ export async function measurePipelineEffects(
   } finally {
     task.done();
   }
+  const pair = finalAndControl(rows);
   const effects: PipelineEffects = {
     heldOut: {
       windows: heldOut.windows.rows,
       problems: Object.fromEntries(heldOut.levels.map((level) => [`d${level.difficulty}`, level.problems.length])),
     },
     rows,
+    ...(pair ? { finalVsControl: await measureFinalVsControl(pair, settings, state.seed, progress) } : {}),
   };
   await writeJsonAtomic(path.join(runDir, EFFECTS_FILE), effects);
   return effects;

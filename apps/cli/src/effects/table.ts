@@ -1,8 +1,11 @@
 /**
  * The effects table `forge run` prints after the summary: one row per phase model, perplexity and
- * accuracy per difficulty (with / without the calculator), and the change from the phase's input.
+ * accuracy per difficulty (with / without the calculator), and the change from the phase's input; then,
+ * with a control, the final model against it, one measure (and unit) per line.
  */
+import path from 'node:path';
 import { textTable } from '../text-table.js';
+import { CONTROL_PHASE, finalAndControl, type FinalVsControl } from './comparison.js';
 import type { ModelRow, PipelineEffects } from './pipeline-effects.js';
 
 const percent = (value: number): string => `${Math.round(100 * value)}%`;
@@ -17,23 +20,50 @@ function deltaCell(row: ModelRow, input: ModelRow | undefined): string {
   return `${delta >= 0 ? '+' : ''}${delta.toFixed(3)}`;
 }
 
-/** The phase column of the equal-compute control's row. */
-export const CONTROL_PHASE = 'control';
+const levelText = (row: ModelRow, calculator: boolean): string =>
+  row.effect.levels
+    .map((level) => `d${level.difficulty} ${percent(calculator ? level.withCalculator : level.withoutCalculator)}`)
+    .join(' ');
 
-const levelText = (row: ModelRow): string =>
-  row.effect.levels.map((level) => `d${level.difficulty} ${percent(level.withCalculator)}`).join(' ');
+function gsm8kLines(comparison: FinalVsControl | undefined): string[] {
+  const scored = comparison?.gsm8k;
+  const final = comparison?.final.gsm8k;
+  const control = comparison?.control.gsm8k;
+  if (!scored || !final || !control)
+    return ['  GSM8K test accuracy: not measured (set effects.gsm8k.file to the GSM8K test split)'];
+  const where = `${scored.problems} problems of ${path.basename(scored.file)}`;
+  return [
+    `  GSM8K test accuracy with the calculator (${where}): ${percent(final.withCalculator)} vs ${percent(control.withCalculator)}`,
+    `  GSM8K test accuracy without the calculator: ${percent(final.withoutCalculator)} vs ${percent(control.withoutCalculator)}`,
+  ];
+}
 
-/** "final model vs control" lines, when the rows hold a control; the final model is the last phase's main model. */
-function controlComparison(rows: readonly ModelRow[]): string[] {
-  const control = rows.find((row) => row.phase === CONTROL_PHASE);
-  const final = rows.filter((row) => row.main && row.phase !== CONTROL_PHASE).at(-1);
-  if (!control || !final) return [];
+function decodeLine(comparison: FinalVsControl | undefined): string[] {
+  if (!comparison) return [];
+  const { final, control } = comparison;
+  const how = `KV-cached greedy, median step; ${final.decode.kind} vs ${control.decode.kind}`;
+  return [
+    `  decode ms/token (${how}): ${final.decode.msPerToken.toFixed(2)} vs ${control.decode.msPerToken.toFixed(2)}`,
+  ];
+}
+
+/** "final model vs control" lines, one unit per line, when the rows hold a control. */
+function controlComparison(effects: PipelineEffects): string[] {
+  const pair = finalAndControl(effects.rows);
+  if (!pair) return [];
+  const { final, control } = pair;
+  const persona = final.effect.persona === null ? '' : `, persona ${final.effect.persona}`;
+  const comparison = effects.finalVsControl;
   return [
     '',
-    `final model (${final.phase}) vs equal-compute control:`,
-    `  loss ${final.effect.loss.toFixed(4)} vs ${control.effect.loss.toFixed(4)} (${deltaCell(final, control)})`,
-    `  accuracy with the calculator: ${levelText(final)} vs ${levelText(control)}`,
-    `  bytes on disk ${final.bytes} vs ${control.bytes} (${(control.bytes / Math.max(1, final.bytes)).toFixed(2)}× smaller)`,
+    `final model (${final.phase}${persona}) vs equal-compute control:`,
+    `  held-out loss, nats/token: ${final.effect.loss.toFixed(4)} vs ${control.effect.loss.toFixed(4)} (${deltaCell(final, control)})`,
+    `  held-out perplexity: ${final.effect.perplexity.toFixed(2)} vs ${control.effect.perplexity.toFixed(2)}`,
+    `  built-in accuracy with the calculator: ${levelText(final, true)} vs ${levelText(control, true)}`,
+    `  built-in accuracy without the calculator: ${levelText(final, false)} vs ${levelText(control, false)}`,
+    ...gsm8kLines(comparison),
+    `  bytes on disk: ${final.bytes} vs ${control.bytes} (${(control.bytes / Math.max(1, final.bytes)).toFixed(2)}× smaller)`,
+    ...decodeLine(comparison),
   ];
 }
 
@@ -57,7 +87,7 @@ export function effectsTable(effects: PipelineEffects): string[] {
     rows.push([...cells, row.effect.perplexity.toFixed(2), ...accuracyCells(row)]);
     if (row.main) currentInput = row;
   }
-  const comparison = controlComparison(effects.rows);
+  const comparison = controlComparison(effects);
   const caption = `Every model on the same held-out items: ${effects.heldOut.windows} validation windows, accuracy with / without the calculator.`;
   return [caption, ...textTable(header, rows), ...comparison];
 }

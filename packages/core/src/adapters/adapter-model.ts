@@ -12,11 +12,9 @@ import { ForgeError } from '../errors.js';
 import { buildModel } from '../model/extensions.js';
 import type { TinyTitan } from '../model/model.js';
 import { ADAPTER_EXTENSION, readAdapterFile, type AdapterFileInfo } from './adapter-file.js';
+import { ADAPTERS_DIR } from './adapter-folder.js';
 import { LoraAdapters } from './adapters.js';
 import { loraExtension } from './extension.js';
-
-/** Folder of the adapters inside a checkpoint directory (the baking phase writes one file per persona there). */
-export const ADAPTERS_DIR = 'adapters';
 
 /** A checkpoint loaded by {@link loadModelWithAdapters}, with every adapter ready to switch to. */
 export interface ModelWithAdapters {

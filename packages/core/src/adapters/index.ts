@@ -15,9 +15,5 @@ export {
   saveAdapterFile,
   type AdapterFileInfo,
 } from './adapter-file.js';
-export {
-  ADAPTERS_DIR,
-  loadModelWithAdapters,
-  type AdapterBaseLoader,
-  type ModelWithAdapters,
-} from './adapter-model.js';
+export { ADAPTERS_DIR, copyAdapters, hasAdapters, measurementPersona } from './adapter-folder.js';
+export { loadModelWithAdapters, type AdapterBaseLoader, type ModelWithAdapters } from './adapter-model.js';

@@ -56,7 +56,13 @@ export function frozenBitNetExtension(extension: BitNetExtension): ModelExtensio
  * exactly. Its ternary weights are dequantized values, not latent weights: to keep training, load
  * `model.safetensors` with `loadModelCheckpoint(dir, { build: buildBitNetModel })` instead.
  */
-export async function loadPackedModel(dir: string): Promise<{
+export async function loadPackedModel(
+  dir: string,
+  options: {
+    /** Extensions to build with besides the checkpoint's own, e.g. `lora` for a baked model's adapter slots. */
+    extensions?: Record<string, unknown>;
+  } = {},
+): Promise<{
   /** Inference model whose ternary weights hold the unpacked W_q · γ; owned by the caller. */
   model: TinyTitan;
   /** The checkpoint's tokenizer. */
@@ -74,7 +80,8 @@ export async function loadPackedModel(dir: string): Promise<{
   });
   const file = path.join(dir, extension.packedFile);
   const { weights, metadata } = await readSafetensorsFile(file);
-  const model = buildModelWithWeights(config.model, config.extensions, unpackWeights(weights, metadata, file), {
+  const extensions = { ...config.extensions, ...options.extensions };
+  const model = buildModelWithWeights(config.model, extensions, unpackWeights(weights, metadata, file), {
     replace: { bitnet: frozenBitNetExtension(extension) },
     file,
     label: 'packed weights',
