@@ -20,7 +20,14 @@ describe('loadPipelineConfig', () => {
       tracking: { sinks: ['run-store'] },
       queueAttempts: 3,
       phases: {},
-      effects: { enabled: true, difficulties: [1, 2, 3], problemsPerDifficulty: 8, windows: 32, maxNewTokens: 160 },
+      effects: {
+        enabled: true,
+        difficulties: [1, 2, 3],
+        problemsPerDifficulty: 8,
+        windows: 32,
+        maxNewTokens: 160,
+        decode: { promptTokens: 32, newTokens: 24, runs: 3, warmupRuns: 1 },
+      },
       control: { seed: 1 },
     });
   });
