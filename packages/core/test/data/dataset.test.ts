@@ -29,9 +29,7 @@ describe('loadDataset', () => {
     expect(levels.filter((level) => level === 1)).toHaveLength(15);
     expect(levels.filter((level) => level === 3)).toHaveLength(15);
     await expect(loadDataset({ kind: 'builtin', count: 3, seed: 4, difficulty: [] })).rejects.toThrow(/difficulty/);
-    await expect(loadDataset({ kind: 'builtin', count: 3, seed: 4, difficulty: [0, 1] })).rejects.toThrow(
-      /difficulty/,
-    );
+    await expect(loadDataset({ kind: 'builtin', count: 3, seed: 4, difficulty: [0, 1] })).rejects.toThrow(/difficulty/);
   });
 
   it('loads gsm8k, jsonl and text sources from files', async () => {
