@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // How many plain-training tokens does a preset's TinyTitan need to answer held-out built-in problems with
-// the calculator in the loop? Trains one plain model (no ACT, no memory) on a mix of difficulties and scores
-// greedy answers per difficulty every --every steps. A measurement (issue 24 sized the `small` preset from
+// the calculator in the loop? Trains one plain model (no ACT, no memory; with --titan: the pipeline's ACT +
+// long-term memory runner at its default settings, trained with the ponder cost) on a mix of difficulties
+// and scores greedy answers per difficulty every --every steps. A measurement (issue 24 sized the `small` preset from
 // it), not a test. Resumable: rerun the same command and it continues from --out/state.
 //
-//   node tooling/bench/answer-curve.mjs --tokenizer RUN/01-cognate/…/tokenizer.json --out DIR
+//   node tooling/bench/answer-curve.mjs --out DIR [--tokenizer RUN/01-cognate/…/tokenizer.json]
 //        [--preset small] [--mix 1,2,3] [--count 30000] [--steps 8000] [--every 500] [--batch 8]
-//        [--lr 3e-3] [--problems 25] [--threads 1]
+//        [--lr 3e-3] [--problems 25] [--threads 1] [--titan]
 //
 // DIR/curve.jsonl gets one line per evaluation: steps, tokens, seconds, accuracy per difficulty.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   TinyTitan,
   TrainConfigSchema,
   answerAccuracy,
+  createTitanModel,
   documentBatchSource,
   formatProblem,
   generateProblems,
@@ -26,6 +28,8 @@ import {
   initBackend,
   loadTokenizer,
   train,
+  trainBpe,
+  trainingObjective,
 } from '@agent-forge/core';
 
 const { values } = parseArgs({
@@ -42,15 +46,15 @@ const { values } = parseArgs({
     problems: { type: 'string', default: '25' },
     threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '7' },
+    titan: { type: 'boolean', default: false },
   },
 });
-if (!values.tokenizer || !values.out) throw new Error('--tokenizer FILE and --out DIR are required');
+if (!values.out) throw new Error('--out DIR is required');
 const config = MODEL_PRESETS[values.preset];
 if (!config) throw new Error(`--preset: unknown preset '${values.preset}' (tiny, small, paper)`);
 await initBackend({ prefer: 'wasm', threads: Number(values.threads) });
 const out = path.resolve(values.out);
 mkdirSync(out, { recursive: true });
-const tokenizer = await loadTokenizer(values.tokenizer);
 const heldOutCount = Number(values.problems);
 const levels = values.mix.split(',').map(Number);
 const perLevel = Math.round(Number(values.count) / levels.length);
@@ -64,6 +68,13 @@ for (const difficulty of [1, 2, 3]) {
   heldOut.set(difficulty, drawn.slice(0, heldOutCount));
   training.push(...drawn.slice(heldOutCount));
 }
+// Without --tokenizer: a BPE of the preset's vocabulary trained on the training problems, as cognate does.
+const tokenizer = values.tokenizer
+  ? await loadTokenizer(values.tokenizer)
+  : trainBpe(
+      training.map((problem) => formatProblem(problem).text),
+      { vocabSize: config.vocabSize },
+    );
 const documents = training.map((problem) =>
   Int32Array.from([SPECIAL_IDS.bos, ...tokenizer.encode(formatProblem(problem).text), SPECIAL_IDS.eos]),
 );
@@ -74,7 +85,9 @@ const data = documentBatchSource(documents, {
   seed: 3,
   eosId: SPECIAL_IDS.eos,
 });
-const model = new TinyTitan(config, { seed: Number(values.seed) });
+const model = values.titan
+  ? createTitanModel(config, {}, { seed: Number(values.seed) })
+  : new TinyTitan(config, { seed: Number(values.seed) });
 const trainConfig = TrainConfigSchema.parse({
   steps: Number(values.steps),
   batchSize,
@@ -96,7 +109,14 @@ const measured = new Set(
 const started = Date.now();
 for (let step = Number(values.every); step <= trainConfig.steps; step += Number(values.every)) {
   // untilStep keeps the cosine schedule of the whole run; the state lets a rerun continue.
-  await train({ model, data, config: trainConfig, shape: config, stateDir: path.join(out, 'state'), untilStep: step });
+  await train({
+    model: trainingObjective(model),
+    data,
+    config: trainConfig,
+    shape: config,
+    stateDir: path.join(out, 'state'),
+    untilStep: step,
+  });
   if (measured.has(step)) continue;
   const row = { steps: step, tokens: step * batchSize * config.contextLength, seconds: (Date.now() - started) / 1000 };
   const complete = greedyCompleter(model, tokenizer, ANSWER_TOKEN_BUDGET[values.preset], { calculator: true });

@@ -21,7 +21,13 @@ import {
   type PipelineState,
 } from '@agent-forge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineCompute, trainControl, trainingTokensByPhase } from '../src/control/index.js';
+import {
+  blockPassTokensByPhase,
+  meanBlockPasses,
+  pipelineCompute,
+  trainControl,
+  trainingTokensByPhase,
+} from '../src/control/index.js';
 import { ControlSettingsSchema } from '../src/control/settings.js';
 import { controlEnabled } from '../src/commands/run.js';
 import { REGISTERED_PHASES } from '../src/phases.js';
@@ -84,7 +90,13 @@ describe('equal-compute control', () => {
     await tracker.close();
     const state = runState();
     expect(pipelineCompute(runDir, state)).toEqual([
-      { phase: 'cognate', tokens: 3 * tokensPerStep, params, flops: 6 * params * 3 * tokensPerStep },
+      {
+        phase: 'cognate',
+        tokens: 3 * tokensPerStep,
+        params,
+        flops: 6 * params * 3 * tokensPerStep,
+        blockPassTokens: 3 * tokensPerStep,
+      },
     ]);
     const settings = ControlSettingsSchema.parse({});
     const record = await trainControl(runDir, state, phases, settings, silentProgress);
@@ -125,6 +137,23 @@ describe('equal-compute control', () => {
       baking: 300,
       bitnet: 1000,
     });
+  });
+
+  it('sums tokens × block-stack passes per phase; events without them count one pass a token', async () => {
+    const runDir = path.join(root, 'passes');
+    const tracker = await Tracker.open(['run-store'], { runDir, runId: 'p' });
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 100, blockPassTokens: 250 }, 'cognate:trunk');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 100, blockPassTokens: 150 }, 'cognate:reasoning');
+    tracker.event(TRAINING_COMPUTE_EVENT, { tokens: 200 }, 'bitnet');
+    await tracker.close();
+    expect(Object.fromEntries(blockPassTokensByPhase(runDir))).toEqual({ cognate: 400, bitnet: 200 });
+    const phases = [
+      { phase: 'cognate', tokens: 200, params: 1, flops: 1200, blockPassTokens: 400 },
+      { phase: 'bitnet', tokens: 200, params: 1, flops: 1200 },
+    ];
+    // (400 + 200) / (200 + 200): bitnet's record, written before passes were counted, is one pass a token.
+    expect(meanBlockPasses(phases)).toBe(1.5);
+    expect(meanBlockPasses([])).toBe(1);
   });
 
   it('needs a run with cognate', async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ForgeError, useBackend } from '@agent-forge/core';
+import { ForgeError, tf, useBackend } from '@agent-forge/core';
+import { addRowBias } from '../src/modular/model.js';
 import {
   EQUATION_LENGTH,
   EpochBatches,
@@ -28,6 +29,20 @@ const stepsCell = (table: string, arm: string): string | undefined =>
     ?.split(' | ')[1];
 
 describe('modular arithmetic task', () => {
+  it("adds a row bias with tfjs's own gradients: dy for the input, the column sums of dy for the bias", () => {
+    const y = tf.randomNormal([7, 5], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const bias = tf.randomNormal([5], 0, 1, 'float32', 4);
+    const upstream = tf.randomNormal([7, 5], 0, 1, 'float32', 5);
+    const lossOf = (add: (a: tf.Tensor2D, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.square(add(a as tf.Tensor2D, b)), upstream));
+    const [dyOurs, dbOurs] = tf.grads(lossOf(addRowBias))([y, bias]);
+    const [dyPlain, dbPlain] = tf.grads(lossOf((a, b) => tf.add(a, b)))([y, bias]);
+    expect(tf.max(tf.abs(tf.sub(dyOurs as tf.Tensor, dyPlain as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(dbOurs?.shape).toEqual([5]);
+    expect(tf.max(tf.abs(tf.sub(dbOurs as tf.Tensor, dbPlain as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(Array.from(addRowBias(y, bias).dataSync())).toEqual(Array.from(tf.add(y, bias).dataSync()));
+  });
+
   it('builds the reference table: a·b mod p for b ≠ 0, split in halves without overlap', () => {
     const split = modularEquations(97, 'multiply', 0.5, 0);
     const all = [...rowsOf(split.train), ...rowsOf(split.validation)];

@@ -13,7 +13,7 @@ import { openQueueExecutor, type QueueExecutor } from '../queue/executor.js';
 import type { PipelineConfig } from '../pipeline-config.js';
 import { REGISTERED_PHASES, phasesNamed, pipelineGap, selectPhases } from '../phases.js';
 import { readRunInput } from '../run-input.js';
-import { trainControl } from '../control/index.js';
+import { meanBlockPasses, trainControl } from '../control/index.js';
 import {
   CONTROL_PHASE,
   effectsTable,
@@ -133,7 +133,11 @@ async function measureAfterRun(
       trainControl(outcome.runDir, outcome.state, phases, config.control, progress, signal),
     );
     print(
-      `\nequal-compute control: ${record.steps} steps, ${record.tokens} tokens, ${record.flops.toExponential(3)} FLOPs for the pipeline's ${record.pipelineFlops.toExponential(3)}`,
+      `\nequal-compute control: ${record.steps} steps, ${record.tokens} tokens, ${record.flops.toExponential(3)} FLOPs (6·N·D) for the pipeline's ${record.pipelineFlops.toExponential(3)}`,
+    );
+    // 6·N·D counts one pass of the blocks per token; ACT made more, so the pipeline spent more than the control.
+    print(
+      `  the pipeline's ACT ran the block stack ${meanBlockPasses(record.pipeline).toFixed(2)}× per trained token on average, which 6·N·D does not count`,
     );
     extra.push({
       phase: CONTROL_PHASE,

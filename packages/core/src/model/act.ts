@@ -26,6 +26,8 @@ export interface PonderOutcome {
   readonly steps: tf.Tensor2D;
   /** R per position, `[B, T]`: differentiable, the only path from the ponder cost to the halting unit. */
   readonly remainders: tf.Tensor2D;
+  /** Transitions applied to the whole stream: the max of N, or `maxSteps` when not stopping early. Compute scales with it. */
+  readonly passes: number;
 }
 
 /** A transition of the stream for ponder step `step` (1-based). */
@@ -89,8 +91,10 @@ export function ponder(
   let running = tf.ones([batch, length]) as tf.Tensor2D;
   let steps = tf.zeros([batch, length]) as tf.Tensor2D;
   let remainders = tf.zeros([batch, length]) as tf.Tensor2D;
+  let passes = 0;
   for (let step = 1; step <= settings.maxSteps; step++) {
     state = transition(state, step);
+    passes = step;
     const h = halting(state);
     // tf.step has a zero gradient: N is piecewise constant, exactly as in Graves.
     const haltNow =
@@ -107,5 +111,5 @@ export function ponder(
     running = continueNow as tf.Tensor2D;
     if (settings.stopWhenAllHalted && step < settings.maxSteps && (tf.sum(running).dataSync()[0] ?? 0) === 0) break;
   }
-  return { output, steps, remainders };
+  return { output, steps, remainders, passes };
 }

@@ -21,7 +21,7 @@ export {
   type AttentionStepContext,
 } from './attention.js';
 export { Mlp, gelu, type MlpOptions } from './mlp.js';
-export { createNorm, type Norm } from './norm.js';
+export { createNorm, layerNormOp, type Norm } from './norm.js';
 export { RotaryEmbedding } from './rotary.js';
 export { KvCache, type LayerKvCache } from './cache.js';
 export { normalWeight, constantWeight, type WeightInit, type NamedVariables } from './weights.js';

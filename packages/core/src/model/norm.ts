@@ -65,6 +65,21 @@ function rmsNorm(name: string, width: number, eps: number): Norm {
   };
 }
 
+/**
+ * LayerNorm over the last axis, `(x − mean) / √(var + eps) · gain + bias` (biased variance, as torch's
+ * `nn.LayerNorm`), for models outside TinyTitan that hold their own gain and bias: the fused kernels when
+ * loaded (their gain and bias gradients are summed in the kernel, not by tfjs-wasm's slow column `Sum`),
+ * plain tfjs ops otherwise.
+ */
+export function layerNormOp(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  return tf.tidy(() => {
+    if (hasFusedKernel(FUSED_KERNELS.norm) && x.dtype === 'float32') return fusedNorm(x, gain, bias, eps);
+    const { mean, variance } = tf.moments(x, -1, true);
+    const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    return tf.add(tf.mul(normalised, gain), bias);
+  });
+}
+
 function layerNorm(name: string, width: number, eps: number): Norm {
   const gain = constantWeight([width], 1);
   const bias = constantWeight([width], 0);
@@ -74,13 +89,7 @@ function layerNorm(name: string, width: number, eps: number): Norm {
       [`${name}.weight`, gain],
       [`${name}.bias`, bias],
     ]),
-    apply: (x) =>
-      tf.tidy(() => {
-        if (hasFusedKernel(FUSED_KERNELS.norm) && x.dtype === 'float32') return fusedNorm(x, gain, bias, eps);
-        const { mean, variance } = tf.moments(x, -1, true);
-        const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-        return tf.add(tf.mul(normalised, gain), bias);
-      }),
+    apply: (x) => layerNormOp(x, gain, bias, eps),
   };
 }
 

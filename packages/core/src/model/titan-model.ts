@@ -77,6 +77,8 @@ export function trainingObjective(model: TinyTitan): {
   namedWeights(): Map<string, Variable>;
   /** Scalar loss of int32 rows `[B, T+1]`: mean next-token cross-entropy (nats), plus the ponder cost when ACT is on. */
   loss(tokens: Tensor2D): Scalar;
+  /** Passes of the block stack in the last `loss` call (ACT ponders); absent for a plain model, which makes one. */
+  blockPasses?(): number;
 } {
   return model.blockRunner instanceof TitanRunner ? ponderingLoss(model) : model;
 }
@@ -87,10 +89,13 @@ export function ponderingLoss(model: TinyTitan): {
   namedWeights(): Map<string, Variable>;
   /** Mean next-token cross-entropy (nats) of int32 rows `[B, T+1]`, plus τ·mean(N + R) of that forward pass when ACT is on and τ > 0. */
   loss(tokens: Tensor2D): Scalar;
+  /** Passes of the block stack in the last `loss` call's forward (ACT ponders; see `TitanRunner.lastBlockPasses`). */
+  blockPasses(): number;
 } {
   const runner = titanRunnerOf(model);
   return {
     namedWeights: () => model.namedWeights(),
+    blockPasses: () => runner.lastBlockPasses(),
     loss: (tokens) =>
       tf.tidy(() => {
         const crossEntropy = model.loss(tokens);

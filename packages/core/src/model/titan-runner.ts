@@ -49,6 +49,7 @@ interface KeptStats {
   readonly writes: tf.Scalar | null;
   readonly meanSurprise: tf.Scalar | null;
   readonly tokens: number;
+  readonly passes: number;
 }
 
 /**
@@ -111,6 +112,7 @@ export class TitanRunner implements BlockRunner {
       writes,
       meanSurprise,
       tokens: x.shape[0] * x.shape[1],
+      passes: outcome.passes,
     });
     return outcome.output;
   }
@@ -121,6 +123,14 @@ export class TitanRunner implements BlockRunner {
    */
   lastPonderCost(): tf.Scalar | null {
     return this.last?.ponderCost ?? null;
+  }
+
+  /**
+   * Passes of the whole block stack the last forward made (1 before any forward). Every position is
+   * transformed at every pass, so a forward costs this many times a plain one in the blocks; no backend sync.
+   */
+  lastBlockPasses(): number {
+    return this.last?.passes ?? 1;
   }
 
   /** Reads the last forward's ponder and memory statistics (a backend sync). */

@@ -23,6 +23,11 @@ export interface TrainableModel {
   namedWeights(): Map<string, Variable>;
   /** Mean next-token loss of int32 rows `[B, T+1]`, differentiable with respect to `namedWeights()`. */
   loss(tokens: Tensor2D): Scalar;
+  /**
+   * Passes of the block stack the last `loss` call made (ACT runs it several times); absent means one.
+   * The compute record counts tokens × passes beside the tokens, because 6·N·D counts one pass.
+   */
+  blockPasses?(): number;
 }
 
 /** Where batches come from; its state is saved with each checkpoint so a resume sees the same data. */
@@ -109,8 +114,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       step += 1;
       const lr = learningRateAt(step, config);
       const batch = options.data.next(config.batchSize);
-      const { loss, gradNorm } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
-      compute.add(batch);
+      const { loss, gradNorm, blockPassTokens } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
+      compute.add(batch, blockPassTokens);
       guard.check(step, loss, lr);
       losses.push(loss);
       logStep(options, step, { loss, lr, gradNorm });
@@ -152,19 +157,27 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
 export const TRAINING_COMPUTE_EVENT = 'training_compute';
 
 /**
- * Counts the tokens each step trains on and records them as a {@link TRAINING_COMPUTE_EVENT} with every
- * checkpoint and at the end: steps after the last checkpoint of an interrupted call are redone on resume,
- * so they are counted once.
+ * Counts the tokens each step trains on, and tokens × block-stack passes (`blockPassTokens`: ACT's
+ * pondering runs the stack more than once per token), and records them as a {@link TRAINING_COMPUTE_EVENT}
+ * with every checkpoint and at the end: steps after the last checkpoint of an interrupted call are redone
+ * on resume, so they are counted once.
  */
-function computeRecorder(options: TrainOptions): { add(batch: TokenWindows): void; flush(): void } {
+function computeRecorder(options: TrainOptions): {
+  add(batch: TokenWindows, blockPassTokens: number): void;
+  flush(): void;
+} {
   let tokens = 0;
+  let passTokens = 0;
   return {
-    add: (batch) => {
+    add: (batch, blockPassTokens) => {
       tokens += batch.rows * (batch.cols - 1);
+      passTokens += blockPassTokens;
     },
     flush: () => {
-      if (tokens > 0) options.tracker?.event(TRAINING_COMPUTE_EVENT, { tokens }, options.phase);
+      if (tokens > 0)
+        options.tracker?.event(TRAINING_COMPUTE_EVENT, { tokens, blockPassTokens: passTokens }, options.phase);
       tokens = 0;
+      passTokens = 0;
     },
   };
 }
@@ -209,15 +222,15 @@ function trainStep(
   microBatch: number,
   step: number,
   lr: number,
-): { loss: number; gradNorm: number } {
+): { loss: number; gradNorm: number; blockPassTokens: number } {
   const accumulated = accumulateGradients(options.model, weights, batch, microBatch);
-  const { loss } = accumulated;
+  const { loss, blockPassTokens } = accumulated;
   let { gradients } = accumulated;
   for (const transform of options.gradientTransforms ?? []) gradients = transform.apply(gradients, step);
   const gradNorm = clipByGlobalNorm(gradients, options.config.gradClip);
   optimizer.apply(weights, gradients, lr);
   disposeGradients(gradients);
-  return { loss, gradNorm };
+  return { loss, gradNorm, blockPassTokens };
 }
 
 /** Mean loss and mean gradient over the batch, computed `microBatch` sequences at a time. */
@@ -226,11 +239,12 @@ function accumulateGradients(
   weights: Map<string, Variable>,
   batch: TokenWindows,
   microBatch: number,
-): { gradients: GradientMap; loss: number } {
+): { gradients: GradientMap; loss: number; blockPassTokens: number } {
   const passes = Math.ceil(batch.rows / microBatch);
   const nameOf = new Map([...weights].map(([name, variable]) => [variable.name, name]));
   const gradients: GradientMap = new Map();
   let lossSum = 0;
+  let blockPassTokens = 0;
   for (let pass = 0; pass < passes; pass++) {
     const rows = Math.min(microBatch, batch.rows - pass * microBatch);
     const slice = batch.tokens.subarray(pass * microBatch * batch.cols, (pass * microBatch + rows) * batch.cols);
@@ -239,6 +253,7 @@ function accumulateGradients(
       return tf.variableGrads(() => model.loss(tokens), [...weights.values()]);
     });
     lossSum += (value.dataSync()[0] ?? Number.NaN) * rows;
+    blockPassTokens += rows * (batch.cols - 1) * (model.blockPasses?.() ?? 1);
     value.dispose();
     for (const [variableName, grad] of Object.entries(grads)) {
       const name = nameOf.get(variableName) ?? variableName;
@@ -252,5 +267,5 @@ function accumulateGradients(
       }
     }
   }
-  return { gradients, loss: lossSum / batch.rows };
+  return { gradients, loss: lossSum / batch.rows, blockPassTokens };
 }

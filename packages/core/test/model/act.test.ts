@@ -32,6 +32,33 @@ describe('ACT halting (Graves 2016)', () => {
     // Output = Σ p_n · n = 0.3·1 + 0.5·2 + 0.2·3.
     expect(outcome.output.dataSync()[0]).toBeCloseTo(0.3 + 1.0 + 0.6, 5);
     expect((outcome.steps.dataSync()[0] ?? 0) + (outcome.remainders.dataSync()[0] ?? 0)).toBeCloseTo(3.2, 6);
+    expect(outcome.passes).toBe(3);
+  });
+
+  it('counts the passes it made: the longest-pondering position when stopping early, every step when not', () => {
+    // Position 0 halts at step 1 (h 0.995), position 1 at step 2 (0.6 + 0.6).
+    const twoPositions = (_state: tf.Tensor3D) => tf.tensor2d([[0.995, 0.6]]) as tf.Tensor2D;
+    const input = tf.zeros([1, 2, 1]) as tf.Tensor3D;
+    const settings = { threshold: 0.99, maxSteps: 5 };
+    const early = ponder(input, twoPositions, stepValueTransition, { ...settings, stopWhenAllHalted: true });
+    expect(Array.from(early.steps.dataSync())).toEqual([1, 2]);
+    expect(early.passes).toBe(2);
+    const cached = ponder(input, twoPositions, stepValueTransition, { ...settings, stopWhenAllHalted: false });
+    expect(cached.passes).toBe(5);
+  });
+
+  it("reports the training forward's passes to the training loop (ponderingLoss.blockPasses)", () => {
+    const model = createTitanModel(MICRO, { ...noMemory, act: { threshold: 0.99, maxSteps: 4 } }, { seed: 4 });
+    const objective = ponderingLoss(model);
+    expect(objective.blockPasses()).toBe(1);
+    const tokens = randomTokens(3, 2, 9, MICRO.vocabSize);
+    titanRunnerOf(model).halting.bias.assign(tf.tensor1d([-5])); // h ≈ 0: every position runs to the cap
+    objective.loss(tokens).dispose();
+    expect(objective.blockPasses()).toBe(4);
+    titanRunnerOf(model).halting.bias.assign(tf.tensor1d([8])); // h ≈ 1: every position halts at step 2
+    objective.loss(tokens).dispose();
+    expect(objective.blockPasses()).toBe(Math.max(...titanRunnerOf(model).lastStats().ponderSteps));
+    model.dispose();
   });
 
   it('halts at the cap with the remainder, and the halting weights sum to exactly 1', () => {

@@ -67,6 +67,39 @@ describe('train', () => {
     expect(tokens('q')).toBe(3 * 4 * 8);
   });
 
+  it('records tokens × block-stack passes beside the tokens: one pass for a plain model, what blockPasses says else', async () => {
+    const runDir = tmp();
+    const tracker = await Tracker.open(['run-store'], { runDir, runId: 'r' });
+    const plain = microModel();
+    await train({ model: plain, data: streamSource(), config: config({ steps: 2 }), tracker, phase: 'plain' });
+    // Two micro-batches a step, the first forward of each step making 3 passes and the second 1.
+    let calls = 0;
+    const pondering = {
+      namedWeights: () => plain.namedWeights(),
+      loss: plain.loss.bind(plain),
+      blockPasses: () => (calls++ % 2 === 0 ? 3 : 1),
+    };
+    await train({
+      model: pondering,
+      data: streamSource(),
+      config: config({ steps: 2, microBatchSize: 2 }),
+      tracker,
+      phase: 'act',
+    });
+    plain.dispose();
+    await tracker.close();
+    const sum = (phase: string, field: string): number =>
+      readRunStore(runDir)
+        .filter(
+          (record) => record.type === 'event' && record.event === TRAINING_COMPUTE_EVENT && record.phase === phase,
+        )
+        .reduce((total, record) => total + Number(record.type === 'event' ? record.data?.[field] : 0), 0);
+    expect(sum('plain', 'blockPassTokens')).toBe(2 * 4 * 8);
+    // Per step: 2 rows × 8 tokens × 3 passes + 2 rows × 8 tokens × 1 pass.
+    expect(sum('act', 'tokens')).toBe(2 * 4 * 8);
+    expect(sum('act', 'blockPassTokens')).toBe(2 * (2 * 8 * 3 + 2 * 8 * 1));
+  });
+
   it('resumes exactly: 10 steps + resume to 20 gives the weights of 20 straight steps', async () => {
     const straight = microModel();
     await train({ model: straight, data: streamSource(), config: config(), stateDir: path.join(tmp(), 'state') });
