@@ -16,23 +16,21 @@ import {
   formatProblem,
   generateProblems,
   loraExtension,
-  phaseDirName,
   preparePhaseData,
-  readPhaseResult,
   resolvePhaseConfig,
-  runPipeline,
   saveAdapterFile,
   saveModelCheckpoint,
   tf,
   trainBpe,
   useBackend,
 } from '@agent-forge/core';
-import type { PhaseResult, TokenWindows } from '@agent-forge/core';
+import type { TokenWindows } from '@agent-forge/core';
 import { compressionPhase } from '@agent-forge/compression';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCommand } from '../src/commands/chat.js';
 import { measureModelDir } from '../src/effects/index.js';
 import { loadEdgeModel } from '../src/load-model.js';
+import { compressDeployable } from './compress-deployable.js';
 
 const MICRO = { vocabSize: 320, dModel: 16, nLayers: 1, nHeads: 2, contextLength: 32, initStd: 0.3 };
 const TARGETS = ['blocks.0.attn.q', 'blocks.0.mlp.down'];
@@ -79,24 +77,10 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'forge-compressed-baked-'));
   bakedDir = path.join(root, 'baked');
   await saveBaked(bakedDir);
-  const input: PhaseResult = {
-    phase: 'edge',
-    runId: 'input',
-    startedAt: 'now',
-    durationMs: 0,
-    metrics: {},
-    artifacts: {},
-    config: {},
-    models: [{ dir: bakedDir, role: 'deployable', params: 0, bytes: 0 }],
-  };
-  const outcome = await runPipeline({
-    phases: [compressionPhase as never],
-    runsDir: path.join(root, 'runs'),
-    input,
-    phaseConfigs: { compression: PHASE_CONFIG },
+  const { result } = await compressDeployable(bakedDir, path.join(root, 'runs'), {
+    phaseConfig: PHASE_CONFIG,
     seed: 1,
   });
-  const result = readPhaseResult(path.join(outcome.runDir, phaseDirName('compression')));
   compressedDir = result.models[0]?.dir as string;
   metrics = result.metrics;
 });

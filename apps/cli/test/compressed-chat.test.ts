@@ -9,19 +9,18 @@ import {
   BitNetSettingsSchema,
   createBitNetModel,
   PACKED_FILE,
-  runPipeline,
   saveModelCheckpoint,
   ternaryLayerNames,
   trainBpe,
   useBackend,
   writePackedWeights,
 } from '@agent-forge/core';
-import type { PhaseResult } from '@agent-forge/core';
-import { compressionPhase, isCompressedModelDir } from '@agent-forge/compression';
+import { isCompressedModelDir } from '@agent-forge/compression';
 import { EdgeEngine, chatPrompt } from '@agent-forge/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCommand } from '../src/commands/chat.js';
 import { loadEdgeModel } from '../src/load-model.js';
+import { compressDeployable } from './compress-deployable.js';
 
 const MICRO = { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 128, initStd: 0.3 };
 let root: string;
@@ -44,23 +43,8 @@ beforeAll(async () => {
   });
   await writePackedWeights(path.join(ternaryDir, PACKED_FILE), bitnet, ternaryLayerNames(bitnet, settings));
   bitnet.dispose();
-  const input: PhaseResult = {
-    phase: 'edge',
-    runId: 'input',
-    startedAt: 'now',
-    durationMs: 0,
-    metrics: {},
-    artifacts: {},
-    config: {},
-    models: [{ dir: ternaryDir, role: 'deployable', params: 0, bytes: 0 }],
-  };
-  const outcome = await runPipeline({
-    phases: [compressionPhase as never],
-    runsDir: path.join(root, 'runs'),
-    input,
-    preset: 'tiny',
-  });
-  compressedDir = outcome.result?.models[0]?.dir ?? '';
+  const { result } = await compressDeployable(ternaryDir, path.join(root, 'runs'), { preset: 'tiny' });
+  compressedDir = result.models[0]?.dir ?? '';
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
