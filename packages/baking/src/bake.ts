@@ -3,7 +3,7 @@
  * next-token distributions match the prompted base model's on the sampled trajectories. Only the
  * adapter's A and B are handed to the optimizer; every base weight (dense or BitNet latent) stays frozen.
  */
-import { tf, train } from '@agent-forge/core';
+import { TitanRunner, tf, train } from '@agent-forge/core';
 import type {
   ProgressReporter,
   TinyTitan,
@@ -48,13 +48,20 @@ export function bakeObjective(
   promptIds: readonly number[],
   trajectories: readonly Trajectory[],
 ): TrainableModel {
+  let studentTokens = 0;
+  const runner = model.blockRunner instanceof TitanRunner ? model.blockRunner : null;
   return {
     namedWeights: () => adapters.weights(name),
     loss: (indices) => {
       const rows = Array.from(indices.dataSync(), (index) => trajectories[index] as Trajectory);
-      const { sum, count } = klSum(model, adapters, promptIds, rows, name);
-      return tf.div(sum, count) as tf.Scalar;
+      const kl = klSum(model, adapters, promptIds, rows, name);
+      studentTokens = kl.studentTokens;
+      return tf.div(kl.sum, kl.count) as tf.Scalar;
     },
+    // The compute record's count: the student's forward and backward (the prompted teacher's forward is not counted).
+    trainedTokens: () => studentTokens,
+    // The student's forward runs last in klSum, so the runner's last passes are its.
+    blockPasses: () => runner?.lastBlockPasses() ?? 1,
   };
 }
 

@@ -78,6 +78,8 @@ export function klSum(
   sum: tf.Scalar;
   /** Continuation positions summed over (every row's y tokens); `sum / count` is the mean per-token KL. */
   count: number;
+  /** Positions the student's forward ran (rows × the longest row, padding included): its training compute. */
+  studentTokens: number;
 } {
   const previous = adapters.active;
   try {
@@ -87,7 +89,7 @@ export function klSum(
     const learner = logProbs(model, adapters, student, studentLayout.ids);
     const perPosition = tf.mul(tf.exp(teacher.aligned), tf.sub(teacher.aligned, learner));
     const sum = tf.sum(tf.mul(perPosition, teacher.mask)) as tf.Scalar;
-    return { sum, count: studentLayout.positions.length };
+    return { sum, count: studentLayout.positions.length, studentTokens: studentLayout.ids.size };
   } finally {
     adapters.activate(previous);
   }

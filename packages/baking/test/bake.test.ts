@@ -7,8 +7,10 @@ import {
   loadAdapterFile,
   loraExtension,
   saveAdapterFile,
+  tf,
   useBackend,
 } from '@agent-forge/core';
+import { bakeObjective } from '../src/bake.js';
 import {
   DEFAULT_PERSONAS,
   bakeAdapter,
@@ -68,5 +70,27 @@ describe('bakeAdapter on the tiny preset', () => {
     for (const handle of [adapters, loaded]) handle.dispose();
     model.dispose();
     fresh.dispose();
+  });
+});
+
+describe('bakeObjective', () => {
+  it("reports the student's tokens to the training loop's compute record (its rows are trajectory indices)", () => {
+    const targets = loraTargetLayers(TINY, ['q', 'v']);
+    const model = buildModel(TINY, { lora: loraExtension(targets) }, { seed: 3 });
+    const adapters = LoraAdapters.of(model);
+    adapters.create('terse', { rank: 2, alpha: 2 }, 1);
+    const trajectories = [
+      { input: [5, 6, 7], continuation: [8, 9] },
+      { input: [5, 6, 7, 10, 11], continuation: [12, 13, 14] },
+    ];
+    const objective = bakeObjective(model, adapters, 'terse', [20, 21], trajectories);
+    expect(objective.trainedTokens?.()).toBe(0);
+    objective.loss(tf.tensor2d([0, 1], [2, 1], 'int32')).dispose();
+    // Two rows padded to the longer one: 5 input + 3 continuation − 1 (the last token is only predicted).
+    expect(objective.trainedTokens?.()).toBe(2 * 7);
+    objective.loss(tf.tensor2d([0], [1, 1], 'int32')).dispose();
+    expect(objective.trainedTokens?.()).toBe(3 + 2 - 1);
+    adapters.dispose();
+    model.dispose();
   });
 });

@@ -28,6 +28,11 @@ export interface TrainableModel {
    * The compute record counts tokens × passes beside the tokens, because 6·N·D counts one pass.
    */
   blockPasses?(): number;
+  /**
+   * Tokens the last `loss` call trained on, for models whose batch rows are not token windows (baking's
+   * rows are trajectory indices); absent means rows × (cols − 1).
+   */
+  trainedTokens?(): number;
 }
 
 /** Where batches come from; its state is saved with each checkpoint so a resume sees the same data. */
@@ -114,8 +119,16 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       step += 1;
       const lr = learningRateAt(step, config);
       const batch = options.data.next(config.batchSize);
-      const { loss, gradNorm, blockPassTokens } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
-      compute.add(batch, blockPassTokens);
+      const { loss, gradNorm, trainedTokens, blockPassTokens } = trainStep(
+        options,
+        weights,
+        optimizer,
+        batch,
+        microBatch,
+        step,
+        lr,
+      );
+      compute.add(trainedTokens, blockPassTokens);
       guard.check(step, loss, lr);
       losses.push(loss);
       logStep(options, step, { loss, lr, gradNorm });
@@ -163,14 +176,14 @@ export const TRAINING_COMPUTE_EVENT = 'training_compute';
  * on resume, so they are counted once.
  */
 function computeRecorder(options: TrainOptions): {
-  add(batch: TokenWindows, blockPassTokens: number): void;
+  add(trained: number, blockPassTokens: number): void;
   flush(): void;
 } {
   let tokens = 0;
   let passTokens = 0;
   return {
-    add: (batch, blockPassTokens) => {
-      tokens += batch.rows * (batch.cols - 1);
+    add: (trained, blockPassTokens) => {
+      tokens += trained;
       passTokens += blockPassTokens;
     },
     flush: () => {
@@ -222,15 +235,15 @@ function trainStep(
   microBatch: number,
   step: number,
   lr: number,
-): { loss: number; gradNorm: number; blockPassTokens: number } {
+): { loss: number; gradNorm: number; trainedTokens: number; blockPassTokens: number } {
   const accumulated = accumulateGradients(options.model, weights, batch, microBatch);
-  const { loss, blockPassTokens } = accumulated;
+  const { loss, trainedTokens, blockPassTokens } = accumulated;
   let { gradients } = accumulated;
   for (const transform of options.gradientTransforms ?? []) gradients = transform.apply(gradients, step);
   const gradNorm = clipByGlobalNorm(gradients, options.config.gradClip);
   optimizer.apply(weights, gradients, lr);
   disposeGradients(gradients);
-  return { loss, gradNorm, blockPassTokens };
+  return { loss, gradNorm, trainedTokens, blockPassTokens };
 }
 
 /** Mean loss and mean gradient over the batch, computed `microBatch` sequences at a time. */
@@ -239,11 +252,12 @@ function accumulateGradients(
   weights: Map<string, Variable>,
   batch: TokenWindows,
   microBatch: number,
-): { gradients: GradientMap; loss: number; blockPassTokens: number } {
+): { gradients: GradientMap; loss: number; trainedTokens: number; blockPassTokens: number } {
   const passes = Math.ceil(batch.rows / microBatch);
   const nameOf = new Map([...weights].map(([name, variable]) => [variable.name, name]));
   const gradients: GradientMap = new Map();
   let lossSum = 0;
+  let trainedTokens = 0;
   let blockPassTokens = 0;
   for (let pass = 0; pass < passes; pass++) {
     const rows = Math.min(microBatch, batch.rows - pass * microBatch);
@@ -253,7 +267,9 @@ function accumulateGradients(
       return tf.variableGrads(() => model.loss(tokens), [...weights.values()]);
     });
     lossSum += (value.dataSync()[0] ?? Number.NaN) * rows;
-    blockPassTokens += rows * (batch.cols - 1) * (model.blockPasses?.() ?? 1);
+    const tokens = model.trainedTokens?.() ?? rows * (batch.cols - 1);
+    trainedTokens += tokens;
+    blockPassTokens += tokens * (model.blockPasses?.() ?? 1);
     value.dispose();
     for (const [variableName, grad] of Object.entries(grads)) {
       const name = nameOf.get(variableName) ?? variableName;
@@ -267,5 +283,5 @@ function accumulateGradients(
       }
     }
   }
-  return { gradients, loss: lossSum / batch.rows, blockPassTokens };
+  return { gradients, loss: lossSum / batch.rows, trainedTokens, blockPassTokens };
 }

@@ -98,6 +98,25 @@ describe('train', () => {
     // Per step: 2 rows × 8 tokens × 3 passes + 2 rows × 8 tokens × 1 pass.
     expect(sum('act', 'tokens')).toBe(2 * 4 * 8);
     expect(sum('act', 'blockPassTokens')).toBe(2 * (2 * 8 * 3 + 2 * 8 * 1));
+    // A model whose rows are not token windows says how many tokens it trained on (baking's trajectories).
+    const tracker2 = await Tracker.open(['run-store'], { runDir, runId: 'r2' });
+    const counted = microModel();
+    const counting = {
+      namedWeights: () => counted.namedWeights(),
+      loss: counted.loss.bind(counted),
+      trainedTokens: () => 5,
+    };
+    await train({
+      model: counting,
+      data: streamSource(),
+      config: config({ steps: 3, microBatchSize: 2 }),
+      tracker: tracker2,
+      phase: 'rows',
+    });
+    counted.dispose();
+    await tracker2.close();
+    expect(sum('rows', 'tokens')).toBe(3 * 2 * 5);
+    expect(sum('rows', 'blockPassTokens')).toBe(3 * 2 * 5);
   });
 
   it('resumes exactly: 10 steps + resume to 20 gives the weights of 20 straight steps', async () => {
