@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError, tf, useBackend } from '@agent-forge/core';
-import { addRowBias } from '../src/modular/model.js';
+import { ModularTransformer, addRowBias } from '../src/modular/model.js';
 import {
   EQUATION_LENGTH,
   EpochBatches,
@@ -28,7 +28,61 @@ const stepsCell = (table: string, arm: string): string | undefined =>
     .find((line) => line.startsWith(`| ${arm} |`))
     ?.split(' | ')[1];
 
+/**
+ * The reference's decoder (ironjr/grokfast main.py's Block) written out over every position with plain
+ * ops, independently of the model's code: x = ln1(x); x = x + attn(x) (causal); x = x + mlp(ln2(x)).
+ */
+function referenceLogits(model: ModularTransformer, inputs: tf.Tensor2D): tf.Tensor {
+  const w = (name: string) => model.namedWeights().get(name) as tf.Tensor;
+  const { nLayers, nHeads, dModel: d, inputLength: length } = model.config;
+  const norm = (x: tf.Tensor, p: string) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), w(`${p}.gain`)), w(`${p}.bias`));
+  };
+  const dense = (x: tf.Tensor, p: string) => {
+    const weight = w(`${p}.weight`);
+    const flat = tf.reshape(x, [-1, weight.shape[0] as number]);
+    return tf.reshape(tf.add(tf.matMul(flat, weight as tf.Tensor2D), w(`${p}.bias`)), [
+      ...x.shape.slice(0, -1),
+      weight.shape[1] as number,
+    ]);
+  };
+  const batch = inputs.shape[0];
+  let h = tf.add(tf.gather(w('tok.weight'), inputs), w('pos.weight'));
+  for (let layer = 0; layer < nLayers; layer++) {
+    const p = `blocks.${layer}`;
+    h = norm(h, `${p}.ln1`);
+    const qkv = dense(h, `${p}.attn.qkv`);
+    const heads = (part: number) =>
+      tf.transpose(
+        tf.reshape(tf.slice(qkv, [0, 0, part * d], [batch, length, d]), [batch, length, nHeads, d / nHeads]),
+        [0, 2, 1, 3],
+      );
+    const scores = tf.div(tf.matMul(heads(0), heads(1), false, true), Math.sqrt(d / nHeads));
+    const future = tf.sub(1, tf.linalg.bandPart(tf.ones([length, length]), -1, 0));
+    const mixed = tf.matMul(tf.softmax(tf.add(scores, tf.mul(future, -1e9))), heads(2));
+    h = tf.add(h, dense(tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, d]), `${p}.attn.out`));
+    const up = dense(norm(h, `${p}.ln2`), `${p}.mlp.up`);
+    const gelu = tf.mul(tf.mul(up, 0.5), tf.add(1, tf.erf(tf.div(up, Math.SQRT2))));
+    h = tf.add(h, dense(gelu, `${p}.mlp.down`));
+  }
+  const last = tf.reshape(tf.slice(h, [0, length - 1, 0], [batch, 1, d]), [batch, d]);
+  return tf.dot(norm(last, 'lnf'), w('head.weight'));
+}
+
 describe('modular arithmetic task', () => {
+  it("gives the reference decoder's answer logits, computing the last layer at the answer position only", () => {
+    for (const nLayers of [1, 2]) {
+      const model = new ModularTransformer({ vocabSize: 13, inputLength: 4, dModel: 16, nLayers, nHeads: 4 }, 5);
+      const inputs = tf.tensor2d([3, 11, 7, 12, 0, 11, 9, 12, 5, 11, 5, 12], [3, 4], 'int32');
+      const ours = model.answerLogits(inputs);
+      expect(ours.shape).toEqual([3, 13]);
+      const gap = tf.max(tf.abs(tf.sub(ours, referenceLogits(model, inputs)))).dataSync()[0];
+      expect(gap, `${nLayers} layers`).toBeLessThan(1e-4);
+      model.dispose();
+    }
+  });
+
   it("adds a row bias with tfjs's own gradients: dy for the input, the column sums of dy for the bias", () => {
     const y = tf.randomNormal([7, 5], 0, 1, 'float32', 3) as tf.Tensor2D;
     const bias = tf.randomNormal([5], 0, 1, 'float32', 4);

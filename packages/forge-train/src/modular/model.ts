@@ -114,38 +114,48 @@ export class ModularTransformer {
     return tf.reshape(addRowBias(tf.matMul(flat, weight), this.w(`${prefix}.bias`)), [...x.shape.slice(0, -1), cols]);
   }
 
-  private attention(x: Tensor, prefix: string): Tensor {
+  /**
+   * Causal multi-head self-attention over `x` [B, T, d]. With `lastQueryOnly`, only the last position
+   * attends (over every position, so no mask) and the result is [B, 1, d]: the answer-only loss reads
+   * nothing else from the last layer, so its other queries, output rows and MLP rows are work without use.
+   */
+  private attention(x: Tensor, prefix: string, lastQueryOnly: boolean): Tensor {
     const { dModel: d, nHeads } = this.config;
     const [batch, length] = x.shape as [number, number, number];
     const head = d / nHeads;
     const qkv = this.dense(x, `${prefix}.qkv`);
-    const split = (part: number): Tensor =>
+    const split = (part: number, from: number): Tensor =>
       tf.transpose(
-        tf.reshape(tf.slice(qkv, [0, 0, part * d], [batch, length, d]), [batch, length, nHeads, head]),
+        tf.reshape(tf.slice(qkv, [0, from, part * d], [batch, length - from, d]), [batch, length - from, nHeads, head]),
         [0, 2, 1, 3],
       );
-    const scores = tf.div(tf.matMul(split(0), split(1), false, true), Math.sqrt(head));
-    const mask = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
-    const masked = tf.add(scores, tf.mul(tf.sub(1, mask), -1e9));
-    const mixed = tf.matMul(tf.softmax(masked), split(2));
-    return this.dense(tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, d]), `${prefix}.out`);
+    const queries = lastQueryOnly ? split(0, length - 1) : split(0, 0);
+    const scores = tf.div(tf.matMul(queries, split(1, 0), false, true), Math.sqrt(head));
+    const weights = lastQueryOnly ? tf.softmax(scores) : tf.softmax(tf.add(scores, causalMaskOf(length)));
+    const mixed = tf.matMul(weights, split(2, 0));
+    const rows = lastQueryOnly ? 1 : length;
+    return this.dense(tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, rows, d]), `${prefix}.out`);
   }
 
   /** Logits of the answer, [B, vocab], from the inputs [B, inputLength]. */
   answerLogits(inputs: Tensor2D): Tensor2D {
-    const { inputLength, nLayers } = this.config;
+    const { inputLength, nLayers, dModel } = this.config;
     let h: Tensor = tf.add(tf.gather(this.w('tok.weight'), inputs), this.w('pos.weight'));
+    const [batch] = inputs.shape;
     for (let layer = 0; layer < nLayers; layer++) {
       const p = `blocks.${layer}`;
+      // The last layer computes the answer position alone: the loss and the accuracy read only it.
+      const lastOnly = layer === nLayers - 1;
       h = this.layerNorm(h, `${p}.ln1`);
-      h = tf.add(h, this.attention(h, `${p}.attn`));
+      const attended = this.attention(h, `${p}.attn`, lastOnly);
+      if (lastOnly) h = tf.slice(h, [0, inputLength - 1, 0], [batch, 1, dModel]);
+      h = tf.add(h, attended);
       const up = this.dense(this.layerNorm(h, `${p}.ln2`), `${p}.mlp.up`);
       h = tf.add(h, this.dense(gelu(up), `${p}.mlp.down`));
     }
-    const [batch] = inputs.shape;
-    const last = tf.reshape(tf.slice(h, [0, inputLength - 1, 0], [batch, 1, this.config.dModel]), [
+    const last = tf.reshape(tf.slice(h, [0, nLayers > 0 ? 0 : inputLength - 1, 0], [batch, 1, dModel]), [
       batch,
-      this.config.dModel,
+      dModel,
     ]);
     return tf.matMul(this.layerNorm(last, 'lnf'), this.w('head.weight')) as Tensor2D;
   }
@@ -204,6 +214,11 @@ export function addRowBias(y: Tensor2D, bias: Tensor): Tensor2D {
     return { value: tf.add(input, offset), gradFunc };
   });
   return apply(y, bias) as Tensor2D;
+}
+
+/** 0 where query i may see key j (j ≤ i), −1e9 elsewhere, added to the scores. */
+function causalMaskOf(length: number): Tensor {
+  return tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([length, length]), -1, 0)), -1e9));
 }
 
 function gelu(x: Tensor): Tensor {
