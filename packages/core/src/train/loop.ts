@@ -119,16 +119,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       step += 1;
       const lr = learningRateAt(step, config);
       const batch = options.data.next(config.batchSize);
-      const { loss, gradNorm, trainedTokens, blockPassTokens } = trainStep(
-        options,
-        weights,
-        optimizer,
-        batch,
-        microBatch,
-        step,
-        lr,
-      );
-      compute.add(trainedTokens, blockPassTokens);
+      const { loss, gradNorm, ...spent } = trainStep(options, weights, optimizer, batch, microBatch, step, lr);
+      compute.add(spent.trainedTokens, spent.blockPassTokens);
       guard.check(step, loss, lr);
       losses.push(loss);
       logStep(options, step, { loss, lr, gradNorm });
