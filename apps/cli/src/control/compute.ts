@@ -33,7 +33,7 @@ export function phaseOfScope(scope: string): string {
 
 /** Tokens trained per phase, summed over the events of `runDir`'s run store (see {@link phaseOfScope}). */
 export function trainingTokensByPhase(runDir: string): Map<string, number> {
-  return sumComputeEvents(runDir, 'tokens');
+  return sumComputeEvents(runDir).tokens;
 }
 
 /**
@@ -41,28 +41,31 @@ export function trainingTokensByPhase(runDir: string): Map<string, number> {
  * the passes were recorded have none: their tokens count as one pass each.
  */
 export function blockPassTokensByPhase(runDir: string): Map<string, number> {
-  return sumComputeEvents(runDir, 'blockPassTokens');
+  return sumComputeEvents(runDir).blockPassTokens;
 }
 
-function sumComputeEvents(runDir: string, field: 'tokens' | 'blockPassTokens'): Map<string, number> {
-  const sums = new Map<string, number>();
+/** Both sums per phase, in one read of the run store. */
+function sumComputeEvents(runDir: string): { tokens: Map<string, number>; blockPassTokens: Map<string, number> } {
+  const tokens = new Map<string, number>();
+  const blockPassTokens = new Map<string, number>();
   for (const record of readRunStore(runDir)) {
     if (record.type !== 'event' || record.event !== TRAINING_COMPUTE_EVENT || record.phase === undefined) continue;
     const phase = phaseOfScope(record.phase);
-    const value = Number(record.data?.[field] ?? record.data?.tokens ?? 0);
-    sums.set(phase, (sums.get(phase) ?? 0) + value);
+    const trained = Number(record.data?.tokens ?? 0);
+    tokens.set(phase, (tokens.get(phase) ?? 0) + trained);
+    const passes = Number(record.data?.blockPassTokens ?? trained);
+    blockPassTokens.set(phase, (blockPassTokens.get(phase) ?? 0) + passes);
   }
-  return sums;
+  return { tokens, blockPassTokens };
 }
 
 /** Each finished phase's training compute, in pipeline order (phases that trained nothing have 0). */
 export function pipelineCompute(runDir: string, state: PipelineState): PhaseCompute[] {
-  const tokens = trainingTokensByPhase(runDir);
-  const passTokens = blockPassTokensByPhase(runDir);
+  const sums = sumComputeEvents(runDir);
   return state.phases.map((phase) => {
     const params = phase.result?.models[0]?.params ?? 0;
-    const trained = tokens.get(phase.name) ?? 0;
-    const blockPassTokens = passTokens.get(phase.name) ?? trained;
+    const trained = sums.tokens.get(phase.name) ?? 0;
+    const blockPassTokens = sums.blockPassTokens.get(phase.name) ?? trained;
     return { phase: phase.name, tokens: trained, params, flops: 6 * params * trained, blockPassTokens };
   });
 }
